@@ -1,0 +1,47 @@
+// Reads the project's inputs from disk: the schema, the policy files and the mode files, in sorted order.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+
+export interface SourceFile {
+  /** Path relative to the project root, with forward slashes; what diagnostics print. */
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface ProjectSources {
+  readonly root: string;
+  readonly schemaFiles: readonly SourceFile[];
+  readonly policyFiles: readonly SourceFile[];
+  readonly modeFiles: readonly SourceFile[];
+}
+
+export const SCHEMA_DIR = 'schema';
+export const POLICIES_DIR = 'policies';
+export const MODES_DIR = 'modes';
+
+export function readProjectSources(root: string): ProjectSources {
+  return {
+    root,
+    schemaFiles: readTree(root, SCHEMA_DIR, '.cedarschema'),
+    policyFiles: readTree(root, POLICIES_DIR, '.cedar'),
+    modeFiles: readTree(root, MODES_DIR, '.yaml'),
+  };
+}
+
+/** Every file under `dir` ending in `extension`, sorted by path so that output never depends on disk order. */
+function readTree(root: string, dir: string, extension: string): SourceFile[] {
+  const base = join(root, dir);
+  if (!existsSync(base)) return [];
+  const found: string[] = [];
+  const walk = (current: string): void => {
+    for (const entry of readdirSync(current)) {
+      const full = join(current, entry);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (entry.endsWith(extension)) found.push(full);
+    }
+  };
+  walk(base);
+  return found
+    .map((full) => ({ path: relative(root, full).split(sep).join('/'), text: readFileSync(full, 'utf8') }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,315 @@
+// Cross-checks each schema-valid mode against the Cedar schema and the policies: the checks JSON Schema cannot express.
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import type { DiagnosticCode } from '../diagnostics/codes.js';
+import type { PolicySource } from '../load/cedar-policies.js';
+import type { SchemaModel } from '../load/cedar-schema.js';
+import { cedarTypeToString, parseModeType } from '../load/cedar-types.js';
+import type { ModeFile, RouteSpec } from '../load/mode-file.js';
+import type { YamlPath, YamlSource } from '../load/yaml-source.js';
+import { closestMatch } from './did-you-mean.js';
+import { AVP_QUOTAS } from './quotas.js';
+
+export interface LoadedMode {
+  readonly source: YamlSource;
+  readonly mode: ModeFile;
+}
+
+export const SCHEMA_LINE_PREFIX = '# yaml-language-server: $schema=';
+export const API_GATEWAY_MAX_TTL_SECONDS = 3600;
+
+interface CheckContext {
+  readonly loaded: LoadedMode;
+  readonly schema: SchemaModel | undefined;
+  readonly report: (path: YamlPath, code: DiagnosticCode, message: string, options?: { target?: 'key' | 'value'; hint?: string }) => void;
+}
+
+export function checkMode(loaded: LoadedMode, schema: SchemaModel | undefined, policies: readonly PolicySource[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const context: CheckContext = {
+    loaded,
+    schema,
+    report: (path, code, message, options = {}) =>
+      diagnostics.push(
+        diagnostic({
+          file: loaded.source.file.path,
+          at: loaded.source.positionOf(path, options.target ?? 'value'),
+          code,
+          message,
+          ...(options.hint ? { hint: options.hint } : {}),
+        }),
+      ),
+  };
+  checkFileConventions(context);
+  checkApi(context);
+  checkRoutes(context);
+  checkCache(context);
+  checkTenancyAndEngine(context);
+  checkPolicyPaths(context, policies);
+  if (schema) {
+    checkClaims(context, schema);
+    checkRouteActions(context, schema);
+  }
+  return diagnostics;
+}
+
+function checkFileConventions({ loaded, report }: CheckContext): void {
+  const firstLine = loaded.source.file.text.split('\n', 1)[0] ?? '';
+  if (!firstLine.startsWith(SCHEMA_LINE_PREFIX)) {
+    report([], 'MODE_SCHEMA_LINE', 'the first line is not a yaml-language-server schema line');
+  }
+  const expected = loaded.source.file.path.replace(/^.*\//, '').replace(/\.yaml$/, '');
+  if (loaded.mode.name !== expected) {
+    report(['name'], 'MODE_NAME_MISMATCH', `the mode is named "${loaded.mode.name}" but its file is ${expected}.yaml`, {
+      hint: `Set \`name: ${expected}\`, or rename the file to ${loaded.mode.name}.yaml.`,
+    });
+  }
+}
+
+function checkApi({ loaded, report }: CheckContext): void {
+  const { api } = loaded.mode;
+  if (api.authorizer === 'token' && api.type !== 'rest') {
+    report(['api', 'authorizer'], 'API_AUTHORIZER_KIND', `a ${api.type} API has no token authorizer; use \`request\``);
+  }
+  if (api.tokenQueryParameter !== undefined && api.type !== 'websocket') {
+    report(['api', 'tokenQueryParameter'], 'API_AUTHORIZER_KIND', `only WebSocket APIs take the token from the query string, not a ${api.type} API`, {
+      target: 'key',
+    });
+  }
+}
+
+function pathParameters(path: string): string[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] ?? '');
+}
+
+function routeLabel(route: RouteSpec): string {
+  return route.routeKey ?? `${route.method ?? '?'} ${route.path ?? '?'}`;
+}
+
+function checkRoutes({ loaded, report }: CheckContext): void {
+  const { api, routes } = loaded.mode;
+  const seen = new Map<string, number>();
+  routes.forEach((route, index) => {
+    const at: YamlPath = ['routes', index];
+    if (api.type === 'websocket') {
+      if (route.routeKey === undefined || route.method !== undefined || route.path !== undefined) {
+        report(at, 'ROUTE_SHAPE', 'a WebSocket route is `routeKey: $connect`, without method or path');
+      }
+      if (route.resource.pathParameter !== undefined) {
+        report([...at, 'resource', 'pathParameter'], 'ROUTE_SHAPE', 'a WebSocket $connect has no path parameters; use `queryParameter`', {
+          target: 'key',
+        });
+      }
+    } else if (route.routeKey !== undefined || route.method === undefined || route.path === undefined) {
+      report(at, 'ROUTE_SHAPE', `a ${api.type} route needs \`method\` and \`path\`, and no \`routeKey\``);
+    }
+
+    if (route.path !== undefined && route.resource.pathParameter !== undefined) {
+      const parameters = pathParameters(route.path);
+      if (!parameters.includes(route.resource.pathParameter)) {
+        const suggestion = closestMatch(route.resource.pathParameter, parameters);
+        report(
+          [...at, 'resource', 'pathParameter'],
+          'ROUTE_PARAMETER_UNKNOWN',
+          `path parameter \`${route.resource.pathParameter}\` does not appear in ${route.path}` +
+            (suggestion ? `; did you mean \`${suggestion}\`?` : ''),
+          { hint: parameters.length > 0 ? `Use one of: ${parameters.join(', ')}.` : 'This path has no parameters; add one, such as {accountId}.' },
+        );
+      }
+    }
+
+    const key = route.routeKey ?? `${route.method ?? ''} ${(route.path ?? '').replace(/\{[^}]+\}/g, '{}')}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      report(at, 'ROUTE_DUPLICATE', `${routeLabel(route)} repeats route ${first + 1} (${routeLabel(routes[first] ?? route)})`);
+    } else {
+      seen.set(key, index);
+    }
+
+    for (const [name, source] of Object.entries(route.context ?? {})) {
+      if (api.authorizer === 'token' && (source.header !== undefined || source.query !== undefined)) {
+        report([...at, 'context', name], 'ROUTE_CONTEXT_SOURCE', `context \`${name}\` comes from the request, which a token authorizer never sees`);
+      }
+    }
+  });
+
+  const tenantParameter = loaded.mode.tenancy?.pathParameter;
+  if (tenantParameter !== undefined && !routes.some((route) => route.path && pathParameters(route.path).includes(tenantParameter))) {
+    report(['tenancy', 'pathParameter'], 'ROUTE_PARAMETER_UNKNOWN', `tenant path parameter \`${tenantParameter}\` appears in no route's path`);
+  }
+}
+
+function checkCache({ loaded, report }: CheckContext): void {
+  const { cache, api, routes } = loaded.mode;
+  if (cache.ttlSeconds < 0 || cache.ttlSeconds > API_GATEWAY_MAX_TTL_SECONDS) {
+    report(['cache', 'ttlSeconds'], 'CACHE_TTL_RANGE', `ttlSeconds is ${cache.ttlSeconds}; API Gateway accepts 0 to ${API_GATEWAY_MAX_TTL_SECONDS}`);
+  }
+  const idRoute = routes.find((route) => route.resource.pathParameter !== undefined || route.resource.queryParameter !== undefined);
+  if (api.authorizer === 'token' && cache.ttlSeconds > 0 && idRoute) {
+    report(
+      ['cache', 'ttlSeconds'],
+      'CACHE_TOKEN_UNSAFE',
+      `a token authorizer caches on the token alone for ${cache.ttlSeconds} s, so the decision for one ${idRoute.resource.type} id would answer for every other id (route ${routeLabel(idRoute)})`,
+    );
+  }
+}
+
+function checkTenancyAndEngine({ loaded, report }: CheckContext): void {
+  const { tenancy, claims, engine } = loaded.mode;
+  if (tenancy?.kind === 'multi') {
+    if (claims.tenant === undefined) {
+      report(['tenancy', 'kind'], 'TENANT_CLAIM_MISSING', 'a multi-tenant mode must say which claim carries the tenant (`claims.tenant`)');
+    }
+    if (tenancy.policyStoreLookup === undefined) {
+      report(['tenancy', 'kind'], 'TENANT_LOOKUP_MISSING', 'a multi-tenant mode must say where to look up each tenant\'s policy store (`tenancy.policyStoreLookup`)');
+    }
+    if (engine.kind !== 'avp') {
+      report(['engine', 'kind'], 'TENANT_LOOKUP_MISSING', 'a multi-tenant mode decides with each tenant\'s own policy store, so its engine must be `avp`');
+    }
+  } else if (engine.kind === 'avp' && engine.policyStore === undefined) {
+    report(['engine'], 'ENGINE_STORE_MISSING', 'the avp engine needs `policyStore.id` when the mode is not multi-tenant', { target: 'key' });
+  }
+}
+
+function checkPolicyPaths({ loaded, report }: CheckContext, policies: readonly PolicySource[]): void {
+  const files = [...new Set(policies.map((policy) => policy.file.path))];
+  const templates = new Set<PolicySource>();
+  loaded.mode.policies.forEach((entry, index) => {
+    const matches = policies.filter((policy) => policyBelongsTo(policy.file.path, entry));
+    const matchedFiles = files.filter((file) => policyBelongsTo(file, entry));
+    if (matchedFiles.length === 0) {
+      const folders = [...new Set(files.map((file) => file.split('/')[1] ?? ''))];
+      const suggestion = closestMatch(entry, folders);
+      report(['policies', index], 'POLICY_PATH_NOT_FOUND', `no policy file under policies/${entry}` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''), {
+        hint: `Use a folder or .cedar file under policies/: ${folders.join(', ')}.`,
+      });
+    }
+    for (const policy of matches) if (policy.kind === 'template') templates.add(policy);
+  });
+  if (templates.size > AVP_QUOTAS.templatesPerStore) {
+    report(['policies'], 'QUOTA_TEMPLATES', `this mode's bundle holds ${templates.size} policy templates; a policy store holds at most ${AVP_QUOTAS.templatesPerStore}`, {
+      target: 'key',
+    });
+  }
+}
+
+/** `entry` names a folder or a file under policies/, such as `customer` or `shared/guardrails.cedar`. */
+export function policyBelongsTo(policyFile: string, entry: string): boolean {
+  const target = `policies/${entry.replace(/\/+$/, '')}`;
+  return policyFile === target || policyFile.startsWith(`${target}/`);
+}
+
+function checkEntityType(context: CheckContext, schema: SchemaModel, path: YamlPath, name: string): boolean {
+  if (schema.entityTypes.has(name)) return true;
+  const suggestion = closestMatch(name, [...schema.entityTypes.keys()]);
+  context.report(path, 'ENTITY_TYPE_UNKNOWN', `entity type \`${name}\` is not in the schema` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''));
+  return false;
+}
+
+function checkClaims(context: CheckContext, schema: SchemaModel): void {
+  const { claims } = context.loaded.mode;
+  const principalType = claims.principal.entityType;
+  const groupsOk = claims.groups ? checkEntityType(context, schema, ['claims', 'groups', 'entityType'], claims.groups.entityType) : false;
+  const tenantOk = claims.tenant ? checkEntityType(context, schema, ['claims', 'tenant', 'entityType'], claims.tenant.entityType) : false;
+  if (!checkEntityType(context, schema, ['claims', 'principal', 'entityType'], principalType)) return;
+  const principal = schema.entityTypes.get(principalType);
+  if (!principal) return;
+
+  const filled = new Set<string>();
+  (claims.attributes ?? []).forEach((mapping, index) => {
+    const at: YamlPath = ['claims', 'attributes', index];
+    const attribute = principal.attributes[mapping.attribute];
+    if (!attribute) {
+      const suggestion = closestMatch(mapping.attribute, Object.keys(principal.attributes));
+      context.report([...at, 'attribute'], 'CLAIM_ATTRIBUTE_UNKNOWN', `${principalType} has no attribute \`${mapping.attribute}\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''), {
+        hint: `Map to one of: ${Object.keys(principal.attributes).sort().join(', ')}.`,
+      });
+      return;
+    }
+    const declared = parseModeType(mapping.type);
+    const declaredEntity = declared?.kind === 'Entity' ? declared.name : undefined;
+    if (declaredEntity !== undefined && !checkEntityType(context, schema, [...at, 'type'], declaredEntity)) return;
+    const expected = cedarTypeToString(attribute.type);
+    if (declared && cedarTypeToString(declared) !== expected) {
+      context.report([...at, 'type'], 'CLAIM_TYPE_MISMATCH', `claim \`${mapping.claim}\` is declared ${mapping.type} but ${principalType}.${mapping.attribute} is ${expected}`, {
+        hint: `Declare \`type: ${expected}\`.`,
+      });
+    }
+    if (mapping.delimiter !== undefined && declared?.kind !== 'Set') {
+      context.report([...at, 'delimiter'], 'CLAIM_TYPE_MISMATCH', `\`delimiter\` splits a claim into a set, but the type is ${mapping.type}`, {
+        target: 'key',
+        hint: 'Remove `delimiter`, or map to a Set attribute.',
+      });
+    }
+    if (mapping.required !== false) filled.add(mapping.attribute);
+  });
+
+  if (claims.tenant?.attribute !== undefined) {
+    const attribute = principal.attributes[claims.tenant.attribute];
+    if (!attribute) {
+      context.report(['claims', 'tenant', 'attribute'], 'CLAIM_ATTRIBUTE_UNKNOWN', `${principalType} has no attribute \`${claims.tenant.attribute}\``);
+    } else if (cedarTypeToString(attribute.type) !== `Entity<${claims.tenant.entityType}>`) {
+      context.report(['claims', 'tenant', 'attribute'], 'CLAIM_TYPE_MISMATCH', `${principalType}.${claims.tenant.attribute} is ${cedarTypeToString(attribute.type)}, not the tenant type ${claims.tenant.entityType}`);
+    } else {
+      filled.add(claims.tenant.attribute);
+    }
+  }
+
+  for (const [name, attribute] of Object.entries(principal.attributes)) {
+    if (attribute.required && !filled.has(name)) {
+      context.report(['claims', 'principal'], 'CLAIM_REQUIRED_UNMAPPED', `${principalType}.${name} is required by the schema but no required claim fills it`, { target: 'key' });
+    }
+  }
+
+  if (claims.groups && groupsOk && !principal.memberOfTypes.includes(claims.groups.entityType)) {
+    context.report(['claims', 'groups', 'entityType'], 'PARENT_TYPE_MISMATCH', `${principalType} cannot be a member of ${claims.groups.entityType}; the schema allows [${principal.memberOfTypes.join(', ')}]`);
+  }
+  if (claims.tenant?.asParent && tenantOk && !principal.memberOfTypes.includes(claims.tenant.entityType)) {
+    context.report(['claims', 'tenant', 'asParent'], 'PARENT_TYPE_MISMATCH', `${principalType} cannot be a member of ${claims.tenant.entityType}; the schema allows [${principal.memberOfTypes.join(', ')}]`);
+  }
+}
+
+function checkRouteActions(context: CheckContext, schema: SchemaModel): void {
+  const { routes, claims } = context.loaded.mode;
+  const principalType = claims.principal.entityType;
+  routes.forEach((route, index) => {
+    const at: YamlPath = ['routes', index];
+    const resourceOk = checkEntityType(context, schema, [...at, 'resource', 'type'], route.resource.type);
+    const action = schema.actions.get(route.action);
+    if (!action) {
+      const suggestion = closestMatch(route.action, [...schema.actions.keys()]);
+      context.report([...at, 'action'], 'ACTION_UNKNOWN', `action \`${route.action}\` is not in the schema` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''));
+      return;
+    }
+    if (schema.entityTypes.has(principalType) && !action.principalTypes.includes(principalType)) {
+      context.report([...at, 'action'], 'ACTION_PRINCIPAL_MISMATCH', `${route.action} does not apply to principal ${principalType}; it applies to [${action.principalTypes.join(', ')}]`);
+    }
+    if (resourceOk && !action.resourceTypes.includes(route.resource.type)) {
+      context.report([...at, 'resource', 'type'], 'ACTION_RESOURCE_MISMATCH', `${route.action} does not apply to resource ${route.resource.type}; it applies to [${action.resourceTypes.join(', ')}]`, {
+        hint: `Use one of: ${action.resourceTypes.join(', ')}.`,
+      });
+    }
+    const supplied = route.context ?? {};
+    for (const [name, source] of Object.entries(supplied)) {
+      const expected = action.context[name];
+      if (!expected) {
+        const suggestion = closestMatch(name, Object.keys(action.context));
+        context.report([...at, 'context', name], 'ROUTE_CONTEXT_UNKNOWN', `${route.action}'s context has no attribute \`${name}\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''), {
+          target: 'key',
+        });
+        continue;
+      }
+      const declared = parseModeType(source.type);
+      if (declared && cedarTypeToString(declared) !== cedarTypeToString(expected.type)) {
+        context.report([...at, 'context', name, 'type'], 'ROUTE_CONTEXT_TYPE', `context \`${name}\` is declared ${source.type} but ${route.action} expects ${cedarTypeToString(expected.type)}`);
+      }
+    }
+    for (const [name, attribute] of Object.entries(action.context)) {
+      const source = supplied[name];
+      if (attribute.required && (source === undefined || source.required === false)) {
+        context.report(source ? [...at, 'context', name] : at, 'ROUTE_CONTEXT_MISSING', `${route.action} requires context \`${name}\` (${cedarTypeToString(attribute.type)}) but route ${routeLabel(route)} does not always supply it`, {
+          target: source ? 'key' : 'value',
+        });
+      }
+    }
+  });
+}

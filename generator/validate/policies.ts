@@ -1,0 +1,117 @@
+// Checks the policies: strict validation against the schema, unique @ids, a `///` comment on each, AVP size quotas.
+import { validate } from '@cedar-policy/cedar-wasm/nodejs';
+import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { LineIndex, utf8OffsetToIndex } from '../diagnostics/position.js';
+import type { PolicySource } from '../load/cedar-policies.js';
+import type { SchemaModel } from '../load/cedar-schema.js';
+import { AVP_QUOTAS } from './quotas.js';
+
+export function checkPolicies(policies: readonly PolicySource[], schema: SchemaModel | undefined): Diagnostic[] {
+  return [...checkAnnotations(policies), ...checkSizes(policies), ...(schema ? checkAgainstSchema(policies, schema) : [])];
+}
+
+function checkAnnotations(policies: readonly PolicySource[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const firstById = new Map<string, PolicySource>();
+  for (const policy of policies) {
+    const file = policy.file.path;
+    if (policy.id === undefined || policy.id.trim() === '') {
+      diagnostics.push(
+        diagnostic({
+          file,
+          at: policy.position,
+          code: 'POLICY_MISSING_ID',
+          message: `this ${policy.kind} has no @id annotation`,
+        }),
+      );
+    } else {
+      const first = firstById.get(policy.id);
+      if (first) {
+        diagnostics.push(
+          diagnostic({
+            file,
+            at: policy.idPosition,
+            code: 'POLICY_DUPLICATE_ID',
+            message: `@id("${policy.id}") is already used at ${first.file.path}:${first.idPosition.line}:${first.idPosition.column}`,
+          }),
+        );
+      } else {
+        firstById.set(policy.id, policy);
+      }
+    }
+    if (policy.doc === undefined) {
+      diagnostics.push(
+        diagnostic({
+          file,
+          at: policy.position,
+          code: 'POLICY_MISSING_DOC',
+          message: `${policy.id ? `policy "${policy.id}"` : `this ${policy.kind}`} has no \`///\` comment saying why it exists`,
+        }),
+      );
+    }
+  }
+  return diagnostics;
+}
+
+function checkSizes(policies: readonly PolicySource[]): Diagnostic[] {
+  return policies
+    .filter((policy) => Buffer.byteLength(policy.text, 'utf8') > AVP_QUOTAS.policyBytes)
+    .map((policy) =>
+      diagnostic({
+        file: policy.file.path,
+        at: policy.position,
+        code: 'QUOTA_POLICY_SIZE',
+        message: `${policy.id ? `policy "${policy.id}"` : `this ${policy.kind}`} is ${Buffer.byteLength(policy.text, 'utf8')} bytes; Amazon Verified Permissions accepts at most ${AVP_QUOTAS.policyBytes}`,
+      }),
+    );
+}
+
+/** One cedar-wasm call validates every policy; keys are positions in `policies`, since ids may be missing or repeated. */
+function checkAgainstSchema(policies: readonly PolicySource[], schema: SchemaModel): Diagnostic[] {
+  const staticPolicies: Record<string, string> = {};
+  const templates: Record<string, string> = {};
+  policies.forEach((policy, index) => {
+    (policy.kind === 'policy' ? staticPolicies : templates)[String(index)] = policy.text;
+  });
+  const answer = validate({
+    schema: schema.file.text,
+    policies: { staticPolicies, templates },
+    validationSettings: { mode: 'strict' },
+  });
+  if (answer.type === 'failure') {
+    return answer.errors.map((error) =>
+      diagnostic({ file: schema.file.path, at: { line: 1, column: 1 }, code: 'CEDAR_POLICY_INVALID', message: error.message }),
+    );
+  }
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const lineIndexes = new Map<string, LineIndex>();
+  for (const { policyId, error } of answer.validationErrors) {
+    const policy = policies[Number(policyId)];
+    if (!policy) continue;
+    const start = error.sourceLocations?.[0]?.start ?? 0;
+    // The same mistake is reported once per principal type it was checked against; one report is enough.
+    const key = `${policyId}:${start}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let lines = lineIndexes.get(policy.file.path);
+    if (!lines) {
+      lines = new LineIndex(policy.file.text);
+      lineIndexes.set(policy.file.path, lines);
+    }
+    diagnostics.push(
+      diagnostic({
+        file: policy.file.path,
+        at: lines.positionOf(policy.offset + utf8OffsetToIndex(policy.text, start)),
+        code: 'CEDAR_POLICY_INVALID',
+        message: error.message.replace(/^for policy `\d+`, /, policy.id ? `policy "${policy.id}": ` : ''),
+        ...(error.help ? { hint: `${capitalize(error.help)}${error.help.trim().endsWith('?') ? '?' : '.'}` } : {}),
+      }),
+    );
+  }
+  return diagnostics;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1).replace(/[.?]$/, '');
+}
