@@ -42,6 +42,14 @@ function readTree(root: string, dir: string, extension: string): SourceFile[] {
   };
   walk(base);
   return found
-    .map((full) => ({ path: relative(root, full).split(sep).join('/'), text: readFileSync(full, 'utf8') }))
+    .map((full) => ({ path: relative(root, full).split(sep).join('/'), text: withoutByteOrderMark(readFileSync(full, 'utf8')) }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * Some Windows editors start UTF-8 files with a byte order mark. It is invisible, yet Cedar rejects it as an
+ * invalid token at 1:1 and it hides a mode's schema line, so drop it when reading.
+ */
+function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -24,11 +24,15 @@ export function checkModeSchema(source: YamlSource): Diagnostic[] {
 }
 
 function explain(source: YamlSource, errors: readonly ErrorObject[]): Diagnostic[] {
-  // `if`/`then` failures only repeat what the errors inside the `then` branch say, and the `required`
-  // errors of a `oneOf` branch are restated by the `oneOf` error itself.
+  // `if`/`then` failures only repeat what the errors inside the `then` branch say, a `propertyNames` failure
+  // only repeats the error about the key inside it, and the `required` errors of a `oneOf` branch are
+  // restated by the `oneOf` error itself.
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
   const relevant = errors.filter(
-    (e) => e.keyword !== 'if' && !(e.schemaPath.includes('/oneOf/') && oneOfPaths.has(e.instancePath)),
+    (e) =>
+      e.keyword !== 'if' &&
+      e.keyword !== 'propertyNames' &&
+      !(e.schemaPath.includes('/oneOf/') && oneOfPaths.has(e.instancePath)),
   );
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
@@ -82,11 +86,12 @@ function explainOne(source: YamlSource, error: ErrorObject): Diagnostic {
       });
     }
     default:
+      // An error about a key (from `propertyNames`) points at that key, not at the map holding it.
       return diagnostic({
         file,
-        at: source.positionOf(path, 'value'),
+        at: error.propertyName === undefined ? source.positionOf(path, 'value') : source.positionOf([...path, error.propertyName], 'key'),
         code: 'MODE_INVALID_VALUE',
-        message: `${where} ${describeError(error)}`,
+        message: `${where} ${error.propertyName === undefined ? '' : 'key '}${describeError(error)}`,
       });
   }
 }

@@ -1,5 +1,5 @@
 // Cross-checks each schema-valid mode against the Cedar schema and the policies: the checks JSON Schema cannot express.
-import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { diagnostic, START_OF_FILE, type Diagnostic, type SourcePosition } from '../diagnostics/diagnostic.js';
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { PolicySource } from '../load/cedar-policies.js';
 import type { SchemaModel } from '../load/cedar-schema.js';
@@ -20,10 +20,23 @@ export const API_GATEWAY_MAX_TTL_SECONDS = 3600;
 interface CheckContext {
   readonly loaded: LoadedMode;
   readonly schema: SchemaModel | undefined;
-  readonly report: (path: YamlPath, code: DiagnosticCode, message: string, options?: { target?: 'key' | 'value'; hint?: string }) => void;
+  readonly report: (
+    path: YamlPath,
+    code: DiagnosticCode,
+    message: string,
+    options?: { target?: 'key' | 'value'; hint?: string; at?: SourcePosition },
+  ) => void;
 }
 
-export function checkMode(loaded: LoadedMode, schema: SchemaModel | undefined, policies: readonly PolicySource[]): Diagnostic[] {
+export interface ModeCheckInputs {
+  readonly schema: SchemaModel | undefined;
+  /** The policies that parsed. */
+  readonly policies: readonly PolicySource[];
+  /** Every .cedar file under policies/, parsed or not, so a syntax error is not also reported as a missing file. */
+  readonly policyFiles: readonly string[];
+}
+
+export function checkMode(loaded: LoadedMode, { schema, policies, policyFiles }: ModeCheckInputs): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const context: CheckContext = {
     loaded,
@@ -32,7 +45,7 @@ export function checkMode(loaded: LoadedMode, schema: SchemaModel | undefined, p
       diagnostics.push(
         diagnostic({
           file: loaded.source.file.path,
-          at: loaded.source.positionOf(path, options.target ?? 'value'),
+          at: options.at ?? loaded.source.positionOf(path, options.target ?? 'value'),
           code,
           message,
           ...(options.hint ? { hint: options.hint } : {}),
@@ -44,7 +57,7 @@ export function checkMode(loaded: LoadedMode, schema: SchemaModel | undefined, p
   checkRoutes(context);
   checkCache(context);
   checkTenancyAndEngine(context);
-  checkPolicyPaths(context, policies);
+  checkPolicyPaths(context, policies, policyFiles);
   if (schema) {
     checkClaims(context, schema);
     checkRouteActions(context, schema);
@@ -55,7 +68,8 @@ export function checkMode(loaded: LoadedMode, schema: SchemaModel | undefined, p
 function checkFileConventions({ loaded, report }: CheckContext): void {
   const firstLine = loaded.source.file.text.split('\n', 1)[0] ?? '';
   if (!firstLine.startsWith(SCHEMA_LINE_PREFIX)) {
-    report([], 'MODE_SCHEMA_LINE', 'the first line is not a yaml-language-server schema line');
+    // The finding is about line 1 itself, not the first mapping key (which may sit below a comment or blank line).
+    report([], 'MODE_SCHEMA_LINE', 'the first line is not a yaml-language-server schema line', { at: START_OF_FILE });
   }
   const expected = loaded.source.file.path.replace(/^.*\//, '').replace(/\.yaml$/, '');
   if (loaded.mode.name !== expected) {
@@ -170,8 +184,7 @@ function checkTenancyAndEngine({ loaded, report }: CheckContext): void {
   }
 }
 
-function checkPolicyPaths({ loaded, report }: CheckContext, policies: readonly PolicySource[]): void {
-  const files = [...new Set(policies.map((policy) => policy.file.path))];
+function checkPolicyPaths({ loaded, report }: CheckContext, policies: readonly PolicySource[], files: readonly string[]): void {
   const templates = new Set<PolicySource>();
   loaded.mode.policies.forEach((entry, index) => {
     const matches = policies.filter((policy) => policyBelongsTo(policy.file.path, entry));

@@ -104,12 +104,17 @@ function checkAgainstSchema(policies: readonly PolicySource[], schema: SchemaMod
         file: policy.file.path,
         at: lines.positionOf(policy.offset + utf8OffsetToIndex(policy.text, start)),
         code: 'CEDAR_POLICY_INVALID',
-        message: error.message.replace(/^for policy `\d+`, /, policy.id ? `policy "${policy.id}": ` : ''),
-        ...(error.help ? { hint: `${capitalize(error.help)}${error.help.trim().endsWith('?') ? '?' : '.'}` } : {}),
+        message: (policy.id ? `policy "${policy.id}": ` : '') + withoutPolicyKey(error.message),
+        ...(error.help ? { hint: `${capitalize(withoutPolicyKey(error.help))}${error.help.trim().endsWith('?') ? '?' : '.'}` } : {}),
       }),
     );
   }
   return diagnostics;
+}
+
+/** cedar-wasm names a policy by its key in the validation call (its index here), which means nothing to a reader. */
+function withoutPolicyKey(text: string): string {
+  return text.replace(/^for policy `\d+`, /, '');
 }
 
 function capitalize(text: string): string {

@@ -53,7 +53,7 @@ export function validateProject(sources: ProjectSources): ValidationResult {
     // Cross-checks assume the shape the mode schema guarantees, so they only run on schema-valid files.
     if (schemaProblems.length > 0) continue;
     const mode: LoadedMode = { source: loaded.source, mode: loaded.source.data as ModeFile };
-    diagnostics.push(...checkMode(mode, schema, policies));
+    diagnostics.push(...checkMode(mode, { schema, policies, policyFiles: sources.policyFiles.map((file) => file.path) }));
     modes.push(mode);
   }
 
@@ -68,10 +68,21 @@ function loadOnlySchema(sources: ProjectSources, diagnostics: Diagnostic[]): Sch
     diagnostics.push(missing(SCHEMA_DIR, 'no .cedarschema file under schema/'));
     return undefined;
   }
-  for (const other of extra) {
-    diagnostics.push(
-      diagnostic({ file: other.path, at: START_OF_FILE, code: 'INPUT_MISSING', message: `a second schema file; the project has exactly one (${file.path})` }),
-    );
+  if (extra.length > 0) {
+    // Which file is the real schema is unknowable; validating against the first by name would blame every
+    // policy and mode for the other file's types, so report the files and skip the schema checks.
+    const paths = sources.schemaFiles.map((schemaFile) => schemaFile.path);
+    for (const schemaFile of sources.schemaFiles) {
+      diagnostics.push(
+        diagnostic({
+          file: schemaFile.path,
+          at: START_OF_FILE,
+          code: 'INPUT_MISSING',
+          message: `schema/ holds ${paths.length} schema files (${paths.join(', ')}); the project has exactly one`,
+        }),
+      );
+    }
+    return undefined;
   }
   const loaded = loadSchema(file);
   diagnostics.push(...loaded.diagnostics);

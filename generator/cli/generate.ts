@@ -1,0 +1,65 @@
+// `npm run generate [-- --check]`: validates, then writes generated/ (or, with --check, proves it is up to date).
+import { parseArgs } from 'node:util';
+import { formatDiagnostics, OUTPUT_FORMATS, summarize, type OutputFormat } from '../diagnostics/format.js';
+import { generateProject } from '../generate.js';
+import { findStaleFiles } from '../write/check-files.js';
+import { writeGeneratedFiles } from '../write/write-files.js';
+
+const USAGE = 'usage: npm run generate -- [--check] [--root <dir>] [--format text|github|json]';
+
+function main(argv: string[]): number {
+  let values: { root?: string; format?: string; check?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        root: { type: 'string' },
+        format: { type: 'string' },
+        check: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const format = (values.format ?? 'text') as OutputFormat;
+  if (!OUTPUT_FORMATS.includes(format)) {
+    process.stderr.write(`unknown --format "${values.format}"; use one of ${OUTPUT_FORMATS.join(', ')}\n${USAGE}\n`);
+    return 2;
+  }
+  const root = values.root ?? process.cwd();
+  const started = performance.now();
+  const { diagnostics, files, model } = generateProject(root);
+  process.stdout.write(formatDiagnostics(diagnostics, format));
+  if (!files || !model) {
+    process.stderr.write(`generate: ${summarize(diagnostics)}; nothing was written\n`);
+    return 1;
+  }
+  if (values.check) {
+    const stale = findStaleFiles(root, files);
+    if (stale.length > 0) {
+      process.stderr.write(`generate --check: ${stale.length} generated file(s) are stale:\n`);
+      for (const file of stale) {
+        process.stderr.write(`  ${file.path}: ${file.problem}\n${file.diff ? `${file.diff}\n` : ''}`);
+      }
+      process.stderr.write('Run `npm run generate` and commit the result. Never edit generated files by hand.\n');
+      return 1;
+    }
+    process.stdout.write(`generate --check: ${files.length} files up to date (${elapsed(started)} ms)\n`);
+    return 0;
+  }
+  writeGeneratedFiles(root, files);
+  process.stdout.write(`generate: wrote ${files.length} files for ${model.modes.length} modes (${model.modes.map((m) => m.name).join(', ')}) in ${elapsed(started)} ms\n`);
+  return 0;
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,135 @@
+// Turns a validated mode file into the runtime's ModeConfig, with every default filled in.
+import type { IdentitySourceConfig, ModeConfig, RouteConfig, ValueType } from '../../runtime/config.js';
+import type { IdentitySource, ModeFile, RouteSpec } from '../load/mode-file.js';
+
+export const MODE_DEFAULTS = {
+  tokenHeader: 'Authorization',
+  decisionCacheSize: 1000,
+  jwksMs: 1500,
+  entityStoreMs: 500,
+  avpMaxRetries: 2,
+  tenantCacheTtlSeconds: 300,
+  tenantNegativeCacheTtlSeconds: 30,
+  tenantCacheMaxEntries: 10_000,
+  entityCacheTtlSeconds: 5,
+} as const;
+
+export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
+  const { api, claims, cache, timeouts, engine, tenancy, entityStore } = mode;
+  return {
+    name: mode.name,
+    api: {
+      type: api.type,
+      authorizer: api.authorizer,
+      tokenHeader: api.tokenHeader ?? MODE_DEFAULTS.tokenHeader,
+      ...(api.tokenQueryParameter !== undefined ? { tokenQueryParameter: api.tokenQueryParameter } : {}),
+    },
+    identitySource: toIdentitySourceConfig(mode.identitySource),
+    claims: {
+      principal: { entityType: claims.principal.entityType, idClaim: claims.principal.idClaim },
+      attributes: (claims.attributes ?? []).map((a) => ({
+        claim: a.claim,
+        attribute: a.attribute,
+        type: a.type as ValueType,
+        ...(a.delimiter !== undefined ? { delimiter: a.delimiter } : {}),
+        required: a.required ?? true,
+      })),
+      ...(claims.groups ? { groups: { claim: claims.groups.claim, entityType: claims.groups.entityType } } : {}),
+      ...(claims.tenant
+        ? {
+            tenant: {
+              claim: claims.tenant.claim,
+              entityType: claims.tenant.entityType,
+              ...(claims.tenant.attribute !== undefined ? { attribute: claims.tenant.attribute } : {}),
+              asParent: claims.tenant.asParent ?? false,
+            },
+          }
+        : {}),
+    },
+    routes: mode.routes.map(toRouteConfig),
+    cache: { ttlSeconds: cache.ttlSeconds, decisionCacheSize: cache.decisionCacheSize ?? MODE_DEFAULTS.decisionCacheSize },
+    timeouts: {
+      engineMs: timeouts.engineMs,
+      jwksMs: timeouts.jwksMs ?? MODE_DEFAULTS.jwksMs,
+      entityStoreMs: timeouts.entityStoreMs ?? MODE_DEFAULTS.entityStoreMs,
+    },
+    engine:
+      engine.kind === 'local'
+        ? { kind: 'local' }
+        : {
+            kind: 'avp',
+            ...(engine.policyStore
+              ? { policyStore: { id: engine.policyStore.id, ...(engine.policyStore.env ? { env: engine.policyStore.env } : {}) } }
+              : {}),
+            maxRetries: engine.maxRetries ?? MODE_DEFAULTS.avpMaxRetries,
+          },
+    tenancy:
+      tenancy?.kind === 'multi' && tenancy.policyStoreLookup
+        ? {
+            kind: 'multi',
+            ...(tenancy.pathParameter !== undefined ? { pathParameter: tenancy.pathParameter } : {}),
+            policyStoreLookup: {
+              table: tenancy.policyStoreLookup.table,
+              ...(tenancy.policyStoreLookup.tableEnv ? { tableEnv: tenancy.policyStoreLookup.tableEnv } : {}),
+              keyAttribute: tenancy.policyStoreLookup.keyAttribute,
+              policyStoreIdAttribute: tenancy.policyStoreLookup.policyStoreIdAttribute,
+              cacheTtlSeconds: tenancy.policyStoreLookup.cacheTtlSeconds ?? MODE_DEFAULTS.tenantCacheTtlSeconds,
+              negativeCacheTtlSeconds:
+                tenancy.policyStoreLookup.negativeCacheTtlSeconds ?? MODE_DEFAULTS.tenantNegativeCacheTtlSeconds,
+              maxEntries: tenancy.policyStoreLookup.maxEntries ?? MODE_DEFAULTS.tenantCacheMaxEntries,
+            },
+          }
+        : { kind: 'single' },
+    ...(entityStore
+      ? {
+          entityStore: {
+            table: entityStore.table,
+            ...(entityStore.tableEnv ? { tableEnv: entityStore.tableEnv } : {}),
+            keyAttribute: entityStore.keyAttribute,
+            cacheTtlSeconds: entityStore.cacheTtlSeconds ?? MODE_DEFAULTS.entityCacheTtlSeconds,
+          },
+        }
+      : {}),
+    actionEntityType: `${namespace}::Action`,
+  };
+}
+
+function toRouteConfig(route: RouteSpec): RouteConfig {
+  return {
+    key: route.routeKey ?? `${route.method ?? ''} ${route.path ?? ''}`,
+    ...(route.method !== undefined ? { method: route.method } : {}),
+    ...(route.path !== undefined ? { path: route.path } : {}),
+    ...(route.routeKey !== undefined ? { routeKey: route.routeKey } : {}),
+    action: route.action,
+    resource: {
+      type: route.resource.type,
+      ...(route.resource.pathParameter !== undefined ? { pathParameter: route.resource.pathParameter } : {}),
+      ...(route.resource.queryParameter !== undefined ? { queryParameter: route.resource.queryParameter } : {}),
+    },
+    // Sorted by name: the order of keys in YAML must not change the generated code.
+    context: Object.entries(route.context ?? {})
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, source]) => {
+        const [kind, key] =
+          source.header !== undefined
+            ? (['header', source.header] as const)
+            : source.query !== undefined
+              ? (['query', source.query] as const)
+              : (['claim', source.claim ?? ''] as const);
+        return { name, source: kind, key, type: source.type as ValueType, required: source.required ?? true };
+      }),
+  };
+}
+
+/** Rebuilt field by field, so the generated constant's key order never depends on the YAML's. */
+function toIdentitySourceConfig(source: IdentitySource): IdentitySourceConfig {
+  const issuerEnv = source.issuerEnv !== undefined ? { issuerEnv: source.issuerEnv } : {};
+  switch (source.kind) {
+    case 'cognito':
+      return { kind: 'cognito', userPoolId: source.userPoolId, clientIds: [...source.clientIds], tokenUse: source.tokenUse, ...issuerEnv };
+    case 'oidc':
+      return { kind: 'oidc', issuer: source.issuer, jwksUri: source.jwksUri, audience: source.audience, ...issuerEnv };
+    case 'clientCredentials':
+      return { kind: 'clientCredentials', userPoolId: source.userPoolId, clientIds: [...source.clientIds], scopes: [...source.scopes], ...issuerEnv };
+  }
+}

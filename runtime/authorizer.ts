@@ -1,0 +1,265 @@
+// The request path, independent of API type: token → claims → entities → policy store → engine → outcome.
+import { createHash } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
+import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { TtlLruCache } from './cache/ttl-lru.js';
+import { ownClaim, principalFromClaims, type Principal } from './claims/principal-entity.js';
+import { claimToCedar, textToCedar, ValueTypeError } from './claims/typed-value.js';
+import type { ModeConfig, PolicyBundle, RouteConfig } from './config.js';
+import { createAvpEngine } from './engine/avp-engine.js';
+import type { Decision, Engine } from './engine/decision.js';
+import { createLocalEngine } from './engine/local-engine.js';
+import { DynamoEntityStore, entityKey, type EntityStore } from './entities/entity-store.js';
+import { EngineError, EntityStoreError, outcomeOf, RouteError, TenantError } from './errors.js';
+import { powertoolsTelemetry, type Telemetry } from './observability/telemetry.js';
+import type { AuthorizerContext } from './response/responses.js';
+import { RouteTable, type RouteMatch } from './routes/route-table.js';
+import { staticPolicyStore, TenantPolicyStoreResolver, type PolicyStoreResolver } from './tenancy/policy-store-resolver.js';
+import { headerValue, normalizeBearer, queryValue } from './token/extract-token.js';
+import { createTokenVerifier, type TokenVerifier, type VerifiedToken } from './token/verify-token.js';
+
+/** A request as every API type can describe it. */
+export interface AuthorizationInput {
+  readonly rawToken: string | undefined;
+  /** `GET`, `POST`...; absent for WebSocket $connect. */
+  readonly method?: string;
+  /** The concrete path, `/accounts/acct-1`; absent for WebSocket $connect. */
+  readonly path?: string;
+  readonly connect?: boolean;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Outcome {
+  readonly result: 'allow' | 'deny' | 'unauthorized';
+  readonly principalId: string;
+  readonly context: AuthorizerContext;
+  readonly cacheHit: boolean;
+}
+
+/** Replaceable parts. Production uses the defaults; local development and tests inject loopback endpoints. */
+export interface RuntimeDependencies {
+  readonly jwksFetcher?: Fetcher;
+  readonly dynamoDb?: DynamoDBClient;
+  readonly verifiedPermissions?: VerifiedPermissionsClient;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly telemetry?: Telemetry;
+  readonly now?: () => number;
+}
+
+export interface AuthorizerOptions {
+  readonly mode: ModeConfig;
+  readonly bundle: PolicyBundle;
+  readonly dependencies?: RuntimeDependencies;
+}
+
+export interface Authorizer {
+  readonly mode: ModeConfig;
+  authorize(input: AuthorizationInput): Promise<Outcome>;
+}
+
+const ANONYMOUS = 'anonymous';
+
+export function createAuthorizer({ mode, bundle, dependencies = {} }: AuthorizerOptions): Authorizer {
+  const env = dependencies.env ?? process.env;
+  const now = dependencies.now ?? Date.now;
+  const telemetry = dependencies.telemetry ?? powertoolsTelemetry(mode.name);
+  const routes = new RouteTable(mode.routes);
+  const verifier: TokenVerifier = createTokenVerifier(mode.identitySource, {
+    jwksTimeoutMs: mode.timeouts.jwksMs,
+    ...(dependencies.jwksFetcher ? { fetcher: dependencies.jwksFetcher } : {}),
+  });
+  const dynamoDb = dependencies.dynamoDb ?? (mode.entityStore || mode.tenancy.kind === 'multi' ? new DynamoDBClient({}) : undefined);
+  const engine = createEngine(mode, bundle, dependencies);
+  const storeResolver = createStoreResolver(mode, env, dynamoDb);
+  const entityStore: EntityStore | undefined =
+    mode.entityStore && dynamoDb
+      ? new DynamoEntityStore({
+          client: dynamoDb,
+          table: (mode.entityStore.tableEnv && env[mode.entityStore.tableEnv]) || mode.entityStore.table,
+          keyAttribute: mode.entityStore.keyAttribute,
+          cacheTtlMs: mode.entityStore.cacheTtlSeconds * 1000,
+          timeoutMs: mode.timeouts.entityStoreMs,
+        })
+      : undefined;
+  const decisions = new TtlLruCache<string, Outcome>(mode.cache.decisionCacheSize, now);
+
+  async function evaluate(input: AuthorizationInput, token: string, match: RouteMatch, cacheKey: string): Promise<{ outcome: Outcome; record: Partial<Parameters<Telemetry['record']>[0]> }> {
+    const verified = await verifier.verify(token);
+    const principal = principalFromClaims(verified.claims, mode.claims);
+    assertTenantMatchesPath(principal, match);
+    const resource = resourceUid(match, input);
+    const context = requestContext(match.route, input, verified);
+    const policyStoreId = await storeResolver.resolve(principal.tenantId);
+    const entities = [...principal.entities, ...(await resourceEntities(resource))];
+    const action = { type: mode.actionEntityType, id: match.route.action };
+    const decision = await engine.isAuthorized({ principal: principal.uid, action, resource, context, entities }, policyStoreId ? { policyStoreId } : {});
+    const outcome: Outcome = {
+      result: decision.decision,
+      principalId: principal.uid.id,
+      context: responseContext(principal, decision),
+      cacheHit: false,
+    };
+    // Never cached beyond the mode's TTL nor beyond the token's own expiry.
+    const ttlMs = Math.min(mode.cache.ttlSeconds * 1000, verified.expiresAt * 1000 - now());
+    decisions.set(cacheKey, outcome, ttlMs);
+    return {
+      outcome,
+      record: {
+        principal: `${principal.uid.type}::"${principal.uid.id}"`,
+        action: match.route.action,
+        resource: `${resource.type}::"${resource.id}"`,
+        determiningPolicies: decision.determiningPolicies,
+        ...(decision.errors.length > 0 ? { reason: `evaluation errors: ${decision.errors.join('; ')}`, errorKind: 'evaluation' } : {}),
+      },
+    };
+  }
+
+  async function resourceEntities(resource: TypeAndId): Promise<EntityJson[]> {
+    if (!entityStore) return [{ uid: resource, attrs: {}, parents: [] }];
+    const [entity] = await entityStore.load([resource]);
+    if (!entity) throw new EntityStoreError(`no entity ${entityKey(resource)}: no entity means no access`);
+    // Parents let `resource in ...` follow the hierarchy (a payment in its account).
+    const parents = entity.parents.map((p) => ('__entity' in p ? p.__entity : p));
+    const ancestors = parents.length > 0 ? await entityStore.load(parents) : [];
+    return [entity, ...ancestors];
+  }
+
+  function assertTenantMatchesPath(principal: Principal, match: RouteMatch): void {
+    if (mode.tenancy.kind !== 'multi' || !mode.tenancy.pathParameter) return;
+    const named = match.pathParameters[mode.tenancy.pathParameter];
+    if (named !== undefined && named !== principal.tenantId) {
+      throw new TenantError(`the path names tenant ${JSON.stringify(named)} but the token belongs to ${JSON.stringify(principal.tenantId)}`);
+    }
+  }
+
+  function resourceUid(match: RouteMatch, input: AuthorizationInput): TypeAndId {
+    const { resource } = match.route;
+    const id = resource.pathParameter !== undefined ? match.pathParameters[resource.pathParameter] : resource.queryParameter !== undefined ? queryValue(input.query, resource.queryParameter) : undefined;
+    if (id === undefined || id === '') throw new RouteError(`route ${match.route.key} has no resource id in the request`);
+    return { type: resource.type, id };
+  }
+
+  function requestContext(route: RouteConfig, input: AuthorizationInput, verified: VerifiedToken): Record<string, CedarValueJson> {
+    const context: Record<string, CedarValueJson> = {};
+    for (const value of route.context) {
+      const raw = value.source === 'header' ? headerValue(input.headers, value.key) : value.source === 'query' ? queryValue(input.query, value.key) : ownClaim(verified.claims, value.key);
+      if (raw === undefined) {
+        if (value.required) throw new RouteError(`context ${value.name} (${value.source} ${value.key}) is missing`);
+        continue;
+      }
+      try {
+        context[value.name] = value.source === 'claim' ? claimToCedar(raw, value.type) : textToCedar(String(raw), value.type);
+      } catch (error) {
+        if (error instanceof ValueTypeError) throw new RouteError(`context ${value.name} (${value.source} ${value.key}): ${error.message}`, { cause: error });
+        throw error;
+      }
+    }
+    return context;
+  }
+
+  function matchRoute(input: AuthorizationInput): RouteMatch {
+    if (input.connect) {
+      const route = routes.connectRoute();
+      if (!route) throw new RouteError('this mode has no $connect route');
+      return { route, pathParameters: {} };
+    }
+    if (input.method === undefined || input.path === undefined) throw new RouteError('the event has no method or path');
+    const match = routes.match(input.method, input.path);
+    if (!match) throw new RouteError(`no route for ${input.method} ${input.path}`);
+    return match;
+  }
+
+  /** Everything that can change the decision: the exact token, the route, its parameters and its context inputs. */
+  function decisionCacheKey(token: string, match: RouteMatch, input: AuthorizationInput): string {
+    const inputs = match.route.context.filter((c) => c.source !== 'claim').map((c) => (c.source === 'header' ? headerValue(input.headers, c.key) : queryValue(input.query, c.key)) ?? null);
+    const resourceQuery = match.route.resource.queryParameter !== undefined ? queryValue(input.query, match.route.resource.queryParameter) ?? null : null;
+    return createHash('sha256').update(JSON.stringify([token, match.route.key, match.pathParameters, resourceQuery, inputs])).digest('base64');
+  }
+
+  return {
+    mode,
+    async authorize(input) {
+      const started = performance.now();
+      let record: Partial<Parameters<Telemetry['record']>[0]> = {};
+      let outcome: Outcome;
+      try {
+        const token = normalizeBearer(input.rawToken);
+        const match = matchRoute(input);
+        const cacheKey = decisionCacheKey(token, match, input);
+        const cached = decisions.get(cacheKey);
+        if (cached) {
+          outcome = { ...cached, cacheHit: true };
+          record = { action: match.route.action, principal: cached.principalId, determiningPolicies: String(cached.context['determiningPolicies'] ?? '').split(',').filter(Boolean) };
+        } else {
+          ({ outcome, record } = await evaluate(input, token, match, cacheKey));
+        }
+      } catch (error) {
+        const failure = outcomeOf(error);
+        outcome = { result: failure.outcome, principalId: ANONYMOUS, context: { decision: failure.outcome, reason: failure.kind }, cacheHit: false };
+        record = { ...record, reason: failure.reason, errorKind: failure.kind };
+      }
+      try {
+        telemetry.record({
+          mode: mode.name,
+          result: outcome.result,
+          determiningPolicies: [],
+          ...record,
+          latencyMs: performance.now() - started,
+          cacheHit: outcome.cacheHit,
+        });
+      } catch {
+        // Telemetry must never change an answer.
+      }
+      return outcome;
+    },
+  };
+}
+
+function responseContext(principal: Principal, decision: Decision): AuthorizerContext {
+  return {
+    principalId: principal.uid.id,
+    principalType: principal.uid.type,
+    ...(principal.tenantId !== undefined ? { tenantId: principal.tenantId } : {}),
+    roles: principal.groups.join(','),
+    decision: decision.decision,
+    determiningPolicies: decision.determiningPolicies.join(','),
+  };
+}
+
+function createEngine(mode: ModeConfig, bundle: PolicyBundle, dependencies: RuntimeDependencies): Engine {
+  try {
+    if (mode.engine.kind === 'local') return createLocalEngine(bundle);
+    const client = dependencies.verifiedPermissions ?? new VerifiedPermissionsClient({ maxAttempts: mode.engine.maxRetries + 1 });
+    return createAvpEngine({ client, timeoutMs: mode.timeouts.engineMs });
+  } catch (error) {
+    // A broken bundle must not crash the Lambda's init: every request is denied and says why.
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      kind: mode.engine.kind,
+      isAuthorized: async () => {
+        throw new EngineError(`the engine could not start: ${reason}`);
+      },
+    };
+  }
+}
+
+function createStoreResolver(mode: ModeConfig, env: Readonly<Record<string, string | undefined>>, dynamoDb: DynamoDBClient | undefined): PolicyStoreResolver {
+  if (mode.tenancy.kind === 'multi') {
+    if (!dynamoDb) throw new Error('a multi-tenant mode needs a DynamoDB client');
+    const lookup = mode.tenancy.policyStoreLookup;
+    return new TenantPolicyStoreResolver({
+      client: dynamoDb,
+      lookup,
+      table: (lookup.tableEnv && env[lookup.tableEnv]) || lookup.table,
+      timeoutMs: mode.timeouts.entityStoreMs,
+    });
+  }
+  if (mode.engine.kind === 'avp' && mode.engine.policyStore) {
+    const { id, env: variable } = mode.engine.policyStore;
+    return staticPolicyStore((variable && env[variable]) || id);
+  }
+  return staticPolicyStore(undefined);
+}

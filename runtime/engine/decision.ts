@@ -1,0 +1,34 @@
+// The one request and decision shape both engines speak.
+import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
+
+export interface AuthorizationRequest {
+  readonly principal: TypeAndId;
+  readonly action: TypeAndId;
+  readonly resource: TypeAndId;
+  readonly context: Readonly<Record<string, CedarValueJson>>;
+  readonly entities: readonly EntityJson[];
+}
+
+export interface Decision {
+  readonly decision: 'allow' | 'deny';
+  /** The @ids of the policies that determined the decision. */
+  readonly determiningPolicies: readonly string[];
+  /** Evaluation errors. Any error turns an allow into a deny (see `failClosed`). */
+  readonly errors: readonly string[];
+}
+
+export interface Engine {
+  readonly kind: 'local' | 'avp';
+  isAuthorized(request: AuthorizationRequest, options: { readonly policyStoreId?: string }): Promise<Decision>;
+}
+
+/**
+ * Cedar skips a policy whose condition errors. If that policy was a forbid, the answer could be allow; we do not
+ * accept that: an allow that came with any evaluation error is a deny.
+ */
+export function failClosed(decision: Decision): Decision {
+  if (decision.decision === 'allow' && decision.errors.length > 0) {
+    return { decision: 'deny', determiningPolicies: [], errors: decision.errors };
+  }
+  return decision;
+}

@@ -1,0 +1,122 @@
+// Lambda handlers per API type: each turns API Gateway's event into an AuthorizationInput and the outcome into its answer.
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayRequestAuthorizerEvent,
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+  APIGatewayTokenAuthorizerEvent,
+} from 'aws-lambda';
+import { createAuthorizer, type AuthorizationInput, type Authorizer, type AuthorizerOptions, type Outcome } from './authorizer.js';
+import { iamPolicy, type AuthorizerContext } from './response/responses.js';
+import { parseMethodArn } from './routes/route-table.js';
+import { headerValue, queryValue } from './token/extract-token.js';
+
+/** API Gateway's convention: throwing exactly this makes it answer 401. */
+export const UNAUTHORIZED = 'Unauthorized';
+
+type Headers = Record<string, string | undefined>;
+
+export function restRequestAuthorizer(options: AuthorizerOptions): (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
+  const authorizer = createAuthorizer(options);
+  return async (event) => {
+    const methodArn = typeof event?.methodArn === 'string' ? event.methodArn : '';
+    const input = safeInput(() => {
+      const arn = parseMethodArn(methodArn);
+      return {
+        rawToken: headerValue(asRecord(event.headers), authorizer.mode.api.tokenHeader),
+        ...(arn ? { method: arn.method, path: arn.path } : {}),
+        headers: asRecord(event.headers),
+        query: asRecord(event.queryStringParameters),
+      };
+    });
+    return policyAnswer(authorizer, input, methodArn);
+  };
+}
+
+export function restTokenAuthorizer(options: AuthorizerOptions): (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
+  const authorizer = createAuthorizer(options);
+  return async (event) => {
+    const methodArn = typeof event?.methodArn === 'string' ? event.methodArn : '';
+    const input = safeInput(() => {
+      const arn = parseMethodArn(methodArn);
+      return {
+        rawToken: typeof event.authorizationToken === 'string' ? event.authorizationToken : undefined,
+        ...(arn ? { method: arn.method, path: arn.path } : {}),
+        headers: {},
+        query: {},
+      };
+    });
+    return policyAnswer(authorizer, input, methodArn);
+  };
+}
+
+export function webSocketAuthorizer(options: AuthorizerOptions): (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
+  const authorizer = createAuthorizer(options);
+  const { tokenHeader, tokenQueryParameter } = authorizer.mode.api;
+  return async (event) => {
+    const methodArn = typeof event?.methodArn === 'string' ? event.methodArn : '';
+    const input = safeInput(() => {
+      const headers = asRecord(event.headers);
+      const query = asRecord(event.queryStringParameters);
+      const fromQuery = tokenQueryParameter !== undefined ? queryValue(query, tokenQueryParameter) : undefined;
+      return {
+        rawToken: headerValue(headers, tokenHeader) ?? fromQuery,
+        connect: event.requestContext?.routeKey === '$connect' || event.requestContext?.eventType === 'CONNECT',
+        headers,
+        query,
+      };
+    });
+    return policyAnswer(authorizer, input, methodArn);
+  };
+}
+
+export function httpAuthorizer(
+  options: AuthorizerOptions,
+): (event: APIGatewayRequestAuthorizerEventV2) => Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> {
+  const authorizer = createAuthorizer(options);
+  return async (event) => {
+    const input = safeInput(() => {
+      const headers = asRecord(event.headers);
+      const http = event.requestContext?.http;
+      return {
+        rawToken: headerValue(headers, authorizer.mode.api.tokenHeader),
+        ...(http ? { method: http.method, path: stripStage(event.rawPath ?? http.path, event.requestContext.stage) } : {}),
+        headers,
+        query: asRecord(event.queryStringParameters),
+      };
+    });
+    const outcome = await authorizer.authorize(input);
+    // Simple responses have no 401: a refused token is `isAuthorized: false`, as API Gateway documents.
+    return { isAuthorized: outcome.result === 'allow', context: outcome.context };
+  };
+}
+
+async function policyAnswer(authorizer: Authorizer, input: AuthorizationInput, methodArn: string): Promise<APIGatewayAuthorizerResult> {
+  const outcome: Outcome = await authorizer.authorize(input);
+  if (outcome.result === 'unauthorized') throw new Error(UNAUTHORIZED);
+  const allow = outcome.result === 'allow' && methodArn !== '';
+  return iamPolicy({ principalId: outcome.principalId, effect: allow ? 'Allow' : 'Deny', methodArn, context: outcome.context });
+}
+
+/** A malformed event must not throw: it becomes an input with nothing in it, which is denied. */
+function safeInput(build: () => AuthorizationInput): AuthorizationInput {
+  try {
+    return build();
+  } catch {
+    return { rawToken: undefined, headers: {}, query: {} };
+  }
+}
+
+function asRecord(value: unknown): Headers {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  const record: Headers = {};
+  for (const [key, item] of Object.entries(value)) if (typeof item === 'string') record[key] = item;
+  return record;
+}
+
+/** HTTP APIs put a named stage in front of the path (`/prod/accounts/...`); `$default` adds nothing. */
+function stripStage(path: string, stage: string | undefined): string {
+  if (!stage || stage === '$default') return path;
+  const prefix = `/${stage}`;
+  return path === prefix ? '/' : path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
+}

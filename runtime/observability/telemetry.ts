@@ -1,0 +1,46 @@
+// One structured log line and a few EMF metrics per decision, through Powertools. Never the raw token.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+export interface DecisionRecord {
+  readonly mode: string;
+  readonly result: 'allow' | 'deny' | 'unauthorized';
+  readonly principal?: string;
+  readonly action?: string;
+  readonly resource?: string;
+  readonly determiningPolicies: readonly string[];
+  readonly latencyMs: number;
+  readonly cacheHit: boolean;
+  /** Why a request was denied or refused, when it was not the policies' own answer. */
+  readonly reason?: string;
+  /** The error kind (token, jwks, claims, route, entity-store, tenant, engine, event, internal). */
+  readonly errorKind?: string;
+}
+
+export interface Telemetry {
+  record(decision: DecisionRecord): void;
+}
+
+export function powertoolsTelemetry(mode: string): Telemetry {
+  const logger = new Logger({ serviceName: `authorizer-${mode}` });
+  const metrics = new Metrics({ namespace: 'PaymentsAuthorizer', serviceName: `authorizer-${mode}`, defaultDimensions: { mode } });
+  return {
+    record(decision) {
+      logger.info('authorization decision', { decision: { ...decision } });
+      metrics.addMetric(`Decision.${decision.result}`, MetricUnit.Count, 1);
+      metrics.addMetric('DecisionLatency', MetricUnit.Milliseconds, decision.latencyMs);
+      if (decision.cacheHit) metrics.addMetric('DecisionCacheHit', MetricUnit.Count, 1);
+      if (decision.errorKind) metrics.addMetric(`Error.${decision.errorKind}`, MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+    },
+  };
+}
+
+/** Keeps decisions in memory: for tests and benchmarks that must not write to stdout. */
+export class MemoryTelemetry implements Telemetry {
+  readonly records: DecisionRecord[] = [];
+
+  record(decision: DecisionRecord): void {
+    this.records.push(decision);
+  }
+}

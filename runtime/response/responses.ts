@@ -1,0 +1,28 @@
+// What API Gateway gets back: an IAM policy (REST, WebSocket) or a simple response (HTTP API payload 2.0).
+import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+
+/** API Gateway accepts only strings, numbers and booleans as authorizer context values. */
+export type AuthorizerContext = Record<string, string | number | boolean>;
+
+/**
+ * Allows or denies exactly the evaluated method ARN. Never a wildcard Allow: API Gateway caches this policy, and a
+ * wildcard would let the cached answer for one route authorize another.
+ */
+export function iamPolicy(options: {
+  readonly principalId: string;
+  readonly effect: 'Allow' | 'Deny';
+  readonly methodArn: string;
+  readonly context: AuthorizerContext;
+}): APIGatewayAuthorizerResult {
+  if (options.effect === 'Allow' && (options.methodArn.includes('*') || options.methodArn === '')) {
+    throw new Error(`refusing to allow a wildcard or empty method ARN: ${JSON.stringify(options.methodArn)}`);
+  }
+  return {
+    principalId: options.principalId,
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [{ Action: 'execute-api:Invoke', Effect: options.effect, Resource: [options.methodArn || '*'] }],
+    },
+    context: options.context,
+  };
+}

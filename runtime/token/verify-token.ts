@@ -1,0 +1,108 @@
+// Verifies tokens with aws-jwt-verify: Cognito (id or access), Cognito client credentials (scopes), or generic OIDC (Okta).
+import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
+import { FetchError, JwksNotAvailableInCacheError, WaitPeriodNotYetEndedJwkError } from 'aws-jwt-verify/error';
+import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
+import type { IdentitySourceConfig } from '../config.js';
+import { JwksError, TokenError } from '../errors.js';
+
+export type Claims = Readonly<Record<string, unknown>>;
+
+export interface VerifiedToken {
+  readonly claims: Claims;
+  /** Seconds since the epoch; decisions are never cached beyond it. */
+  readonly expiresAt: number;
+}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<VerifiedToken>;
+}
+
+export interface TokenVerifierOptions {
+  /**
+   * Fetches the JWKS. Production keeps the library's HTTPS fetcher; local development and tests inject one that
+   * reaches a JWKS served on 127.0.0.1.
+   */
+  readonly fetcher?: Fetcher;
+  readonly jwksTimeoutMs: number;
+  /** Seconds between refetches of a JWKS when a token names an unknown `kid`. @default 10 */
+  readonly unknownKidWaitSeconds?: number;
+}
+
+/** Only these algorithms are accepted, whatever the JWKS offers. */
+export const ALLOWED_ALGORITHMS = ['RS256', 'ES256'] as const;
+
+export function createTokenVerifier(source: IdentitySourceConfig, options: TokenVerifierOptions): TokenVerifier {
+  // One JWKS cache per verifier, created once at module scope by the handler: keys are fetched once per issuer.
+  const jwksCache = new SimpleJwksCache({
+    fetcher: options.fetcher ?? new SimpleFetcher({ defaultRequestOptions: { responseTimeout: options.jwksTimeoutMs } }),
+    penaltyBox: new SimplePenaltyBox({ waitSeconds: options.unknownKidWaitSeconds ?? 10 }),
+  });
+  const verify = buildVerifier(source, jwksCache);
+  return {
+    async verify(token) {
+      assertAllowedAlgorithm(token);
+      let payload: Record<string, unknown>;
+      try {
+        payload = (await verify(token)) as Record<string, unknown>;
+      } catch (error) {
+        throw translate(error);
+      }
+      const exp = payload['exp'];
+      if (typeof exp !== 'number') throw new TokenError('the token has no numeric `exp` claim');
+      return { claims: payload, expiresAt: exp };
+    },
+  };
+}
+
+function buildVerifier(source: IdentitySourceConfig, jwksCache: SimpleJwksCache): (token: string) => Promise<unknown> {
+  switch (source.kind) {
+    case 'cognito': {
+      const verifier = CognitoJwtVerifier.create(
+        { userPoolId: source.userPoolId, tokenUse: source.tokenUse, clientId: [...source.clientIds] },
+        { jwksCache },
+      );
+      return (token) => verifier.verify(token);
+    }
+    case 'clientCredentials': {
+      const verifier = CognitoJwtVerifier.create(
+        { userPoolId: source.userPoolId, tokenUse: 'access', clientId: [...source.clientIds], scope: [...source.scopes] },
+        { jwksCache },
+      );
+      return (token) => verifier.verify(token);
+    }
+    case 'oidc': {
+      const verifier = JwtVerifier.create(
+        { issuer: source.issuer, audience: source.audience, jwksUri: source.jwksUri },
+        { jwksCache },
+      );
+      return (token) => verifier.verify(token);
+    }
+  }
+}
+
+function assertAllowedAlgorithm(token: string): void {
+  const [encodedHeader] = token.split('.');
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(encodedHeader ?? '', 'base64url').toString('utf8'));
+  } catch {
+    throw new TokenError('the token header is not JSON');
+  }
+  const alg = (header as { alg?: unknown } | null)?.alg;
+  if (typeof alg !== 'string' || !(ALLOWED_ALGORITHMS as readonly string[]).includes(alg)) {
+    throw new TokenError(`the token's algorithm ${JSON.stringify(alg)} is not one of ${ALLOWED_ALGORITHMS.join(', ')}`);
+  }
+}
+
+function translate(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  // A JWKS we cannot reach is an outage, not a forgery: still a 401, but counted apart.
+  if (error instanceof FetchError || error instanceof JwksNotAvailableInCacheError) {
+    return new JwksError(`the signing keys could not be fetched: ${message}`, { cause: error });
+  }
+  if (error instanceof WaitPeriodNotYetEndedJwkError) {
+    return new TokenError(`the token names an unknown key id: ${message}`, { cause: error });
+  }
+  return new TokenError(message, { cause: error });
+}
