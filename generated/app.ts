@@ -10,7 +10,7 @@
 // Source: policies/tenant/templates.cedar
 // Source: policies/tenant/tenant-users.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:101bdc82d17432d28e3be7e7271f67b0faa5c0fce64f9404857ba6602420b1d9
+// Source hash: sha256:70f6c37a7a9097704a32fbbca97987f62b85f154f36bf69cbf1b18a35c868b9a
 //
 // The CDK app: one stack per mode. `npx cdk synth` (through cdk.json) and `npm run synth` run this file.
 import { App } from 'aws-cdk-lib';

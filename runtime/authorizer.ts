@@ -69,6 +69,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
   const routes = new RouteTable(mode.routes);
   const verifier: TokenVerifier = createTokenVerifier(mode.identitySource, {
     jwksTimeoutMs: mode.timeouts.jwksMs,
+    env,
     ...(dependencies.jwksFetcher ? { fetcher: dependencies.jwksFetcher } : {}),
   });
   const dynamoDb = dependencies.dynamoDb ?? (mode.entityStore || mode.tenancy.kind === 'multi' ? new DynamoDBClient({}) : undefined);

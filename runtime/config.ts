@@ -13,14 +13,15 @@ export type IdentitySourceConfig =
       readonly userPoolId: string;
       readonly clientIds: readonly string[];
       readonly tokenUse: 'id' | 'access';
-      /** Environment variable that replaces the issuer (local development, other regions). */
-      readonly issuerEnv?: string;
+      /** Environment variable that, when set, replaces userPoolId (one mode file, a pool per stage). */
+      readonly userPoolIdEnv?: string;
     }
   | {
       readonly kind: 'oidc';
       readonly issuer: string;
       readonly jwksUri: string;
       readonly audience: string;
+      /** Environment variable that, when set, replaces the issuer; the JWKS URI keeps its path below the issuer. */
       readonly issuerEnv?: string;
     }
   | {
@@ -29,7 +30,7 @@ export type IdentitySourceConfig =
       readonly clientIds: readonly string[];
       /** A token must carry at least one of these scopes. */
       readonly scopes: readonly string[];
-      readonly issuerEnv?: string;
+      readonly userPoolIdEnv?: string;
     };
 
 export interface ClaimAttributeConfig {

@@ -3,7 +3,7 @@
 // Source: policies/customer/roles.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:304071c1e7b2cf9d73b58422078fcedcd345cc95a2d83564110ac8aa256afb12
+// Source hash: sha256:b6432e7ab6f066b95016001c5eb64ee5a29105e222c4201024301ab9ae697fc0
 //
 // The Lambda authorizer of mode `customer` (rest API, request authorizer, local engine).
 // This file holds the mode's configuration as typed constants; the decision logic lives in runtime/.
@@ -28,7 +28,7 @@ export const MODE_CONFIG = {
       "customerapi02"
     ],
     "tokenUse": "id",
-    "issuerEnv": "CUSTOMER_ISSUER"
+    "userPoolIdEnv": "CUSTOMER_USER_POOL_ID"
   },
   "claims": {
     "principal": {

@@ -3,7 +3,7 @@
 // Source: policies/customer/roles.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:304071c1e7b2cf9d73b58422078fcedcd345cc95a2d83564110ac8aa256afb12
+// Source hash: sha256:b6432e7ab6f066b95016001c5eb64ee5a29105e222c4201024301ab9ae697fc0
 //
 // The CDK stack of mode `customer`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';

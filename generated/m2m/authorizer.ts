@@ -3,7 +3,7 @@
 // Source: policies/service/scopes.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:e45fc9981114cc6a8526cd0a5bbb0f708753616918441a008886ad9a4279fff7
+// Source hash: sha256:01fb1826197fd0f1c014f9ba8bb70c2c560ed3d31ac099cb73c49d417738fd97
 //
 // The Lambda authorizer of mode `m2m` (websocket API, request authorizer, local engine).
 // This file holds the mode's configuration as typed constants; the decision logic lives in runtime/.
@@ -34,7 +34,7 @@ export const MODE_CONFIG = {
       "payments/read",
       "payments/write"
     ],
-    "issuerEnv": "M2M_ISSUER"
+    "userPoolIdEnv": "M2M_USER_POOL_ID"
   },
   "claims": {
     "principal": {

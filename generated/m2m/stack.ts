@@ -3,7 +3,7 @@
 // Source: policies/service/scopes.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:e45fc9981114cc6a8526cd0a5bbb0f708753616918441a008886ad9a4279fff7
+// Source hash: sha256:01fb1826197fd0f1c014f9ba8bb70c2c560ed3d31ac099cb73c49d417738fd97
 //
 // The CDK stack of mode `m2m`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';

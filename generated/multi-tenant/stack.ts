@@ -4,7 +4,7 @@
 // Source: policies/tenant/templates.cedar
 // Source: policies/tenant/tenant-users.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:d07443009097c3e32f0a499d2776608480e36818b7afed12b156c5e00d694522
+// Source hash: sha256:758bda031d4b2b4db20f4bca5a3a56e164b48c23f18b1eb45fe649177e53b4f6
 //
 // The CDK stack of mode `multi-tenant`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';

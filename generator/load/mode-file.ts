@@ -6,9 +6,9 @@ export type ApiType = (typeof API_TYPES)[number];
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export type IdentitySource =
-  | { kind: 'cognito'; userPoolId: string; clientIds: string[]; tokenUse: 'id' | 'access'; issuerEnv?: string }
+  | { kind: 'cognito'; userPoolId: string; clientIds: string[]; tokenUse: 'id' | 'access'; userPoolIdEnv?: string }
   | { kind: 'oidc'; issuer: string; jwksUri: string; audience: string; issuerEnv?: string }
-  | { kind: 'clientCredentials'; userPoolId: string; clientIds: string[]; scopes: string[]; issuerEnv?: string };
+  | { kind: 'clientCredentials'; userPoolId: string; clientIds: string[]; scopes: string[]; userPoolIdEnv?: string };
 
 export interface ClaimAttribute {
   claim: string;

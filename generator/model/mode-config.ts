@@ -123,13 +123,30 @@ function toRouteConfig(route: RouteSpec): RouteConfig {
 
 /** Rebuilt field by field, so the generated constant's key order never depends on the YAML's. */
 function toIdentitySourceConfig(source: IdentitySource): IdentitySourceConfig {
-  const issuerEnv = source.issuerEnv !== undefined ? { issuerEnv: source.issuerEnv } : {};
   switch (source.kind) {
     case 'cognito':
-      return { kind: 'cognito', userPoolId: source.userPoolId, clientIds: [...source.clientIds], tokenUse: source.tokenUse, ...issuerEnv };
+      return {
+        kind: 'cognito',
+        userPoolId: source.userPoolId,
+        clientIds: [...source.clientIds],
+        tokenUse: source.tokenUse,
+        ...(source.userPoolIdEnv !== undefined ? { userPoolIdEnv: source.userPoolIdEnv } : {}),
+      };
     case 'oidc':
-      return { kind: 'oidc', issuer: source.issuer, jwksUri: source.jwksUri, audience: source.audience, ...issuerEnv };
+      return {
+        kind: 'oidc',
+        issuer: source.issuer,
+        jwksUri: source.jwksUri,
+        audience: source.audience,
+        ...(source.issuerEnv !== undefined ? { issuerEnv: source.issuerEnv } : {}),
+      };
     case 'clientCredentials':
-      return { kind: 'clientCredentials', userPoolId: source.userPoolId, clientIds: [...source.clientIds], scopes: [...source.scopes], ...issuerEnv };
+      return {
+        kind: 'clientCredentials',
+        userPoolId: source.userPoolId,
+        clientIds: [...source.clientIds],
+        scopes: [...source.scopes],
+        ...(source.userPoolIdEnv !== undefined ? { userPoolIdEnv: source.userPoolIdEnv } : {}),
+      };
   }
 }

@@ -27,6 +27,8 @@ export interface TokenVerifierOptions {
   readonly jwksTimeoutMs: number;
   /** Seconds between refetches of a JWKS when a token names an unknown `kid`. @default 10 */
   readonly unknownKidWaitSeconds?: number;
+  /** Where `userPoolIdEnv` and `issuerEnv` are looked up. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Only these algorithms are accepted, whatever the JWKS offers. */
@@ -38,7 +40,7 @@ export function createTokenVerifier(source: IdentitySourceConfig, options: Token
     fetcher: options.fetcher ?? new SimpleFetcher({ defaultRequestOptions: { responseTimeout: options.jwksTimeoutMs } }),
     penaltyBox: new SimplePenaltyBox({ waitSeconds: options.unknownKidWaitSeconds ?? 10 }),
   });
-  const verify = buildVerifier(source, jwksCache);
+  const verify = buildVerifier(withEnvironmentOverrides(source, options.env ?? process.env), jwksCache);
   return {
     async verify(token) {
       assertAllowedAlgorithm(token);
@@ -79,6 +81,18 @@ function buildVerifier(source: IdentitySourceConfig, jwksCache: SimpleJwksCache)
       return (token) => verifier.verify(token);
     }
   }
+}
+
+/** Applies `userPoolIdEnv` / `issuerEnv`, so one mode file serves a pool or an Okta org per stage. */
+export function withEnvironmentOverrides(source: IdentitySourceConfig, env: Readonly<Record<string, string | undefined>>): IdentitySourceConfig {
+  if (source.kind === 'oidc') {
+    const issuer = source.issuerEnv ? env[source.issuerEnv] : undefined;
+    if (!issuer) return source;
+    const jwksUri = source.jwksUri.startsWith(source.issuer) ? issuer + source.jwksUri.slice(source.issuer.length) : source.jwksUri;
+    return { ...source, issuer, jwksUri };
+  }
+  const userPoolId = source.userPoolIdEnv ? env[source.userPoolIdEnv] : undefined;
+  return userPoolId ? { ...source, userPoolId } : source;
 }
 
 function assertAllowedAlgorithm(token: string): void {
