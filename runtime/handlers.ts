@@ -94,8 +94,12 @@ export function httpAuthorizer(
 async function policyAnswer(authorizer: Authorizer, input: AuthorizationInput, methodArn: string): Promise<APIGatewayAuthorizerResult> {
   const outcome: Outcome = await authorizer.authorize(input);
   if (outcome.result === 'unauthorized') throw new Error(UNAUTHORIZED);
-  const allow = outcome.result === 'allow' && methodArn !== '';
-  return iamPolicy({ principalId: outcome.principalId, effect: allow ? 'Allow' : 'Deny', methodArn, context: outcome.context });
+  // A `*` in the ARN (a resource id spelled `*`) would make the Allow a wildcard: deny it here rather than let
+  // iamPolicy throw, which would fail the invocation instead of answering.
+  const usableArn = methodArn !== '' && !methodArn.includes('*');
+  if (outcome.result === 'allow' && usableArn) return iamPolicy({ principalId: outcome.principalId, effect: 'Allow', methodArn, context: outcome.context });
+  const context = outcome.result === 'allow' ? { ...outcome.context, decision: 'deny', reason: 'method-arn' } : outcome.context;
+  return iamPolicy({ principalId: outcome.principalId, effect: 'Deny', methodArn, context });
 }
 
 /** A malformed event must not throw: it becomes an input with nothing in it, which is denied. */

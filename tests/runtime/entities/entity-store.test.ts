@@ -1,0 +1,58 @@
+import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEntityStore, entityKey } from '../../../runtime/entities/entity-store.js';
+import { EntityStoreError } from '../../../runtime/errors.js';
+import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/local-dynamodb.js';
+
+const table = 'payments-entities';
+const account = { uid: { type: 'Payments::Account', id: 'acct-1' }, attrs: { owner: { __entity: { type: 'Payments::Customer', id: 'cust-1' } }, frozen: false }, parents: [{ type: 'Payments::Customer', id: 'cust-1' }] };
+const quoted = { uid: { type: 'Payments::Account', id: 'acct "2"' }, attrs: { frozen: true }, parents: [] };
+
+describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
+  let dynamo: LocalDynamo;
+  beforeAll(async () => {
+    dynamo = await startLocalDynamo();
+    await createTables(dynamo.client, [{ name: table, keyAttribute: 'uid' }]);
+    await putEntities(dynamo.client, table, [account, quoted]);
+  });
+  afterAll(() => dynamo.close());
+
+  const store = (cacheTtlMs = 5_000) => new DynamoEntityStore({ client: dynamo.client, table, keyAttribute: 'uid', cacheTtlMs, timeoutMs: 1_000 });
+
+  it('keys entities by Cedar uid spelling, quoting ids safely', () => {
+    expect(entityKey({ type: 'Payments::Account', id: 'acct-1' })).toBe('Payments::Account::"acct-1"');
+    expect(entityKey({ type: 'Payments::Account', id: 'acct "2"' })).toBe('Payments::Account::"acct \\"2\\""');
+  });
+
+  it('loads the entities that exist and leaves out the ones that do not', async () => {
+    const found = await store().load([account.uid, quoted.uid, { type: 'Payments::Account', id: 'nope' }]);
+    expect(found.map((e) => e.uid).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))).toEqual([quoted.uid, account.uid].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)));
+    expect(found.find((e) => JSON.stringify(e.uid) === JSON.stringify(account.uid))).toEqual(account);
+  });
+
+  it('serves repeated reads from its short cache', async () => {
+    const entities = store();
+    await entities.load([account.uid]);
+    await dynamo.client.send(new DeleteItemCommand({ TableName: table, Key: { uid: { S: entityKey(account.uid) } } }));
+    expect(await entities.load([account.uid])).toHaveLength(1);
+    expect(await store().load([account.uid])).toEqual([]);
+    await putEntities(dynamo.client, table, [account]);
+  });
+
+  it('refuses an item whose entity is not JSON', async () => {
+    await dynamo.client.send(new PutItemCommand({ TableName: table, Item: { uid: { S: 'Payments::Account::"broken"' }, entity: { S: '{not json' } } }));
+    await expect(store().load([{ type: 'Payments::Account', id: 'broken' }])).rejects.toThrow(EntityStoreError);
+  });
+
+  it('fails with EntityStoreError when DynamoDB is down', async () => {
+    const down = await startLocalDynamo();
+    const entities = new DynamoEntityStore({ client: down.client, table, keyAttribute: 'uid', cacheTtlMs: 0, timeoutMs: 300 });
+    await down.close();
+    await expect(entities.load([account.uid])).rejects.toThrow(EntityStoreError);
+  });
+
+  it('refuses more than 100 keys in one read', async () => {
+    const uids = Array.from({ length: 101 }, (_, i) => ({ type: 'Payments::Account', id: `a${i}` }));
+    await expect(store().load(uids)).rejects.toThrow(/at most 100/);
+  });
+});

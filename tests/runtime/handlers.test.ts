@@ -1,0 +1,860 @@
+// The handlers per API type, end to end: real tokens from the local issuer, entities in dynalite, cedar-wasm deciding.
+import { randomUUID } from 'node:crypto';
+import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayRequestAuthorizerEvent,
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewayTokenAuthorizerEvent,
+} from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../generated/customer/authorizer.js';
+import { MODE_CONFIG as M2M, POLICY_BUNDLE as M2M_BUNDLE } from '../../generated/m2m/authorizer.js';
+import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/local-dynamodb.js';
+import { createUnsignedToken, decodeToken, startLocalIssuer, tamperPayload, type LocalIssuer } from '../../local/issuer/token-issuer.js';
+import type { ModeConfig } from '../../runtime/config.js';
+import {
+  httpAuthorizer,
+  MemoryTelemetry,
+  restRequestAuthorizer,
+  restTokenAuthorizer,
+  UNAUTHORIZED,
+  webSocketAuthorizer,
+  type RuntimeDependencies,
+} from '../../runtime/index.js';
+
+const ACCOUNT_ID = '123456789012';
+const API_ID = 'api-id';
+const DOMAIN = `${API_ID}.execute-api.eu-west-1.amazonaws.com`;
+const ARN_PREFIX = `arn:aws:execute-api:eu-west-1:${ACCOUNT_ID}:${API_ID}`;
+
+// ------------------------------------------------------------------ fixtures
+
+const ref = (type: string, id: string) => ({ __entity: { type, id } });
+const TENANT = ref('Payments::Tenant', 'bank-a');
+
+/**
+ * cust-1 owns acct-1, acct-frozen and an account whose id is `*` (an IAM wildcard in a methodArn); cust-2 owns acct-2.
+ * pay-1 was created by user-2, pay-self by user-1.
+ */
+const ENTITIES: readonly EntityJson[] = [
+  { uid: { type: 'Payments::Customer', id: 'cust-1' }, attrs: { tenant: TENANT, country: 'FR' }, parents: [{ type: 'Payments::Tenant', id: 'bank-a' }] },
+  { uid: { type: 'Payments::Customer', id: 'cust-2' }, attrs: { tenant: TENANT, country: 'DE' }, parents: [{ type: 'Payments::Tenant', id: 'bank-a' }] },
+  account('acct-1', 'cust-1', false),
+  account('acct-2', 'cust-2', false),
+  account('acct-frozen', 'cust-1', true),
+  account('*', 'cust-1', false),
+  payment('pay-1', 'acct-1', 'user-2'),
+  payment('pay-self', 'acct-1', 'user-1'),
+];
+
+function account(id: string, owner: string, frozen: boolean): EntityJson {
+  return {
+    uid: { type: 'Payments::Account', id },
+    attrs: { owner: ref('Payments::Customer', owner), tenant: TENANT, currency: 'EUR', frozen },
+    parents: [{ type: 'Payments::Customer', id: owner }],
+  };
+}
+
+function payment(id: string, accountId: string, createdBy: string): EntityJson {
+  return {
+    uid: { type: 'Payments::Payment', id },
+    attrs: {
+      account: ref('Payments::Account', accountId),
+      owner: ref('Payments::Customer', 'cust-1'),
+      tenant: TENANT,
+      amount: 25_000,
+      currency: 'EUR',
+      status: 'held',
+      createdBy,
+    },
+    parents: [{ type: 'Payments::Account', id: accountId }],
+  };
+}
+
+let issuer: LocalIssuer;
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  [issuer, dynamo] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo()]);
+  await createTables(dynamo.client, [{ name: 'payments-entities', keyAttribute: 'uid' }]);
+  await putEntities(dynamo.client, 'payments-entities', ENTITIES);
+});
+
+afterAll(async () => {
+  await Promise.all([issuer.close(), dynamo.close()]);
+});
+
+function dependencies(telemetry: MemoryTelemetry): RuntimeDependencies {
+  return { jwksFetcher: issuer.fetcher, telemetry, dynamoDb: dynamo.client, env: {} };
+}
+
+function customerToken(options: { sub?: string; customer?: string; groups?: string[]; expiresInSeconds?: number } = {}): string {
+  const claims = issuer.claimsFor(CUSTOMER, {
+    id: options.sub ?? 'user-1',
+    groups: options.groups ?? ['payer'],
+    attributes: { customer: options.customer ?? 'cust-1', email: 'ana@example.com' },
+  });
+  return issuer.mint(CUSTOMER, claims, options.expiresInSeconds !== undefined ? { expiresInSeconds: options.expiresInSeconds } : {});
+}
+
+function serviceToken(scopes: readonly string[], clientId = 'ledgerservice01'): string {
+  return issuer.mint(M2M, issuer.claimsFor(M2M, { id: clientId, attributes: { scopes } }));
+}
+
+// ------------------------------------------------------------------ events, as API Gateway builds them
+
+interface RouteRequest {
+  readonly method: string;
+  /** The concrete path, `/accounts/acct-1`. */
+  readonly path: string;
+  /** The API resource, `/accounts/{accountId}`. */
+  readonly resource: string;
+  readonly pathParameters: Readonly<Record<string, string>>;
+}
+
+const viewAccount = (accountId: string): RouteRequest => ({
+  method: 'GET',
+  path: `/accounts/${accountId}`,
+  resource: '/accounts/{accountId}',
+  pathParameters: { accountId },
+});
+
+const createPayment = (accountId: string): RouteRequest => ({
+  method: 'POST',
+  path: `/accounts/${accountId}/payments`,
+  resource: '/accounts/{accountId}/payments',
+  pathParameters: { accountId },
+});
+
+const approvePayment = (paymentId: string): RouteRequest => ({
+  method: 'POST',
+  path: `/payments/${paymentId}/approve`,
+  resource: '/payments/{paymentId}/approve',
+  pathParameters: { paymentId },
+});
+
+const methodArn = (route: RouteRequest, stage = 'prod') => `${ARN_PREFIX}/${stage}/${route.method}${route.path}`;
+
+const identity = {
+  accessKey: null,
+  accountId: null,
+  apiKey: null,
+  apiKeyId: null,
+  caller: null,
+  clientCert: null,
+  cognitoAuthenticationProvider: null,
+  cognitoAuthenticationType: null,
+  cognitoIdentityId: null,
+  cognitoIdentityPoolId: null,
+  principalOrgId: null,
+  sourceIp: '198.51.100.7',
+  user: null,
+  userAgent: 'payments-web/1.0',
+  userArn: null,
+};
+
+function multiValue(record: Readonly<Record<string, string>>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, [value]]));
+}
+
+/** A REST API REQUEST authorizer event: headers keep the client's spelling. */
+function restRequestEvent(route: RouteRequest, options: { token?: string; headers?: Record<string, string> } = {}): APIGatewayRequestAuthorizerEvent {
+  const headers: Record<string, string> = {
+    Host: DOMAIN,
+    'User-Agent': 'payments-web/1.0',
+    'X-Forwarded-Proto': 'https',
+    ...(options.token !== undefined ? { Authorization: `Bearer ${options.token}` } : {}),
+    ...options.headers,
+  };
+  return {
+    type: 'REQUEST',
+    methodArn: methodArn(route),
+    resource: route.resource,
+    path: route.path,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders: multiValue(headers),
+    pathParameters: { ...route.pathParameters },
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    stageVariables: null,
+    requestContext: {
+      accountId: ACCOUNT_ID,
+      apiId: API_ID,
+      authorizer: undefined,
+      domainName: DOMAIN,
+      domainPrefix: API_ID,
+      extendedRequestId: randomUUID(),
+      httpMethod: route.method,
+      identity,
+      path: `/prod${route.path}`,
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      requestTime: '09/Apr/2026:12:34:56 +0000',
+      requestTimeEpoch: Date.now(),
+      resourceId: 'res123',
+      resourcePath: route.resource,
+      stage: 'prod',
+    },
+  };
+}
+
+function restTokenEvent(route: RouteRequest, token: string): APIGatewayTokenAuthorizerEvent {
+  return { type: 'TOKEN', methodArn: methodArn(route), authorizationToken: `Bearer ${token}` };
+}
+
+/** An HTTP API (payload 2.0) REQUEST authorizer event: headers are lower case, a named stage prefixes rawPath. */
+function httpEvent(route: RouteRequest, options: { token?: string; stage?: string } = {}): APIGatewayRequestAuthorizerEventV2 {
+  const stage = options.stage ?? '$default';
+  const rawPath = stage === '$default' ? route.path : `/${stage}${route.path}`;
+  const authorization = options.token !== undefined ? `Bearer ${options.token}` : undefined;
+  const routeKey = `${route.method} ${route.resource}`;
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: methodArn(route, stage),
+    identitySource: authorization !== undefined ? [authorization] : [],
+    routeKey,
+    rawPath,
+    rawQueryString: '',
+    cookies: [],
+    headers: { host: DOMAIN, 'user-agent': 'payments-web/1.0', ...(authorization !== undefined ? { authorization } : {}) },
+    requestContext: {
+      accountId: ACCOUNT_ID,
+      apiId: API_ID,
+      domainName: DOMAIN,
+      domainPrefix: API_ID,
+      http: { method: route.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: 'payments-web/1.0' },
+      requestId: randomUUID(),
+      routeKey,
+      stage,
+      time: '09/Apr/2026:12:34:56 +0000',
+      timeEpoch: Date.now(),
+    },
+    pathParameters: { ...route.pathParameters },
+    stageVariables: {},
+  };
+}
+
+/** What API Gateway sends a WebSocket REQUEST authorizer: no resource, path or httpMethod, and a slim requestContext. */
+interface WebSocketAuthorizerEvent {
+  readonly type: 'REQUEST';
+  readonly methodArn: string;
+  readonly headers: Record<string, string>;
+  readonly multiValueHeaders: Record<string, string[]>;
+  readonly queryStringParameters: Record<string, string> | null;
+  readonly multiValueQueryStringParameters: Record<string, string[]> | null;
+  readonly stageVariables: Record<string, string>;
+  readonly requestContext: {
+    readonly routeKey: string;
+    readonly eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT';
+    readonly extendedRequestId: string;
+    readonly requestTime: string;
+    readonly messageDirection: 'IN';
+    readonly stage: string;
+    readonly connectedAt: number;
+    readonly requestTimeEpoch: number;
+    readonly identity: { readonly sourceIp: string; readonly userAgent: string };
+    readonly requestId: string;
+    readonly domainName: string;
+    readonly connectionId: string;
+    readonly apiId: string;
+  };
+}
+
+function webSocketEvent(options: { token?: string; tokenIn?: 'header' | 'query'; accountId?: string; routeKey?: string } = {}): APIGatewayRequestAuthorizerEvent {
+  const routeKey = options.routeKey ?? '$connect';
+  const inQuery = options.tokenIn === 'query';
+  const headers: Record<string, string> = {
+    Host: DOMAIN,
+    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    'Sec-WebSocket-Version': '13',
+    ...(options.token !== undefined && !inQuery ? { Authorization: `Bearer ${options.token}` } : {}),
+  };
+  const query: Record<string, string> = {
+    ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+    ...(options.token !== undefined && inQuery ? { access_token: options.token } : {}),
+  };
+  const hasQuery = Object.keys(query).length > 0;
+  const event: WebSocketAuthorizerEvent = {
+    type: 'REQUEST',
+    methodArn: `${ARN_PREFIX}/prod/${routeKey}`,
+    headers,
+    multiValueHeaders: multiValue(headers),
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiValue(query) : null,
+    stageVariables: {},
+    requestContext: {
+      routeKey,
+      eventType: routeKey === '$connect' ? 'CONNECT' : 'MESSAGE',
+      extendedRequestId: randomUUID(),
+      requestTime: '09/Apr/2026:12:34:56 +0000',
+      messageDirection: 'IN',
+      stage: 'prod',
+      connectedAt: Date.now(),
+      requestTimeEpoch: Date.now(),
+      identity: { sourceIp: '198.51.100.7', userAgent: 'ledger/2.3' },
+      requestId: randomUUID(),
+      domainName: DOMAIN,
+      connectionId: 'Abc123=',
+      apiId: API_ID,
+    },
+  };
+  // The aws-lambda type describes REST events; a WebSocket event is the same shape minus the REST-only fields.
+  return event as APIGatewayRequestAuthorizerEvent;
+}
+
+// ------------------------------------------------------------------ assertions
+
+function iamAnswer(effect: 'Allow' | 'Deny', resource: string, principalId: string, context: Record<string, string | number | boolean>): APIGatewayAuthorizerResult {
+  return {
+    principalId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: [resource] }] },
+    context,
+  };
+}
+
+function allowContext(principalId: string, principalType: string, roles: string, determiningPolicies: string) {
+  return { principalId, principalType, roles, decision: 'allow', determiningPolicies };
+}
+
+async function unauthorizedError(answer: Promise<unknown>): Promise<unknown> {
+  try {
+    await answer;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('the handler answered instead of refusing');
+}
+
+/** Every value API Gateway receives in the context must be a string, number or boolean; ours are all strings. */
+function expectStringContext(result: APIGatewayAuthorizerResult): void {
+  for (const value of Object.values(result.context ?? {})) expect(typeof value).toBe('string');
+}
+
+// ------------------------------------------------------------------ REST request authorizer
+
+describe('REST request authorizer (customer mode)', () => {
+  function build() {
+    const telemetry = new MemoryTelemetry();
+    const handler = restRequestAuthorizer({ mode: CUSTOMER, bundle: CUSTOMER_BUNDLE, dependencies: dependencies(telemetry) });
+    return { handler, telemetry };
+  }
+
+  it('allows a payer to view their own account: Allow on exactly the methodArn, with a string context', async () => {
+    const { handler } = build();
+    const event = restRequestEvent(viewAccount('acct-1'), { token: customerToken() });
+
+    const result = await handler(event);
+
+    expect(result).toEqual(iamAnswer('Allow', 'arn:aws:execute-api:eu-west-1:123456789012:api-id/prod/GET/accounts/acct-1', 'user-1', allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own')));
+    expectStringContext(result);
+  });
+
+  it("denies viewing another customer's account", async () => {
+    const { handler } = build();
+
+    const result = await handler(restRequestEvent(viewAccount('acct-2'), { token: customerToken() }));
+
+    expect(result).toEqual(iamAnswer('Deny', methodArn(viewAccount('acct-2')), 'user-1', { principalId: 'user-1', principalType: 'Payments::CustomerUser', roles: 'payer', decision: 'deny', determiningPolicies: '' }));
+  });
+
+  it('allows a payer to pay 100.00 from their own account, reading the amount and currency headers', async () => {
+    const { handler } = build();
+    const headers = { 'X-Payment-Amount': '10000', 'X-Payment-Currency': 'EUR' };
+
+    const result = await handler(restRequestEvent(createPayment('acct-1'), { token: customerToken(), headers }));
+
+    expect(result).toEqual(iamAnswer('Allow', methodArn(createPayment('acct-1')), 'user-1', allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.pay-from-own-account')));
+  });
+
+  it('denies a payment above 10,000.00 without an approver, naming the guardrail', async () => {
+    const { handler } = build();
+    const headers = { 'X-Payment-Amount': '1000001', 'X-Payment-Currency': 'EUR' };
+
+    const result = await handler(restRequestEvent(createPayment('acct-1'), { token: customerToken(), headers }));
+
+    expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [methodArn(createPayment('acct-1'))] }]);
+    expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: 'shared.forbid-large-payment-without-approver' });
+  });
+
+  it('denies a payment from a frozen account, naming the guardrail', async () => {
+    const { handler } = build();
+    const headers = { 'X-Payment-Amount': '100', 'X-Payment-Currency': 'EUR' };
+
+    const result = await handler(restRequestEvent(createPayment('acct-frozen'), { token: customerToken(), headers }));
+
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
+    expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: 'shared.forbid-payments-from-frozen-account' });
+  });
+
+  it('denies a payment whose amount header is not an integer', async () => {
+    const { handler } = build();
+    const headers = { 'X-Payment-Amount': '100.50', 'X-Payment-Currency': 'EUR' };
+
+    const result = await handler(restRequestEvent(createPayment('acct-1'), { token: customerToken(), headers }));
+
+    expect(result).toEqual(iamAnswer('Deny', methodArn(createPayment('acct-1')), 'anonymous', { decision: 'deny', reason: 'route' }));
+  });
+
+  it('denies an admin approving a payment they created themselves', async () => {
+    const { handler } = build();
+
+    const result = await handler(restRequestEvent(approvePayment('pay-self'), { token: customerToken({ groups: ['admin'] }) }));
+
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
+    expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: 'shared.forbid-self-approval' });
+  });
+
+  it("allows an admin to approve someone else's payment", async () => {
+    const { handler } = build();
+
+    const result = await handler(restRequestEvent(approvePayment('pay-1'), { token: customerToken({ groups: ['admin'] }) }));
+
+    expect(result).toEqual(iamAnswer('Allow', methodArn(approvePayment('pay-1')), 'user-1', allowContext('user-1', 'Payments::CustomerUser', 'admin', 'customer.admin-approve-payment')));
+  });
+
+  it('denies a user whose group name carries Cedar syntax', async () => {
+    const { handler } = build();
+    const token = customerToken({ groups: ['admin" || true || "'] });
+
+    const result = await handler(restRequestEvent(approvePayment('pay-1'), { token }));
+
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
+    expect(result.context).toMatchObject({ roles: 'admin" || true || "', decision: 'deny', determiningPolicies: '' });
+  });
+
+  it('denies an unknown route', async () => {
+    const { handler } = build();
+    const route: RouteRequest = { method: 'GET', path: '/admin/users', resource: '/admin/users', pathParameters: {} };
+
+    const result = await handler(restRequestEvent(route, { token: customerToken() }));
+
+    expect(result).toEqual(iamAnswer('Deny', methodArn(route), 'anonymous', { decision: 'deny', reason: 'route' }));
+  });
+
+  it('denies a known path with a method the mode does not route', async () => {
+    const { handler } = build();
+    const route: RouteRequest = { ...viewAccount('acct-1'), method: 'DELETE' };
+
+    const result = await handler(restRequestEvent(route, { token: customerToken() }));
+
+    expect(result).toEqual(iamAnswer('Deny', methodArn(route), 'anonymous', { decision: 'deny', reason: 'route' }));
+  });
+
+  it('denies, instead of failing the invocation, an allowed request whose methodArn holds a * (an account id spelled *)', async () => {
+    const { handler } = build();
+
+    const result = await handler(restRequestEvent(viewAccount('*'), { token: customerToken() }));
+
+    expect(result).toEqual(
+      iamAnswer('Deny', `${ARN_PREFIX}/prod/GET/accounts/*`, 'user-1', {
+        ...allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own'),
+        decision: 'deny',
+        reason: 'method-arn',
+      }),
+    );
+  });
+
+  it('denies an account that is not in the entity store', async () => {
+    const { handler } = build();
+
+    const result = await handler(restRequestEvent(viewAccount('acct-unknown'), { token: customerToken() }));
+
+    expect(result).toEqual(iamAnswer('Deny', methodArn(viewAccount('acct-unknown')), 'anonymous', { decision: 'deny', reason: 'entity-store' }));
+  });
+
+  describe('refused tokens throw exactly Unauthorized', () => {
+    const cases: readonly { name: string; headers: () => Record<string, string> }[] = [
+      { name: 'no Authorization header', headers: () => ({}) },
+      { name: 'an empty bearer', headers: () => ({ Authorization: 'Bearer ' }) },
+      { name: 'a token that expired 1 s ago', headers: () => ({ Authorization: `Bearer ${customerToken({ expiresInSeconds: -1 })}` }) },
+      { name: 'a tampered payload', headers: () => ({ Authorization: `Bearer ${tamperPayload(customerToken(), { 'custom:customer_id': 'cust-2' })}` }) },
+      { name: 'alg none', headers: () => ({ Authorization: `Bearer ${createUnsignedToken(decodeToken(customerToken()).payload)}` }) },
+      { name: 'a Cognito access token where an id token is required', headers: () => ({ Authorization: `Bearer ${issuer.mint(withAccessTokens(CUSTOMER), { sub: 'user-1' })}` }) },
+      { name: 'a 1 MB token', headers: () => ({ Authorization: `Bearer ${issuer.mint(CUSTOMER, { sub: 'user-1', padding: 'A'.repeat(1024 * 1024) })}` }) },
+      { name: 'a token that is not a JWT', headers: () => ({ Authorization: 'Bearer not-a-jwt' }) },
+    ];
+
+    it.each(cases)('$name', async ({ headers }) => {
+      const { handler } = build();
+
+      const error = await unauthorizedError(handler(restRequestEvent(viewAccount('acct-1'), { headers: headers() })));
+
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toBe(UNAUTHORIZED);
+    });
+
+    it('the JWKS being down on a cold start', async () => {
+      const { handler, telemetry } = build();
+      const token = customerToken();
+      issuer.setDown(true);
+      try {
+        const error = await unauthorizedError(handler(restRequestEvent(viewAccount('acct-1'), { token })));
+
+        expect((error as Error).message).toBe(UNAUTHORIZED);
+        expect(telemetry.records.map((r) => r.errorKind)).toEqual(['jwks']);
+      } finally {
+        issuer.setDown(false);
+      }
+    });
+  });
+
+  describe('the decision cache', () => {
+    it("a decision cached for one account never authorizes another account the user doesn't own", async () => {
+      const { handler, telemetry } = build();
+      const token = customerToken();
+
+      const own = await handler(restRequestEvent(viewAccount('acct-1'), { token }));
+      const other = await handler(restRequestEvent(viewAccount('acct-2'), { token }));
+      const ownAgain = await handler(restRequestEvent(viewAccount('acct-1'), { token }));
+
+      expect(own.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: [methodArn(viewAccount('acct-1'))] });
+      expect(other.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny', Resource: [methodArn(viewAccount('acct-2'))] });
+      expect(ownAgain.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: [methodArn(viewAccount('acct-1'))] });
+      expect(telemetry.records.map((r) => [r.result, r.cacheHit])).toEqual([
+        ['allow', false],
+        ['deny', false],
+        ['allow', true],
+      ]);
+    });
+
+    it('a decision cached for one route never authorizes another route on the same account', async () => {
+      const { handler } = build();
+      const token = customerToken({ groups: ['viewer'] });
+      const headers = { 'X-Payment-Amount': '100', 'X-Payment-Currency': 'EUR' };
+
+      const view = await handler(restRequestEvent(viewAccount('acct-1'), { token }));
+      const pay = await handler(restRequestEvent(createPayment('acct-1'), { token, headers }));
+
+      expect(view.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
+      expect(pay.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny', Resource: [methodArn(createPayment('acct-1'))] });
+    });
+
+    it('a decision cached for one amount never authorizes a larger one', async () => {
+      const { handler } = build();
+      const token = customerToken();
+
+      const small = await handler(restRequestEvent(createPayment('acct-1'), { token, headers: { 'X-Payment-Amount': '100', 'X-Payment-Currency': 'EUR' } }));
+      const large = await handler(restRequestEvent(createPayment('acct-1'), { token, headers: { 'X-Payment-Amount': '5000000', 'X-Payment-Currency': 'EUR' } }));
+
+      expect(small.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
+      expect(large.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
+    });
+  });
+
+  it('never writes the raw token, nor its payload or signature, to the decision log', async () => {
+    const { handler, telemetry } = build();
+    const tokens = [customerToken(), customerToken({ customer: 'cust-2' }), customerToken({ expiresInSeconds: -1 }), tamperPayload(customerToken(), { sub: 'user-9' })];
+
+    for (const token of tokens) await handler(restRequestEvent(viewAccount('acct-1'), { token })).catch(() => undefined);
+
+    const log = JSON.stringify(telemetry.records);
+    expect(telemetry.records.map((r) => r.result)).toEqual(['allow', 'deny', 'unauthorized', 'unauthorized']);
+    for (const token of tokens) {
+      const [, payload, signature] = token.split('.');
+      expect(log).not.toContain(token);
+      expect(log).not.toContain(payload);
+      expect(log).not.toContain(signature);
+    }
+  });
+
+  describe('malformed events', () => {
+    const handlerAcceptingAnything = () => build().handler as (event: unknown) => Promise<APIGatewayAuthorizerResult>;
+    const arn = methodArn(viewAccount('acct-1'));
+
+    const unauthorizedCases: readonly { name: string; event: () => unknown }[] = [
+      { name: 'null', event: () => null },
+      { name: 'undefined', event: () => undefined },
+      { name: 'an empty object', event: () => ({}) },
+      { name: 'a string', event: () => 'GET /accounts/acct-1' },
+      { name: 'an array', event: () => [restRequestEvent(viewAccount('acct-1'), { token: customerToken() })] },
+      { name: 'headers that are a string', event: () => ({ type: 'REQUEST', methodArn: arn, headers: `Authorization: Bearer ${customerToken()}` }) },
+      { name: 'headers that are null', event: () => ({ type: 'REQUEST', methodArn: arn, headers: null }) },
+      { name: 'an Authorization header that is a list', event: () => ({ type: 'REQUEST', methodArn: arn, headers: { Authorization: [`Bearer ${customerToken()}`] } }) },
+      { name: 'an Authorization header that is a number', event: () => ({ type: 'REQUEST', methodArn: arn, headers: { Authorization: 42 } }) },
+    ];
+
+    it.each(unauthorizedCases)('$name throws exactly Unauthorized', async ({ event }) => {
+      const error = await unauthorizedError(handlerAcceptingAnything()(event()));
+
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toBe(UNAUTHORIZED);
+    });
+
+    const denyCases: readonly { name: string; event: () => unknown; resource: string }[] = [
+      { name: 'a valid token with no methodArn', event: () => ({ type: 'REQUEST', headers: { Authorization: `Bearer ${customerToken()}` } }), resource: '*' },
+      { name: 'a valid token with a numeric methodArn', event: () => ({ type: 'REQUEST', methodArn: 42, headers: { Authorization: `Bearer ${customerToken()}` } }), resource: '*' },
+      { name: 'a valid token with a methodArn that is not an execute-api ARN', event: () => ({ ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }), methodArn: 'not-an-arn' }), resource: 'not-an-arn' },
+      { name: 'a valid token with a wildcard method in the methodArn', event: () => ({ ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }), methodArn: `${ARN_PREFIX}/prod/*/accounts/acct-1` }), resource: `${ARN_PREFIX}/prod/*/accounts/acct-1` },
+      { name: 'a valid token with a path that climbs out of the account', event: () => ({ ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }), methodArn: `${ARN_PREFIX}/prod/GET/accounts/acct-1/../acct-2` }), resource: `${ARN_PREFIX}/prod/GET/accounts/acct-1/../acct-2` },
+    ];
+
+    it.each(denyCases)('$name is denied', async ({ event, resource }) => {
+      const result = await handlerAcceptingAnything()(event());
+
+      expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [resource] }]);
+      expect(result.context).toEqual({ decision: 'deny', reason: 'route' });
+    });
+  });
+});
+
+function withAccessTokens(mode: ModeConfig): ModeConfig {
+  const source = mode.identitySource;
+  if (source.kind !== 'cognito') throw new Error('only Cognito sources have a token use');
+  return { ...mode, identitySource: { ...source, tokenUse: 'access' } };
+}
+
+// ------------------------------------------------------------------ REST token authorizer
+
+describe('REST token authorizer (customer mode)', () => {
+  function build() {
+    return restTokenAuthorizer({ mode: CUSTOMER, bundle: CUSTOMER_BUNDLE, dependencies: dependencies(new MemoryTelemetry()) });
+  }
+
+  it('allows a payer to view their own account from the authorizationToken', async () => {
+    const result = await build()(restTokenEvent(viewAccount('acct-1'), customerToken()));
+
+    expect(result).toEqual(iamAnswer('Allow', methodArn(viewAccount('acct-1')), 'user-1', allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own')));
+  });
+
+  it("denies another customer's account", async () => {
+    const result = await build()(restTokenEvent(viewAccount('acct-2'), customerToken()));
+
+    expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny', Resource: [methodArn(viewAccount('acct-2'))] });
+  });
+
+  it('throws exactly Unauthorized for an expired token', async () => {
+    const error = await unauthorizedError(build()(restTokenEvent(viewAccount('acct-1'), customerToken({ expiresInSeconds: -1 }))));
+
+    expect((error as Error).message).toBe(UNAUTHORIZED);
+  });
+
+  it.each([
+    { name: 'null', event: null },
+    { name: 'an empty object', event: {} },
+    { name: 'a numeric authorizationToken', event: { type: 'TOKEN', methodArn: `${ARN_PREFIX}/prod/GET/accounts/acct-1`, authorizationToken: 42 } },
+  ])('throws exactly Unauthorized for a malformed event: $name', async ({ event }) => {
+    const handler = build() as (event: unknown) => Promise<APIGatewayAuthorizerResult>;
+
+    const error = await unauthorizedError(handler(event));
+
+    expect((error as Error).message).toBe(UNAUTHORIZED);
+  });
+});
+
+// ------------------------------------------------------------------ HTTP API authorizer
+
+describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
+  function build() {
+    const telemetry = new MemoryTelemetry();
+    return { handler: httpAuthorizer({ mode: CUSTOMER, bundle: CUSTOMER_BUNDLE, dependencies: dependencies(telemetry) }), telemetry };
+  }
+
+  it('allows a payer to view their own account', async () => {
+    const { handler } = build();
+
+    const result = await handler(httpEvent(viewAccount('acct-1'), { token: customerToken() }));
+
+    expect(result).toEqual({ isAuthorized: true, context: allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own') });
+  });
+
+  it('strips a named stage from rawPath before matching the route', async () => {
+    const { handler } = build();
+
+    const result = await handler(httpEvent(viewAccount('acct-1'), { token: customerToken(), stage: 'prod' }));
+
+    expect(result).toEqual({ isAuthorized: true, context: allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own') });
+  });
+
+  it("denies another customer's account", async () => {
+    const { handler } = build();
+
+    const result = await handler(httpEvent(viewAccount('acct-2'), { token: customerToken() }));
+
+    expect(result).toEqual({ isAuthorized: false, context: { principalId: 'user-1', principalType: 'Payments::CustomerUser', roles: 'payer', decision: 'deny', determiningPolicies: '' } });
+  });
+
+  it.each([
+    { name: 'a missing token', token: () => undefined },
+    { name: 'a token that expired 1 s ago', token: () => customerToken({ expiresInSeconds: -1 }) },
+    { name: 'a tampered token', token: () => tamperPayload(customerToken(), { 'cognito:groups': ['admin'] }) },
+  ])('answers isAuthorized false, not an error, for $name', async ({ token }) => {
+    const { handler } = build();
+    const value = token();
+
+    const result = await handler(httpEvent(viewAccount('acct-1'), value !== undefined ? { token: value } : {}));
+
+    expect(result).toEqual({ isAuthorized: false, context: { decision: 'unauthorized', reason: 'token' } });
+  });
+
+  it('denies an unknown route', async () => {
+    const { handler } = build();
+    const route: RouteRequest = { method: 'GET', path: '/admin/users', resource: '/admin/users', pathParameters: {} };
+
+    const result = await handler(httpEvent(route, { token: customerToken() }));
+
+    expect(result).toEqual({ isAuthorized: false, context: { decision: 'deny', reason: 'route' } });
+  });
+
+  it("a decision cached for one account never authorizes another account the user doesn't own", async () => {
+    const { handler, telemetry } = build();
+    const token = customerToken();
+
+    const own = await handler(httpEvent(viewAccount('acct-1'), { token }));
+    const other = await handler(httpEvent(viewAccount('acct-2'), { token }));
+
+    expect(own.isAuthorized).toBe(true);
+    expect(other.isAuthorized).toBe(false);
+    expect(telemetry.records.map((r) => [r.result, r.cacheHit])).toEqual([
+      ['allow', false],
+      ['deny', false],
+    ]);
+  });
+
+  it('never writes the raw token to the decision log', async () => {
+    const { handler, telemetry } = build();
+    const token = customerToken();
+
+    await handler(httpEvent(viewAccount('acct-1'), { token }));
+    await handler(httpEvent(viewAccount('acct-1'), { token }));
+
+    const log = JSON.stringify(telemetry.records);
+    expect(telemetry.records).toHaveLength(2);
+    expect(log).not.toContain(token);
+    expect(log).not.toContain(token.split('.')[2]);
+  });
+
+  describe('malformed events answer isAuthorized false', () => {
+    const cases: readonly { name: string; event: () => unknown; reason: string }[] = [
+      { name: 'null', event: () => null, reason: 'token' },
+      { name: 'an empty object', event: () => ({}), reason: 'token' },
+      { name: 'headers that are a list', event: () => ({ ...httpEvent(viewAccount('acct-1')), headers: [`authorization: Bearer ${customerToken()}`] }), reason: 'token' },
+      { name: 'a valid token and no requestContext', event: () => ({ ...httpEvent(viewAccount('acct-1'), { token: customerToken() }), requestContext: null }), reason: 'route' },
+      {
+        name: 'a valid token and a numeric rawPath',
+        event: () => ({ ...httpEvent(viewAccount('acct-1'), { token: customerToken() }), rawPath: 42 }),
+        reason: 'internal',
+      },
+    ];
+
+    it.each(cases)('$name', async ({ event, reason }) => {
+      const handler = build().handler as (event: unknown) => Promise<unknown>;
+
+      const result = await handler(event());
+
+      expect(result).toEqual({ isAuthorized: false, context: { decision: reason === 'token' ? 'unauthorized' : 'deny', reason } });
+    });
+  });
+});
+
+// ------------------------------------------------------------------ WebSocket $connect authorizer
+
+describe('WebSocket $connect authorizer (m2m mode)', () => {
+  const connectArn = `${ARN_PREFIX}/prod/$connect`;
+
+  function build() {
+    const telemetry = new MemoryTelemetry();
+    return { handler: webSocketAuthorizer({ mode: M2M, bundle: M2M_BUNDLE, dependencies: dependencies(telemetry) }), telemetry };
+  }
+
+  it('allows a service with payments/events.read to subscribe to an account, token in the Authorization header', async () => {
+    const { handler } = build();
+
+    const result = await handler(webSocketEvent({ token: serviceToken(['payments/events.read']), accountId: 'acct-1' }));
+
+    expect(result).toEqual(iamAnswer('Allow', connectArn, 'ledgerservice01', allowContext('ledgerservice01', 'Payments::Service', '', 'service.subscribe-payment-events')));
+    expectStringContext(result);
+  });
+
+  it('allows the token in the access_token query parameter, as browsers cannot set WebSocket headers', async () => {
+    const { handler } = build();
+
+    const result = await handler(webSocketEvent({ token: serviceToken(['payments/events.read']), tokenIn: 'query', accountId: 'acct-1' }));
+
+    expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [connectArn] }]);
+  });
+
+  it('denies a service whose only mode scope is payments/read', async () => {
+    const { handler } = build();
+
+    const result = await handler(webSocketEvent({ token: serviceToken(['payments/read'], 'reconservice03'), accountId: 'acct-1' }));
+
+    expect(result).toEqual(iamAnswer('Deny', connectArn, 'reconservice03', { principalId: 'reconservice03', principalType: 'Payments::Service', roles: '', decision: 'deny', determiningPolicies: '' }));
+  });
+
+  it('denies an account that is not in the entity store', async () => {
+    const { handler } = build();
+
+    const result = await handler(webSocketEvent({ token: serviceToken(['payments/events.read']), accountId: 'acct-unknown' }));
+
+    expect(result).toEqual(iamAnswer('Deny', connectArn, 'anonymous', { decision: 'deny', reason: 'entity-store' }));
+  });
+
+  it('denies a connection that names no account', async () => {
+    const { handler } = build();
+
+    const result = await handler(webSocketEvent({ token: serviceToken(['payments/events.read']) }));
+
+    expect(result).toEqual(iamAnswer('Deny', connectArn, 'anonymous', { decision: 'deny', reason: 'route' }));
+  });
+
+  it('denies an event that is not a $connect', async () => {
+    const { handler } = build();
+
+    const result = await handler(webSocketEvent({ token: serviceToken(['payments/events.read']), accountId: 'acct-1', routeKey: 'sendMessage' }));
+
+    expect(result).toEqual(iamAnswer('Deny', `${ARN_PREFIX}/prod/sendMessage`, 'anonymous', { decision: 'deny', reason: 'route' }));
+  });
+
+  it.each([
+    { name: 'no token', token: () => undefined },
+    { name: 'a token carrying none of the mode scopes', token: () => serviceToken(['payments/admin']) },
+    { name: 'a token of an unknown client', token: () => serviceToken(['payments/events.read'], 'rogueservice99') },
+    { name: "a customer user's id token", token: () => customerToken() },
+    { name: 'a token that expired 1 s ago', token: () => issuer.mint(M2M, {}, { expiresInSeconds: -1 }) },
+  ])('throws exactly Unauthorized for $name', async ({ token }) => {
+    const { handler } = build();
+    const value = token();
+
+    const error = await unauthorizedError(handler(webSocketEvent({ accountId: 'acct-1', ...(value !== undefined ? { token: value } : {}) })));
+
+    expect((error as Error).message).toBe(UNAUTHORIZED);
+  });
+
+  it('caches nothing when the mode TTL is 0, and never logs a token sent in the query string', async () => {
+    const { handler, telemetry } = build();
+    const token = serviceToken(['payments/events.read']);
+
+    await handler(webSocketEvent({ token, tokenIn: 'query', accountId: 'acct-1' }));
+    await handler(webSocketEvent({ token, tokenIn: 'query', accountId: 'acct-1' }));
+
+    expect(telemetry.records.map((r) => [r.result, r.cacheHit])).toEqual([
+      ['allow', false],
+      ['allow', false],
+    ]);
+    expect(JSON.stringify(telemetry.records)).not.toContain(token.split('.')[2]);
+  });
+
+  it.each([
+    { name: 'null', event: null },
+    { name: 'an empty object', event: {} },
+    { name: 'a requestContext that is a string', event: { type: 'REQUEST', methodArn: `${ARN_PREFIX}/prod/$connect`, requestContext: '$connect' } },
+  ])('throws exactly Unauthorized for a malformed event: $name', async ({ event }) => {
+    const handler = build().handler as (event: unknown) => Promise<APIGatewayAuthorizerResult>;
+
+    const error = await unauthorizedError(handler(event));
+
+    expect((error as Error).message).toBe(UNAUTHORIZED);
+  });
+
+  it('denies a malformed event that carries a valid token but no requestContext', async () => {
+    const handler = build().handler as (event: unknown) => Promise<APIGatewayAuthorizerResult>;
+    const event = { ...webSocketEvent({ token: serviceToken(['payments/events.read']), accountId: 'acct-1' }), requestContext: null };
+
+    const result = await handler(event);
+
+    expect(result).toEqual(iamAnswer('Deny', connectArn, 'anonymous', { decision: 'deny', reason: 'route' }));
+  });
+});
