@@ -2,9 +2,10 @@
 import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksNotAvailableInCacheError, WaitPeriodNotYetEndedJwkError } from 'aws-jwt-verify/error';
 import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
-import { SimpleJwksCache, SimplePenaltyBox } from 'aws-jwt-verify/jwk';
+import { SimplePenaltyBox } from 'aws-jwt-verify/jwk';
 import type { IdentitySourceConfig } from '../config.js';
 import { JwksError, TokenError } from '../errors.js';
+import { ExpiringJwksCache } from './expiring-jwks-cache.js';
 
 export type Claims = Readonly<Record<string, unknown>>;
 
@@ -27,6 +28,8 @@ export interface TokenVerifierOptions {
   readonly jwksTimeoutMs: number;
   /** Seconds between refetches of a JWKS when a token names an unknown `kid`. @default 10 */
   readonly unknownKidWaitSeconds?: number;
+  /** A cached JWKS older than this is refreshed before use, so removed keys stop verifying. @default 600 */
+  readonly jwksMaxAgeSeconds?: number;
   /** Where `userPoolIdEnv` and `issuerEnv` are looked up. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -36,9 +39,11 @@ export const ALLOWED_ALGORITHMS = ['RS256', 'ES256'] as const;
 
 export function createTokenVerifier(source: IdentitySourceConfig, options: TokenVerifierOptions): TokenVerifier {
   // One JWKS cache per verifier, created once at module scope by the handler: keys are fetched once per issuer.
-  const jwksCache = new SimpleJwksCache({
+  const jwksCache = new ExpiringJwksCache({
     fetcher: options.fetcher ?? new SimpleFetcher({ defaultRequestOptions: { responseTimeout: options.jwksTimeoutMs } }),
     penaltyBox: new SimplePenaltyBox({ waitSeconds: options.unknownKidWaitSeconds ?? 10 }),
+    maxAgeMs: (options.jwksMaxAgeSeconds ?? 600) * 1000,
+    retryAfterFailureMs: 30_000,
   });
   const verify = buildVerifier(withEnvironmentOverrides(source, options.env ?? process.env), jwksCache);
   return {
@@ -57,7 +62,7 @@ export function createTokenVerifier(source: IdentitySourceConfig, options: Token
   };
 }
 
-function buildVerifier(source: IdentitySourceConfig, jwksCache: SimpleJwksCache): (token: string) => Promise<unknown> {
+function buildVerifier(source: IdentitySourceConfig, jwksCache: ExpiringJwksCache): (token: string) => Promise<unknown> {
   switch (source.kind) {
     case 'cognito': {
       const verifier = CognitoJwtVerifier.create(

@@ -1,0 +1,53 @@
+// A JWKS cache whose key sets expire, so a key the issuer removed (say, a compromised one) stops verifying.
+import type { Fetcher } from 'aws-jwt-verify/https';
+import { SimpleJwksCache, type JwkWithKid, type Jwks, type PenaltyBox } from 'aws-jwt-verify/jwk';
+import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
+
+export interface ExpiringJwksCacheOptions {
+  readonly fetcher: Fetcher;
+  readonly penaltyBox: PenaltyBox;
+  /** A cached key set older than this is fetched again before use. */
+  readonly maxAgeMs: number;
+  /** After a failed refresh the old set is kept this long before trying again, so an outage costs one timeout. */
+  readonly retryAfterFailureMs: number;
+  readonly now?: () => number;
+}
+
+/**
+ * aws-jwt-verify's SimpleJwksCache keeps a key set forever once fetched and refetches only for an unknown `kid`.
+ * This subclass refreshes a set once it is older than `maxAgeMs`. When the refresh fails (the issuer is down), it
+ * goes on with the set it has, and tries again after `retryAfterFailureMs`: an outage must not turn every request
+ * into a slow JWKS timeout.
+ */
+export class ExpiringJwksCache extends SimpleJwksCache {
+  private readonly fetchedAt = new Map<string, number>();
+  private readonly refreshFailedAt = new Map<string, number>();
+  private readonly now: () => number;
+
+  constructor(private readonly expiring: ExpiringJwksCacheOptions) {
+    super({ fetcher: expiring.fetcher, penaltyBox: expiring.penaltyBox });
+    this.now = expiring.now ?? Date.now;
+  }
+
+  override async getJwks(jwksUri: string): Promise<Jwks> {
+    const jwks = await super.getJwks(jwksUri);
+    this.fetchedAt.set(jwksUri, this.now());
+    this.refreshFailedAt.delete(jwksUri);
+    return jwks;
+  }
+
+  override async getJwk(jwksUri: string, decomposedJwt: DecomposedJwt): Promise<JwkWithKid> {
+    const fetchedAt = this.fetchedAt.get(jwksUri);
+    const failedAt = this.refreshFailedAt.get(jwksUri);
+    const stale = fetchedAt !== undefined && this.now() - fetchedAt >= this.expiring.maxAgeMs;
+    const waiting = failedAt !== undefined && this.now() - failedAt < this.expiring.retryAfterFailureMs;
+    if (stale && !waiting) {
+      try {
+        await this.getJwks(jwksUri);
+      } catch {
+        this.refreshFailedAt.set(jwksUri, this.now());
+      }
+    }
+    return super.getJwk(jwksUri, decomposedJwt);
+  }
+}
