@@ -1,0 +1,276 @@
+// The policy stores the local endpoint holds in memory, their rules (STRICT validation), and their preparsed policy sets.
+import { randomBytes } from 'node:crypto';
+import { checkParseSchema, preparsePolicySet, type SchemaJson, type TemplateLink } from '@cedar-policy/cedar-wasm/nodejs';
+import { parseStaticPolicy, parseTemplate, validateStrict, type PolicyScope } from './cedar-checks.js';
+import { ConflictException, InternalServerException, InvalidStateException, ResourceNotFoundException, ValidationException } from './errors.js';
+import { isJsonObject, type Uid } from './wire.js';
+
+export const LOCAL_ACCOUNT_ID = '000000000000';
+
+export type ValidationMode = 'OFF' | 'STRICT';
+export type DeletionProtection = 'ENABLED' | 'DISABLED';
+
+export interface StoredSchema {
+  /** The `cedarJson` text exactly as it was put. */
+  readonly text: string;
+  readonly json: SchemaJson<string>;
+  readonly namespaces: readonly string[];
+  readonly createdDate: Date;
+  readonly lastUpdatedDate: Date;
+}
+
+export interface StoredTemplate {
+  readonly id: string;
+  readonly statement: string;
+  readonly description?: string;
+  readonly name?: string;
+  readonly scope: PolicyScope;
+  readonly createdDate: Date;
+  readonly lastUpdatedDate: Date;
+}
+
+interface StoredPolicyCommon {
+  readonly id: string;
+  readonly name?: string;
+  readonly scope: PolicyScope;
+  readonly createdDate: Date;
+  readonly lastUpdatedDate: Date;
+}
+
+export type StoredPolicy = StoredPolicyCommon &
+  (
+    | { readonly type: 'STATIC'; readonly statement: string; readonly description?: string }
+    | { readonly type: 'TEMPLATE_LINKED'; readonly templateId: string; readonly principal?: Uid; readonly resource?: Uid }
+  );
+
+export interface PolicyStore {
+  readonly id: string;
+  readonly arn: string;
+  readonly description?: string;
+  readonly validationMode: ValidationMode;
+  readonly deletionProtection: DeletionProtection;
+  readonly createdDate: Date;
+  lastUpdatedDate: Date;
+  schema?: StoredSchema;
+  readonly policies: Map<string, StoredPolicy>;
+  readonly templates: Map<string, StoredTemplate>;
+  /** The id of this store's policy set in cedar-wasm's process-wide registry. */
+  readonly policySetId: string;
+  /** False after any change to policies or templates, until the set is preparsed again. */
+  preparsed: boolean;
+}
+
+export interface NewPolicyStore {
+  readonly id?: string;
+  readonly validationMode: ValidationMode;
+  readonly description?: string;
+  readonly deletionProtection?: DeletionProtection;
+}
+
+export type NewPolicy =
+  | { readonly id?: string; readonly name?: string; readonly kind: 'static'; readonly statement: string; readonly description?: string }
+  | { readonly id?: string; readonly name?: string; readonly kind: 'templateLinked'; readonly templateId: string; readonly principal?: Uid; readonly resource?: Uid };
+
+export interface NewTemplate {
+  readonly id?: string;
+  readonly statement: string;
+  readonly description?: string;
+  readonly name?: string;
+}
+
+/** Reserved by AVP: a schema namespace may not be empty nor one of these. */
+const RESERVED_NAMESPACES = ['aws', 'amazon', 'cedar'] as const;
+
+// cedar-wasm's registry is process-wide: two endpoints in one process must not share policy set ids.
+let nextEndpointNumber = 0;
+
+export class PolicyStores {
+  private readonly stores = new Map<string, PolicyStore>();
+  private readonly registryPrefix = `local-avp#${nextEndpointNumber++}`;
+
+  create(input: NewPolicyStore): PolicyStore {
+    const id = input.id ?? newId();
+    if (this.stores.has(id)) throw new ConflictException(`policy store ${id} already exists`);
+    const now = new Date();
+    const store: PolicyStore = {
+      id,
+      arn: `arn:aws:verifiedpermissions::${LOCAL_ACCOUNT_ID}:policy-store/${id}`,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      validationMode: input.validationMode,
+      deletionProtection: input.deletionProtection ?? 'DISABLED',
+      createdDate: now,
+      lastUpdatedDate: now,
+      policies: new Map(),
+      templates: new Map(),
+      policySetId: `${this.registryPrefix}:${id}`,
+      preparsed: false,
+    };
+    this.stores.set(id, store);
+    return store;
+  }
+
+  get(id: string): PolicyStore {
+    const store = this.stores.get(id);
+    if (!store) throw new ResourceNotFoundException('POLICY_STORE', id);
+    return store;
+  }
+
+  list(): PolicyStore[] {
+    return [...this.stores.values()];
+  }
+
+  /** AVP deletes idempotently: an unknown id is not an error. */
+  delete(id: string): void {
+    const store = this.stores.get(id);
+    if (!store) return;
+    if (store.deletionProtection === 'ENABLED') throw new InvalidStateException(`policy store ${id} has deletion protection enabled`);
+    this.stores.delete(id);
+    // The registry has no removal; an empty set frees what the store's policies held.
+    preparsePolicySet(store.policySetId, {});
+  }
+
+  putSchema(store: PolicyStore, cedarJson: string): StoredSchema {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(cedarJson);
+    } catch (error) {
+      throw new ValidationException(`definition.cedarJson is not JSON: ${(error as Error).message}`);
+    }
+    if (!isSchemaJson(parsed)) throw new ValidationException('definition.cedarJson must be an object of namespaces');
+    const namespaces = Object.keys(parsed);
+    if (namespaces.length !== 1) throw new ValidationException(`a schema must declare exactly one namespace, found ${namespaces.length}`);
+    const [namespace] = namespaces;
+    if (namespace === undefined || namespace === '' || RESERVED_NAMESPACES.some((reserved) => namespace.toLowerCase().split('::').includes(reserved))) {
+      throw new ValidationException(`the namespace ${JSON.stringify(namespace)} is empty or reserved`);
+    }
+    const checked = checkParseSchema(parsed);
+    if (checked.type === 'failure') throw new ValidationException(`the schema does not parse: ${checked.errors.map((e) => e.message).join('; ')}`);
+    const now = new Date();
+    const schema: StoredSchema = { text: cedarJson, json: parsed, namespaces, createdDate: store.schema?.createdDate ?? now, lastUpdatedDate: now };
+    store.schema = schema;
+    store.lastUpdatedDate = now;
+    return schema;
+  }
+
+  addTemplate(store: PolicyStore, input: NewTemplate): StoredTemplate {
+    const id = input.id ?? newId();
+    if (store.templates.has(id)) throw new ConflictException(`policy template ${id} already exists in ${store.id}`);
+    const scope = parseTemplate(input.statement);
+    if (store.validationMode === 'STRICT') validateStrict(requireSchema(store), { templates: { [id]: input.statement } });
+    const now = new Date();
+    const template: StoredTemplate = {
+      id,
+      statement: input.statement,
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      scope,
+      createdDate: now,
+      lastUpdatedDate: now,
+    };
+    store.templates.set(id, template);
+    store.preparsed = false;
+    return template;
+  }
+
+  addPolicy(store: PolicyStore, input: NewPolicy): StoredPolicy {
+    const id = input.id ?? newId();
+    if (store.policies.has(id)) throw new ConflictException(`policy ${id} already exists in ${store.id}`);
+    const now = new Date();
+    const common = { id, ...(input.name !== undefined ? { name: input.name } : {}), createdDate: now, lastUpdatedDate: now };
+    let policy: StoredPolicy;
+    if (input.kind === 'static') {
+      const scope = parseStaticPolicy(input.statement);
+      if (store.validationMode === 'STRICT') validateStrict(requireSchema(store), { staticPolicies: { [id]: input.statement } });
+      policy = { ...common, type: 'STATIC', statement: input.statement, ...(input.description !== undefined ? { description: input.description } : {}), scope };
+    } else {
+      const template = store.templates.get(input.templateId);
+      if (!template) throw new ResourceNotFoundException('POLICY_TEMPLATE', input.templateId);
+      assertSlotsFilled(template, input);
+      const link = templateLink(id, template.id, input);
+      if (store.validationMode === 'STRICT' && store.schema) {
+        validateStrict(store.schema.json, { templates: { [template.id]: template.statement }, templateLinks: [link] });
+      }
+      const scope: PolicyScope = {
+        ...template.scope,
+        ...(input.principal ? { principal: input.principal } : {}),
+        ...(input.resource ? { resource: input.resource } : {}),
+      };
+      policy = {
+        ...common,
+        type: 'TEMPLATE_LINKED',
+        templateId: template.id,
+        ...(input.principal ? { principal: input.principal } : {}),
+        ...(input.resource ? { resource: input.resource } : {}),
+        scope,
+      };
+    }
+    store.policies.set(id, policy);
+    store.preparsed = false;
+    return policy;
+  }
+
+  getPolicy(store: PolicyStore, id: string): StoredPolicy {
+    const policy = store.policies.get(id);
+    if (!policy) throw new ResourceNotFoundException('POLICY', id);
+    return policy;
+  }
+
+  deletePolicy(store: PolicyStore, id: string): void {
+    if (!store.policies.delete(id)) throw new ResourceNotFoundException('POLICY', id);
+    store.preparsed = false;
+  }
+
+  /** The registry id to evaluate this store with, parsing its policies again only after a change. */
+  policySetId(store: PolicyStore): string {
+    if (store.preparsed) return store.policySetId;
+    const staticPolicies: Record<string, string> = {};
+    const templateLinks: TemplateLink[] = [];
+    for (const policy of store.policies.values()) {
+      if (policy.type === 'STATIC') staticPolicies[policy.id] = policy.statement;
+      else templateLinks.push(templateLink(policy.id, policy.templateId, policy));
+    }
+    const templates: Record<string, string> = {};
+    for (const template of store.templates.values()) templates[template.id] = template.statement;
+    const answer = preparsePolicySet(store.policySetId, { staticPolicies, templates, templateLinks });
+    if (answer.type === 'failure') {
+      throw new InternalServerException(`the policies of ${store.id} do not parse together: ${answer.errors.map((e) => e.message).join('; ')}`);
+    }
+    store.preparsed = true;
+    return store.policySetId;
+  }
+}
+
+/** AVP-like ids: 22 letters and digits. */
+function newId(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return [...randomBytes(22)].map((byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+function requireSchema(store: PolicyStore): SchemaJson<string> {
+  if (!store.schema) {
+    throw new ValidationException(`policy store ${store.id} validates in STRICT mode and has no schema: put a schema first, or turn validation off`);
+  }
+  return store.schema.json;
+}
+
+function assertSlotsFilled(template: StoredTemplate, link: { readonly principal?: Uid; readonly resource?: Uid }): void {
+  for (const [slot, hasSlot, value] of [
+    ['principal', template.scope.principalSlot, link.principal],
+    ['resource', template.scope.resourceSlot, link.resource],
+  ] as const) {
+    if (hasSlot && value === undefined) throw new ValidationException(`template ${template.id} has a ?${slot} slot: templateLinked.${slot} is required`);
+    if (!hasSlot && value !== undefined) throw new ValidationException(`template ${template.id} has no ?${slot} slot: remove templateLinked.${slot}`);
+  }
+}
+
+function templateLink(newId: string, templateId: string, values: { readonly principal?: Uid; readonly resource?: Uid }): TemplateLink {
+  const slots: TemplateLink['values'] = {};
+  if (values.principal) slots['?principal'] = { type: values.principal.entityType, id: values.principal.entityId };
+  if (values.resource) slots['?resource'] = { type: values.resource.entityType, id: values.resource.entityId };
+  return { templateId, newId, values: slots };
+}
+
+/** The outer shape only; cedar-wasm's checkParseSchema checks the rest. */
+function isSchemaJson(value: unknown): value is SchemaJson<string> {
+  return isJsonObject(value) && Object.values(value).every(isJsonObject);
+}
