@@ -55,9 +55,24 @@ export interface AuthorizerOptions {
   readonly dependencies?: RuntimeDependencies;
 }
 
+/** The answer for every route of the mode at once, for a token authorizer whose cache key is the token alone. */
+export interface RoutesOutcome {
+  readonly result: 'evaluated' | 'unauthorized' | 'deny';
+  readonly principalId: string;
+  readonly context: AuthorizerContext;
+  /** The keys (`GET /reports/daily`) of the routes this token may call. */
+  readonly allowedRoutes: readonly string[];
+  readonly cacheHit: boolean;
+}
+
 export interface Authorizer {
   readonly mode: ModeConfig;
   authorize(input: AuthorizationInput): Promise<Outcome>;
+  /**
+   * Evaluates, in one batch, every route whose resource is fixed. Only the token matters: it is what a cached TOKEN
+   * authorizer's answer is keyed on, so the answer must list exactly the routes this token may call.
+   */
+  authorizeAllRoutes(rawToken: string | undefined): Promise<RoutesOutcome>;
 }
 
 const ANONYMOUS = 'anonymous';
@@ -138,7 +153,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
 
   function resourceUid(match: RouteMatch, input: AuthorizationInput): TypeAndId {
     const { resource } = match.route;
-    const id = resource.pathParameter !== undefined ? match.pathParameters[resource.pathParameter] : resource.queryParameter !== undefined ? queryValue(input.query, resource.queryParameter) : undefined;
+    const id = resource.id !== undefined ? resource.id : resource.pathParameter !== undefined ? match.pathParameters[resource.pathParameter] : resource.queryParameter !== undefined ? queryValue(input.query, resource.queryParameter) : undefined;
     if (id === undefined || id === '') throw new RouteError(`route ${match.route.key} has no resource id in the request`);
     return { type: resource.type, id };
   }
@@ -180,8 +195,76 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     return createHash('sha256').update(JSON.stringify([token, match.route.key, match.pathParameters, resourceQuery, inputs])).digest('base64');
   }
 
+  const routeDecisions = new TtlLruCache<string, RoutesOutcome>(mode.cache.decisionCacheSize, now);
+
+  async function evaluateAllRoutes(token: string, cacheKey: string): Promise<RoutesOutcome> {
+    const verified = await verifier.verify(token);
+    const principal = principalFromClaims(verified.claims, mode.claims);
+    const fixed = mode.routes.filter((route) => route.resource.id !== undefined);
+    const policyStoreId = await storeResolver.resolve(principal.tenantId);
+    const resources = fixed.map((route) => ({ type: route.resource.type, id: route.resource.id ?? '' }));
+    const entities = [...principal.entities, ...(await allResourceEntities(resources))];
+    const requests = fixed.map((route, index) => ({
+      principal: principal.uid,
+      action: { type: mode.actionEntityType, id: route.action },
+      resource: resources[index] ?? { type: route.resource.type, id: '' },
+      context: requestContext(route, { rawToken: token, headers: {}, query: {} }, verified),
+      entities,
+    }));
+    const decisions = await engine.isAuthorizedBatch(requests, policyStoreId ? { policyStoreId } : {});
+    const allowedRoutes = fixed.filter((_, index) => decisions[index]?.decision === 'allow').map((route) => route.key);
+    const outcome: RoutesOutcome = {
+      result: 'evaluated',
+      principalId: principal.uid.id,
+      context: { ...responseContext(principal, { decision: allowedRoutes.length > 0 ? 'allow' : 'deny', determiningPolicies: [], errors: [] }), allowedRoutes: allowedRoutes.join(',') },
+      allowedRoutes,
+      cacheHit: false,
+    };
+    routeDecisions.set(cacheKey, outcome, Math.min(mode.cache.ttlSeconds * 1000, verified.expiresAt * 1000 - now()));
+    return outcome;
+  }
+
+  async function allResourceEntities(resources: readonly TypeAndId[]): Promise<EntityJson[]> {
+    if (!entityStore || resources.length === 0) return resources.map((uid) => ({ uid, attrs: {}, parents: [] }));
+    const found = await entityStore.load(resources);
+    const parents = found.flatMap((entity) => entity.parents.map((p) => ('__entity' in p ? p.__entity : p)));
+    const known = new Set(found.map((entity) => entityKey('__entity' in entity.uid ? entity.uid.__entity : entity.uid)));
+    const missingParents = parents.filter((uid) => !known.has(entityKey(uid)));
+    return [...found, ...(missingParents.length > 0 ? await entityStore.load(missingParents) : [])];
+  }
+
   return {
     mode,
+    async authorizeAllRoutes(rawToken) {
+      const started = performance.now();
+      let outcome: RoutesOutcome;
+      let reason: { reason?: string; errorKind?: string } = {};
+      try {
+        const token = normalizeBearer(rawToken);
+        const cacheKey = createHash('sha256').update(JSON.stringify([token, '*all-routes*'])).digest('base64');
+        const cached = routeDecisions.get(cacheKey);
+        outcome = cached ? { ...cached, cacheHit: true } : await evaluateAllRoutes(token, cacheKey);
+      } catch (error) {
+        const failure = outcomeOf(error);
+        outcome = { result: failure.outcome, principalId: ANONYMOUS, context: { decision: failure.outcome, reason: failure.kind }, allowedRoutes: [], cacheHit: false };
+        reason = { reason: failure.reason, errorKind: failure.kind };
+      }
+      try {
+        telemetry.record({
+          mode: mode.name,
+          result: outcome.result === 'evaluated' ? (outcome.allowedRoutes.length > 0 ? 'allow' : 'deny') : outcome.result,
+          principal: outcome.principalId,
+          action: '*all-routes*',
+          determiningPolicies: [],
+          ...reason,
+          latencyMs: performance.now() - started,
+          cacheHit: outcome.cacheHit,
+        });
+      } catch {
+        // Telemetry must never change an answer.
+      }
+      return outcome;
+    },
     async authorize(input) {
       const started = performance.now();
       let record: Partial<Parameters<Telemetry['record']>[0]> = {};
@@ -238,12 +321,10 @@ function createEngine(mode: ModeConfig, bundle: PolicyBundle, dependencies: Runt
   } catch (error) {
     // A broken bundle must not crash the Lambda's init: every request is denied and says why.
     const reason = error instanceof Error ? error.message : String(error);
-    return {
-      kind: mode.engine.kind,
-      isAuthorized: async () => {
-        throw new EngineError(`the engine could not start: ${reason}`);
-      },
+    const refuse = async (): Promise<never> => {
+      throw new EngineError(`the engine could not start: ${reason}`);
     };
+    return { kind: mode.engine.kind, isAuthorized: refuse, isAuthorizedBatch: refuse };
   }
 }
 

@@ -69,6 +69,8 @@ export interface RouteConfig {
     readonly type: string;
     readonly pathParameter?: string;
     readonly queryParameter?: string;
+    /** A fixed resource id, for routes whose resource is always the same. */
+    readonly id?: string;
   };
   readonly context: readonly ContextValueConfig[];
 }

@@ -35,18 +35,39 @@ export function restRequestAuthorizer(options: AuthorizerOptions): (event: APIGa
 
 export function restTokenAuthorizer(options: AuthorizerOptions): (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
   const authorizer = createAuthorizer(options);
+  // API Gateway caches a TOKEN authorizer's answer on the token alone. With caching on, the answer must cover every
+  // route that token may call, listed one by one (validation guarantees such a mode's routes have fixed resources).
+  const cachedOnTokenAlone = authorizer.mode.cache.ttlSeconds > 0;
   return async (event) => {
     const methodArn = typeof event?.methodArn === 'string' ? event.methodArn : '';
+    const rawToken = typeof event?.authorizationToken === 'string' ? event.authorizationToken : undefined;
+    if (cachedOnTokenAlone) return everyRouteAnswer(authorizer, rawToken, methodArn);
     const input = safeInput(() => {
       const arn = parseMethodArn(methodArn);
-      return {
-        rawToken: typeof event.authorizationToken === 'string' ? event.authorizationToken : undefined,
-        ...(arn ? { method: arn.method, path: arn.path } : {}),
-        headers: {},
-        query: {},
-      };
+      return { rawToken, ...(arn ? { method: arn.method, path: arn.path } : {}), headers: {}, query: {} };
     });
     return policyAnswer(authorizer, input, methodArn);
+  };
+}
+
+async function everyRouteAnswer(authorizer: Authorizer, rawToken: string | undefined, methodArn: string): Promise<APIGatewayAuthorizerResult> {
+  const outcome = await authorizer.authorizeAllRoutes(rawToken);
+  if (outcome.result === 'unauthorized') throw new Error(UNAUTHORIZED);
+  const arn = parseMethodArn(methodArn);
+  const routes = new Map(authorizer.mode.routes.map((route) => [route.key, route]));
+  const allowed = arn
+    ? outcome.allowedRoutes.flatMap((key) => {
+        const route = routes.get(key);
+        return route?.method && route.path ? [`${arn.base}/${route.method}/${route.path.replace(/^\//, '')}`] : [];
+      })
+    : [];
+  if (allowed.length === 0 || allowed.some((resource) => resource.includes('*'))) {
+    return iamPolicy({ principalId: outcome.principalId, effect: 'Deny', methodArn, context: outcome.context });
+  }
+  return {
+    principalId: outcome.principalId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: allowed }] },
+    context: outcome.context,
   };
 }
 

@@ -32,7 +32,7 @@ export interface RouteSpec {
   path?: string;
   routeKey?: '$connect';
   action: string;
-  resource: { type: string; pathParameter?: string; queryParameter?: string };
+  resource: { type: string; pathParameter?: string; queryParameter?: string; id?: string };
   context?: Record<string, ContextSource>;
 }
 

@@ -105,6 +105,7 @@ function toRouteConfig(route: RouteSpec): RouteConfig {
       type: route.resource.type,
       ...(route.resource.pathParameter !== undefined ? { pathParameter: route.resource.pathParameter } : {}),
       ...(route.resource.queryParameter !== undefined ? { queryParameter: route.resource.queryParameter } : {}),
+      ...(route.resource.id !== undefined ? { id: route.resource.id } : {}),
     },
     // Sorted by name: the order of keys in YAML must not change the generated code.
     context: Object.entries(route.context ?? {})

@@ -1,8 +1,17 @@
 // Decides through Amazon Verified Permissions with the real SDK, within a timeout budget and bounded retries.
-import { IsAuthorizedCommand, VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
+import {
+  BatchIsAuthorizedCommand,
+  IsAuthorizedCommand,
+  VerifiedPermissionsClient,
+  type DeterminingPolicyItem,
+  type EvaluationErrorItem,
+} from '@aws-sdk/client-verifiedpermissions';
 import { EngineError } from '../errors.js';
 import { toAvpEntity, toAvpRecord } from './avp-values.js';
 import { failClosed, type AuthorizationRequest, type Decision, type Engine } from './decision.js';
+
+/** BatchIsAuthorized takes at most 30 requests per call. */
+export const AVP_BATCH_LIMIT = 30;
 
 export interface AvpEngineOptions {
   readonly client: VerifiedPermissionsClient;
@@ -32,14 +41,85 @@ export function createAvpEngine(options: AvpEngineOptions): Engine {
         const name = error instanceof Error ? error.name : 'Error';
         throw new EngineError(`Verified Permissions failed (${name}): ${(error as Error).message}`, { cause: error });
       }
-      if (output.decision !== 'ALLOW' && output.decision !== 'DENY') {
-        throw new EngineError(`Verified Permissions answered an unknown decision ${JSON.stringify(output.decision)}`);
+      return toDecision(output.decision, output.determiningPolicies, output.errors);
+    },
+
+    async isAuthorizedBatch(requests: readonly AuthorizationRequest[], { policyStoreId }): Promise<Decision[]> {
+      if (!policyStoreId) throw new EngineError('no policy store id for the avp engine');
+      if (requests.length === 0) return [];
+      // Entities are shared by the batch; duplicates (the principal, shared parents) are sent once.
+      const entities = new Map<string, AuthorizationRequest['entities'][number]>();
+      for (const request of requests) for (const entity of request.entities) entities.set(JSON.stringify(entity.uid), entity);
+      const entityList = [...entities.values()].map(toAvpEntity);
+      const signal = AbortSignal.timeout(options.timeoutMs);
+      const decisions: Decision[] = [];
+      for (let start = 0; start < requests.length; start += AVP_BATCH_LIMIT) {
+        const chunk = requests.slice(start, start + AVP_BATCH_LIMIT);
+        let output;
+        try {
+          output = await options.client.send(
+            new BatchIsAuthorizedCommand({
+              policyStoreId,
+              entities: { entityList },
+              requests: chunk.map((request) => ({
+                principal: { entityType: request.principal.type, entityId: request.principal.id },
+                action: { actionType: request.action.type, actionId: request.action.id },
+                resource: { entityType: request.resource.type, entityId: request.resource.id },
+                context: { contextMap: toAvpRecord(request.context) },
+              })),
+            }),
+            { abortSignal: signal },
+          );
+        } catch (error) {
+          const name = error instanceof Error ? error.name : 'Error';
+          throw new EngineError(`Verified Permissions batch failed (${name}): ${(error as Error).message}`, { cause: error });
+        }
+        const results = output.results ?? [];
+        if (results.length !== chunk.length) {
+          throw new EngineError(`Verified Permissions answered ${results.length} decisions for ${chunk.length} requests`);
+        }
+        // Each result echoes its request: match on it rather than trust the order of the list.
+        const byRequest = new Map<string, (typeof results)[number][]>();
+        for (const result of results) {
+          const key = requestKey(result.request?.principal, result.request?.action, result.request?.resource, result.request?.context);
+          byRequest.set(key, [...(byRequest.get(key) ?? []), result]);
+        }
+        for (const request of chunk) {
+          const key = requestKey(
+            { entityType: request.principal.type, entityId: request.principal.id },
+            { actionType: request.action.type, actionId: request.action.id },
+            { entityType: request.resource.type, entityId: request.resource.id },
+            { contextMap: toAvpRecord(request.context) },
+          );
+          const result = byRequest.get(key)?.shift();
+          if (!result) throw new EngineError('Verified Permissions left a request of the batch unanswered');
+          decisions.push(toDecision(result.decision, result.determiningPolicies, result.errors));
+        }
       }
-      return failClosed({
-        decision: output.decision === 'ALLOW' ? 'allow' : 'deny',
-        determiningPolicies: (output.determiningPolicies ?? []).map((p) => p.policyId ?? '').sort(),
-        errors: (output.errors ?? []).map((e) => e.errorDescription ?? 'unknown error'),
-      });
+      return decisions;
     },
   };
+}
+
+function requestKey(...parts: unknown[]): string {
+  return JSON.stringify(parts, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : value,
+  );
+}
+
+function toDecision(
+  decision: string | undefined,
+  determiningPolicies: readonly DeterminingPolicyItem[] | undefined,
+  errors: readonly EvaluationErrorItem[] | undefined,
+): Decision {
+  if (decision !== 'ALLOW' && decision !== 'DENY') {
+    throw new EngineError(`Verified Permissions answered an unknown decision ${JSON.stringify(decision)}`);
+  }
+  return failClosed({
+    decision: decision === 'ALLOW' ? 'allow' : 'deny',
+    determiningPolicies: (determiningPolicies ?? []).map((p) => p.policyId ?? '').sort(),
+    errors: (errors ?? []).map((e) => e.errorDescription ?? 'unknown error'),
+  });
 }

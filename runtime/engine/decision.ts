@@ -20,6 +20,8 @@ export interface Decision {
 export interface Engine {
   readonly kind: 'local' | 'avp';
   isAuthorized(request: AuthorizationRequest, options: { readonly policyStoreId?: string }): Promise<Decision>;
+  /** One decision per request, in order. The requests share one principal (one token's routes). */
+  isAuthorizedBatch(requests: readonly AuthorizationRequest[], options: { readonly policyStoreId?: string }): Promise<Decision[]>;
 }
 
 /**

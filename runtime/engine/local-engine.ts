@@ -18,6 +18,9 @@ export function createLocalEngine(bundle: PolicyBundle): Engine {
     async isAuthorized(request: AuthorizationRequest): Promise<Decision> {
       return decideLocally(policySetId, request);
     },
+    async isAuthorizedBatch(requests: readonly AuthorizationRequest[]): Promise<Decision[]> {
+      return requests.map((request) => decideLocally(policySetId, request));
+    },
   };
 }
 

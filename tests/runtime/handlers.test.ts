@@ -608,9 +608,12 @@ function withAccessTokens(mode: ModeConfig): ModeConfig {
 
 // ------------------------------------------------------------------ REST token authorizer
 
-describe('REST token authorizer (customer mode)', () => {
+describe('REST token authorizer (customer mode, uncached)', () => {
+  // Validation refuses a cached token authorizer whose routes take resource ids (CACHE_TOKEN_UNSAFE): uncached, it
+  // evaluates the one route of each call.
+  const UNCACHED: ModeConfig = { ...CUSTOMER, api: { ...CUSTOMER.api, authorizer: 'token' }, cache: { ...CUSTOMER.cache, ttlSeconds: 0 } };
   function build() {
-    return restTokenAuthorizer({ mode: CUSTOMER, bundle: CUSTOMER_BUNDLE, dependencies: dependencies(new MemoryTelemetry()) });
+    return restTokenAuthorizer({ mode: UNCACHED, bundle: CUSTOMER_BUNDLE, dependencies: dependencies(new MemoryTelemetry()) });
   }
 
   it('allows a payer to view their own account from the authorizationToken', async () => {
