@@ -13,7 +13,14 @@ export interface JwksServerOptions {
   readonly port?: number;
   /** The keys published right now: read on every request, so rotations show at once. */
   readonly keys: () => readonly PublicJwk[];
+  /** Answers `POST /oauth2/token`, when given. */
+  readonly tokenEndpoint?: TokenEndpoint;
 }
+
+/** Takes the form body and the Authorization header; returns the status and JSON body to send. */
+export type TokenEndpoint = (form: URLSearchParams, authorization: string | undefined) => { status: number; body: unknown };
+
+export const TOKEN_PATH = '/oauth2/token';
 
 export interface JwksServer {
   readonly baseUrl: string;
@@ -36,6 +43,16 @@ export async function startJwksServer(options: JwksServerOptions): Promise<JwksS
 
   function answer(request: IncomingMessage, response: ServerResponse): void {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (request.method === 'POST' && path === TOKEN_PATH && options.tokenEndpoint) {
+      const endpoint = options.tokenEndpoint;
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const { status, body } = endpoint(new URLSearchParams(Buffer.concat(chunks).toString('utf8')), request.headers.authorization);
+        respond(response, status, body);
+      });
+      return;
+    }
     const document = request.method === 'GET' ? documents.get(path) : undefined;
     if (!document) {
       respond(response, 404, { message: `nothing is published at ${path}` });

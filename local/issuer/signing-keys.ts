@@ -1,5 +1,5 @@
 // Generates the issuer's signing keys with node:crypto and publishes their public halves as JWKs.
-import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 
 export const KEY_KINDS = ['rsa', 'ec'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
@@ -32,6 +32,18 @@ export interface SigningKey {
 export function generateSigningKey(kind: KeyKind): SigningKey {
   const { privateKey, publicKey } =
     kind === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return signingKeyFrom(kind, privateKey, publicKey);
+}
+
+/** A key saved earlier as PKCS#8 PEM (local development keeps its keys across runs). */
+export function signingKeyFromPem(kind: KeyKind, privateKeyPem: string): SigningKey {
+  const privateKey = createPrivateKey(privateKeyPem);
+  const expected = kind === 'rsa' ? 'rsa' : 'ec';
+  if (privateKey.asymmetricKeyType !== expected) throw new Error(`the saved ${kind} key is a ${privateKey.asymmetricKeyType ?? 'unknown'} key`);
+  return signingKeyFrom(kind, privateKey, createPublicKey(privateKey));
+}
+
+function signingKeyFrom(kind: KeyKind, privateKey: KeyObject, publicKey: KeyObject): SigningKey {
   const exported = publicKey.export({ format: 'jwk' });
   const alg: SigningAlgorithm = kind === 'rsa' ? 'RS256' : 'ES256';
   const members: { readonly kty: 'RSA' | 'EC' } & Record<string, string> =

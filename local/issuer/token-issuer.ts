@@ -6,6 +6,7 @@ import { signCompact, type JsonObject } from './compact-jws.js';
 import { issuerEndpoints, type IssuerEndpoints } from './issuer-endpoints.js';
 import { startJwksServer, type OutageKind } from './jwks-server.js';
 import { createLoopbackFetcher } from './loopback-fetcher.js';
+import { clientCredentialsEndpoint } from './client-credentials.js';
 import { generateSigningKey, type KeyKind, type PublicJwk, type SigningKey } from './signing-keys.js';
 import { claimsFor, protocolClaims, type Claims, type PrincipalSpec } from './standard-claims.js';
 
@@ -13,7 +14,8 @@ export { createHmacToken, createUnsignedToken, decodeToken, replaceSegment, stri
 export { encodeSegment } from './compact-jws.js';
 export { issuerEndpoints, type IssuerEndpoints } from './issuer-endpoints.js';
 export type { OutageKind } from './jwks-server.js';
-export type { KeyKind, PublicJwk } from './signing-keys.js';
+export { signingKeyFromPem } from './signing-keys.js';
+export type { KeyKind, PublicJwk, SigningKey } from './signing-keys.js';
 export type { Claims, PrincipalSpec } from './standard-claims.js';
 
 export interface LocalIssuerOptions {
@@ -28,6 +30,13 @@ export interface LocalIssuerOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Issuers to publish from the start; `mint` and `endpointsFor` publish a mode's issuer on first use anyway. */
   readonly modes?: readonly ModeConfig[];
+  /** Keys to sign with instead of fresh ones, so tokens minted by another process verify too. */
+  readonly keys?: { readonly rsa: SigningKey; readonly ec: SigningKey };
+  /**
+   * Serves `POST /oauth2/token` (client credentials, as Cognito's token endpoint) for these client-credentials
+   * modes, authenticating clients with `clientSecret`.
+   */
+  readonly clientCredentials?: { readonly modes: readonly ModeConfig[]; readonly clientSecret: string };
 }
 
 export interface MintOptions {
@@ -84,16 +93,28 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   const env = options.env ?? process.env;
   const keysByKid = new Map<string, SigningKey>();
   const published: SigningKey[] = [];
-  const current = { rsa: addKey('rsa'), ec: addKey('ec') };
+  const current = { rsa: addKey('rsa', options.keys?.rsa), ec: addKey('ec', options.keys?.ec) };
 
-  function addKey(kind: KeyKind): SigningKey {
-    const key = generateSigningKey(kind);
+  function addKey(kind: KeyKind, given?: SigningKey): SigningKey {
+    const key = given ?? generateSigningKey(kind);
     keysByKid.set(key.kid, key);
     published.push(key);
     return key;
   }
 
-  const server = await startJwksServer({ ...(options.port !== undefined ? { port: options.port } : {}), keys: () => published.map((key) => key.jwk) });
+  let mintForClient: ((mode: ModeConfig, clientId: string, scopes: readonly string[]) => string) | undefined;
+  const server = await startJwksServer({
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    keys: () => published.map((key) => key.jwk),
+    ...(options.clientCredentials
+      ? {
+          tokenEndpoint: clientCredentialsEndpoint({
+            ...options.clientCredentials,
+            mint: (mode, clientId, scopes) => (mintForClient ? mintForClient(mode, clientId, scopes) : ''),
+          }),
+        }
+      : {}),
+  });
   const fetcher = createLoopbackFetcher({ baseUrl: server.baseUrl, timeoutMs: options.jwksTimeoutMs ?? 1500 });
 
   function endpointsFor(mode: ModeConfig): IssuerEndpoints {
@@ -103,7 +124,7 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
   }
   for (const mode of options.modes ?? []) endpointsFor(mode);
 
-  return {
+  const issuer: LocalIssuer = {
     baseUrl: server.baseUrl,
     fetcher,
     endpointsFor,
@@ -141,6 +162,8 @@ export async function startLocalIssuer(options: LocalIssuerOptions = {}): Promis
     jwksRequestCount: () => server.jwksRequestCount(),
     close: () => server.close(),
   };
+  mintForClient = (mode, clientId, scopes) => issuer.mint(mode, { client_id: clientId, sub: clientId, scope: scopes.join(' ') });
+  return issuer;
 }
 
 function withoutUndefined(claims: Claims): JsonObject {

@@ -1,0 +1,272 @@
+// An HTTP server that behaves like API Gateway in front of a mode's generated authorizer: routing, identity sources,
+// the authorizer result cache, IAM policy enforcement, API Gateway's 401/403 bodies, and forwarding to a backend.
+import { randomUUID } from 'node:crypto';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type {
+  APIGatewayAuthorizerResult,
+  APIGatewayRequestAuthorizerEvent,
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+  APIGatewayTokenAuthorizerEvent,
+} from 'aws-lambda';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { ModeConfig } from '../../runtime/config.js';
+import type { AuthorizerContext } from '../../runtime/response/responses.js';
+import { RouteTable } from '../../runtime/routes/route-table.js';
+import { headerValue } from '../../runtime/token/extract-token.js';
+import {
+  httpRequestEvent,
+  methodArn,
+  restRequestEvent,
+  restTokenEvent,
+  webSocketConnectEvent,
+  type ApiIdentity,
+  type IncomingRequest,
+} from './authorizer-events.js';
+import { AUTHORIZER_CONTEXT_HEADER, AUTHORIZER_PRINCIPAL_HEADER } from './demo-backend.js';
+import { evaluatePolicy } from './iam-policy.js';
+
+export type PolicyHandler = (event: APIGatewayRequestAuthorizerEvent & APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
+export type SimpleHandler = (event: APIGatewayRequestAuthorizerEventV2) => Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>>;
+
+export interface LocalGatewayOptions {
+  readonly mode: ModeConfig;
+  /** The mode's authorizer handler, built with the runtime factory the generated handler uses. */
+  readonly handler: (event: never) => Promise<unknown>;
+  readonly backendUrl: string;
+  readonly port?: number;
+  readonly now?: () => number;
+}
+
+export interface GatewayStats {
+  authorizerCalls: number;
+  cacheHits: number;
+}
+
+export interface LocalGateway {
+  readonly url: string;
+  readonly mode: ModeConfig;
+  readonly stats: GatewayStats;
+  /** Forgets cached authorizer results, as redeploying a stage would. */
+  flushCache(): void;
+  close(): Promise<void>;
+}
+
+/** API Gateway's own bodies for refusals. */
+export const GATEWAY_BODIES = {
+  unauthorized: { message: 'Unauthorized' },
+  missingToken: { message: 'Missing Authentication Token' },
+  notFound: { message: 'Not Found' },
+  forbidden: { message: 'Forbidden' },
+  explicitDeny: { Message: 'User is not authorized to access this resource with an explicit deny' },
+  implicitDeny: { Message: 'User is not authorized to access this resource' },
+  authorizerError: { message: null },
+} as const;
+
+export const CACHE_HEADER = 'x-local-gateway-authorizer-cache';
+
+type CachedAnswer = { kind: 'policy'; result: APIGatewayAuthorizerResult } | { kind: 'simple'; result: APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext> };
+
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  const { mode } = options;
+  const now = options.now ?? Date.now;
+  const api: ApiIdentity = { apiId: `local-${mode.name}`, stage: mode.api.type === 'http' ? '$default' : 'prod' };
+  const routes = new RouteTable(mode.routes);
+  const cache = new Map<string, { answer: CachedAnswer; expiresAt: number }>();
+  const stats: GatewayStats = { authorizerCalls: 0, cacheHits: 0 };
+  const sockets = new Set<Socket>();
+
+  async function authorize(cacheKey: string | undefined, call: () => Promise<CachedAnswer>): Promise<{ answer: CachedAnswer; hit: boolean }> {
+    if (cacheKey !== undefined && mode.cache.ttlSeconds > 0) {
+      const cached = cache.get(cacheKey);
+      if (cached && cached.expiresAt > now()) {
+        stats.cacheHits++;
+        return { answer: cached.answer, hit: true };
+      }
+    }
+    stats.authorizerCalls++;
+    const answer = await call();
+    if (cacheKey !== undefined && mode.cache.ttlSeconds > 0) cache.set(cacheKey, { answer, expiresAt: now() + mode.cache.ttlSeconds * 1000 });
+    return { answer, hit: false };
+  }
+
+  async function handleHttp(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+    const request = toIncomingRequest(incoming);
+    const match = routes.match(request.method, request.path);
+    if (!match) {
+      // API Gateway answers unknown routes itself, without calling the authorizer.
+      return send(response, mode.api.type === 'rest' ? 403 : 404, mode.api.type === 'rest' ? GATEWAY_BODIES.missingToken : GATEWAY_BODIES.notFound);
+    }
+    const token = headerValue(request.headers, mode.api.tokenHeader);
+    // An absent identity source is a 401 before any authorizer runs.
+    if (token === undefined || token === '') return send(response, 401, GATEWAY_BODIES.unauthorized);
+
+    let outcome: { answer: CachedAnswer; hit: boolean };
+    try {
+      if (mode.api.type === 'http') {
+        const identitySource = [token, request.method, request.path];
+        outcome = await authorize(JSON.stringify(identitySource), async () => ({
+          kind: 'simple',
+          result: await (options.handler as SimpleHandler)(httpRequestEvent(api, request, match.route.key, { ...match.pathParameters }, identitySource)),
+        }));
+      } else {
+        const tokenOnly = mode.api.authorizer === 'token';
+        const key = JSON.stringify(tokenOnly ? [token] : [token, request.method, request.path]);
+        const event = tokenOnly ? restTokenEvent(api, request, token) : restRequestEvent(api, request, match.route.path ?? '', { ...match.pathParameters });
+        outcome = await authorize(key, async () => ({ kind: 'policy', result: await (options.handler as PolicyHandler)(event as never) }));
+      }
+    } catch (error) {
+      if (error instanceof Error && error.message === 'Unauthorized') return send(response, 401, GATEWAY_BODIES.unauthorized);
+      return send(response, 500, GATEWAY_BODIES.authorizerError);
+    }
+
+    const cacheHeader = { [CACHE_HEADER]: outcome.hit ? 'hit' : 'miss' };
+    let context: AuthorizerContext | undefined;
+    let principalId = '';
+    if (outcome.answer.kind === 'simple') {
+      if (outcome.answer.result.isAuthorized !== true) return send(response, 403, GATEWAY_BODIES.forbidden, cacheHeader);
+      context = outcome.answer.result.context;
+      principalId = String(context?.['principalId'] ?? '');
+    } else {
+      // A cached policy is evaluated against this request's own method ARN, exactly as API Gateway does.
+      const verdict = evaluatePolicy(outcome.answer.result, methodArn(api, request.method, request.path));
+      if (verdict === 'explicit-deny') return send(response, 403, GATEWAY_BODIES.explicitDeny, cacheHeader);
+      if (verdict === 'implicit-deny') return send(response, 403, GATEWAY_BODIES.implicitDeny, cacheHeader);
+      context = outcome.answer.result.context as AuthorizerContext | undefined;
+      principalId = outcome.answer.result.principalId;
+    }
+    await forward(options.backendUrl, incoming, request, { principalId, context: context ?? {} }, response, cacheHeader);
+  }
+
+  const server: Server = createServer((incoming, response) => {
+    handleHttp(incoming, response).catch(() => send(response, 500, GATEWAY_BODIES.authorizerError));
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  let webSockets: WebSocketServer | undefined;
+  if (mode.api.type === 'websocket') {
+    webSockets = new WebSocketServer({ noServer: true });
+    server.on('upgrade', (incoming: IncomingMessage, socket: Socket, head: Buffer) => {
+      handleConnect(incoming, socket, head).catch(() => refuseUpgrade(socket, 500, GATEWAY_BODIES.authorizerError));
+    });
+  }
+
+  async function handleConnect(incoming: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
+    const request = toIncomingRequest(incoming);
+    const connectionId = randomUUID();
+    let result: APIGatewayAuthorizerResult;
+    stats.authorizerCalls++;
+    try {
+      result = await (options.handler as PolicyHandler)(webSocketConnectEvent(api, request, connectionId) as never);
+    } catch (error) {
+      if (error instanceof Error && error.message === 'Unauthorized') return refuseUpgrade(socket, 401, GATEWAY_BODIES.unauthorized);
+      return refuseUpgrade(socket, 500, GATEWAY_BODIES.authorizerError);
+    }
+    const verdict = evaluatePolicy(result, `arn:aws:execute-api:eu-west-1:123456789012:${api.apiId}/${api.stage}/$connect`);
+    if (verdict !== 'allow') return refuseUpgrade(socket, 403, verdict === 'explicit-deny' ? GATEWAY_BODIES.explicitDeny : GATEWAY_BODIES.implicitDeny);
+    const context = { principalId: result.principalId, context: (result.context ?? {}) as AuthorizerContext };
+    const welcome = await postToBackend(options.backendUrl, '/$connect', context);
+    webSockets?.handleUpgrade(incoming, socket, head, (client: WebSocket) => {
+      client.send(welcome);
+      client.on('message', (data) => client.send(JSON.stringify({ echo: data.toString(), connectionId })));
+    });
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    mode,
+    stats,
+    flushCache: () => cache.clear(),
+    close: async () => {
+      for (const client of webSockets?.clients ?? []) client.terminate();
+      webSockets?.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function toIncomingRequest(incoming: IncomingMessage): IncomingRequest {
+  const url = new URL(incoming.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
+    const name = incoming.rawHeaders[i];
+    const value = incoming.rawHeaders[i + 1];
+    if (name !== undefined && value !== undefined) headers[name] = value;
+  }
+  return {
+    method: (incoming.method ?? 'GET').toUpperCase(),
+    path: url.pathname,
+    rawQuery: url.search.replace(/^\?/, ''),
+    headers,
+    sourceIp: incoming.socket.remoteAddress ?? '127.0.0.1',
+  };
+}
+
+function send(response: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  response.end(text);
+}
+
+function refuseUpgrade(socket: Socket, status: number, body: object): void {
+  const text = JSON.stringify(body);
+  const reason = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Internal Server Error';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+}
+
+function forward(
+  backendUrl: string,
+  incoming: IncomingMessage,
+  request: IncomingRequest,
+  authorizer: { principalId: string; context: AuthorizerContext },
+  response: ServerResponse,
+  extraHeaders: Record<string, string>,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const target = new URL(`${request.path}${request.rawQuery ? `?${request.rawQuery}` : ''}`, backendUrl);
+    const upstream = httpRequest(
+      target,
+      {
+        method: request.method,
+        headers: {
+          'content-type': incoming.headers['content-type'] ?? 'application/json',
+          [AUTHORIZER_PRINCIPAL_HEADER]: authorizer.principalId,
+          [AUTHORIZER_CONTEXT_HEADER]: JSON.stringify(authorizer.context),
+        },
+      },
+      (reply) => {
+        response.writeHead(reply.statusCode ?? 502, { ...reply.headers, ...extraHeaders });
+        reply.pipe(response);
+        reply.on('end', resolve);
+      },
+    );
+    upstream.on('error', () => {
+      send(response, 502, { message: 'Internal server error' });
+      resolve();
+    });
+    incoming.pipe(upstream);
+  });
+}
+
+function postToBackend(backendUrl: string, path: string, authorizer: { principalId: string; context: AuthorizerContext }): Promise<string> {
+  return new Promise((resolve) => {
+    const upstream = httpRequest(
+      new URL(path, backendUrl),
+      { method: 'POST', headers: { [AUTHORIZER_PRINCIPAL_HEADER]: authorizer.principalId, [AUTHORIZER_CONTEXT_HEADER]: JSON.stringify(authorizer.context) } },
+      (reply) => {
+        const chunks: Buffer[] = [];
+        reply.on('data', (chunk: Buffer) => chunks.push(chunk));
+        reply.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      },
+    );
+    upstream.on('error', () => resolve(JSON.stringify({ backend: 'unreachable' })));
+    upstream.end();
+  });
+}
