@@ -40,7 +40,9 @@ export const ALLOWED_ALGORITHMS = ['RS256', 'ES256'] as const;
 export function createTokenVerifier(source: IdentitySourceConfig, options: TokenVerifierOptions): TokenVerifier {
   // One JWKS cache per verifier, created once at module scope by the handler: keys are fetched once per issuer.
   const jwksCache = new ExpiringJwksCache({
-    fetcher: options.fetcher ?? new SimpleFetcher({ defaultRequestOptions: { responseTimeout: options.jwksTimeoutMs } }),
+    fetcher: options.fetcher
+      ? withResponseTimeout(options.fetcher, options.jwksTimeoutMs)
+      : new SimpleFetcher({ defaultRequestOptions: { responseTimeout: options.jwksTimeoutMs } }),
     penaltyBox: new SimplePenaltyBox({ waitSeconds: options.unknownKidWaitSeconds ?? 10 }),
     maxAgeMs: (options.jwksMaxAgeSeconds ?? 600) * 1000,
     retryAfterFailureMs: 30_000,
@@ -86,6 +88,14 @@ function buildVerifier(source: IdentitySourceConfig, jwksCache: ExpiringJwksCach
       return (token) => verifier.verify(token);
     }
   }
+}
+
+/**
+ * aws-jwt-verify's JWKS cache calls `fetch(uri)` with no request options, so an injected fetcher would otherwise use
+ * its own time-out and ignore the mode's `timeouts.jwksMs`.
+ */
+function withResponseTimeout(fetcher: Fetcher, responseTimeout: number): Fetcher {
+  return { fetch: (uri, requestOptions, data) => fetcher.fetch(uri, { responseTimeout, ...requestOptions }, data) };
 }
 
 /** Applies `userPoolIdEnv` / `issuerEnv`, so one mode file serves a pool or an Okta org per stage. */
