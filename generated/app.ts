@@ -13,17 +13,20 @@
 // Source hash: sha256:70f6c37a7a9097704a32fbbca97987f62b85f154f36bf69cbf1b18a35c868b9a
 //
 // The CDK app: one stack per mode. `npx cdk synth` (through cdk.json) and `npm run synth` run this file.
-import { App } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { CustomerAuthorizerStack } from './customer/stack.js';
 import { InternalAuthorizerStack } from './internal/stack.js';
 import { M2mAuthorizerStack } from './m2m/stack.js';
 import { MultiTenantAuthorizerStack } from './multi-tenant/stack.js';
 
+/** Builds every stack into `app`. cdk-nag's AWS Solutions checks run at synth: an unacknowledged finding fails it. */
 export function buildApp(app: App = new App()): App {
   new CustomerAuthorizerStack(app, "PaymentsAuthorizer-customer");
   new InternalAuthorizerStack(app, "PaymentsAuthorizer-internal");
   new M2mAuthorizerStack(app, "PaymentsAuthorizer-m2m");
   new MultiTenantAuthorizerStack(app, "PaymentsAuthorizer-multi-tenant");
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
 }
 

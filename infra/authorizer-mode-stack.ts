@@ -1,11 +1,18 @@
-// One mode's whole deployment: policy store, tables, authorizer Lambda with least-privilege grants, and the API.
-import { CfnOutput, Stack, aws_iam as iam, type StackProps } from 'aws-cdk-lib';
+// One mode's whole deployment: policy store, tables, authorizer Lambda with least-privilege grants, API and alarms.
+import { CfnOutput, Stack, Validations, aws_iam as iam, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ModeConfig, PolicyBundle } from '../runtime/config.js';
+import { AuthorizerAlarms } from './authorizer-alarms.js';
 import { AuthorizerFunction } from './authorizer-function.js';
 import { ModeApi, type BackendConfig } from './mode-api.js';
 import { ModePolicyStore } from './policy-store.js';
 import { AuthorizerTable } from './tables.js';
+
+export const AVP_AUTHORIZE_ACTIONS = ['verifiedpermissions:IsAuthorized', 'verifiedpermissions:BatchIsAuthorized'] as const;
+export const DYNAMODB_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] as const;
+
+/** The environment variable that carries the policy store id when the mode names none. */
+const DEFAULT_POLICY_STORE_ENV = 'POLICY_STORE_ID';
 
 export interface AuthorizerModeStackProps extends StackProps {
   readonly mode: ModeConfig;
@@ -14,58 +21,83 @@ export interface AuthorizerModeStackProps extends StackProps {
   readonly handlerEntry: string;
   readonly lambda: { readonly memoryMb: number; readonly timeoutSeconds: number; readonly logRetentionDays?: number };
   readonly backend: BackendConfig;
+  /**
+   * Alarm settings: the p99 latency threshold and the SNS topic on-call subscribes to.
+   * @default - a 1000 ms p99 threshold and no alarm action
+   */
+  readonly alarms?: { readonly p99LatencyThresholdMs?: number; readonly topicArn?: string };
 }
 
+/**
+ * Single-tenant modes get their own policy store. A multi-tenant mode's decisions use one store per tenant, which
+ * onboarding creates; its stack holds the tenant table and a *blueprint* store (the same schema, policies, templates
+ * and identity source a tenant store gets), which proves at every deployment that AVP accepts the tenant bundle in
+ * STRICT mode, and which the authorizer is explicitly denied from using.
+ */
 export class AuthorizerModeStack extends Stack {
-  readonly policyStore?: ModePolicyStore;
+  readonly mode: ModeConfig;
+  /** The mode's store, or the multi-tenant blueprint store. */
+  readonly policyStore: ModePolicyStore;
+  readonly authorizer: AuthorizerFunction;
+  readonly api: ModeApi;
+  readonly alarms: AuthorizerAlarms;
+  readonly tenantTable?: AuthorizerTable;
+  readonly entityTable?: AuthorizerTable;
 
   constructor(scope: Construct, id: string, props: AuthorizerModeStackProps) {
     super(scope, id, props);
     const { mode, bundle } = props;
     if (mode.name !== bundle.mode) throw new Error(`stack for mode ${mode.name} was given the policy bundle of ${bundle.mode}`);
+    this.mode = mode;
 
     const environment: Record<string, string> = { AUTHORIZER_MODE: mode.name };
-    const grants: iam.PolicyStatement[] = [];
+    const statements: iam.PolicyStatement[] = [];
+    const tableArns: string[] = [];
 
-    // A multi-tenant mode's stores are made per tenant by onboarding (npm run tenant -- create), not by the stack.
     if (mode.tenancy.kind === 'single') {
-      const policyStore = new ModePolicyStore(this, 'PolicyStore', { mode, bundle });
-      this.policyStore = policyStore;
+      this.policyStore = new ModePolicyStore(this, 'PolicyStore', { mode, bundle });
+      const storeEnv = (mode.engine.kind === 'avp' ? mode.engine.policyStore?.env : undefined) ?? DEFAULT_POLICY_STORE_ENV;
+      environment[storeEnv] = this.policyStore.store.attrPolicyStoreId;
+      // The local engine decides from the bundle inside the Lambda: it gets no AVP permission at all.
       if (mode.engine.kind === 'avp') {
-        environment[mode.engine.policyStore?.env ?? 'POLICY_STORE_ID'] = policyStore.store.attrPolicyStoreId;
-        grants.push(
-          new iam.PolicyStatement({
-            actions: ['verifiedpermissions:IsAuthorized', 'verifiedpermissions:BatchIsAuthorized'],
-            resources: [policyStore.store.attrArn],
-          }),
-        );
+        statements.push(new iam.PolicyStatement({ actions: [...AVP_AUTHORIZE_ACTIONS], resources: [this.policyStore.store.attrArn] }));
       }
     } else {
+      this.policyStore = new ModePolicyStore(this, 'TenantBlueprint', {
+        mode,
+        bundle,
+        description: `Blueprint of every tenant store of mode ${mode.name}; never used for decisions`,
+      });
       const lookup = mode.tenancy.policyStoreLookup;
-      const tenants = new AuthorizerTable(this, 'TenantTable', { tableName: lookup.table, partitionKey: lookup.keyAttribute });
-      environment[lookup.tableEnv ?? 'TENANT_TABLE'] = tenants.table.tableName;
-      grants.push(
-        new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], resources: [tenants.table.tableArn] }),
+      this.tenantTable = new AuthorizerTable(this, 'TenantTable', { tableName: lookup.table, partitionKey: lookup.keyAttribute });
+      environment[lookup.tableEnv ?? 'TENANT_TABLE'] = this.tenantTable.table.tableName;
+      tableArns.push(this.tenantTable.table.tableArn);
+      statements.push(
         new iam.PolicyStatement({
-          actions: ['verifiedpermissions:IsAuthorized', 'verifiedpermissions:BatchIsAuthorized'],
-          // Tenant stores are created after deployment, so their ids are unknown here: scope to this account's stores.
+          actions: [...AVP_AUTHORIZE_ACTIONS],
+          // Tenant stores are created after deployment by onboarding, so their ids are unknown here: this account's
+          // stores, in any region (AVP store ARNs carry no region). The tenant table alone says which store a tenant uses.
           resources: [this.formatArn({ service: 'verifiedpermissions', region: '', resource: 'policy-store', resourceName: '*' })],
+        }),
+        new iam.PolicyStatement({
+          effect: iam.Effect.DENY,
+          actions: [...AVP_AUTHORIZE_ACTIONS],
+          resources: [this.policyStore.store.attrArn],
         }),
       );
     }
 
     if (mode.entityStore) {
-      const entities = new AuthorizerTable(this, 'EntityTable', {
+      this.entityTable = new AuthorizerTable(this, 'EntityTable', {
         tableName: `${mode.entityStore.table}-${mode.name}`,
         partitionKey: mode.entityStore.keyAttribute,
       });
-      environment[mode.entityStore.tableEnv ?? 'ENTITY_TABLE'] = entities.table.tableName;
-      grants.push(
-        new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'], resources: [entities.table.tableArn] }),
-      );
+      environment[mode.entityStore.tableEnv ?? 'ENTITY_TABLE'] = this.entityTable.table.tableName;
+      tableArns.push(this.entityTable.table.tableArn);
     }
+    if (tableArns.length > 0) statements.push(new iam.PolicyStatement({ actions: [...DYNAMODB_READ_ACTIONS], resources: tableArns }));
 
-    const authorizer = new AuthorizerFunction(this, 'Authorizer', {
+    this.authorizer = new AuthorizerFunction(this, 'Authorizer', {
       entry: props.handlerEntry,
       modeName: mode.name,
       memoryMb: props.lambda.memoryMb,
@@ -73,9 +105,31 @@ export class AuthorizerModeStack extends Stack {
       ...(props.lambda.logRetentionDays !== undefined ? { logRetentionDays: props.lambda.logRetentionDays } : {}),
       environment,
     });
-    for (const grant of grants) authorizer.function.addToRolePolicy(grant);
+    for (const statement of statements) this.authorizer.role.addToPrincipalPolicy(statement);
+    if (mode.tenancy.kind === 'multi') {
+      Validations.of(this.authorizer.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:verifiedpermissions::<AWS::AccountId>:policy-store/*]`,
+        reason:
+          'Multi-tenant: each tenant has its own policy store, created by onboarding after this stack is deployed, so ' +
+          'no store id is known at synth time. The grant is limited to IsAuthorized/BatchIsAuthorized on policy stores ' +
+          'of this account; the store used is the one the tenant table names for the token\'s tenant, and the blueprint ' +
+          'store is explicitly denied.',
+      });
+    }
 
-    const api = new ModeApi(this, 'Api', { mode, authorizer: authorizer.function, backend: props.backend });
-    new CfnOutput(this, 'ApiUrl', { value: api.url });
+    this.api = new ModeApi(this, 'Api', { mode, authorizer: this.authorizer.function, backend: props.backend });
+    this.alarms = new AuthorizerAlarms(this, 'Alarms', {
+      modeName: mode.name,
+      function: this.authorizer.function,
+      ...(props.alarms?.p99LatencyThresholdMs !== undefined ? { p99LatencyThresholdMs: props.alarms.p99LatencyThresholdMs } : {}),
+      ...(props.alarms?.topicArn !== undefined ? { alarmTopicArn: props.alarms.topicArn } : {}),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: `The ${mode.api.type} API of mode ${mode.name}` });
+    new CfnOutput(this, mode.tenancy.kind === 'single' ? 'PolicyStoreId' : 'TenantBlueprintPolicyStoreId', {
+      value: this.policyStore.store.attrPolicyStoreId,
+    });
+    if (this.tenantTable) new CfnOutput(this, 'TenantTableName', { value: this.tenantTable.table.tableName });
+    if (this.entityTable) new CfnOutput(this, 'EntityTableName', { value: this.entityTable.table.tableName });
   }
 }

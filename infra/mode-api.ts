@@ -1,6 +1,7 @@
 // The API Gateway API of one mode, shaped by its API type: REST, HTTP (payload 2.0) or WebSocket.
 import {
   Duration,
+  Validations,
   aws_apigateway as apigw,
   aws_apigatewayv2 as apigwv2,
   aws_apigatewayv2_authorizers as authorizers,
@@ -16,8 +17,17 @@ export type BackendConfig = { readonly kind: 'http'; readonly url: string } | { 
 export interface ModeApiProps {
   readonly mode: ModeConfig;
   readonly authorizer: lambda.IFunction;
+  /** Where allowed requests go; every route of the mode is integrated with it. */
   readonly backend: BackendConfig;
+  /**
+   * Retention of the access log group, in days.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
 }
+
+/** The stage REST and WebSocket APIs are deployed to; HTTP APIs use `$default`. */
+export const STAGE_NAME = 'prod';
 
 /**
  * Identity sources make API Gateway's cache key. Token + method + concrete path means a cached decision is only
@@ -36,35 +46,77 @@ export function httpIdentitySources(mode: ModeConfig): string[] {
   return [`$request.header.${mode.api.tokenHeader}`, '$context.httpMethod', '$context.path'];
 }
 
+/**
+ * API Gateway answers 401 without calling the authorizer when an identity source is absent. On `$connect` the token
+ * may come in a header or in the query string, so only the always-present resource parameter is listed (WebSocket
+ * authorizers do not cache, so the identity sources are no cache key here).
+ */
+export function webSocketIdentitySources(mode: ModeConfig, connect: RouteConfig): string[] {
+  if (connect.resource.queryParameter) return [`route.request.querystring.${connect.resource.queryParameter}`];
+  return [`route.request.header.${mode.api.tokenHeader}`];
+}
+
+/**
+ * One API per mode with the mode's routes, each behind the authorizer, and access logging on. The account-level
+ * API Gateway CloudWatch role (AWS::ApiGateway::Account, one per account and region) that REST and WebSocket logging
+ * need is not created here: two stacks owning that singleton would overwrite each other. See README, Infrastructure.
+ */
 export class ModeApi extends Construct {
   readonly url: string;
+  readonly accessLogs: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: ModeApiProps) {
     super(scope, id);
-    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    if (props.mode.routes.length === 0) throw new Error(`mode ${props.mode.name}: the API needs at least one route`);
+    if (props.backend.kind === 'http' && !/^https?:\/\/[^/]+/.test(props.backend.url)) {
+      throw new Error(`mode ${props.mode.name}: backend url ${props.backend.url} is not an http(s) URL`);
+    }
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH });
     switch (props.mode.api.type) {
       case 'rest':
-        this.url = this.restApi(props, accessLogs);
+        this.url = this.restApi(props);
         break;
       case 'http':
-        this.url = this.httpApi(props, accessLogs);
+        this.url = this.httpApi(props);
         break;
       case 'websocket':
-        this.url = this.webSocketApi(props, accessLogs);
+        this.url = this.webSocketApi(props);
         break;
     }
   }
 
-  private restApi({ mode, authorizer, backend }: ModeApiProps, accessLogs: logs.LogGroup): string {
+  private restApi({ mode, authorizer, backend }: ModeApiProps): string {
     const api = new apigw.RestApi(this, 'RestApi', {
       restApiName: `payments-${mode.name}`,
+      description: `Payments API, mode ${mode.name}: every route behind the Cedar authorizer`,
+      cloudWatchRole: false,
       deployOptions: {
-        stageName: 'prod',
-        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
-        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        stageName: STAGE_NAME,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.custom(REST_ACCESS_LOG_FORMAT),
+        // Errors only, and never request or response bodies: execution logs must not hold tokens or payments.
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false,
+        metricsEnabled: true,
         tracingEnabled: true,
       },
     });
+    Validations.of(api).acknowledge(
+      {
+        id: 'AwsSolutions-COG4',
+        reason:
+          'Every method uses the Cedar Lambda authorizer, which verifies the Cognito or OIDC token itself (aws-jwt-verify) ' +
+          'and then decides with Cedar policies; a Cognito authorizer could only check the token, not the policies.',
+      },
+      {
+        id: 'AwsSolutions-APIG3',
+        reason:
+          'WAF web ACLs are managed per account by the platform team (AWS Firewall Manager) and associated with every ' +
+          'API stage there; this stack does not own one.',
+      },
+    );
+    // Path parameters are required; bodies are the backend's contract, so no body model is attached.
+    const validator = api.addRequestValidator('RequestValidator', { validateRequestParameters: true, validateRequestBody: true });
     const ttl = Duration.seconds(mode.cache.ttlSeconds);
     const [tokenSource] = restIdentitySources(mode);
     const gatewayAuthorizer =
@@ -87,14 +139,29 @@ export class ModeApi extends Construct {
       api.root.resourceForPath(route.path).addMethod(route.method, integration, {
         authorizer: gatewayAuthorizer,
         authorizationType: apigw.AuthorizationType.CUSTOM,
+        requestValidator: validator,
         requestParameters: Object.fromEntries(parameters.map((p) => [`method.request.path.${p}`, true])),
       });
     }
     return api.url;
   }
 
-  private httpApi({ mode, authorizer, backend }: ModeApiProps, accessLogs: logs.LogGroup): string {
-    const api = new apigwv2.HttpApi(this, 'HttpApi', { apiName: `payments-${mode.name}` });
+  private httpApi({ mode, authorizer, backend }: ModeApiProps): string {
+    const api = new apigwv2.HttpApi(this, 'HttpApi', {
+      apiName: `payments-${mode.name}`,
+      description: `Payments API, mode ${mode.name}: every route behind the Cedar authorizer`,
+      createDefaultStage: false,
+    });
+    const stage = new apigwv2.HttpStage(this, 'Stage', {
+      httpApi: api,
+      stageName: '$default',
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        format: apigw.AccessLogFormat.custom(V2_ACCESS_LOG_FORMAT),
+      },
+    });
+    // SIMPLE responses imply payload format 2.0: the handler answers {isAuthorized, context}.
     const gatewayAuthorizer = new authorizers.HttpLambdaAuthorizer('Authorizer', authorizer, {
       responseTypes: [authorizers.HttpLambdaResponseType.SIMPLE],
       resultsCacheTtl: Duration.seconds(mode.cache.ttlSeconds),
@@ -102,53 +169,61 @@ export class ModeApi extends Construct {
     });
     for (const route of mode.routes) {
       if (!route.method || !route.path) throw new Error(`mode ${mode.name}: HTTP route ${route.key} needs a method and a path`);
+      const method = httpMethodOf(mode, route.method);
       const integration =
         backend.kind === 'lambda'
           ? new integrations.HttpLambdaIntegration(`Backend${routeId(route)}`, lambda.Function.fromFunctionArn(this, `Backend${routeId(route)}`, backend.functionArn))
-          : new integrations.HttpUrlIntegration(`Backend${routeId(route)}`, `${backend.url}${route.path}`, {
-              method: apigwv2.HttpMethod[route.method as keyof typeof apigwv2.HttpMethod],
-            });
-      api.addRoutes({
-        path: route.path,
-        methods: [apigwv2.HttpMethod[route.method as keyof typeof apigwv2.HttpMethod]],
-        integration,
-        authorizer: gatewayAuthorizer,
-      });
+          : new integrations.HttpUrlIntegration(`Backend${routeId(route)}`, `${backend.url}${route.path}`, { method });
+      api.addRoutes({ path: route.path, methods: [method], integration, authorizer: gatewayAuthorizer });
     }
-    const stage = api.defaultStage?.node.defaultChild as apigwv2.CfnStage | undefined;
-    stage?.addPropertyOverride('AccessLogSettings', { DestinationArn: accessLogs.logGroupArn, Format: ACCESS_LOG_FORMAT });
-    return api.apiEndpoint;
+    return stage.url;
   }
 
-  private webSocketApi({ mode, authorizer, backend }: ModeApiProps, accessLogs: logs.LogGroup): string {
+  private webSocketApi({ mode, authorizer, backend }: ModeApiProps): string {
     const connect = mode.routes.find((route) => route.routeKey === '$connect');
     if (!connect) throw new Error(`mode ${mode.name}: a WebSocket mode needs a $connect route`);
-    // API Gateway answers 401 without calling the authorizer when an identity source is absent; the token may be in
-    // a header or the query string, so only the always-present resource id is listed. WebSocket authorizers never cache.
-    const identitySource = connect.resource.queryParameter
-      ? [`route.request.querystring.${connect.resource.queryParameter}`]
-      : [`route.request.header.${mode.api.tokenHeader}`];
     const integration =
       backend.kind === 'lambda'
         ? new integrations.WebSocketLambdaIntegration('Backend', lambda.Function.fromFunctionArn(this, 'Backend', backend.functionArn))
         : new WebSocketHttpProxyIntegration('Backend', backend.url);
     const api = new apigwv2.WebSocketApi(this, 'WebSocketApi', {
       apiName: `payments-${mode.name}`,
+      description: `Payments event stream, mode ${mode.name}: $connect behind the Cedar authorizer`,
       connectRouteOptions: {
         integration,
-        authorizer: new authorizers.WebSocketLambdaAuthorizer('Authorizer', authorizer, { identitySource }),
+        authorizer: new authorizers.WebSocketLambdaAuthorizer('Authorizer', authorizer, { identitySource: webSocketIdentitySources(mode, connect) }),
       },
     });
-    const stage = new apigwv2.WebSocketStage(this, 'Stage', { webSocketApi: api, stageName: 'prod', autoDeploy: true });
-    (stage.node.defaultChild as apigwv2.CfnStage).addPropertyOverride('AccessLogSettings', {
-      DestinationArn: accessLogs.logGroupArn,
-      Format: ACCESS_LOG_FORMAT,
+    const stage = new apigwv2.WebSocketStage(this, 'Stage', {
+      webSocketApi: api,
+      stageName: STAGE_NAME,
+      autoDeploy: true,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        format: apigw.AccessLogFormat.custom(V2_ACCESS_LOG_FORMAT),
+      },
     });
     return stage.url;
   }
 }
 
-const ACCESS_LOG_FORMAT = JSON.stringify({
+/** REST access log line: who asked for what, and what the authorizer said. Never a header, so never the token. */
+const REST_ACCESS_LOG_FORMAT = JSON.stringify({
+  requestId: '$context.requestId',
+  method: '$context.httpMethod',
+  resourcePath: '$context.resourcePath',
+  path: '$context.path',
+  status: '$context.status',
+  principalId: '$context.authorizer.principalId',
+  authorizerStatus: '$context.authorizer.status',
+  authorizerLatency: '$context.authorizer.latency',
+  authorizerError: '$context.authorizer.error',
+  latency: '$context.responseLatency',
+  sourceIp: '$context.identity.sourceIp',
+});
+
+/** HTTP and WebSocket access log line. */
+const V2_ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: '$context.requestId',
   routeKey: '$context.routeKey',
   status: '$context.status',
@@ -169,6 +244,12 @@ class WebSocketHttpProxyIntegration extends apigwv2.WebSocketRouteIntegration {
   override bind(): apigwv2.WebSocketRouteIntegrationConfig {
     return { type: 'HTTP_PROXY' as apigwv2.WebSocketIntegrationType, uri: this.url, method: 'POST' };
   }
+}
+
+function httpMethodOf(mode: ModeConfig, method: string): apigwv2.HttpMethod {
+  const known = Object.values(apigwv2.HttpMethod).find((value) => value === method);
+  if (known === undefined) throw new Error(`mode ${mode.name}: ${method} is not an HTTP method API Gateway routes`);
+  return known;
 }
 
 function pathParameters(path: string): string[] {

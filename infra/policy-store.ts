@@ -1,80 +1,66 @@
-// An Amazon Verified Permissions policy store holding one mode's schema, policies and templates.
-import { Stack, aws_verifiedpermissions as avp } from 'aws-cdk-lib';
+// An Amazon Verified Permissions policy store holding one mode's schema, policies, templates and identity source.
+import { aws_verifiedpermissions as avp } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { IdentitySourceConfig, ModeConfig, PolicyBundle } from '../runtime/config.js';
+import type { ModeConfig, PolicyBundle } from '../runtime/config.js';
+import { ModeIdentitySource } from './identity-source.js';
 import { logicalIdFor } from './logical-id.js';
 
 export interface ModePolicyStoreProps {
   readonly mode: ModeConfig;
   readonly bundle: PolicyBundle;
+  /** @default `Policies of authorizer mode <name>` */
+  readonly description?: string;
 }
 
+/**
+ * Schema (Cedar JSON) validated STRICT, deletion protection on, one AWS::VerifiedPermissions::Policy per @id and one
+ * AWS::VerifiedPermissions::PolicyTemplate per template @id. Their logical ids derive from the @id alone
+ * (`logicalIdFor`), so moving a policy to another file or reordering policies never replaces a resource.
+ */
 export class ModePolicyStore extends Construct {
   readonly store: avp.CfnPolicyStore;
-  readonly policyIds: readonly string[];
+  readonly policies: ReadonlyMap<string, avp.CfnPolicy>;
+  readonly templates: ReadonlyMap<string, avp.CfnPolicyTemplate>;
+  readonly identitySource: ModeIdentitySource;
 
   constructor(scope: Construct, id: string, props: ModePolicyStoreProps) {
     super(scope, id);
     const { mode, bundle } = props;
-    if (Object.keys(bundle.policies).length === 0) throw new Error(`mode ${mode.name}: the policy bundle is empty`);
+    if (Object.keys(bundle.policies).length === 0) throw new Error(`mode ${mode.name}: the policy bundle has no policy`);
+    if (!(bundle.namespace in bundle.schema)) throw new Error(`mode ${mode.name}: the bundle's schema does not declare namespace ${bundle.namespace}`);
+    const shared = Object.keys(bundle.policies).filter((policyId) => policyId in bundle.templates);
+    if (shared.length > 0) throw new Error(`mode ${mode.name}: ${shared.join(', ')} is both a policy and a template @id`);
 
     this.store = new avp.CfnPolicyStore(this, 'Store', {
-      description: `Policies of authorizer mode ${mode.name}`,
+      description: props.description ?? `Policies of authorizer mode ${mode.name}`,
       validationSettings: { mode: 'STRICT' },
       deletionProtection: { mode: 'ENABLED' },
       schema: { cedarJson: JSON.stringify(bundle.schema) },
     });
 
-    // Logical ids come from @id, never from file order.
+    const policies = new Map<string, avp.CfnPolicy>();
     for (const [policyId, statement] of Object.entries(bundle.policies)) {
-      new avp.CfnPolicy(this, logicalIdFor('Policy', policyId), {
+      const policy = new avp.CfnPolicy(this, policyId, {
         policyStoreId: this.store.attrPolicyStoreId,
+        // AVP returns its own policy ids; the description carries the @id so decisions can be traced to the source.
         definition: { static: { statement, description: policyId } },
       });
+      policy.overrideLogicalId(logicalIdFor('Policy', policyId));
+      policies.set(policyId, policy);
     }
+    const templates = new Map<string, avp.CfnPolicyTemplate>();
     for (const [templateId, statement] of Object.entries(bundle.templates)) {
-      new avp.CfnPolicyTemplate(this, logicalIdFor('Template', templateId), {
+      const template = new avp.CfnPolicyTemplate(this, templateId, {
         policyStoreId: this.store.attrPolicyStoreId,
         statement,
         description: templateId,
       });
+      template.overrideLogicalId(logicalIdFor('Template', templateId));
+      templates.set(templateId, template);
     }
-    this.policyIds = Object.keys(bundle.policies);
+    this.policies = policies;
+    this.templates = templates;
 
-    new avp.CfnIdentitySource(this, 'IdentitySource', {
-      policyStoreId: this.store.attrPolicyStoreId,
-      principalEntityType: mode.claims.principal.entityType,
-      configuration: identitySourceConfiguration(this, mode),
-    });
+    this.identitySource = new ModeIdentitySource(this, 'IdentitySource', { mode, policyStoreId: this.store.attrPolicyStoreId });
   }
-}
-
-function identitySourceConfiguration(scope: Construct, mode: ModeConfig): avp.CfnIdentitySource.IdentitySourceConfigurationProperty {
-  const source: IdentitySourceConfig = mode.identitySource;
-  const groupEntityType = mode.claims.groups?.entityType;
-  if (source.kind === 'oidc') {
-    return {
-      openIdConnectConfiguration: {
-        issuer: source.issuer,
-        tokenSelection: { accessTokenOnly: { audiences: [source.audience], principalIdClaim: mode.claims.principal.idClaim } },
-        ...(mode.claims.groups && groupEntityType
-          ? { groupConfiguration: { groupClaim: mode.claims.groups.claim, groupEntityType } }
-          : {}),
-      },
-    };
-  }
-  // The user pool already exists (its id is in the mode); its region is the prefix of the id.
-  const userPoolArn = Stack.of(scope).formatArn({
-    service: 'cognito-idp',
-    region: source.userPoolId.split('_')[0] ?? Stack.of(scope).region,
-    resource: 'userpool',
-    resourceName: source.userPoolId,
-  });
-  return {
-    cognitoUserPoolConfiguration: {
-      userPoolArn,
-      clientIds: [...source.clientIds],
-      ...(groupEntityType ? { groupConfiguration: { groupEntityType } } : {}),
-    },
-  };
 }

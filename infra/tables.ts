@@ -3,9 +3,13 @@ import { RemovalPolicy, aws_dynamodb as dynamodb } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 export interface AuthorizerTableProps {
+  /** 3 to 255 characters from `A-Z a-z 0-9 _ . -`. */
   readonly tableName: string;
+  /** The string partition key the runtime reads by. */
   readonly partitionKey: string;
 }
+
+const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 
 /** On demand, point-in-time recovery, encrypted, deletion-protected, and kept when the stack is deleted. */
 export class AuthorizerTable extends Construct {
@@ -13,6 +17,7 @@ export class AuthorizerTable extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthorizerTableProps) {
     super(scope, id);
+    if (!TABLE_NAME.test(props.tableName)) throw new Error(`table name ${JSON.stringify(props.tableName)} is not a valid DynamoDB table name`);
     if (props.partitionKey.trim() === '') throw new Error(`table ${props.tableName}: the partition key is empty`);
     this.table = new dynamodb.Table(this, 'Table', {
       tableName: props.tableName,

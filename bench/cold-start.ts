@@ -1,0 +1,227 @@
+// The authorizer's cold start: bundle one mode as Lambda gets it, then time fresh `node` processes to their first answer.
+// `npx tsx bench/cold-start.ts [--mode customer] [--runs 7]`. Targets: bundle ≤ 1 MB (JS, without the wasm), ≤ 250 ms.
+// Exit code: 0 within both targets, 1 over one, 2 when the benchmark itself fails.
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
+import { AUTHORIZER_ESBUILD_TARGET } from '../infra/authorizer-function.js';
+import type { ModeConfig } from '../runtime/config.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const DRIVER = fileURLToPath(new URL('./cold-start-driver.cjs', import.meta.url));
+const BUNDLE_TARGET_BYTES = 1024 * 1024;
+const INIT_TARGET_MS = 250;
+
+interface Scenario {
+  readonly name: string;
+  readonly event: unknown;
+  readonly jwks?: unknown;
+  readonly entities?: unknown[];
+}
+
+interface Answer {
+  readonly outcome: string;
+  readonly requireStartMs: number;
+  readonly requireEndMs: number;
+  readonly answerMs: number;
+}
+
+interface Run extends Answer {
+  /** From spawn() to the answer line on stdout, measured by this process. */
+  readonly wallMs: number;
+}
+
+/** What NodejsFunction runs for a Node 22 function: minified CJS for node22, the AWS SDK left to the runtime. */
+async function bundleMode(mode: string, outDir: string): Promise<{ js: string; jsBytes: number; wasmBytes: number }> {
+  const js = join(outDir, 'index.js');
+  await build({
+    entryPoints: [join(ROOT, 'generated', mode, 'authorizer.ts')],
+    outfile: js,
+    bundle: true,
+    minify: true,
+    format: 'cjs',
+    platform: 'node',
+    target: AUTHORIZER_ESBUILD_TARGET,
+    mainFields: ['module', 'main'],
+    external: ['@aws-sdk/*'],
+    logLevel: 'error',
+  });
+  const wasm = join(dirname(createRequire(import.meta.url).resolve('@cedar-policy/cedar-wasm/nodejs')), 'cedar_wasm_bg.wasm');
+  copyFileSync(wasm, join(outDir, 'cedar_wasm_bg.wasm'));
+  return { js, jsBytes: statSync(js).size, wasmBytes: statSync(wasm).size };
+}
+
+function measure(bundle: string, scenarioFile: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [DRIVER, bundle, scenarioFile], {
+      // Lambda provides the AWS SDK; here it resolves from the repository's node_modules.
+      env: { PATH: process.env['PATH'] ?? '', NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'eu-west-1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let answered: Run | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n').find((text) => text.startsWith('BENCH_ANSWER '));
+      if (line && !answered) answered = { ...(JSON.parse(line.slice('BENCH_ANSWER '.length)) as Answer), wallMs: performance.now() - started };
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (answered ? resolve(answered) : reject(new Error(`the driver exited ${code} without answering:\n${stderr}`))));
+  });
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/** A real-shaped event with no token: refused once the module (engine included) has initialised, before any decision. */
+function anonymousEvent(mode: ModeConfig): unknown {
+  const route = mode.routes[0];
+  const path = (route?.path ?? '/').replace(/\{[^}]+\}/g, 'bench-1');
+  const arnBase = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod';
+  if (mode.api.type === 'http') {
+    return {
+      version: '2.0',
+      type: 'REQUEST',
+      routeArn: `${arnBase}/${route?.method}${path}`,
+      identitySource: [],
+      routeKey: `${route?.method} ${route?.path}`,
+      rawPath: path,
+      headers: {},
+      requestContext: { http: { method: route?.method, path }, stage: '$default' },
+    };
+  }
+  if (mode.api.type === 'websocket') {
+    const parameter = route?.resource.queryParameter;
+    return {
+      type: 'REQUEST',
+      methodArn: `${arnBase}/$connect`,
+      headers: {},
+      queryStringParameters: parameter ? { [parameter]: 'bench-1' } : {},
+      requestContext: { routeKey: '$connect', eventType: 'CONNECT' },
+    };
+  }
+  return { type: 'REQUEST', methodArn: `${arnBase}/${route?.method}${path}`, httpMethod: route?.method, path, headers: {}, queryStringParameters: {} };
+}
+
+/** Customer mode, all the way to Cedar: a signed Cognito id token, its JWKS, and the account it asks for. */
+function customerDecision(mode: ModeConfig): Scenario | undefined {
+  const source = mode.identitySource;
+  if (mode.name !== 'customer' || source.kind !== 'cognito') return undefined;
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = 'bench-key';
+  const region = source.userPoolId.split('_')[0];
+  const now = Math.floor(Date.now() / 1000);
+  const token = signJwt(privateKey, kid, {
+    sub: 'user-1',
+    iss: `https://cognito-idp.${region}.amazonaws.com/${source.userPoolId}`,
+    aud: source.clientIds[0],
+    token_use: 'id',
+    'custom:customer_id': 'cust-1',
+    'cognito:groups': ['viewer'],
+    auth_time: now,
+    iat: now,
+    exp: now + 3600,
+  });
+  const account = { type: 'Payments::Account', id: 'acct-1' };
+  return {
+    name: 'first decision (signed token → Allow)',
+    event: {
+      type: 'REQUEST',
+      methodArn: 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/GET/accounts/acct-1',
+      httpMethod: 'GET',
+      path: '/accounts/acct-1',
+      headers: { Authorization: `Bearer ${token}` },
+      queryStringParameters: {},
+    },
+    jwks: { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] },
+    entities: [
+      {
+        uid: { S: `${account.type}::${JSON.stringify(account.id)}` },
+        entity: {
+          S: JSON.stringify({
+            attrs: {
+              owner: { __entity: { type: 'Payments::Customer', id: 'cust-1' } },
+              tenant: { __entity: { type: 'Payments::Tenant', id: 'tenant-1' } },
+              currency: 'EUR',
+              frozen: false,
+            },
+            parents: [],
+          }),
+        },
+      },
+    ],
+  };
+}
+
+function signJwt(key: KeyObject, kid: string, payload: Record<string, unknown>): string {
+  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const signingInput = `${encode({ alg: 'RS256', kid, typ: 'JWT' })}.${encode(payload)}`;
+  return `${signingInput}.${sign('sha256', Buffer.from(signingInput), key).toString('base64url')}`;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { mode: { type: 'string', default: 'customer' }, runs: { type: 'string', default: '7' } } });
+  const modeName = values.mode;
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
+  const bundleJson = JSON.parse(readFileSync(join(ROOT, 'generated', modeName, 'policies.json'), 'utf8')) as { mode: string };
+  const { MODE_CONFIG } = (await import(join(ROOT, 'generated', modeName, 'authorizer.ts'))) as { MODE_CONFIG: ModeConfig };
+  if (bundleJson.mode !== MODE_CONFIG.name) throw new Error(`generated/${modeName} is inconsistent; run npm run generate`);
+
+  const outDir = mkdtempSync(join(tmpdir(), `cold-start-${modeName}-`));
+  try {
+    const bundle = await bundleMode(modeName, outDir);
+    const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+    const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
+    process.stdout.write(`cold start of the ${modeName} authorizer: esbuild, minified CJS, target ${AUTHORIZER_ESBUILD_TARGET}, @aws-sdk/* external\n`);
+    process.stdout.write(
+      `bundle: index.js ${kb(bundle.jsBytes)} (target ≤ ${kb(BUNDLE_TARGET_BYTES)}: ${verdict(bundle.jsBytes <= BUNDLE_TARGET_BYTES)}); ` +
+        `cedar_wasm_bg.wasm ${kb(bundle.wasmBytes)} beside it\n`,
+    );
+
+    const scenarios = [customerDecision(MODE_CONFIG), { name: 'no token (refused: 401, or isAuthorized false on HTTP APIs)', event: anonymousEvent(MODE_CONFIG) }].filter(
+      (scenario): scenario is Scenario => scenario !== undefined,
+    );
+    let withinTargets = bundle.jsBytes <= BUNDLE_TARGET_BYTES;
+    for (const scenario of scenarios) {
+      const file = join(outDir, `scenario-${scenarios.indexOf(scenario)}.json`);
+      writeFileSync(file, JSON.stringify(scenario));
+      const results: Run[] = [];
+      for (let i = 0; i < runs; i++) results.push(await measure(bundle.js, file));
+      const outcomes = [...new Set(results.map((result) => result.outcome))];
+      const wall = median(results.map((result) => result.wallMs));
+      withinTargets &&= wall <= INIT_TARGET_MS;
+      process.stdout.write(
+        `${scenario.name}: answered ${outcomes.join(', ')}; median of ${runs} runs: ` +
+          `spawn → answer ${wall.toFixed(0)} ms (target ≤ ${INIT_TARGET_MS} ms: ${verdict(wall <= INIT_TARGET_MS)}), ` +
+          `of which node start-up (and network stand-ins) ${median(results.map((r) => r.requireStartMs)).toFixed(0)} ms, ` +
+          `require(bundle) ${median(results.map((r) => r.requireEndMs - r.requireStartMs)).toFixed(0)} ms, ` +
+          `first call ${median(results.map((r) => r.answerMs - r.requireEndMs)).toFixed(1)} ms ` +
+          `(min ${Math.min(...results.map((r) => r.wallMs)).toFixed(0)}, max ${Math.max(...results.map((r) => r.wallMs)).toFixed(0)} ms)\n`,
+      );
+    }
+    return withinTargets ? 0 : 1;
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`cold-start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

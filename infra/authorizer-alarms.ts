@@ -1,0 +1,124 @@
+// CloudWatch alarms on the authorizer's errors, throttles and p99 latency, and a dashboard of its decisions.
+import {
+  Duration,
+  aws_cloudwatch as cloudwatch,
+  aws_cloudwatch_actions as actions,
+  aws_lambda as lambda,
+  aws_sns as sns,
+} from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+
+export interface AuthorizerAlarmsProps {
+  readonly modeName: string;
+  readonly function: lambda.IFunction;
+  /**
+   * The p99 duration above which the latency alarm fires, in milliseconds. Every authorizer call sits in front of
+   * a request, so a slow p99 is a customer-visible problem before it is a timeout.
+   * @default 1000
+   */
+  readonly p99LatencyThresholdMs?: number;
+  /**
+   * An existing SNS topic that on-call subscribes to; each alarm notifies it on ALARM and OK.
+   * @default - no action: the alarms show on the dashboard and in the console only
+   */
+  readonly alarmTopicArn?: string;
+}
+
+/**
+ * Errors and throttles fire on the first occurrence: the runtime turns every failure into a Deny or a 401, so a
+ * Lambda error means the function itself crashed or timed out, and a throttle means requests were refused.
+ */
+export class AuthorizerAlarms extends Construct {
+  readonly errors: cloudwatch.Alarm;
+  readonly throttles: cloudwatch.Alarm;
+  readonly p99Latency: cloudwatch.Alarm;
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: AuthorizerAlarmsProps) {
+    super(scope, id);
+    const thresholdMs = props.p99LatencyThresholdMs ?? 1000;
+    if (!(thresholdMs > 0)) throw new Error(`mode ${props.modeName}: the p99 latency threshold must be positive, got ${thresholdMs}`);
+    const period = Duration.minutes(1);
+    const fn = props.function;
+
+    this.errors = new cloudwatch.Alarm(this, 'Errors', {
+      alarmDescription: `Authorizer of mode ${props.modeName} failed (crash or timeout): requests were refused`,
+      metric: fn.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.throttles = new cloudwatch.Alarm(this, 'Throttles', {
+      alarmDescription: `Authorizer of mode ${props.modeName} was throttled: requests were refused`,
+      metric: fn.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.p99Latency = new cloudwatch.Alarm(this, 'P99Latency', {
+      alarmDescription: `Authorizer of mode ${props.modeName}: p99 duration above ${thresholdMs} ms for 3 of 5 minutes`,
+      metric: fn.metricDuration({ period, statistic: cloudwatch.Stats.p(99) }),
+      threshold: thresholdMs,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      datapointsToAlarm: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    if (props.alarmTopicArn) {
+      const topic = new actions.SnsAction(sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn));
+      for (const alarm of [this.errors, this.throttles, this.p99Latency]) {
+        alarm.addAlarmAction(topic);
+        alarm.addOkAction(topic);
+      }
+    }
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.hours(3),
+      widgets: [
+        [
+          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [this.errors, this.throttles, this.p99Latency], width: 24, height: 3 }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Decisions',
+            width: 12,
+            left: (['allow', 'deny', 'unauthorized'] as const).map((result) => decisionMetric(props.modeName, `Decision.${result}`, cloudwatch.Stats.SUM)),
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Authorizer duration (ms)',
+            width: 12,
+            left: [fn.metricDuration({ statistic: cloudwatch.Stats.p(50) }), fn.metricDuration({ statistic: cloudwatch.Stats.p(99) })],
+            leftAnnotations: [{ value: thresholdMs, label: 'p99 alarm' }],
+          }),
+        ],
+        [
+          new cloudwatch.GraphWidget({
+            title: 'Invocations, errors, throttles',
+            width: 12,
+            left: [fn.metricInvocations(), fn.metricErrors(), fn.metricThrottles()],
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'Decision latency and cache hits',
+            width: 12,
+            left: [decisionMetric(props.modeName, 'DecisionLatency', cloudwatch.Stats.p(99))],
+            right: [decisionMetric(props.modeName, 'DecisionCacheHit', cloudwatch.Stats.SUM)],
+          }),
+        ],
+      ],
+    });
+  }
+}
+
+/** The runtime's EMF metrics (runtime/observability/telemetry.ts): namespace PaymentsAuthorizer, dimensions service + mode. */
+function decisionMetric(modeName: string, metricName: string, statistic: string): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: 'PaymentsAuthorizer',
+    metricName,
+    dimensionsMap: { service: `authorizer-${modeName}`, mode: modeName },
+    statistic,
+    period: Duration.minutes(5),
+  });
+}

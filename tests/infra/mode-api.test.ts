@@ -1,0 +1,174 @@
+import { aws_lambda as lambda } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { MODE_CONFIG as CUSTOMER_MODE } from '../../generated/customer/authorizer.js';
+import { MODE_CONFIG as INTERNAL_MODE } from '../../generated/internal/authorizer.js';
+import { MODE_CONFIG as TENANT_MODE } from '../../generated/multi-tenant/authorizer.js';
+import { ModeApi } from '../../infra/mode-api.js';
+import type { ModeConfig } from '../../runtime/config.js';
+import { bareStack, logicalIdOfOnly, synthesizedApp } from './support/synthesized-app.js';
+
+const { template } = synthesizedApp();
+
+type Resources = Record<string, { Properties: Record<string, unknown> }>;
+
+function propertiesOf(mode: string, type: string): Record<string, unknown>[] {
+  return Object.values(template(mode).findResources(type) as Resources).map((resource) => resource.Properties);
+}
+
+describe.each([
+  ['customer', CUSTOMER_MODE, 300],
+  ['internal', INTERNAL_MODE, 60],
+])('the REST API of %s', (modeName, mode, ttl) => {
+  const t = template(modeName);
+  const authorizerRef = { Ref: logicalIdOfOnly(t, 'AWS::ApiGateway::Authorizer') };
+
+  it(`has a REQUEST authorizer keyed on token header + method + concrete path, caching ${ttl} s as its mode says`, () => {
+    t.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization,context.httpMethod,context.path',
+      AuthorizerResultTtlInSeconds: ttl,
+      AuthorizerUri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [logicalIdOfOnly(t, 'AWS::Lambda::Function'), 'Arn'] }])]) }),
+    });
+  });
+
+  it('has one method per route of the mode, each behind the authorizer and proxied to the backend path', () => {
+    const methods = propertiesOf(modeName, 'AWS::ApiGateway::Method').map((method) => {
+      const integration = method['Integration'] as Record<string, unknown>;
+      return [method['HttpMethod'], integration['Uri'], integration['Type'], method['AuthorizationType'], method['AuthorizerId']];
+    });
+
+    expect(methods.sort()).toEqual(
+      mode.routes.map((route) => [route.method, `https://payments.internal.example.com${route.path}`, 'HTTP_PROXY', 'CUSTOM', authorizerRef]).sort(),
+    );
+  });
+
+  it('deploys stage prod with JSON access logs, error-level execution logs, no data trace, metrics and tracing', () => {
+    t.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      AccessLogSetting: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] },
+        Format: Match.serializedJson(Match.objectLike({ requestId: '$context.requestId', authorizerError: '$context.authorizer.error' })),
+      },
+      MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true }],
+      TracingEnabled: true,
+    });
+  });
+
+  it('validates the required path parameters of every method', () => {
+    t.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestParameters: true, ValidateRequestBody: true });
+    expect(propertiesOf(modeName, 'AWS::ApiGateway::Method').map((method) => method['RequestValidatorId'])).toEqual(
+      mode.routes.map(() => ({ Ref: logicalIdOfOnly(t, 'AWS::ApiGateway::RequestValidator') })),
+    );
+  });
+
+  it('lets API Gateway invoke the authorizer from this API\'s authorizer only', () => {
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'apigateway.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalIdOfOnly(t, 'AWS::Lambda::Function'), 'Arn'] },
+      SourceArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/authorizers/', authorizerRef])]) }),
+    });
+  });
+
+  it('leaves the account-wide API Gateway CloudWatch role alone', () => {
+    t.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+});
+
+describe('the HTTP API of multi-tenant', () => {
+  const t = template('multi-tenant');
+
+  it('has a Lambda authorizer with payload 2.0, simple responses, the mode TTL (120 s) and token + method + path as identity', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      AuthorizerResultTtlInSeconds: 120,
+      IdentitySource: ['$request.header.Authorization', '$context.httpMethod', '$context.path'],
+    });
+  });
+
+  it('has one route per route of the mode, each behind the authorizer', () => {
+    const authorizerRef = { Ref: logicalIdOfOnly(t, 'AWS::ApiGatewayV2::Authorizer') };
+
+    const routes = propertiesOf('multi-tenant', 'AWS::ApiGatewayV2::Route').map((route) => [route['RouteKey'], route['AuthorizationType'], route['AuthorizerId']]);
+
+    expect(routes.sort()).toEqual(TENANT_MODE.routes.map((route) => [`${route.method} ${route.path}`, 'CUSTOM', authorizerRef]).sort());
+  });
+
+  it('proxies every route to the same path on the backend', () => {
+    const uris = propertiesOf('multi-tenant', 'AWS::ApiGatewayV2::Integration').map((integration) => [integration['IntegrationType'], integration['IntegrationUri']]);
+
+    expect(uris.sort()).toEqual(TENANT_MODE.routes.map((route) => ['HTTP_PROXY', `https://payments.saas.example.com${route.path}`]).sort());
+  });
+
+  it('auto-deploys the $default stage with access logs', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] },
+        Format: Match.serializedJson(Match.objectLike({ requestId: '$context.requestId', routeKey: '$context.routeKey' })),
+      },
+    });
+  });
+});
+
+describe('the WebSocket API of m2m', () => {
+  const t = template('m2m');
+
+  it('has a REQUEST authorizer on $connect that requires the accountId query parameter', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      IdentitySource: ['route.request.querystring.accountId'],
+    });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: '$connect',
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: { Ref: logicalIdOfOnly(t, 'AWS::ApiGatewayV2::Authorizer') },
+    });
+  });
+
+  it('has $connect as its only route, proxied to the events backend', () => {
+    expect(propertiesOf('m2m', 'AWS::ApiGatewayV2::Route').map((route) => route['RouteKey'])).toEqual(['$connect']);
+    t.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'HTTP_PROXY',
+      IntegrationUri: 'https://events.internal.example.com',
+      IntegrationMethod: 'POST',
+    });
+  });
+
+  it('auto-deploys stage prod with access logs', () => {
+    t.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: 'prod',
+      AutoDeploy: true,
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] }, Format: Match.anyValue() },
+    });
+  });
+});
+
+describe('ModeApi validation', () => {
+  function build(mode: ModeConfig, url = 'https://payments.internal.example.com'): ModeApi {
+    const stack = bareStack();
+    const authorizer = lambda.Function.fromFunctionArn(stack, 'Authorizer', 'arn:aws:lambda:eu-west-1:123456789012:function:authorizer');
+    return new ModeApi(stack, 'Api', { mode, authorizer, backend: { kind: 'http', url } });
+  }
+
+  it('refuses a mode without routes, failing synth', () => {
+    expect(() => build({ ...CUSTOMER_MODE, routes: [] })).toThrow(new Error('mode customer: the API needs at least one route'));
+  });
+
+  it('refuses a backend URL that is not http(s)', () => {
+    expect(() => build(CUSTOMER_MODE, 'ftp://payments')).toThrow(new Error('mode customer: backend url ftp://payments is not an http(s) URL'));
+  });
+
+  it('refuses a WebSocket mode without a $connect route', () => {
+    const [route] = INTERNAL_MODE.routes;
+    if (!route) throw new Error('internal has routes');
+
+    expect(() => build({ ...INTERNAL_MODE, api: { ...INTERNAL_MODE.api, type: 'websocket' }, routes: [route] })).toThrow(
+      new Error('mode internal: a WebSocket mode needs a $connect route'),
+    );
+  });
+});

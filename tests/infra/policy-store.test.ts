@@ -1,0 +1,158 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MODE_CONFIG as CUSTOMER_MODE, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../generated/customer/authorizer.js';
+import { MODE_CONFIG as INTERNAL_MODE, POLICY_BUNDLE as INTERNAL_BUNDLE } from '../../generated/internal/authorizer.js';
+import { MODE_CONFIG as M2M_MODE, POLICY_BUNDLE as M2M_BUNDLE } from '../../generated/m2m/authorizer.js';
+import { MODE_CONFIG as TENANT_MODE, POLICY_BUNDLE as TENANT_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
+import { generateProject } from '../../generator/generate.js';
+import { AuthorizerModeStack } from '../../infra/authorizer-mode-stack.js';
+import { logicalIdFor } from '../../infra/logical-id.js';
+import { ModePolicyStore } from '../../infra/policy-store.js';
+import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
+import { copyProject } from '../support/project-copy.js';
+import { NO_BUNDLING, bareStack, logicalIdOfOnly } from './support/synthesized-app.js';
+
+const MODES: readonly { mode: ModeConfig; bundle: PolicyBundle }[] = [
+  { mode: CUSTOMER_MODE, bundle: CUSTOMER_BUNDLE },
+  { mode: INTERNAL_MODE, bundle: INTERNAL_BUNDLE },
+  { mode: M2M_MODE, bundle: M2M_BUNDLE },
+  { mode: TENANT_MODE, bundle: TENANT_BUNDLE },
+];
+
+/** The whole mode stack, as generated/<mode>/stack.ts builds it, from any bundle. */
+function modeStackTemplate(mode: ModeConfig, bundle: PolicyBundle): Template {
+  const stack = new AuthorizerModeStack(new App({ context: NO_BUNDLING }), `PaymentsAuthorizer-${mode.name}`, {
+    mode,
+    bundle,
+    handlerEntry: fileURLToPath(new URL(`../../generated/${mode.name}/authorizer.ts`, import.meta.url)),
+    lambda: { memoryMb: 512, timeoutSeconds: 5 },
+    backend: { kind: 'http', url: 'https://payments.internal.example.com' },
+  });
+  return Template.fromStack(stack);
+}
+
+function storeTemplate(mode: ModeConfig, bundle: PolicyBundle): Template {
+  const stack = bareStack();
+  new ModePolicyStore(stack, 'PolicyStore', { mode, bundle });
+  return Template.fromStack(stack);
+}
+
+/** logical id → properties of every policy and template resource. */
+function policyResources(template: Template): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries({
+      ...template.findResources('AWS::VerifiedPermissions::Policy'),
+      ...template.findResources('AWS::VerifiedPermissions::PolicyTemplate'),
+    }).map(([logicalId, resource]) => [logicalId, (resource as { Properties: unknown }).Properties]),
+  );
+}
+
+describe.each(MODES)('the policy store of mode $mode.name', ({ mode, bundle }) => {
+  const template = storeTemplate(mode, bundle);
+  const storeRef = { 'Fn::GetAtt': [logicalIdOfOnly(template, 'AWS::VerifiedPermissions::PolicyStore'), 'PolicyStoreId'] };
+
+  it('holds the bundle schema as Cedar JSON, validates STRICT and is deletion-protected', () => {
+    template.hasResourceProperties('AWS::VerifiedPermissions::PolicyStore', {
+      ValidationSettings: { Mode: 'STRICT' },
+      DeletionProtection: { Mode: 'ENABLED' },
+      Schema: { CedarJson: JSON.stringify(bundle.schema) },
+    });
+  });
+
+  it('has exactly one policy resource per @id, named after it, holding its statement and the @id as description', () => {
+    const expected = Object.fromEntries(
+      Object.entries(bundle.policies).map(([policyId, statement]) => [
+        logicalIdFor('Policy', policyId),
+        { PolicyStoreId: storeRef, Definition: { Static: { Statement: statement, Description: policyId } } },
+      ]),
+    );
+
+    const actual = template.findResources('AWS::VerifiedPermissions::Policy');
+
+    expect(Object.fromEntries(Object.entries(actual).map(([id, r]) => [id, (r as { Properties: unknown }).Properties]))).toEqual(expected);
+  });
+
+  it('has exactly one policy template resource per template @id of the bundle', () => {
+    const expected = Object.fromEntries(
+      Object.entries(bundle.templates).map(([templateId, statement]) => [
+        logicalIdFor('Template', templateId),
+        { PolicyStoreId: storeRef, Statement: statement, Description: templateId },
+      ]),
+    );
+
+    const actual = template.findResources('AWS::VerifiedPermissions::PolicyTemplate');
+
+    expect(Object.fromEntries(Object.entries(actual).map(([id, r]) => [id, (r as { Properties: unknown }).Properties]))).toEqual(expected);
+  });
+});
+
+describe('policy templates', () => {
+  it('exist only in the multi-tenant store, which holds tenant.delegated-account-read', () => {
+    const counts = MODES.map(({ mode, bundle }) => [mode.name, Object.keys(storeTemplate(mode, bundle).findResources('AWS::VerifiedPermissions::PolicyTemplate'))]);
+
+    expect(counts).toEqual([
+      ['customer', []],
+      ['internal', []],
+      ['m2m', []],
+      ['multi-tenant', [logicalIdFor('Template', 'tenant.delegated-account-read')]],
+    ]);
+  });
+});
+
+describe('policy logical ids in the mode stack', () => {
+  const project = copyProject();
+  afterAll(() => project.remove());
+
+  it('do not change when the bundle lists the policies in another order', () => {
+    const reversed: PolicyBundle = { ...CUSTOMER_BUNDLE, policies: Object.fromEntries(Object.entries(CUSTOMER_BUNDLE.policies).reverse()) };
+
+    const before = policyResources(modeStackTemplate(CUSTOMER_MODE, CUSTOMER_BUNDLE));
+    const after = policyResources(modeStackTemplate(CUSTOMER_MODE, reversed));
+
+    expect(Object.keys(after)).toEqual(Object.keys(before).reverse());
+    expect(after).toEqual(before);
+  });
+
+  it('do not change when policies move to other files, in another order', () => {
+    // Arrange: split policies/customer/roles.cedar into two new files, each holding its policies in reverse order.
+    const original = join(project.root, 'policies/customer/roles.cedar');
+    const chunks = readFileSync(original, 'utf8').split(/\n\n(?=\/\/\/)/);
+    expect(chunks.length).toBeGreaterThan(2);
+    const half = Math.ceil(chunks.length / 2);
+    rmSync(original);
+    writeFileSync(join(project.root, 'policies/customer/moved-b.cedar'), `${chunks.slice(0, half).reverse().join('\n\n')}\n`);
+    writeFileSync(join(project.root, 'policies/customer/moved-a.cedar'), `${chunks.slice(half).reverse().join('\n\n')}\n`);
+
+    // Act
+    const result = generateProject(project.root);
+    const regrouped = result.model?.modes.find((model) => model.name === 'customer');
+
+    // Assert
+    expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(regrouped?.config.name).toBe('customer');
+    if (!regrouped) return;
+    expect(policyResources(modeStackTemplate(regrouped.config, regrouped.bundle))).toEqual(policyResources(modeStackTemplate(CUSTOMER_MODE, CUSTOMER_BUNDLE)));
+  });
+});
+
+describe('ModePolicyStore validation', () => {
+  it('refuses an empty bundle, failing synth', () => {
+    const empty: PolicyBundle = { ...CUSTOMER_BUNDLE, policies: {} };
+
+    expect(() => new ModePolicyStore(bareStack(), 'PolicyStore', { mode: CUSTOMER_MODE, bundle: empty })).toThrow(
+      new Error('mode customer: the policy bundle has no policy'),
+    );
+  });
+
+  it('refuses an @id that names both a policy and a template', () => {
+    const clash: PolicyBundle = { ...TENANT_BUNDLE, templates: { 'tenant.isolation': 'permit (principal == ?principal, action, resource);' } };
+
+    expect(() => new ModePolicyStore(bareStack(), 'PolicyStore', { mode: TENANT_MODE, bundle: clash })).toThrow(
+      new Error('mode multi-tenant: tenant.isolation is both a policy and a template @id'),
+    );
+  });
+});

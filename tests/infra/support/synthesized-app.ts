@@ -1,0 +1,60 @@
+// The CDK app of generated/app.ts, built and synthesized once per test file and shared by its tests.
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../../generated/app.js';
+import { AuthorizerModeStack } from '../../../infra/authorizer-mode-stack.js';
+
+/**
+ * Stack tests skip esbuild through CDK's own `aws:cdk:bundling-stacks` context (an empty list bundles no stack), so
+ * the production construct is tested exactly as deployed, only without its asset's contents.
+ */
+export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
+
+export interface SynthesizedApp {
+  readonly app: App;
+  readonly stacks: ReadonlyMap<string, AuthorizerModeStack>;
+  template(modeName: string): Template;
+  stack(modeName: string): AuthorizerModeStack;
+}
+
+let shared: SynthesizedApp | undefined;
+
+/** buildApp as `cdk synth` runs it, cdk-nag included; the first synth in a process takes about 2 s. */
+export function synthesizedApp(): SynthesizedApp {
+  if (shared) return shared;
+  const app = buildApp(new App({ context: NO_BUNDLING }));
+  app.synth();
+  const stacks = new Map<string, AuthorizerModeStack>();
+  for (const child of app.node.children) if (child instanceof AuthorizerModeStack) stacks.set(child.mode.name, child);
+  const templates = new Map<string, Template>();
+  const stack = (modeName: string): AuthorizerModeStack => {
+    const found = stacks.get(modeName);
+    if (!found) throw new Error(`the app has no stack for mode ${modeName}; it has ${[...stacks.keys()].join(', ')}`);
+    return found;
+  };
+  shared = {
+    app,
+    stacks,
+    stack,
+    template(modeName) {
+      const cached = templates.get(modeName);
+      if (cached) return cached;
+      const template = Template.fromStack(stack(modeName));
+      templates.set(modeName, template);
+      return template;
+    },
+  };
+  return shared;
+}
+
+/** A bare stack in its own app, for testing one construct in isolation. */
+export function bareStack(id = 'Test'): Stack {
+  return new Stack(new App({ context: NO_BUNDLING }), id);
+}
+
+/** The logical id of the one resource of `type` in `template`; throws when there is none or several. */
+export function logicalIdOfOnly(template: Template, type: string): string {
+  const ids = Object.keys(template.findResources(type));
+  if (ids.length !== 1) throw new Error(`expected exactly one ${type}, found ${ids.length}`);
+  return ids[0] as string;
+}
