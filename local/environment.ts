@@ -30,6 +30,8 @@ export interface LocalEnvironmentOptions {
   readonly demo?: DemoData;
   /** Signing keys shared with `npm run token`. @default fresh keys (tests) */
   readonly useDevKeys?: boolean;
+  /** Adjusts each mode before it starts (benchmarks turn caching off this way). */
+  readonly adjustMode?: (mode: ModeConfig) => ModeConfig;
 }
 
 export interface RunningMode {
@@ -72,7 +74,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   const generated = await loadGeneratedModes(options.modes);
   const port = (offset: number) => (options.basePort ? options.basePort + offset : 0);
   const clientSecret = randomBytes(18).toString('base64url');
-  const modes = generated.map((g) => withEngine(g.MODE_CONFIG, options.engine ?? 'mode'));
+  const adjust = options.adjustMode ?? ((mode: ModeConfig) => mode);
+  const modes = generated.map((g) => adjust(withEngine(g.MODE_CONFIG, options.engine ?? 'mode')));
 
   const started: { close(): Promise<void> }[] = [];
   try {

@@ -130,13 +130,24 @@ async function earlyInASecond(): Promise<void> {
   if (intoSecond > 300) await new Promise((resolve) => setTimeout(resolve, 1000 - intoSecond));
 }
 
+/**
+ * Runs `check` so that it starts and ends within one wall-clock second, retrying when a busy machine lets the
+ * second roll over midway: only then does "nbf is 1 s ahead" still hold when the verifier looks.
+ */
+async function withinOneSecond<T>(check: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await earlyInASecond();
+    const second = Math.floor(Date.now() / 1000);
+    const result = await check();
+    if (Math.floor(Date.now() / 1000) === second) return result;
+  }
+  throw new Error('five attempts each took longer than the rest of their second; the machine is too busy for this check');
+}
+
 describe('tokens not yet valid', () => {
   for (const { kind, mode, claims } of KINDS) {
     it(`a ${kind} whose nbf is 1 s in the future is refused`, async () => {
-      await earlyInASecond();
-      const token = issuer.mint(mode, claims, { notBeforeSeconds: 1 });
-
-      const error = await refusal(verifierFor(mode), token);
+      const error = await withinOneSecond(async () => refusal(verifierFor(mode), issuer.mint(mode, claims, { notBeforeSeconds: 1 })));
 
       expect(error).toBeInstanceOf(TokenError);
       expect((error as Error).message).toMatch(/^Token can't be used before /);

@@ -1,0 +1,101 @@
+// The full authorizer decision on the local engine (token verify + claims + entities + Cedar), cache miss and hit,
+// side by side with per-call re-parsing (as inline engines do) and the AVP round trip through the local endpoint.
+import { isAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
+import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../generated/customer/authorizer.js';
+import { createLocalAvpClient, startLocalAvpEndpoint } from '../local/avp/avp-endpoint.js';
+import { loadDemoData, demoPrincipal } from '../local/demo/demo-data.js';
+import { mintDemoToken } from '../local/demo/demo-tokens.js';
+import { createTables, putEntities, startLocalDynamo } from '../local/dynamodb/local-dynamodb.js';
+import { startLocalIssuer } from '../local/issuer/token-issuer.js';
+import type { ModeConfig } from '../runtime/config.js';
+import { restRequestAuthorizer, createAuthorizer } from '../runtime/index.js';
+import { measure, type LatencyStats } from './lib/measure.js';
+import { quietTelemetry } from './lib/quiet-telemetry.js';
+
+export interface DecisionBenchResult {
+  readonly miss: LatencyStats;
+  readonly hit: LatencyStats;
+  /** The same decision through the generated handler shape (event in, IAM policy out), cache miss. */
+  readonly handlerMiss: LatencyStats;
+  readonly reparsePerCall: LatencyStats;
+  readonly avpRoundTrip: LatencyStats;
+  readonly wrongDecisions: number;
+  readonly wrongBy: Readonly<Record<string, number>>;
+}
+
+const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:api/prod/GET/accounts/acct-1';
+
+export async function benchAuthorizerDecision(iterations = 20_000): Promise<DecisionBenchResult> {
+  const demo = loadDemoData();
+  const [issuer, dynamo, avp] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo(), startLocalAvpEndpoint()]);
+  try {
+    const entityStore = CUSTOMER.entityStore;
+    if (!entityStore) throw new Error('the customer mode has no entity store');
+    await createTables(dynamo.client, [{ name: entityStore.table, keyAttribute: entityStore.keyAttribute }]);
+    await putEntities(dynamo.client, entityStore.table, demo.entities);
+    avp.seedPolicyStore({ policyStoreId: 'ps-bench', bundle: CUSTOMER_BUNDLE });
+    const token = mintDemoToken(issuer, CUSTOMER, demoPrincipal(demo, 'customer', 'alice'));
+    // Entities stay cached for the whole run, so a miss times token verify + mapping + Cedar, not DynamoDB.
+    const base: ModeConfig = { ...CUSTOMER, entityStore: { ...entityStore, cacheTtlSeconds: 300 } };
+    const dependencies = { jwksFetcher: issuer.fetcher, dynamoDb: dynamo.client, telemetry: quietTelemetry, env: {} };
+    const input = { rawToken: `Bearer ${token}`, method: 'GET', path: '/accounts/acct-1', headers: {}, query: {} };
+
+    const missing = createAuthorizer({ mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } }, bundle: CUSTOMER_BUNDLE, dependencies });
+    const hitting = createAuthorizer({ mode: base, bundle: CUSTOMER_BUNDLE, dependencies });
+    let wrong = 0;
+    const wrongBy: Record<string, number> = {};
+    let section = 'miss';
+    const check = (result: string) => {
+      if (result !== 'allow') {
+        wrong++;
+        wrongBy[section] = (wrongBy[section] ?? 0) + 1;
+      }
+    };
+    const miss = await measure(async () => check((await missing.authorize(input)).result), { iterations });
+    section = 'hit';
+    const hit = await measure(async () => check((await hitting.authorize(input)).result), { iterations: iterations * 5 });
+
+    const handler = restRequestAuthorizer({ mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } }, bundle: CUSTOMER_BUNDLE, dependencies });
+    const event = { type: 'REQUEST', methodArn: METHOD_ARN, headers: { Authorization: `Bearer ${token}` } } as unknown as APIGatewayRequestAuthorizerEvent;
+    const handlerMiss = await measure(async () => {
+      const answer = await handler(event);
+      if (answer.policyDocument.Statement[0]?.Effect !== 'Allow') {
+        wrong++;
+        wrongBy['handler'] = (wrongBy['handler'] ?? 0) + 1;
+      }
+    }, { iterations });
+
+    // Inline engines hand cedar-wasm the policy text on every call; same request, same entities.
+    const entities = [
+      { uid: { type: 'Payments::CustomerUser', id: 'alice' }, attrs: { userId: 'alice', customer: { __entity: { type: 'Payments::Customer', id: 'cust-1' } } }, parents: [{ type: 'Payments::Role', id: 'payer' }] },
+      ...demo.entities,
+    ];
+    const reparsePerCall = await measure(() => {
+      const answer = isAuthorized({
+        principal: { type: 'Payments::CustomerUser', id: 'alice' },
+        action: { type: 'Payments::Action', id: 'ViewAccount' },
+        resource: { type: 'Payments::Account', id: 'acct-1' },
+        context: {},
+        policies: { staticPolicies: { ...CUSTOMER_BUNDLE.policies } },
+        entities,
+      });
+      if (answer.type !== 'success' || answer.response.decision !== 'allow') {
+        wrong++;
+        wrongBy['reparse'] = (wrongBy['reparse'] ?? 0) + 1;
+      }
+    }, { iterations: Math.floor(iterations / 2) });
+
+    const remote = createAuthorizer({
+      mode: { ...base, engine: { kind: 'avp', policyStore: { id: 'ps-bench' }, maxRetries: 0 }, cache: { ttlSeconds: 300, decisionCacheSize: 0 } },
+      bundle: CUSTOMER_BUNDLE,
+      dependencies: { ...dependencies, verifiedPermissions: createLocalAvpClient(avp.url, { maxAttempts: 1 }) },
+    });
+    section = 'avp';
+    const avpRoundTrip = await measure(async () => check((await remote.authorize(input)).result), { iterations: Math.floor(iterations / 4) });
+
+    return { miss, hit, handlerMiss, reparsePerCall, avpRoundTrip, wrongDecisions: wrong, wrongBy };
+  } finally {
+    await Promise.all([issuer.close(), dynamo.close(), avp.close()]);
+  }
+}

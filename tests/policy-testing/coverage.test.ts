@@ -1,0 +1,206 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyGate, computeCoverage, type CoverageReport } from '../../policy-testing/coverage.js';
+import { loadCoverageConfig } from '../../policy-testing/coverage-config.js';
+import { coverageText } from '../../policy-testing/coverage-report.js';
+import { formatTestDiagnostics } from '../../policy-testing/diagnostics.js';
+import { loadPolicyTests, type PolicyTests } from '../../policy-testing/load-tests.js';
+import { runSuites } from '../../policy-testing/run-suites.js';
+import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
+import { FIXTURE_LINE, SUITE_LINE, suiteProject } from './suite-project.js';
+
+const COVERAGE_LINE = '# yaml-language-server: $schema=./policy-coverage.schema.json\n';
+
+// An m2m-only project: the other modes and their policy folders are removed, so every number below is exact.
+const FILES = {
+  'tests/policies/fixtures/services.yaml': `${FIXTURE_LINE}description: Services and an account.
+entities:
+  - uid: Payments::Service::"initiator"
+    attrs: { clientId: init01, scopes: [payments/write] }
+  - uid: Payments::Service::"ledger"
+    attrs: { clientId: ledger01, scopes: [payments/events.read] }
+  - uid: Payments::Account::"acct-1"
+    attrs:
+      owner: { __entity: { type: Payments::Customer, id: cust-acme } }
+      tenant: { __entity: { type: Payments::Tenant, id: t-north } }
+      currency: EUR
+      frozen: false
+`,
+  'tests/policies/m2m/scopes.test.yaml': `${SUITE_LINE}description: Some of the m2m policies.
+mode: m2m
+fixtures: [services]
+cases:
+  - principal: initiator
+    action: CreatePayment
+    resource: acct-1
+    context: { amount: 100, currency: EUR }
+    expect: { decision: allow }
+  - principal: initiator
+    action: CreatePayment
+    resource: acct-1
+    variant: over-limit
+    context: { amount: 2000000, currency: EUR }
+    expect: { decision: deny }
+  - principal: ledger
+    action: SubscribePaymentEvents
+    resource: acct-1
+    expect: { decision: allow }
+  - principal: initiator
+    action: SubscribePaymentEvents
+    resource: acct-1
+    expect: { decision: deny }
+`,
+};
+
+describe('policy coverage', () => {
+  let project: ProjectCopy;
+  let tests: PolicyTests;
+  let report: CoverageReport;
+  const configFrom = (text: string | undefined) =>
+    loadCoverageConfig(text === undefined ? undefined : { path: 'tests/policies/coverage.yaml', text: `${COVERAGE_LINE}${text}` }, tests.catalog.policies.flatMap((p) => p.id ?? []));
+
+  beforeAll(() => {
+    project = suiteProject(FILES);
+    for (const path of ['modes/customer.yaml', 'modes/internal.yaml', 'modes/multi-tenant.yaml', 'policies/customer', 'policies/staff', 'policies/tenant']) {
+      rmSync(join(project.root, path), { recursive: true });
+    }
+    tests = loadPolicyTests({ root: project.root });
+    report = computeCoverage(tests, runSuites(tests));
+  });
+  afterAll(() => project.remove());
+
+  it('counts, for each policy, the cases it determined', () => {
+    expect(report.policies.map((policy) => [policy.id, policy.determiningCases, policy.modes])).toEqual([
+      ['service.create-payment', 1, ['m2m']],
+      ['service.read-payments', 0, []],
+      ['service.subscribe-payment-events', 1, ['m2m']],
+      ['shared.forbid-large-payment-without-approver', 1, ['m2m']],
+      ['shared.forbid-payments-from-frozen-account', 0, []],
+      ['shared.forbid-self-approval', 0, []],
+    ]);
+  });
+
+  it('lists the actions and entity types no case exercised', () => {
+    expect({ actions: report.actionsNeverExercised, entityTypes: report.entityTypesNeverExercised }).toEqual({
+      actions: ['AddBeneficiary', 'ApprovePayment', 'DeleteBeneficiary', 'FreezeAccount', 'ListPayments', 'RefundPayment', 'UnfreezeAccount', 'ViewAccount', 'ViewBeneficiary', 'ViewPayment'],
+      entityTypes: [
+        'Payments::Beneficiary',
+        'Payments::Customer',
+        'Payments::CustomerUser',
+        'Payments::Payment',
+        'Payments::Role',
+        'Payments::StaffGroup',
+        'Payments::StaffUser',
+        'Payments::Tenant',
+        'Payments::TenantUser',
+      ],
+    });
+  });
+
+  it('fails the gate, naming each policy under the minimum, when nothing is waived', () => {
+    const gate = applyGate(report, configFrom('minimumDeterminingCases: 1\nwaivers: []\n').config);
+    expect(gate.failures).toEqual([
+      'service.read-payments (policies/service/scopes.cedar:14) determined 0 cases; the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
+      'shared.forbid-payments-from-frozen-account (policies/shared/guardrails.cedar:5) determined 0 cases; the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
+      'shared.forbid-self-approval (policies/shared/guardrails.cedar:24) determined 0 cases; the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
+    ]);
+  });
+
+  it('passes the gate when every policy under the minimum has a waiver, and says which waivers are no longer needed', () => {
+    const gate = applyGate(
+      report,
+      configFrom(`minimumDeterminingCases: 1
+waivers:
+  - { id: service.read-payments, reason: The m2m mode routes only $connect for now. }
+  - { id: shared.forbid-payments-from-frozen-account, reason: Covered by the customer suites in the full repository. }
+  - { id: shared.forbid-self-approval, reason: ApprovePayment does not apply to services. }
+  - { id: service.create-payment, reason: Kept to show the warning. }
+`).config,
+    );
+    expect(gate).toEqual({
+      pass: true,
+      minimumDeterminingCases: 1,
+      failures: [],
+      warnings: ['service.create-payment determines 1 case now; its waiver can go'],
+      waived: [
+        { id: 'service.create-payment', reason: 'Kept to show the warning.', determiningCases: 1 },
+        { id: 'service.read-payments', reason: 'The m2m mode routes only $connect for now.', determiningCases: 0 },
+        { id: 'shared.forbid-payments-from-frozen-account', reason: 'Covered by the customer suites in the full repository.', determiningCases: 0 },
+        { id: 'shared.forbid-self-approval', reason: 'ApprovePayment does not apply to services.', determiningCases: 0 },
+      ],
+    });
+  });
+
+  it('raises the bar with minimumDeterminingCases', () => {
+    const gate = applyGate(
+      report,
+      configFrom(`minimumDeterminingCases: 2
+waivers:
+  - { id: service.read-payments, reason: The m2m mode routes only $connect for now. }
+  - { id: shared.forbid-payments-from-frozen-account, reason: Covered by the customer suites in the full repository. }
+  - { id: shared.forbid-self-approval, reason: ApprovePayment does not apply to services. }
+`).config,
+    );
+    expect(gate.failures.map((failure) => failure.split(' ')[0])).toEqual([
+      'service.create-payment',
+      'service.subscribe-payment-events',
+      'shared.forbid-large-payment-without-approver',
+    ]);
+  });
+
+  it('reports a waiver of a policy that does not exist at its line and column', () => {
+    const load = configFrom(`minimumDeterminingCases: 1
+waivers:
+  - { id: service.read-payment, reason: A typo in the policy id. }
+`);
+    expect(formatTestDiagnostics(load.diagnostics)).toBe(
+      'tests/policies/coverage.yaml:4:11: error TEST_WAIVER_UNKNOWN: no policy or template has the id `service.read-payment`; did you mean `service.read-payments`?\n' +
+        '  hint: Remove the waiver or correct the id.\n',
+    );
+  });
+
+  it('requires one allow and one deny case for every routed action', () => {
+    const allowOnly = computeCoverage(
+      tests,
+      runSuites(tests).filter((result) => !(result.testCase.request.action.id === 'SubscribePaymentEvents' && result.outcome.decision === 'deny')),
+    );
+    expect(applyGate(allowOnly, configFrom(undefined).config).failures.filter((failure) => failure.startsWith('mode'))).toEqual([
+      'mode m2m routes SubscribePaymentEvents, but no case of it ends in deny',
+    ]);
+  });
+
+  it('prints a table of each policy with its determining cases', () => {
+    const gate = applyGate(report, configFrom(undefined).config);
+    expect(coverageText(report, gate).split('\n').slice(0, 11)).toEqual([
+      'Policy coverage: 4 cases in 1 suite (m2m 4)',
+      '',
+      '| Policy @id                                   | Determining cases | Modes | Status        |',
+      '|----------------------------------------------|-------------------|-------|---------------|',
+      '| service.create-payment                       | 1                 | m2m   | ok            |',
+      '| service.read-payments                        | 0                 | -     | BELOW MINIMUM |',
+      '| service.subscribe-payment-events             | 1                 | m2m   | ok            |',
+      '| shared.forbid-large-payment-without-approver | 1                 | m2m   | ok            |',
+      '| shared.forbid-payments-from-frozen-account   | 0                 | -     | BELOW MINIMUM |',
+      '| shared.forbid-self-approval                  | 0                 | -     | BELOW MINIMUM |',
+      '',
+    ]);
+  });
+
+  it('makes the coverage step of test:policies exit 1, printing the JSON it also writes to .tmp/policy-coverage.json', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'policy-testing/cli/coverage.ts', '--root', project.root, '--json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const printed = JSON.parse(run.stdout) as { gate: { pass: boolean; failures: string[] } };
+    expect({
+      status: run.status,
+      pass: printed.gate.pass,
+      failing: printed.gate.failures.map((failure) => failure.split(' ')[0]),
+      written: readFileSync(join(project.root, '.tmp/policy-coverage.json'), 'utf8') === run.stdout,
+    }).toEqual({
+      status: 1,
+      pass: false,
+      failing: ['service.read-payments', 'shared.forbid-payments-from-frozen-account', 'shared.forbid-self-approval'],
+      written: true,
+    });
+  });
+});

@@ -1,0 +1,162 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffDecisions, type DecisionDiff } from '../../policy-testing/diff.js';
+import { diffMarkdown } from '../../policy-testing/diff-report.js';
+import { GitRevisionError } from '../../policy-testing/errors.js';
+import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
+import { SERVICES_FIXTURE, SUITE_LINE, suiteProject } from './suite-project.js';
+
+const SUITE = `${SUITE_LINE}description: Payment initiation and reconciliation.
+mode: m2m
+fixtures: [services]
+cases:
+  - principal: initiator
+    action: CreatePayment
+    resource: acct-1
+    context: { amount: 1500000, currency: EUR }
+    expect: { decision: deny }
+  - principal: initiator
+    action: CreatePayment
+    resource: acct-1
+    variant: small
+    context: { amount: 100, currency: EUR }
+    expect: { decision: allow }
+  - principal: recon
+    action: ViewAccount
+    resource: acct-1
+    expect: { decision: allow }
+`;
+
+function git(root: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=Policy Tests', '-c', 'user.email=policy-tests@example.com', '-c', 'commit.gpgsign=false', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+}
+
+function edit(root: string, path: string, from: string, to: string): void {
+  const text = readFileSync(join(root, path), 'utf8');
+  if (!text.includes(from)) throw new Error(`${path} does not contain ${from}`);
+  writeFileSync(join(root, path), text.replace(from, to));
+}
+
+describe('decision diff against a git revision', () => {
+  let project: ProjectCopy;
+  let diff: DecisionDiff;
+
+  beforeAll(() => {
+    // GIVEN a repository whose last commit holds the policies and a small m2m suite
+    project = suiteProject({ 'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE, 'tests/policies/m2m/payments.test.yaml': SUITE });
+    git(project.root, 'init', '-q');
+    git(project.root, 'add', '-A');
+    git(project.root, 'commit', '-q', '-m', 'base');
+    // AND a working tree that raises the four-eyes limit and renames the read scope
+    edit(project.root, 'policies/shared/guardrails.cedar', 'context.amount > 1000000', 'context.amount > 2000000');
+    edit(project.root, 'policies/service/scopes.cedar', 'principal.scopes.contains("payments/read")', 'principal.scopes.contains("payments/read.all")');
+    // WHEN the working tree is compared with HEAD
+    diff = diffDecisions({ root: project.root, base: 'HEAD' });
+  });
+  afterAll(() => project.remove());
+
+  it('finds exactly the decisions the two edits flip', () => {
+    expect(
+      diff.changes.map((change) => [change.action, change.mode, change.principal, change.resource, change.context, change.before, change.after, change.origins]),
+    ).toEqual([
+      [
+        'CreatePayment',
+        'm2m',
+        'initiator (write)',
+        'acct-1',
+        { amount: 1500000, currency: 'EUR' },
+        { decision: 'deny', determining: ['shared.forbid-large-payment-without-approver'], errors: [] },
+        { decision: 'allow', determining: ['service.create-payment'], errors: [] },
+        ['case tests/policies/m2m/payments.test.yaml:6 initiator_CreatePayment_acct-1'],
+      ],
+      [
+        'ListPayments',
+        'm2m',
+        'recon (read)',
+        'acct-1',
+        {},
+        { decision: 'allow', determining: ['service.read-payments'], errors: [] },
+        { decision: 'deny', determining: [], errors: [] },
+        ['fixtures'],
+      ],
+      [
+        'ViewAccount',
+        'm2m',
+        'recon (read)',
+        'acct-1',
+        {},
+        { decision: 'allow', determining: ['service.read-payments'], errors: [] },
+        { decision: 'deny', determining: [], errors: [] },
+        ['case tests/policies/m2m/payments.test.yaml:17 recon_ViewAccount_acct-1'],
+      ],
+    ]);
+  });
+
+  it('evaluates the cases and the fixtures cross product, and counts decisions kept on other policies', () => {
+    expect({ requests: diff.requests, modes: diff.modes, allowToDeny: diff.allowToDeny, denyToAllow: diff.denyToAllow, determiningChanged: diff.determiningChanged, notes: diff.notes }).toEqual({
+      requests: 10,
+      modes: ['m2m'],
+      allowToDeny: 2,
+      denyToAllow: 1,
+      determiningChanged: 1,
+      notes: [],
+    });
+  });
+
+  it('prints a markdown summary and one table per action', () => {
+    expect(diffMarkdown(diff)).toBe(
+      [
+        `## Policy decision diff: \`HEAD\` (${diff.base.commit}) → working tree`,
+        '',
+        '**3 decisions changed: 2 allow→deny, 1 deny→allow** over 10 requests in 1 mode (m2m).',
+        '1 request kept the same decision with other determining policies.',
+        '',
+        '### CreatePayment',
+        '',
+        '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
+        '|---|---|---|---|---|---|---|',
+        '| m2m | initiator (write) | acct-1 | amount=1500000, currency="EUR" | deny → **allow** | shared.forbid-large-payment-without-approver → service.create-payment | case tests/policies/m2m/payments.test.yaml:6 initiator_CreatePayment_acct-1 |',
+        '',
+        '### ListPayments',
+        '',
+        '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
+        '|---|---|---|---|---|---|---|',
+        '| m2m | recon (read) | acct-1 |  | allow → **deny** | service.read-payments → (none) | fixtures |',
+        '',
+        '### ViewAccount',
+        '',
+        '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
+        '|---|---|---|---|---|---|---|',
+        '| m2m | recon (read) | acct-1 |  | allow → **deny** | service.read-payments → (none) | case tests/policies/m2m/payments.test.yaml:17 recon_ViewAccount_acct-1 |',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('reads the base with git show and checks nothing out: the working tree keeps its edits', () => {
+    expect(git(project.root, 'status', '--porcelain')).toBe(' M policies/service/scopes.cedar\n M policies/shared/guardrails.cedar\n');
+  });
+
+  it('refuses a ref that does not exist with a GitRevisionError', () => {
+    expect(() => diffDecisions({ root: project.root, base: 'no-such-branch' })).toThrow(GitRevisionError);
+  });
+
+  it('exits 1 with --fail-on allow when a request is newly allowed, and prints JSON with --json', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'policy-testing/cli/diff.ts', '--root', project.root, '--base', 'HEAD', '--json', '--fail-on', 'allow'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+    const printed = JSON.parse(run.stdout) as { summary: string; changes: unknown[] };
+    expect({ status: run.status, summary: printed.summary, changes: printed.changes.length, stderr: run.stderr }).toEqual({
+      status: 1,
+      summary: '3 decisions changed: 2 allow→deny, 1 deny→allow',
+      changes: 3,
+      stderr: '--fail-on allow: a request is newly allowed\n',
+    });
+  });
+});

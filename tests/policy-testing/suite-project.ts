@@ -1,0 +1,40 @@
+// Builds a throwaway project for the policy-testing tests: the repository's schema, policies and modes plus the suites a test writes.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { copyProject, type ProjectCopy } from '../support/project-copy.js';
+
+/** Files by path relative to the project root, such as `tests/policies/m2m/x.test.yaml`. */
+export type ProjectFiles = Readonly<Record<string, string>>;
+
+export function suiteProject(files: ProjectFiles): ProjectCopy {
+  const project = copyProject();
+  writeFiles(project.root, files);
+  return project;
+}
+
+export function writeFiles(root: string, files: ProjectFiles): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+}
+
+export const SUITE_LINE = '# yaml-language-server: $schema=../policy-test.schema.json\n';
+export const FIXTURE_LINE = '# yaml-language-server: $schema=../policy-fixture.schema.json\n';
+
+/** Two services and one account: enough for small m2m suites with exact expectations. */
+export const SERVICES_FIXTURE = `${FIXTURE_LINE}description: Two services and an account.
+entities:
+  - uid: Payments::Service::"initiator"
+    label: write
+    attrs: { clientId: init01, scopes: [payments/write] }
+  - uid: Payments::Service::"recon"
+    label: read
+    attrs: { clientId: recon01, scopes: [payments/read] }
+  - uid: Payments::Account::"acct-1"
+    attrs:
+      owner: { __entity: { type: Payments::Customer, id: cust-acme } }
+      tenant: { __entity: { type: Payments::Tenant, id: t-north } }
+      currency: EUR
+      frozen: false
+`;
