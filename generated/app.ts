@@ -10,7 +10,7 @@
 // Source: policies/tenant/templates.cedar
 // Source: policies/tenant/tenant-users.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:70f6c37a7a9097704a32fbbca97987f62b85f154f36bf69cbf1b18a35c868b9a
+// Source hash: sha256:6e873c790435b8e4b12cfa3859668c63cb3d828a339c1067045838722a40cfe0
 //
 // The CDK app: one stack per mode. `npx cdk synth` (through cdk.json) and `npm run synth` run this file.
 import { App, Validations } from 'aws-cdk-lib';

@@ -11,6 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ModeConfig, RouteConfig } from '../runtime/config.js';
+import { groupRoutesByRequestInputs, type RequestInput } from '../runtime/routes/request-inputs.js';
 
 export type BackendConfig = { readonly kind: 'http'; readonly url: string } | { readonly kind: 'lambda'; readonly functionArn: string };
 
@@ -30,20 +31,32 @@ export interface ModeApiProps {
 export const STAGE_NAME = 'prod';
 
 /**
- * Identity sources make API Gateway's cache key. Token + method + concrete path means a cached decision is only
- * ever reused for the exact request it was made for (see the runtime's caching rule).
+ * Identity sources make API Gateway's cache key. Token + method + concrete path, plus every header or query value the
+ * route's decision reads (`inputs`), means a cached decision is only ever reused for the exact request it was made
+ * for. Routes reading different values get different authorizers (see groupRoutesByRequestInputs).
  */
-export function restIdentitySources(mode: ModeConfig): string[] {
+export function restIdentitySources(mode: ModeConfig, inputs: readonly RequestInput[] = []): string[] {
   if (mode.api.authorizer === 'token') return [apigw.IdentitySource.header(mode.api.tokenHeader)];
   return [
     apigw.IdentitySource.header(mode.api.tokenHeader),
     apigw.IdentitySource.context('httpMethod'),
     apigw.IdentitySource.context('path'),
+    ...inputs.map((input) => (input.in === 'header' ? apigw.IdentitySource.header(input.name) : apigw.IdentitySource.queryString(input.name))),
   ];
 }
 
-export function httpIdentitySources(mode: ModeConfig): string[] {
-  return [`$request.header.${mode.api.tokenHeader}`, '$context.httpMethod', '$context.path'];
+export function httpIdentitySources(mode: ModeConfig, inputs: readonly RequestInput[] = []): string[] {
+  return [
+    `$request.header.${mode.api.tokenHeader}`,
+    '$context.httpMethod',
+    '$context.path',
+    ...inputs.map((input) => (input.in === 'header' ? `$request.header.${input.name}` : `$request.querystring.${input.name}`)),
+  ];
+}
+
+/** `Authorizer` for routes reading nothing more, `AuthorizerXPaymentAmountXPaymentCurrency` for others: stable ids. */
+function authorizerId(inputs: readonly RequestInput[]): string {
+  return `Authorizer${inputs.map((input) => input.name.replace(/[^A-Za-z0-9]/g, '')).join('')}`;
 }
 
 /**
@@ -119,11 +132,24 @@ export class ModeApi extends Construct {
     const validator = api.addRequestValidator('RequestValidator', { validateRequestParameters: true, validateRequestBody: true });
     const ttl = Duration.seconds(mode.cache.ttlSeconds);
     const [tokenSource] = restIdentitySources(mode);
-    const gatewayAuthorizer =
-      mode.api.authorizer === 'token' && tokenSource
-        ? new apigw.TokenAuthorizer(this, 'Authorizer', { handler: authorizer, identitySource: tokenSource, resultsCacheTtl: ttl })
-        : new apigw.RequestAuthorizer(this, 'Authorizer', { handler: authorizer, identitySources: restIdentitySources(mode), resultsCacheTtl: ttl });
+    const authorizers = new Map<string, apigw.IAuthorizer>();
+    if (mode.api.authorizer === 'token' && tokenSource) {
+      const only = new apigw.TokenAuthorizer(this, 'Authorizer', { handler: authorizer, identitySource: tokenSource, resultsCacheTtl: ttl });
+      for (const route of mode.routes) authorizers.set(route.key, only);
+    } else {
+      for (const group of groupRoutesByRequestInputs(mode)) {
+        const requestAuthorizer = new apigw.RequestAuthorizer(this, authorizerId(group.inputs), {
+          handler: authorizer,
+          identitySources: restIdentitySources(mode, group.inputs),
+          resultsCacheTtl: ttl,
+        });
+        for (const route of group.routes) authorizers.set(route.key, requestAuthorizer);
+      }
+    }
     for (const route of mode.routes) {
+      const gatewayAuthorizer = authorizers.get(route.key);
+      // A route without its authorizer would be open to the internet: refuse to synthesize it.
+      if (!gatewayAuthorizer) throw new Error(`mode ${mode.name}: route ${route.key} has no authorizer`);
       if (!route.method || !route.path) throw new Error(`mode ${mode.name}: REST route ${route.key} needs a method and a path`);
       const parameters = pathParameters(route.path);
       const integration =
@@ -162,12 +188,18 @@ export class ModeApi extends Construct {
       },
     });
     // SIMPLE responses imply payload format 2.0: the handler answers {isAuthorized, context}.
-    const gatewayAuthorizer = new authorizers.HttpLambdaAuthorizer('Authorizer', authorizer, {
-      responseTypes: [authorizers.HttpLambdaResponseType.SIMPLE],
-      resultsCacheTtl: Duration.seconds(mode.cache.ttlSeconds),
-      identitySource: httpIdentitySources(mode),
-    });
+    const routeAuthorizers = new Map<string, authorizers.HttpLambdaAuthorizer>();
+    for (const group of groupRoutesByRequestInputs(mode)) {
+      const httpAuthorizer = new authorizers.HttpLambdaAuthorizer(authorizerId(group.inputs), authorizer, {
+        responseTypes: [authorizers.HttpLambdaResponseType.SIMPLE],
+        resultsCacheTtl: Duration.seconds(mode.cache.ttlSeconds),
+        identitySource: httpIdentitySources(mode, group.inputs),
+      });
+      for (const route of group.routes) routeAuthorizers.set(route.key, httpAuthorizer);
+    }
     for (const route of mode.routes) {
+      const gatewayAuthorizer = routeAuthorizers.get(route.key);
+      if (!gatewayAuthorizer) throw new Error(`mode ${mode.name}: route ${route.key} has no authorizer`);
       if (!route.method || !route.path) throw new Error(`mode ${mode.name}: HTTP route ${route.key} needs a method and a path`);
       const method = httpMethodOf(mode, route.method);
       const integration =

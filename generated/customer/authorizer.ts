@@ -3,7 +3,7 @@
 // Source: policies/customer/roles.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:b6432e7ab6f066b95016001c5eb64ee5a29105e222c4201024301ab9ae697fc0
+// Source hash: sha256:d04897177af10a6abd483321c0e75bbd5576a643d07d9ebb4de34e4ffb49f914
 //
 // The Lambda authorizer of mode `customer` (rest API, request authorizer, local engine).
 // This file holds the mode's configuration as typed constants; the decision logic lives in runtime/.
@@ -102,8 +102,8 @@ export const MODE_CONFIG = {
         },
         {
           "name": "approverId",
-          "source": "header",
-          "key": "X-Approver-Id",
+          "source": "claim",
+          "key": "custom:approver_id",
           "type": "String",
           "required": false
         },

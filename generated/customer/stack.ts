@@ -3,7 +3,7 @@
 // Source: policies/customer/roles.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:b6432e7ab6f066b95016001c5eb64ee5a29105e222c4201024301ab9ae697fc0
+// Source hash: sha256:d04897177af10a6abd483321c0e75bbd5576a643d07d9ebb4de34e4ffb49f914
 //
 // The CDK stack of mode `customer`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';

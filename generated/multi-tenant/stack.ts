@@ -4,7 +4,7 @@
 // Source: policies/tenant/templates.cedar
 // Source: policies/tenant/tenant-users.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:758bda031d4b2b4db20f4bca5a3a56e164b48c23f18b1eb45fe649177e53b4f6
+// Source hash: sha256:bd5cbb7ae41f5c89d3b1ac52b2210a19b2498f8e5869ebab51422c6d24351dcd
 //
 // The CDK stack of mode `multi-tenant`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';

@@ -172,6 +172,11 @@ export const DIAGNOSTIC_CODES = {
     summary: "The decision cache TTL is outside API Gateway's 0 to 3600 seconds.",
     hint: 'Use a TTL from 0 (no caching) to 3600 seconds.',
   },
+  CACHE_CONTEXT_UNSAFE: {
+    severity: 'error',
+    summary: "A cached route reads an optional header or query value, which API Gateway's cache key cannot hold.",
+    hint: 'Make the value required (it then joins the cache key), take it from a claim, or set `cache.ttlSeconds: 0`.',
+  },
   CACHE_TOKEN_UNSAFE: {
     severity: 'error',
     summary: 'A cached `token` authorizer would reuse one route\'s decision for other resource ids.',

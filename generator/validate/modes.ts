@@ -157,6 +157,21 @@ function checkCache({ loaded, report }: CheckContext): void {
   if (cache.ttlSeconds < 0 || cache.ttlSeconds > API_GATEWAY_MAX_TTL_SECONDS) {
     report(['cache', 'ttlSeconds'], 'CACHE_TTL_RANGE', `ttlSeconds is ${cache.ttlSeconds}; API Gateway accepts 0 to ${API_GATEWAY_MAX_TTL_SECONDS}`);
   }
+  // API Gateway answers 401 when an identity source is absent, so an optional value can never be in the cache key.
+  if (cache.ttlSeconds > 0 && api.type !== 'websocket') {
+    routes.forEach((route, index) => {
+      for (const [name, source] of Object.entries(route.context ?? {})) {
+        if (source.required === false && (source.header !== undefined || source.query !== undefined)) {
+          report(
+            ['routes', index, 'context', name],
+            'CACHE_CONTEXT_UNSAFE',
+            `context \`${name}\` comes from an optional ${source.header !== undefined ? `header ${source.header}` : `query parameter ${source.query}`}; with a ${cache.ttlSeconds} s cache, an answer given without it would be reused with it, and the reverse`,
+            { target: 'key' },
+          );
+        }
+      }
+    });
+  }
   const idRoute = routes.find((route) => route.resource.pathParameter !== undefined || route.resource.queryParameter !== undefined);
   if (api.authorizer === 'token' && cache.ttlSeconds > 0 && idRoute) {
     report(

@@ -13,6 +13,7 @@ import type {
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ModeConfig } from '../../runtime/config.js';
 import type { AuthorizerContext } from '../../runtime/response/responses.js';
+import { routeRequestInputs } from '../../runtime/routes/request-inputs.js';
 import { RouteTable } from '../../runtime/routes/route-table.js';
 import { headerValue } from '../../runtime/token/extract-token.js';
 import {
@@ -99,20 +100,26 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       return send(response, mode.api.type === 'rest' ? 403 : 404, mode.api.type === 'rest' ? GATEWAY_BODIES.missingToken : GATEWAY_BODIES.notFound);
     }
     const token = headerValue(request.headers, mode.api.tokenHeader);
-    // An absent identity source is a 401 before any authorizer runs.
-    if (token === undefined || token === '') return send(response, 401, GATEWAY_BODIES.unauthorized);
+    // The route's identity sources, as infra/mode-api.ts declares them: the token, then every header or query value
+    // the decision reads. An absent one is a 401 before any authorizer runs.
+    const tokenOnly = mode.api.type === 'rest' && mode.api.authorizer === 'token';
+    const inputs = tokenOnly ? [] : routeRequestInputs(match.route).map((input) =>
+      input.in === 'header' ? headerValue(request.headers, input.name) : (new URLSearchParams(request.rawQuery).get(input.name) ?? undefined),
+    );
+    if (token === undefined || token === '' || inputs.some((value) => value === undefined || value === '')) {
+      return send(response, 401, GATEWAY_BODIES.unauthorized);
+    }
 
     let outcome: { answer: CachedAnswer; hit: boolean };
     try {
       if (mode.api.type === 'http') {
-        const identitySource = [token, request.method, request.path];
+        const identitySource = [token, request.method, request.path, ...inputs.map(String)];
         outcome = await authorize(JSON.stringify(identitySource), async () => ({
           kind: 'simple',
           result: await (options.handler as SimpleHandler)(httpRequestEvent(api, request, match.route.key, { ...match.pathParameters }, identitySource)),
         }));
       } else {
-        const tokenOnly = mode.api.authorizer === 'token';
-        const key = JSON.stringify(tokenOnly ? [token] : [token, request.method, request.path]);
+        const key = JSON.stringify(tokenOnly ? [token] : [token, request.method, request.path, ...inputs]);
         const event = tokenOnly ? restTokenEvent(api, request, token) : restRequestEvent(api, request, match.route.path ?? '', { ...match.pathParameters });
         outcome = await authorize(key, async () => ({ kind: 'policy', result: await (options.handler as PolicyHandler)(event as never) }));
       }
@@ -157,6 +164,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
   async function handleConnect(incoming: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
     const request = toIncomingRequest(incoming);
+    // As infra/mode-api.ts's webSocketIdentitySources: an absent identity source is a 401 before any authorizer runs.
+    if (!hasWebSocketIdentitySource(mode, request)) return refuseUpgrade(socket, 401, GATEWAY_BODIES.unauthorized);
     const connectionId = randomUUID();
     let result: APIGatewayAuthorizerResult;
     stats.authorizerCalls++;
@@ -190,6 +199,14 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** `$connect`'s identity source is its resource's query parameter when it has one, else the token header. */
+function hasWebSocketIdentitySource(mode: ModeConfig, request: IncomingRequest): boolean {
+  const connect = mode.routes.find((route) => route.routeKey === '$connect');
+  const parameter = connect?.resource.queryParameter;
+  const value = parameter !== undefined ? new URLSearchParams(request.rawQuery).get(parameter) : headerValue(request.headers, mode.api.tokenHeader);
+  return value !== null && value !== undefined && value !== '';
 }
 
 function toIncomingRequest(incoming: IncomingMessage): IncomingRequest {

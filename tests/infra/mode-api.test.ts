@@ -5,7 +5,8 @@ import { MODE_CONFIG as CUSTOMER_MODE } from '../../generated/customer/authorize
 import { MODE_CONFIG as INTERNAL_MODE } from '../../generated/internal/authorizer.js';
 import { MODE_CONFIG as TENANT_MODE } from '../../generated/multi-tenant/authorizer.js';
 import { ModeApi } from '../../infra/mode-api.js';
-import type { ModeConfig } from '../../runtime/config.js';
+import type { ModeConfig, RouteConfig } from '../../runtime/config.js';
+import { routeRequestInputs } from '../../runtime/routes/request-inputs.js';
 import { bareStack, logicalIdOfOnly, synthesizedApp } from './support/synthesized-app.js';
 
 const { template } = synthesizedApp();
@@ -21,25 +22,28 @@ describe.each([
   ['internal', INTERNAL_MODE, 60],
 ])('the REST API of %s', (modeName, mode, ttl) => {
   const t = template(modeName);
-  const authorizerRef = { Ref: logicalIdOfOnly(t, 'AWS::ApiGateway::Authorizer') };
+  const authorizers = t.findResources('AWS::ApiGateway::Authorizer') as Resources;
+  const identitySourceOf = (ref: unknown) => authorizers[(ref as { Ref: string }).Ref]?.Properties['IdentitySource'];
+  /** What each route's cache key must hold: token, method, path, then every header the route's decision reads. */
+  const expectedIdentitySource = (route: RouteConfig) =>
+    ['method.request.header.Authorization', 'context.httpMethod', 'context.path', ...routeRequestInputs(route).map((i) => `method.request.${i.in === 'header' ? 'header' : 'querystring'}.${i.name}`)].join(',');
 
-  it(`has a REQUEST authorizer keyed on token header + method + concrete path, caching ${ttl} s as its mode says`, () => {
-    t.hasResourceProperties('AWS::ApiGateway::Authorizer', {
-      Type: 'REQUEST',
-      IdentitySource: 'method.request.header.Authorization,context.httpMethod,context.path',
-      AuthorizerResultTtlInSeconds: ttl,
-      AuthorizerUri: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([{ 'Fn::GetAtt': [logicalIdOfOnly(t, 'AWS::Lambda::Function'), 'Arn'] }])]) }),
-    });
+  it(`has REQUEST authorizers caching ${ttl} s as the mode says, all calling the mode's function`, () => {
+    expect(Object.keys(authorizers).length).toBe(new Set(mode.routes.map(expectedIdentitySource)).size);
+    for (const authorizer of Object.values(authorizers)) {
+      expect(authorizer.Properties).toMatchObject({ Type: 'REQUEST', AuthorizerResultTtlInSeconds: ttl });
+      expect(JSON.stringify(authorizer.Properties['AuthorizerUri'])).toContain(logicalIdOfOnly(t, 'AWS::Lambda::Function'));
+    }
   });
 
-  it('has one method per route of the mode, each behind the authorizer and proxied to the backend path', () => {
+  it('keys each route on token + method + concrete path + every header its decision reads, proxied to the backend path', () => {
     const methods = propertiesOf(modeName, 'AWS::ApiGateway::Method').map((method) => {
       const integration = method['Integration'] as Record<string, unknown>;
-      return [method['HttpMethod'], integration['Uri'], integration['Type'], method['AuthorizationType'], method['AuthorizerId']];
+      return [method['HttpMethod'], integration['Uri'], integration['Type'], method['AuthorizationType'], identitySourceOf(method['AuthorizerId'])];
     });
 
     expect(methods.sort()).toEqual(
-      mode.routes.map((route) => [route.method, `https://payments.internal.example.com${route.path}`, 'HTTP_PROXY', 'CUSTOM', authorizerRef]).sort(),
+      mode.routes.map((route) => [route.method, `https://payments.internal.example.com${route.path}`, 'HTTP_PROXY', 'CUSTOM', expectedIdentitySource(route)]).sort(),
     );
   });
 
@@ -67,7 +71,7 @@ describe.each([
       Action: 'lambda:InvokeFunction',
       Principal: 'apigateway.amazonaws.com',
       FunctionName: { 'Fn::GetAtt': [logicalIdOfOnly(t, 'AWS::Lambda::Function'), 'Arn'] },
-      SourceArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/authorizers/', authorizerRef])]) }),
+      SourceArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/authorizers/', { Ref: Object.keys(authorizers)[0] }])]) }),
     });
   });
 
@@ -79,22 +83,38 @@ describe.each([
 describe('the HTTP API of multi-tenant', () => {
   const t = template('multi-tenant');
 
-  it('has a Lambda authorizer with payload 2.0, simple responses, the mode TTL (120 s) and token + method + path as identity', () => {
-    t.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
-      AuthorizerType: 'REQUEST',
-      AuthorizerPayloadFormatVersion: '2.0',
-      EnableSimpleResponses: true,
-      AuthorizerResultTtlInSeconds: 120,
-      IdentitySource: ['$request.header.Authorization', '$context.httpMethod', '$context.path'],
-    });
+  const authorizers = t.findResources('AWS::ApiGatewayV2::Authorizer') as Resources;
+
+  it('has Lambda authorizers with payload 2.0, simple responses and the mode TTL (120 s)', () => {
+    expect(Object.keys(authorizers).length).toBe(2);
+    for (const authorizer of Object.values(authorizers)) {
+      expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'REQUEST', AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true, AuthorizerResultTtlInSeconds: 120 });
+    }
   });
 
-  it('has one route per route of the mode, each behind the authorizer', () => {
-    const authorizerRef = { Ref: logicalIdOfOnly(t, 'AWS::ApiGatewayV2::Authorizer') };
+  it('keys each route on token + method + path + every header its decision reads', () => {
+    const routes = propertiesOf('multi-tenant', 'AWS::ApiGatewayV2::Route').map((route) => [
+      route['RouteKey'],
+      route['AuthorizationType'],
+      authorizers[(route['AuthorizerId'] as { Ref: string }).Ref]?.Properties['IdentitySource'],
+    ]);
 
-    const routes = propertiesOf('multi-tenant', 'AWS::ApiGatewayV2::Route').map((route) => [route['RouteKey'], route['AuthorizationType'], route['AuthorizerId']]);
-
-    expect(routes.sort()).toEqual(TENANT_MODE.routes.map((route) => [`${route.method} ${route.path}`, 'CUSTOM', authorizerRef]).sort());
+    expect(routes.sort()).toEqual(
+      TENANT_MODE.routes
+        .map((route) => [
+          `${route.method} ${route.path}`,
+          'CUSTOM',
+          ['$request.header.Authorization', '$context.httpMethod', '$context.path', ...routeRequestInputs(route).map((i) => `$request.${i.in === 'header' ? 'header' : 'querystring'}.${i.name}`)],
+        ])
+        .sort(),
+    );
+    expect(routes.find((route) => route[0] === 'POST /tenants/{tenantId}/accounts/{accountId}/payments')?.[2]).toEqual([
+      '$request.header.Authorization',
+      '$context.httpMethod',
+      '$context.path',
+      '$request.header.X-Payment-Amount',
+      '$request.header.X-Payment-Currency',
+    ]);
   });
 
   it('proxies every route to the same path on the backend', () => {

@@ -322,10 +322,17 @@ describe('CreatePayment and the four-eyes limit (X-Payment-Amount in minor units
     expect(result).toEqual({ isAuthorized: false, context: decided(ALICE, 'deny', 'shared.forbid-large-payment-without-approver') });
   });
 
-  it('allows 1000001 with X-Approver-Id', async () => {
+  it('allows 1000001 with an approver in the token (custom:approver_id), and ignores an X-Approver-Id header', async () => {
     const { handler } = build();
+    const approved = issuer.mint(MULTI_TENANT, {
+      ...issuer.claimsFor(MULTI_TENANT, { id: ALICE.id, tenant: ALICE.tenant, attributes: { customer: ALICE.customer }, ...(ALICE.groups ? { groups: ALICE.groups } : {}) }),
+      'custom:approver_id': 'bob',
+    });
 
-    const result = await handler(pay('1000001', { 'x-approver-id': 'bob' }));
+    const result = await handler(httpEvent(createPayment('acme-bank', 'acct-a1'), approved, { 'x-payment-amount': '1000001', 'x-payment-currency': 'EUR' }));
+    const headerOnly = await handler(pay('1000001', { 'x-approver-id': 'bob' }));
+
+    expect(headerOnly.isAuthorized).toBe(false);
 
     expect(result).toEqual({ isAuthorized: true, context: decided(ALICE, 'allow', 'tenant.pay-from-own-account') });
   });

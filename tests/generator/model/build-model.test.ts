@@ -66,7 +66,7 @@ describe('the model step (modes + schema + policies → model)', () => {
     expect(create?.key).toBe('POST /accounts/{accountId}/payments');
     expect(create?.context.map((c) => [c.name, c.source, c.key, c.type, c.required])).toEqual([
       ['amount', 'header', 'X-Payment-Amount', 'Long', true],
-      ['approverId', 'header', 'X-Approver-Id', 'String', false],
+      ['approverId', 'claim', 'custom:approver_id', 'String', false],
       ['currency', 'header', 'X-Payment-Currency', 'String', true],
     ]);
     expect(mode('m2m').config.routes[0]).toMatchObject({ key: '$connect', routeKey: '$connect', resource: { type: 'Payments::Account', queryParameter: 'accountId' } });
