@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { generateProject } from '../../generator/generate.js';
+import { findStaleFiles } from '../../generator/write/check-files.js';
 import { writeGeneratedFiles } from '../../generator/write/write-files.js';
 import { curlExamples, formatExamples } from '../demo/curl-examples.js';
 import { startLocalEnvironment, type EngineChoice } from '../environment.js';
@@ -42,8 +43,10 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write('start: the policy repository does not validate; nothing was started\n');
     return 1;
   }
-  writeGeneratedFiles(root, files);
-  process.stdout.write(`validated and generated ${files.length} files for ${model.modes.length} modes\n`);
+  // Rewrite only when something changed: the swap briefly removes generated/, and nothing else should see that.
+  const stale = findStaleFiles(root, files);
+  if (stale.length > 0) writeGeneratedFiles(root, files);
+  process.stdout.write(`validated; generated/ ${stale.length > 0 ? `rewritten (${stale.length} files changed)` : 'already up to date'} for ${model.modes.length} modes\n`);
 
   const environment = await startLocalEnvironment({ basePort, engine, useDevKeys: true, ...(values.mode ? { modes: values.mode } : {}) });
   const lines = [
