@@ -1,18 +1,17 @@
 // The request path, independent of API type: token → claims → entities → policy store → engine → outcome.
 import { createHash } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
+import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { TtlLruCache } from './cache/ttl-lru.js';
 import { ownClaim, principalFromClaims, type Principal } from './claims/principal-entity.js';
 import { claimToCedar, textToCedar, ValueTypeError } from './claims/typed-value.js';
 import type { ModeConfig, PolicyBundle, RouteConfig } from './config.js';
-import { createAvpEngine } from './engine/avp-engine.js';
 import type { Decision, Engine } from './engine/decision.js';
 import { createLocalEngine } from './engine/local-engine.js';
 import { DynamoEntityStore, entityKey, type EntityStore } from './entities/entity-store.js';
-import { EngineError, EntityStoreError, outcomeOf, RouteError, TenantError } from './errors.js';
+import { ClaimError, EngineError, EntityStoreError, outcomeOf, RouteError, TenantError } from './errors.js';
 import { powertoolsTelemetry, type Telemetry } from './observability/telemetry.js';
 import type { AuthorizerContext } from './response/responses.js';
 import { RouteTable, type RouteMatch } from './routes/route-table.js';
@@ -162,14 +161,16 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     const context: Record<string, CedarValueJson> = {};
     for (const value of route.context) {
       const raw = value.source === 'header' ? headerValue(input.headers, value.key) : value.source === 'query' ? queryValue(input.query, value.key) : ownClaim(verified.claims, value.key);
+      // A claim comes from the token, not the event: a missing or mistyped one is a claims error, as for the principal.
+      const Failure = value.source === 'claim' ? ClaimError : RouteError;
       if (raw === undefined) {
-        if (value.required) throw new RouteError(`context ${value.name} (${value.source} ${value.key}) is missing`);
+        if (value.required) throw new Failure(`context ${value.name} (${value.source} ${value.key}) is missing`);
         continue;
       }
       try {
         context[value.name] = value.source === 'claim' ? claimToCedar(raw, value.type) : textToCedar(String(raw), value.type);
       } catch (error) {
-        if (error instanceof ValueTypeError) throw new RouteError(`context ${value.name} (${value.source} ${value.key}): ${error.message}`, { cause: error });
+        if (error instanceof ValueTypeError) throw new Failure(`context ${value.name} (${value.source} ${value.key}): ${error.message}`, { cause: error });
         throw error;
       }
     }
@@ -316,8 +317,7 @@ function responseContext(principal: Principal, decision: Decision): AuthorizerCo
 function createEngine(mode: ModeConfig, bundle: PolicyBundle, dependencies: RuntimeDependencies): Engine {
   try {
     if (mode.engine.kind === 'local') return createLocalEngine(bundle);
-    const client = dependencies.verifiedPermissions ?? new VerifiedPermissionsClient({ maxAttempts: mode.engine.maxRetries + 1 });
-    return createAvpEngine({ client, timeoutMs: mode.timeouts.engineMs });
+    return lazyAvpEngine(mode.engine.maxRetries, mode.timeouts.engineMs, dependencies.verifiedPermissions);
   } catch (error) {
     // A broken bundle must not crash the Lambda's init: every request is denied and says why.
     const reason = error instanceof Error ? error.message : String(error);
@@ -326,6 +326,28 @@ function createEngine(mode: ModeConfig, bundle: PolicyBundle, dependencies: Runt
     };
     return { kind: mode.engine.kind, isAuthorized: refuse, isAuthorizedBatch: refuse };
   }
+}
+
+/**
+ * The AVP engine and its SDK client load on first use, started at once in the background: local-engine modes never
+ * pay the ~50 ms it costs to load the Verified Permissions SDK, and AVP modes load it during Lambda init.
+ */
+function lazyAvpEngine(maxRetries: number, timeoutMs: number, injected: VerifiedPermissionsClient | undefined): Engine {
+  let loading: Promise<Engine> | undefined;
+  const load = (): Promise<Engine> =>
+    (loading ??= (async () => {
+      const [{ createAvpEngine }, sdk] = await Promise.all([import('./engine/avp-engine.js'), import('@aws-sdk/client-verifiedpermissions')]);
+      return createAvpEngine({ client: injected ?? new sdk.VerifiedPermissionsClient({ maxAttempts: maxRetries + 1 }), timeoutMs });
+    })());
+  load().catch(() => {
+    // A failed load is reported by the first request that needs the engine (a Deny), not at init.
+    loading = undefined;
+  });
+  return {
+    kind: 'avp',
+    isAuthorized: async (request, options) => (await load()).isAuthorized(request, options),
+    isAuthorizedBatch: async (requests, options) => (await load()).isAuthorizedBatch(requests, options),
+  };
 }
 
 function createStoreResolver(mode: ModeConfig, env: Readonly<Record<string, string | undefined>>, dynamoDb: DynamoDBClient | undefined): PolicyStoreResolver {
