@@ -14,6 +14,7 @@ import {
   listPolicyStores,
   listPolicyTemplates,
   putSchema,
+  updatePolicyStore,
 } from './store-operations.js';
 import type { JsonObject } from './wire.js';
 
@@ -23,6 +24,7 @@ export const AVP_OPERATIONS = [
   'CreatePolicyStore',
   'GetPolicyStore',
   'ListPolicyStores',
+  'UpdatePolicyStore',
   'DeletePolicyStore',
   'PutSchema',
   'GetSchema',
@@ -44,6 +46,7 @@ export const OPERATION_HANDLERS: Readonly<Record<AvpOperation, OperationHandler>
   CreatePolicyStore: createPolicyStore,
   GetPolicyStore: getPolicyStore,
   ListPolicyStores: listPolicyStores,
+  UpdatePolicyStore: updatePolicyStore,
   DeletePolicyStore: deletePolicyStore,
   PutSchema: putSchema,
   GetSchema: getSchema,

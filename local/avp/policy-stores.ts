@@ -46,9 +46,9 @@ export type StoredPolicy = StoredPolicyCommon &
 export interface PolicyStore {
   readonly id: string;
   readonly arn: string;
-  readonly description?: string;
-  readonly validationMode: ValidationMode;
-  readonly deletionProtection: DeletionProtection;
+  description?: string;
+  validationMode: ValidationMode;
+  deletionProtection: DeletionProtection;
   readonly createdDate: Date;
   lastUpdatedDate: Date;
   schema?: StoredSchema;
@@ -62,6 +62,13 @@ export interface PolicyStore {
 
 export interface NewPolicyStore {
   readonly id?: string;
+  readonly validationMode: ValidationMode;
+  readonly description?: string;
+  readonly deletionProtection?: DeletionProtection;
+}
+
+/** UpdatePolicyStore's members: validation is required, the others stay unchanged when absent. */
+export interface PolicyStoreUpdate {
   readonly validationMode: ValidationMode;
   readonly description?: string;
   readonly deletionProtection?: DeletionProtection;
@@ -127,6 +134,15 @@ export class PolicyStores {
     this.stores.delete(id);
     // The registry has no removal; an empty set frees what the store's policies held.
     preparsePolicySet(store.policySetId, {});
+  }
+
+  /** Unlike AVP, turning STRICT on does not validate the policies already in the store. */
+  update(store: PolicyStore, input: PolicyStoreUpdate): PolicyStore {
+    store.validationMode = input.validationMode;
+    if (input.description !== undefined) store.description = input.description;
+    if (input.deletionProtection !== undefined) store.deletionProtection = input.deletionProtection;
+    store.lastUpdatedDate = new Date();
+    return store;
   }
 
   putSchema(store: PolicyStore, cedarJson: string): StoredSchema {

@@ -15,6 +15,7 @@ import type {
   PolicyStoreItem,
   PolicyTemplateItem,
   PutSchemaOutput,
+  UpdatePolicyStoreOutput,
 } from '@aws-sdk/client-verifiedpermissions';
 import { ResourceNotFoundException, ValidationException } from './errors.js';
 import type { DeletionProtection, NewPolicy, PolicyStores, StoredPolicy, ValidationMode } from './policy-stores.js';
@@ -71,6 +72,19 @@ export function listPolicyStores(stores: PolicyStores, body: JsonObject): Wire<L
     ...(store.description !== undefined ? { description: store.description } : {}),
   }));
   return { policyStores, ...page.next };
+}
+
+export function updatePolicyStore(stores: PolicyStores, body: JsonObject): Wire<UpdatePolicyStoreOutput> {
+  const store = stores.get(requiredString(body, 'policyStoreId'));
+  const validationMode = oneOf(requiredObject(body, 'validationSettings'), 'mode', VALIDATION_MODES, 'validationSettings.mode');
+  const description = optionalString(body, 'description');
+  const deletionProtection = body['deletionProtection'] === undefined ? undefined : oneOf(body, 'deletionProtection', DELETION_PROTECTION);
+  stores.update(store, {
+    validationMode,
+    ...(description !== undefined ? { description } : {}),
+    ...(deletionProtection !== undefined ? { deletionProtection } : {}),
+  });
+  return { policyStoreId: store.id, arn: store.arn, createdDate: iso(store.createdDate), lastUpdatedDate: iso(store.lastUpdatedDate) };
 }
 
 export function deletePolicyStore(stores: PolicyStores, body: JsonObject): Wire<DeletePolicyStoreOutput> {

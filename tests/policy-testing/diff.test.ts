@@ -36,6 +36,15 @@ function git(root: string, ...args: string[]): string {
   });
 }
 
+function catchError(action: () => unknown): Error | undefined {
+  try {
+    action();
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error : undefined;
+  }
+}
+
 function edit(root: string, path: string, from: string, to: string): void {
   const text = readFileSync(join(root, path), 'utf8');
   if (!text.includes(from)) throw new Error(`${path} does not contain ${from}`);
@@ -142,8 +151,12 @@ describe('decision diff against a git revision', () => {
     expect(git(project.root, 'status', '--porcelain')).toBe(' M policies/service/scopes.cedar\n M policies/shared/guardrails.cedar\n');
   });
 
-  it('refuses a ref that does not exist with a GitRevisionError', () => {
-    expect(() => diffDecisions({ root: project.root, base: 'no-such-branch' })).toThrow(GitRevisionError);
+  it('refuses a ref that does not exist with a GitRevisionError naming the git command', () => {
+    const error = catchError(() => diffDecisions({ root: project.root, base: 'no-such-branch' }));
+    expect({ isGitRevisionError: error instanceof GitRevisionError, message: error?.message.split(' failed in ')[0] }).toEqual({
+      isGitRevisionError: true,
+      message: 'git rev-parse --verify --short no-such-branch^{commit}',
+    });
   });
 
   it('exits 1 with --fail-on allow when a request is newly allowed, and prints JSON with --json', () => {

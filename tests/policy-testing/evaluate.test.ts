@@ -73,7 +73,16 @@ describe('evaluating a request', () => {
     });
   });
 
-  it('refuses a policy set that does not parse with a PolicySetError', () => {
-    expect(() => createEvaluator({ policySet: { mode: 'broken', staticPolicies: { x: 'permit (principal' }, templates: {} }, schemaText })).toThrow(PolicySetError);
+  it('refuses a policy set that does not parse with a PolicySetError naming the mode', () => {
+    let error: unknown;
+    try {
+      createEvaluator({ policySet: { mode: 'broken', staticPolicies: { x: 'permit (principal' }, templates: {} }, schemaText });
+    } catch (caught) {
+      error = caught;
+    }
+    expect({ isPolicySetError: error instanceof PolicySetError, message: error instanceof Error ? error.message.split(':')[0] : undefined }).toEqual({
+      isPolicySetError: true,
+      message: 'the policies of mode broken do not preparse',
+    });
   });
 });
