@@ -10,7 +10,7 @@
 // Source: policies/tenant/templates.cedar
 // Source: policies/tenant/tenant-users.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:6e873c790435b8e4b12cfa3859668c63cb3d828a339c1067045838722a40cfe0
+// Source hash: sha256:83bfb133108feb3d595caa80a331a1bce22aaace4ba5ca0b97420822e5ebac73
 //
 // The CDK app: one stack per mode. `npx cdk synth` (through cdk.json) and `npm run synth` run this file.
 import { App, Validations } from 'aws-cdk-lib';

@@ -3,7 +3,7 @@
 // Source: policies/customer/roles.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:d04897177af10a6abd483321c0e75bbd5576a643d07d9ebb4de34e4ffb49f914
+// Source hash: sha256:c4aed1f91f8d1a91e49a732c86e529a377e977ca86e39262b6729ae06e87ab6b
 //
 // The CDK stack of mode `customer`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';

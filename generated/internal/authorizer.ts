@@ -3,7 +3,7 @@
 // Source: policies/shared/guardrails.cedar
 // Source: policies/staff/support.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:4054ffce37bffc3663faff17f92a11284528cc7c241174b2508841b0a698c7f1
+// Source hash: sha256:c405992bc9d099f1af5cff400d2f002e217894f23eb89226d479eba54bac44d9
 //
 // The Lambda authorizer of mode `internal` (rest API, request authorizer, avp engine).
 // This file holds the mode's configuration as typed constants; the decision logic lives in runtime/.

@@ -3,7 +3,7 @@
 // Source: policies/shared/guardrails.cedar
 // Source: policies/staff/support.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:4054ffce37bffc3663faff17f92a11284528cc7c241174b2508841b0a698c7f1
+// Source hash: sha256:c405992bc9d099f1af5cff400d2f002e217894f23eb89226d479eba54bac44d9
 //
 // The CDK stack of mode `internal`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';

@@ -3,7 +3,7 @@
 // Source: policies/service/scopes.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:01fb1826197fd0f1c014f9ba8bb70c2c560ed3d31ac099cb73c49d417738fd97
+// Source hash: sha256:0228f2ddeaf0ff53cd447d558a629917d9e788f64d53b4539b14d013dc65e6cc
 //
 // The CDK stack of mode `m2m`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';

@@ -4,7 +4,7 @@
 // Source: policies/tenant/templates.cedar
 // Source: policies/tenant/tenant-users.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:bd5cbb7ae41f5c89d3b1ac52b2210a19b2498f8e5869ebab51422c6d24351dcd
+// Source hash: sha256:1ff528ccb03a3c1e1b18e89c8281f5efbc5a5592e17da4346bf311d4efe6da3d
 //
 // The Lambda authorizer of mode `multi-tenant` (http API, request authorizer, avp engine).
 // This file holds the mode's configuration as typed constants; the decision logic lives in runtime/.

@@ -13,8 +13,42 @@ import { FIXTURE_LINE, SUITE_LINE, suiteProject } from './suite-project.js';
 
 const COVERAGE_LINE = '# yaml-language-server: $schema=./policy-coverage.schema.json\n';
 
-// An m2m-only project: the other modes and their policy folders are removed, so every number below is exact.
+// An m2m-only project: the other modes and their policy folders are removed, and the shared guardrails are pinned to
+// this copy, so every number below is exact whatever the repository's own policies become.
+const PINNED_GUARDRAILS = `// Guardrails that hold in every mode. They are \`forbid\` policies, so they
+// override any \`permit\` a role, group or scope grants.
+/// A frozen account is frozen for everyone: fraud holds must stop outgoing
+/// payments no matter which role, scope or tenant asks.
+@id("shared.forbid-payments-from-frozen-account")
+forbid (
+  principal,
+  action == Payments::Action::"CreatePayment",
+  resource is Payments::Account
+)
+when { resource.frozen };
+
+/// Payments above 10,000.00 (1,000,000 minor units) need a second person:
+/// without an approver the request is refused (four-eyes rule).
+@id("shared.forbid-large-payment-without-approver")
+forbid (
+  principal,
+  action == Payments::Action::"CreatePayment",
+  resource
+)
+when { context.amount > 1000000 && !(context has approverId) };
+
+/// Nobody approves a payment they created themselves (segregation of duties).
+@id("shared.forbid-self-approval")
+forbid (
+  principal,
+  action == Payments::Action::"ApprovePayment",
+  resource is Payments::Payment
+)
+when { resource.createdBy == principal.userId };
+`;
+
 const FILES = {
+  'policies/shared/guardrails.cedar': PINNED_GUARDRAILS,
   'tests/policies/fixtures/services.yaml': `${FIXTURE_LINE}description: Services and an account.
 entities:
   - uid: Payments::Service::"initiator"

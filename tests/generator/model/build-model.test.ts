@@ -43,8 +43,10 @@ describe('the model step (modes + schema + policies → model)', () => {
       'customer.pay-from-own-account',
       'customer.read-own',
       'shared.forbid-large-payment-without-approver',
+      'shared.forbid-non-positive-amount',
       'shared.forbid-payments-from-frozen-account',
       'shared.forbid-self-approval',
+      'shared.forbid-self-approved-payment',
     ]);
     expect(mode('customer').bundle.templates).toEqual({});
     expect(Object.keys(mode('multi-tenant').bundle.templates)).toEqual(['tenant.delegated-account-read']);

@@ -105,6 +105,8 @@ function deny(name: string, req: AuthorizationRequest, ...determiningPolicies: s
 const FROZEN = 'shared.forbid-payments-from-frozen-account';
 const LARGE = 'shared.forbid-large-payment-without-approver';
 const SELF_APPROVAL = 'shared.forbid-self-approval';
+const SELF_APPROVED = 'shared.forbid-self-approved-payment';
+const NON_POSITIVE = 'shared.forbid-non-positive-amount';
 
 const alice = customerUser('alice', 'admin', C1);
 const pat = customerUser('pat', 'payer', C1);
@@ -124,6 +126,8 @@ const CUSTOMER_CASES: readonly Case[] = [
   allow('pat_CreatePayment_acctC1', request(pat, 'CreatePayment', ACCT_C1, payment(5000)), 'customer.pay-from-own-account'),
   allow('pat_CreatePayment_acctC1_atTheLimit', request(pat, 'CreatePayment', ACCT_C1, payment(1_000_000)), 'customer.pay-from-own-account'),
   deny('pat_CreatePayment_acctC1_oneCentOverTheLimit', request(pat, 'CreatePayment', ACCT_C1, payment(1_000_001)), LARGE),
+  deny('pat_CreatePayment_acctC1_zero', request(pat, 'CreatePayment', ACCT_C1, payment(0)), NON_POSITIVE),
+  deny('pat_CreatePayment_acctC1_largeApprovedByHimself', request(pat, 'CreatePayment', ACCT_C1, payment(2_000_000, 'pat')), SELF_APPROVED),
   allow('pat_CreatePayment_acctC1_largeWithApprover', request(pat, 'CreatePayment', ACCT_C1, payment(2_000_000, 'alice')), 'customer.pay-from-own-account'),
   deny('pat_CreatePayment_acctC1Frozen', request(pat, 'CreatePayment', ACCT_C1_FROZEN, payment(5000)), FROZEN),
   deny('pat_CreatePayment_acctC1Frozen_large', request(pat, 'CreatePayment', ACCT_C1_FROZEN, payment(2_000_000)), LARGE, FROZEN),
@@ -185,6 +189,7 @@ const M2M_CASES: readonly Case[] = [
   allow('initiator_CreatePayment_acctC1', request(initiator, 'CreatePayment', ACCT_C1, payment(5000)), 'service.create-payment'),
   deny('initiator_CreatePayment_acctC1Frozen', request(initiator, 'CreatePayment', ACCT_C1_FROZEN, payment(5000)), FROZEN),
   deny('initiator_CreatePayment_acctC1_large', request(initiator, 'CreatePayment', ACCT_C1, payment(2_000_000)), LARGE),
+  deny('initiator_CreatePayment_acctC1_negative', request(initiator, 'CreatePayment', ACCT_C1, payment(-500)), NON_POSITIVE),
   allow('initiator_CreatePayment_acctC1_largeWithApprover', request(initiator, 'CreatePayment', ACCT_C1, payment(2_000_000, 'ops-lead')), 'service.create-payment'),
   deny('recon_CreatePayment_acctC1', request(recon, 'CreatePayment', ACCT_C1, payment(5000))),
   allow('omni_SubscribePaymentEvents_acctC2', request(omni, 'SubscribePaymentEvents', ACCT_C2), 'service.subscribe-payment-events'),
@@ -214,6 +219,8 @@ const MULTI_TENANT_CASES: readonly Case[] = [
   deny('tv_CreatePayment_acctC1', request(tv, 'CreatePayment', ACCT_C1, payment(5000))),
   deny('tp_CreatePayment_acctC1Frozen', request(tp, 'CreatePayment', ACCT_C1_FROZEN, payment(5000)), FROZEN),
   deny('tp_CreatePayment_acctC1_large', request(tp, 'CreatePayment', ACCT_C1, payment(2_000_000)), LARGE),
+  deny('tp_CreatePayment_acctC1_negative', request(tp, 'CreatePayment', ACCT_C1, payment(-1)), NON_POSITIVE),
+  deny('tp_CreatePayment_acctC1_largeApprovedByHimself', request(tp, 'CreatePayment', ACCT_C1, payment(2_000_000, 'tp')), SELF_APPROVED),
   allow('tp_CreatePayment_acctC1_largeWithApprover', request(tp, 'CreatePayment', ACCT_C1, payment(2_000_000, 'ta')), 'tenant.pay-from-own-account'),
   deny('tp_CreatePayment_acctC2Frozen_large', request(tp, 'CreatePayment', ACCT_C2_FROZEN, payment(2_000_000)), LARGE, FROZEN, ISOLATION),
   allow('ta_ApprovePayment_payC1ByBob', request(ta, 'ApprovePayment', PAY_C1_BY_BOB), 'tenant.admin-approve-payment'),
@@ -235,9 +242,9 @@ interface ModeCorpus {
 const CORPORA: Readonly<Record<string, ModeCorpus>> = {
   customer: { bundle: customerBundle, cases: CUSTOMER_CASES, unreachable: [] },
   // Staff neither create nor approve payments.
-  internal: { bundle: internalBundle, cases: INTERNAL_CASES, unreachable: [FROZEN, LARGE, SELF_APPROVAL] },
+  internal: { bundle: internalBundle, cases: INTERNAL_CASES, unreachable: [FROZEN, LARGE, SELF_APPROVAL, SELF_APPROVED, NON_POSITIVE] },
   // Services do not approve payments.
-  m2m: { bundle: m2mBundle, cases: M2M_CASES, unreachable: [SELF_APPROVAL] },
+  m2m: { bundle: m2mBundle, cases: M2M_CASES, unreachable: [SELF_APPROVAL, SELF_APPROVED] },
   'multi-tenant': { bundle: multiTenantBundle, cases: MULTI_TENANT_CASES, unreachable: [] },
 };
 const MODES = Object.keys(CORPORA).sort();
