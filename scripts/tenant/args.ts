@@ -1,0 +1,91 @@
+// The command line of `npm run tenant`, parsed into a request; nothing is read or written here.
+import { parseArgs } from 'node:util';
+import { closestMatch } from '../../generator/validate/did-you-mean.js';
+import { TenantUsageError } from './errors.js';
+import { assertTenantId } from './tenant-id.js';
+
+export const TENANT_COMMANDS = ['create', 'delete', 'list'] as const;
+export type TenantCommand = (typeof TENANT_COMMANDS)[number];
+
+export const TENANT_USAGE = `usage: npm run tenant -- create <tenantId> [options]
+       npm run tenant -- delete <tenantId> [options]
+       npm run tenant -- list [options]
+options:
+  --table <name>               the tenant table (default: the mode's tableEnv variable, else its table)
+  --region <region>            AWS region (default: AWS_REGION or the profile's; eu-west-1 for local endpoints)
+  --endpoint-avp <url>         Verified Permissions endpoint (default: AWS_ENDPOINT_URL_VERIFIEDPERMISSIONS, else AWS)
+  --endpoint-dynamodb <url>    DynamoDB endpoint (default: AWS_ENDPOINT_URL_DYNAMODB, else AWS)
+  --json                       print the result as JSON
+  --help                       print this help`;
+
+export interface TenantFlags {
+  readonly table?: string;
+  readonly region?: string;
+  readonly endpointAvp?: string;
+  readonly endpointDynamoDb?: string;
+  readonly json: boolean;
+}
+
+export type TenantRequest =
+  | { readonly command: 'create' | 'delete'; readonly tenantId: string; readonly flags: TenantFlags }
+  | { readonly command: 'list'; readonly flags: TenantFlags }
+  | { readonly command: 'help' };
+
+/** Throws TenantUsageError, or InvalidTenantIdError for a tenant id outside TENANT_ID_PATTERN. */
+export function parseTenantArgs(argv: readonly string[]): TenantRequest {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: {
+        table: { type: 'string' },
+        region: { type: 'string' },
+        'endpoint-avp': { type: 'string' },
+        'endpoint-dynamodb': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new TenantUsageError((error as Error).message, { cause: error });
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help' };
+
+  for (const name of ['table', 'region', 'endpoint-avp', 'endpoint-dynamodb'] as const) {
+    if (values[name] === '') throw new TenantUsageError(`--${name} needs a value`);
+  }
+  const flags: TenantFlags = {
+    ...(values.table !== undefined ? { table: values.table } : {}),
+    ...(values.region !== undefined ? { region: values.region } : {}),
+    ...(values['endpoint-avp'] !== undefined ? { endpointAvp: values['endpoint-avp'] } : {}),
+    ...(values['endpoint-dynamodb'] !== undefined ? { endpointDynamoDb: values['endpoint-dynamodb'] } : {}),
+    json: values.json ?? false,
+  };
+
+  const [command, ...rest] = positionals;
+  if (command === undefined) throw new TenantUsageError(`name a command: ${TENANT_COMMANDS.join(', ')}`);
+  if (!isTenantCommand(command)) {
+    const suggestion = closestMatch(command, TENANT_COMMANDS);
+    throw new TenantUsageError(`unknown command "${command}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}: expected one of ${TENANT_COMMANDS.join(', ')}`);
+  }
+  if (command === 'list') {
+    if (rest.length > 0) throw new TenantUsageError(`list takes no argument; unexpected ${quoteAll(rest)}`);
+    return { command, flags };
+  }
+  const [tenantId, ...extra] = rest;
+  if (tenantId === undefined) throw new TenantUsageError(`${command} needs a tenant id: npm run tenant -- ${command} <tenantId>`);
+  if (extra.length > 0) throw new TenantUsageError(`${command} takes one tenant id; unexpected ${quoteAll(extra)}`);
+  assertTenantId(tenantId);
+  return { command, tenantId, flags };
+}
+
+function isTenantCommand(name: string): name is TenantCommand {
+  return (TENANT_COMMANDS as readonly string[]).includes(name);
+}
+
+function quoteAll(args: readonly string[]): string {
+  return args.map((arg) => `"${arg}"`).join(', ');
+}
