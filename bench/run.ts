@@ -53,19 +53,63 @@ const decision: Runner = async () => {
 const cedarling: Runner = async () => {
   const { benchCedarling } = await import('./cedarling.js');
   const r = await benchCedarling(quick ? 1_000 : 5_000);
-  return { name: 'cedarling', result: r, markdown: ['## Side by side with Cedarling', '', '```json', JSON.stringify(r, null, 2), '```'].join('\n') };
+  if (!r.available) return { name: 'cedarling', result: r, markdown: `## Side by side with Cedarling\n\nCedarling could not run here: ${r.reason}` };
+  return {
+    name: 'cedarling',
+    result: r,
+    markdown: [
+      `## Side by side with Cedarling ${r.cedarlingVersion} (same token, entities and rule; alternating allow and deny)`,
+      '',
+      '| path | p50 | p99 | decisions/s | |',
+      '|---|---|---|---|---|',
+      stats('Cedarling, token cache on (as shipped)', r.cedarlingTokenCache),
+      stats('Cedarling, token cache off', r.cedarlingNoTokenCache),
+      stats('ours, cache miss (full verify + Cedar)', r.oursMiss, `${r.throughputRatios.oursMissOverCedarlingNoTokenCache}× Cedarling without its cache (goal ≥ 2×)`),
+      stats('ours, decision cache hit', r.oursHit, `${r.throughputRatios.oursHitOverCedarlingTokenCache}× Cedarling with its cache`),
+      '',
+      `Ours on a miss against Cedarling with a cached token: ${r.throughputRatios.oursMissOverCedarlingTokenCache}×. Wrong decisions: ${r.wrongDecisions}.`,
+      '',
+      ...r.notes.map((note) => `- ${note}`),
+    ].join('\n'),
+  };
 };
 
 const scaling: Runner = async () => {
   const { benchScaling } = await import('./scaling.js');
-  const r = await benchScaling();
-  return { name: 'scaling', result: r, markdown: ['## Scaling with the number of policies (template-linked, per tenant)', '', '```json', JSON.stringify(r, null, 2), '```'].join('\n') };
+  const r = await benchScaling(quick ? { iterations: 200 } : {});
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+  return {
+    name: 'scaling',
+    result: r,
+    markdown: [
+      `## Scaling with the number of template-linked policies (\`${r.template}\`)`,
+      '',
+      '| linked policies | preparse | p50, a link allows | p50, nothing allows | CPU per decision | rss after preparse | wrong |',
+      '|---|---|---|---|---|---|---|',
+      ...r.sizes.map((x) => `| ${x.linkedPolicies.toLocaleString('en-US')} | ${x.preparseMs} ms | ${x.matchingLink.p50Us} µs | ${x.matchingNone.p50Us} µs | ${x.matchingNone.cpuUsPerDecision} µs | ${mb(x.memoryAfterPreparse.rssBytes)} | ${x.wrongDecisions} |`),
+      '',
+      `Growth from 10 to 1,000: p50 ×${r.growth.matchingNoneP50Ratio1000Over10 ?? '?'}, CPU ×${r.growth.matchingNoneCpuRatio1000Over10 ?? '?'}; ${r.growth.cpuUsPerAddedPolicy ?? '?'} µs per added policy. ${r.growth.goal}: ${r.growth.goalMet ? 'met' : 'missed'}.`,
+    ].join('\n'),
+  };
 };
 
 const soak: Runner = async () => {
   const { benchSoak } = await import('./soak.js');
   const r = await benchSoak({ requests: quick ? 5_000 : 100_000 });
-  return { name: 'soak', result: r, markdown: ['## Soak: requests through the local gateways against a cedar-wasm oracle', '', '```json', JSON.stringify(r, null, 2), '```'].join('\n') };
+  return {
+    name: 'soak',
+    result: r,
+    markdown: [
+      `## Soak: ${r.requests.toLocaleString('en-US')} requests across the modes through the local gateways, checked against a cedar-wasm oracle`,
+      '',
+      '| mode | requests | allowed | denied | 401 | wrong |',
+      '|---|---|---|---|---|---|',
+      ...Object.entries(r.byMode).map(([mode, t]) => `| ${mode} | ${t.requests} | ${t.allowed} | ${t.denied} | ${t.unauthorized + t.absentInput} | ${t.wrong} |`),
+      '',
+      `${r.durationSeconds} s, ${r.requestsPerSecond} requests/s, client p50 ${r.latency.p50Us} µs, p99 ${r.latency.p99Us} µs; wrong decisions: ${r.wrongDecisions}; transport errors: ${r.transportErrors}.`,
+      `Heap growth after warm-up (gc ${r.heap.gcAvailable ? 'on' : 'unavailable'}): ${r.heap.growthPercent}% (${r.heap.goal}: ${r.heap.goalMet ? 'met' : 'missed'}); second half ${r.heap.secondHalfGrowthPercent}%.`,
+    ].join('\n'),
+  };
 };
 
 const gateway: Runner = async () => {

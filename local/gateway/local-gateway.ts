@@ -14,6 +14,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { ModeConfig } from '../../runtime/config.js';
 import type { AuthorizerContext } from '../../runtime/response/responses.js';
 import { routeRequestInputs } from '../../runtime/routes/request-inputs.js';
+import { TtlLruCache } from '../../runtime/cache/ttl-lru.js';
 import { RouteTable } from '../../runtime/routes/route-table.js';
 import { headerValue } from '../../runtime/token/extract-token.js';
 import {
@@ -67,6 +68,9 @@ export const GATEWAY_BODIES = {
 
 export const CACHE_HEADER = 'x-local-gateway-authorizer-cache';
 
+/** API Gateway does not publish its cache size; this bound only keeps a local process's memory flat. */
+export const GATEWAY_CACHE_ENTRIES = 10_000;
+
 type CachedAnswer = { kind: 'policy'; result: APIGatewayAuthorizerResult } | { kind: 'simple'; result: APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext> };
 
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
@@ -74,21 +78,22 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const now = options.now ?? Date.now;
   const api: ApiIdentity = { apiId: `local-${mode.name}`, stage: mode.api.type === 'http' ? '$default' : 'prod' };
   const routes = new RouteTable(mode.routes);
-  const cache = new Map<string, { answer: CachedAnswer; expiresAt: number }>();
+  // Bounded and expiring like the runtime's own caches, so a long soak does not grow the heap with every key.
+  const cache = new TtlLruCache<string, CachedAnswer>(GATEWAY_CACHE_ENTRIES, now);
   const stats: GatewayStats = { authorizerCalls: 0, cacheHits: 0 };
   const sockets = new Set<Socket>();
 
   async function authorize(cacheKey: string | undefined, call: () => Promise<CachedAnswer>): Promise<{ answer: CachedAnswer; hit: boolean }> {
     if (cacheKey !== undefined && mode.cache.ttlSeconds > 0) {
       const cached = cache.get(cacheKey);
-      if (cached && cached.expiresAt > now()) {
+      if (cached) {
         stats.cacheHits++;
-        return { answer: cached.answer, hit: true };
+        return { answer: cached, hit: true };
       }
     }
     stats.authorizerCalls++;
     const answer = await call();
-    if (cacheKey !== undefined && mode.cache.ttlSeconds > 0) cache.set(cacheKey, { answer, expiresAt: now() + mode.cache.ttlSeconds * 1000 });
+    if (cacheKey !== undefined && mode.cache.ttlSeconds > 0) cache.set(cacheKey, answer, mode.cache.ttlSeconds * 1000);
     return { answer, hit: false };
   }
 

@@ -1,0 +1,294 @@
+// Cedarling (Janssen's Cedar PDP, wasm build) side by side with our full decision: same process, token and entities.
+//
+// Both sides get the same RS256 id token of the customer mode from the local issuer, and both validate it: we with
+// aws-jwt-verify against the issuer's JWKS, Cedarling with its own JWT service against the same JWKS, found through
+// the issuer's discovery document. Cedarling fetches those with `fetch`, so this process replaces `globalThis.fetch`
+// while Cedarling runs and answers the issuer's https URLs from the local issuer. Our side runs the customer mode's
+// policies; Cedarling runs bench/cedarling/customer-read-own.cedar, our `customer.read-own` in its token model (the
+// mapping is explained there). Resources are the same local/demo/seed.yaml entities on both sides.
+//
+// Two request types alternate: alice reading her own customer's account (allow) and another customer's account
+// (deny), so a side that skipped evaluation would be caught by the wrong-decision count.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { CedarValueJson, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { Cedarling } from '@janssenproject/cedarling_wasm';
+import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../generated/customer/authorizer.js';
+import { demoPrincipal, loadDemoData } from '../local/demo/demo-data.js';
+import { mintDemoToken } from '../local/demo/demo-tokens.js';
+import { createTables, putEntities, startLocalDynamo } from '../local/dynamodb/local-dynamodb.js';
+import { loopbackPath } from '../local/issuer/loopback-fetcher.js';
+import { startLocalIssuer, type LocalIssuer } from '../local/issuer/token-issuer.js';
+import type { ModeConfig } from '../runtime/config.js';
+import { createAuthorizer } from '../runtime/index.js';
+import { measure, round, type LatencyStats } from './lib/measure.js';
+import { quietTelemetry } from './lib/quiet-telemetry.js';
+
+export type CedarlingBenchResult = CedarlingComparison | { readonly available: false; readonly reason: string };
+
+export interface CedarlingComparison {
+  readonly available: true;
+  readonly cedarlingVersion: string;
+  readonly iterations: number;
+  readonly requests: readonly { readonly label: string; readonly expected: Decision }[];
+  /** Cedarling as shipped: a validated token is cached (5 s, 100 tokens), so repeats skip the signature check. */
+  readonly cedarlingTokenCache: LatencyStats;
+  /** Cedarling with `CEDARLING_TOKEN_CACHE_MAX_TTL: 0`: every call validates the token. */
+  readonly cedarlingNoTokenCache: LatencyStats;
+  /** Our createAuthorizer with the decision cache off: verify + claims + entities (entity cache warm) + Cedar. */
+  readonly oursMiss: LatencyStats;
+  /** Our createAuthorizer with its decision cache: the answer for this exact token and request is reused. */
+  readonly oursHit: LatencyStats;
+  /** Our decisions per second divided by Cedarling's, pairing paths that do comparable work. */
+  readonly throughputRatios: {
+    /** Both validate the token on every call. */
+    readonly oursMissOverCedarlingNoTokenCache: number;
+    /** Both skip work for a repeated token: our decision cache against Cedarling's token cache. */
+    readonly oursHitOverCedarlingTokenCache: number;
+    /** Our full validation against Cedarling's cached token. */
+    readonly oursMissOverCedarlingTokenCache: number;
+  };
+  readonly wrongDecisions: number;
+  readonly wrongBy: Readonly<Record<string, number>>;
+  /** Differences between the two sides that the figures do not show. */
+  readonly notes: readonly string[];
+}
+
+type Decision = 'allow' | 'deny';
+
+interface BenchRequest {
+  readonly label: string;
+  readonly accountId: string;
+  readonly expected: Decision;
+}
+
+const REQUESTS: readonly BenchRequest[] = [
+  { label: "alice reads her own customer's account acct-1", accountId: 'acct-1', expected: 'allow' },
+  { label: "alice reads another customer's account acct-2", accountId: 'acct-2', expected: 'deny' },
+];
+
+/** The trusted issuer's name: Cedarling names the token `customerpool_id_token` and the namespace `CustomerPool`. */
+const ISSUER_NAME = 'CustomerPool';
+const TOKEN_MAPPING = `${ISSUER_NAME}::Id_token`;
+const POLICY_ID = 'cedarling.customer.read-own';
+const POLICY_FILE = fileURLToPath(new URL('./cedarling/customer-read-own.cedar', import.meta.url));
+const SCHEMA_FILE = fileURLToPath(new URL('./cedarling/customer.cedarschema', import.meta.url));
+const PACKAGE = '@janssenproject/cedarling_wasm';
+
+export async function benchCedarling(iterations = 5_000): Promise<CedarlingBenchResult> {
+  const demo = loadDemoData();
+  const [issuer, dynamo] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo()]);
+  const restoreFetch = serveIssuerToFetch(issuer);
+  try {
+    const token = mintDemoToken(issuer, CUSTOMER, demoPrincipal(demo, 'customer', 'alice'));
+    let wrong = 0;
+    const wrongBy: Record<string, number> = {};
+    const check = (section: string, expected: Decision, actual: string) => {
+      if (actual === expected) return;
+      wrong++;
+      wrongBy[section] = (wrongBy[section] ?? 0) + 1;
+    };
+    const pick = (i: number): BenchRequest => {
+      const request = REQUESTS[i % REQUESTS.length];
+      if (!request) throw new Error(`no request ${i}`);
+      return request;
+    };
+
+    // ---------------------------------------------------------------- Cedarling
+    let cedarling: Awaited<ReturnType<typeof startCedarling>>;
+    try {
+      cedarling = await startCedarling(issuer);
+    } catch (error) {
+      return { available: false, reason: describe(error) };
+    }
+    const requestText = new Map(REQUESTS.map((request) => [request.accountId, cedarlingRequest(token, resourceEntity(demo.entities, request.accountId))]));
+    const cedarlingRun = (instance: Cedarling, section: string) => async (i: number) => {
+      const request = pick(i);
+      let decision: Decision;
+      try {
+        const result = await instance.authorize_multi_issuer(requestText.get(request.accountId) ?? '');
+        decision = result.decision ? 'allow' : 'deny';
+        result.free();
+      } catch {
+        // Cedarling throws when no token validates: for an authorizer that is a refusal.
+        decision = 'deny';
+      }
+      check(section, request.expected, decision);
+    };
+    let cedarlingTokenCache: LatencyStats;
+    let cedarlingNoTokenCache: LatencyStats;
+    try {
+      cedarlingTokenCache = await measure(cedarlingRun(cedarling.cached, 'cedarling token cache'), { iterations });
+      cedarlingNoTokenCache = await measure(cedarlingRun(cedarling.uncached, 'cedarling no token cache'), { iterations });
+    } catch (error) {
+      return { available: false, reason: `Cedarling started but failed while deciding: ${describe(error)}` };
+    } finally {
+      cedarling.cached.free();
+      cedarling.uncached.free();
+    }
+
+    // ---------------------------------------------------------------- ours
+    const entityStore = CUSTOMER.entityStore;
+    if (!entityStore) throw new Error('the customer mode has no entity store');
+    await createTables(dynamo.client, [{ name: entityStore.table, keyAttribute: entityStore.keyAttribute }]);
+    await putEntities(dynamo.client, entityStore.table, demo.entities);
+    // Entities stay cached for the whole run, as in bench/authorizer-decision.ts: a miss times verify + mapping +
+    // Cedar, not DynamoDB. Cedarling gets its resource in the request, so neither side reads a store here.
+    const base: ModeConfig = { ...CUSTOMER, entityStore: { ...entityStore, cacheTtlSeconds: 300 } };
+    const dependencies = { jwksFetcher: issuer.fetcher, dynamoDb: dynamo.client, telemetry: quietTelemetry, env: {} };
+    const inputs = new Map(
+      REQUESTS.map((request) => [request.accountId, { rawToken: `Bearer ${token}`, method: 'GET', path: `/accounts/${request.accountId}`, headers: {}, query: {} }]),
+    );
+    const oursRun = (authorizer: ReturnType<typeof createAuthorizer>, section: string) => async (i: number) => {
+      const request = pick(i);
+      const input = inputs.get(request.accountId);
+      if (!input) throw new Error(`no input for ${request.accountId}`);
+      check(section, request.expected, (await authorizer.authorize(input)).result);
+    };
+    const missing = createAuthorizer({ mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } }, bundle: CUSTOMER_BUNDLE, dependencies });
+    const hitting = createAuthorizer({ mode: base, bundle: CUSTOMER_BUNDLE, dependencies });
+    const oursMiss = await measure(oursRun(missing, 'ours miss'), { iterations });
+    const oursHit = await measure(oursRun(hitting, 'ours hit'), { iterations });
+
+    const ratio = (ours: LatencyStats, theirs: LatencyStats) => round(ours.perSecond / Math.max(1, theirs.perSecond), 2);
+    return {
+      available: true,
+      cedarlingVersion: cedarling.version,
+      iterations,
+      requests: REQUESTS.map(({ label, expected }) => ({ label, expected })),
+      cedarlingTokenCache,
+      cedarlingNoTokenCache,
+      oursMiss,
+      oursHit,
+      throughputRatios: {
+        oursMissOverCedarlingNoTokenCache: ratio(oursMiss, cedarlingNoTokenCache),
+        oursHitOverCedarlingTokenCache: ratio(oursHit, cedarlingTokenCache),
+        oursMissOverCedarlingTokenCache: ratio(oursMiss, cedarlingTokenCache),
+      },
+      wrongDecisions: wrong,
+      wrongBy,
+      notes: [
+        'Cedarling evaluates one policy (our customer.read-own restated); ours evaluates all 8 policies of the customer mode.',
+        'Cedarling does not check the id token audience by default; ours checks it against the mode\'s client ids.',
+        'Cedarling runs with CEDARLING_LOG_TYPE off and JWT status (revocation list) validation disabled; our telemetry is quiet.',
+        'Cedarling takes each request as a JSON string (its only token path); that serialization is inside its figures.',
+      ],
+    };
+  } finally {
+    restoreFetch();
+    await Promise.all([issuer.close(), dynamo.close()]);
+  }
+}
+
+interface StartedCedarling {
+  readonly version: string;
+  readonly cached: Cedarling;
+  readonly uncached: Cedarling;
+}
+
+async function startCedarling(issuer: LocalIssuer): Promise<StartedCedarling> {
+  const require = createRequire(import.meta.url);
+  const wasm = (await import(PACKAGE)) as typeof import('@janssenproject/cedarling_wasm');
+  const version = (require(`${PACKAGE}/package.json`) as { version: string }).version;
+  wasm.initSync({ module: readFileSync(require.resolve(`${PACKAGE}/cedarling_wasm_bg.wasm`)) });
+  const { discoveryUri } = issuer.endpointsFor(CUSTOMER);
+  const policyStore = {
+    cedar_version: 'v4.0.0',
+    policy_stores: {
+      'bench-customer': {
+        name: 'bench-customer',
+        description: 'customer.read-own in the multi-issuer token model',
+        policies: { [POLICY_ID]: { description: 'customer.read-own', policy_content: { encoding: 'none', content_type: 'cedar', body: readFileSync(POLICY_FILE, 'utf8') } } },
+        schema: { encoding: 'none', content_type: 'cedar', body: readFileSync(SCHEMA_FILE, 'utf8') },
+        trusted_issuers: {
+          'customer-user-pool': {
+            name: ISSUER_NAME,
+            description: 'the customer mode Cognito user pool, served by the local issuer',
+            openid_configuration_endpoint: discoveryUri,
+            token_metadata: { id_token: { trusted: true, entity_type_name: TOKEN_MAPPING, token_id: 'jti' } },
+          },
+        },
+      },
+    },
+  };
+  const config = {
+    CEDARLING_APPLICATION_NAME: 'bench-cedarling',
+    CEDARLING_POLICY_STORE_LOCAL: JSON.stringify(policyStore),
+    CEDARLING_JWT_SIG_VALIDATION: 'enabled',
+    CEDARLING_JWT_STATUS_VALIDATION: 'disabled',
+    CEDARLING_JWT_SIGNATURE_ALGORITHMS_SUPPORTED: ['RS256'],
+    CEDARLING_LOG_TYPE: 'off',
+    // A failed fetch during init would otherwise be retried and can end in a wasm trap that kills the process.
+    CEDARLING_HTTP_REQUEST_MAX_RETRIES: 0,
+  };
+  const cached = await wasm.init(config);
+  const uncached = await wasm.init({ ...config, CEDARLING_TOKEN_CACHE_MAX_TTL: 0 });
+  for (const instance of [cached, uncached]) {
+    const failed = instance.failed_trusted_issuer_ids();
+    if (failed.length > 0) throw new Error(`Cedarling could not load trusted issuer(s) ${failed.join(', ')} (discovery or JWKS fetch failed)`);
+  }
+  return { version, cached, uncached };
+}
+
+/** The multi-issuer request for reading `resource`: the token with its mapping, the action, the resource entity. */
+function cedarlingRequest(token: string, resource: EntityJson): string {
+  const uid = '__entity' in resource.uid ? resource.uid.__entity : resource.uid;
+  return JSON.stringify({
+    tokens: [{ mapping: TOKEN_MAPPING, payload: token }],
+    action: 'Payments::Action::"ViewAccount"',
+    resource: { cedar_entity_mapping: { entity_type: uid.type, id: uid.id }, ...flattenReferences(resource.attrs) },
+  });
+}
+
+/** The seed entity our entity store serves for this account. */
+function resourceEntity(entities: readonly EntityJson[], accountId: string): EntityJson {
+  const found = entities.find((entity) => {
+    const uid = '__entity' in entity.uid ? entity.uid.__entity : entity.uid;
+    return uid.type === 'Payments::Account' && uid.id === accountId;
+  });
+  if (!found) throw new Error(`local/demo/seed.yaml has no Payments::Account ${accountId}`);
+  return found;
+}
+
+/** `{ __entity: { type, id } }` becomes `id`: Cedarling's policies compare owners with token claims, which are strings. */
+function flattenReferences(attrs: EntityJson['attrs']): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(attrs).map(([name, value]) => [name, referencedId(value) ?? value]),
+  );
+}
+
+function referencedId(value: CedarValueJson): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || !('__entity' in value)) return undefined;
+  const target: unknown = value.__entity;
+  return target !== null && typeof target === 'object' && 'id' in target && typeof target.id === 'string' ? target.id : undefined;
+}
+
+/**
+ * Cedarling fetches the discovery document and the JWKS with the global `fetch`. The issuer's https URLs are
+ * answered from the local issuer (over loopback HTTP); any other URL goes to the real `fetch`. Cedarling reads
+ * `Response.url`, which a constructed Response leaves empty, so it is set to the URL asked for.
+ */
+function serveIssuerToFetch(issuer: LocalIssuer): () => void {
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith('https://')) return realFetch(input, init);
+    const answer = await realFetch(`${issuer.baseUrl}${loopbackPath(url)}`);
+    const response = new Response(await answer.arrayBuffer(), { status: answer.status, headers: answer.headers });
+    Object.defineProperty(response, 'url', { value: url });
+    return response;
+  };
+  return () => {
+    globalThis.fetch = realFetch;
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  process.stdout.write(`${JSON.stringify(await benchCedarling(), null, 2)}\n`);
+}
