@@ -87,12 +87,17 @@ export async function benchAuthorizerDecision(iterations = 20_000): Promise<Deci
     }, { iterations: Math.floor(iterations / 2) });
 
     const remote = createAuthorizer({
-      mode: { ...base, engine: { kind: 'avp', policyStore: { id: 'ps-bench' }, maxRetries: 0 }, cache: { ttlSeconds: 300, decisionCacheSize: 0 } },
+      mode: { ...base, engine: { kind: 'avp', policyStore: { id: 'ps-bench' }, maxRetries: 2 }, cache: { ttlSeconds: 300, decisionCacheSize: 0 } },
       bundle: CUSTOMER_BUNDLE,
-      dependencies: { ...dependencies, verifiedPermissions: createLocalAvpClient(avp.url, { maxAttempts: 1 }) },
+      dependencies: { ...dependencies, verifiedPermissions: createLocalAvpClient(avp.url, { maxAttempts: 3 }) },
     });
     section = 'avp';
-    const avpRoundTrip = await measure(async () => check((await remote.authorize(input)).result), { iterations: Math.floor(iterations / 4) });
+    const avpRoundTrip = await measure(async () => {
+      const outcome = await remote.authorize(input);
+      check(outcome.result);
+      // Name the cause of a refused request, so a fault is told apart from a wrong decision.
+      if (outcome.result !== 'allow') wrongBy[`avp: ${String(outcome.context['reason'] ?? 'policy')}`] = (wrongBy[`avp: ${String(outcome.context['reason'] ?? 'policy')}`] ?? 0) + 1;
+    }, { iterations: Math.floor(iterations / 4) });
 
     return { miss, hit, handlerMiss, reparsePerCall, avpRoundTrip, wrongDecisions: wrong, wrongBy };
   } finally {

@@ -17,7 +17,9 @@ export interface LoopbackFetcherOptions {
 
 /**
  * Fails the way aws-jwt-verify's own fetcher fails, so the runtime's error mapping is exercised for real: a status
- * other than 200 is a NonRetryableFetchError, a refused connection or a time-out is a FetchError. It does not retry.
+ * other than 200 is a NonRetryableFetchError, a refused connection or a time-out is a FetchError. Like the library's
+ * SimpleFetcher it retries a failed connection once at once: a kept-alive socket the server has just closed is a
+ * race of HTTP keep-alive, not an outage.
  */
 export function createLoopbackFetcher({ baseUrl, timeoutMs }: LoopbackFetcherOptions): Fetcher {
   return {
@@ -32,17 +34,26 @@ export function createLoopbackFetcher({ baseUrl, timeoutMs }: LoopbackFetcherOpt
       const timeout = typeof requested === 'number' && requested > 0 ? requested : timeoutMs;
       let response: Response;
       let body: ArrayBuffer;
+      const attempt = async (): Promise<[Response, ArrayBuffer]> => {
+        const answer = await fetch(target, { signal: AbortSignal.timeout(timeout) });
+        return [answer, await answer.arrayBuffer()];
+      };
       try {
-        response = await fetch(target, { signal: AbortSignal.timeout(timeout) });
-        body = await response.arrayBuffer();
+        [response, body] = await attempt().catch((error: unknown) => {
+          if (isTimeout(error)) throw error;
+          return attempt();
+        });
       } catch (error) {
-        const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-        throw new FetchError(uri, timedOut ? `Response time-out (after ${timeout} ms.)` : describe(error));
+        throw new FetchError(uri, isTimeout(error) ? `Response time-out (after ${timeout} ms.)` : describe(error));
       }
       if (response.status !== 200) throw new NonRetryableFetchError(uri, `Status code is ${response.status}, expected 200`);
       return body;
     },
   };
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'TimeoutError';
 }
 
 function describe(error: unknown): string {
