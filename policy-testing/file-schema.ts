@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { START_OF_FILE } from '../generator/diagnostics/diagnostic.js';
-import type { YamlPath, YamlSource } from '../generator/load/yaml-source.js';
-import { closestMatch } from '../generator/validate/did-you-mean.js';
-import { formatPath } from '../generator/validate/mode-schema.js';
+import type { YamlSource } from '../generator/load/yaml-source.js';
+import { explainSchemaErrors } from '../generator/validate/schema-errors.js';
 import { testDiagnostic, type TestDiagnostic } from './diagnostics.js';
 
 export const TEST_FILE_SCHEMAS = {
@@ -64,101 +63,9 @@ function checkSchemaLine(source: YamlSource, kind: TestFileKind): TestDiagnostic
 }
 
 function explain(source: YamlSource, errors: readonly ErrorObject[]): TestDiagnostic[] {
-  // `if` failures repeat the errors of the branch taken, `propertyNames` failures repeat the error about the key,
-  // and the `required` errors of an `anyOf` branch are restated by the `anyOf` error.
-  const anyOfPaths = new Set(errors.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
-  const relevant = errors.filter(
-    (e) => e.keyword !== 'if' && e.keyword !== 'propertyNames' && !(e.schemaPath.includes('/anyOf/') && anyOfPaths.has(e.instancePath)),
+  return explainSchemaErrors(source, errors, { codes: TEST_FILE_CODES, documentName: 'the file' }).map((finding) =>
+    testDiagnostic({ file: source.file.path, ...finding }),
   );
-  const seen = new Set<string>();
-  const diagnostics: TestDiagnostic[] = [];
-  for (const error of relevant) {
-    const explained = explainOne(source, error);
-    const key = `${explained.line}:${explained.column}:${explained.code}:${explained.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    diagnostics.push(explained);
-  }
-  return diagnostics;
 }
 
-function explainOne(source: YamlSource, error: ErrorObject): TestDiagnostic {
-  const path = pointerToPath(error.instancePath);
-  const where = path.length === 0 ? 'the file' : `\`${formatPath(path)}\``;
-  const file = source.file.path;
-  switch (error.keyword) {
-    case 'required': {
-      const missing = String((error.params as { missingProperty: string }).missingProperty);
-      return testDiagnostic({
-        file,
-        at: source.positionOf(path, 'key'),
-        code: 'TEST_REQUIRED',
-        message: `${where} is missing the required field \`${missing}\``,
-        hint: hintForMissing(error.parentSchema, missing),
-      });
-    }
-    case 'additionalProperties': {
-      const key = String((error.params as { additionalProperty: string }).additionalProperty);
-      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
-      const suggestion = closestMatch(key, known);
-      return testDiagnostic({
-        file,
-        at: source.positionOf([...path, key], 'key'),
-        code: 'TEST_UNKNOWN_KEY',
-        message: `unknown key \`${key}\` in ${where}` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''),
-        hint: suggestion ? `Rename \`${key}\` to \`${suggestion}\`.` : `Remove \`${key}\`; the keys allowed here are: ${known.join(', ')}.`,
-      });
-    }
-    case 'anyOf': {
-      const branches = (error.schema as Array<{ required?: string[] }>).flatMap((branch) => branch.required ?? []);
-      return testDiagnostic({
-        file,
-        at: source.positionOf(path, 'value'),
-        code: 'TEST_REQUIRED',
-        message: `${where} needs at least one of ${branches.map((b) => `\`${b}\``).join(', ')}`,
-        hint: `Add ${branches.map((b) => `\`${b}:\``).join(' or ')}.`,
-      });
-    }
-    default:
-      return testDiagnostic({
-        file,
-        at: error.propertyName === undefined ? source.positionOf(path, 'value') : source.positionOf([...path, error.propertyName], 'key'),
-        code: 'TEST_INVALID_VALUE',
-        message: `${where} ${error.propertyName === undefined ? '' : `key \`${error.propertyName}\` `}${describeError(error)}`,
-      });
-  }
-}
-
-function describeError(error: ErrorObject): string {
-  const params = error.params as Record<string, unknown>;
-  switch (error.keyword) {
-    case 'enum':
-      return `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, not ${JSON.stringify(error.data)}`;
-    case 'const':
-      return `must be ${JSON.stringify(params['allowedValue'])}, not ${JSON.stringify(error.data)}`;
-    case 'pattern':
-      return `${JSON.stringify(error.data)} does not match the pattern ${String(params['pattern'])}`;
-    case 'type':
-      return `must be of type ${String(params['type'])}, not ${JSON.stringify(error.data)}`;
-    default:
-      return error.message ?? `fails the ${error.keyword} check`;
-  }
-}
-
-function hintForMissing(parentSchema: unknown, property: string): string {
-  const schema = (parentSchema as { properties?: Record<string, { description?: string; enum?: unknown[]; const?: unknown }> } | undefined)
-    ?.properties?.[property];
-  if (typeof schema?.const === 'string') return `Add \`${property}: ${schema.const}\`.${schema.description ? ` ${schema.description}` : ''}`;
-  if (schema?.enum) return `Add \`${property}:\` with one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}.`;
-  if (schema?.description) return `Add \`${property}:\` (${schema.description.replace(/\.$/, '')}).`;
-  return `Add \`${property}:\`.`;
-}
-
-function pointerToPath(pointer: string): YamlPath {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
-}
+const TEST_FILE_CODES = { required: 'TEST_REQUIRED', unknownKey: 'TEST_UNKNOWN_KEY', invalidValue: 'TEST_INVALID_VALUE' } as const;
