@@ -99,9 +99,10 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
           timeoutMs: mode.timeouts.entityStoreMs,
         })
       : undefined;
-  const decisions = new TtlLruCache<string, Outcome>(mode.cache.decisionCacheSize, now);
+  // A hit returns these prebuilt objects as they are: the hit path allocates as little as it can.
+  const decisions = new TtlLruCache<string, { readonly outcome: Outcome; readonly record: DecisionDetails }>(mode.cache.decisionCacheSize, now);
 
-  async function evaluate(input: AuthorizationInput, token: string, match: RouteMatch, cacheKey: string): Promise<{ outcome: Outcome; record: Partial<Parameters<Telemetry['record']>[0]> }> {
+  async function evaluate(input: AuthorizationInput, token: string, match: RouteMatch, cacheKey: string): Promise<{ outcome: Outcome; record: DecisionDetails }> {
     const verified = await verifier.verify(token);
     const principal = principalFromClaims(verified.claims, mode.claims);
     assertTenantMatchesPath(principal, match);
@@ -117,19 +118,17 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
       context: responseContext(principal, decision),
       cacheHit: false,
     };
+    const record: DecisionDetails = {
+      principal: `${principal.uid.type}::"${principal.uid.id}"`,
+      action: match.route.action,
+      resource: `${resource.type}::"${resource.id}"`,
+      determiningPolicies: decision.determiningPolicies,
+      ...(decision.errors.length > 0 ? { reason: `evaluation errors: ${decision.errors.join('; ')}`, errorKind: 'evaluation' } : {}),
+    };
     // Never cached beyond the mode's TTL nor beyond the token's own expiry.
     const ttlMs = Math.min(mode.cache.ttlSeconds * 1000, verified.expiresAt * 1000 - now());
-    decisions.set(cacheKey, outcome, ttlMs);
-    return {
-      outcome,
-      record: {
-        principal: `${principal.uid.type}::"${principal.uid.id}"`,
-        action: match.route.action,
-        resource: `${resource.type}::"${resource.id}"`,
-        determiningPolicies: decision.determiningPolicies,
-        ...(decision.errors.length > 0 ? { reason: `evaluation errors: ${decision.errors.join('; ')}`, errorKind: 'evaluation' } : {}),
-      },
-    };
+    decisions.set(cacheKey, { outcome: { ...outcome, cacheHit: true }, record }, ttlMs);
+    return { outcome, record };
   }
 
   async function resourceEntities(resource: TypeAndId): Promise<EntityJson[]> {
@@ -268,7 +267,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     },
     async authorize(input) {
       const started = performance.now();
-      let record: Partial<Parameters<Telemetry['record']>[0]> = {};
+      let record: DecisionDetails = {};
       let outcome: Outcome;
       try {
         const token = normalizeBearer(input.rawToken);
@@ -276,8 +275,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
         const cacheKey = decisionCacheKey(token, match, input);
         const cached = decisions.get(cacheKey);
         if (cached) {
-          outcome = { ...cached, cacheHit: true };
-          record = { action: match.route.action, principal: cached.principalId, determiningPolicies: String(cached.context['determiningPolicies'] ?? '').split(',').filter(Boolean) };
+          ({ outcome, record } = cached);
         } else {
           ({ outcome, record } = await evaluate(input, token, match, cacheKey));
         }
@@ -302,6 +300,9 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     },
   };
 }
+
+/** What a decision line says beyond the mode, the result, the latency and the cache hit. */
+type DecisionDetails = Partial<Parameters<Telemetry['record']>[0]>;
 
 function responseContext(principal: Principal, decision: Decision): AuthorizerContext {
   return {

@@ -156,7 +156,9 @@ describe('a repeated identical request', () => {
       ['allow', false],
       ['allow', true],
     ]);
-    expect(telemetry.records[1]).toMatchObject({ principal: 'alice', determiningPolicies: [policy] });
+    // A hit logs the same decision line as the miss it repeats, bar its latency and the cache flag.
+    expect({ ...telemetry.records[1], latencyMs: 0 }).toEqual({ ...telemetry.records[0], latencyMs: 0, cacheHit: true });
+    expect(telemetry.records[1]).toMatchObject({ principal: expect.stringContaining('"alice"'), determiningPolicies: [policy] });
     expect(engineCalls()).toBe(1);
   });
 });
