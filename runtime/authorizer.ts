@@ -8,6 +8,7 @@ import { TtlLruCache } from './cache/ttl-lru.js';
 import { ownClaim, principalFromClaims, type Principal } from './claims/principal-entity.js';
 import { claimToCedar, textToCedar, ValueTypeError } from './claims/typed-value.js';
 import type { ModeConfig, PolicyBundle, RouteConfig } from './config.js';
+import { asUid } from './engine/avp-values.js';
 import type { Decision, Engine } from './engine/decision.js';
 import { createLocalEngine } from './engine/local-engine.js';
 import { DynamoEntityStore, entityKey, type EntityStore } from './entities/entity-store.js';
@@ -131,14 +132,13 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     return { outcome, record };
   }
 
+  /** A route's resource must exist in the entity store: no entity means no access. */
   async function resourceEntities(resource: TypeAndId): Promise<EntityJson[]> {
-    if (!entityStore) return [{ uid: resource, attrs: {}, parents: [] }];
-    const [entity] = await entityStore.load([resource]);
-    if (!entity) throw new EntityStoreError(`no entity ${entityKey(resource)}: no entity means no access`);
-    // Parents let `resource in ...` follow the hierarchy (a payment in its account).
-    const parents = entity.parents.map((p) => ('__entity' in p ? p.__entity : p));
-    const ancestors = parents.length > 0 ? await entityStore.load(parents) : [];
-    return [entity, ...ancestors];
+    const entities = await loadResources([resource]);
+    if (entityStore && !entities.some((entity) => entityKey(uidOf(entity)) === entityKey(resource))) {
+      throw new EntityStoreError(`no entity ${entityKey(resource)}: no entity means no access`);
+    }
+    return entities;
   }
 
   function assertTenantMatchesPath(principal: Principal, match: RouteMatch): void {
@@ -197,13 +197,22 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
 
   const routeDecisions = new TtlLruCache<string, RoutesOutcome>(mode.cache.decisionCacheSize, now);
 
+  /** One decision line per request. Telemetry must never change an answer, so its failures are swallowed. */
+  function recordDecision(started: number, result: Outcome['result'], cacheHit: boolean, details: DecisionDetails): void {
+    try {
+      telemetry.record({ mode: mode.name, result, determiningPolicies: [], ...details, latencyMs: performance.now() - started, cacheHit });
+    } catch {
+      // Nothing to do: the answer stands.
+    }
+  }
+
   async function evaluateAllRoutes(token: string, cacheKey: string): Promise<RoutesOutcome> {
     const verified = await verifier.verify(token);
     const principal = principalFromClaims(verified.claims, mode.claims);
     const fixed = mode.routes.filter((route) => route.resource.id !== undefined);
     const policyStoreId = await storeResolver.resolve(principal.tenantId);
     const resources = fixed.map((route) => ({ type: route.resource.type, id: route.resource.id ?? '' }));
-    const entities = [...principal.entities, ...(await allResourceEntities(resources))];
+    const entities = [...principal.entities, ...(await loadResources(resources))];
     const requests = fixed.map((route, index) => ({
       principal: principal.uid,
       action: { type: mode.actionEntityType, id: route.action },
@@ -224,12 +233,15 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     return outcome;
   }
 
-  async function allResourceEntities(resources: readonly TypeAndId[]): Promise<EntityJson[]> {
+  /**
+   * Resources and their parents, so `resource in ...` can follow the hierarchy (a payment in its account). Without
+   * an entity store a resource is its bare uid, and policies reading its attributes error into a Deny.
+   */
+  async function loadResources(resources: readonly TypeAndId[]): Promise<EntityJson[]> {
     if (!entityStore || resources.length === 0) return resources.map((uid) => ({ uid, attrs: {}, parents: [] }));
     const found = await entityStore.load(resources);
-    const parents = found.flatMap((entity) => entity.parents.map((p) => ('__entity' in p ? p.__entity : p)));
-    const known = new Set(found.map((entity) => entityKey('__entity' in entity.uid ? entity.uid.__entity : entity.uid)));
-    const missingParents = parents.filter((uid) => !known.has(entityKey(uid)));
+    const known = new Set(found.map((entity) => entityKey(uidOf(entity))));
+    const missingParents = found.flatMap((entity) => entity.parents.map(asUid)).filter((uid) => !known.has(entityKey(uid)));
     return [...found, ...(missingParents.length > 0 ? await entityStore.load(missingParents) : [])];
   }
 
@@ -238,31 +250,19 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     async authorizeAllRoutes(rawToken) {
       const started = performance.now();
       let outcome: RoutesOutcome;
-      let reason: { reason?: string; errorKind?: string } = {};
+      let reason: DecisionDetails = {};
       try {
         const token = normalizeBearer(rawToken);
         const cacheKey = createHash('sha256').update(JSON.stringify([token, '*all-routes*'])).digest('base64');
         const cached = routeDecisions.get(cacheKey);
         outcome = cached ? { ...cached, cacheHit: true } : await evaluateAllRoutes(token, cacheKey);
       } catch (error) {
-        const failure = outcomeOf(error);
-        outcome = { result: failure.outcome, principalId: ANONYMOUS, context: { decision: failure.outcome, reason: failure.kind }, allowedRoutes: [], cacheHit: false };
-        reason = { reason: failure.reason, errorKind: failure.kind };
+        const failure = failureOf(error);
+        outcome = { ...failure.outcome, allowedRoutes: [] };
+        reason = failure.details;
       }
-      try {
-        telemetry.record({
-          mode: mode.name,
-          result: outcome.result === 'evaluated' ? (outcome.allowedRoutes.length > 0 ? 'allow' : 'deny') : outcome.result,
-          principal: outcome.principalId,
-          action: '*all-routes*',
-          determiningPolicies: [],
-          ...reason,
-          latencyMs: performance.now() - started,
-          cacheHit: outcome.cacheHit,
-        });
-      } catch {
-        // Telemetry must never change an answer.
-      }
+      const result = outcome.result === 'evaluated' ? (outcome.allowedRoutes.length > 0 ? 'allow' : 'deny') : outcome.result;
+      recordDecision(started, result, outcome.cacheHit, { principal: outcome.principalId, action: '*all-routes*', ...reason });
       return outcome;
     },
     async authorize(input) {
@@ -280,25 +280,27 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
           ({ outcome, record } = await evaluate(input, token, match, cacheKey));
         }
       } catch (error) {
-        const failure = outcomeOf(error);
-        outcome = { result: failure.outcome, principalId: ANONYMOUS, context: { decision: failure.outcome, reason: failure.kind }, cacheHit: false };
-        record = { ...record, reason: failure.reason, errorKind: failure.kind };
+        const failure = failureOf(error);
+        outcome = failure.outcome;
+        record = { ...record, ...failure.details };
       }
-      try {
-        telemetry.record({
-          mode: mode.name,
-          result: outcome.result,
-          determiningPolicies: [],
-          ...record,
-          latencyMs: performance.now() - started,
-          cacheHit: outcome.cacheHit,
-        });
-      } catch {
-        // Telemetry must never change an answer.
-      }
+      recordDecision(started, outcome.result, outcome.cacheHit, record);
       return outcome;
     },
   };
+}
+
+/** Any error as the answer it gets (401 or Deny) and the reason the decision line logs. */
+function failureOf(error: unknown): { outcome: Outcome & { readonly result: 'unauthorized' | 'deny' }; details: DecisionDetails } {
+  const failure = outcomeOf(error);
+  return {
+    outcome: { result: failure.outcome, principalId: ANONYMOUS, context: { decision: failure.outcome, reason: failure.kind }, cacheHit: false },
+    details: { reason: failure.reason, errorKind: failure.kind },
+  };
+}
+
+function uidOf(entity: EntityJson): TypeAndId {
+  return asUid(entity.uid);
 }
 
 /** What a decision line says beyond the mode, the result, the latency and the cache hit. */
