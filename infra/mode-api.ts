@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { ModeConfig, RouteConfig } from '../runtime/config.js';
-import { groupRoutesByRequestInputs, type RequestInput } from '../runtime/routes/request-inputs.js';
+import { connectIdentityInput, groupRoutesByRequestInputs, type RequestInput } from '../runtime/routes/request-inputs.js';
 
 export type BackendConfig = { readonly kind: 'http'; readonly url: string } | { readonly kind: 'lambda'; readonly functionArn: string };
 
@@ -59,14 +59,10 @@ function authorizerId(inputs: readonly RequestInput[]): string {
   return `Authorizer${inputs.map((input) => input.name.replace(/[^A-Za-z0-9]/g, '')).join('')}`;
 }
 
-/**
- * API Gateway answers 401 without calling the authorizer when an identity source is absent. On `$connect` the token
- * may come in a header or in the query string, so only the always-present resource parameter is listed (WebSocket
- * authorizers do not cache, so the identity sources are no cache key here).
- */
+/** `$connect`'s identity source, by the rule in runtime/routes/request-inputs.ts that the local gateway follows too. */
 export function webSocketIdentitySources(mode: ModeConfig, connect: RouteConfig): string[] {
-  if (connect.resource.queryParameter) return [`route.request.querystring.${connect.resource.queryParameter}`];
-  return [`route.request.header.${mode.api.tokenHeader}`];
+  const input = connectIdentityInput(mode, connect);
+  return [`route.request.${input.in === 'query' ? 'querystring' : 'header'}.${input.name}`];
 }
 
 /**

@@ -13,7 +13,7 @@ import type {
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ModeConfig } from '../../runtime/config.js';
 import type { AuthorizerContext } from '../../runtime/response/responses.js';
-import { routeRequestInputs } from '../../runtime/routes/request-inputs.js';
+import { connectIdentityInput, routeRequestInputs } from '../../runtime/routes/request-inputs.js';
 import { TtlLruCache } from '../../runtime/cache/ttl-lru.js';
 import { RouteTable } from '../../runtime/routes/route-table.js';
 import { headerValue } from '../../runtime/token/extract-token.js';
@@ -209,8 +209,9 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 /** `$connect`'s identity source is its resource's query parameter when it has one, else the token header. */
 function hasWebSocketIdentitySource(mode: ModeConfig, request: IncomingRequest): boolean {
   const connect = mode.routes.find((route) => route.routeKey === '$connect');
-  const parameter = connect?.resource.queryParameter;
-  const value = parameter !== undefined ? new URLSearchParams(request.rawQuery).get(parameter) : headerValue(request.headers, mode.api.tokenHeader);
+  if (!connect) return false;
+  const input = connectIdentityInput(mode, connect);
+  const value = input.in === 'query' ? new URLSearchParams(request.rawQuery).get(input.name) : headerValue(request.headers, input.name);
   return value !== null && value !== undefined && value !== '';
 }
 

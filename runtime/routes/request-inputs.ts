@@ -35,3 +35,14 @@ export function groupRoutesByRequestInputs(mode: ModeConfig): { readonly inputs:
   }
   return [...groups.values()].sort((a, b) => a.inputs.length - b.inputs.length || (JSON.stringify(a.inputs) < JSON.stringify(b.inputs) ? -1 : 1));
 }
+
+/**
+ * The one identity source of a WebSocket `$connect`. API Gateway answers 401 without calling the authorizer when it
+ * is absent, and the token may come in a header or in the query string, so it is the route's query-string resource id
+ * when there is one, else the token header. WebSocket authorizers never cache, so this is no cache key.
+ */
+export function connectIdentityInput(mode: ModeConfig, connect: RouteConfig): RequestInput {
+  return connect.resource.queryParameter !== undefined
+    ? { in: 'query', name: connect.resource.queryParameter }
+    : { in: 'header', name: mode.api.tokenHeader };
+}
