@@ -30,6 +30,16 @@ export interface AuthorizationInput {
   readonly connect?: boolean;
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly query: Readonly<Record<string, string | undefined>>;
+  /** What the event's request context says; a TOKEN authorizer's event has none. */
+  readonly requestContext?: RequestFacts;
+}
+
+/** Facts API Gateway records about a request, read by `request` context sources. */
+export interface RequestFacts {
+  /** The client's address, as API Gateway saw it (`requestContext.identity.sourceIp` or `.http.sourceIp`). */
+  readonly sourceIp?: string;
+  /** When API Gateway received the request, in epoch milliseconds (`requestTimeEpoch` or `timeEpoch`). */
+  readonly requestTimeEpochMs?: number;
 }
 
 export interface Outcome {

@@ -4,8 +4,17 @@
 export type ApiType = 'rest' | 'http' | 'websocket';
 export type AuthorizerKind = 'token' | 'request';
 
-/** Cedar types a claim or a request value may be converted to. */
-export type ValueType = 'String' | 'Long' | 'Boolean' | 'Set<String>' | 'Set<Long>' | `Entity<${string}>`;
+/**
+ * The Cedar type a claim or a request value is converted to, spelled as Cedar schemas spell it: `String`, `Long`,
+ * `Boolean`, the extension types `decimal`, `ipaddr`, `datetime` and `duration`, `Set<T>`, `Entity<Ns::Type>`, or a
+ * record `{ name: T, optional?: T }` (attribute names sorted, one space after `{` and `:`, before `}`). The generator
+ * writes the canonical spelling; `runtime/claims/value-type.ts` parses it once at init.
+ */
+export type ValueType = string;
+
+/** The extension types, by the names Cedar schemas use (`ipaddr`; its constructor function is `ip`). */
+export const EXTENSION_TYPES = ['decimal', 'ipaddr', 'datetime', 'duration'] as const;
+export type ExtensionType = (typeof EXTENSION_TYPES)[number];
 
 export type IdentitySourceConfig =
   | {
@@ -40,23 +49,60 @@ export interface ClaimAttributeConfig {
   /** Splits a string claim into a set (Cognito's space-delimited `scope`). */
   readonly delimiter?: string;
   readonly required: boolean;
+  /**
+   * `json`: the claim's JSON type must match exactly. `text`: the claim is a string holding the value (Cognito custom
+   * attributes always are: `"custom:clearance": "3"`), parsed with the exact rules used for headers.
+   */
+  readonly encoding: ClaimEncoding;
 }
 
+export type ClaimEncoding = 'json' | 'text';
+
+/**
+ * Where the principal's attributes come from. `token`: the claims alone. `token-and-store`: the claims, completed by
+ * the principal's own stored entity (attributes the token lacks, and its parents); `wins` says which source's value
+ * stands where both have one.
+ */
+export type PrincipalAttributeSource =
+  | { readonly kind: 'token' }
+  | { readonly kind: 'token-and-store'; readonly wins: 'token' | 'store' };
+
 export interface ClaimsConfig {
-  readonly principal: { readonly entityType: string; readonly idClaim: string };
+  readonly principal: { readonly entityType: string; readonly idClaim: string; readonly attributeSource: PrincipalAttributeSource };
   readonly attributes: readonly ClaimAttributeConfig[];
   readonly groups?: { readonly claim: string; readonly entityType: string };
   readonly tenant?: { readonly claim: string; readonly entityType: string; readonly attribute?: string; readonly asParent: boolean };
 }
 
-export interface ContextValueConfig {
-  readonly name: string;
-  readonly source: 'header' | 'query' | 'claim';
-  /** Header name, query parameter or claim name. */
-  readonly key: string;
-  readonly type: ValueType;
-  readonly required: boolean;
-}
+/** What API Gateway's request context tells about a request, beyond its headers and query string. */
+export const REQUEST_CONTEXT_KEYS = ['sourceIp', 'requestTime'] as const;
+export type RequestContextKey = (typeof REQUEST_CONTEXT_KEYS)[number];
+
+export type ContextValueConfig =
+  | {
+      readonly name: string;
+      readonly source: 'header' | 'query';
+      /** Header name or query parameter. */
+      readonly key: string;
+      readonly type: ValueType;
+      readonly required: boolean;
+    }
+  | {
+      readonly name: string;
+      readonly source: 'claim';
+      readonly key: string;
+      readonly type: ValueType;
+      readonly required: boolean;
+      readonly encoding: ClaimEncoding;
+    }
+  | {
+      readonly name: string;
+      /** `sourceIp` (typed `ipaddr`) or `requestTime` (typed `datetime`), from the event's request context. */
+      readonly source: 'request';
+      readonly key: RequestContextKey;
+      readonly type: ValueType;
+      readonly required: true;
+    };
 
 export interface RouteConfig {
   /** `GET /accounts/{accountId}`, or `$connect` for WebSocket. */
@@ -104,7 +150,28 @@ export interface EntityStoreConfig {
   readonly tableEnv?: string;
   readonly keyAttribute: string;
   readonly cacheTtlSeconds: number;
+  /**
+   * How far the loader follows parents and entity-valued attributes from the request's own entities (principal, its
+   * groups and tenant, resource): one batched read per level. Hitting either bound is a Deny with its own reason.
+   */
+  readonly maxDepth: number;
+  readonly maxEntities: number;
 }
+
+/**
+ * Where a local-engine mode reads its template links (AVP modes keep them in the policy store). One item per linked
+ * `?principal`, keyed by its uid spelling (`Ns::User::"alice"`), whose `links` attribute holds a JSON list of
+ * `{ id, templateId, resource }`; read with the principal's ancestors in one batch, and cached like entities.
+ */
+export type TemplateLinkSource =
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'table';
+      readonly table: string;
+      readonly tableEnv?: string;
+      readonly keyAttribute: string;
+      readonly cacheTtlSeconds: number;
+    };
 
 export interface ModeConfig {
   readonly name: string;
@@ -122,6 +189,7 @@ export interface ModeConfig {
   readonly engine: EngineConfig;
   readonly tenancy: TenancyConfig;
   readonly entityStore?: EntityStoreConfig;
+  readonly templateLinks: TemplateLinkSource;
   /** The entity type of actions, such as `Payments::Action`. */
   readonly actionEntityType: string;
 }

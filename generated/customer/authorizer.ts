@@ -33,26 +33,32 @@ export const MODE_CONFIG = {
   "claims": {
     "principal": {
       "entityType": "Payments::CustomerUser",
-      "idClaim": "sub"
+      "idClaim": "sub",
+      "attributeSource": {
+        "kind": "token"
+      }
     },
     "attributes": [
       {
         "claim": "sub",
         "attribute": "userId",
         "type": "String",
-        "required": true
+        "required": true,
+        "encoding": "json"
       },
       {
         "claim": "custom:customer_id",
         "attribute": "customer",
         "type": "Entity<Payments::Customer>",
-        "required": true
+        "required": true,
+        "encoding": "json"
       },
       {
         "claim": "email",
         "attribute": "email",
         "type": "String",
-        "required": false
+        "required": false,
+        "encoding": "json"
       }
     ],
     "groups": {
@@ -105,7 +111,8 @@ export const MODE_CONFIG = {
           "source": "claim",
           "key": "custom:approver_id",
           "type": "String",
-          "required": false
+          "required": false,
+          "encoding": "json"
         },
         {
           "name": "currency",
@@ -191,7 +198,12 @@ export const MODE_CONFIG = {
     "table": "payments-entities",
     "tableEnv": "ENTITY_TABLE",
     "keyAttribute": "uid",
-    "cacheTtlSeconds": 5
+    "cacheTtlSeconds": 5,
+    "maxDepth": 6,
+    "maxEntities": 200
+  },
+  "templateLinks": {
+    "kind": "none"
   },
   "actionEntityType": "Payments::Action"
 } as const satisfies ModeConfig;

@@ -30,20 +30,25 @@ export const MODE_CONFIG = {
   "claims": {
     "principal": {
       "entityType": "Payments::StaffUser",
-      "idClaim": "sub"
+      "idClaim": "sub",
+      "attributeSource": {
+        "kind": "token"
+      }
     },
     "attributes": [
       {
         "claim": "email",
         "attribute": "email",
         "type": "String",
-        "required": true
+        "required": true,
+        "encoding": "json"
       },
       {
         "claim": "department",
         "attribute": "department",
         "type": "String",
-        "required": false
+        "required": false,
+        "encoding": "json"
       }
     ],
     "groups": {
@@ -111,7 +116,8 @@ export const MODE_CONFIG = {
           "source": "claim",
           "key": "amr",
           "type": "Set<String>",
-          "required": true
+          "required": true,
+          "encoding": "json"
         }
       ]
     },
@@ -130,7 +136,8 @@ export const MODE_CONFIG = {
           "source": "claim",
           "key": "amr",
           "type": "Set<String>",
-          "required": true
+          "required": true,
+          "encoding": "json"
         }
       ]
     },
@@ -149,7 +156,8 @@ export const MODE_CONFIG = {
           "source": "claim",
           "key": "amr",
           "type": "Set<String>",
-          "required": true
+          "required": true,
+          "encoding": "json"
         }
       ]
     }
@@ -178,7 +186,12 @@ export const MODE_CONFIG = {
     "table": "payments-entities",
     "tableEnv": "ENTITY_TABLE",
     "keyAttribute": "uid",
-    "cacheTtlSeconds": 5
+    "cacheTtlSeconds": 5,
+    "maxDepth": 6,
+    "maxEntities": 200
+  },
+  "templateLinks": {
+    "kind": "none"
   },
   "actionEntityType": "Payments::Action"
 } as const satisfies ModeConfig;

@@ -39,21 +39,26 @@ export const MODE_CONFIG = {
   "claims": {
     "principal": {
       "entityType": "Payments::Service",
-      "idClaim": "client_id"
+      "idClaim": "client_id",
+      "attributeSource": {
+        "kind": "token"
+      }
     },
     "attributes": [
       {
         "claim": "client_id",
         "attribute": "clientId",
         "type": "String",
-        "required": true
+        "required": true,
+        "encoding": "json"
       },
       {
         "claim": "scope",
         "attribute": "scopes",
         "type": "Set<String>",
         "delimiter": " ",
-        "required": true
+        "required": true,
+        "encoding": "json"
       }
     ]
   },
@@ -88,7 +93,12 @@ export const MODE_CONFIG = {
     "table": "payments-entities",
     "tableEnv": "ENTITY_TABLE",
     "keyAttribute": "uid",
-    "cacheTtlSeconds": 5
+    "cacheTtlSeconds": 5,
+    "maxDepth": 6,
+    "maxEntities": 200
+  },
+  "templateLinks": {
+    "kind": "none"
   },
   "actionEntityType": "Payments::Action"
 } as const satisfies ModeConfig;

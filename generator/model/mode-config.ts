@@ -1,5 +1,5 @@
 // Turns a validated mode file into the runtime's ModeConfig, with every default filled in.
-import type { IdentitySourceConfig, ModeConfig, RouteConfig, ValueType } from '../../runtime/config.js';
+import type { ContextValueConfig, IdentitySourceConfig, ModeConfig, RouteConfig, ValueType } from '../../runtime/config.js';
 import type { IdentitySource, ModeFile, RouteSpec } from '../load/mode-file.js';
 
 export const MODE_DEFAULTS = {
@@ -12,6 +12,9 @@ export const MODE_DEFAULTS = {
   tenantNegativeCacheTtlSeconds: 30,
   tenantCacheMaxEntries: 10_000,
   entityCacheTtlSeconds: 5,
+  entityMaxDepth: 6,
+  entityMaxEntities: 200,
+  templateLinkCacheTtlSeconds: 5,
 } as const;
 
 export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
@@ -26,13 +29,14 @@ export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
     },
     identitySource: toIdentitySourceConfig(mode.identitySource),
     claims: {
-      principal: { entityType: claims.principal.entityType, idClaim: claims.principal.idClaim },
+      principal: { entityType: claims.principal.entityType, idClaim: claims.principal.idClaim, attributeSource: { kind: 'token' } },
       attributes: (claims.attributes ?? []).map((a) => ({
         claim: a.claim,
         attribute: a.attribute,
         type: a.type as ValueType,
         ...(a.delimiter !== undefined ? { delimiter: a.delimiter } : {}),
         required: a.required ?? true,
+        encoding: 'json' as const,
       })),
       ...(claims.groups ? { groups: { claim: claims.groups.claim, entityType: claims.groups.entityType } } : {}),
       ...(claims.tenant
@@ -87,9 +91,12 @@ export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
             ...(entityStore.tableEnv ? { tableEnv: entityStore.tableEnv } : {}),
             keyAttribute: entityStore.keyAttribute,
             cacheTtlSeconds: entityStore.cacheTtlSeconds ?? MODE_DEFAULTS.entityCacheTtlSeconds,
+            maxDepth: MODE_DEFAULTS.entityMaxDepth,
+            maxEntities: MODE_DEFAULTS.entityMaxEntities,
           },
         }
       : {}),
+    templateLinks: { kind: 'none' },
     actionEntityType: `${namespace}::Action`,
   };
 }
@@ -110,14 +117,12 @@ function toRouteConfig(route: RouteSpec): RouteConfig {
     // Sorted by name: the order of keys in YAML must not change the generated code.
     context: Object.entries(route.context ?? {})
       .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, source]) => {
-        const [kind, key] =
-          source.header !== undefined
-            ? (['header', source.header] as const)
-            : source.query !== undefined
-              ? (['query', source.query] as const)
-              : (['claim', source.claim ?? ''] as const);
-        return { name, source: kind, key, type: source.type as ValueType, required: source.required ?? true };
+      .map(([name, source]): ContextValueConfig => {
+        const type = source.type as ValueType;
+        const required = source.required ?? true;
+        if (source.header !== undefined) return { name, source: 'header', key: source.header, type, required };
+        if (source.query !== undefined) return { name, source: 'query', key: source.query, type, required };
+        return { name, source: 'claim', key: source.claim ?? '', type, required, encoding: 'json' };
       }),
   };
 }

@@ -17,11 +17,26 @@ export interface Decision {
   readonly errors: readonly string[];
 }
 
+/** A template-linked policy, as a local mode's link table holds it; `id` is the policy id decisions name. */
+export interface TemplateLinkRecord {
+  readonly id: string;
+  readonly templateId: string;
+  readonly principal: TypeAndId;
+  readonly resource: TypeAndId;
+}
+
+export interface EngineOptions {
+  /** The AVP policy store (AVP engine). */
+  readonly policyStoreId?: string;
+  /** Links to evaluate with the bundle's templates (local engine); AVP keeps its links in the policy store. */
+  readonly templateLinks?: readonly TemplateLinkRecord[];
+}
+
 export interface Engine {
   readonly kind: 'local' | 'avp';
-  isAuthorized(request: AuthorizationRequest, options: { readonly policyStoreId?: string }): Promise<Decision>;
+  isAuthorized(request: AuthorizationRequest, options: EngineOptions): Promise<Decision>;
   /** One decision per request, in order. The requests share one principal (one token's routes). */
-  isAuthorizedBatch(requests: readonly AuthorizationRequest[], options: { readonly policyStoreId?: string }): Promise<Decision[]>;
+  isAuthorizedBatch(requests: readonly AuthorizationRequest[], options: EngineOptions): Promise<Decision[]>;
 }
 
 /**

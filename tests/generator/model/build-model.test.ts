@@ -56,7 +56,7 @@ describe('the model step (modes + schema + policies → model)', () => {
   it('fills every default into the runtime configuration', () => {
     const m2m = mode('m2m').config;
     expect(m2m.api).toEqual({ type: 'websocket', authorizer: 'request', tokenHeader: 'Authorization', tokenQueryParameter: 'access_token' });
-    expect(m2m.claims.attributes.find((a) => a.attribute === 'scopes')).toEqual({ claim: 'scope', attribute: 'scopes', type: 'Set<String>', delimiter: ' ', required: true });
+    expect(m2m.claims.attributes.find((a) => a.attribute === 'scopes')).toEqual({ claim: 'scope', attribute: 'scopes', type: 'Set<String>', delimiter: ' ', required: true, encoding: 'json' });
     expect(mode('internal').config.engine).toEqual({ kind: 'avp', policyStore: { id: 'PSinternalPlaceholder', env: 'POLICY_STORE_ID' }, maxRetries: 2 });
     expect(mode('customer').config.tenancy).toEqual({ kind: 'single' });
     expect(mode('multi-tenant').config.tenancy).toMatchObject({ kind: 'multi', pathParameter: 'tenantId', policyStoreLookup: { table: 'payments-tenants', negativeCacheTtlSeconds: 30 } });

@@ -167,9 +167,9 @@ describe('multi-tenant mode (Cognito access token claims with a tenant)', () => 
 });
 
 describe('claims of the wrong type', () => {
-  const role = customerClaimsWith({ claim: 'custom:role', attribute: 'role', type: 'String', required: false });
-  const limit = customerClaimsWith({ claim: 'custom:limit', attribute: 'limit', type: 'Long', required: true });
-  const verified = customerClaimsWith({ claim: 'email_verified', attribute: 'emailVerified', type: 'Boolean', required: true });
+  const role = customerClaimsWith({ claim: 'custom:role', attribute: 'role', type: 'String', required: false, encoding: 'json' });
+  const limit = customerClaimsWith({ claim: 'custom:limit', attribute: 'limit', type: 'Long', required: true, encoding: 'json' });
+  const verified = customerClaimsWith({ claim: 'email_verified', attribute: 'emailVerified', type: 'Boolean', required: true, encoding: 'json' });
 
   const cases: readonly { name: string; claims: Record<string, unknown>; config: ClaimsConfig; message: string }[] = [
     { name: 'a String role given as a list', claims: { ...customerUser, 'custom:role': ['admin'] }, config: role, message: 'claim custom:role: expected a string, got a list' },
@@ -206,7 +206,7 @@ describe('claims of the wrong type', () => {
 
 describe('claims named like Object.prototype members', () => {
   it('an optional claim named constructor that is absent is left out, not read as the inherited function', () => {
-    const config = customerClaimsWith({ claim: 'constructor', attribute: 'ctor', type: 'String', required: false });
+    const config = customerClaimsWith({ claim: 'constructor', attribute: 'ctor', type: 'String', required: false, encoding: 'json' });
 
     const principal = principalFromClaims(customerUser, config);
 
@@ -214,7 +214,7 @@ describe('claims named like Object.prototype members', () => {
   });
 
   it('a required claim named __proto__ that is absent is missing, not read as Object.prototype', () => {
-    const config = customerClaimsWith({ claim: '__proto__', attribute: 'proto', type: 'Set<String>', required: true });
+    const config = customerClaimsWith({ claim: '__proto__', attribute: 'proto', type: 'Set<String>', required: true, encoding: 'json' });
 
     const error = claimError(customerUser, config);
 
@@ -230,7 +230,7 @@ describe('claims named like Object.prototype members', () => {
   });
 
   it('a principal id claim named toString that is absent is refused', () => {
-    const config: ClaimsConfig = { ...CUSTOMER_CLAIMS, principal: { entityType: 'Payments::CustomerUser', idClaim: 'toString' } };
+    const config: ClaimsConfig = { ...CUSTOMER_CLAIMS, principal: { entityType: 'Payments::CustomerUser', idClaim: 'toString', attributeSource: { kind: 'token' } } };
 
     const error = claimError(customerUser, config);
 
