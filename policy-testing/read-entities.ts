@@ -15,6 +15,8 @@ export interface RawEntity {
   readonly label?: string;
   readonly attrs?: Record<string, unknown>;
   readonly parents?: readonly string[];
+  /** Cedar's entity tags (`hasTag`, `getTag`): a map apart from the attributes, values in Cedar JSON. */
+  readonly tags?: Record<string, unknown>;
 }
 
 export interface TestEntity {
@@ -39,16 +41,12 @@ export function readEntities(source: YamlSource, path: YamlPath, raw: readonly R
     const at = [...path, index];
     const uid = readUid(source, [...at, 'uid'], entity.uid, schema, diagnostics);
     const parents = (entity.parents ?? []).map((parent, i) => readUid(source, [...at, 'parents', i], parent, schema, diagnostics));
-    let attrs: EntityJson['attrs'] | undefined;
-    try {
-      attrs = toCedarRecord(entity.attrs ?? {}, 'attrs');
-    } catch (error) {
-      if (!(error instanceof CedarValueError)) throw error;
-      diagnostics.push(testDiagnostic({ file: source.file.path, at: source.positionOf([...at, 'attrs']), code: 'TEST_ENTITY_INVALID', message: error.message }));
-    }
-    if (!uid || attrs === undefined || parents.some((parent) => parent === undefined)) return;
+    const attrs = readRecord(source, [...at, 'attrs'], entity.attrs ?? {}, 'attrs', diagnostics);
+    // Tags stay absent rather than empty when a file writes none, so entities without tags read as before.
+    const tags = entity.tags !== undefined ? readRecord(source, [...at, 'tags'], entity.tags, 'tags', diagnostics) : undefined;
+    if (!uid || attrs === undefined || (entity.tags !== undefined && tags === undefined) || parents.some((parent) => parent === undefined)) return;
     entities.push({
-      json: { uid, attrs, parents: parents.filter((parent): parent is TypeAndId => parent !== undefined) },
+      json: { uid, attrs, parents: parents.filter((parent): parent is TypeAndId => parent !== undefined), ...(tags !== undefined ? { tags } : {}) },
       uid,
       label: entity.label,
       file: source.file.path,
@@ -56,6 +54,16 @@ export function readEntities(source: YamlSource, path: YamlPath, raw: readonly R
     });
   });
   return { entities, diagnostics };
+}
+
+function readRecord(source: YamlSource, path: YamlPath, value: object, where: string, diagnostics: TestDiagnostic[]): EntityJson['attrs'] | undefined {
+  try {
+    return toCedarRecord(value, where);
+  } catch (error) {
+    if (!(error instanceof CedarValueError)) throw error;
+    diagnostics.push(testDiagnostic({ file: source.file.path, at: source.positionOf(path), code: 'TEST_ENTITY_INVALID', message: error.message }));
+    return undefined;
+  }
 }
 
 function readUid(source: YamlSource, path: YamlPath, text: string, schema: SchemaModel, diagnostics: TestDiagnostic[]): TypeAndId | undefined {
