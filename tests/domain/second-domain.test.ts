@@ -1,0 +1,147 @@
+// A second Cedar domain (tests/fixtures/research-archive) replaces the payments domain in a scratch project and goes
+// through the whole pipeline: validate → generate → typecheck → policy suites. It exercises every row of issue 12's
+// table (action groups, nested groups and folders, attribute-referenced entities, tags, extension types, records,
+// templates in a local mode, enums, numeric Cognito claims carried as text, principal enrichment from the store).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, assert, describe, expect, it } from 'vitest';
+import { applyGate, computeCoverage } from '../../policy-testing/coverage.js';
+import { loadCoverageConfig } from '../../policy-testing/coverage-config.js';
+import { formatTestDiagnostics } from '../../policy-testing/diagnostics.js';
+import { loadPolicyTests } from '../../policy-testing/load-tests.js';
+import { createSuiteEvaluator, runCase, type CaseResult } from '../../policy-testing/run-suites.js';
+import { COVERAGE_CONFIG, readSourceFile, SUITES_DIR } from '../../policy-testing/test-files.js';
+import { REPO_ROOT } from '../support/project-copy.js';
+import { copyDomain } from './domain-project.js';
+
+const DOMAIN = 'research-archive';
+const MODES = ['curation', 'lab'] as const;
+/** Every case of the domain's suites; a lost suite or case shows up here. */
+const CASE_COUNT = 67;
+
+const project = copyDomain(DOMAIN);
+afterAll(() => project.remove());
+
+function runTsx(script: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe(`the ${DOMAIN} domain through the pipeline`, () => {
+  it('validates with no diagnostic at all', () => {
+    const run = runTsx('generator/cli/validate.ts', ['--root', project.root, '--format', 'json']);
+
+    expect({ status: run.status, diagnostics: (JSON.parse(run.stdout) as { diagnostics: unknown[] }).diagnostics, stderr: run.stderr }).toEqual({
+      status: 0,
+      diagnostics: [],
+      stderr: '',
+    });
+  }, 60_000);
+
+  it('generates an authorizer, a policy bundle and a stack for each of its two modes', () => {
+    const run = runTsx('generator/cli/generate.ts', ['--root', project.root]);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^generate: wrote \d+ files for 2 modes \(curation, lab\) in \d+ ms\n$/);
+    const missing = MODES.flatMap((mode) => ['authorizer.ts', 'policies.json', 'stack.ts'].map((file) => `generated/${mode}/${file}`)).filter(
+      (path) => !existsSync(join(project.root, path)),
+    );
+    expect(missing).toEqual([]);
+  }, 60_000);
+
+  it("puts each mode's policies and templates in its bundle, keyed by @id", () => {
+    const bundles = Object.fromEntries(
+      MODES.map((mode) => {
+        const bundle = JSON.parse(readFileSync(join(project.root, `generated/${mode}/policies.json`), 'utf8')) as {
+          policies: Record<string, string>;
+          templates: Record<string, string>;
+        };
+        return [mode, { policies: Object.keys(bundle.policies).sort(), templates: Object.keys(bundle.templates).sort() }];
+      }),
+    );
+
+    const shared = ['shared.forbid-embargoed-read', 'shared.forbid-legal-hold', 'shared.forbid-quarantine', 'shared.forbid-secret-off-network'];
+    expect(bundles).toEqual({
+      curation: {
+        policies: [
+          'curation.browse-division-folders',
+          'curation.division-read',
+          'curation.extend-embargo',
+          'curation.forbid-foreign-secret',
+          'curation.publish-after-review',
+          ...shared,
+        ],
+        templates: [],
+      },
+      lab: {
+        policies: [
+          'lab.browse-division-folders',
+          'lab.classification-guide',
+          'lab.division-read',
+          'lab.forbid-download-over-quota',
+          'lab.project-collaborator-read',
+          'lab.public-read',
+          'lab.secret-read-with-clearance',
+          ...shared,
+        ],
+        templates: ['lab.delegated-folder-read'],
+      },
+    });
+  });
+
+  it('type-checks the generated code against the runtime and infra', () => {
+    const tsc = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(project.root, 'tsconfig.json')], {
+      encoding: 'utf8',
+    });
+
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
+  }, 120_000);
+});
+
+describe(`the ${DOMAIN} policy suites`, () => {
+  const tests = loadPolicyTests({ root: project.root });
+  const results: CaseResult[] = [];
+
+  it('load without a diagnostic', () => {
+    expect(formatTestDiagnostics(tests.diagnostics)).toBe('');
+  });
+
+  it(`hold ${CASE_COUNT} cases`, () => {
+    expect(tests.suites.reduce((count, suite) => count + suite.cases.length, 0)).toBe(CASE_COUNT);
+  });
+
+  for (const suite of tests.suites) {
+    describe(`${suite.file.replace(`${SUITES_DIR}/`, '')} (${suite.mode})`, () => {
+      const evaluator = createSuiteEvaluator(tests, suite);
+      for (const testCase of suite.cases) {
+        it(testCase.name, () => {
+          const result = runCase(evaluator, testCase);
+          results.push(result);
+          const { line, column } = testCase.position;
+          assert(result.verdict.pass, `${testCase.suite}:${line}:${column} ${testCase.id}\n${result.verdict.report}`);
+        });
+      }
+    });
+  }
+
+  describe('coverage', () => {
+    it('has every policy and the template determine a case, and every routed action both allow and deny', () => {
+      const config = loadCoverageConfig(
+        readSourceFile(project.root, `${SUITES_DIR}/${COVERAGE_CONFIG}`),
+        tests.catalog.policies.flatMap((policy) => policy.id ?? []),
+      );
+      const gate = applyGate(computeCoverage(tests, results), config.config);
+
+      expect({ diagnostics: formatTestDiagnostics(config.diagnostics), failures: gate.failures }).toEqual({ diagnostics: '', failures: [] });
+    });
+
+    it('exercises every entity type, and every action but the `readers` group, which no request names', () => {
+      const report = computeCoverage(tests, results);
+
+      expect({ actions: report.actionsNeverExercised, entityTypes: report.entityTypesNeverExercised }).toEqual({ actions: ['readers'], entityTypes: [] });
+    });
+  });
+});
