@@ -39,6 +39,16 @@ describe(`the ${DOMAIN} domain through the pipeline`, () => {
     });
   }, 60_000);
 
+  it('has its Cedar files formatted as `npm run fmt` formats them', () => {
+    const run = runTsx('policy-testing/cli/fmt.ts', ['--check', '--root', project.root]);
+
+    expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({
+      status: 0,
+      stdout: '4 Cedar files formatted (lineWidth 80, indentWidth 2)\n',
+      stderr: '',
+    });
+  }, 60_000);
+
   it('generates an authorizer, a policy bundle and a stack for each of its two modes', () => {
     const run = runTsx('generator/cli/generate.ts', ['--root', project.root]);
 
