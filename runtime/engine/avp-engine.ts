@@ -3,6 +3,7 @@ import {
   BatchIsAuthorizedCommand,
   IsAuthorizedCommand,
   VerifiedPermissionsClient,
+  type BatchIsAuthorizedInputItem,
   type DeterminingPolicyItem,
   type EvaluationErrorItem,
 } from '@aws-sdk/client-verifiedpermissions';
@@ -24,17 +25,12 @@ export function createAvpEngine(options: AvpEngineOptions): Engine {
     kind: 'avp',
     async isAuthorized(request: AuthorizationRequest, { policyStoreId }): Promise<Decision> {
       if (!policyStoreId) throw new EngineError('no policy store id for the avp engine');
+      const item = convertedForAvp(() => toAvpItem(request));
+      const entityList = convertedForAvp(() => request.entities.map(toAvpEntity));
       let output;
       try {
         output = await options.client.send(
-          new IsAuthorizedCommand({
-            policyStoreId,
-            principal: { entityType: request.principal.type, entityId: request.principal.id },
-            action: { actionType: request.action.type, actionId: request.action.id },
-            resource: { entityType: request.resource.type, entityId: request.resource.id },
-            context: { contextMap: toAvpRecord(request.context) },
-            entities: { entityList: request.entities.map(toAvpEntity) },
-          }),
+          new IsAuthorizedCommand({ policyStoreId, ...item, entities: { entityList } }),
           { abortSignal: AbortSignal.timeout(options.timeoutMs) },
         );
       } catch (error) {
@@ -50,23 +46,19 @@ export function createAvpEngine(options: AvpEngineOptions): Engine {
       // Entities are shared by the batch; duplicates (the principal, shared parents) are sent once.
       const entities = new Map<string, AuthorizationRequest['entities'][number]>();
       for (const request of requests) for (const entity of request.entities) entities.set(JSON.stringify(entity.uid), entity);
-      const entityList = [...entities.values()].map(toAvpEntity);
+      const entityList = convertedForAvp(() => [...entities.values()].map(toAvpEntity));
+      const items = convertedForAvp(() => requests.map(toAvpItem));
       const signal = AbortSignal.timeout(options.timeoutMs);
       const decisions: Decision[] = [];
       for (let start = 0; start < requests.length; start += AVP_BATCH_LIMIT) {
-        const chunk = requests.slice(start, start + AVP_BATCH_LIMIT);
+        const chunk = items.slice(start, start + AVP_BATCH_LIMIT);
         let output;
         try {
           output = await options.client.send(
             new BatchIsAuthorizedCommand({
               policyStoreId,
               entities: { entityList },
-              requests: chunk.map((request) => ({
-                principal: { entityType: request.principal.type, entityId: request.principal.id },
-                action: { actionType: request.action.type, actionId: request.action.id },
-                resource: { entityType: request.resource.type, entityId: request.resource.id },
-                context: { contextMap: toAvpRecord(request.context) },
-              })),
+              requests: chunk,
             }),
             { abortSignal: signal },
           );
@@ -84,13 +76,8 @@ export function createAvpEngine(options: AvpEngineOptions): Engine {
           const key = requestKey(result.request?.principal, result.request?.action, result.request?.resource, result.request?.context);
           byRequest.set(key, [...(byRequest.get(key) ?? []), result]);
         }
-        for (const request of chunk) {
-          const key = requestKey(
-            { entityType: request.principal.type, entityId: request.principal.id },
-            { actionType: request.action.type, actionId: request.action.id },
-            { entityType: request.resource.type, entityId: request.resource.id },
-            { contextMap: toAvpRecord(request.context) },
-          );
+        for (const item of chunk) {
+          const key = requestKey(item.principal, item.action, item.resource, item.context);
           const result = byRequest.get(key)?.shift();
           if (!result) throw new EngineError('Verified Permissions left a request of the batch unanswered');
           decisions.push(toDecision(result.decision, result.determiningPolicies, result.errors));
@@ -99,6 +86,26 @@ export function createAvpEngine(options: AvpEngineOptions): Engine {
       return decisions;
     },
   };
+}
+
+/** One request in AVP's shape: IsAuthorized's members, and a BatchIsAuthorized item as is. */
+function toAvpItem(request: AuthorizationRequest): BatchIsAuthorizedInputItem & Required<Pick<BatchIsAuthorizedInputItem, 'principal' | 'action' | 'resource' | 'context'>> {
+  return {
+    principal: { entityType: request.principal.type, entityId: request.principal.id },
+    action: { actionType: request.action.type, actionId: request.action.id },
+    resource: { entityType: request.resource.type, entityId: request.resource.id },
+    context: { contextMap: toAvpRecord(request.context) },
+  };
+}
+
+/** A value AVP has no type for (a null, an unknown extension function) is refused before any call: a Deny. */
+function convertedForAvp<T>(convert: () => T): T {
+  try {
+    return convert();
+  } catch (error) {
+    if (error instanceof TypeError) throw new EngineError(`the request cannot be sent to Verified Permissions: ${error.message}`, { cause: error });
+    throw error;
+  }
 }
 
 function requestKey(...parts: unknown[]): string {

@@ -128,6 +128,16 @@ describe('decisions through the real SDK', () => {
     await expect(decision).rejects.toThrow('no policy store id for the avp engine');
   });
 
+  it('throws EngineError, without calling AVP, for a value AVP has no type for', async () => {
+    const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
+    const request: AuthorizationRequest = { ...VIEW_OWN_ACCOUNT, context: { window: { __extn: { fn: 'offset', arg: '1h' } } } };
+
+    const decision = engine.isAuthorized(request, { policyStoreId });
+
+    await expect(decision).rejects.toThrow(new EngineError('the request cannot be sent to Verified Permissions: AVP has no attribute type for the extension function "offset"'));
+    expect(endpoint.requestCount('IsAuthorized')).toBe(0);
+  });
+
   it('throws EngineError for a policy store AVP does not know', async () => {
     const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
 
