@@ -6,15 +6,20 @@
 // Cedar `Long` maps to `number`. Cedar's Long is a signed 64-bit integer; JavaScript numbers are exact only
 // up to ±(2^53 − 1), so the runtime refuses larger values instead of rounding them.
 
-/** The uid of a Cedar entity, as cedar-wasm's `TypeAndId`. */
-export interface EntityUid<T extends string = string> {
+/** The uid of a Cedar entity, as cedar-wasm's `TypeAndId`; an enumerated entity type narrows the id to its choices. */
+export interface EntityUid<T extends string = string, I extends string = string> {
   readonly type: T;
-  readonly id: string;
+  readonly id: I;
 }
 
 /** An entity reference inside an attribute or context value, in Cedar's JSON form. */
-export interface EntityRef<T extends string = string> {
-  readonly __entity: EntityUid<T>;
+export interface EntityRef<T extends string = string, I extends string = string> {
+  readonly __entity: EntityUid<T, I>;
+}
+
+/** An extension value in Cedar's explicit JSON form: `fn` is `decimal`, `ip` (for ipaddr), `datetime` or `duration`. */
+export interface ExtensionValue<F extends string = string> {
+  readonly __extn: { readonly fn: F; readonly arg: string };
 }
 
 export const NAMESPACE = "Payments";
@@ -107,6 +112,10 @@ export interface EntityAttributes {
   "Payments::StaffUser": StaffUserAttributes;
   "Payments::Tenant": TenantAttributes;
   "Payments::TenantUser": TenantUserAttributes;
+}
+
+/** Tags by entity type name, for the entity types that declare tags. */
+export interface EntityTags {
 }
 
 /** Typed constructors for entity uids: `uid.Account('acct-1')`. */

@@ -57,6 +57,11 @@ export const DIAGNOSTIC_CODES = {
     summary: 'The Cedar schema must declare exactly one namespace.',
     hint: 'Wrap every entity type and action in a single `namespace Name { ... }` block.',
   },
+  CEDAR_SCHEMA_UNSUPPORTED: {
+    severity: 'error',
+    summary: 'The Cedar schema uses a construct the generator cannot model or render.',
+    hint: 'Rewrite the declaration at this position with the constructs README.md lists as supported, or report the shape.',
+  },
   CEDAR_POLICY_SYNTAX: {
     severity: 'error',
     summary: 'A Cedar policy file does not parse.',

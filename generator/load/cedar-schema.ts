@@ -1,25 +1,48 @@
-// Parses the Cedar schema with cedar-wasm and turns it into a model of entity types and actions.
-import { checkParseSchema, schemaToJson, schemaToJsonWithResolvedTypes, type SchemaJson } from '@cedar-policy/cedar-wasm/nodejs';
-import { diagnostic, START_OF_FILE, type Diagnostic } from '../diagnostics/diagnostic.js';
+// Parses the Cedar schema with cedar-wasm and turns it into a model of entity types, actions and their value types.
+import { checkParseSchema, schemaToJson, schemaToJsonWithResolvedTypes, type DetailedError, type SchemaJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { EXTENSION_TYPES, type ExtensionType } from '../../runtime/config.js';
+import type { ParsedValueType } from '../../runtime/claims/value-type.js';
+import { diagnostic, START_OF_FILE, type Diagnostic, type SourcePosition } from '../diagnostics/diagnostic.js';
 import { LineIndex, utf8OffsetToIndex } from '../diagnostics/position.js';
-import type { CedarAttribute, CedarType } from './cedar-types.js';
+import { findDeclarations, type DeclarationPositions } from './cedar-schema-positions.js';
 import type { SourceFile } from './source-files.js';
 
-export interface EntityTypeModel {
+/** An attribute of an entity type, a record or an action's context. */
+export interface CedarAttribute {
+  readonly type: ParsedValueType;
+  readonly required: boolean;
+}
+
+interface EntityTypeFields {
   /** Fully qualified, such as `Payments::Account`. */
   readonly name: string;
   readonly memberOfTypes: readonly string[];
   readonly attributes: Readonly<Record<string, CedarAttribute>>;
+  /** The type of every tag (`entity Doc tags String`); absent when the type declares no tags. */
+  readonly tags?: ParsedValueType;
+  readonly declaredAt: SourcePosition;
 }
+
+/**
+ * `standard`: entities of the type live in the entity store. `enum` (`entity Color enum ["red", "blue"]`): the
+ * choices are the only valid ids, and they exist without any stored entity.
+ */
+export type EntityTypeModel =
+  | (EntityTypeFields & { readonly kind: 'standard' })
+  | (EntityTypeFields & { readonly kind: 'enum'; readonly choices: readonly string[] });
 
 export interface ActionModel {
   /** The action id, such as `ViewAccount`. */
   readonly id: string;
   /** The action's entity type, such as `Payments::Action`. */
   readonly entityType: string;
+  /** Empty for an action without `appliesTo` (an action group, typically): no request can name it. */
   readonly principalTypes: readonly string[];
   readonly resourceTypes: readonly string[];
   readonly context: Readonly<Record<string, CedarAttribute>>;
+  /** Ids of the action groups this action is directly `in`, sorted. */
+  readonly groups: readonly string[];
+  readonly declaredAt: SourcePosition;
 }
 
 export interface SchemaModel {
@@ -38,126 +61,246 @@ export interface SchemaLoadResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export function loadSchema(file: SourceFile): SchemaLoadResult {
-  const parsed = checkParseSchema(file.text);
-  if (parsed.type === 'failure') {
-    const lines = new LineIndex(file.text);
-    return {
-      diagnostics: parsed.errors.map((error) => {
-        const start = error.sourceLocations?.[0]?.start;
-        const label = error.sourceLocations?.[0]?.label;
-        return diagnostic({
-          file: file.path,
-          at: start === undefined ? START_OF_FILE : lines.positionOf(utf8OffsetToIndex(file.text, start)),
-          code: 'CEDAR_SCHEMA_SYNTAX',
-          message: stripPrefix(error.message) + (label ? ` (${label})` : ''),
-          ...(error.help ? { hint: error.help } : {}),
-        });
-      }),
-    };
+/** A construct the model cannot represent; becomes a CEDAR_SCHEMA_UNSUPPORTED diagnostic, never a crash. */
+class UnsupportedSchemaError extends Error {
+  override readonly name = 'UnsupportedSchemaError';
+  constructor(
+    message: string,
+    readonly at: SourcePosition,
+  ) {
+    super(message);
   }
+}
+
+export function loadSchema(file: SourceFile): SchemaLoadResult {
+  const lines = new LineIndex(file.text);
+  const declarations = findDeclarations(file.text);
+  const syntaxDiagnostics = (errors: readonly DetailedError[]): Diagnostic[] =>
+    errors.map((error) => {
+      const location = error.sourceLocations?.[0];
+      return diagnostic({
+        file: file.path,
+        at: location
+          ? lines.positionOf(utf8OffsetToIndex(file.text, location.start))
+          : declarationNamedIn(error.message, declarations),
+        code: 'CEDAR_SCHEMA_SYNTAX',
+        message: stripPrefix(error.message) + (location?.label ? ` (${location.label})` : ''),
+        ...(error.help ? { hint: error.help } : {}),
+      });
+    });
+  const parsed = checkParseSchema(file.text);
+  if (parsed.type === 'failure') return { diagnostics: syntaxDiagnostics(parsed.errors) };
   const resolved = schemaToJsonWithResolvedTypes(file.text);
   const plain = schemaToJson(file.text);
-  if (resolved.type === 'failure' || plain.type === 'failure') {
-    const errors = resolved.type === 'failure' ? resolved.errors : plain.type === 'failure' ? plain.errors : [];
-    return {
-      diagnostics: [
-        diagnostic({ file: file.path, at: START_OF_FILE, code: 'CEDAR_SCHEMA_SYNTAX', message: errors.map((e) => e.message).join('; ') }),
-      ],
-    };
-  }
-  const namespaces = Object.keys(resolved.json);
+  if (resolved.type === 'failure') return { diagnostics: syntaxDiagnostics(resolved.errors) };
+  if (plain.type === 'failure') return { diagnostics: syntaxDiagnostics(plain.errors) };
+  const namespaces = Object.keys(resolved.json).sort();
   const namespace = namespaces[0];
   if (namespaces.length !== 1 || namespace === undefined || namespace === '') {
+    return { diagnostics: [namespaceDiagnostic(file, namespaces, declarations)] };
+  }
+  try {
+    return { schema: buildSchemaModel({ file, namespace, resolved: resolved.json, plain: plain.json, declarations }), diagnostics: [] };
+  } catch (error) {
+    // The model is built from cedar-wasm's output; a shape it does not know is reported, never thrown at the user.
+    const at = error instanceof UnsupportedSchemaError ? error.at : START_OF_FILE;
     return {
       diagnostics: [
         diagnostic({
           file: file.path,
-          at: START_OF_FILE,
-          code: 'CEDAR_SCHEMA_NAMESPACE',
-          message:
-            namespaces.length === 1
-              ? 'the schema declares its types outside any namespace'
-              : `the schema declares ${namespaces.length} namespaces (${namespaces.map((n) => n || '<none>').join(', ')})`,
+          at,
+          code: 'CEDAR_SCHEMA_UNSUPPORTED',
+          message: error instanceof Error ? error.message : String(error),
         }),
       ],
     };
   }
-  return { schema: buildSchemaModel(file, namespace, resolved.json, plain.json), diagnostics: [] };
 }
 
-type JsonType = { type: string; element?: JsonType; attributes?: Record<string, JsonType & { required?: boolean }>; name?: string };
+/**
+ * Some of cedar-wasm's schema errors carry no source location but name the declaration (`action App::Action::"v"`,
+ * `entity type \`Action\``); point at that declaration rather than at the top of the file.
+ */
+function declarationNamedIn(message: string, declarations: DeclarationPositions): SourcePosition {
+  const action = /Action::"((?:[^"\\]|\\.)*)"/.exec(message)?.[1];
+  const entity = /entity type `(?:[A-Za-z_][A-Za-z0-9_]*::)*([A-Za-z_][A-Za-z0-9_]*)`/.exec(message)?.[1];
+  return (action !== undefined ? declarations.actions.get(action) : undefined) ?? (entity !== undefined ? declarations.entityTypes.get(entity) : undefined) ?? START_OF_FILE;
+}
 
-function buildSchemaModel(file: SourceFile, namespace: string, resolved: SchemaJson<string>, plain: SchemaJson<string>): SchemaModel {
+/** Points at the first declaration that makes the schema other than one named namespace. */
+function namespaceDiagnostic(file: SourceFile, namespaces: readonly string[], declarations: DeclarationPositions): Diagnostic {
+  const outside = declarations.namespaces.find((n) => n.name === '');
+  const second = declarations.namespaces[1];
+  if (namespaces.length === 1 || (outside && namespaces.length === 2 && namespaces.includes(''))) {
+    return diagnostic({
+      file: file.path,
+      at: outside?.at ?? START_OF_FILE,
+      code: 'CEDAR_SCHEMA_NAMESPACE',
+      message: 'the schema declares types outside any namespace',
+    });
+  }
+  return diagnostic({
+    file: file.path,
+    at: outside?.at ?? second?.at ?? START_OF_FILE,
+    code: 'CEDAR_SCHEMA_NAMESPACE',
+    message: `the schema declares ${namespaces.length} namespaces (${namespaces.map((n) => n || '<none>').join(', ')})`,
+  });
+}
+
+/** A type in cedar-wasm's resolved JSON form: common types are named (`Ns::Address`), entity types are `Entity`. */
+interface JsonType {
+  readonly type: string;
+  readonly element?: JsonType;
+  readonly attributes?: Readonly<Record<string, JsonType & { readonly required?: boolean }>>;
+  readonly name?: string;
+}
+
+interface JsonEntityType {
+  readonly memberOfTypes?: readonly string[];
+  readonly shape?: JsonType;
+  readonly tags?: JsonType;
+  readonly enum?: readonly string[];
+}
+
+interface JsonAction {
+  readonly appliesTo?: { readonly principalTypes?: readonly string[]; readonly resourceTypes?: readonly string[]; readonly context?: JsonType };
+  readonly memberOf?: readonly { readonly id: string; readonly type?: string }[];
+}
+
+interface BuildInputs {
+  readonly file: SourceFile;
+  readonly namespace: string;
+  readonly resolved: SchemaJson<string>;
+  readonly plain: SchemaJson<string>;
+  readonly declarations: DeclarationPositions;
+}
+
+function buildSchemaModel({ file, namespace, resolved, plain, declarations }: BuildInputs): SchemaModel {
   const definition = resolved[namespace];
   if (!definition) throw new Error(`namespace ${namespace} vanished from the resolved schema`);
-  const commonTypes = (definition.commonTypes ?? {}) as Record<string, JsonType>;
-  const toType = (json: JsonType): CedarType => convertType(json, namespace, commonTypes);
-  const recordAttributes = (json: JsonType | undefined): Record<string, CedarAttribute> => {
-    if (!json) return {};
-    const record = toType(json);
-    return record.kind === 'Record' ? { ...record.attributes } : {};
-  };
+  const converter = new TypeConverter(namespace, (definition.commonTypes ?? {}) as Record<string, JsonType>);
+  const actionType = `${namespace}::Action`;
 
   const entityTypes = new Map<string, EntityTypeModel>();
-  for (const name of Object.keys(definition.entityTypes).sort()) {
-    const entity = definition.entityTypes[name] as { memberOfTypes?: string[]; shape?: JsonType };
+  const rawEntities = definition.entityTypes as Record<string, JsonEntityType>;
+  for (const name of Object.keys(rawEntities).sort()) {
+    const entity = rawEntities[name] ?? {};
     const qualified = `${namespace}::${name}`;
-    entityTypes.set(qualified, {
+    const declaredAt = declarations.entityTypes.get(name) ?? START_OF_FILE;
+    const where = `entity type ${qualified}`;
+    const fields: EntityTypeFields = {
       name: qualified,
       memberOfTypes: [...(entity.memberOfTypes ?? [])].map((t) => qualify(t, namespace)).sort(),
-      attributes: recordAttributes(entity.shape),
-    });
+      attributes: entity.shape ? converter.attributes(entity.shape, { where, at: declaredAt }) : {},
+      ...(entity.tags ? { tags: converter.convert(entity.tags, { where: `the tags of ${where}`, at: declaredAt }) } : {}),
+      declaredAt,
+    };
+    entityTypes.set(qualified, entity.enum ? { ...fields, kind: 'enum', choices: [...entity.enum] } : { ...fields, kind: 'standard' });
   }
 
   const actions = new Map<string, ActionModel>();
-  for (const id of Object.keys(definition.actions).sort()) {
-    const appliesTo = definition.actions[id]?.appliesTo;
+  const rawActions = definition.actions as Record<string, JsonAction>;
+  for (const id of Object.keys(rawActions).sort()) {
+    const action = rawActions[id] ?? {};
+    const declaredAt = declarations.actions.get(id) ?? START_OF_FILE;
+    const appliesTo = action.appliesTo;
+    const groups = (action.memberOf ?? []).map((group) => {
+      const type = group.type === undefined ? actionType : qualify(group.type, namespace);
+      if (type !== actionType) {
+        throw new UnsupportedSchemaError(`action "${id}" is in a group of another action type (${type}::"${group.id}")`, declaredAt);
+      }
+      return group.id;
+    });
     actions.set(id, {
       id,
-      entityType: `${namespace}::Action`,
+      entityType: actionType,
       principalTypes: [...(appliesTo?.principalTypes ?? [])].map((t) => qualify(t, namespace)).sort(),
       resourceTypes: [...(appliesTo?.resourceTypes ?? [])].map((t) => qualify(t, namespace)).sort(),
-      context: recordAttributes(appliesTo?.context as JsonType | undefined),
+      context: appliesTo?.context ? converter.attributes(appliesTo.context, { where: `the context of action "${id}"`, at: declaredAt }) : {},
+      groups: [...new Set(groups)].sort(),
+      declaredAt,
     });
   }
   return { file, namespace, entityTypes, actions, json: plain };
 }
 
-function convertType(json: JsonType, namespace: string, commonTypes: Record<string, JsonType>, depth = 0): CedarType {
-  if (depth > 32) throw new Error('common types nest too deeply');
-  switch (json.type) {
-    case 'String':
-    case 'Long':
-      return { kind: json.type };
-    case 'Bool':
-    case 'Boolean':
-      return { kind: 'Boolean' };
-    case 'Set':
-      if (!json.element) throw new Error('a Set type without an element type');
-      return { kind: 'Set', element: convertType(json.element, namespace, commonTypes, depth + 1) };
-    case 'Record': {
-      const attributes: Record<string, CedarAttribute> = {};
-      for (const [name, attribute] of Object.entries(json.attributes ?? {})) {
-        attributes[name] = {
-          type: convertType(attribute, namespace, commonTypes, depth + 1),
-          required: attribute.required !== false,
-        };
+interface Site {
+  /** What holds the type, for messages: `entity type Ns::User`. */
+  readonly where: string;
+  readonly at: SourcePosition;
+}
+
+const PRIMITIVES: Readonly<Record<string, ParsedValueType>> = {
+  String: { kind: 'String' },
+  Long: { kind: 'Long' },
+  Bool: { kind: 'Boolean' },
+  Boolean: { kind: 'Boolean' },
+};
+const CEDAR_PREFIX = '__cedar::';
+/** Common types may nest, but never in a cycle (Cedar refuses those); this only bounds a malformed input. */
+const MAX_NESTING = 64;
+
+/** Turns cedar-wasm's resolved JSON types into value types, inlining common types. */
+class TypeConverter {
+  constructor(
+    private readonly namespace: string,
+    private readonly commonTypes: Readonly<Record<string, JsonType>>,
+  ) {}
+
+  attributes(json: JsonType, site: Site): Record<string, CedarAttribute> {
+    const type = this.convert(json, site);
+    if (type.kind !== 'Record') throw new UnsupportedSchemaError(`${site.where} is a ${type.kind}, not a record`, site.at);
+    return { ...type.attributes };
+  }
+
+  convert(json: JsonType, site: Site, depth = 0): ParsedValueType {
+    if (depth > MAX_NESTING) throw new UnsupportedSchemaError(`the types of ${site.where} nest more than ${MAX_NESTING} deep`, site.at);
+    switch (json.type) {
+      case 'Set':
+        if (!json.element) throw new UnsupportedSchemaError(`a Set in ${site.where} has no element type`, site.at);
+        return { kind: 'Set', element: this.convert(json.element, site, depth + 1) };
+      case 'Record': {
+        const attributes: Record<string, CedarAttribute> = {};
+        for (const [name, attribute] of Object.entries(json.attributes ?? {})) {
+          attributes[name] = { type: this.convert(attribute, site, depth + 1), required: attribute.required !== false };
+        }
+        return { kind: 'Record', attributes };
       }
-      return { kind: 'Record', attributes };
-    }
-    case 'Entity':
-      return { kind: 'Entity', name: qualify(json.name ?? '', namespace) };
-    case 'Extension':
-      return { kind: 'Extension', name: json.name ?? '' };
-    default: {
-      // The resolved form still names common types; look them up by their unqualified name.
-      const local = json.type.startsWith(`${namespace}::`) ? json.type.slice(namespace.length + 2) : json.type;
-      const common = commonTypes[local];
-      if (!common) throw new Error(`unknown type ${json.type}`);
-      return convertType(common, namespace, commonTypes, depth + 1);
+      case 'Entity':
+        return { kind: 'Entity', name: qualify(json.name ?? '', this.namespace) };
+      case 'Extension':
+        return this.named(json.name ?? '', site, depth);
+      default:
+        return this.named(json.type, site, depth);
     }
   }
+
+  /**
+   * A named type. The resolved form qualifies common types with the namespace (`Ns::ipaddr` when a common type
+   * shadows a builtin), leaves builtins bare, and writes the builtin explicitly as `__cedar::ipaddr`.
+   */
+  private named(name: string, site: Site, depth: number): ParsedValueType {
+    const prefix = `${this.namespace}::`;
+    if (name.startsWith(prefix)) {
+      const common = this.commonTypes[name.slice(prefix.length)];
+      if (!common) throw new UnsupportedSchemaError(`${site.where} uses the type ${name}, which the schema does not declare`, site.at);
+      return this.convert(common, site, depth + 1);
+    }
+    const builtin = name.startsWith(CEDAR_PREFIX) ? name.slice(CEDAR_PREFIX.length) : name;
+    const primitive = PRIMITIVES[builtin];
+    if (primitive) return primitive;
+    if (isExtensionType(builtin)) return { kind: 'Extension', name: builtin };
+    const common = this.commonTypes[name];
+    if (common) return this.convert(common, site, depth + 1);
+    throw new UnsupportedSchemaError(
+      `${site.where} uses the type ${name}, which the generator does not know (it knows String, Long, Bool, ${EXTENSION_TYPES.join(', ')}, sets, records and entity types)`,
+      site.at,
+    );
+  }
+}
+
+function isExtensionType(name: string): name is ExtensionType {
+  return (EXTENSION_TYPES as readonly string[]).includes(name);
 }
 
 function qualify(name: string, namespace: string): string {

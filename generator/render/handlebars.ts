@@ -21,7 +21,10 @@ export function handlebars(): typeof Handlebars {
   hbs.registerHelper('join', (values: unknown, separator: unknown) =>
     (Array.isArray(values) ? values : []).join(typeof separator === 'string' ? separator : ', '),
   );
+  /** Text for a `/** ... *\/` comment: Cedar ids may hold any character, and `*\/` would end the comment early. */
+  hbs.registerHelper('doc', (value: unknown) => String(value).replace(/\*\//g, '*\\/'));
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('gt', (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number' && a > b);
   /** Joins its arguments; the last argument is Handlebars' options object. */
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).map(String).join(''));
   /** A union of quoted string literals, or `never` when empty. */

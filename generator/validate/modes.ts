@@ -3,7 +3,7 @@ import { diagnostic, START_OF_FILE, type Diagnostic, type SourcePosition } from 
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { PolicySource } from '../load/cedar-policies.js';
 import type { SchemaModel } from '../load/cedar-schema.js';
-import { cedarTypeToString, parseModeType } from '../load/cedar-types.js';
+import { formatValueType, parseValueType, ValueTypeSpellingError, type ParsedValueType } from '../../runtime/claims/value-type.js';
 import type { ModeFile, RouteSpec } from '../load/mode-file.js';
 import type { YamlPath, YamlSource } from '../load/yaml-source.js';
 import { closestMatch } from './did-you-mean.js';
@@ -253,16 +253,15 @@ function checkClaims(context: CheckContext, schema: SchemaModel): void {
       });
       return;
     }
-    const declared = parseModeType(mapping.type);
-    const declaredEntity = declared?.kind === 'Entity' ? declared.name : undefined;
-    if (declaredEntity !== undefined && !checkEntityType(context, schema, [...at, 'type'], declaredEntity)) return;
-    const expected = cedarTypeToString(attribute.type);
-    if (declared && cedarTypeToString(declared) !== expected) {
+    const declared = declaredType(context, [...at, 'type'], mapping.type);
+    if (declared === undefined || !checkEntityTypesIn(context, schema, [...at, 'type'], declared)) return;
+    const expected = formatValueType(attribute.type);
+    if (formatValueType(declared) !== expected) {
       context.report([...at, 'type'], 'CLAIM_TYPE_MISMATCH', `claim \`${mapping.claim}\` is declared ${mapping.type} but ${principalType}.${mapping.attribute} is ${expected}`, {
-        hint: `Declare \`type: ${expected}\`.`,
+        hint: `Declare \`type: ${quoteIfNeeded(expected)}\`.`,
       });
     }
-    if (mapping.delimiter !== undefined && declared?.kind !== 'Set') {
+    if (mapping.delimiter !== undefined && declared.kind !== 'Set') {
       context.report([...at, 'delimiter'], 'CLAIM_TYPE_MISMATCH', `\`delimiter\` splits a claim into a set, but the type is ${mapping.type}`, {
         target: 'key',
         hint: 'Remove `delimiter`, or map to a Set attribute.',
@@ -275,8 +274,8 @@ function checkClaims(context: CheckContext, schema: SchemaModel): void {
     const attribute = principal.attributes[claims.tenant.attribute];
     if (!attribute) {
       context.report(['claims', 'tenant', 'attribute'], 'CLAIM_ATTRIBUTE_UNKNOWN', `${principalType} has no attribute \`${claims.tenant.attribute}\``);
-    } else if (cedarTypeToString(attribute.type) !== `Entity<${claims.tenant.entityType}>`) {
-      context.report(['claims', 'tenant', 'attribute'], 'CLAIM_TYPE_MISMATCH', `${principalType}.${claims.tenant.attribute} is ${cedarTypeToString(attribute.type)}, not the tenant type ${claims.tenant.entityType}`);
+    } else if (formatValueType(attribute.type) !== `Entity<${claims.tenant.entityType}>`) {
+      context.report(['claims', 'tenant', 'attribute'], 'CLAIM_TYPE_MISMATCH', `${principalType}.${claims.tenant.attribute} is ${formatValueType(attribute.type)}, not the tenant type ${claims.tenant.entityType}`);
     } else {
       filled.add(claims.tenant.attribute);
     }
@@ -326,18 +325,54 @@ function checkRouteActions(context: CheckContext, schema: SchemaModel): void {
         });
         continue;
       }
-      const declared = parseModeType(source.type);
-      if (declared && cedarTypeToString(declared) !== cedarTypeToString(expected.type)) {
-        context.report([...at, 'context', name, 'type'], 'ROUTE_CONTEXT_TYPE', `context \`${name}\` is declared ${source.type} but ${route.action} expects ${cedarTypeToString(expected.type)}`);
+      const declared = declaredType(context, [...at, 'context', name, 'type'], source.type);
+      if (declared === undefined || !checkEntityTypesIn(context, schema, [...at, 'context', name, 'type'], declared)) continue;
+      const expectedSpelling = formatValueType(expected.type);
+      if (formatValueType(declared) !== expectedSpelling) {
+        context.report([...at, 'context', name, 'type'], 'ROUTE_CONTEXT_TYPE', `context \`${name}\` is declared ${source.type} but ${route.action} expects ${expectedSpelling}`, {
+          hint: `Declare \`type: ${quoteIfNeeded(expectedSpelling)}\`.`,
+        });
       }
     }
     for (const [name, attribute] of Object.entries(action.context)) {
       const source = supplied[name];
       if (attribute.required && (source === undefined || source.required === false)) {
-        context.report(source ? [...at, 'context', name] : at, 'ROUTE_CONTEXT_MISSING', `${route.action} requires context \`${name}\` (${cedarTypeToString(attribute.type)}) but route ${routeLabel(route)} does not always supply it`, {
+        context.report(source ? [...at, 'context', name] : at, 'ROUTE_CONTEXT_MISSING', `${route.action} requires context \`${name}\` (${formatValueType(attribute.type)}) but route ${routeLabel(route)} does not always supply it`, {
           target: source ? 'key' : 'value',
         });
       }
     }
   });
+}
+
+/** Parses a mode's type spelling; a spelling that is not a Cedar type is reported at the value, with the parser's reason. */
+function declaredType(context: CheckContext, path: YamlPath, spelling: string): ParsedValueType | undefined {
+  try {
+    return parseValueType(spelling);
+  } catch (error) {
+    if (!(error instanceof ValueTypeSpellingError)) throw error;
+    context.report(path, 'MODE_INVALID_VALUE', `\`${spelling}\` is not a Cedar type: ${error.message}`, {
+      hint: 'Spell the type as Cedar schemas do: String, Long, Boolean, decimal, ipaddr, datetime, duration, Set<T>, Entity<Ns::Type>, { name: T, other?: T }.',
+    });
+    return undefined;
+  }
+}
+
+/** Every entity type a declared type names (inside sets and records too) must be in the schema. */
+function checkEntityTypesIn(context: CheckContext, schema: SchemaModel, path: YamlPath, type: ParsedValueType): boolean {
+  switch (type.kind) {
+    case 'Entity':
+      return checkEntityType(context, schema, path, type.name);
+    case 'Set':
+      return checkEntityTypesIn(context, schema, path, type.element);
+    case 'Record':
+      return Object.values(type.attributes).every((attribute) => checkEntityTypesIn(context, schema, path, attribute.type));
+    default:
+      return true;
+  }
+}
+
+/** A record spelling starts with `{`, which YAML reads as a map unless it is quoted. */
+function quoteIfNeeded(spelling: string): string {
+  return spelling.startsWith('{') ? JSON.stringify(spelling) : spelling;
 }

@@ -9,6 +9,7 @@ import { checkModeSchema } from './mode-schema.js';
 import { checkMode, type LoadedMode } from './modes.js';
 import { checkPolicies } from './policies.js';
 import { checkSchemaSize } from './quotas.js';
+import { checkSchemaSupport } from './schema-support.js';
 
 /** Everything a valid repository holds, ready for the model step. */
 export interface ValidProject {
@@ -86,7 +87,7 @@ function loadOnlySchema(sources: ProjectSources, diagnostics: Diagnostic[]): Sch
   }
   const loaded = loadSchema(file);
   diagnostics.push(...loaded.diagnostics);
-  if (loaded.schema) diagnostics.push(...checkSchemaSize(loaded.schema));
+  if (loaded.schema) diagnostics.push(...checkSchemaSize(loaded.schema), ...checkSchemaSupport(loaded.schema));
   return loaded.schema;
 }
 
