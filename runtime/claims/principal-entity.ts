@@ -1,9 +1,10 @@
 // Maps verified claims to the Cedar principal entity the mode declares: id, typed attributes, group and tenant parents.
 import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
-import type { ClaimsConfig } from '../config.js';
+import type { ClaimAttributeConfig, ClaimsConfig } from '../config.js';
 import { ClaimError } from '../errors.js';
 import type { Claims } from '../token/verify-token.js';
-import { claimToCedar, ValueTypeError } from './typed-value.js';
+import { encodedClaimToCedar, ValueTypeError } from './typed-value.js';
+import { parseValueType, type ParsedValueType } from './value-type.js';
 
 export interface Principal {
   readonly uid: TypeAndId;
@@ -18,21 +19,32 @@ export function ownClaim(claims: Claims, name: string): unknown {
   return Object.hasOwn(claims, name) ? claims[name] : undefined;
 }
 
-export function principalFromClaims(claims: Claims, config: ClaimsConfig): Principal {
+/** A mode's claim mapping with every value type parsed, once at init. */
+export interface ClaimsMapping {
+  readonly config: ClaimsConfig;
+  readonly attributes: readonly { readonly mapping: ClaimAttributeConfig; readonly type: ParsedValueType }[];
+}
+
+/** Throws ValueTypeSpellingError when a type is misspelled: the authorizer then denies every request, saying why. */
+export function compileClaims(config: ClaimsConfig): ClaimsMapping {
+  return { config, attributes: config.attributes.map((mapping) => ({ mapping, type: parseValueType(mapping.type) })) };
+}
+
+export function principalFromClaims(claims: Claims, { config, attributes }: ClaimsMapping): Principal {
   const id = ownClaim(claims, config.principal.idClaim);
   if (typeof id !== 'string' || id === '') {
     throw new ClaimError(`claim ${config.principal.idClaim} (the principal id) is missing or not a non-empty string`);
   }
 
   const attrs: Record<string, CedarValueJson> = {};
-  for (const mapping of config.attributes) {
+  for (const { mapping, type } of attributes) {
     const value = ownClaim(claims, mapping.claim);
     if (value === undefined) {
       if (mapping.required) throw new ClaimError(`required claim ${mapping.claim} is missing`);
       continue;
     }
     try {
-      attrs[mapping.attribute] = claimToCedar(value, mapping.type, mapping.delimiter);
+      attrs[mapping.attribute] = encodedClaimToCedar(value, type, mapping.encoding, mapping.delimiter);
     } catch (error) {
       if (error instanceof ValueTypeError) throw new ClaimError(`claim ${mapping.claim}: ${error.message}`, { cause: error });
       throw error;

@@ -96,18 +96,18 @@ class Parser {
 
   private record(): ParsedValueType {
     this.position += 1;
-    const attributes: Record<string, { type: ParsedValueType; required: boolean }> = {};
+    const attributes = new Map<string, { type: ParsedValueType; required: boolean }>();
     for (;;) {
       this.skipSpace();
       if (this.peek() === '}') break;
       const start = this.position;
       const name = this.attributeName();
-      if (Object.hasOwn(attributes, name)) throw this.error(`attribute ${JSON.stringify(name)} is declared twice`, start);
+      if (attributes.has(name)) throw this.error(`attribute ${JSON.stringify(name)} is declared twice`, start);
       this.skipSpace();
       const optional = this.peek() === '?';
       if (optional) this.position += 1;
       this.expect(':', `after attribute ${JSON.stringify(name)}`);
-      attributes[name] = { type: this.type(), required: !optional };
+      attributes.set(name, { type: this.type(), required: !optional });
       this.skipSpace();
       if (this.peek() === ',') {
         this.position += 1;
@@ -116,7 +116,8 @@ class Parser {
       if (this.peek() !== '}') throw this.error('expected "," or "}" in the record');
     }
     this.position += 1;
-    return { kind: 'Record', attributes };
+    // fromEntries defines own properties: an attribute named __proto__ stays an attribute.
+    return { kind: 'Record', attributes: Object.fromEntries(attributes) };
   }
 
   private attributeName(): string {

@@ -4,12 +4,17 @@ import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../..
 import { MODE_CONFIG as INTERNAL } from '../../../generated/internal/authorizer.js';
 import { MODE_CONFIG as M2M } from '../../../generated/m2m/authorizer.js';
 import { MODE_CONFIG as MULTI_TENANT } from '../../../generated/multi-tenant/authorizer.js';
-import { principalFromClaims } from '../../../runtime/claims/principal-entity.js';
+import { compileClaims, principalFromClaims, type Principal } from '../../../runtime/claims/principal-entity.js';
 import type { ClaimAttributeConfig, ClaimsConfig } from '../../../runtime/config.js';
 import { createLocalEngine } from '../../../runtime/engine/local-engine.js';
 import { ClaimError } from '../../../runtime/errors.js';
 
 const CUSTOMER_CLAIMS: ClaimsConfig = CUSTOMER.claims;
+
+/** The mapping is compiled once at init in the runtime; here once per call. */
+function principalOf(claims: Record<string, unknown>, config: ClaimsConfig): Principal {
+  return principalFromClaims(claims, compileClaims(config));
+}
 
 /** The customer mapping plus one extra attribute, for value types no generated mode maps from a claim. */
 function customerClaimsWith(attribute: ClaimAttributeConfig): ClaimsConfig {
@@ -20,7 +25,7 @@ const customerUser = { sub: 'user-1', 'custom:customer_id': 'cust-1' } as const;
 
 function claimError(claims: Record<string, unknown>, config: ClaimsConfig): ClaimError {
   try {
-    principalFromClaims(claims, config);
+    principalOf(claims, config);
   } catch (error) {
     if (error instanceof ClaimError) return error;
     throw error;
@@ -32,7 +37,7 @@ describe('customer mode (Cognito id token claims)', () => {
   it('maps sub to the CustomerUser id, typed attributes, and Cognito groups to sorted, unique Role parents', () => {
     const claims = { ...customerUser, email: 'ana@example.com', 'cognito:groups': ['viewer', 'payer', 'viewer'] };
 
-    const principal = principalFromClaims(claims, CUSTOMER_CLAIMS);
+    const principal = principalOf(claims, CUSTOMER_CLAIMS);
 
     expect(principal.uid).toEqual({ type: 'Payments::CustomerUser', id: 'user-1' });
     expect(principal.groups).toEqual(['payer', 'viewer']);
@@ -52,7 +57,7 @@ describe('customer mode (Cognito id token claims)', () => {
   });
 
   it('leaves out an optional attribute whose claim is absent, and has no parents without cognito:groups', () => {
-    const principal = principalFromClaims(customerUser, CUSTOMER_CLAIMS);
+    const principal = principalOf(customerUser, CUSTOMER_CLAIMS);
 
     expect(principal.entities).toEqual([
       {
@@ -87,7 +92,7 @@ describe('internal mode (Okta access token claims)', () => {
   it('maps sub to the StaffUser id and Okta groups to StaffGroup parents', () => {
     const claims = { sub: 'staff@payments.example', email: 'staff@payments.example', department: 'fraud', groups: ['support', 'fraud'] };
 
-    const principal = principalFromClaims(claims, INTERNAL.claims);
+    const principal = principalOf(claims, INTERNAL.claims);
 
     expect(principal.entities[0]).toEqual({
       uid: { type: 'Payments::StaffUser', id: 'staff@payments.example' },
@@ -110,7 +115,7 @@ describe('m2m mode (client-credentials claims)', () => {
   it('maps client_id to the Service id and splits the space-delimited scope into a set, dropping empty items', () => {
     const claims = { client_id: 'ledgerservice01', sub: 'ledgerservice01', scope: 'payments/events.read  payments/read ' };
 
-    const principal = principalFromClaims(claims, M2M.claims);
+    const principal = principalOf(claims, M2M.claims);
 
     expect(principal.entities).toEqual([
       {
@@ -132,7 +137,7 @@ describe('multi-tenant mode (Cognito access token claims with a tenant)', () => 
   it('sets the tenant as an entity attribute and as a parent, next to the Role parents', () => {
     const claims = { sub: 'user-1', 'custom:customer_id': 'cust-1', 'custom:tenant_id': 'bank-a', 'cognito:groups': ['admin'] };
 
-    const principal = principalFromClaims(claims, MULTI_TENANT.claims);
+    const principal = principalOf(claims, MULTI_TENANT.claims);
 
     expect(principal.tenantId).toBe('bank-a');
     expect(principal.entities).toEqual([
@@ -198,7 +203,7 @@ describe('claims of the wrong type', () => {
   });
 
   it('accepts a Long given as a JSON integer', () => {
-    const principal = principalFromClaims({ ...customerUser, 'custom:limit': 100 }, limit);
+    const principal = principalOf({ ...customerUser, 'custom:limit': 100 }, limit);
 
     expect(principal.entities[0]?.attrs['limit']).toBe(100);
   });
@@ -208,7 +213,7 @@ describe('claims named like Object.prototype members', () => {
   it('an optional claim named constructor that is absent is left out, not read as the inherited function', () => {
     const config = customerClaimsWith({ claim: 'constructor', attribute: 'ctor', type: 'String', required: false, encoding: 'json' });
 
-    const principal = principalFromClaims(customerUser, config);
+    const principal = principalOf(customerUser, config);
 
     expect(principal.entities[0]?.attrs).not.toHaveProperty('ctor');
   });
@@ -224,7 +229,7 @@ describe('claims named like Object.prototype members', () => {
   it('a groups claim named constructor that is absent gives no groups', () => {
     const config: ClaimsConfig = { ...CUSTOMER_CLAIMS, groups: { claim: 'constructor', entityType: 'Payments::Role' } };
 
-    const principal = principalFromClaims(customerUser, config);
+    const principal = principalOf(customerUser, config);
 
     expect(principal.groups).toEqual([]);
   });
@@ -249,7 +254,7 @@ describe('claims named like Object.prototype members', () => {
   it('an own __proto__ claim from JSON is plain data: it neither supplies other claims nor pollutes Object.prototype', () => {
     const claims = JSON.parse('{"sub":"user-1","custom:customer_id":"cust-1","__proto__":{"email":"evil@example.com","cognito:groups":["admin"]}}');
 
-    const principal = principalFromClaims(claims, CUSTOMER_CLAIMS);
+    const principal = principalOf(claims, CUSTOMER_CLAIMS);
 
     expect(principal.entities[0]?.attrs).not.toHaveProperty('email');
     expect(principal.groups).toEqual([]);
@@ -260,7 +265,7 @@ describe('claims named like Object.prototype members', () => {
     const config: ClaimsConfig = { ...MULTI_TENANT.claims, tenant: { claim: '__proto__', entityType: 'Payments::Tenant', attribute: 'tenant', asParent: true } };
     const claims = JSON.parse('{"sub":"user-1","custom:customer_id":"cust-1","__proto__":"bank-a"}');
 
-    const principal = principalFromClaims(claims, config);
+    const principal = principalOf(claims, config);
 
     expect(principal.tenantId).toBe('bank-a');
   });
@@ -270,7 +275,7 @@ describe('group names carrying Cedar syntax', () => {
   const injected = 'admin" || true || "';
 
   it('stay one plain entity id, character for character', () => {
-    const principal = principalFromClaims({ ...customerUser, 'cognito:groups': [injected, 'Payments::Role::"admin"'] }, CUSTOMER_CLAIMS);
+    const principal = principalOf({ ...customerUser, 'cognito:groups': [injected, 'Payments::Role::"admin"'] }, CUSTOMER_CLAIMS);
 
     expect(principal.groups).toEqual(['Payments::Role::"admin"', injected]);
     expect(principal.entities[0]?.parents).toEqual([
@@ -282,14 +287,18 @@ describe('group names carrying Cedar syntax', () => {
   it('do not make the principal an admin when Cedar evaluates the customer policies', async () => {
     const engine = createLocalEngine(CUSTOMER_BUNDLE);
     const decide = (groups: string[]) => {
-      const principal = principalFromClaims({ ...customerUser, 'cognito:groups': groups }, CUSTOMER_CLAIMS);
+      const principal = principalOf({ ...customerUser, 'cognito:groups': groups }, CUSTOMER_CLAIMS);
       return engine.isAuthorized(
         {
           principal: principal.uid,
           action: { type: 'Payments::Action', id: 'AddBeneficiary' },
           resource: { type: 'Payments::Customer', id: 'cust-1' },
           context: {},
-          entities: [...principal.entities, { uid: { type: 'Payments::Customer', id: 'cust-1' }, attrs: {}, parents: [] }],
+          entities: [
+            ...principal.entities,
+            // Conforms to the schema, which the local engine checks entities against.
+            { uid: { type: 'Payments::Customer', id: 'cust-1' }, attrs: { tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } }, country: 'FR' }, parents: [] },
+          ],
         },
         {},
       );
