@@ -1,5 +1,6 @@
 // Renders the policy coverage for people (an aligned table) and for machines (JSON).
 import { plural, type CoverageReport, type GateResult } from './coverage.js';
+import { UNREACHABLE_KINDS } from './runtime-parity/unreachable.js';
 
 export function coverageText(report: CoverageReport, gate: GateResult): string {
   const byMode = Object.entries(report.casesByMode)
@@ -20,6 +21,7 @@ export function coverageText(report: CoverageReport, gate: GateResult): string {
     `Actions never exercised: ${listOrNone(report.actionsNeverExercised)}`,
     `Entity types never exercised: ${listOrNone(report.entityTypesNeverExercised)}`,
     `Routes without both an allow and a deny case: ${listOrNone(report.routeGaps.map((gap) => `${gap.mode} ${gap.action} (no ${gap.missing.join(', no ')})`))}`,
+    reachabilityLine(report),
     ...gate.waived.map((waiver) => `Waived: ${waiver.id} (${plural(waiver.determiningCases, 'case')}): ${waiver.reason}`),
     ...gate.warnings.map((warning) => `warning: ${warning}`),
     ...gate.failures.map((failure) => `error: ${failure}`),
@@ -30,6 +32,12 @@ export function coverageText(report: CoverageReport, gate: GateResult): string {
 
 export function coverageJson(report: CoverageReport, gate: GateResult): string {
   return JSON.stringify({ ...report, gate }, null, 2) + '\n';
+}
+
+function reachabilityLine({ runtimeReachability: reach }: CoverageReport): string {
+  if (!reach) return 'Cases unreachable through the runtime: unknown (the project does not generate)';
+  const reasons = UNREACHABLE_KINDS.filter((kind) => reach.unreachableByReason[kind] > 0).map((kind) => `${kind} ${reach.unreachableByReason[kind]}`);
+  return `Cases unreachable through the runtime: ${reach.unreachable}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`;
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {

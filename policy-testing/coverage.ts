@@ -3,6 +3,7 @@ import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { CoverageConfig } from './coverage-config.js';
 import type { PolicyTests } from './load-tests.js';
 import type { CaseResult } from './run-suites.js';
+import { runtimeReachability, type RuntimeReachability } from './runtime-parity/reachability.js';
 
 export interface PolicyCoverage {
   readonly id: string;
@@ -32,6 +33,11 @@ export interface CoverageReport {
   readonly entityTypesNeverExercised: readonly string[];
   /** Routed actions of a mode that lack an allow case or a deny case. */
   readonly routeGaps: readonly RouteGap[];
+  /**
+   * The cases the runtime parity run can send through their mode's real runtime, and those it cannot, by reason (no
+   * route for the action, a principal attribute no claim carries...). Null when the project does not generate.
+   */
+  readonly runtimeReachability: RuntimeReachability | null;
 }
 
 export interface GateResult {
@@ -95,6 +101,7 @@ export function computeCoverage(tests: PolicyTests, results: readonly CaseResult
     actionsNeverExercised: [...(tests.schema?.actions.keys() ?? [])].filter((action) => !exercisedActions.has(action)).sort(),
     entityTypesNeverExercised: [...(tests.schema?.entityTypes.keys() ?? [])].filter((type) => !exercisedTypes.has(type)).sort(),
     routeGaps,
+    runtimeReachability: runtimeReachability(tests.sources, tests.suites, results.map((result) => result.testCase)),
   };
 }
 

@@ -8,6 +8,7 @@ import { coverageText } from '../../policy-testing/coverage-report.js';
 import { formatTestDiagnostics } from '../../policy-testing/diagnostics.js';
 import { loadPolicyTests, type PolicyTests } from '../../policy-testing/load-tests.js';
 import { runSuites } from '../../policy-testing/run-suites.js';
+import { UNREACHABLE_KINDS } from '../../policy-testing/runtime-parity/unreachable.js';
 import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
 import { FIXTURE_LINE, SUITE_LINE, suiteProject } from './suite-project.js';
 
@@ -220,6 +221,22 @@ waivers:
       '| shared.forbid-self-approval                  | 0                 | -     | BELOW MINIMUM |',
       '',
     ]);
+  });
+
+  it('counts the cases their mode cannot carry through its runtime, by reason', () => {
+    // m2m routes only $connect (SubscribePaymentEvents), and its token carries one client id for both the
+    // principal id and `clientId`, which these services spell differently.
+    expect(report.runtimeReachability).toEqual({
+      reachable: 0,
+      unreachable: 4,
+      unreachableByReason: { ...Object.fromEntries(UNREACHABLE_KINDS.map((kind) => [kind, 0])), 'no-route': 2, 'claim-conflict': 2 },
+    });
+  });
+
+  it('prints the unreachable cases by reason after the route gaps', () => {
+    const text = coverageText(report, applyGate(report, configFrom(undefined).config));
+
+    expect(text.split('\n').find((line) => line.startsWith('Cases unreachable'))).toBe('Cases unreachable through the runtime: 4 (no-route 2, claim-conflict 2)');
   });
 
   it('makes the coverage step of test:policies exit 1, printing the JSON it also writes to .tmp/policy-coverage.json', () => {

@@ -1,0 +1,146 @@
+// Sends one suite case through the real runtime (createAuthorizer, as the generated handlers use it) and compares the
+// answer with the suite's cedar-wasm outcome.
+import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { compileClaims, principalFromClaims } from '../../runtime/claims/principal-entity.js';
+import { createAuthorizer, type Authorizer } from '../../runtime/authorizer.js';
+import type { ModeConfig } from '../../runtime/config.js';
+import { MemoryTelemetry } from '../../runtime/observability/telemetry.js';
+import { decodeToken } from '../../local/issuer/token-issuer.js';
+import { formatEntityUid } from '../entity-uid.js';
+import type { Outcome } from '../evaluate.js';
+import type { PolicyCase } from '../load-suites.js';
+import type { TemplateLinkSpec } from '../evaluate.js';
+import { planCase, type CasePlan } from './case-plan.js';
+import { compareAnswers, type RuntimeAnswer } from './compare.js';
+import type { RecordedRequests } from './entity-recorder.js';
+import type { ParityEnvironment } from './parity-environment.js';
+import type { ParityMode } from './parity-modes.js';
+import { withSeededStores, type SeededStores } from './store-seeding.js';
+import type { Unreachable } from './unreachable.js';
+
+export type ParityResult =
+  | { readonly kind: 'unreachable'; readonly unreachable: Unreachable }
+  | { readonly kind: 'agree'; readonly runtime: RuntimeAnswer }
+  | { readonly kind: 'disagree'; readonly runtime: RuntimeAnswer; readonly message: string };
+
+export interface ParityCaseInput {
+  readonly environment: ParityEnvironment;
+  readonly mode: ParityMode;
+  /** The suite's template links: the case's policy set, as the suite evaluated it. */
+  readonly links: readonly TemplateLinkSpec[];
+  /** The suite's entities (fixtures and its own): the store holds them, with the case's own in their place. */
+  readonly pool: readonly EntityJson[];
+  readonly testCase: PolicyCase;
+  /** The suite's own cedar-wasm outcome for the case. */
+  readonly suiteOutcome: Outcome;
+}
+
+export async function runParityCase(input: ParityCaseInput): Promise<ParityResult> {
+  const plan = planCase(input.mode, input.links, input.testCase);
+  if (!plan.ok) return { kind: 'unreachable', unreachable: plan.unreachable };
+  const runtime = await askRuntime(input, plan.value, false);
+  if (compareAnswers(input.testCase, input.suiteOutcome, runtime).agree) return { kind: 'agree', runtime };
+  // Asked again by an authorizer with empty caches, so that the report shows every entity it loads.
+  const again = await askRuntime(input, plan.value, true);
+  const comparison = compareAnswers(input.testCase, input.suiteOutcome, again);
+  return comparison.agree ? { kind: 'agree', runtime: again } : { kind: 'disagree', runtime: again, message: comparison.message };
+}
+
+async function askRuntime(input: ParityCaseInput, plan: CasePlan, fresh: boolean): Promise<RuntimeAnswer> {
+  const { environment, mode, links, pool, testCase } = input;
+  const stores = await environment.seeder.seed({ mode, entities: storeContents(pool, testCase.entities), links, tenantId: plan.tenantId });
+  const config = withSeededStores(mode.config, stores);
+  const { authorizer, telemetry } = fresh ? newAuthorizer(environment, config, mode) : sharedAuthorizer(environment, config, mode);
+  const token = environment.issuer.mint(config, { ...plan.claims });
+  const recordsBefore = telemetry.records.length;
+  environment.recorder.start();
+  let recorded: RecordedRequests;
+  let outcome;
+  try {
+    outcome = await authorizer.authorize({ rawToken: `Bearer ${token}`, ...plan.routed.input });
+  } finally {
+    recorded = environment.recorder.stop();
+  }
+  const record = telemetry.records.length > recordsBefore ? telemetry.records.at(-1) : undefined;
+  return {
+    result: outcome.result,
+    determining: (record?.determiningPolicies ?? []).map((id) => stores.linkIdOf.get(id) ?? id).sort(),
+    reason: record?.reason !== undefined ? `${record.errorKind ?? 'error'}: ${record.reason}` : undefined,
+    route: plan.routed.route.key,
+    entities: runtimeEntities(mode, token, recorded, stores),
+  };
+}
+
+interface TelemetredAuthorizer {
+  readonly authorizer: Authorizer;
+  readonly telemetry: MemoryTelemetry;
+}
+
+const shared = new WeakMap<ParityEnvironment, Map<string, TelemetredAuthorizer>>();
+
+/**
+ * Cases that read the same tables and policy store share one authorizer: its caches hold what those tables hold, and
+ * each case's token is new, so no cached decision answers for another case. Building one costs a policy-set parse.
+ */
+function sharedAuthorizer(environment: ParityEnvironment, config: ModeConfig, mode: ParityMode): TelemetredAuthorizer {
+  const byConfig = shared.get(environment) ?? new Map<string, TelemetredAuthorizer>();
+  shared.set(environment, byConfig);
+  const key = JSON.stringify(config);
+  const known = byConfig.get(key);
+  if (known) return known;
+  const built = newAuthorizer(environment, config, mode);
+  byConfig.set(key, built);
+  return built;
+}
+
+function newAuthorizer(environment: ParityEnvironment, config: ModeConfig, mode: ParityMode): TelemetredAuthorizer {
+  const telemetry = new MemoryTelemetry();
+  const authorizer = createAuthorizer({
+    mode: config,
+    bundle: mode.bundle,
+    dependencies: {
+      jwksFetcher: environment.issuer.fetcher,
+      dynamoDb: environment.dynamo.client,
+      verifiedPermissions: environment.avpClient,
+      env: {},
+      telemetry,
+    },
+  });
+  return { authorizer, telemetry };
+}
+
+/**
+ * The suite's pool with the case's entities in place of those of the same uid. A store holding more than the case
+ * reaches changes nothing (the runtime reaches only what the request leads to), and lets cases share one table.
+ */
+export function storeContents(pool: readonly EntityJson[], caseEntities: readonly EntityJson[]): EntityJson[] {
+  const own = new Map(caseEntities.map((entity) => [keyOf(entity), entity]));
+  const merged = pool.map((entity) => own.get(keyOf(entity)) ?? entity);
+  const inPool = new Set(pool.map(keyOf));
+  return [...merged, ...caseEntities.filter((entity) => !inPool.has(keyOf(entity)))];
+}
+
+function keyOf(entity: EntityJson): string {
+  return formatEntityUid('__entity' in entity.uid ? entity.uid.__entity : entity.uid);
+}
+
+/**
+ * AVP modes: exactly the entity list the request carried. Local modes: the principal the runtime builds from the
+ * same token, then what it read from the case's entity table (the first of each uid wins, as the token's principal
+ * comes before its stored entity).
+ */
+function runtimeEntities(mode: ParityMode, token: string, recorded: RecordedRequests, stores: SeededStores): EntityJson[] {
+  const sent = recorded.avpEntityLists.at(-1);
+  if (sent) return [...sent];
+  const entities = new Map<string, EntityJson>();
+  const add = (entity: EntityJson): void => {
+    if (!entities.has(keyOf(entity))) entities.set(keyOf(entity), entity);
+  };
+  try {
+    for (const entity of principalFromClaims(decodeToken(token).payload, compileClaims(mode.config.claims)).entities) add(entity);
+  } catch {
+    // The runtime refused these claims too; its answer says why, and the store reads still show what it loaded.
+  }
+  for (const read of recorded.storeReads) if (read.table === stores.entityTable) add(read.entity);
+  return [...entities.values()];
+}

@@ -1,0 +1,52 @@
+// Counts a parity run: cases run through the runtime, agreements, disagreements (with their reports), and the cases
+// no route, claim or store of their mode can express, by reason.
+import type { PolicyCase } from '../load-suites.js';
+import type { ParityResult } from './run-case.js';
+import { countByKind, UNREACHABLE_KINDS, UNREACHABLE_TITLES, type Unreachable, type UnreachableKind } from './unreachable.js';
+
+export interface ParitySummary {
+  readonly cases: number;
+  /** Cases sent through the runtime: agreements plus disagreements. */
+  readonly run: number;
+  readonly agreements: number;
+  readonly disagreements: readonly { readonly case: string; readonly message: string }[];
+  readonly unreachable: number;
+  readonly unreachableByReason: Readonly<Record<UnreachableKind, number>>;
+  /** Each unreachable case with its own reason, for reading what a mode cannot express. */
+  readonly unreachableCases: readonly { readonly case: string; readonly mode: string; readonly kind: UnreachableKind; readonly reason: string }[];
+}
+
+export function summarizeParity(results: readonly { readonly testCase: PolicyCase; readonly result: ParityResult }[]): ParitySummary {
+  const unreachable: { testCase: PolicyCase; unreachable: Unreachable }[] = [];
+  const disagreements: { case: string; message: string }[] = [];
+  let agreements = 0;
+  for (const { testCase, result } of results) {
+    if (result.kind === 'agree') agreements += 1;
+    else if (result.kind === 'disagree') disagreements.push({ case: caseName(testCase), message: result.message });
+    else unreachable.push({ testCase, unreachable: result.unreachable });
+  }
+  return {
+    cases: results.length,
+    run: agreements + disagreements.length,
+    agreements,
+    disagreements,
+    unreachable: unreachable.length,
+    unreachableByReason: countByKind(unreachable.map((item) => item.unreachable)),
+    unreachableCases: unreachable.map(({ testCase, unreachable: item }) => ({ case: caseName(testCase), mode: testCase.mode, kind: item.kind, reason: item.reason })),
+  };
+}
+
+export function parityText(summary: ParitySummary): string {
+  const reasons = UNREACHABLE_KINDS.filter((kind) => summary.unreachableByReason[kind] > 0).map(
+    (kind) => `  ${String(summary.unreachableByReason[kind]).padStart(4)}  ${kind}: ${UNREACHABLE_TITLES[kind]}`,
+  );
+  return [
+    `Runtime parity: ${summary.cases} cases; ${summary.run} run through the runtime: ${summary.agreements} agree, ${summary.disagreements.length} disagree; ${summary.unreachable} unreachable`,
+    ...reasons,
+    ...summary.disagreements.map((item) => item.message),
+  ].join('\n') + '\n';
+}
+
+function caseName(testCase: PolicyCase): string {
+  return `${testCase.suite}:${testCase.position.line}:${testCase.position.column} ${testCase.id}`;
+}
