@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { PolicyBundle } from '../../runtime/config.js';
+import type { TemplateLinkRecord } from '../../runtime/engine/decision.js';
 import { AvpServiceError, InternalServerException, SerializationException, ThrottlingException, UnknownOperationException } from './errors.js';
 import { FaultSwitch, type Fault } from './faults.js';
 import { isAvpOperation, OPERATION_HANDLERS, type AvpOperation } from './operations.js';
@@ -22,6 +23,11 @@ export interface SeedPolicyStoreInput {
   /** @default a generated AVP-like id */
   readonly policyStoreId?: string;
   readonly bundle: PolicyBundle;
+  /**
+   * Template-linked policies to create with the bundle's templates, under the links' own ids (as the local engine
+   * names them). Only the slots a template has are filled.
+   */
+  readonly templateLinks?: readonly TemplateLinkRecord[];
 }
 
 export interface LocalAvpEndpoint {
@@ -126,7 +132,7 @@ export async function startLocalAvpEndpoint(options: LocalAvpEndpointOptions = {
 
   return {
     url: `http://127.0.0.1:${port}`,
-    seedPolicyStore({ policyStoreId, bundle }) {
+    seedPolicyStore({ policyStoreId, bundle, templateLinks = [] }) {
       const store = stores.create({
         ...(policyStoreId !== undefined ? { id: policyStoreId } : {}),
         validationMode: 'STRICT',
@@ -136,6 +142,16 @@ export async function startLocalAvpEndpoint(options: LocalAvpEndpointOptions = {
         stores.putSchema(store, JSON.stringify(bundle.schema));
         for (const id of Object.keys(bundle.templates).sort()) stores.addTemplate(store, { id, statement: bundle.templates[id] ?? '' });
         for (const id of Object.keys(bundle.policies).sort()) stores.addPolicy(store, { id, kind: 'static', statement: bundle.policies[id] ?? '' });
+        for (const link of templateLinks) {
+          const slots = stores.getTemplate(store, link.templateId).scope;
+          stores.addPolicy(store, {
+            id: link.id,
+            kind: 'templateLinked',
+            templateId: link.templateId,
+            ...(slots.principalSlot ? { principal: { entityType: link.principal.type, entityId: link.principal.id } } : {}),
+            ...(slots.resourceSlot ? { resource: { entityType: link.resource.type, entityId: link.resource.id } } : {}),
+          });
+        }
       } catch (error) {
         stores.delete(store.id);
         throw error;

@@ -1,6 +1,6 @@
 // The policy stores the local endpoint holds in memory, their rules (STRICT validation), and their preparsed policy sets.
 import { randomBytes } from 'node:crypto';
-import { checkParseSchema, preparsePolicySet, type SchemaJson, type TemplateLink } from '@cedar-policy/cedar-wasm/nodejs';
+import { preparsePolicySet, preparseSchema, type SchemaJson, type TemplateLink } from '@cedar-policy/cedar-wasm/nodejs';
 import { parseStaticPolicy, parseTemplate, validateStrict, type PolicyScope } from './cedar-checks.js';
 import { ConflictException, InternalServerException, InvalidStateException, ResourceNotFoundException, ValidationException } from './errors.js';
 import { isJsonObject, type Uid } from './wire.js';
@@ -15,6 +15,11 @@ export interface StoredSchema {
   readonly text: string;
   readonly json: SchemaJson<string>;
   readonly namespaces: readonly string[];
+  /**
+   * The name of this schema in cedar-wasm's process-wide registry. AVP evaluates every request with its store's
+   * schema, so the endpoint does too: action groups, enum entities, typed attributes and request validation.
+   */
+  readonly preparsedName: string;
   readonly createdDate: Date;
   readonly lastUpdatedDate: Date;
 }
@@ -159,10 +164,12 @@ export class PolicyStores {
     if (namespace === undefined || namespace === '' || RESERVED_NAMESPACES.some((reserved) => namespace.toLowerCase().split('::').includes(reserved))) {
       throw new ValidationException(`the namespace ${JSON.stringify(namespace)} is empty or reserved`);
     }
-    const checked = checkParseSchema(parsed);
+    // Preparsing replaces the store's schema in the registry only when the new one parses (it is side-effect free on error).
+    const preparsedName = `${store.policySetId}:schema`;
+    const checked = preparseSchema(preparsedName, parsed);
     if (checked.type === 'failure') throw new ValidationException(`the schema does not parse: ${checked.errors.map((e) => e.message).join('; ')}`);
     const now = new Date();
-    const schema: StoredSchema = { text: cedarJson, json: parsed, namespaces, createdDate: store.schema?.createdDate ?? now, lastUpdatedDate: now };
+    const schema: StoredSchema = { text: cedarJson, json: parsed, namespaces, preparsedName, createdDate: store.schema?.createdDate ?? now, lastUpdatedDate: now };
     store.schema = schema;
     store.lastUpdatedDate = now;
     return schema;
@@ -199,8 +206,7 @@ export class PolicyStores {
       if (store.validationMode === 'STRICT') validateStrict(requireSchema(store), { staticPolicies: { [id]: input.statement } });
       policy = { ...common, type: 'STATIC', statement: input.statement, ...(input.description !== undefined ? { description: input.description } : {}), scope };
     } else {
-      const template = store.templates.get(input.templateId);
-      if (!template) throw new ResourceNotFoundException('POLICY_TEMPLATE', input.templateId);
+      const template = this.getTemplate(store, input.templateId);
       assertSlotsFilled(template, input);
       const link = templateLink(id, template.id, input);
       if (store.validationMode === 'STRICT' && store.schema) {
@@ -223,6 +229,12 @@ export class PolicyStores {
     store.policies.set(id, policy);
     store.preparsed = false;
     return policy;
+  }
+
+  getTemplate(store: PolicyStore, id: string): StoredTemplate {
+    const template = store.templates.get(id);
+    if (!template) throw new ResourceNotFoundException('POLICY_TEMPLATE', id);
+    return template;
   }
 
   getPolicy(store: PolicyStore, id: string): StoredPolicy {

@@ -85,50 +85,86 @@ export function actionIdentifier(value: unknown, path: string): { readonly actio
   return { actionType: requiredString(value, 'actionType', `${path}.actionType`), actionId: requiredString(value, 'actionId', `${path}.actionId`) };
 }
 
-const TYPED_VALUE_MEMBERS = {
-  string: 'string',
-  long: 'number',
-  boolean: 'boolean',
-  set: 'array',
-  record: 'object',
-  entityIdentifier: 'object',
-} as const;
+const TYPED_VALUE_MEMBERS = ['string', 'long', 'boolean', 'set', 'record', 'entityIdentifier', 'ipaddr', 'decimal', 'datetime', 'duration'] as const;
+type TypedValueMember = (typeof TYPED_VALUE_MEMBERS)[number];
 
 /**
- * The outer level of a typed value: one known member of the right JSON type. Nested values are checked by the
- * runtime's converters, which throw a TypeError on anything else; callers report that as a ValidationException.
+ * The length and pattern AVP documents for each extension member (AttributeValue, AVP API reference:
+ * https://docs.aws.amazon.com/verifiedpermissions/latest/apireference/API_AttributeValue.html). Cedar checks the value
+ * itself when it evaluates.
  */
-function isTypedValue(value: unknown): value is AttributeValue {
-  if (!isJsonObject(value)) return false;
-  const keys = Object.keys(value);
-  if (keys.length !== 1) return false;
+const EXTENSION_FORMATS = {
+  decimal: { min: 3, max: 23, pattern: /^-?\d{1,15}\.\d{1,4}$/ },
+  ipaddr: { min: 1, max: 44, pattern: /^[0-9a-fA-F.:/]*$/ },
+  datetime: { min: 10, max: 28, pattern: /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d{3})?(Z|[+-]\d{4}))?$/ },
+  duration: { min: 2, max: 100, pattern: /^-?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?$/ },
+} as const;
+
+/** A typed value, checked all the way down: exactly one known member, of the right JSON type and format. */
+export function typedValue(value: unknown, path: string): AttributeValue {
+  const keys = isJsonObject(value) ? Object.keys(value) : [];
   const [key] = keys;
-  const member = Object.entries(TYPED_VALUE_MEMBERS).find(([name]) => name === key);
-  if (!member || key === undefined) return false;
-  const item = value[key];
-  const kind = Array.isArray(item) ? 'array' : item === null ? 'null' : typeof item;
-  return kind === member[1];
+  const member = TYPED_VALUE_MEMBERS.find((name) => name === key);
+  if (!isJsonObject(value) || keys.length !== 1 || member === undefined) {
+    throw new ValidationException(`${path} must hold exactly one of ${TYPED_VALUE_MEMBERS.join(', ')}`);
+  }
+  return memberValue(member, value[member], `${path}.${member}`);
 }
 
-/** A map of typed values (`contextMap`, an entity's `attributes`). */
+function memberValue(member: TypedValueMember, item: unknown, path: string): AttributeValue {
+  switch (member) {
+    case 'string':
+      if (typeof item !== 'string') throw new ValidationException(`${path} must be a string`);
+      return { string: item };
+    case 'long':
+      if (typeof item !== 'number' || !Number.isInteger(item)) throw new ValidationException(`${path} must be an integer`);
+      return { long: item };
+    case 'boolean':
+      if (typeof item !== 'boolean') throw new ValidationException(`${path} must be a boolean`);
+      return { boolean: item };
+    case 'set':
+      if (!Array.isArray(item)) throw new ValidationException(`${path} must be a list`);
+      return { set: item.map((element, index) => typedValue(element, `${path}[${index}]`)) };
+    case 'record':
+      return { record: attributeMap(item, path) };
+    case 'entityIdentifier':
+      return { entityIdentifier: entityIdentifier(item, path) };
+    case 'decimal':
+      return { decimal: extensionText(member, item, path) };
+    case 'ipaddr':
+      return { ipaddr: extensionText(member, item, path) };
+    case 'datetime':
+      return { datetime: extensionText(member, item, path) };
+    case 'duration':
+      return { duration: extensionText(member, item, path) };
+  }
+}
+
+function extensionText(member: keyof typeof EXTENSION_FORMATS, item: unknown, path: string): string {
+  const { min, max, pattern } = EXTENSION_FORMATS[member];
+  if (typeof item !== 'string' || item.length < min || item.length > max || !pattern.test(item)) {
+    throw new ValidationException(`${path} must be a string of ${min} to ${max} characters matching ${pattern.source}`);
+  }
+  return item;
+}
+
+/** A map of typed values (`contextMap`, an entity's `attributes` and `tags`, a `record`). */
 export function attributeMap(value: unknown, path: string): Record<string, AttributeValue> {
   if (!isJsonObject(value)) throw new ValidationException(`${path} must be an object`);
   const map: Record<string, AttributeValue> = {};
-  for (const [key, item] of Object.entries(value)) {
-    if (!isTypedValue(item)) throw new ValidationException(`${path}.${key} must hold exactly one of ${Object.keys(TYPED_VALUE_MEMBERS).join(', ')}`);
-    map[key] = item;
-  }
+  for (const [key, item] of Object.entries(value)) map[key] = typedValue(item, `${path}.${key}`);
   return map;
 }
 
 /** One member of `entityList`, rebuilt from checked parts. */
 export function entityItem(value: unknown, path: string): EntityItem {
   if (!isJsonObject(value)) throw new ValidationException(`${path} must be an object`);
-  if (value['tags'] !== undefined && value['tags'] !== null) throw new ValidationException(`${path}.tags: entity tags are not supported by the local endpoint`);
   const parents = value['parents'] === undefined || value['parents'] === null ? [] : requiredArray(value, 'parents', `${path}.parents`);
   return {
     identifier: entityIdentifier(value['identifier'], `${path}.identifier`),
     attributes: value['attributes'] === undefined || value['attributes'] === null ? {} : attributeMap(value['attributes'], `${path}.attributes`),
     parents: parents.map((parent, index) => entityIdentifier(parent, `${path}.parents[${index}]`)),
+    // CedarTagValue has AttributeValue's members.
+    ...(value['tags'] === undefined || value['tags'] === null ? {} : { tags: attributeMap(value['tags'], `${path}.tags`) }),
   };
 }

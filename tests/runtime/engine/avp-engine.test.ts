@@ -7,6 +7,8 @@ import type { PolicyBundle } from '../../../runtime/config.js';
 import { createAvpEngine } from '../../../runtime/engine/avp-engine.js';
 import type { AuthorizationRequest, Engine } from '../../../runtime/engine/decision.js';
 import { EngineError } from '../../../runtime/errors.js';
+import { LAB_BUNDLE } from '../../differential/lab-domain.js';
+import { dataset, lab, labRequest, user } from '../../differential/lab-world.js';
 
 const CUSTOMER: PolicyBundle = customerBundle;
 
@@ -37,6 +39,7 @@ const VIEW_OWN_ACCOUNT: AuthorizationRequest = {
 
 let endpoint: LocalAvpEndpoint;
 let policyStoreId: string;
+let labStoreId: string;
 const clients: VerifiedPermissionsClient[] = [];
 
 function avpEngine(options: { maxAttempts: number; timeoutMs: number }): Engine {
@@ -48,6 +51,7 @@ function avpEngine(options: { maxAttempts: number; timeoutMs: number }): Engine 
 beforeAll(async () => {
   endpoint = await startLocalAvpEndpoint();
   policyStoreId = endpoint.seedPolicyStore({ bundle: CUSTOMER });
+  labStoreId = endpoint.seedPolicyStore({ bundle: LAB_BUNDLE });
 });
 
 beforeEach(() => {
@@ -102,21 +106,25 @@ describe('decisions through the real SDK', () => {
 
   it('turns an ALLOW that came with an evaluation error into a deny: the erroring forbid might have applied', async () => {
     const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
-    // The account lacks `frozen`: the frozen-account forbid errors and Cedar skips it, so AVP answers ALLOW.
-    const accountWithoutFrozen: EntityJson = { uid: uid('Account', 'acct-1'), attrs: { owner: ref(uid('Customer', 'c1')) }, parents: [] };
-    const request: AuthorizationRequest = {
-      principal: uid('CustomerUser', 'pat'),
-      action: action('CreatePayment'),
-      resource: uid('Account', 'acct-1'),
-      context: { amount: 100, currency: 'EUR' },
-      entities: [customerUser('pat', 'payer', 'c1'), accountWithoutFrozen],
-    };
+    // alice owns d1 and writes with MFA (lab.owner-write), but doubling her clearance overflows in a forbid: AVP answers ALLOW.
+    const request = labRequest('alice', 'write', lab('Dataset', 'd1'), [user('alice', { clearance: 2 ** 62 }), dataset('d1', { owner: 'alice' })], { mfa: true });
 
-    const decision = await engine.isAuthorized(request, { policyStoreId });
+    const decision = await engine.isAuthorized(request, { policyStoreId: labStoreId });
 
     expect(decision.decision).toBe('deny');
     expect(decision.determiningPolicies).toEqual([]);
-    expect(decision.errors).toEqual([expect.stringMatching(/^policy shared\.forbid-payments-from-frozen-account: .*`frozen`/)]);
+    expect(decision.errors).toEqual([expect.stringMatching(/^policy lab\.forbid-owner-outranked: integer overflow while attempting to multiply/)]);
+  });
+
+  it('throws EngineError carrying AVP\'s ValidationException for an entity that does not conform to the store\'s schema', async () => {
+    const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
+    const accountWithoutFrozen: EntityJson = { uid: uid('Account', 'acct-1'), attrs: { owner: ref(uid('Customer', 'c1')), tenant: ref(uid('Tenant', 't1')), currency: 'EUR' }, parents: [] };
+
+    const decision = engine.isAuthorized({ ...VIEW_OWN_ACCOUNT, entities: [customerUser('vera', 'viewer', 'c1'), accountWithoutFrozen] }, { policyStoreId });
+
+    await expect(decision).rejects.toThrow(
+      new EngineError('Verified Permissions failed (ValidationException): entity does not conform to the schema: expected entity `Payments::Account::"acct-1"` to have attribute `frozen`, but it does not'),
+    );
   });
 
   it('throws EngineError without a policy store id', async () => {

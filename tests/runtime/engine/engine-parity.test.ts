@@ -11,6 +11,8 @@ import type { PolicyBundle } from '../../../runtime/config.js';
 import { createAvpEngine } from '../../../runtime/engine/avp-engine.js';
 import type { AuthorizationRequest, Decision } from '../../../runtime/engine/decision.js';
 import { createLocalEngine } from '../../../runtime/engine/local-engine.js';
+import { asUid } from '../../../runtime/engine/avp-values.js';
+import { EngineError } from '../../../runtime/errors.js';
 
 // ------------------------------------------------------------------ the world, after schema/payments.cedarschema
 const uid = (type: string, id: string): TypeAndId => ({ type: `Payments::${type}`, id });
@@ -184,7 +186,6 @@ const M2M_CASES: readonly Case[] = [
   allow('recon_ViewAccount_acctC1', request(recon, 'ViewAccount', ACCT_C1), 'service.read-payments'),
   allow('recon_ListPayments_acctC2', request(recon, 'ListPayments', ACCT_C2), 'service.read-payments'),
   allow('recon_ViewPayment_payC1ByBob', request(recon, 'ViewPayment', PAY_C1_BY_BOB), 'service.read-payments'),
-  deny('recon_ViewBeneficiary_benC1', request(recon, 'ViewBeneficiary', BEN_C1)),
   deny('ledger_ViewAccount_acctC1', request(ledger, 'ViewAccount', ACCT_C1)),
   allow('initiator_CreatePayment_acctC1', request(initiator, 'CreatePayment', ACCT_C1, payment(5000)), 'service.create-payment'),
   deny('initiator_CreatePayment_acctC1Frozen', request(initiator, 'CreatePayment', ACCT_C1_FROZEN, payment(5000)), FROZEN),
@@ -232,20 +233,49 @@ const MULTI_TENANT_CASES: readonly Case[] = [
   deny('ta_AddBeneficiary_c2', request(ta, 'AddBeneficiary', C2), ISOLATION),
 ];
 
+/** A request outside the schema: both engines refuse it (a Deny with a reason), neither evaluates it. */
+interface RefusedCase {
+  readonly name: string;
+  readonly request: AuthorizationRequest;
+  readonly reason: string;
+}
+
 interface ModeCorpus {
   readonly bundle: PolicyBundle;
   readonly cases: readonly Case[];
+  readonly refused: readonly RefusedCase[];
   /** Policies no request of this mode can reach, and why: the schema gives their action no such principal. */
   readonly unreachable: readonly string[];
 }
 
 const CORPORA: Readonly<Record<string, ModeCorpus>> = {
-  customer: { bundle: customerBundle, cases: CUSTOMER_CASES, unreachable: [] },
+  customer: {
+    bundle: customerBundle,
+    cases: CUSTOMER_CASES,
+    refused: [
+      {
+        name: 'vera_ViewAccount_acctC1_unknownAttribute',
+        request: { ...request(vera, 'ViewAccount', ACCT_C1), entities: request(vera, 'ViewAccount', ACCT_C1).entities.map((e) => (key(asUid(e.uid)) === key(ACCT_C1) ? { ...e, attrs: { ...e.attrs, iban: 'DE00' } } : e)) },
+        reason: 'attribute `iban` on `Payments::Account::"acct-c1"` should not exist according to the schema',
+      },
+    ],
+    unreachable: [],
+  },
   // Staff neither create nor approve payments.
-  internal: { bundle: internalBundle, cases: INTERNAL_CASES, unreachable: [FROZEN, LARGE, SELF_APPROVAL, SELF_APPROVED, NON_POSITIVE] },
+  internal: {
+    bundle: internalBundle,
+    cases: INTERNAL_CASES,
+    refused: [{ name: 'rita_RefundPayment_payC1ByBob_noContext', request: request(rita, 'RefundPayment', PAY_C1_BY_BOB), reason: 'while parsing context, expected the record to have an attribute `authMethods`' }],
+    unreachable: [FROZEN, LARGE, SELF_APPROVAL, SELF_APPROVED, NON_POSITIVE],
+  },
   // Services do not approve payments.
-  m2m: { bundle: m2mBundle, cases: M2M_CASES, unreachable: [SELF_APPROVAL, SELF_APPROVED] },
-  'multi-tenant': { bundle: multiTenantBundle, cases: MULTI_TENANT_CASES, unreachable: [] },
+  m2m: {
+    bundle: m2mBundle,
+    cases: M2M_CASES,
+    refused: [{ name: 'recon_ViewBeneficiary_benC1', request: request(recon, 'ViewBeneficiary', BEN_C1), reason: 'principal type `Payments::Service` is not valid for `Payments::Action::"ViewBeneficiary"`' }],
+    unreachable: [SELF_APPROVAL, SELF_APPROVED],
+  },
+  'multi-tenant': { bundle: multiTenantBundle, cases: MULTI_TENANT_CASES, refused: [], unreachable: [] },
 };
 const MODES = Object.keys(CORPORA).sort();
 
@@ -338,5 +368,19 @@ describe.each(MODES)('mode %s: the local engine and the AVP engine give the same
 
     expect(viaLocal).toEqual(expectedDecision(expected));
     expect(viaAvp).toEqual(viaLocal);
+  });
+
+  it.each(corpusOf(mode).refused.map((c) => ({ ...c })))('$name: refused by both engines, with the same reason', async ({ request: req, reason }) => {
+    const avp = createAvpEngine({ client, timeoutMs: 2000 });
+
+    const viaLocal = local.isAuthorized(req, {});
+    const viaAvp = avp.isAuthorized(req, { policyStoreId });
+
+    await expect(viaLocal).rejects.toThrow(EngineError);
+    await expect(viaLocal).rejects.toThrow(`cedar-wasm refused the request: `);
+    await expect(viaLocal).rejects.toThrow(reason);
+    await expect(viaAvp).rejects.toThrow(EngineError);
+    await expect(viaAvp).rejects.toThrow('Verified Permissions failed (ValidationException): ');
+    await expect(viaAvp).rejects.toThrow(reason);
   });
 });
