@@ -202,6 +202,21 @@ export const DIAGNOSTIC_CODES = {
     summary: 'A single-tenant mode uses the avp engine without a policy store.',
     hint: 'Add `engine.policyStore.id` (and `env` to override it at run time).',
   },
+  PRINCIPAL_STORE_MISSING: {
+    severity: 'error',
+    summary: 'A mode completes the principal from its stored entity (`claims.principal.fromStore`) but has no entity store.',
+    hint: 'Add `entityStore` (the DynamoDB table holding the principal entities), or remove `fromStore`.',
+  },
+  TEMPLATE_LINKS_MISSING: {
+    severity: 'error',
+    summary: "A local-engine mode's bundle holds a policy template, but the mode declares no `templateLinks` source.",
+    hint: 'Add `templateLinks` (the DynamoDB table of links), or leave the template out of this mode\'s `policies`.',
+  },
+  TEMPLATE_LINKS_ENGINE: {
+    severity: 'error',
+    summary: 'An avp mode declares `templateLinks`; AVP keeps template-linked policies in the policy store.',
+    hint: 'Remove `templateLinks`, and link templates in the policy store (CreatePolicy with a templateLinked definition).',
+  },
   QUOTA_POLICY_SIZE: {
     severity: 'error',
     summary: 'A policy is larger than the 10,000 bytes Amazon Verified Permissions accepts.',

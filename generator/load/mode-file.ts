@@ -10,21 +10,31 @@ export type IdentitySource =
   | { kind: 'oidc'; issuer: string; jwksUri: string; audience: string; issuerEnv?: string }
   | { kind: 'clientCredentials'; userPoolId: string; clientIds: string[]; scopes: string[]; userPoolIdEnv?: string };
 
+export const CLAIM_ENCODINGS = ['json', 'text'] as const;
+export type ClaimCarriedAs = (typeof CLAIM_ENCODINGS)[number];
+
 export interface ClaimAttribute {
   claim: string;
   attribute: string;
-  /** Mode type spelling: String, Long, Boolean, Set<String>, Set<Long>, Entity<Namespace::Type>. */
+  /** A Cedar type as schemas spell it (`Long`, `decimal`, `Set<ipaddr>`, `{ city: String, zip?: String }`). */
   type: string;
   delimiter?: string;
   required?: boolean;
+  carriedAs?: ClaimCarriedAs;
 }
 
+export type RequestContextField = 'sourceIp' | 'requestTime';
+
+/** Exactly one of header, query, claim and request (the mode schema's `oneOf`). */
 export interface ContextSource {
   header?: string;
   query?: string;
   claim?: string;
+  request?: RequestContextField;
   type: string;
   required?: boolean;
+  /** Claims only. */
+  carriedAs?: ClaimCarriedAs;
 }
 
 export interface RouteSpec {
@@ -42,7 +52,7 @@ export interface ModeFile {
   api: { type: ApiType; authorizer: 'token' | 'request'; tokenHeader?: string; tokenQueryParameter?: string };
   identitySource: IdentitySource;
   claims: {
-    principal: { entityType: string; idClaim: string };
+    principal: { entityType: string; idClaim: string; fromStore?: { wins?: 'token' | 'store' } };
     attributes?: ClaimAttribute[];
     groups?: { claim: string; entityType: string };
     tenant?: { claim: string; entityType: string; attribute?: string; asParent?: boolean };
@@ -64,7 +74,8 @@ export interface ModeFile {
       maxEntries?: number;
     };
   };
-  entityStore?: { table: string; tableEnv?: string; keyAttribute: string; cacheTtlSeconds?: number };
+  entityStore?: { table: string; tableEnv?: string; keyAttribute: string; cacheTtlSeconds?: number; maxDepth?: number; maxEntities?: number };
+  templateLinks?: { table: string; tableEnv?: string; keyAttribute: string; cacheTtlSeconds?: number };
   policies: string[];
   lambda: { memoryMb: number; timeoutSeconds: number; logRetentionDays?: number };
   backend: { kind: 'http'; url: string } | { kind: 'lambda'; functionArn: string };

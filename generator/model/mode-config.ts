@@ -1,5 +1,14 @@
 // Turns a validated mode file into the runtime's ModeConfig, with every default filled in.
-import type { ContextValueConfig, IdentitySourceConfig, ModeConfig, RouteConfig, ValueType } from '../../runtime/config.js';
+import { formatValueType, parseValueType } from '../../runtime/claims/value-type.js';
+import type {
+  ContextValueConfig,
+  IdentitySourceConfig,
+  ModeConfig,
+  PrincipalAttributeSource,
+  RouteConfig,
+  TemplateLinkSource,
+  ValueType,
+} from '../../runtime/config.js';
 import type { IdentitySource, ModeFile, RouteSpec } from '../load/mode-file.js';
 
 export const MODE_DEFAULTS = {
@@ -15,10 +24,12 @@ export const MODE_DEFAULTS = {
   entityMaxDepth: 6,
   entityMaxEntities: 200,
   templateLinkCacheTtlSeconds: 5,
+  claimEncoding: 'json',
+  principalStoreWins: 'token',
 } as const;
 
 export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
-  const { api, claims, cache, timeouts, engine, tenancy, entityStore } = mode;
+  const { api, claims, cache, timeouts, engine, tenancy, entityStore, templateLinks } = mode;
   return {
     name: mode.name,
     api: {
@@ -29,14 +40,18 @@ export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
     },
     identitySource: toIdentitySourceConfig(mode.identitySource),
     claims: {
-      principal: { entityType: claims.principal.entityType, idClaim: claims.principal.idClaim, attributeSource: { kind: 'token' } },
+      principal: {
+        entityType: claims.principal.entityType,
+        idClaim: claims.principal.idClaim,
+        attributeSource: toAttributeSource(claims.principal.fromStore),
+      },
       attributes: (claims.attributes ?? []).map((a) => ({
         claim: a.claim,
         attribute: a.attribute,
-        type: a.type as ValueType,
+        type: canonicalType(a.type),
         ...(a.delimiter !== undefined ? { delimiter: a.delimiter } : {}),
         required: a.required ?? true,
-        encoding: 'json' as const,
+        encoding: a.carriedAs ?? MODE_DEFAULTS.claimEncoding,
       })),
       ...(claims.groups ? { groups: { claim: claims.groups.claim, entityType: claims.groups.entityType } } : {}),
       ...(claims.tenant
@@ -91,12 +106,12 @@ export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
             ...(entityStore.tableEnv ? { tableEnv: entityStore.tableEnv } : {}),
             keyAttribute: entityStore.keyAttribute,
             cacheTtlSeconds: entityStore.cacheTtlSeconds ?? MODE_DEFAULTS.entityCacheTtlSeconds,
-            maxDepth: MODE_DEFAULTS.entityMaxDepth,
-            maxEntities: MODE_DEFAULTS.entityMaxEntities,
+            maxDepth: entityStore.maxDepth ?? MODE_DEFAULTS.entityMaxDepth,
+            maxEntities: entityStore.maxEntities ?? MODE_DEFAULTS.entityMaxEntities,
           },
         }
       : {}),
-    templateLinks: { kind: 'none' },
+    templateLinks: toTemplateLinkSource(templateLinks),
     actionEntityType: `${namespace}::Action`,
   };
 }
@@ -118,12 +133,34 @@ function toRouteConfig(route: RouteSpec): RouteConfig {
     context: Object.entries(route.context ?? {})
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([name, source]): ContextValueConfig => {
-        const type = source.type as ValueType;
+        const type = canonicalType(source.type);
         const required = source.required ?? true;
         if (source.header !== undefined) return { name, source: 'header', key: source.header, type, required };
         if (source.query !== undefined) return { name, source: 'query', key: source.query, type, required };
-        return { name, source: 'claim', key: source.claim ?? '', type, required, encoding: 'json' };
+        // API Gateway always sets the request context, so these values are always present.
+        if (source.request !== undefined) return { name, source: 'request', key: source.request, type, required: true };
+        return { name, source: 'claim', key: source.claim ?? '', type, required, encoding: source.carriedAs ?? MODE_DEFAULTS.claimEncoding };
       }),
+  };
+}
+
+/** The one spelling the runtime parses: `Bool` becomes `Boolean`, record attributes are sorted. Validation parsed it already. */
+function canonicalType(spelling: string): ValueType {
+  return formatValueType(parseValueType(spelling));
+}
+
+function toAttributeSource(fromStore: ModeFile['claims']['principal']['fromStore']): PrincipalAttributeSource {
+  return fromStore ? { kind: 'token-and-store', wins: fromStore.wins ?? MODE_DEFAULTS.principalStoreWins } : { kind: 'token' };
+}
+
+function toTemplateLinkSource(links: ModeFile['templateLinks']): TemplateLinkSource {
+  if (!links) return { kind: 'none' };
+  return {
+    kind: 'table',
+    table: links.table,
+    ...(links.tableEnv ? { tableEnv: links.tableEnv } : {}),
+    keyAttribute: links.keyAttribute,
+    cacheTtlSeconds: links.cacheTtlSeconds ?? MODE_DEFAULTS.templateLinkCacheTtlSeconds,
   };
 }
 

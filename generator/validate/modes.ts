@@ -4,7 +4,7 @@ import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { PolicySource } from '../load/cedar-policies.js';
 import type { SchemaModel } from '../load/cedar-schema.js';
 import { formatValueType, parseValueType, ValueTypeSpellingError, type ParsedValueType } from '../../runtime/claims/value-type.js';
-import type { ModeFile, RouteSpec } from '../load/mode-file.js';
+import type { ContextSource, ModeFile, RequestContextField, RouteSpec } from '../load/mode-file.js';
 import type { YamlPath, YamlSource } from '../load/yaml-source.js';
 import { closestMatch } from './did-you-mean.js';
 import { AVP_QUOTAS } from './quotas.js';
@@ -99,7 +99,8 @@ function routeLabel(route: RouteSpec): string {
   return route.routeKey ?? `${route.method ?? '?'} ${route.path ?? '?'}`;
 }
 
-function checkRoutes({ loaded, report }: CheckContext): void {
+function checkRoutes(context: CheckContext): void {
+  const { loaded, report } = context;
   const { api, routes } = loaded.mode;
   const seen = new Map<string, number>();
   routes.forEach((route, index) => {
@@ -140,8 +141,16 @@ function checkRoutes({ loaded, report }: CheckContext): void {
     }
 
     for (const [name, source] of Object.entries(route.context ?? {})) {
+      const valueAt: YamlPath = [...at, 'context', name];
       if (api.authorizer === 'token' && (source.header !== undefined || source.query !== undefined)) {
-        report([...at, 'context', name], 'ROUTE_CONTEXT_SOURCE', `context \`${name}\` comes from the request, which a token authorizer never sees`);
+        report(valueAt, 'ROUTE_CONTEXT_SOURCE', `context \`${name}\` comes from the request, which a token authorizer never sees`);
+      }
+      if (source.request !== undefined) checkRequestContextValue(context, valueAt, name, source);
+      if (source.carriedAs !== undefined && source.claim === undefined) {
+        report([...valueAt, 'carriedAs'], 'MODE_INVALID_VALUE', `context \`${name}\` is not a claim; \`carriedAs\` says how a claim carries its value`, {
+          target: 'key',
+          hint: 'Remove `carriedAs`: header and query values are always text, request-context values are typed by API Gateway.',
+        });
       }
     }
   });
@@ -149,6 +158,32 @@ function checkRoutes({ loaded, report }: CheckContext): void {
   const tenantParameter = loaded.mode.tenancy?.pathParameter;
   if (tenantParameter !== undefined && !routes.some((route) => route.path && pathParameters(route.path).includes(tenantParameter))) {
     report(['tenancy', 'pathParameter'], 'ROUTE_PARAMETER_UNKNOWN', `tenant path parameter \`${tenantParameter}\` appears in no route's path`);
+  }
+}
+
+/** The types each request-context value can be read as: API Gateway gives the source IP as text, the time in epoch ms. */
+const REQUEST_CONTEXT_TYPES: Readonly<Record<RequestContextField, readonly string[]>> = {
+  sourceIp: ['ipaddr', 'String'],
+  requestTime: ['datetime', 'Long'],
+};
+
+function checkRequestContextValue({ loaded, report }: CheckContext, at: YamlPath, name: string, source: ContextSource): void {
+  const field = source.request;
+  if (field === undefined) return;
+  if (loaded.mode.api.authorizer === 'token') {
+    report(at, 'ROUTE_CONTEXT_SOURCE', `context \`${name}\` comes from API Gateway's request context, which a token authorizer never receives`);
+  }
+  const allowed = REQUEST_CONTEXT_TYPES[field];
+  if (!allowed.includes(source.type)) {
+    report([...at, 'type'], 'MODE_INVALID_VALUE', `\`request: ${field}\` is read as ${allowed.join(' or ')}, not ${source.type}`, {
+      hint: `Declare \`type: ${allowed[0] ?? ''}\`${allowed[1] ? ` (or ${allowed[1]})` : ''}, and the same type in the action's context.`,
+    });
+  }
+  if (source.required === false) {
+    report([...at, 'required'], 'MODE_INVALID_VALUE', `\`request: ${field}\` is always present, so it cannot be optional`, {
+      target: 'key',
+      hint: 'Remove `required: false`.',
+    });
   }
 }
 
@@ -161,6 +196,15 @@ function checkCache({ loaded, report }: CheckContext): void {
   if (cache.ttlSeconds > 0 && api.type !== 'websocket') {
     routes.forEach((route, index) => {
       for (const [name, source] of Object.entries(route.context ?? {})) {
+        if (source.request !== undefined) {
+          report(
+            ['routes', index, 'context', name],
+            'CACHE_CONTEXT_UNSAFE',
+            `context \`${name}\` comes from the request's ${source.request}, which API Gateway's cache key does not cover; with a ${cache.ttlSeconds} s cache, one request's answer would be reused for others`,
+            { target: 'key', hint: 'Set `cache.ttlSeconds: 0` for a mode whose decisions read the request context.' },
+          );
+          continue;
+        }
         if (source.required === false && (source.header !== undefined || source.query !== undefined)) {
           report(
             ['routes', index, 'context', name],
@@ -197,6 +241,16 @@ function checkTenancyAndEngine({ loaded, report }: CheckContext): void {
   } else if (engine.kind === 'avp' && engine.policyStore === undefined) {
     report(['engine'], 'ENGINE_STORE_MISSING', 'the avp engine needs `policyStore.id` when the mode is not multi-tenant', { target: 'key' });
   }
+  if (engine.kind === 'avp' && loaded.mode.templateLinks !== undefined) {
+    report(['templateLinks'], 'TEMPLATE_LINKS_ENGINE', 'an avp mode decides with the policy store\'s own template-linked policies, so it reads no link table', {
+      target: 'key',
+    });
+  }
+  if (claims.principal.fromStore !== undefined && loaded.mode.entityStore === undefined) {
+    report(['claims', 'principal', 'fromStore'], 'PRINCIPAL_STORE_MISSING', 'the principal is completed from its stored entity, but the mode has no `entityStore`', {
+      target: 'key',
+    });
+  }
 }
 
 function checkPolicyPaths({ loaded, report }: CheckContext, policies: readonly PolicySource[], files: readonly string[]): void {
@@ -211,7 +265,18 @@ function checkPolicyPaths({ loaded, report }: CheckContext, policies: readonly P
         hint: `Use a folder or .cedar file under policies/: ${folders.join(', ')}.`,
       });
     }
-    for (const policy of matches) if (policy.kind === 'template') templates.add(policy);
+    const entryTemplates = matches.filter((policy) => policy.kind === 'template');
+    for (const policy of entryTemplates) templates.add(policy);
+    // A multi-tenant mode on the local engine is already refused (TENANT_LOOKUP_MISSING); links would not be its fix.
+    const needsLinks = loaded.mode.engine.kind === 'local' && loaded.mode.tenancy?.kind !== 'multi' && loaded.mode.templateLinks === undefined;
+    if (entryTemplates.length > 0 && needsLinks) {
+      const ids = entryTemplates.map((policy) => policy.id ?? '?').sort();
+      report(
+        ['policies', index],
+        'TEMPLATE_LINKS_MISSING',
+        `policies/${entry} holds ${ids.length === 1 ? 'the template' : 'templates'} ${ids.join(', ')}, but the mode declares no \`templateLinks\` source, so no link would ever reach the local engine`,
+      );
+    }
   });
   if (templates.size > AVP_QUOTAS.templatesPerStore) {
     report(['policies'], 'QUOTA_TEMPLATES', `this mode's bundle holds ${templates.size} policy templates; a policy store holds at most ${AVP_QUOTAS.templatesPerStore}`, {
@@ -253,6 +318,8 @@ function checkClaims(context: CheckContext, schema: SchemaModel): void {
       });
       return;
     }
+    // Mapped, even when its type is wrong: that is one finding, not also an unmapped required attribute.
+    if (mapping.required !== false) filled.add(mapping.attribute);
     const declared = declaredType(context, [...at, 'type'], mapping.type);
     if (declared === undefined || !checkEntityTypesIn(context, schema, [...at, 'type'], declared)) return;
     const expected = formatValueType(attribute.type);
@@ -267,7 +334,6 @@ function checkClaims(context: CheckContext, schema: SchemaModel): void {
         hint: 'Remove `delimiter`, or map to a Set attribute.',
       });
     }
-    if (mapping.required !== false) filled.add(mapping.attribute);
   });
 
   if (claims.tenant?.attribute !== undefined) {
@@ -281,8 +347,10 @@ function checkClaims(context: CheckContext, schema: SchemaModel): void {
     }
   }
 
+  // A principal completed from its stored entity gets every attribute the token lacks from the store.
+  const storeSupplies = claims.principal.fromStore !== undefined && context.loaded.mode.entityStore !== undefined;
   for (const [name, attribute] of Object.entries(principal.attributes)) {
-    if (attribute.required && !filled.has(name)) {
+    if (attribute.required && !filled.has(name) && !storeSupplies) {
       context.report(['claims', 'principal'], 'CLAIM_REQUIRED_UNMAPPED', `${principalType}.${name} is required by the schema but no required claim fills it`, { target: 'key' });
     }
   }

@@ -83,16 +83,16 @@ describe('the model step (modes + schema + policies → model)', () => {
   it('describes the schema for TypeScript: entity interfaces, actions and their context', () => {
     const account = built.schemaTypes.entityTypes.find((e) => e.cedarName === 'Payments::Account');
     expect(account?.attributes).toEqual([
-      { name: 'currency', type: 'string', optional: false },
-      { name: 'frozen', type: 'boolean', optional: false },
-      { name: 'owner', type: "EntityRef<'Payments::Customer'>", optional: false },
-      { name: 'tenant', type: "EntityRef<'Payments::Tenant'>", optional: false },
+      { name: 'currency', key: 'currency', type: 'string', optional: false },
+      { name: 'frozen', key: 'frozen', type: 'boolean', optional: false },
+      { name: 'owner', key: 'owner', type: "EntityRef<'Payments::Customer'>", optional: false },
+      { name: 'tenant', key: 'tenant', type: "EntityRef<'Payments::Tenant'>", optional: false },
     ]);
     const create = built.schemaTypes.actions.find((a) => a.id === 'CreatePayment');
     expect(create?.context).toEqual([
-      { name: 'amount', type: 'number', optional: false },
-      { name: 'approverId', type: 'string', optional: true },
-      { name: 'currency', type: 'string', optional: false },
+      { name: 'amount', key: 'amount', type: 'number', optional: false },
+      { name: 'approverId', key: 'approverId', type: 'string', optional: true },
+      { name: 'currency', key: 'currency', type: 'string', optional: false },
     ]);
     expect(create?.principalTypes).toEqual(['Payments::CustomerUser', 'Payments::Service', 'Payments::TenantUser']);
   });
@@ -105,7 +105,9 @@ describe('model helpers', () => {
       '{ readonly a: string; readonly b?: boolean }',
     );
     expect(toTsType({ kind: 'Record', attributes: {} })).toBe('Record<string, never>');
-    expect(toTsType({ kind: 'Extension', name: 'decimal' })).toContain("fn: 'decimal'");
+    expect(toTsType({ kind: 'Extension', name: 'decimal' })).toBe("ExtensionValue<'decimal'>");
+    expect(toTsType({ kind: 'Extension', name: 'ipaddr' })).toBe("ExtensionValue<'ip'>");
+    expect(toTsType({ kind: 'Entity', name: 'App::Color' }, new Map([['App::Color', 'ColorId']]))).toBe("EntityRef<'App::Color', ColorId>");
   });
 
   it('sorts object keys deeply but keeps array order', () => {
