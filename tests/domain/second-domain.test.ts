@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, assert, describe, expect, it } from 'vitest';
 import { applyGate, computeCoverage } from '../../policy-testing/coverage.js';
 import { loadCoverageConfig } from '../../policy-testing/coverage-config.js';
@@ -12,6 +13,7 @@ import { formatTestDiagnostics } from '../../policy-testing/diagnostics.js';
 import { loadPolicyTests } from '../../policy-testing/load-tests.js';
 import { createSuiteEvaluator, runCase, type CaseResult } from '../../policy-testing/run-suites.js';
 import { COVERAGE_CONFIG, readSourceFile, SUITES_DIR } from '../../policy-testing/test-files.js';
+import type { ClaimAttributeConfig, ContextValueConfig, ModeConfig } from '../../runtime/config.js';
 import { REPO_ROOT } from '../support/project-copy.js';
 import { copyDomain } from './domain-project.js';
 
@@ -26,6 +28,19 @@ afterAll(() => project.remove());
 function runTsx(script: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+async function generatedModeConfig(mode: string): Promise<ModeConfig> {
+  const module = (await import(pathToFileURL(join(project.root, `generated/${mode}/authorizer.ts`)).href)) as { MODE_CONFIG: ModeConfig };
+  return module.MODE_CONFIG;
+}
+
+function claimLine(claim: ClaimAttributeConfig): string {
+  return `${claim.claim} → ${claim.attribute}: ${claim.type} (${claim.encoding})`;
+}
+
+function contextLine(value: ContextValueConfig): string {
+  return `${value.name} ← ${value.source} ${value.key}: ${value.type}`;
 }
 
 describe(`the ${DOMAIN} domain through the pipeline`, () => {
@@ -98,6 +113,40 @@ describe(`the ${DOMAIN} domain through the pipeline`, () => {
         ],
         templates: ['lab.delegated-folder-read'],
       },
+    });
+  });
+
+  it("carries the mode files' request-model fields into each generated MODE_CONFIG", async () => {
+    const [lab, curation] = await Promise.all(['lab', 'curation'].map(generatedModeConfig));
+
+    expect({
+      labPrincipal: lab.claims.principal.attributeSource,
+      labClaims: lab.claims.attributes.map(claimLine),
+      labDownloadContext: lab.routes.find((route) => route.action === 'DownloadDataset')?.context.map(contextLine),
+      labEntityBounds: { maxDepth: lab.entityStore?.maxDepth, maxEntities: lab.entityStore?.maxEntities },
+      labTemplateLinks: lab.templateLinks,
+      curationClaims: curation.claims.attributes.map(claimLine),
+      curationPublishContext: curation.routes.find((route) => route.action === 'PublishDataset')?.context.map(contextLine),
+      curationEmbargoContext: curation.routes.find((route) => route.action === 'ExtendEmbargo')?.context.map(contextLine),
+    }).toEqual({
+      labPrincipal: { kind: 'token-and-store', wins: 'token' },
+      labClaims: [
+        'custom:clearance → clearance: Long (text)',
+        'custom:quota_gb → downloadQuotaGb: decimal (text)',
+        'custom:projects → projects: Set<String> (json)',
+        'email → email: String (json)',
+      ],
+      labDownloadContext: ['now ← request requestTime: datetime', 'sourceIp ← request sourceIp: ipaddr'],
+      labEntityBounds: { maxDepth: 6, maxEntities: 200 },
+      labTemplateLinks: { kind: 'table', table: 'archive-template-links', tableEnv: 'TEMPLATE_LINK_TABLE', keyAttribute: 'uid', cacheTtlSeconds: 5 },
+      curationClaims: [
+        'email → email: String (json)',
+        'clearance → clearance: Long (json)',
+        'affiliation → affiliation: { country: String, institution: String } (json)',
+        'certified_until → certifiedUntil: datetime (json)',
+      ],
+      curationPublishContext: ['now ← request requestTime: datetime', 'stepUp ← claim step_up: { level: Long, mfa: Boolean }'],
+      curationEmbargoContext: ['extension ← header X-Embargo-Extension: duration'],
     });
   });
 
