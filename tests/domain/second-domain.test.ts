@@ -117,7 +117,8 @@ describe(`the ${DOMAIN} domain through the pipeline`, () => {
   });
 
   it("carries the mode files' request-model fields into each generated MODE_CONFIG", async () => {
-    const [lab, curation] = await Promise.all(['lab', 'curation'].map(generatedModeConfig));
+    const lab = await generatedModeConfig('lab');
+    const curation = await generatedModeConfig('curation');
 
     expect({
       labPrincipal: lab.claims.principal.attributeSource,
