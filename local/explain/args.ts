@@ -1,0 +1,152 @@
+// The command line of `npm run explain`, parsed into a request; nothing is read, started or decided here.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { closestMatch } from '../../generator/validate/did-you-mean.js';
+import { ExplainUsageError } from './errors.js';
+
+export const EXPLAIN_USAGE = `usage: npm run -s explain -- --mode <name> [--root <dir>]
+           (--token <jwt> | --claims <file.json> | --principal <demo principal>)
+           (--method <M> --path <P> | --connect) [--header 'Name: value']... [--query name=value]...
+           [--entities <cedar entities .json>] [--format text|json]
+Shows what the mode's real authorizer decides for one request, and why. Exit code 0 whatever the decision,
+1 when the project does not validate, 2 on a usage error.
+  --token       a JWT, used as is (it verifies only if the local development keys signed it)
+  --claims      a JSON object of claims; iss, aud or client_id, token_use, iat and exp are filled in for the mode
+  --principal   a demo principal of the mode, from local/demo/seed.yaml
+  --entities    a Cedar entities JSON array that replaces the demo world's entities in the entity store
+  --root        the project root (default: the current directory)`;
+
+export const EXPLAIN_FORMATS = ['text', 'json'] as const;
+export type ExplainFormat = (typeof EXPLAIN_FORMATS)[number];
+
+/** Who asks: a ready token, claims to sign, or a demo principal to mint a token for. */
+export type IdentityInput =
+  | { readonly kind: 'token'; readonly token: string }
+  | { readonly kind: 'claims'; readonly file: string }
+  | { readonly kind: 'principal'; readonly name: string };
+
+/** What is asked for: an HTTP request or a WebSocket `$connect`. */
+export type TargetInput =
+  | { readonly kind: 'http'; readonly method: string; readonly path: string; readonly rawQuery: string }
+  | { readonly kind: 'connect'; readonly rawQuery: string };
+
+export interface ExplainRequest {
+  readonly mode: string;
+  readonly root: string;
+  readonly identity: IdentityInput;
+  readonly target: TargetInput;
+  /** In command-line order; a later value for the same name wins, as in a header record. */
+  readonly headers: readonly (readonly [name: string, value: string])[];
+  readonly entitiesFile?: string;
+  readonly format: ExplainFormat;
+}
+
+export type ExplainCommand = { readonly kind: 'help' } | { readonly kind: 'explain'; readonly request: ExplainRequest };
+
+/** Throws ExplainUsageError for anything malformed. */
+export function parseExplainArgs(argv: readonly string[], cwd: string): ExplainCommand {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        mode: { type: 'string' },
+        root: { type: 'string' },
+        token: { type: 'string' },
+        claims: { type: 'string' },
+        principal: { type: 'string' },
+        method: { type: 'string' },
+        path: { type: 'string' },
+        connect: { type: 'boolean' },
+        header: { type: 'string', multiple: true },
+        query: { type: 'string', multiple: true },
+        entities: { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ExplainUsageError(parseFailure(error, argv), { cause: error });
+  }
+  if (values.help) return { kind: 'help' };
+
+  for (const name of ['mode', 'root', 'token', 'claims', 'principal', 'method', 'path', 'entities', 'format'] as const) {
+    if (values[name] === '') throw new ExplainUsageError(`--${name} needs a value`);
+  }
+  if (values.mode === undefined) throw new ExplainUsageError('--mode is required');
+  const format = values.format ?? 'text';
+  if (!isFormat(format)) throw new ExplainUsageError(`unknown --format "${format}"; use one of ${EXPLAIN_FORMATS.join(', ')}`);
+
+  const queryPairs = (values.query ?? []).map(queryPair);
+  const request: ExplainRequest = {
+    mode: values.mode,
+    root: resolve(cwd, values.root ?? '.'),
+    identity: identityOf(values),
+    target: targetOf(values, queryPairs),
+    headers: (values.header ?? []).map(headerPair),
+    ...(values.entities !== undefined ? { entitiesFile: values.entities } : {}),
+    format,
+  };
+  return { kind: 'explain', request };
+}
+
+const OPTION_NAMES = ['mode', 'root', 'token', 'claims', 'principal', 'method', 'path', 'connect', 'header', 'query', 'entities', 'format', 'help'];
+
+/** Node's own message, first line only (the rest is advice about positionals, which explain takes none of). */
+function parseFailure(error: unknown, argv: readonly string[]): string {
+  const unknown = argv.find((arg) => arg.startsWith('--') && !OPTION_NAMES.includes(arg.slice(2).split('=')[0] ?? ''));
+  if (unknown !== undefined) {
+    const name = unknown.slice(2).split('=')[0] ?? '';
+    const suggestion = closestMatch(name, OPTION_NAMES);
+    return `unknown option --${name}${suggestion ? ` (did you mean --${suggestion}?)` : ''}`;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0] ?? message;
+}
+
+function identityOf(values: { token?: string; claims?: string; principal?: string }): IdentityInput {
+  const given = (['token', 'claims', 'principal'] as const).filter((name) => values[name] !== undefined);
+  if (given.length === 0) throw new ExplainUsageError('say who asks: one of --token, --claims or --principal');
+  if (given.length > 1) throw new ExplainUsageError(`--${given.join(' and --')} exclude each other: give only one`);
+  if (values.token !== undefined) return { kind: 'token', token: values.token };
+  if (values.claims !== undefined) return { kind: 'claims', file: values.claims };
+  return { kind: 'principal', name: values.principal ?? '' };
+}
+
+function targetOf(values: { method?: string; path?: string; connect?: boolean }, query: readonly string[]): TargetInput {
+  if (values.connect) {
+    if (values.method !== undefined || values.path !== undefined) throw new ExplainUsageError('--connect excludes --method and --path');
+    return { kind: 'connect', rawQuery: query.join('&') };
+  }
+  if (values.method === undefined || values.path === undefined) {
+    throw new ExplainUsageError('say what is asked: --method and --path together, or --connect');
+  }
+  if (!values.path.startsWith('/')) throw new ExplainUsageError(`--path must start with "/": "${values.path}"`);
+  // A query string written into --path joins the --query values, as a client would send both.
+  const [path = '', inline = ''] = splitOnce(values.path, '?');
+  return { kind: 'http', method: values.method.toUpperCase(), path, rawQuery: [inline, ...query].filter((part) => part !== '').join('&') };
+}
+
+function headerPair(text: string): [string, string] {
+  const [name = '', value] = splitOnce(text, ':');
+  if (value === undefined || name.trim() === '') throw new ExplainUsageError(`--header takes 'Name: value', not "${text}"`);
+  return [name.trim(), value.trim()];
+}
+
+/** `name=value`, percent-encoded as it travels in a query string. */
+function queryPair(text: string): string {
+  const [name = '', value] = splitOnce(text, '=');
+  if (value === undefined || name === '') throw new ExplainUsageError(`--query takes name=value, not "${text}"`);
+  return new URLSearchParams([[name, value]]).toString();
+}
+
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
+function isFormat(value: string): value is ExplainFormat {
+  return (EXPLAIN_FORMATS as readonly string[]).includes(value);
+}

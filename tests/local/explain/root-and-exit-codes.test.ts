@@ -1,0 +1,153 @@
+// --root builds the mode from another project's sources; exit codes: 0 any decision, 1 invalid project, 2 usage.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXPLAIN_USAGE } from '../../../local/explain/args.js';
+import { copyProject, type ProjectCopy } from '../../support/project-copy.js';
+import { explain, explainJson, ownErrorLines, scratchFiles, type ScratchFiles } from './support/explain-cli.js';
+
+const ALICE_READS_ACCT_1 = ['--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1'];
+
+const SCRATCH_FORBID = `/// A scratch rule of this test: nobody views acct-1.
+@id("customer.scratch-forbid-acct-1")
+forbid (principal, action == Payments::Action::"ViewAccount", resource == Payments::Account::"acct-1");
+`;
+
+const BROKEN_POLICY = `/// Refers to an entity type the schema does not declare.
+@id("customer.broken")
+permit (principal is Payments::Nobody, action, resource);
+`;
+
+let files: ScratchFiles;
+const copies: ProjectCopy[] = [];
+
+beforeAll(() => {
+  files = scratchFiles();
+});
+
+afterAll(() => {
+  files.remove();
+  for (const copy of copies) copy.remove();
+});
+
+function projectWith(file: string, text: string): string {
+  const copy = copyProject();
+  copies.push(copy);
+  writeFileSync(join(copy.root, file), text);
+  return copy.root;
+}
+
+describe('npm run explain -- --root', () => {
+  it('decides with the policies of the project at --root, built from its sources', async () => {
+    const root = projectWith('policies/customer/scratch.cedar', SCRATCH_FORBID);
+
+    const result = await explainJson(['--mode', 'customer', '--root', root, ...ALICE_READS_ACCT_1]);
+
+    expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({
+      decision: 'deny',
+      determiningPolicies: ['customer.scratch-forbid-acct-1'],
+    });
+  });
+});
+
+describe('npm run explain: exit codes', () => {
+  it('exits 0 on a deny: the decision is the answer, not a failure', async () => {
+    const finished = await explain(['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-2']);
+
+    expect({ code: finished.code, decision: finished.stdout.split('\n').find((line) => line.startsWith('decision')) }).toEqual({ code: 0, decision: 'decision    DENY' });
+  });
+
+  it('exits 1 and prints the diagnostics as npm run validate does when the project does not validate', async () => {
+    const root = projectWith('policies/customer/broken.cedar', BROKEN_POLICY);
+
+    const finished = await explain(['--mode', 'customer', '--root', root, ...ALICE_READS_ACCT_1]);
+
+    expect({ code: finished.code, located: /^policies\/customer\/broken\.cedar:\d+:\d+: error \S+: .+\n {2}hint: /m.test(finished.stdout), stderr: ownErrorLines(finished.stderr) }).toEqual({
+      code: 1,
+      located: true,
+      stderr: ['explain: the policy repository does not validate; nothing was explained'],
+    });
+  });
+
+  it('exits 0 and prints the usage for --help', async () => {
+    const finished = await explain(['--help']);
+
+    expect({ code: finished.code, stdout: finished.stdout }).toEqual({ code: 0, stdout: `${EXPLAIN_USAGE}\n` });
+  });
+
+  it.each([
+    ['an unknown flag', ['--mode', 'customer', '--bogus', ...ALICE_READS_ACCT_1], 'explain: unknown option --bogus'],
+    ['a misspelt flag', ['--mode', 'customer', '--principle', 'alice', '--method', 'GET', '--path', '/accounts/acct-1'], 'explain: unknown option --principle (did you mean --principal?)'],
+    ['a missing --mode', [...ALICE_READS_ACCT_1], 'explain: --mode is required'],
+    ['both --token and --claims', ['--mode', 'customer', '--token', 'x', '--claims', 'c.json', '--method', 'GET', '--path', '/accounts/acct-1'], 'explain: --token and --claims exclude each other: give only one'],
+    ['no identity at all', ['--mode', 'customer', '--method', 'GET', '--path', '/accounts/acct-1'], 'explain: say who asks: one of --token, --claims or --principal'],
+    ['--method without --path', ['--mode', 'customer', '--principal', 'alice', '--method', 'GET'], 'explain: say what is asked: --method and --path together, or --connect'],
+    ['an unknown --format', ['--mode', 'customer', ...ALICE_READS_ACCT_1, '--format', 'yaml'], 'explain: unknown --format "yaml"; use one of text, json'],
+  ])('exits 2 with a clear message, no stack trace, on %s', async (_name, args, message) => {
+    const finished = await explain(args);
+
+    expect({ code: finished.code, stderr: ownErrorLines(finished.stderr), stdout: finished.stdout }).toEqual({ code: 2, stderr: [message], stdout: '' });
+  });
+
+  it('exits 2 on an unknown mode and suggests the closest one', async () => {
+    const finished = await explain(['--mode', 'custmer', ...ALICE_READS_ACCT_1]);
+
+    expect({ code: finished.code, stderr: ownErrorLines(finished.stderr) }).toEqual({
+      code: 2,
+      stderr: ['explain: unknown mode "custmer" (did you mean "customer"?); the modes are: customer, internal, m2m, multi-tenant'],
+    });
+  });
+
+  it('exits 2 on an unreadable --claims file', async () => {
+    const missing = join(files.write('placeholder.json', {}), '..', 'no-such-claims.json');
+
+    const finished = await explain(['--mode', 'customer', '--claims', missing, '--method', 'GET', '--path', '/accounts/acct-1']);
+
+    expect({ code: finished.code, stderr: ownErrorLines(finished.stderr) }).toEqual({
+      code: 2,
+      stderr: [`explain: --claims ${missing}: cannot read it (ENOENT: no such file or directory, open '${missing}')`],
+    });
+  });
+
+  it('exits 2 on an --entities file that is not a JSON array of entities', async () => {
+    const entities = files.write('not-entities.json', { uid: 'acct-1' });
+
+    const finished = await explain(['--mode', 'customer', ...ALICE_READS_ACCT_1, '--entities', entities]);
+
+    expect({ code: finished.code, stderr: ownErrorLines(finished.stderr) }).toEqual({
+      code: 2,
+      stderr: [`explain: --entities ${entities}: expected a JSON array of Cedar entities`],
+    });
+  });
+
+  it('exits 2 when the path matches no route, since API Gateway would never call the authorizer', async () => {
+    const finished = await explain(['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', '/nowhere']);
+
+    expect({ code: finished.code, stderr: ownErrorLines(finished.stderr) }).toEqual({
+      code: 2,
+      stderr: [
+        'explain: GET /nowhere matches no route of mode "customer", so API Gateway would answer without its authorizer; the routes are: ' +
+          'GET /accounts/{accountId}, GET /accounts/{accountId}/payments, POST /accounts/{accountId}/payments, GET /payments/{paymentId}, ' +
+          'POST /payments/{paymentId}/approve, GET /beneficiaries/{beneficiaryId}, POST /customers/{customerId}/beneficiaries, DELETE /beneficiaries/{beneficiaryId}',
+      ],
+    });
+  });
+
+  it('exits 2 on --connect for a mode that is not a WebSocket API', async () => {
+    const finished = await explain(['--mode', 'customer', '--principal', 'alice', '--connect']);
+
+    expect({ code: finished.code, stderr: ownErrorLines(finished.stderr) }).toEqual({
+      code: 2,
+      stderr: ['explain: mode "customer" is a rest API with no $connect route; use --method and --path'],
+    });
+  });
+
+  it('exits 2 on an unknown demo principal and suggests the closest one', async () => {
+    const finished = await explain(['--mode', 'customer', '--principal', 'alise', '--method', 'GET', '--path', '/accounts/acct-1']);
+
+    expect({ code: finished.code, stderr: ownErrorLines(finished.stderr) }).toEqual({
+      code: 2,
+      stderr: ['explain: no demo principal "alise" in mode "customer" (did you mean "alice"?); its principals are: alice, bob, carol, dave'],
+    });
+  });
+});
