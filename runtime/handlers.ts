@@ -6,7 +6,7 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
-import { createAuthorizer, type AuthorizationInput, type Authorizer, type AuthorizerOptions, type Outcome } from './authorizer.js';
+import { createAuthorizer, type AuthorizationInput, type Authorizer, type AuthorizerOptions, type Outcome, type RequestFacts } from './authorizer.js';
 import { iamPolicy, type AuthorizerContext } from './response/responses.js';
 import { parseMethodArn } from './routes/route-table.js';
 import { headerValue, queryValue } from './token/extract-token.js';
@@ -27,6 +27,7 @@ export function restRequestAuthorizer(options: AuthorizerOptions): (event: APIGa
         ...(arn ? { method: arn.method, path: arn.path } : {}),
         headers: asRecord(event.headers),
         query: asRecord(event.queryStringParameters),
+        requestContext: requestFacts(event.requestContext?.identity?.sourceIp, event.requestContext?.requestTimeEpoch),
       };
     });
     return policyAnswer(authorizer, input, methodArn);
@@ -85,6 +86,7 @@ export function webSocketAuthorizer(options: AuthorizerOptions): (event: APIGate
         connect: event.requestContext?.routeKey === '$connect' || event.requestContext?.eventType === 'CONNECT',
         headers,
         query,
+        requestContext: requestFacts(event.requestContext?.identity?.sourceIp, event.requestContext?.requestTimeEpoch),
       };
     });
     return policyAnswer(authorizer, input, methodArn);
@@ -104,6 +106,7 @@ export function httpAuthorizer(
         ...(http ? { method: http.method, path: stripStage(event.rawPath ?? http.path, event.requestContext.stage) } : {}),
         headers,
         query: asRecord(event.queryStringParameters),
+        requestContext: requestFacts(http?.sourceIp, event.requestContext?.timeEpoch),
       };
     });
     const outcome = await authorizer.authorize(input);
@@ -130,6 +133,18 @@ function safeInput(build: () => AuthorizationInput): AuthorizationInput {
   } catch {
     return { rawToken: undefined, headers: {}, query: {} };
   }
+}
+
+/**
+ * What API Gateway's request context says about the request: REST and WebSocket events carry
+ * `requestContext.identity.sourceIp` and `requestTimeEpoch`, HTTP API events `requestContext.http.sourceIp` and
+ * `timeEpoch`. A value of the wrong JSON type is left out, so a route that needs it is denied.
+ */
+function requestFacts(sourceIp: unknown, epochMs: unknown): RequestFacts {
+  return {
+    ...(typeof sourceIp === 'string' && sourceIp !== '' ? { sourceIp } : {}),
+    ...(typeof epochMs === 'number' && Number.isSafeInteger(epochMs) ? { requestTimeEpochMs: epochMs } : {}),
+  };
 }
 
 function asRecord(value: unknown): Headers {
