@@ -1,24 +1,22 @@
 // The request path, independent of API type: token → claims → entities → policy store → engine → outcome.
 import { createHash } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
-import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
+import type { TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { TtlLruCache } from './cache/ttl-lru.js';
-import { ownClaim, principalFromClaims, type Principal } from './claims/principal-entity.js';
-import { claimToCedar, textToCedar, ValueTypeError } from './claims/typed-value.js';
-import type { ModeConfig, PolicyBundle, RouteConfig } from './config.js';
-import { asUid } from './engine/avp-values.js';
-import type { Decision, Engine } from './engine/decision.js';
-import { createLocalEngine } from './engine/local-engine.js';
-import { DynamoEntityStore, entityKey, type EntityStore } from './entities/entity-store.js';
-import { ClaimError, EngineError, EntityStoreError, outcomeOf, RouteError, TenantError } from './errors.js';
+import { compileClaims, principalFromClaims, type ClaimsMapping, type Principal } from './claims/principal-entity.js';
+import type { ModeConfig, PolicyBundle } from './config.js';
+import type { Decision, EngineOptions } from './engine/decision.js';
+import { entityKey } from './entities/entity-store.js';
+import { ConfigError, outcomeOf, reasonOf, RouteError, TenantError } from './errors.js';
 import { powertoolsTelemetry, type Telemetry } from './observability/telemetry.js';
 import type { AuthorizerContext } from './response/responses.js';
+import { RequestMapping } from './routes/request-mapping.js';
 import { RouteTable, type RouteMatch } from './routes/route-table.js';
-import { staticPolicyStore, TenantPolicyStoreResolver, type PolicyStoreResolver } from './tenancy/policy-store-resolver.js';
-import { headerValue, normalizeBearer, queryValue } from './token/extract-token.js';
+import { normalizeBearer } from './token/extract-token.js';
 import { createTokenVerifier, type TokenVerifier, type VerifiedToken } from './token/verify-token.js';
+import { createParts, type AuthorizerParts } from './wiring/authorizer-parts.js';
 
 /** A request as every API type can describe it. */
 export interface AuthorizationInput {
@@ -87,6 +85,12 @@ export interface Authorizer {
 
 const ANONYMOUS = 'anonymous';
 
+/** The mode's spellings, parsed once at init. */
+interface Compiled {
+  readonly claims: ClaimsMapping;
+  readonly requests: RequestMapping;
+}
+
 export function createAuthorizer({ mode, bundle, dependencies = {} }: AuthorizerOptions): Authorizer {
   const env = dependencies.env ?? process.env;
   const now = dependencies.now ?? Date.now;
@@ -97,32 +101,50 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     env,
     ...(dependencies.jwksFetcher ? { fetcher: dependencies.jwksFetcher } : {}),
   });
-  const dynamoDb = dependencies.dynamoDb ?? (mode.entityStore || mode.tenancy.kind === 'multi' ? new DynamoDBClient({}) : undefined);
-  const engine = createEngine(mode, bundle, dependencies);
-  const storeResolver = createStoreResolver(mode, env, dynamoDb);
-  const entityStore: EntityStore | undefined =
-    mode.entityStore && dynamoDb
-      ? new DynamoEntityStore({
-          client: dynamoDb,
-          table: (mode.entityStore.tableEnv && env[mode.entityStore.tableEnv]) || mode.entityStore.table,
-          keyAttribute: mode.entityStore.keyAttribute,
-          cacheTtlMs: mode.entityStore.cacheTtlSeconds * 1000,
-          timeoutMs: mode.timeouts.entityStoreMs,
-        })
-      : undefined;
+  const parts: AuthorizerParts = createParts({
+    mode,
+    bundle,
+    env,
+    now,
+    ...(dependencies.dynamoDb ? { dynamoDb: dependencies.dynamoDb } : {}),
+    ...(dependencies.verifiedPermissions ? { verifiedPermissions: dependencies.verifiedPermissions } : {}),
+  });
+  const compiled = compile(mode);
   // A hit returns these prebuilt objects as they are: the hit path allocates as little as it can.
   const decisions = new TtlLruCache<string, { readonly outcome: Outcome; readonly record: DecisionDetails }>(mode.cache.decisionCacheSize, now);
+  const routeDecisions = new TtlLruCache<string, RoutesOutcome>(mode.cache.decisionCacheSize, now);
+
+  /** Token → principal, checked against the path's tenant: the first steps every evaluation shares. */
+  async function identify(token: string): Promise<{ verified: VerifiedToken; principal: Principal; mapping: Compiled }> {
+    if (compiled instanceof ConfigError) throw compiled;
+    const verified = await verifier.verify(token);
+    return { verified, principal: principalFromClaims(verified.claims, compiled.claims), mapping: compiled };
+  }
+
+  /** Entities, policy store and template links for one principal and its resources, read in parallel where they can be. */
+  async function gather(principal: Principal, resources: readonly TypeAndId[], resourcesRequired: boolean) {
+    const [store, loading] = await Promise.allSettled([parts.storeResolver.resolve(principal.tenantId), parts.entityLoader.load({ principal, resources, resourcesRequired })]);
+    // Both run at once; when both fail, the tenant's failure is the reason, as it comes first in the pipeline.
+    if (store.status === 'rejected') throw store.reason;
+    if (loading.status === 'rejected') throw loading.reason;
+    const policyStoreId = store.value;
+    const loaded = loading.value;
+    const links = parts.linkStore ? await parts.linkStore.linksFor([principal.uid, ...loaded.principalAncestors]) : undefined;
+    const options: EngineOptions = {
+      ...(policyStoreId ? { policyStoreId } : {}),
+      ...(links ? { templateLinks: [...links].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) } : {}),
+    };
+    return { entities: loaded.entities, options };
+  }
 
   async function evaluate(input: AuthorizationInput, token: string, match: RouteMatch, cacheKey: string): Promise<{ outcome: Outcome; record: DecisionDetails }> {
-    const verified = await verifier.verify(token);
-    const principal = principalFromClaims(verified.claims, mode.claims);
+    const { verified, principal, mapping } = await identify(token);
     assertTenantMatchesPath(principal, match);
-    const resource = resourceUid(match, input);
-    const context = requestContext(match.route, input, verified);
-    const policyStoreId = await storeResolver.resolve(principal.tenantId);
-    const entities = [...principal.entities, ...(await resourceEntities(resource))];
+    const resource = mapping.requests.resource(match, input);
+    const context = mapping.requests.context(match.route, input, verified.claims);
+    const { entities, options } = await gather(principal, [resource], true);
     const action = { type: mode.actionEntityType, id: match.route.action };
-    const decision = await engine.isAuthorized({ principal: principal.uid, action, resource, context, entities }, policyStoreId ? { policyStoreId } : {});
+    const decision = await parts.engine.isAuthorized({ principal: principal.uid, action, resource, context, entities }, options);
     const outcome: Outcome = {
       result: decision.decision,
       principalId: principal.uid.id,
@@ -130,9 +152,9 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
       cacheHit: false,
     };
     const record: DecisionDetails = {
-      principal: `${principal.uid.type}::"${principal.uid.id}"`,
+      principal: entityKey(principal.uid),
       action: match.route.action,
-      resource: `${resource.type}::"${resource.id}"`,
+      resource: entityKey(resource),
       determiningPolicies: decision.determiningPolicies,
       ...(decision.errors.length > 0 ? { reason: `evaluation errors: ${decision.errors.join('; ')}`, errorKind: 'evaluation' } : {}),
     };
@@ -142,48 +164,12 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     return { outcome, record };
   }
 
-  /** A route's resource must exist in the entity store: no entity means no access. */
-  async function resourceEntities(resource: TypeAndId): Promise<EntityJson[]> {
-    const entities = await loadResources([resource]);
-    if (entityStore && !entities.some((entity) => entityKey(uidOf(entity)) === entityKey(resource))) {
-      throw new EntityStoreError(`no entity ${entityKey(resource)}: no entity means no access`);
-    }
-    return entities;
-  }
-
   function assertTenantMatchesPath(principal: Principal, match: RouteMatch): void {
     if (mode.tenancy.kind !== 'multi' || !mode.tenancy.pathParameter) return;
     const named = match.pathParameters[mode.tenancy.pathParameter];
     if (named !== undefined && named !== principal.tenantId) {
       throw new TenantError(`the path names tenant ${JSON.stringify(named)} but the token belongs to ${JSON.stringify(principal.tenantId)}`);
     }
-  }
-
-  function resourceUid(match: RouteMatch, input: AuthorizationInput): TypeAndId {
-    const { resource } = match.route;
-    const id = resource.id !== undefined ? resource.id : resource.pathParameter !== undefined ? match.pathParameters[resource.pathParameter] : resource.queryParameter !== undefined ? queryValue(input.query, resource.queryParameter) : undefined;
-    if (id === undefined || id === '') throw new RouteError(`route ${match.route.key} has no resource id in the request`);
-    return { type: resource.type, id };
-  }
-
-  function requestContext(route: RouteConfig, input: AuthorizationInput, verified: VerifiedToken): Record<string, CedarValueJson> {
-    const context: Record<string, CedarValueJson> = {};
-    for (const value of route.context) {
-      const raw = value.source === 'header' ? headerValue(input.headers, value.key) : value.source === 'query' ? queryValue(input.query, value.key) : ownClaim(verified.claims, value.key);
-      // A claim comes from the token, not the event: a missing or mistyped one is a claims error, as for the principal.
-      const Failure = value.source === 'claim' ? ClaimError : RouteError;
-      if (raw === undefined) {
-        if (value.required) throw new Failure(`context ${value.name} (${value.source} ${value.key}) is missing`);
-        continue;
-      }
-      try {
-        context[value.name] = value.source === 'claim' ? claimToCedar(raw, value.type) : textToCedar(String(raw), value.type);
-      } catch (error) {
-        if (error instanceof ValueTypeError) throw new Failure(`context ${value.name} (${value.source} ${value.key}): ${error.message}`, { cause: error });
-        throw error;
-      }
-    }
-    return context;
   }
 
   function matchRoute(input: AuthorizationInput): RouteMatch {
@@ -198,14 +184,14 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     return match;
   }
 
-  /** Everything that can change the decision: the exact token, the route, its parameters and its context inputs. */
+  /**
+   * Everything that can change the decision: the exact token, the route, its parameters and every request value it
+   * reads (headers, query, source IP, request time).
+   */
   function decisionCacheKey(token: string, match: RouteMatch, input: AuthorizationInput): string {
-    const inputs = match.route.context.filter((c) => c.source !== 'claim').map((c) => (c.source === 'header' ? headerValue(input.headers, c.key) : queryValue(input.query, c.key)) ?? null);
-    const resourceQuery = match.route.resource.queryParameter !== undefined ? queryValue(input.query, match.route.resource.queryParameter) ?? null : null;
-    return createHash('sha256').update(JSON.stringify([token, match.route.key, match.pathParameters, resourceQuery, inputs])).digest('base64');
+    const inputs = compiled instanceof ConfigError ? [] : compiled.requests.cacheInputs(match, input);
+    return createHash('sha256').update(JSON.stringify([token, match.route.key, match.pathParameters, inputs])).digest('base64');
   }
-
-  const routeDecisions = new TtlLruCache<string, RoutesOutcome>(mode.cache.decisionCacheSize, now);
 
   /** One decision line per request. Telemetry must never change an answer, so its failures are swallowed. */
   function recordDecision(started: number, result: Outcome['result'], cacheHit: boolean, details: DecisionDetails): void {
@@ -217,21 +203,20 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
   }
 
   async function evaluateAllRoutes(token: string, cacheKey: string): Promise<RoutesOutcome> {
-    const verified = await verifier.verify(token);
-    const principal = principalFromClaims(verified.claims, mode.claims);
+    const { verified, principal, mapping } = await identify(token);
     const fixed = mode.routes.filter((route) => route.resource.id !== undefined);
-    const policyStoreId = await storeResolver.resolve(principal.tenantId);
     const resources = fixed.map((route) => ({ type: route.resource.type, id: route.resource.id ?? '' }));
-    const entities = [...principal.entities, ...(await loadResources(resources))];
+    const { entities, options } = await gather(principal, resources, false);
     const requests = fixed.map((route, index) => ({
       principal: principal.uid,
       action: { type: mode.actionEntityType, id: route.action },
       resource: resources[index] ?? { type: route.resource.type, id: '' },
-      context: requestContext(route, { rawToken: token, headers: {}, query: {} }, verified),
+      // A TOKEN authorizer's event has no headers, query or request context: a route needing them is denied.
+      context: mapping.requests.context(route, { headers: {}, query: {} }, verified.claims),
       entities,
     }));
-    const decisions = await engine.isAuthorizedBatch(requests, policyStoreId ? { policyStoreId } : {});
-    const allowedRoutes = fixed.filter((_, index) => decisions[index]?.decision === 'allow').map((route) => route.key);
+    const answers = await parts.engine.isAuthorizedBatch(requests, options);
+    const allowedRoutes = fixed.filter((_, index) => answers[index]?.decision === 'allow').map((route) => route.key);
     const outcome: RoutesOutcome = {
       result: 'evaluated',
       principalId: principal.uid.id,
@@ -241,18 +226,6 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     };
     routeDecisions.set(cacheKey, outcome, Math.min(mode.cache.ttlSeconds * 1000, verified.expiresAt * 1000 - now()));
     return outcome;
-  }
-
-  /**
-   * Resources and their parents, so `resource in ...` can follow the hierarchy (a payment in its account). Without
-   * an entity store a resource is its bare uid, and policies reading its attributes error into a Deny.
-   */
-  async function loadResources(resources: readonly TypeAndId[]): Promise<EntityJson[]> {
-    if (!entityStore || resources.length === 0) return resources.map((uid) => ({ uid, attrs: {}, parents: [] }));
-    const found = await entityStore.load(resources);
-    const known = new Set(found.map((entity) => entityKey(uidOf(entity))));
-    const missingParents = found.flatMap((entity) => entity.parents.map(asUid)).filter((uid) => !known.has(entityKey(uid)));
-    return [...found, ...(missingParents.length > 0 ? await entityStore.load(missingParents) : [])];
   }
 
   return {
@@ -300,6 +273,15 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
   };
 }
 
+/** The mode's claim mapping and routes with their types parsed; a misspelled type denies every request, saying why. */
+function compile(mode: ModeConfig): Compiled | ConfigError {
+  try {
+    return { claims: compileClaims(mode.claims), requests: new RequestMapping(mode.routes) };
+  } catch (error) {
+    return new ConfigError(`mode ${mode.name} cannot be used: ${reasonOf(error)}`, { cause: error });
+  }
+}
+
 /** Any error as the answer it gets (401 or Deny) and the reason the decision line logs. */
 function failureOf(error: unknown): { outcome: Outcome & { readonly result: 'unauthorized' | 'deny' }; details: DecisionDetails } {
   const failure = outcomeOf(error);
@@ -307,10 +289,6 @@ function failureOf(error: unknown): { outcome: Outcome & { readonly result: 'una
     outcome: { result: failure.outcome, principalId: ANONYMOUS, context: { decision: failure.outcome, reason: failure.kind }, cacheHit: false },
     details: { reason: failure.reason, errorKind: failure.kind },
   };
-}
-
-function uidOf(entity: EntityJson): TypeAndId {
-  return asUid(entity.uid);
 }
 
 /** What a decision line says beyond the mode, the result, the latency and the cache hit. */
@@ -325,58 +303,4 @@ function responseContext(principal: Principal, decision: Decision): AuthorizerCo
     decision: decision.decision,
     determiningPolicies: decision.determiningPolicies.join(','),
   };
-}
-
-function createEngine(mode: ModeConfig, bundle: PolicyBundle, dependencies: RuntimeDependencies): Engine {
-  try {
-    if (mode.engine.kind === 'local') return createLocalEngine(bundle);
-    return lazyAvpEngine(mode.engine.maxRetries, mode.timeouts.engineMs, dependencies.verifiedPermissions);
-  } catch (error) {
-    // A broken bundle must not crash the Lambda's init: every request is denied and says why.
-    const reason = error instanceof Error ? error.message : String(error);
-    const refuse = async (): Promise<never> => {
-      throw new EngineError(`the engine could not start: ${reason}`);
-    };
-    return { kind: mode.engine.kind, isAuthorized: refuse, isAuthorizedBatch: refuse };
-  }
-}
-
-/**
- * The AVP engine and its SDK client load on first use, started at once in the background: local-engine modes never
- * pay the ~50 ms it costs to load the Verified Permissions SDK, and AVP modes load it during Lambda init.
- */
-function lazyAvpEngine(maxRetries: number, timeoutMs: number, injected: VerifiedPermissionsClient | undefined): Engine {
-  let loading: Promise<Engine> | undefined;
-  const load = (): Promise<Engine> =>
-    (loading ??= (async () => {
-      const [{ createAvpEngine }, sdk] = await Promise.all([import('./engine/avp-engine.js'), import('@aws-sdk/client-verifiedpermissions')]);
-      return createAvpEngine({ client: injected ?? new sdk.VerifiedPermissionsClient({ maxAttempts: maxRetries + 1 }), timeoutMs });
-    })());
-  load().catch(() => {
-    // A failed load is reported by the first request that needs the engine (a Deny), not at init.
-    loading = undefined;
-  });
-  return {
-    kind: 'avp',
-    isAuthorized: async (request, options) => (await load()).isAuthorized(request, options),
-    isAuthorizedBatch: async (requests, options) => (await load()).isAuthorizedBatch(requests, options),
-  };
-}
-
-function createStoreResolver(mode: ModeConfig, env: Readonly<Record<string, string | undefined>>, dynamoDb: DynamoDBClient | undefined): PolicyStoreResolver {
-  if (mode.tenancy.kind === 'multi') {
-    if (!dynamoDb) throw new Error('a multi-tenant mode needs a DynamoDB client');
-    const lookup = mode.tenancy.policyStoreLookup;
-    return new TenantPolicyStoreResolver({
-      client: dynamoDb,
-      lookup,
-      table: (lookup.tableEnv && env[lookup.tableEnv]) || lookup.table,
-      timeoutMs: mode.timeouts.entityStoreMs,
-    });
-  }
-  if (mode.engine.kind === 'avp' && mode.engine.policyStore) {
-    const { id, env: variable } = mode.engine.policyStore;
-    return staticPolicyStore((variable && env[variable]) || id);
-  }
-  return staticPolicyStore(undefined);
 }

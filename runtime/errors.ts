@@ -44,6 +44,30 @@ export class EntityStoreError extends AuthorizerError {
   readonly kind = 'entity-store';
 }
 
+/**
+ * Transitive entity loading reached a bound the mode declares (entityStore.maxDepth or maxEntities). Loading less
+ * could silently turn an `in` into false, so the request is denied and the reason names the bound to raise.
+ */
+export class EntityLimitError extends AuthorizerError {
+  override readonly name = 'EntityLimitError';
+  readonly outcome = 'deny';
+  readonly kind = 'entity-limit';
+}
+
+/** The template-link table failed, or holds an item that is not a list of links. */
+export class TemplateLinkError extends AuthorizerError {
+  override readonly name = 'TemplateLinkError';
+  readonly outcome = 'deny';
+  readonly kind = 'template-links';
+}
+
+/** The mode's configuration cannot be used (a misspelled value type): every request is denied and says why. */
+export class ConfigError extends AuthorizerError {
+  override readonly name = 'ConfigError';
+  readonly outcome = 'deny';
+  readonly kind = 'config';
+}
+
 /** The tenant is unknown, the tenant lookup failed, or the path names another tenant. */
 export class TenantError extends AuthorizerError {
   override readonly name = 'TenantError';
@@ -63,6 +87,11 @@ export class EventError extends AuthorizerError {
   override readonly name = 'EventError';
   readonly outcome = 'deny';
   readonly kind = 'event';
+}
+
+/** An error's message for a log line or a wrapping error, whatever was thrown. */
+export function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Anything unexpected is a Deny too. */

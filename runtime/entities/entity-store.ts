@@ -1,8 +1,9 @@
-// Reads resource entities (owner, tenant, status...) from DynamoDB with BatchGetItem, cached briefly in memory.
-import { BatchGetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+// Reads Cedar entities (attributes, parents, tags) from DynamoDB with BatchGetItem, cached briefly in memory.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import { TtlLruCache } from '../cache/ttl-lru.js';
 import { EntityStoreError } from '../errors.js';
+import { batchGetByKey } from './batch-get.js';
 
 export interface EntityStore {
   /** Returns the entities found; a missing one is simply absent. Throws EntityStoreError when the store fails. */
@@ -18,6 +19,8 @@ export function entityKey(uid: TypeAndId): string {
 export interface StoredEntity {
   readonly attrs: EntityJson['attrs'];
   readonly parents: EntityJson['parents'];
+  /** Cedar entity tags (`hasTag`/`getTag`): a map of Cedar JSON values, kept apart from the attributes. */
+  readonly tags?: NonNullable<EntityJson['tags']>;
 }
 
 export interface DynamoEntityStoreOptions {
@@ -28,13 +31,18 @@ export interface DynamoEntityStoreOptions {
   readonly timeoutMs: number;
   /** @default 10000 */
   readonly maxCachedEntities?: number;
+  /** Brings a read entity into the form the engines take (see SchemaShapes.normalize); done once, before caching. */
+  readonly normalize?: (entity: EntityJson, key: string) => EntityJson;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 export class DynamoEntityStore implements EntityStore {
-  private readonly cache: TtlLruCache<string, EntityJson>;
+  /** `null` remembers that an entity is absent, so a token's unstored group is not read again on every request. */
+  private readonly cache: TtlLruCache<string, EntityJson | null>;
 
   constructor(private readonly options: DynamoEntityStoreOptions) {
-    this.cache = new TtlLruCache(options.maxCachedEntities ?? 10_000);
+    this.cache = new TtlLruCache(options.maxCachedEntities ?? 10_000, options.now);
   }
 
   async load(uids: readonly TypeAndId[]): Promise<EntityJson[]> {
@@ -44,30 +52,26 @@ export class DynamoEntityStore implements EntityStore {
       const key = entityKey(uid);
       const cached = this.cache.get(key);
       if (cached) found.push(cached);
-      else missing.set(key, uid);
+      else if (cached === undefined) missing.set(key, uid);
     }
     if (missing.size === 0) return found;
-    const keys = [...missing.keys()];
-    if (keys.length > 100) throw new EntityStoreError(`asked for ${keys.length} entities at once; BatchGetItem takes at most 100`);
-    const { table, keyAttribute } = this.options;
-    let response;
-    try {
-      response = await this.options.client.send(
-        new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys.map((key) => ({ [keyAttribute]: { S: key } })) } } }),
-        { abortSignal: AbortSignal.timeout(this.options.timeoutMs) },
-      );
-    } catch (error) {
-      throw new EntityStoreError(`entity store ${table} failed: ${(error as Error).message}`, { cause: error });
-    }
-    // Unprocessed keys mean throttling: treating them as absent would deny anyway, but say why.
-    if (Object.keys(response.UnprocessedKeys ?? {}).length > 0) throw new EntityStoreError(`entity store ${table} throttled the read`);
-    for (const item of response.Responses?.[table] ?? []) {
-      const key = item[keyAttribute]?.S;
-      const uid = key !== undefined ? missing.get(key) : undefined;
-      const body = item['entity']?.S;
-      if (!uid || body === undefined) continue;
-      const entity = parseStoredEntity(uid, body, table);
-      this.cache.set(entityKey(uid), entity, this.options.cacheTtlMs);
+    const { client, table, keyAttribute, timeoutMs, cacheTtlMs, normalize } = this.options;
+    const items = await batchGetByKey([...missing.keys()], {
+      client,
+      table,
+      keyAttribute,
+      timeoutMs,
+      failure: (message, cause) => new EntityStoreError(`entity store ${message}`, { cause }),
+    });
+    for (const [key, uid] of missing) {
+      const body = items.get(key)?.['entity']?.S;
+      if (body === undefined) {
+        this.cache.set(key, null, cacheTtlMs);
+        continue;
+      }
+      const parsed = parseStoredEntity(uid, body, table);
+      const entity = normalize ? normalize(parsed, key) : parsed;
+      this.cache.set(key, entity, cacheTtlMs);
       found.push(entity);
     }
     return found;
@@ -82,8 +86,11 @@ function parseStoredEntity(uid: TypeAndId, body: string, table: string): EntityJ
     throw new EntityStoreError(`entity ${entityKey(uid)} in ${table} is not valid JSON`);
   }
   const stored = parsed as Partial<StoredEntity> | null;
-  if (!stored || typeof stored !== 'object' || typeof stored.attrs !== 'object' || !Array.isArray(stored.parents)) {
+  if (!stored || typeof stored !== 'object' || typeof stored.attrs !== 'object' || stored.attrs === null || !Array.isArray(stored.parents)) {
     throw new EntityStoreError(`entity ${entityKey(uid)} in ${table} lacks attrs or parents`);
   }
-  return { uid, attrs: stored.attrs ?? {}, parents: stored.parents };
+  if (stored.tags !== undefined && (stored.tags === null || typeof stored.tags !== 'object' || Array.isArray(stored.tags))) {
+    throw new EntityStoreError(`entity ${entityKey(uid)} in ${table} has tags that are not a map`);
+  }
+  return { uid, attrs: stored.attrs, parents: stored.parents, ...(stored.tags ? { tags: stored.tags } : {}) };
 }

@@ -51,8 +51,43 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
     await expect(entities.load([account.uid])).rejects.toThrow(EntityStoreError);
   });
 
-  it('refuses more than 100 keys in one read', async () => {
-    const uids = Array.from({ length: 101 }, (_, i) => ({ type: 'Payments::Account', id: `a${i}` }));
-    await expect(store().load(uids)).rejects.toThrow(/at most 100/);
+  it('reads more than 100 keys in chunks of 100 (BatchGetItem\'s limit), finding every entity', async () => {
+    const many = Array.from({ length: 101 }, (_, i) => ({ uid: { type: 'Payments::Account', id: `many-${i}` }, attrs: { frozen: false }, parents: [] }));
+    await putEntities(dynamo.client, table, many);
+
+    const found = await store().load(many.map((entity) => entity.uid));
+
+    const keys = (uids: readonly unknown[]) => uids.map((uid) => JSON.stringify(uid)).sort();
+    expect(keys(found.map((entity) => entity.uid))).toEqual(keys(many.map((entity) => entity.uid)));
+  });
+
+  it('round-trips entity tags through the seeder and the store', async () => {
+    const tagged = { uid: { type: 'Payments::Account', id: 'tagged' }, attrs: {}, parents: [], tags: { region: 'eu', limit: 5 } };
+    await putEntities(dynamo.client, table, [tagged]);
+
+    expect(await store().load([tagged.uid])).toEqual([tagged]);
+  });
+
+  it('remembers an absent entity for the cache TTL, on the injected clock', async () => {
+    let now = 1_000_000;
+    const entities = new DynamoEntityStore({ client: dynamo.client, table, keyAttribute: 'uid', cacheTtlMs: 5_000, timeoutMs: 1_000, now: () => now });
+    const late = { uid: { type: 'Payments::Account', id: 'late' }, attrs: {}, parents: [] };
+    await entities.load([late.uid]);
+    await putEntities(dynamo.client, table, [late]);
+
+    const during = await entities.load([late.uid]);
+    now += 5_000;
+    const after = await entities.load([late.uid]);
+
+    expect(during).toEqual([]);
+    expect(after).toEqual([late]);
+  });
+
+  it('refuses an item whose tags are not a map', async () => {
+    await dynamo.client.send(new PutItemCommand({ TableName: table, Item: { uid: { S: 'Payments::Account::"bad-tags"' }, entity: { S: '{"attrs":{},"parents":[],"tags":[1]}' } } }));
+
+    await expect(store().load([{ type: 'Payments::Account', id: 'bad-tags' }])).rejects.toThrow(
+      new EntityStoreError('entity Payments::Account::"bad-tags" in payments-entities has tags that are not a map'),
+    );
   });
 });

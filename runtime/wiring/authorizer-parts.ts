@@ -1,0 +1,130 @@
+// Builds the replaceable parts of one mode's authorizer from its configuration: engine, policy-store resolver, entity
+// loader and template-link store. Defaults come from the mode (filled in by the generator); nothing is invented here.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
+import type { ModeConfig, PolicyBundle } from '../config.js';
+import type { Engine } from '../engine/decision.js';
+import { createLocalEngine } from '../engine/local-engine.js';
+import { EntityLoader } from '../entities/entity-loader.js';
+import { DynamoEntityStore } from '../entities/entity-store.js';
+import { SchemaShapes } from '../entities/schema-shapes.js';
+import { EngineError, reasonOf } from '../errors.js';
+import { DynamoTemplateLinkStore, type TemplateLinkStore } from '../templates/link-store.js';
+import { staticPolicyStore, TenantPolicyStoreResolver, type PolicyStoreResolver } from '../tenancy/policy-store-resolver.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface PartsOptions {
+  readonly mode: ModeConfig;
+  readonly bundle: PolicyBundle;
+  readonly env: Env;
+  readonly now: () => number;
+  readonly dynamoDb?: DynamoDBClient;
+  readonly verifiedPermissions?: VerifiedPermissionsClient;
+}
+
+export interface AuthorizerParts {
+  readonly engine: Engine;
+  readonly storeResolver: PolicyStoreResolver;
+  readonly entityLoader: EntityLoader;
+  /** Present in local-engine modes that read template links from a table. */
+  readonly linkStore?: TemplateLinkStore;
+}
+
+export function createParts({ mode, bundle, env, now, dynamoDb: injected, verifiedPermissions }: PartsOptions): AuthorizerParts {
+  const linkTable = mode.engine.kind === 'local' && mode.templateLinks.kind === 'table' ? mode.templateLinks : undefined;
+  const dynamoDb = injected ?? (mode.entityStore || mode.tenancy.kind === 'multi' || linkTable ? new DynamoDBClient({}) : undefined);
+  const shapes = new SchemaShapes(bundle.schema);
+  const { entityStore } = mode;
+  const store =
+    entityStore && dynamoDb
+      ? new DynamoEntityStore({
+          client: dynamoDb,
+          table: tableName(entityStore, env),
+          keyAttribute: entityStore.keyAttribute,
+          cacheTtlMs: entityStore.cacheTtlSeconds * 1000,
+          timeoutMs: mode.timeouts.entityStoreMs,
+          normalize: (entity, key) => shapes.normalize(entity, key),
+          now,
+        })
+      : undefined;
+  return {
+    engine: createEngine(mode, bundle, verifiedPermissions),
+    storeResolver: createStoreResolver(mode, env, dynamoDb),
+    entityLoader: new EntityLoader({
+      store,
+      shapes,
+      actionEntityType: mode.actionEntityType,
+      maxDepth: entityStore?.maxDepth ?? 0,
+      maxEntities: entityStore?.maxEntities ?? Number.POSITIVE_INFINITY,
+      principalSource: mode.claims.principal.attributeSource,
+      modeName: mode.name,
+    }),
+    ...(linkTable && dynamoDb
+      ? {
+          linkStore: new DynamoTemplateLinkStore({
+            client: dynamoDb,
+            table: tableName(linkTable, env),
+            keyAttribute: linkTable.keyAttribute,
+            cacheTtlMs: linkTable.cacheTtlSeconds * 1000,
+            timeoutMs: mode.timeouts.entityStoreMs,
+            now,
+          }),
+        }
+      : {}),
+  };
+}
+
+/** A table's name: the environment variable the mode names, when set, else the mode's own. */
+function tableName(source: { readonly table: string; readonly tableEnv?: string }, env: Env): string {
+  return (source.tableEnv && env[source.tableEnv]) || source.table;
+}
+
+function createEngine(mode: ModeConfig, bundle: PolicyBundle, verifiedPermissions: VerifiedPermissionsClient | undefined): Engine {
+  try {
+    if (mode.engine.kind === 'local') return createLocalEngine(bundle);
+    return lazyAvpEngine(mode.engine.maxRetries, mode.timeouts.engineMs, verifiedPermissions);
+  } catch (error) {
+    // A broken bundle must not crash the Lambda's init: every request is denied and says why.
+    const reason = reasonOf(error);
+    const refuse = async (): Promise<never> => {
+      throw new EngineError(`the engine could not start: ${reason}`);
+    };
+    return { kind: mode.engine.kind, isAuthorized: refuse, isAuthorizedBatch: refuse };
+  }
+}
+
+/**
+ * The AVP engine and its SDK client load on first use, started at once in the background: local-engine modes never
+ * pay the ~50 ms it costs to load the Verified Permissions SDK, and AVP modes load it during Lambda init.
+ */
+function lazyAvpEngine(maxRetries: number, timeoutMs: number, injected: VerifiedPermissionsClient | undefined): Engine {
+  let loading: Promise<Engine> | undefined;
+  const load = (): Promise<Engine> =>
+    (loading ??= (async () => {
+      const [{ createAvpEngine }, sdk] = await Promise.all([import('../engine/avp-engine.js'), import('@aws-sdk/client-verifiedpermissions')]);
+      return createAvpEngine({ client: injected ?? new sdk.VerifiedPermissionsClient({ maxAttempts: maxRetries + 1 }), timeoutMs });
+    })());
+  load().catch(() => {
+    // A failed load is reported by the first request that needs the engine (a Deny), not at init.
+    loading = undefined;
+  });
+  return {
+    kind: 'avp',
+    isAuthorized: async (request, options) => (await load()).isAuthorized(request, options),
+    isAuthorizedBatch: async (requests, options) => (await load()).isAuthorizedBatch(requests, options),
+  };
+}
+
+function createStoreResolver(mode: ModeConfig, env: Env, dynamoDb: DynamoDBClient | undefined): PolicyStoreResolver {
+  if (mode.tenancy.kind === 'multi') {
+    if (!dynamoDb) throw new Error('a multi-tenant mode needs a DynamoDB client');
+    const lookup = mode.tenancy.policyStoreLookup;
+    return new TenantPolicyStoreResolver({ client: dynamoDb, lookup, table: tableName(lookup, env), timeoutMs: mode.timeouts.entityStoreMs });
+  }
+  if (mode.engine.kind === 'avp' && mode.engine.policyStore) {
+    const { id, env: variable } = mode.engine.policyStore;
+    return staticPolicyStore((variable && env[variable]) || id);
+  }
+  return staticPolicyStore(undefined);
+}
