@@ -1,4 +1,4 @@
-// One mode's whole deployment: policy store, tables, authorizer Lambda with least-privilege grants, API and alarms.
+// One mode's whole deployment: policy store, tables (entities, tenants, template links), authorizer Lambda with least-privilege grants, API and alarms.
 import { CfnOutput, Stack, Validations, aws_iam as iam, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ModeConfig, PolicyBundle } from '../runtime/config.js';
@@ -43,6 +43,8 @@ export class AuthorizerModeStack extends Stack {
   readonly alarms: AuthorizerAlarms;
   readonly tenantTable?: AuthorizerTable;
   readonly entityTable?: AuthorizerTable;
+  /** A local-engine mode's template links (AVP modes keep theirs in the policy store). */
+  readonly templateLinkTable?: AuthorizerTable;
 
   constructor(scope: Construct, id: string, props: AuthorizerModeStackProps) {
     super(scope, id, props);
@@ -95,6 +97,18 @@ export class AuthorizerModeStack extends Stack {
       environment[mode.entityStore.tableEnv ?? 'ENTITY_TABLE'] = this.entityTable.table.tableName;
       tableArns.push(this.entityTable.table.tableArn);
     }
+    if (mode.templateLinks.kind === 'table') {
+      const links = mode.templateLinks;
+      if (mode.engine.kind !== 'local') throw new Error(`mode ${mode.name}: template links are read by the local engine only; AVP keeps them in the policy store`);
+      // With an environment variable the table is per mode, as the entity table is; without one the runtime reads the
+      // table by the name the mode gives, so the stack must create exactly that name.
+      this.templateLinkTable = new AuthorizerTable(this, 'TemplateLinkTable', {
+        tableName: links.tableEnv ? `${links.table}-${mode.name}` : links.table,
+        partitionKey: links.keyAttribute,
+      });
+      if (links.tableEnv) environment[links.tableEnv] = this.templateLinkTable.table.tableName;
+      tableArns.push(this.templateLinkTable.table.tableArn);
+    }
     if (tableArns.length > 0) statements.push(new iam.PolicyStatement({ actions: [...DYNAMODB_READ_ACTIONS], resources: tableArns }));
 
     this.authorizer = new AuthorizerFunction(this, 'Authorizer', {
@@ -131,5 +145,6 @@ export class AuthorizerModeStack extends Stack {
     });
     if (this.tenantTable) new CfnOutput(this, 'TenantTableName', { value: this.tenantTable.table.tableName });
     if (this.entityTable) new CfnOutput(this, 'EntityTableName', { value: this.entityTable.table.tableName });
+    if (this.templateLinkTable) new CfnOutput(this, 'TemplateLinkTableName', { value: this.templateLinkTable.table.tableName });
   }
 }

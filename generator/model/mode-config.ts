@@ -24,6 +24,8 @@ export const MODE_DEFAULTS = {
   entityMaxDepth: 6,
   entityMaxEntities: 200,
   templateLinkCacheTtlSeconds: 5,
+  /** The stack passes the per-mode link table's name in this variable when the mode names none. */
+  templateLinkTableEnv: 'TEMPLATE_LINK_TABLE',
   claimEncoding: 'json',
   principalStoreWins: 'token',
 } as const;
@@ -158,7 +160,7 @@ function toTemplateLinkSource(links: ModeFile['templateLinks']): TemplateLinkSou
   return {
     kind: 'table',
     table: links.table,
-    ...(links.tableEnv ? { tableEnv: links.tableEnv } : {}),
+    tableEnv: links.tableEnv ?? MODE_DEFAULTS.templateLinkTableEnv,
     keyAttribute: links.keyAttribute,
     cacheTtlSeconds: links.cacheTtlSeconds ?? MODE_DEFAULTS.templateLinkCacheTtlSeconds,
   };

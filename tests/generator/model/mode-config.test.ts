@@ -115,6 +115,9 @@ describe('toModeConfig for the Cedar request model', () => {
       keyAttribute: 'uid',
       cacheTtlSeconds: 5,
     });
+    expect(toModeConfig(mode({ templateLinks: { table: 'links', keyAttribute: 'uid' } }), 'App').templateLinks).toMatchObject({
+      tableEnv: MODE_DEFAULTS.templateLinkTableEnv,
+    });
     expect(toModeConfig(mode(), 'App').templateLinks).toEqual({ kind: 'none' });
   });
 });
