@@ -9,6 +9,8 @@ export interface ParitySummary {
   /** Cases sent through the runtime: agreements plus disagreements. */
   readonly run: number;
   readonly agreements: number;
+  /** Agreements by the decision both sides reached: a run where everything denies proves little. */
+  readonly agreementsByDecision: { readonly allow: number; readonly deny: number };
   readonly disagreements: readonly { readonly case: string; readonly message: string }[];
   readonly unreachable: number;
   readonly unreachableByReason: Readonly<Record<UnreachableKind, number>>;
@@ -19,16 +21,18 @@ export interface ParitySummary {
 export function summarizeParity(results: readonly { readonly testCase: PolicyCase; readonly result: ParityResult }[]): ParitySummary {
   const unreachable: { testCase: PolicyCase; unreachable: Unreachable }[] = [];
   const disagreements: { case: string; message: string }[] = [];
-  let agreements = 0;
+  const agreementsByDecision = { allow: 0, deny: 0 };
   for (const { testCase, result } of results) {
-    if (result.kind === 'agree') agreements += 1;
+    if (result.kind === 'agree') agreementsByDecision[result.runtime.result === 'allow' ? 'allow' : 'deny'] += 1;
     else if (result.kind === 'disagree') disagreements.push({ case: caseName(testCase), message: result.message });
     else unreachable.push({ testCase, unreachable: result.unreachable });
   }
+  const agreements = agreementsByDecision.allow + agreementsByDecision.deny;
   return {
     cases: results.length,
     run: agreements + disagreements.length,
     agreements,
+    agreementsByDecision,
     disagreements,
     unreachable: unreachable.length,
     unreachableByReason: countByKind(unreachable.map((item) => item.unreachable)),
@@ -41,7 +45,8 @@ export function parityText(summary: ParitySummary): string {
     (kind) => `  ${String(summary.unreachableByReason[kind]).padStart(4)}  ${kind}: ${UNREACHABLE_TITLES[kind]}`,
   );
   return [
-    `Runtime parity: ${summary.cases} cases; ${summary.run} run through the runtime: ${summary.agreements} agree, ${summary.disagreements.length} disagree; ${summary.unreachable} unreachable`,
+    `Runtime parity: ${summary.cases} cases; ${summary.run} run through the runtime: ${summary.agreements} agree ` +
+      `(${summary.agreementsByDecision.allow} allow, ${summary.agreementsByDecision.deny} deny), ${summary.disagreements.length} disagree; ${summary.unreachable} unreachable`,
     ...reasons,
     ...summary.disagreements.map((item) => item.message),
   ].join('\n') + '\n';

@@ -1,0 +1,105 @@
+// Mode configs for the runtime-parity unit tests, written out here so that the tests do not move with the repository's modes.
+import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { ClaimsConfig, ModeConfig, RouteConfig } from '../../../runtime/config.js';
+
+const CLAIMS: ClaimsConfig = {
+  principal: { entityType: 'Payments::TenantUser', idClaim: 'sub', attributeSource: { kind: 'token' } },
+  attributes: [
+    { claim: 'sub', attribute: 'userId', type: 'String', required: true, encoding: 'json' },
+    { claim: 'custom:customer_id', attribute: 'customer', type: 'Entity<Payments::Customer>', required: true, encoding: 'json' },
+    { claim: 'custom:clearance', attribute: 'clearance', type: 'Long', required: false, encoding: 'text' },
+  ],
+  groups: { claim: 'cognito:groups', entityType: 'Payments::Role' },
+  tenant: { claim: 'custom:tenant_id', entityType: 'Payments::Tenant', attribute: 'tenant', asParent: true },
+};
+
+const ROUTES: readonly RouteConfig[] = [
+  {
+    key: 'GET /tenants/{tenantId}/accounts/{accountId}',
+    method: 'GET',
+    path: '/tenants/{tenantId}/accounts/{accountId}',
+    action: 'ViewAccount',
+    resource: { type: 'Payments::Account', pathParameter: 'accountId' },
+    context: [],
+  },
+  {
+    key: 'POST /tenants/{tenantId}/accounts/{accountId}/payments',
+    method: 'POST',
+    path: '/tenants/{tenantId}/accounts/{accountId}/payments',
+    action: 'CreatePayment',
+    resource: { type: 'Payments::Account', pathParameter: 'accountId' },
+    context: [
+      { name: 'amount', source: 'header', key: 'X-Payment-Amount', type: 'Long', required: true },
+      { name: 'currency', source: 'query', key: 'currency', type: 'String', required: true },
+      { name: 'approverId', source: 'claim', key: 'custom:approver_id', type: 'String', required: false, encoding: 'json' },
+      { name: 'ip', source: 'request', key: 'sourceIp', type: 'ipaddr', required: true },
+    ],
+  },
+  {
+    key: 'GET /reports/daily',
+    method: 'GET',
+    path: '/reports/daily',
+    action: 'ViewAccount',
+    resource: { type: 'Payments::Account', id: 'daily' },
+    context: [],
+  },
+];
+
+/** A multi-tenant Cognito access-token mode on the local engine: every claim and context source in one mode. */
+export const TENANT_MODE: ModeConfig = {
+  name: 'saas',
+  api: { type: 'http', authorizer: 'request', tokenHeader: 'Authorization' },
+  identitySource: { kind: 'cognito', userPoolId: 'eu-west-1_Pool1', clientIds: ['portal01'], tokenUse: 'access' },
+  claims: CLAIMS,
+  routes: ROUTES,
+  cache: { ttlSeconds: 60, decisionCacheSize: 100 },
+  timeouts: { engineMs: 1500, jwksMs: 1500, entityStoreMs: 500 },
+  engine: { kind: 'local' },
+  tenancy: { kind: 'single' },
+  entityStore: { table: 'entities', keyAttribute: 'uid', cacheTtlSeconds: 5, maxDepth: 6, maxEntities: 200 },
+  templateLinks: { kind: 'none' },
+  actionEntityType: 'Payments::Action',
+};
+
+/** Tenancy by path: `{tenantId}` must be the token's tenant. */
+export const PATH_TENANT_MODE: ModeConfig = {
+  ...TENANT_MODE,
+  tenancy: {
+    kind: 'multi',
+    pathParameter: 'tenantId',
+    policyStoreLookup: {
+      table: 'tenants',
+      keyAttribute: 'tenantId',
+      policyStoreIdAttribute: 'policyStoreId',
+      cacheTtlSeconds: 60,
+      negativeCacheTtlSeconds: 10,
+      maxEntries: 100,
+    },
+  },
+};
+
+/** The m2m shape: the client id is both the principal id and an attribute; scopes are one space-delimited claim. */
+export const SERVICE_MODE: ModeConfig = {
+  ...TENANT_MODE,
+  name: 'services',
+  api: { type: 'websocket', authorizer: 'request', tokenHeader: 'Authorization' },
+  identitySource: { kind: 'clientCredentials', userPoolId: 'eu-west-1_Svc1', clientIds: ['ledger01'], scopes: ['payments/read'] },
+  claims: {
+    principal: { entityType: 'Payments::Service', idClaim: 'client_id', attributeSource: { kind: 'token' } },
+    attributes: [
+      { claim: 'client_id', attribute: 'clientId', type: 'String', required: true, encoding: 'json' },
+      { claim: 'scope', attribute: 'scopes', type: 'Set<String>', delimiter: ' ', required: true, encoding: 'json' },
+    ],
+  },
+  routes: [{ key: '$connect', routeKey: '$connect', action: 'SubscribePaymentEvents', resource: { type: 'Payments::Account', queryParameter: 'accountId' }, context: [] }],
+};
+
+export const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });
+export const uid = (type: string, id: string) => ({ type: `Payments::${type}`, id });
+
+/** Tina: a payer of Acme in tenant t-north, as the multi-tenant fixtures hold her. */
+export const TINA: EntityJson = {
+  uid: uid('TenantUser', 'tina'),
+  attrs: { userId: 'tina', tenant: ref('Tenant', 't-north'), customer: ref('Customer', 'cust-acme') },
+  parents: [uid('Role', 'payer'), uid('Tenant', 't-north')],
+};

@@ -1,0 +1,151 @@
+// One case at a time through the real authorizer of the repository's own modes, on loopback services.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Outcome } from '../../../policy-testing/evaluate.js';
+import { loadPolicyTests, type PolicyTests } from '../../../policy-testing/load-tests.js';
+import type { LoadedSuite, PolicyCase } from '../../../policy-testing/load-suites.js';
+import { createSuiteEvaluator, runCase } from '../../../policy-testing/run-suites.js';
+import { startParityEnvironment, type ParityEnvironment } from '../../../policy-testing/runtime-parity/parity-environment.js';
+import { buildParityModes, modeNamed, type ParityModes } from '../../../policy-testing/runtime-parity/parity-modes.js';
+import { runParityCase, storeContents, type ParityResult } from '../../../policy-testing/runtime-parity/run-case.js';
+import type { ProjectCopy } from '../../support/project-copy.js';
+import { FIXTURE_LINE, SUITE_LINE, suiteProject } from '../suite-project.js';
+
+const WORLD = `${FIXTURE_LINE}description: Acme in tenant t-north, its account and users of both modes.
+entities:
+  - uid: Payments::Tenant::"t-north"
+  - uid: Payments::Role::"payer"
+  - uid: Payments::Customer::"cust-acme"
+    attrs: { tenant: { __entity: { type: Payments::Tenant, id: t-north } }, country: FR }
+    parents: [Payments::Tenant::"t-north"]
+  - uid: Payments::Account::"acct-1"
+    attrs:
+      owner: { __entity: { type: Payments::Customer, id: cust-acme } }
+      tenant: { __entity: { type: Payments::Tenant, id: t-north } }
+      currency: EUR
+      frozen: false
+    parents: [Payments::Customer::"cust-acme"]
+  - uid: Payments::CustomerUser::"alice"
+    attrs: { userId: alice, customer: { __entity: { type: Payments::Customer, id: cust-acme } } }
+    parents: [Payments::Role::"payer"]
+  - uid: Payments::TenantUser::"ada"
+    attrs:
+      userId: ada
+      tenant: { __entity: { type: Payments::Tenant, id: t-north } }
+      customer: { __entity: { type: Payments::Customer, id: cust-acme } }
+    parents: [Payments::Tenant::"t-north"]
+`;
+
+const FILES = {
+  'tests/policies/fixtures/world.yaml': WORLD,
+  'tests/policies/customer/parity.test.yaml': `${SUITE_LINE}description: A payer of Acme.
+mode: customer
+fixtures: [world]
+cases:
+  - principal: alice
+    action: ViewAccount
+    resource: acct-1
+    expect: { decision: allow }
+  - principal: alice
+    action: ViewPayment
+    resource: acct-1
+    variant: wrong-type
+    expect: { decision: deny }
+`,
+  'tests/policies/multi-tenant/parity.test.yaml': `${SUITE_LINE}description: Ada reads acct-1 through a template link.
+mode: multi-tenant
+fixtures: [world]
+templateLinks:
+  - { id: ada-reads-acct-1, template: tenant.delegated-account-read, principal: ada, resource: acct-1 }
+cases:
+  - principal: ada
+    action: ViewAccount
+    resource: acct-1
+    expect: { decision: allow, determining: [ada-reads-acct-1] }
+`,
+};
+
+let project: ProjectCopy;
+let tests: PolicyTests;
+let modes: ParityModes;
+let environment: ParityEnvironment;
+
+beforeAll(async () => {
+  project = suiteProject(FILES);
+  tests = loadPolicyTests({ root: project.root });
+  modes = buildParityModes(tests.sources);
+  environment = await startParityEnvironment();
+});
+
+afterAll(async () => {
+  await environment.close();
+  project.remove();
+});
+
+function suiteOf(mode: string): LoadedSuite {
+  const suite = tests.suites.find((candidate) => candidate.mode === mode);
+  if (!suite) throw new Error(`no ${mode} suite loaded: ${tests.diagnostics.map((d) => d.message).join('; ')}`);
+  return suite;
+}
+
+function caseOf(suite: LoadedSuite, id: string): PolicyCase {
+  const found = suite.cases.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`no case ${id}`);
+  return found;
+}
+
+async function parity(mode: string, id: string, suiteOutcome?: Outcome): Promise<ParityResult> {
+  const suite = suiteOf(mode);
+  const testCase = caseOf(suite, id);
+  return runParityCase({
+    environment,
+    mode: modeNamed(modes, mode),
+    links: suite.links,
+    pool: suite.entities.map((entity) => entity.json),
+    testCase,
+    suiteOutcome: suiteOutcome ?? runCase(createSuiteEvaluator(tests, suite), testCase).outcome,
+  });
+}
+
+describe('a case sent through the real runtime', () => {
+  it('agrees when the authorizer decides as cedar-wasm did, naming the same policies', async () => {
+    const result = await parity('customer', 'alice_ViewAccount_acct-1');
+
+    expect(result.kind === 'agree' ? { decision: result.runtime.result, determining: result.runtime.determining } : result).toEqual({
+      decision: 'allow',
+      determining: ['customer.read-own'],
+    });
+  });
+
+  it('names the AVP template-linked policy by the suite’s link id, not the id the store generated', async () => {
+    const result = await parity('multi-tenant', 'ada_ViewAccount_acct-1');
+
+    expect(result.kind === 'agree' ? result.runtime.determining : result).toEqual(['ada-reads-acct-1']);
+  });
+
+  it('disagrees when the suite’s decision differs, naming both decisions and the determining policies', async () => {
+    const denied: Outcome = { decision: 'deny', cedarDecision: 'deny', determining: ['shared.forbid-x'], cedarDetermining: ['shared.forbid-x'], errors: [] };
+
+    const result = await parity('customer', 'alice_ViewAccount_acct-1', denied);
+
+    expect(result.kind === 'disagree' ? result.message.split('\n').slice(0, 3) : result).toEqual([
+      `${suiteOf('customer').file}:6:5 alice_ViewAccount_acct-1: the runtime of mode customer disagrees with the suite`,
+      '  suite (cedar-wasm): deny, determined by [shared.forbid-x]',
+      '  runtime (GET /accounts/{accountId}): allow, determined by [customer.read-own]',
+    ]);
+  });
+
+  it('is reported unreachable, with its reason, when the mode routes no such request', async () => {
+    const result = await parity('customer', 'alice_ViewPayment_acct-1_wrong-type');
+
+    expect(result).toEqual({ kind: 'unreachable', unreachable: { kind: 'no-route', reason: 'mode customer routes no ViewPayment on a Payments::Account' } });
+  });
+});
+
+describe('the store a case is seeded with', () => {
+  it('is the suite’s pool, with the case’s own entities in place of the same uids and added after', () => {
+    const pool = [{ uid: { type: 'T', id: 'a' }, attrs: { v: 1 }, parents: [] }, { uid: { type: 'T', id: 'b' }, attrs: {}, parents: [] }];
+    const own = [{ uid: { type: 'T', id: 'a' }, attrs: { v: 2 }, parents: [] }, { uid: { type: 'T', id: 'c' }, attrs: {}, parents: [] }];
+
+    expect(storeContents(pool, own)).toEqual([own[0], pool[1], own[1]]);
+  });
+});
