@@ -1,4 +1,5 @@
 // One case at a time through the real authorizer of the repository's own modes, on loopback services.
+import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Outcome } from '../../../policy-testing/evaluate.js';
 import { loadPolicyTests, type PolicyTests } from '../../../policy-testing/load-tests.js';
@@ -143,8 +144,9 @@ describe('a case sent through the real runtime', () => {
 
 describe('the store a case is seeded with', () => {
   it('is the suite’s pool, with the case’s own entities in place of the same uids and added after', () => {
-    const pool = [{ uid: { type: 'T', id: 'a' }, attrs: { v: 1 }, parents: [] }, { uid: { type: 'T', id: 'b' }, attrs: {}, parents: [] }];
-    const own = [{ uid: { type: 'T', id: 'a' }, attrs: { v: 2 }, parents: [] }, { uid: { type: 'T', id: 'c' }, attrs: {}, parents: [] }];
+    const entity = (id: string, attrs: EntityJson['attrs'] = {}): EntityJson => ({ uid: { type: 'T', id }, attrs, parents: [] });
+    const pool = [entity('a', { v: 1 }), entity('b')];
+    const own = [entity('a', { v: 2 }), entity('c')];
 
     expect(storeContents(pool, own)).toEqual([own[0], pool[1], own[1]]);
   });
