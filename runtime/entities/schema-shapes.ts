@@ -80,17 +80,17 @@ export class SchemaShapes {
       try {
         return run();
       } catch (error) {
-        if (error instanceof ValueTypeError) throw new EntityStoreError(`entity ${key} ${where}: ${error.message}`, { cause: error });
+        if (error instanceof ValueTypeError) throw new EntityStoreError(`entity ${key}${where}: ${error.message}`, { cause: error });
         throw error;
       }
     };
-    const attrs = shape.attributes ? at('attributes', () => explicit(entity.attrs, shape.attributes ?? OTHER)) : entity.attrs;
+    const attrs = shape.attributes ? at('', () => explicit(entity.attrs, shape.attributes ?? OTHER)) : entity.attrs;
     const { tags } = entity;
     const tagType = shape.tags;
     return {
       ...entity,
       attrs: attrs as EntityJson['attrs'],
-      ...(tags && tagType ? { tags: Object.fromEntries(Object.entries(tags).map(([name, value]) => [name, at(`tag ${JSON.stringify(name)}`, () => explicit(value, tagType))])) } : {}),
+      ...(tags && tagType ? { tags: Object.fromEntries(Object.entries(tags).map(([name, value]) => [name, at(` tag ${JSON.stringify(name)}`, () => explicit(value, tagType))])) } : {}),
     };
   }
 }
@@ -109,7 +109,13 @@ function explicit(value: CedarValueJson, type: ShapeType): CedarValueJson {
       return Object.fromEntries(
         Object.entries(value).map(([name, item]) => {
           const itemType = type.attributes.get(name);
-          return [name, itemType ? explicit(item as CedarValueJson, itemType) : item];
+          if (!itemType) return [name, item];
+          try {
+            return [name, explicit(item as CedarValueJson, itemType)];
+          } catch (error) {
+            if (error instanceof ValueTypeError) throw new ValueTypeError(`attribute ${JSON.stringify(name)}: ${error.message}`, { cause: error });
+            throw error;
+          }
         }),
       );
     }
