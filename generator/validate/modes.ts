@@ -375,12 +375,23 @@ function checkRouteActions(context: CheckContext, schema: SchemaModel): void {
       context.report([...at, 'action'], 'ACTION_UNKNOWN', `action \`${route.action}\` is not in the schema` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''));
       return;
     }
-    if (schema.entityTypes.has(principalType) && !action.principalTypes.includes(principalType)) {
+    if (action.principalTypes.length === 0) {
+      const members = [...schema.actions.values()].filter((member) => member.groups.includes(action.id)).map((member) => member.id);
+      context.report([...at, 'action'], 'ACTION_PRINCIPAL_MISMATCH', `${route.action} has no appliesTo (an action group), so no request can name it`, {
+        hint: members.length > 0 ? `Route one of its member actions: ${members.join(', ')}.` : 'Give the action an `appliesTo` in the schema.',
+      });
+    } else if (schema.entityTypes.has(principalType) && !action.principalTypes.includes(principalType)) {
       context.report([...at, 'action'], 'ACTION_PRINCIPAL_MISMATCH', `${route.action} does not apply to principal ${principalType}; it applies to [${action.principalTypes.join(', ')}]`);
     }
-    if (resourceOk && !action.resourceTypes.includes(route.resource.type)) {
+    if (resourceOk && action.principalTypes.length > 0 && !action.resourceTypes.includes(route.resource.type)) {
       context.report([...at, 'resource', 'type'], 'ACTION_RESOURCE_MISMATCH', `${route.action} does not apply to resource ${route.resource.type}; it applies to [${action.resourceTypes.join(', ')}]`, {
         hint: `Use one of: ${action.resourceTypes.join(', ')}.`,
+      });
+    }
+    const resourceType = schema.entityTypes.get(route.resource.type);
+    if (resourceType?.kind === 'enum' && route.resource.id !== undefined && !resourceType.choices.includes(route.resource.id)) {
+      context.report([...at, 'resource', 'id'], 'MODE_INVALID_VALUE', `${route.resource.type} is an enumerated entity type without the id \`${route.resource.id}\``, {
+        hint: `Use one of: ${resourceType.choices.join(', ')}.`,
       });
     }
     const supplied = route.context ?? {};
