@@ -213,16 +213,15 @@ export async function startLibraryWorld(): Promise<LibraryWorld> {
   ]);
   await putEntities(dynamo.client, ENTITY_TABLE, ENTITIES);
   const mode = libraryMode();
+  const putLinksText = async (principal: { type: string; id: string }, text: string): Promise<void> => {
+    await dynamo.client.send(new PutItemCommand({ TableName: LINK_TABLE, Item: { uid: { S: entityKey(principal) }, links: { S: text } } }));
+  };
   return {
     issuer,
     dynamo,
     token: (sub, claims = {}) => issuer.mint(mode, { sub, 'custom:tenant': 't1', ...claims }),
-    async putLinksText(principal, text) {
-      await dynamo.client.send(new PutItemCommand({ TableName: LINK_TABLE, Item: { uid: { S: entityKey(principal) }, links: { S: text } } }));
-    },
-    async putLinks(principal, links) {
-      await this.putLinksText(principal, JSON.stringify(links));
-    },
+    putLinksText,
+    putLinks: (principal, links) => putLinksText(principal, JSON.stringify(links)),
     close: async () => {
       await Promise.all([issuer.close(), dynamo.close()]);
     },
