@@ -57,6 +57,11 @@ export const DIAGNOSTIC_CODES = {
     summary: 'The Cedar schema must declare exactly one namespace.',
     hint: 'Wrap every entity type and action in a single `namespace Name { ... }` block.',
   },
+  CEDAR_SCHEMA_WARNING: {
+    severity: 'warning',
+    summary: 'Cedar accepts the schema but warns about it, such as a common type shadowing a builtin or an entity type.',
+    hint: 'Rename the common type; a shadowed builtin stays reachable as `__cedar::<name>`.',
+  },
   CEDAR_SCHEMA_UNSUPPORTED: {
     severity: 'error',
     summary: 'The Cedar schema uses a construct the generator cannot model or render.',

@@ -99,8 +99,18 @@ export function loadSchema(file: SourceFile): SchemaLoadResult {
   if (namespaces.length !== 1 || namespace === undefined || namespace === '') {
     return { diagnostics: [namespaceDiagnostic(file, namespaces, declarations)] };
   }
+  // Shadowing a builtin (`type ipaddr = String`) is legal but changes what every later `ipaddr` means; say so.
+  const warnings = resolved.warnings.map((warning) =>
+    diagnostic({
+      file: file.path,
+      at: warning.sourceLocations?.[0] ? lines.positionOf(utf8OffsetToIndex(file.text, warning.sourceLocations[0].start)) : START_OF_FILE,
+      code: 'CEDAR_SCHEMA_WARNING',
+      message: stripPrefix(warning.message),
+      ...(warning.help ? { hint: warning.help } : {}),
+    }),
+  );
   try {
-    return { schema: buildSchemaModel({ file, namespace, resolved: resolved.json, plain: plain.json, declarations }), diagnostics: [] };
+    return { schema: buildSchemaModel({ file, namespace, resolved: resolved.json, plain: plain.json, declarations }), diagnostics: warnings };
   } catch (error) {
     // The model is built from cedar-wasm's output; a shape it does not know is reported, never thrown at the user.
     const at = error instanceof UnsupportedSchemaError ? error.at : START_OF_FILE;

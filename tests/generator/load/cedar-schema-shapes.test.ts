@@ -30,6 +30,8 @@ interface ModelCase {
   readonly schema: string;
   readonly entityTypes?: Readonly<Record<string, EntityTypeModel>>;
   readonly actions?: Readonly<Record<string, ActionModel>>;
+  /** Cedar's warnings about the schema, as CEDAR_SCHEMA_WARNING diagnostics. */
+  readonly warnings?: readonly { readonly code: string; readonly line: number; readonly column: number; readonly message: string }[];
 }
 
 /** The entity type `U` (declared at body line `line`, column 10), with the given attributes and nothing else. */
@@ -84,6 +86,14 @@ const MODEL_CASES: readonly ModelCase[] = [
     shape: 'a common type shadowing a builtin, with the builtin reached through __cedar::',
     schema: inApp(`  type ipaddr = String;\n  entity U { shadowed: ipaddr, builtin: __cedar::ipaddr };\n${V_ON_U}`),
     entityTypes: { 'App::U': standardU({ builtin: required(ext('ipaddr')), shadowed: required(STRING) }, 3) },
+    warnings: [
+      {
+        code: 'CEDAR_SCHEMA_WARNING',
+        line: 2,
+        column: 8,
+        message: "The name `ipaddr` shadows a builtin Cedar name. You'll have to refer to the builtin as `__cedar::ipaddr`.",
+      },
+    ],
   },
   {
     shape: 'a common type shadowing an entity type name (the common type wins in attributes)',
@@ -92,6 +102,7 @@ const MODEL_CASES: readonly ModelCase[] = [
       'App::Address': { name: 'App::Address', memberOfTypes: [], attributes: {}, declaredAt: { line: 2, column: 10 }, kind: 'standard' },
       'App::U': standardU({ home: required(ADDRESS) }, 4),
     },
+    warnings: [{ code: 'CEDAR_SCHEMA_WARNING', line: 2, column: 10, message: 'The common type name Address shadows an entity name' }],
   },
   {
     shape: 'entity types referenced with and without the namespace, as attributes and parents',
@@ -241,7 +252,7 @@ describe('loading every documented Cedar schema shape', () => {
       const result = load(testCase.schema);
 
       // assert
-      expect(result.diagnostics).toEqual([]);
+      expect(result.diagnostics.map(({ code, line, column, message }) => ({ code, line, column, message }))).toEqual(testCase.warnings ?? []);
       const schema = result.schema;
       if (!schema) throw new Error('no schema model');
       if (testCase.entityTypes) expect(Object.fromEntries(schema.entityTypes)).toEqual(testCase.entityTypes);
