@@ -65,7 +65,7 @@ export const DIAGNOSTIC_CODES = {
   CEDAR_SCHEMA_UNSUPPORTED: {
     severity: 'error',
     summary: 'The Cedar schema uses a construct the generator cannot model or render.',
-    hint: 'Rewrite the declaration at this position with the constructs README.md lists as supported, or report the shape.',
+    hint: 'Rename or rewrite the declaration at this position; the message names what the generator cannot model or render.',
   },
   CEDAR_POLICY_SYNTAX: {
     severity: 'error',
@@ -184,7 +184,7 @@ export const DIAGNOSTIC_CODES = {
   },
   CACHE_CONTEXT_UNSAFE: {
     severity: 'error',
-    summary: "A cached route reads an optional header or query value, which API Gateway's cache key cannot hold.",
+    summary: "A cached route reads a value API Gateway's cache key cannot hold: an optional header or query value, or the request context.",
     hint: 'Make the value required (it then joins the cache key), take it from a claim, or set `cache.ttlSeconds: 0`.',
   },
   CACHE_TOKEN_UNSAFE: {
