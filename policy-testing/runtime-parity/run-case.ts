@@ -20,7 +20,7 @@ import type { Unreachable } from './unreachable.js';
 
 export type ParityResult =
   | { readonly kind: 'unreachable'; readonly unreachable: Unreachable }
-  | { readonly kind: 'agree'; readonly runtime: RuntimeAnswer }
+  | { readonly kind: 'agree'; readonly suite: Outcome; readonly runtime: RuntimeAnswer }
   | { readonly kind: 'disagree'; readonly runtime: RuntimeAnswer; readonly message: string };
 
 export interface ParityCaseInput {
@@ -39,11 +39,11 @@ export async function runParityCase(input: ParityCaseInput): Promise<ParityResul
   const plan = planCase(input.mode, input.links, input.testCase);
   if (!plan.ok) return { kind: 'unreachable', unreachable: plan.unreachable };
   const runtime = await askRuntime(input, plan.value, false);
-  if (compareAnswers(input.testCase, input.suiteOutcome, runtime).agree) return { kind: 'agree', runtime };
+  if (compareAnswers(input.testCase, input.suiteOutcome, runtime).agree) return { kind: 'agree', suite: input.suiteOutcome, runtime };
   // Asked again by an authorizer with empty caches, so that the report shows every entity it loads.
   const again = await askRuntime(input, plan.value, true);
   const comparison = compareAnswers(input.testCase, input.suiteOutcome, again);
-  return comparison.agree ? { kind: 'agree', runtime: again } : { kind: 'disagree', runtime: again, message: comparison.message };
+  return comparison.agree ? { kind: 'agree', suite: input.suiteOutcome, runtime: again } : { kind: 'disagree', runtime: again, message: comparison.message };
 }
 
 async function askRuntime(input: ParityCaseInput, plan: CasePlan, fresh: boolean): Promise<RuntimeAnswer> {

@@ -1,61 +1,8 @@
-// Runs every policy-suite case through the real runtime of its mode as well (a minted token, the seeded entity store,
-// the route for its action and resource), one test per case: the runtime must agree with the suite's cedar-wasm
-// decision, or the case is reported as unreachable through that mode, with its reason.
-import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
-import { formatTestDiagnostics } from '../../policy-testing/diagnostics.js';
-import { loadPolicyTests } from '../../policy-testing/load-tests.js';
-import { createSuiteEvaluator, runCase } from '../../policy-testing/run-suites.js';
-import type { PolicyCase } from '../../policy-testing/load-suites.js';
-import { planCase } from '../../policy-testing/runtime-parity/case-plan.js';
-import { startParityEnvironment, type ParityEnvironment } from '../../policy-testing/runtime-parity/parity-environment.js';
-import { buildParityModes, modeNamed } from '../../policy-testing/runtime-parity/parity-modes.js';
-import { runParityCase, type ParityResult } from '../../policy-testing/runtime-parity/run-case.js';
-import { parityText, summarizeParity } from '../../policy-testing/runtime-parity/summary.js';
-import { UNREACHABLE_TITLES } from '../../policy-testing/runtime-parity/unreachable.js';
-import { SUITES_DIR } from '../../policy-testing/test-files.js';
-import { writeOutput } from '../../policy-testing/write-output.js';
+// Runs every policy-suite case of the repository through the real runtime of its mode as well (a minted token, the
+// seeded entity store and policy store, the route for its action and resource), one test per case: the runtime must
+// agree with the suite's cedar-wasm decision, or the case is reported as unreachable through that mode, with its
+// reason. The counts are printed and written to .tmp/runtime-parity.json.
+import { describeRuntimeParity } from '../policy-testing/runtime-parity/parity-suite.js';
 import { REPO_ROOT } from '../support/project-copy.js';
 
-const tests = loadPolicyTests({ root: REPO_ROOT });
-const modes = buildParityModes(tests.sources);
-const results: { testCase: PolicyCase; result: ParityResult }[] = [];
-let environment: ParityEnvironment | undefined;
-
-beforeAll(async () => {
-  environment = await startParityEnvironment();
-});
-
-afterAll(async () => {
-  await environment?.close();
-  const summary = summarizeParity(results);
-  writeOutput(REPO_ROOT, process.env['RUNTIME_PARITY_PATH'] ?? '.tmp/runtime-parity.json', JSON.stringify(summary, null, 2) + '\n');
-  process.stdout.write(parityText(summary));
-});
-
-describe('policy suite files', () => {
-  it('load without a diagnostic', () => {
-    expect(formatTestDiagnostics(tests.diagnostics)).toBe('');
-  });
-});
-
-for (const suite of tests.suites) {
-  describe(`${suite.file.replace(`${SUITES_DIR}/`, '')} through the ${suite.mode} runtime`, () => {
-    const evaluator = createSuiteEvaluator(tests, suite);
-    const mode = modeNamed(modes, suite.mode);
-    const pool = suite.entities.map((entity) => entity.json);
-    for (const testCase of suite.cases) {
-      const plan = planCase(mode, suite.links, testCase);
-      const name = plan.ok ? `${testCase.name}: the runtime agrees` : `${testCase.name}: unreachable (${UNREACHABLE_TITLES[plan.unreachable.kind]})`;
-      it(name, async () => {
-        assert(environment, 'the loopback services did not start');
-        const suiteOutcome = runCase(evaluator, testCase).outcome;
-
-        const result = await runParityCase({ environment, mode, links: suite.links, pool, testCase, suiteOutcome });
-
-        results.push({ testCase, result });
-        if (result.kind === 'disagree') assert.fail(result.message);
-        expect(result.kind).toBe(plan.ok ? 'agree' : 'unreachable');
-      });
-    }
-  });
-}
+describeRuntimeParity({ root: REPO_ROOT, reportPath: process.env['RUNTIME_PARITY_PATH'] ?? '.tmp/runtime-parity.json' });
