@@ -145,7 +145,8 @@ export function libraryMode(options: ModeOptions = {}): ModeConfig {
     },
     routes: ROUTES,
     cache: { ttlSeconds: options.decisionTtlSeconds ?? 0, decisionCacheSize: 1000 },
-    timeouts: { engineMs: 1000, jwksMs: 1500, entityStoreMs: 1000 },
+    // Generous: the suites run in parallel with others on a busy machine, and a time-out here would be a 401 or a Deny.
+    timeouts: { engineMs: 10_000, jwksMs: 10_000, entityStoreMs: 10_000 },
     engine: { kind: 'local' },
     tenancy: { kind: 'single' },
     entityStore: {
