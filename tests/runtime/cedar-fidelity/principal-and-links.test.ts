@@ -2,7 +2,7 @@
 // REST REQUEST handler with dynalite.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putEntities } from '../../../local/dynamodb/local-dynamodb.js';
-import { ENTITY_TABLE, libraryMode, restClient, startLibraryWorld, type LibraryWorld } from './support/library-world.js';
+import { ENGINES, ENTITY_TABLE, libraryMode, restClient, startLibraryWorld, type LibraryWorld } from './support/library-world.js';
 
 let world: LibraryWorld;
 
@@ -19,57 +19,59 @@ afterAll(async () => {
   await world.close();
 });
 
-describe('principal enrichment (claims.principal.fromStore)', () => {
-  it('takes an attribute the token lacks from the principal\'s stored entity', async () => {
-    const client = restClient(world, libraryMode({ attributeSource: { kind: 'token-and-store', wins: 'token' } }));
+describe.each(ENGINES)('with the %s engine', (engine) => {
+  describe('principal enrichment (claims.principal.fromStore)', () => {
+    it('takes an attribute the token lacks from the principal\'s stored entity', async () => {
+      const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token-and-store', wins: 'token' } }));
 
-    const answer = await client.call('/cleared/d-plain', world.token('dana'));
+      const answer = await client.call('/cleared/d-plain', world.token('dana'));
 
-    expect(answer).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['clearance.three'] });
-  });
+      expect(answer).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['clearance.three'] });
+    });
 
-  it('with wins: token, the token\'s clearance 1 stands over the store\'s 5', async () => {
-    const client = restClient(world, libraryMode({ attributeSource: { kind: 'token-and-store', wins: 'token' } }));
+    it('with wins: token, the token\'s clearance 1 stands over the store\'s 5', async () => {
+      const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token-and-store', wins: 'token' } }));
 
-    const answer = await client.call('/cleared/d-plain', world.token('dana', { 'custom:clearance': '1' }));
+      const answer = await client.call('/cleared/d-plain', world.token('dana', { 'custom:clearance': '1' }));
 
-    expect(answer).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
-  });
+      expect(answer).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+    });
 
-  it('with wins: store, the store\'s clearance 5 stands over the token\'s 1', async () => {
-    const client = restClient(world, libraryMode({ attributeSource: { kind: 'token-and-store', wins: 'store' } }));
+    it('with wins: store, the store\'s clearance 5 stands over the token\'s 1', async () => {
+      const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token-and-store', wins: 'store' } }));
 
-    const answer = await client.call('/cleared/d-plain', world.token('dana', { 'custom:clearance': '1' }));
+      const answer = await client.call('/cleared/d-plain', world.token('dana', { 'custom:clearance': '1' }));
 
-    expect(answer).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['clearance.three'] });
-  });
+      expect(answer).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['clearance.three'] });
+    });
 
-  it('with wins: store, the store\'s clearance 1 stands over the token\'s 4', async () => {
-    const client = restClient(world, libraryMode({ attributeSource: { kind: 'token-and-store', wins: 'store' } }));
+    it('with wins: store, the store\'s clearance 1 stands over the token\'s 4', async () => {
+      const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token-and-store', wins: 'store' } }));
 
-    const answer = await client.call('/cleared/d-plain', world.token('erin', { 'custom:clearance': '4' }));
+      const answer = await client.call('/cleared/d-plain', world.token('erin', { 'custom:clearance': '4' }));
 
-    expect(answer).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
-  });
+      expect(answer).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+    });
 
-  it('adds the stored parents to the token\'s: dana is in g-eng (so in g-all) with no groups claim', async () => {
-    const client = restClient(world, libraryMode({ attributeSource: { kind: 'token-and-store', wins: 'token' } }));
+    it('adds the stored parents to the token\'s: dana is in g-eng (so in g-all) with no groups claim', async () => {
+      const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token-and-store', wins: 'token' } }));
 
-    expect(await client.call('/team/d-plain', world.token('dana'))).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['team.all'] });
-  });
+      expect(await client.call('/team/d-plain', world.token('dana'))).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['team.all'] });
+    });
 
-  it('treats a principal with no stored entity as token-only', async () => {
-    const client = restClient(world, libraryMode({ attributeSource: { kind: 'token-and-store', wins: 'store' } }));
+    it('treats a principal with no stored entity as token-only', async () => {
+      const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token-and-store', wins: 'store' } }));
 
-    const answer = await client.call('/cleared/d-plain', world.token('nobody-stored', { 'custom:clearance': '3' }));
+      const answer = await client.call('/cleared/d-plain', world.token('nobody-stored', { 'custom:clearance': '3' }));
 
-    expect(answer).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['clearance.three'] });
-  });
+      expect(answer).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['clearance.three'] });
+    });
 
-  it('leaves the store out when the mode reads the token only', async () => {
-    const client = restClient(world, libraryMode({ attributeSource: { kind: 'token' } }));
+    it('leaves the store out when the mode reads the token only', async () => {
+      const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token' } }));
 
-    expect(await client.call('/cleared/d-plain', world.token('dana'))).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+      expect(await client.call('/cleared/d-plain', world.token('dana'))).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+    });
   });
 });
 

@@ -2,7 +2,9 @@
 // written as the generator would write it, entities seeded in dynalite, a local issuer, and API Gateway events.
 import { schemaToJson, type EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../../../local/avp/avp-endpoint.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../../local/dynamodb/local-dynamodb.js';
 import { httpRequestEvent, restRequestEvent, restTokenEvent, type ApiIdentity, type IncomingRequest } from '../../../../local/gateway/authorizer-events.js';
 import { startLocalIssuer, type LocalIssuer } from '../../../../local/issuer/token-issuer.js';
@@ -12,6 +14,11 @@ import { httpAuthorizer, MemoryTelemetry, restRequestAuthorizer, restTokenAuthor
 
 export const ENTITY_TABLE = 'library-entities';
 export const LINK_TABLE = 'library-links';
+export const POLICY_STORE = 'ps-library';
+
+/** Every row of the suites runs in both engines: cedar-wasm in-process, and the local AVP endpoint through the SDK. */
+export const ENGINES = ['local', 'avp'] as const;
+export type EngineKind = (typeof ENGINES)[number];
 
 const SCHEMA = `
 namespace Lib {
@@ -112,6 +119,8 @@ export const ROUTES: readonly RouteConfig[] = [
 ];
 
 export interface ModeOptions {
+  /** @default 'local' */
+  readonly engine?: EngineKind;
   readonly maxDepth?: number;
   readonly maxEntities?: number;
   readonly attributeSource?: ModeConfig['claims']['principal']['attributeSource'];
@@ -147,7 +156,7 @@ export function libraryMode(options: ModeOptions = {}): ModeConfig {
     cache: { ttlSeconds: options.decisionTtlSeconds ?? 0, decisionCacheSize: 1000 },
     // Generous: the suites run in parallel with others on a busy machine, and a time-out here would be a 401 or a Deny.
     timeouts: { engineMs: 10_000, jwksMs: 10_000, entityStoreMs: 10_000 },
-    engine: { kind: 'local' },
+    engine: options.engine === 'avp' ? { kind: 'avp', policyStore: { id: POLICY_STORE }, maxRetries: 0 } : { kind: 'local' },
     tenancy: { kind: 'single' },
     entityStore: {
       table: ENTITY_TABLE,
@@ -156,7 +165,8 @@ export function libraryMode(options: ModeOptions = {}): ModeConfig {
       maxDepth: options.maxDepth ?? 6,
       maxEntities: options.maxEntities ?? 200,
     },
-    templateLinks: { kind: 'table', table: LINK_TABLE, keyAttribute: 'uid', cacheTtlSeconds: options.linkTtlSeconds ?? 0 },
+    // AVP keeps template links in its policy store; only a local-engine mode reads them from a table.
+    templateLinks: options.engine === 'avp' ? { kind: 'none' } : { kind: 'table', table: LINK_TABLE, keyAttribute: 'uid', cacheTtlSeconds: options.linkTtlSeconds ?? 0 },
     actionEntityType: 'Lib::Action',
   };
 }
@@ -197,6 +207,9 @@ export const ENTITIES: readonly EntityJson[] = [
 export interface LibraryWorld {
   readonly issuer: LocalIssuer;
   readonly dynamo: LocalDynamo;
+  /** Holds the store POLICY_STORE, seeded from the library bundle. */
+  readonly avp: LocalAvpEndpoint;
+  readonly verifiedPermissions: VerifiedPermissionsClient;
   /** A signed id token of the library's Cognito pool for `sub`, with these claims laid over the protocol ones. */
   token(sub: string, claims?: Record<string, unknown>): string;
   /** Writes a principal's template links, as an operator granting a delegation at run time would. */
@@ -207,7 +220,9 @@ export interface LibraryWorld {
 }
 
 export async function startLibraryWorld(): Promise<LibraryWorld> {
-  const [issuer, dynamo] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo()]);
+  const [issuer, dynamo, avp] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo(), startLocalAvpEndpoint()]);
+  avp.seedPolicyStore({ policyStoreId: POLICY_STORE, bundle: libraryBundle() });
+  const verifiedPermissions = createLocalAvpClient(avp.url);
   await createTables(dynamo.client, [
     { name: ENTITY_TABLE, keyAttribute: 'uid' },
     { name: LINK_TABLE, keyAttribute: 'uid' },
@@ -220,11 +235,14 @@ export async function startLibraryWorld(): Promise<LibraryWorld> {
   return {
     issuer,
     dynamo,
+    avp,
+    verifiedPermissions,
     token: (sub, claims = {}) => issuer.mint(mode, { sub, 'custom:tenant': 't1', ...claims }),
     putLinksText,
     putLinks: (principal, links) => putLinksText(principal, JSON.stringify(links)),
     close: async () => {
-      await Promise.all([issuer.close(), dynamo.close()]);
+      verifiedPermissions.destroy();
+      await Promise.all([issuer.close(), dynamo.close(), avp.close()]);
     },
   };
 }
@@ -254,6 +272,7 @@ export function dependencies(world: LibraryWorld, options: { now?: () => number;
   return {
     jwksFetcher: world.issuer.fetcher,
     dynamoDb: world.dynamo.client,
+    verifiedPermissions: world.verifiedPermissions,
     env: {},
     telemetry: options.telemetry ?? new MemoryTelemetry(),
     ...(options.now ? { now: options.now } : {}),
