@@ -1,5 +1,5 @@
 // A second Cedar domain (tests/fixtures/research-archive) replaces the payments domain in a scratch project and goes
-// through the whole pipeline: validate → generate → typecheck → policy suites. It exercises every row of issue 12's
+// through the whole pipeline: validate → generate → typecheck → policy suites → the same suites through the runtime. It exercises every row of issue 12's
 // table (action groups, nested groups and folders, attribute-referenced entities, tags, extension types, records,
 // templates in a local mode, enums, numeric Cognito claims carried as text, principal enrichment from the store).
 import { spawnSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import { loadPolicyTests } from '../../policy-testing/load-tests.js';
 import { createSuiteEvaluator, runCase, type CaseResult } from '../../policy-testing/run-suites.js';
 import { COVERAGE_CONFIG, readSourceFile, SUITES_DIR } from '../../policy-testing/test-files.js';
 import type { ClaimAttributeConfig, ContextValueConfig, ModeConfig } from '../../runtime/config.js';
+import { describeRuntimeParity } from '../policy-testing/runtime-parity/parity-suite.js';
 import { REPO_ROOT } from '../support/project-copy.js';
 import { copyDomain } from './domain-project.js';
 
@@ -203,5 +204,28 @@ describe(`the ${DOMAIN} policy suites`, () => {
 
       expect({ actions: report.actionsNeverExercised, entityTypes: report.entityTypesNeverExercised }).toEqual({ actions: ['readers'], entityTypes: [] });
     });
+  });
+});
+
+describe(`the ${DOMAIN} policy suites through the runtime`, () => {
+  // Every case: a token minted from the fixture principal, the entity and template-link stores seeded from the
+  // fixtures, the route of its action and resource, through the real handler of its mode (local engine or AVP).
+  describeRuntimeParity({
+    root: project.root,
+    onSummary: (summary) => {
+      expect({
+        run: summary.run,
+        agreementsByDecision: summary.agreementsByDecision,
+        disagreements: summary.disagreements,
+        otherDeterminingPolicies: summary.otherDeterminingPolicies,
+        unreachableCases: summary.unreachableCases,
+      }).toEqual({
+        run: CASE_COUNT,
+        agreementsByDecision: { allow: 28, deny: 39 },
+        disagreements: [],
+        otherDeterminingPolicies: [],
+        unreachableCases: [],
+      });
+    },
   });
 });
