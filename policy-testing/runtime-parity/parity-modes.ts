@@ -6,10 +6,13 @@ import { buildModel } from '../../generator/model/build-model.js';
 import { validateProject } from '../../generator/validate/project.js';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
 import { ParityModeError, ParityProjectError } from './errors.js';
+import type { HandlerFactory } from './handler-call.js';
 
 export interface ParityMode {
   readonly config: ModeConfig;
   readonly bundle: PolicyBundle;
+  /** The runtime handler factory the generated handler calls. */
+  readonly handler: HandlerFactory;
 }
 
 export type ParityModes = ReadonlyMap<string, ParityMode>;
@@ -21,7 +24,7 @@ export function buildParityModes(sources: ProjectSources): ParityModes {
     const errors = diagnostics.filter((d) => d.severity === 'error').map(formatText);
     throw new ParityProjectError(`the project at ${sources.root} does not validate, so no mode can be built:\n${errors.join('\n')}`);
   }
-  return new Map(buildModel(project).modes.map((mode) => [mode.name, { config: mode.config, bundle: mode.bundle }]));
+  return new Map(buildModel(project).modes.map((mode) => [mode.name, { config: mode.config, bundle: mode.bundle, handler: mode.handler.factory }]));
 }
 
 export function parityModesAt(root: string): ParityModes {

@@ -21,6 +21,8 @@ export interface RoutedRequest {
   readonly route: RouteConfig;
   /** Everything but the token. */
   readonly input: Omit<AuthorizationInput, 'rawToken'>;
+  /** The path parameters API Gateway decodes from the path (none for $connect). */
+  readonly pathParameters: Readonly<Record<string, string>>;
   /** Context values that travel in the token. */
   readonly contextClaims: readonly ContextClaim[];
 }
@@ -59,6 +61,7 @@ function routeRequest(mode: ModeConfig, table: RouteTable, route: RouteConfig, r
   if (resource.queryParameter !== undefined) query[resource.queryParameter] = resourceId;
 
   let path: string | undefined;
+  let pathParameters: Readonly<Record<string, string>> = {};
   if (route.method !== undefined && route.path !== undefined) {
     const filled = fillPath(mode, route, resourceId, tenantId);
     if (!filled.ok) return filled;
@@ -68,6 +71,7 @@ function routeRequest(mode: ModeConfig, table: RouteTable, route: RouteConfig, r
     if (match?.route.key !== route.key) {
       return unreachable('resource-not-nameable', `${route.method} ${path} (${resourceName}) is matched by ${match ? `route ${match.route.key}` : 'no route'}, not ${route.key}`);
     }
+    pathParameters = match.pathParameters;
   }
 
   const contextClaims: ContextClaim[] = [];
@@ -93,7 +97,7 @@ function routeRequest(mode: ModeConfig, table: RouteTable, route: RouteConfig, r
     route.routeKey === '$connect' || path === undefined || route.method === undefined
       ? { connect: true, headers, query, requestContext }
       : { method: route.method, path, headers, query, requestContext };
-  return expressed({ route, input, contextClaims });
+  return expressed({ route, input, pathParameters, contextClaims });
 }
 
 function fillPath(mode: ModeConfig, route: RouteConfig, resourceId: string, tenantId: string | undefined): Expressed<string> {

@@ -1,8 +1,7 @@
-// Sends one suite case through the real runtime (createAuthorizer, as the generated handlers use it) and compares the
-// answer with the suite's cedar-wasm outcome.
+// Sends one suite case through the real runtime (the handler factory the generated handler calls, with API Gateway's
+// event) and compares the answer with the suite's cedar-wasm outcome.
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { compileClaims, principalFromClaims } from '../../runtime/claims/principal-entity.js';
-import { createAuthorizer, type Authorizer } from '../../runtime/authorizer.js';
 import type { ModeConfig } from '../../runtime/config.js';
 import { MemoryTelemetry } from '../../runtime/observability/telemetry.js';
 import { decodeToken } from '../../local/issuer/token-issuer.js';
@@ -12,6 +11,7 @@ import type { PolicyCase } from '../load-suites.js';
 import type { TemplateLinkSpec } from '../evaluate.js';
 import { planCase, type CasePlan } from './case-plan.js';
 import { compareAnswers, type RuntimeAnswer } from './compare.js';
+import { createParityHandler, type ParityHandler } from './handler-call.js';
 import type { RecordedRequests } from './entity-recorder.js';
 import type { ParityEnvironment } from './parity-environment.js';
 import type { ParityMode } from './parity-modes.js';
@@ -50,20 +50,21 @@ async function askRuntime(input: ParityCaseInput, plan: CasePlan, fresh: boolean
   const { environment, mode, links, pool, testCase } = input;
   const stores = await environment.seeder.seed({ mode, entities: storeContents(pool, testCase.entities), links, tenantId: plan.tenantId });
   const config = withSeededStores(mode.config, stores);
-  const { authorizer, telemetry } = fresh ? newAuthorizer(environment, config, mode) : sharedAuthorizer(environment, config, mode);
+  const { handler, telemetry } = fresh ? newHandler(environment, config, mode) : sharedHandler(environment, config, mode);
   const token = environment.issuer.mint(config, { ...plan.claims });
   const recordsBefore = telemetry.records.length;
   environment.recorder.start();
   let recorded: RecordedRequests;
-  let outcome;
+  let verdict;
   try {
-    outcome = await authorizer.authorize({ rawToken: `Bearer ${token}`, ...plan.routed.input });
+    verdict = await handler.call(plan.routed, token);
   } finally {
     recorded = environment.recorder.stop();
   }
   const record = telemetry.records.length > recordsBefore ? telemetry.records.at(-1) : undefined;
   return {
-    result: outcome.result,
+    // A simple response (HTTP API) has no 401: the decision record tells a refused token from a deny.
+    result: verdict === 'deny' && record?.result === 'unauthorized' ? 'unauthorized' : verdict,
     determining: (record?.determiningPolicies ?? []).map((id) => stores.linkIdOf.get(id) ?? id).sort(),
     reason: record?.reason !== undefined ? `${record.errorKind ?? 'error'}: ${record.reason}` : undefined,
     route: plan.routed.route.key,
@@ -71,31 +72,31 @@ async function askRuntime(input: ParityCaseInput, plan: CasePlan, fresh: boolean
   };
 }
 
-interface TelemetredAuthorizer {
-  readonly authorizer: Authorizer;
+interface TelemetredHandler {
+  readonly handler: ParityHandler;
   readonly telemetry: MemoryTelemetry;
 }
 
-const shared = new WeakMap<ParityEnvironment, Map<string, TelemetredAuthorizer>>();
+const shared = new WeakMap<ParityEnvironment, Map<string, TelemetredHandler>>();
 
 /**
- * Cases that read the same tables and policy store share one authorizer: its caches hold what those tables hold, and
+ * Cases that read the same tables and policy store share one handler: its caches hold what those tables hold, and
  * each case's token is new, so no cached decision answers for another case. Building one costs a policy-set parse.
  */
-function sharedAuthorizer(environment: ParityEnvironment, config: ModeConfig, mode: ParityMode): TelemetredAuthorizer {
-  const byConfig = shared.get(environment) ?? new Map<string, TelemetredAuthorizer>();
+function sharedHandler(environment: ParityEnvironment, config: ModeConfig, mode: ParityMode): TelemetredHandler {
+  const byConfig = shared.get(environment) ?? new Map<string, TelemetredHandler>();
   shared.set(environment, byConfig);
   const key = JSON.stringify(config);
   const known = byConfig.get(key);
   if (known) return known;
-  const built = newAuthorizer(environment, config, mode);
+  const built = newHandler(environment, config, mode);
   byConfig.set(key, built);
   return built;
 }
 
-function newAuthorizer(environment: ParityEnvironment, config: ModeConfig, mode: ParityMode): TelemetredAuthorizer {
+function newHandler(environment: ParityEnvironment, config: ModeConfig, mode: ParityMode): TelemetredHandler {
   const telemetry = new MemoryTelemetry();
-  const authorizer = createAuthorizer({
+  const handler = createParityHandler(mode.handler, {
     mode: config,
     bundle: mode.bundle,
     dependencies: {
@@ -106,7 +107,7 @@ function newAuthorizer(environment: ParityEnvironment, config: ModeConfig, mode:
       telemetry,
     },
   });
-  return { authorizer, telemetry };
+  return { handler, telemetry };
 }
 
 /**

@@ -11,7 +11,7 @@ function request(action: string, resource: { type: string; id: string }, context
 
 function routed(mode: ModeConfig, testRequest: TestRequest, tenantId?: string) {
   const result = chooseRoute(mode, testRequest, tenantId);
-  return result.ok ? { route: result.value.route.key, input: result.value.input, contextClaims: result.value.contextClaims } : result.unreachable;
+  return result.ok ? { route: result.value.route.key, input: result.value.input, pathParameters: result.value.pathParameters, contextClaims: result.value.contextClaims } : result.unreachable;
 }
 
 const PAYMENT = { amount: 250, currency: 'EUR', approverId: 'cora', ip: { __extn: { fn: 'ip', arg: '198.51.100.7' } } };
@@ -21,6 +21,7 @@ describe('the route a case takes', () => {
     expect(routed(TENANT_MODE, request('ViewAccount', uid('Account', 'acct/1 ü')))).toEqual({
       route: 'GET /tenants/{tenantId}/accounts/{accountId}',
       input: { method: 'GET', path: '/tenants/parity/accounts/acct%2F1%20%C3%BC', headers: {}, query: {}, requestContext: {} },
+      pathParameters: { tenantId: 'parity', accountId: 'acct/1 ü' },
       contextClaims: [],
     });
   });
@@ -41,6 +42,7 @@ describe('the route a case takes', () => {
         query: { currency: 'EUR' },
         requestContext: { sourceIp: '198.51.100.7' },
       },
+      pathParameters: { tenantId: 'parity', accountId: 'acct-1' },
       contextClaims: [{ claim: 'custom:approver_id', value: 'cora', name: 'approverId' }],
     });
   });
@@ -49,6 +51,7 @@ describe('the route a case takes', () => {
     expect(routed(SERVICE_MODE, request('SubscribePaymentEvents', uid('Account', 'acct-1')))).toEqual({
       route: '$connect',
       input: { connect: true, headers: {}, query: { accountId: 'acct-1' }, requestContext: {} },
+      pathParameters: {},
       contextClaims: [],
     });
   });

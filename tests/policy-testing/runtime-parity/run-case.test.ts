@@ -52,6 +52,18 @@ cases:
     variant: wrong-type
     expect: { decision: deny }
 `,
+  'tests/policies/m2m/parity.test.yaml': `${SUITE_LINE}description: A service whose id is its client id, as the m2m token carries it.
+mode: m2m
+fixtures: [world]
+entities:
+  - uid: Payments::Service::"ledgerservice01"
+    attrs: { clientId: ledgerservice01, scopes: [payments/events.read] }
+cases:
+  - principal: ledgerservice01
+    action: SubscribePaymentEvents
+    resource: acct-1
+    expect: { decision: allow }
+`,
   'tests/policies/multi-tenant/parity.test.yaml': `${SUITE_LINE}description: Ada reads acct-1 through a template link.
 mode: multi-tenant
 fixtures: [world]
@@ -115,6 +127,12 @@ describe('a case sent through the real runtime', () => {
       decision: 'allow',
       determining: ['customer.read-own'],
     });
+  });
+
+  it('reaches a WebSocket $connect with the resource id in the query string', async () => {
+    const result = await parity('m2m', 'ledgerservice01_SubscribePaymentEvents_acct-1');
+
+    expect(result.kind === 'agree' ? { decision: result.runtime.result, route: result.runtime.route } : result).toEqual({ decision: 'allow', route: '$connect' });
   });
 
   it('names the AVP template-linked policy by the suite’s link id, not the id the store generated', async () => {
