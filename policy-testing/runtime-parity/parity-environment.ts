@@ -22,9 +22,7 @@ export async function startParityEnvironment(): Promise<ParityEnvironment> {
   const [issuer, dynamo, avp] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo(), startLocalAvpEndpoint()]);
   // One attempt: a failed call is the runtime's answer to compare, not something to retry over.
   const avpClient = createLocalAvpClient(avp.url, { maxAttempts: 1 });
-  const recorder = new EntityRecorder();
-  recorder.attachToDynamo(dynamo.client);
-  recorder.attachToAvp(avpClient);
+  const recorder = new EntityRecorder(dynamo.client, avpClient);
   return {
     issuer,
     dynamo,

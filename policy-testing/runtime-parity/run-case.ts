@@ -6,16 +6,15 @@ import type { ModeConfig } from '../../runtime/config.js';
 import { MemoryTelemetry } from '../../runtime/observability/telemetry.js';
 import { decodeToken } from '../../local/issuer/token-issuer.js';
 import { formatEntityUid } from '../entity-uid.js';
-import type { Outcome } from '../evaluate.js';
+import type { Outcome, TemplateLinkSpec } from '../evaluate.js';
 import type { PolicyCase } from '../load-suites.js';
-import type { TemplateLinkSpec } from '../evaluate.js';
 import { planCase, type CasePlan } from './case-plan.js';
 import { compareAnswers, type RuntimeAnswer } from './compare.js';
 import { createParityHandler, type ParityHandler } from './handler-call.js';
 import type { RecordedRequests } from './entity-recorder.js';
 import type { ParityEnvironment } from './parity-environment.js';
 import type { ParityMode } from './parity-modes.js';
-import { withSeededStores, type SeededStores } from './store-seeding.js';
+import { withSeededStores } from './store-seeding.js';
 import type { Unreachable } from './unreachable.js';
 
 export type ParityResult =
@@ -52,6 +51,7 @@ async function askRuntime(input: ParityCaseInput, plan: CasePlan, fresh: boolean
   const config = withSeededStores(mode.config, stores);
   const { handler, telemetry } = fresh ? newHandler(environment, config, mode) : sharedHandler(environment, config, mode);
   const token = environment.issuer.mint(config, { ...plan.claims });
+  if (config.entityStore) environment.recorder.watchKeyAttribute(config.entityStore.keyAttribute);
   const recordsBefore = telemetry.records.length;
   environment.recorder.start();
   let recorded: RecordedRequests;
@@ -68,7 +68,7 @@ async function askRuntime(input: ParityCaseInput, plan: CasePlan, fresh: boolean
     determining: (record?.determiningPolicies ?? []).map((id) => stores.linkIdOf.get(id) ?? id).sort(),
     reason: record?.reason !== undefined ? `${record.errorKind ?? 'error'}: ${record.reason}` : undefined,
     route: plan.routed.route.key,
-    entities: runtimeEntities(mode, token, recorded, stores),
+    entities: runtimeEntities(mode, token, recorded),
   };
 }
 
@@ -130,7 +130,7 @@ function keyOf(entity: EntityJson): string {
  * same token, then what it read from the case's entity table (the first of each uid wins, as the token's principal
  * comes before its stored entity).
  */
-function runtimeEntities(mode: ParityMode, token: string, recorded: RecordedRequests, stores: SeededStores): EntityJson[] {
+function runtimeEntities(mode: ParityMode, token: string, recorded: RecordedRequests): EntityJson[] {
   const sent = recorded.avpEntityLists.at(-1);
   if (sent) return [...sent];
   const entities = new Map<string, EntityJson>();
@@ -142,6 +142,6 @@ function runtimeEntities(mode: ParityMode, token: string, recorded: RecordedRequ
   } catch {
     // The runtime refused these claims too; its answer says why, and the store reads still show what it loaded.
   }
-  for (const read of recorded.storeReads) if (read.table === stores.entityTable) add(read.entity);
+  for (const entity of recorded.storeReads) add(entity);
   return [...entities.values()];
 }
