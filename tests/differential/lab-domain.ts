@@ -1,9 +1,10 @@
 // The differential tests' own domain, a research lab (not payments): group → group hierarchies, tags, the four
 // extension types, records, sets, an enum entity type, action groups, templates, and policies that can error.
+import type { ApplySpec, SchemaJson, Type } from '@cedar-policy/cedar-wasm/nodejs';
 import type { PolicyBundle } from '../../runtime/config.js';
 
-const ipaddr = { type: 'Extension', name: 'ipaddr' } as const;
-const entity = (name: string) => ({ type: 'Entity', name }) as const;
+const ipaddr = { type: 'Extension', name: 'ipaddr' } satisfies Type<string>;
+const entity = (name: string) => ({ type: 'Entity', name }) satisfies Type<string>;
 
 const ACCESS_CONTEXT = {
   type: 'Record',
@@ -13,7 +14,7 @@ const ACCESS_CONTEXT = {
     mfa: { type: 'Boolean' },
     client: { type: 'Client' },
   },
-} as const;
+} satisfies Type<string>;
 
 const CHANGE_CONTEXT = {
   type: 'Record',
@@ -22,9 +23,9 @@ const CHANGE_CONTEXT = {
     amount: { type: 'Extension', name: 'decimal', required: false },
     window: { type: 'Extension', name: 'duration', required: false },
   },
-} as const;
+} satisfies Type<string>;
 
-const ON_DATASETS = (context: object) => ({ principalTypes: ['User'], resourceTypes: ['Dataset'], context });
+const ON_DATASETS = (context: Type<string>): ApplySpec<string> => ({ principalTypes: ['User'], resourceTypes: ['Dataset'], context });
 
 export const LAB_SCHEMA = {
   Lab: {
@@ -78,7 +79,7 @@ export const LAB_SCHEMA = {
       classify: { memberOf: [{ id: 'all' }], appliesTo: { principalTypes: ['User'], resourceTypes: ['Level'], context: ACCESS_CONTEXT } },
     },
   },
-};
+} satisfies SchemaJson<string>;
 
 export const LAB_POLICIES: Readonly<Record<string, string>> = {
   'lab.team-read': `@id("lab.team-read")

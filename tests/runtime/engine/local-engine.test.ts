@@ -1,8 +1,8 @@
-import { preparseSchema, type SchemaJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { preparseSchema } from '@cedar-policy/cedar-wasm/nodejs';
 import { describe, expect, it } from 'vitest';
 import type { TemplateLinkRecord } from '../../../runtime/engine/decision.js';
 import { LinkedPolicySets } from '../../../runtime/engine/linked-policy-sets.js';
-import { createLocalEngine, decideLocally } from '../../../runtime/engine/local-engine.js';
+import { createLocalEngine, decideLocally, withoutSchemaForBench } from '../../../runtime/engine/local-engine.js';
 import { EngineError } from '../../../runtime/errors.js';
 import { LAB_BUNDLE, LAB_SCHEMA } from '../../differential/lab-domain.js';
 import { dataset, ext, lab, labRequest, ref, team, user } from '../../differential/lab-world.js';
@@ -30,6 +30,16 @@ describe('the local engine evaluates with the bundle schema', () => {
     const decision = await withoutSchema.isAuthorized(request, {});
 
     expect(decision).toEqual({ decision: 'deny', determiningPolicies: [], errors: [] });
+  });
+
+  it('withoutSchemaForBench leaves out the schema only for engines created inside it', async () => {
+    const request = labRequest('alice', 'read', lab('Dataset', 'd-research'), [ALICE, D_RESEARCH, ...TEAMS]);
+
+    const inside = withoutSchemaForBench(() => createLocalEngine(LAB_BUNDLE));
+    const after = createLocalEngine(LAB_BUNDLE);
+
+    expect(await inside.isAuthorized(request, {})).toEqual({ decision: 'deny', determiningPolicies: [], errors: [] });
+    expect(await after.isAuthorized(request, {})).toEqual({ decision: 'allow', determiningPolicies: ['lab.team-read'], errors: [] });
   });
 
   it('reads an ipaddr stored as a plain string by its declared type: a secret dataset is refused off its subnet', async () => {
@@ -225,7 +235,7 @@ describe('LinkedPolicySets, the LRU of preparsed link sets', () => {
     const idAAgain = lru.policySetId([link('a')]);
     const request = labRequest('a', 'read', lab('Dataset', 'd-archive'), [user('a'), dataset('d-archive', { teams: ['archive'] }), team('archive')]);
     const schemaName = 'lru-test-schema';
-    preparseSchema(schemaName, LAB_SCHEMA as SchemaJson<string>);
+    preparseSchema(schemaName, LAB_SCHEMA);
     const decision = decideLocally({ policySetId: idAAgain, schemaName }, request);
 
     expect(lru.size).toBe(2);
