@@ -2,7 +2,7 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TtlLruCache } from '../cache/ttl-lru.js';
 import type { TenancyConfig } from '../config.js';
-import { TenantError } from '../errors.js';
+import { reasonOf, TenantError } from '../errors.js';
 
 export interface PolicyStoreResolver {
   /** The policy store id for this request; undefined when the engine needs none (local). */
@@ -18,6 +18,8 @@ export interface TenantPolicyStoreOptions {
   readonly lookup: Extract<TenancyConfig, { kind: 'multi' }>['policyStoreLookup'];
   readonly table: string;
   readonly timeoutMs: number;
+  /** @default Date.now */
+  readonly now?: () => number;
 }
 
 const UNKNOWN = Symbol('unknown tenant');
@@ -26,7 +28,7 @@ export class TenantPolicyStoreResolver implements PolicyStoreResolver {
   private readonly cache: TtlLruCache<string, string | typeof UNKNOWN>;
 
   constructor(private readonly options: TenantPolicyStoreOptions) {
-    this.cache = new TtlLruCache(options.lookup.maxEntries);
+    this.cache = new TtlLruCache(options.lookup.maxEntries, options.now);
   }
 
   async resolve(tenantId: string | undefined): Promise<string> {
@@ -44,7 +46,7 @@ export class TenantPolicyStoreResolver implements PolicyStoreResolver {
       ));
     } catch (error) {
       // A failed lookup is not cached: the next request tries again.
-      throw new TenantError(`tenant lookup in ${table} failed: ${(error as Error).message}`, { cause: error });
+      throw new TenantError(`tenant lookup in ${table} failed: ${reasonOf(error)}`, { cause: error });
     }
     const storeId = item?.[lookup.policyStoreIdAttribute]?.S;
     if (storeId === undefined || storeId === '') {

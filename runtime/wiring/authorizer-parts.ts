@@ -50,7 +50,7 @@ export function createParts({ mode, bundle, env, now, dynamoDb: injected, verifi
       : undefined;
   return {
     engine: createEngine(mode, bundle, verifiedPermissions),
-    storeResolver: createStoreResolver(mode, env, dynamoDb),
+    storeResolver: createStoreResolver(mode, env, now, dynamoDb),
     entityLoader: new EntityLoader({
       store,
       shapes,
@@ -116,11 +116,11 @@ function lazyAvpEngine(maxRetries: number, timeoutMs: number, injected: Verified
   };
 }
 
-function createStoreResolver(mode: ModeConfig, env: Env, dynamoDb: DynamoDBClient | undefined): PolicyStoreResolver {
+function createStoreResolver(mode: ModeConfig, env: Env, now: () => number, dynamoDb: DynamoDBClient | undefined): PolicyStoreResolver {
   if (mode.tenancy.kind === 'multi') {
     if (!dynamoDb) throw new Error('a multi-tenant mode needs a DynamoDB client');
     const lookup = mode.tenancy.policyStoreLookup;
-    return new TenantPolicyStoreResolver({ client: dynamoDb, lookup, table: tableName(lookup, env), timeoutMs: mode.timeouts.entityStoreMs });
+    return new TenantPolicyStoreResolver({ client: dynamoDb, lookup, table: tableName(lookup, env), timeoutMs: mode.timeouts.entityStoreMs, now });
   }
   if (mode.engine.kind === 'avp' && mode.engine.policyStore) {
     const { id, env: variable } = mode.engine.policyStore;
