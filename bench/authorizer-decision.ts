@@ -10,11 +10,14 @@ import { createTables, putEntities, startLocalDynamo } from '../local/dynamodb/l
 import { startLocalIssuer } from '../local/issuer/token-issuer.js';
 import type { ModeConfig } from '../runtime/config.js';
 import { restRequestAuthorizer, createAuthorizer } from '../runtime/index.js';
-import { measure, type LatencyStats } from './lib/measure.js';
+import { withoutSchemaForBench } from '../runtime/engine/local-engine.js';
+import { measure, summarize, type LatencyStats } from './lib/measure.js';
 import { quietTelemetry } from './lib/quiet-telemetry.js';
 
 export interface DecisionBenchResult {
   readonly miss: LatencyStats;
+  /** The cache-miss path measured side by side, alternating call by call: the schema passed (production) and not. */
+  readonly schemaSideBySide: SchemaSideBySide;
   readonly hit: LatencyStats;
   /** The same decision through the generated handler shape (event in, IAM policy out), cache miss. */
   readonly handlerMiss: LatencyStats;
@@ -22,6 +25,13 @@ export interface DecisionBenchResult {
   readonly avpRoundTrip: LatencyStats;
   readonly wrongDecisions: number;
   readonly wrongBy: Readonly<Record<string, number>>;
+}
+
+export interface SchemaSideBySide {
+  readonly schemaPassed: LatencyStats;
+  readonly schemaNotPassed: LatencyStats;
+  /** (p50 passed − p50 not passed) / p50 not passed, in percent. */
+  readonly overheadPercent: number;
 }
 
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:api/prod/GET/accounts/acct-1';
@@ -53,6 +63,16 @@ export async function benchAuthorizerDecision(iterations = 20_000): Promise<Deci
       }
     };
     const miss = await measure(async () => check((await missing.authorize(input)).result), { iterations });
+    // Alternating call by call, so drift in machine load falls on both sides alike.
+    const schemaOff = withoutSchemaForBench(() =>
+      createAuthorizer({ mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } }, bundle: CUSTOMER_BUNDLE, dependencies }),
+    );
+    section = 'schema side by side';
+    const schemaSideBySide = await sideBySide(
+      async () => check((await missing.authorize(input)).result),
+      async () => check((await schemaOff.authorize(input)).result),
+      iterations,
+    );
     section = 'hit';
     const hit = await measure(async () => check((await hitting.authorize(input)).result), { iterations: iterations * 5 });
 
@@ -99,8 +119,34 @@ export async function benchAuthorizerDecision(iterations = 20_000): Promise<Deci
       if (outcome.result !== 'allow') wrongBy[`avp: ${String(outcome.context['reason'] ?? 'policy')}`] = (wrongBy[`avp: ${String(outcome.context['reason'] ?? 'policy')}`] ?? 0) + 1;
     }, { iterations: Math.floor(iterations / 4) });
 
-    return { miss, hit, handlerMiss, reparsePerCall, avpRoundTrip, wrongDecisions: wrong, wrongBy };
+    return { miss, schemaSideBySide, hit, handlerMiss, reparsePerCall, avpRoundTrip, wrongDecisions: wrong, wrongBy };
   } finally {
     await Promise.all([issuer.close(), dynamo.close(), avp.close()]);
   }
+}
+
+async function sideBySide(passed: () => Promise<void>, notPassed: () => Promise<void>, iterations: number): Promise<SchemaSideBySide> {
+  for (let i = 0; i < Math.min(1000, iterations / 10); i++) {
+    await passed();
+    await notPassed();
+  }
+  const on = new Float64Array(iterations);
+  const off = new Float64Array(iterations);
+  let onSeconds = 0;
+  let offSeconds = 0;
+  for (let i = 0; i < iterations; i++) {
+    const t0 = process.hrtime.bigint();
+    await passed();
+    const t1 = process.hrtime.bigint();
+    await notPassed();
+    const t2 = process.hrtime.bigint();
+    on[i] = Number(t1 - t0) / 1000;
+    off[i] = Number(t2 - t1) / 1000;
+    onSeconds += Number(t1 - t0) / 1e9;
+    offSeconds += Number(t2 - t1) / 1e9;
+  }
+  const schemaPassed = summarize(on, onSeconds);
+  const schemaNotPassed = summarize(off, offSeconds);
+  const overheadPercent = Math.round(((schemaPassed.p50Us - schemaNotPassed.p50Us) / schemaNotPassed.p50Us) * 1000) / 10;
+  return { schemaPassed, schemaNotPassed, overheadPercent };
 }

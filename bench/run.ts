@@ -40,10 +40,14 @@ const decision: Runner = async () => {
       '| path | p50 | p99 | decisions/s | target |',
       '|---|---|---|---|---|',
       stats('cache miss: verify + claims + entities (warm cache) + Cedar', r.miss, `p99 ≤ 500 µs: ${r.miss.p99Us <= 500 ? 'met' : 'missed'}`),
+      stats('cache miss, schema passed (production), alternating with the next row', r.schemaSideBySide.schemaPassed),
+      stats('cache miss, schema not passed (measurement only: action groups would never match)', r.schemaSideBySide.schemaNotPassed),
       stats('cache hit (in-Lambda decision LRU)', r.hit, `p99 ≤ 10 µs: ${r.hit.p99Us <= 10 ? 'met' : 'missed'}`),
       stats('cache miss through the REST handler (event in, IAM policy out)', r.handlerMiss),
       stats('cedar-wasm isAuthorized re-parsing the policies every call', r.reparsePerCall, `ours is ${ratio(r.miss, r.reparsePerCall)}× its throughput`),
       stats('AVP engine round trip to the local AVP endpoint (HTTP)', r.avpRoundTrip, `ours is ${ratio(r.miss, r.avpRoundTrip)}× its throughput`),
+      '',
+      `Passing the schema costs ${r.schemaSideBySide.overheadPercent}% of the cache-miss p50 (${r.schemaSideBySide.schemaPassed.p50Us} µs against ${r.schemaSideBySide.schemaNotPassed.p50Us} µs; target ≤ 15%: ${r.schemaSideBySide.overheadPercent <= 15 ? 'met' : 'missed'}).`,
       '',
       `Wrong decisions: ${r.wrongDecisions}${r.wrongDecisions > 0 ? ` (${JSON.stringify(r.wrongBy)}; a refused request under a fault is a Deny, never an Allow)` : ''}.`,
     ].join('\n'),
@@ -164,7 +168,24 @@ function runScript(args: string[]): { output: string; exitCode: number | null } 
   return { output: `${result.stdout}${result.status === 0 ? '' : result.stderr}`, exitCode: result.status };
 }
 
-const RUNNERS: Record<string, Runner> = { decision, cedarling, scaling, coldStart, pipeline, gateway, soak };
+const differential: Runner = async () => {
+  const { benchDifferential } = await import('./differential.js');
+  const r = await benchDifferential({ cases: quick ? 10_000 : 100_000 });
+  return {
+    name: 'differential',
+    result: r,
+    markdown: [
+      `## Differential: the local engine, the AVP engine (local endpoint) and cedar-wasm's isAuthorized on random lab graphs (seed ${r.seed})`,
+      '',
+      `${r.cases.toLocaleString('en-US')} requests in ${r.seconds} s: ${r.allows} allowed, ${r.denies} denied (${r.withErrors} with evaluation errors), ${r.refused} refused as outside the schema.`,
+      '',
+      `Disagreements: ${r.disagreements}.`,
+      ...(r.firstDisagreement ? ['', '```', r.firstDisagreement, '```'] : []),
+    ].join('\n'),
+  };
+};
+
+const RUNNERS: Record<string, Runner> = { decision, cedarling, scaling, coldStart, pipeline, gateway, soak, differential };
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { baseline: { type: 'boolean' }, only: { type: 'string', multiple: true } } });

@@ -15,6 +15,21 @@ export interface LocalEngineOptions {
 }
 
 let nextEngineNumber = 0;
+let benchDefaultWithSchema = true;
+
+/**
+ * For `npm run bench` only: every local engine created while `build` runs decides without the schema, so the bench can
+ * build a whole authorizer (which creates its own engine) for the schema-off side of its side-by-side measurement.
+ * `build` runs synchronously and the default is restored however it ends.
+ */
+export function withoutSchemaForBench<T>(build: () => T): T {
+  benchDefaultWithSchema = false;
+  try {
+    return build();
+  } finally {
+    benchDefaultWithSchema = true;
+  }
+}
 
 export function createLocalEngine(bundle: PolicyBundle, options: LocalEngineOptions = {}): Engine {
   // cedar-wasm keeps preparsed sets and schemas in a process-wide registry; a unique id keeps two engines apart.
@@ -24,7 +39,7 @@ export function createLocalEngine(bundle: PolicyBundle, options: LocalEngineOpti
     throw new EngineError(`the policy bundle of ${bundle.mode} does not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
   }
   let schemaName: string | undefined;
-  if (options.withSchema ?? true) {
+  if (options.withSchema ?? benchDefaultWithSchema) {
     schemaName = registryId;
     const schema = preparseSchema(schemaName, schemaJsonOf(bundle));
     if (schema.type === 'failure') {
