@@ -1,15 +1,22 @@
 // A second Cedar domain (tests/fixtures/research-archive) replaces the payments domain in a scratch project and goes
-// through the whole pipeline: validate → generate → typecheck → policy suites → the same suites through the runtime. It exercises every row of issue 12's
-// table (action groups, nested groups and folders, attribute-referenced entities, tags, extension types, records,
-// templates in a local mode, enums, numeric Cognito claims carried as text, principal enrichment from the store).
+// through the whole pipeline: validate → generate → typecheck → policy suites → the same suites through the runtime
+// → `npm run explain` on its demo world. It exercises every row of issue 12's table (action groups, nested groups and
+// folders, attribute-referenced entities, tags, extension types, records, templates in a local mode, enums, numeric
+// Cognito claims carried as text, principal enrichment from the store).
 import { spawnSync } from 'node:child_process';
+import type { EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, assert, describe, expect, it } from 'vitest';
-import { applyGate, computeCoverage } from '../../policy-testing/coverage.js';
+import { loadDemoData } from '../../local/demo/demo-data.js';
+import { parseExplainArgs } from '../../local/explain/args.js';
+import type { Explanation } from '../../local/explain/explanation.js';
+import { runExplain } from '../../local/explain/run-explain.js';
 import { loadCoverageConfig } from '../../policy-testing/coverage-config.js';
+import { applyGate, computeCoverage } from '../../policy-testing/coverage.js';
 import { formatTestDiagnostics } from '../../policy-testing/diagnostics.js';
+import { formatEntityUid } from '../../policy-testing/entity-uid.js';
 import { loadPolicyTests } from '../../policy-testing/load-tests.js';
 import { createSuiteEvaluator, runCase, type CaseResult } from '../../policy-testing/run-suites.js';
 import { COVERAGE_CONFIG, readSourceFile, SUITES_DIR } from '../../policy-testing/test-files.js';
@@ -34,6 +41,10 @@ function runTsx(script: string, args: readonly string[]): { status: number | nul
 async function generatedModeConfig(mode: string): Promise<ModeConfig> {
   const module = (await import(pathToFileURL(join(project.root, `generated/${mode}/authorizer.ts`)).href)) as { MODE_CONFIG: ModeConfig };
   return module.MODE_CONFIG;
+}
+
+function uidOf(entity: EntityJson): TypeAndId {
+  return '__entity' in entity.uid ? entity.uid.__entity : entity.uid;
 }
 
 function claimLine(claim: ClaimAttributeConfig): string {
@@ -228,4 +239,95 @@ describe(`the ${DOMAIN} policy suites through the runtime`, () => {
       });
     },
   });
+});
+
+describe(`npm run explain on the ${DOMAIN} demo world`, () => {
+  it('explains a lab request as JSON: the secret read allowed by clearance from a text claim and training from the store', () => {
+    const run = spawnSync(
+      'npm',
+      ['run', '-s', 'explain', '--', '--mode', 'lab', '--root', project.root, '--principal', 'ada', '--method', 'GET', '--path', '/datasets/ds-genome-secret', '--format', 'json'],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+
+    expect(run.status).toBe(0);
+    const explanation = JSON.parse(run.stdout) as Explanation;
+    expect({
+      decision: explanation.decision,
+      determiningPolicies: explanation.determiningPolicies,
+      principal: explanation.request.principal,
+      resource: explanation.request.resource,
+      storedResearcher: explanation.entities.find((entity) => formatEntityUid(uidOf(entity)) === 'Archive::Researcher::"ada"')?.attrs,
+    }).toEqual({
+      decision: 'allow',
+      determiningPolicies: ['lab.secret-read-with-clearance'],
+      principal: { type: 'Archive::Researcher', id: 'ada' },
+      resource: { type: 'Archive::Dataset', id: 'ds-genome-secret' },
+      storedResearcher: { trainingValidUntil: { __extn: { fn: 'datetime', arg: '2099-03-01T00:00:00Z' } } },
+    });
+  }, 120_000);
+
+  it('explains a curation request as JSON through the local AVP endpoint: publishing after review, with MFA from a record claim', () => {
+    const run = spawnSync(
+      'npm',
+      ['run', '-s', 'explain', '--', '--mode', 'curation', '--root', project.root, '--principal', 'greta', '--method', 'POST', '--path', '/datasets/ds-genome/publish', '--format', 'json'],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+
+    expect(run.status).toBe(0);
+    const explanation = JSON.parse(run.stdout) as Explanation;
+    expect({
+      decision: explanation.decision,
+      determiningPolicies: explanation.determiningPolicies,
+      action: explanation.request.action,
+      stepUp: explanation.request.context?.['stepUp'],
+    }).toEqual({
+      decision: 'allow',
+      determiningPolicies: ['curation.publish-after-review'],
+      action: { type: 'Archive::Action', id: 'PublishDataset' },
+      stepUp: { level: 2, mfa: true },
+    });
+  }, 120_000);
+
+  it('decides every example of the seed as the seed says, for the reasons the policies give', async () => {
+    const demo = loadDemoData(join(project.root, 'local/demo/seed.yaml'));
+    const outcomes: string[] = [];
+    const contradicted: string[] = [];
+
+    for (const [mode, examples] of Object.entries(demo.examples)) {
+      for (const example of examples) {
+        const headers = Object.entries(example.headers ?? {}).flatMap(([name, value]) => ['--header', `${name}: ${value}`]);
+        const command = parseExplainArgs(
+          ['--mode', mode, '--root', project.root, '--principal', example.principal, '--method', example.method, '--path', example.path, ...headers, '--format', 'json'],
+          REPO_ROOT,
+        );
+        assert(command.kind === 'explain', 'the arguments ask for an explanation');
+        const { explanation } = await runExplain(command.request);
+        const line = `${mode} ${example.principal} ${example.method} ${example.path} → ${explanation.decision} [${explanation.determiningPolicies.join(', ')}]`;
+        outcomes.push(line);
+        if ((explanation.decision === 'allow') !== (example.expect === 200)) contradicted.push(`${line}; the seed expects ${example.expect}: ${example.why}`);
+      }
+    }
+
+    expect(contradicted).toEqual([]);
+    expect(outcomes).toEqual([
+      'lab ada GET /datasets/ds-genome → allow [lab.division-read]',
+      'lab ada GET /datasets/ds-genome-secret → allow [lab.secret-read-with-clearance]',
+      'lab cleo GET /datasets/ds-genome-secret → deny []',
+      'lab ada GET /datasets/ds-genome-secret/download → deny [shared.forbid-secret-off-network]',
+      'lab ben GET /datasets/ds-particle → allow [lab.project-collaborator-read]',
+      'lab ben GET /datasets/ds-legal-hold → deny [shared.forbid-legal-hold]',
+      'lab dmitri GET /datasets/ds-imaging/download → deny [lab.forbid-download-over-quota]',
+      'lab eva GET /datasets/ds-genome → allow [eva-reads-bio-seq]',
+      'lab dmitri GET /classifications/internal/guide → allow [lab.classification-guide]',
+      'lab dmitri GET /classifications/secret/guide → deny []',
+      'lab ada GET /folders/quarantine-deep → deny [shared.forbid-quarantine]',
+      'curation greta GET /datasets/ds-genome-secret → allow [curation.division-read]',
+      'curation hugo GET /datasets/ds-genome-secret → deny [curation.forbid-foreign-secret]',
+      'curation greta POST /datasets/ds-genome/publish → allow [curation.publish-after-review]',
+      'curation hugo POST /datasets/ds-genome/publish → deny []',
+      'curation greta POST /datasets/ds-embargoed/embargo → allow [curation.extend-embargo]',
+      'curation greta POST /datasets/ds-embargoed/embargo → deny []',
+      'curation greta GET /datasets/ds-embargoed → deny [shared.forbid-embargoed-read]',
+    ]);
+  }, 180_000);
 });
