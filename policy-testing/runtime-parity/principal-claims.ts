@@ -116,9 +116,6 @@ function tenantOf(mode: ModeConfig, name: string, attrs: Readonly<Record<string,
 }
 
 function entityIdOf(value: CedarValueJson, entityType: string): string | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const reference = '__entity' in value ? value['__entity'] : value;
-  if (reference === null || typeof reference !== 'object' || Array.isArray(reference)) return undefined;
-  const { type, id } = reference as { type?: unknown; id?: unknown };
-  return type === entityType && typeof id === 'string' && id !== '' ? id : undefined;
+  const spelled = claimSpelling(value, { kind: 'Entity', name: entityType }, { encoding: 'json' });
+  return spelled.ok && typeof spelled.value === 'string' ? spelled.value : undefined;
 }

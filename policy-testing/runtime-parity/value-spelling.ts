@@ -1,14 +1,12 @@
 // Spells a Cedar value the way a token claim, a header or a query parameter must carry it for the runtime to read
 // that value back: the inverse of runtime/claims/typed-value.ts, written apart from it so that the parity run tests it.
+import { EXTENSION_FUNCTION } from '../../runtime/claims/extension-text.js';
 import type { ClaimEncoding, ExtensionType } from '../../runtime/config.js';
 import type { ParsedValueType } from '../../runtime/claims/value-type.js';
 import { formatValueType } from '../../runtime/claims/value-type.js';
 
 /** The spelling, or what keeps the value from being carried (`a string, not a Long`). */
 export type Spelling<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: string };
-
-/** Cedar's constructor function per extension type, as `__extn.fn` names it. */
-const EXTENSION_FUNCTION: Readonly<Record<ExtensionType, string>> = { decimal: 'decimal', ipaddr: 'ip', datetime: 'datetime', duration: 'duration' };
 
 export interface ClaimSpellingOptions {
   readonly encoding: ClaimEncoding;
