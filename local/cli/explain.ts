@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { EXPLAIN_USAGE, parseExplainArgs } from '../explain/args.js';
-import { ExplainError, ExplainUsageError, InvalidProjectError, reasonOf } from '../explain/errors.js';
+import { ExplainArgumentError, ExplainError, ExplainUsageError, InvalidProjectError, reasonOf } from '../explain/errors.js';
 import { formatTrace } from '../explain/format-text.js';
 import { runExplain } from '../explain/run-explain.js';
 
@@ -26,7 +26,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return 1;
     }
     if (error instanceof ExplainUsageError) {
-      process.stderr.write(`explain: ${error.message}\n${EXPLAIN_USAGE}\n`);
+      // A malformed command line gets the usage; a well-formed one naming something unknown gets only its message.
+      process.stderr.write(`explain: ${error.message}\n${error instanceof ExplainArgumentError ? `${EXPLAIN_USAGE}\n` : ''}`);
       return 2;
     }
     if (error instanceof ExplainError) {

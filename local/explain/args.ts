@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { closestMatch } from '../../generator/validate/did-you-mean.js';
-import { ExplainUsageError } from './errors.js';
+import { ExplainArgumentError } from './errors.js';
 
 export const EXPLAIN_USAGE = `usage: npm run -s explain -- --mode <name> [--root <dir>]
            (--token <jwt> | --claims <file.json> | --principal <demo principal>)
@@ -43,7 +43,7 @@ export interface ExplainRequest {
 
 export type ExplainCommand = { readonly kind: 'help' } | { readonly kind: 'explain'; readonly request: ExplainRequest };
 
-/** Throws ExplainUsageError for anything malformed. */
+/** Throws ExplainArgumentError for anything malformed. */
 export function parseExplainArgs(argv: readonly string[], cwd: string): ExplainCommand {
   let values;
   try {
@@ -68,16 +68,16 @@ export function parseExplainArgs(argv: readonly string[], cwd: string): ExplainC
       allowPositionals: false,
     }));
   } catch (error) {
-    throw new ExplainUsageError(parseFailure(error, argv), { cause: error });
+    throw new ExplainArgumentError(parseFailure(error, argv), { cause: error });
   }
   if (values.help) return { kind: 'help' };
 
   for (const name of ['mode', 'root', 'token', 'claims', 'principal', 'method', 'path', 'entities', 'format'] as const) {
-    if (values[name] === '') throw new ExplainUsageError(`--${name} needs a value`);
+    if (values[name] === '') throw new ExplainArgumentError(`--${name} needs a value`);
   }
-  if (values.mode === undefined) throw new ExplainUsageError('--mode is required');
+  if (values.mode === undefined) throw new ExplainArgumentError('--mode is required');
   const format = values.format ?? 'text';
-  if (!isFormat(format)) throw new ExplainUsageError(`unknown --format "${format}"; use one of ${EXPLAIN_FORMATS.join(', ')}`);
+  if (!isFormat(format)) throw new ExplainArgumentError(`unknown --format "${format}"; use one of ${EXPLAIN_FORMATS.join(', ')}`);
 
   const queryPairs = (values.query ?? []).map(queryPair);
   const request: ExplainRequest = {
@@ -108,8 +108,8 @@ function parseFailure(error: unknown, argv: readonly string[]): string {
 
 function identityOf(values: { token?: string; claims?: string; principal?: string }): IdentityInput {
   const given = (['token', 'claims', 'principal'] as const).filter((name) => values[name] !== undefined);
-  if (given.length === 0) throw new ExplainUsageError('say who asks: one of --token, --claims or --principal');
-  if (given.length > 1) throw new ExplainUsageError(`--${given.join(' and --')} exclude each other: give only one`);
+  if (given.length === 0) throw new ExplainArgumentError('say who asks: one of --token, --claims or --principal');
+  if (given.length > 1) throw new ExplainArgumentError(`--${given.join(' and --')} exclude each other: give only one`);
   if (values.token !== undefined) return { kind: 'token', token: values.token };
   if (values.claims !== undefined) return { kind: 'claims', file: values.claims };
   return { kind: 'principal', name: values.principal ?? '' };
@@ -117,13 +117,13 @@ function identityOf(values: { token?: string; claims?: string; principal?: strin
 
 function targetOf(values: { method?: string; path?: string; connect?: boolean }, query: readonly string[]): TargetInput {
   if (values.connect) {
-    if (values.method !== undefined || values.path !== undefined) throw new ExplainUsageError('--connect excludes --method and --path');
+    if (values.method !== undefined || values.path !== undefined) throw new ExplainArgumentError('--connect excludes --method and --path');
     return { kind: 'connect', rawQuery: query.join('&') };
   }
   if (values.method === undefined || values.path === undefined) {
-    throw new ExplainUsageError('say what is asked: --method and --path together, or --connect');
+    throw new ExplainArgumentError('say what is asked: --method and --path together, or --connect');
   }
-  if (!values.path.startsWith('/')) throw new ExplainUsageError(`--path must start with "/": "${values.path}"`);
+  if (!values.path.startsWith('/')) throw new ExplainArgumentError(`--path must start with "/": "${values.path}"`);
   // A query string written into --path joins the --query values, as a client would send both.
   const [path = '', inline = ''] = splitOnce(values.path, '?');
   return { kind: 'http', method: values.method.toUpperCase(), path, rawQuery: [inline, ...query].filter((part) => part !== '').join('&') };
@@ -131,14 +131,14 @@ function targetOf(values: { method?: string; path?: string; connect?: boolean },
 
 function headerPair(text: string): [string, string] {
   const [name = '', value] = splitOnce(text, ':');
-  if (value === undefined || name.trim() === '') throw new ExplainUsageError(`--header takes 'Name: value', not "${text}"`);
+  if (value === undefined || name.trim() === '') throw new ExplainArgumentError(`--header takes 'Name: value', not "${text}"`);
   return [name.trim(), value.trim()];
 }
 
 /** `name=value`, percent-encoded as it travels in a query string. */
 function queryPair(text: string): string {
   const [name = '', value] = splitOnce(text, '=');
-  if (value === undefined || name === '') throw new ExplainUsageError(`--query takes name=value, not "${text}"`);
+  if (value === undefined || name === '') throw new ExplainArgumentError(`--query takes name=value, not "${text}"`);
   return new URLSearchParams([[name, value]]).toString();
 }
 

@@ -16,6 +16,14 @@ export class ExplainUsageError extends ExplainError {
   }
 }
 
+/** The command line itself is malformed (an unknown option, a missing or conflicting one): the usage is printed too. */
+export class ExplainArgumentError extends ExplainUsageError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ExplainArgumentError';
+  }
+}
+
 /** The project does not validate, so there is no mode to explain. Exit code 1, with the diagnostics printed. */
 export class InvalidProjectError extends ExplainError {
   constructor(readonly diagnostics: readonly Diagnostic[]) {

@@ -1,12 +1,14 @@
 // The services one explained request needs, on 127.0.0.1 (port 0): the issuer's JWKS, dynalite and the AVP endpoint.
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
+import { entityKey } from '../../runtime/entities/entity-store.js';
 import type { RuntimeDependencies, Telemetry } from '../../runtime/index.js';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../avp/avp-endpoint.js';
 import { loadOrCreateDevKeys } from '../dev-keys.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../dynamodb/local-dynamodb.js';
 import { startLocalIssuer, type LocalIssuer } from '../issuer/token-issuer.js';
+import type { SeedTemplateLinks } from './demo-world.js';
 import { recordAvpCalls, type AvpCall } from './record-avp-calls.js';
 import { recordStoreReads, type StoreReads } from './record-store-reads.js';
 
@@ -26,6 +28,8 @@ export interface LoopbackWorld {
 
 export interface WorldSeed {
   readonly entities: readonly EntityJson[];
+  /** Local modes with a template-link table: one item per linked principal. */
+  readonly templateLinks: readonly SeedTemplateLinks[];
   /** Multi-tenant modes: the tenant the token claims, which gets a policy store built from the bundle. */
   readonly tenantId?: string;
   readonly telemetry: Telemetry;
@@ -44,7 +48,7 @@ export async function startLoopbackWorld(mode: ModeConfig, bundle: PolicyBundle)
   try {
     const issuer = await startLocalIssuer({ env: RUNTIME_ENV, modes: [mode], keys: loadOrCreateDevKeys() });
     started.push(issuer);
-    const needsDynamo = mode.entityStore !== undefined || mode.tenancy.kind === 'multi';
+    const needsDynamo = mode.entityStore !== undefined || mode.tenancy.kind === 'multi' || mode.templateLinks.kind === 'table';
     const dynamo = needsDynamo ? await startLocalDynamo() : undefined;
     if (dynamo) started.push(dynamo);
     const avp = mode.engine.kind === 'avp' ? await startLocalAvpEndpoint() : undefined;
@@ -76,15 +80,12 @@ async function prepare(
   seed: WorldSeed,
 ): Promise<PreparedWorld> {
   const { dynamo, avp, issuer } = services;
-  if (dynamo && mode.entityStore) {
-    await createTables(dynamo.client, [{ name: mode.entityStore.table, keyAttribute: mode.entityStore.keyAttribute }]);
-    await putEntities(dynamo.client, mode.entityStore.table, seed.entities, mode.entityStore.keyAttribute);
-  }
+  if (dynamo) await createModeTables(mode, dynamo.client);
+  if (dynamo && mode.entityStore) await putEntities(dynamo.client, mode.entityStore.table, seed.entities, mode.entityStore.keyAttribute);
+  if (dynamo && mode.templateLinks.kind === 'table') await putTemplateLinks(dynamo.client, mode.templateLinks, seed.templateLinks);
   if (avp) seedPolicyStores(mode, bundle, avp);
   if (dynamo && avp && mode.tenancy.kind === 'multi') {
     const lookup = mode.tenancy.policyStoreLookup;
-    // Seeded only now: the first table is created before, so a mode sharing one table for both is fine too.
-    if (lookup.table !== mode.entityStore?.table) await createTables(dynamo.client, [{ name: lookup.table, keyAttribute: lookup.keyAttribute }]);
     if (seed.tenantId !== undefined) {
       const policyStoreId = avp.seedPolicyStore({ policyStoreId: tenantStoreId(seed.tenantId), bundle });
       await dynamo.client.send(
@@ -107,6 +108,22 @@ async function prepare(
     ...(storeReads ? { storeReads } : {}),
     avpCalls,
   };
+}
+
+/** Every table the mode reads, each once: a mode may keep entities, links or tenants in one table. */
+async function createModeTables(mode: ModeConfig, client: DynamoDBClient): Promise<void> {
+  const tables = new Map<string, string>();
+  if (mode.entityStore) tables.set(mode.entityStore.table, mode.entityStore.keyAttribute);
+  if (mode.templateLinks.kind === 'table') tables.set(mode.templateLinks.table, mode.templateLinks.keyAttribute);
+  if (mode.tenancy.kind === 'multi') tables.set(mode.tenancy.policyStoreLookup.table, mode.tenancy.policyStoreLookup.keyAttribute);
+  await createTables(client, [...tables].map(([name, keyAttribute]) => ({ name, keyAttribute })));
+}
+
+/** One item per linked principal, keyed by its uid spelling; `links` holds the JSON text the runtime reads. */
+async function putTemplateLinks(client: DynamoDBClient, table: { readonly table: string; readonly keyAttribute: string }, seed: readonly SeedTemplateLinks[]): Promise<void> {
+  for (const { principal, links } of seed) {
+    await client.send(new PutItemCommand({ TableName: table.table, Item: { [table.keyAttribute]: { S: entityKey(principal) }, links: { S: JSON.stringify(links) } } }));
+  }
 }
 
 /** A single-tenant AVP mode decides against its declared store id, which the local endpoint holds under that id. */

@@ -1,10 +1,10 @@
 // One explained request, start to end: build the mode, start its loopback services, call its handler, read the record.
 import { MemoryTelemetry } from '../../runtime/index.js';
 import type { ModeModel } from '../../generator/model/build-model.js';
-import { loadDemoData } from '../demo/demo-data.js';
 import type { ExplainRequest } from './args.js';
 import { callAuthorizer, routeRequest, type RoutedRequest } from './authorizer-call.js';
 import { buildMode } from './build-mode.js';
+import { loadExplainDemo } from './demo-world.js';
 import { ExplainError, ExplainUsageError } from './errors.js';
 import { explanationOf, type Explanation } from './explanation.js';
 import { readEntitiesFile } from './input-files.js';
@@ -28,7 +28,7 @@ export interface ExplainTrace {
 export async function runExplain(request: ExplainRequest): Promise<ExplainTrace> {
   const model = buildMode(request.root, request.mode);
   const { config: mode, bundle, handler } = model;
-  const demo = loadDemoData();
+  const { demo, templateLinks, source } = loadExplainDemo(request.root);
   if (request.entitiesFile !== undefined && !mode.entityStore) throw new ExplainUsageError(`mode "${mode.name}" has no entity store to seed with --entities`);
   const entities = request.entitiesFile !== undefined ? readEntitiesFile(request.entitiesFile) : demo.entities;
 
@@ -38,7 +38,7 @@ export async function runExplain(request: ExplainRequest): Promise<ExplainTrace>
     const routed = routeRequest(mode, request.target, request.headers, token.token);
     const telemetry = new MemoryTelemetry();
     const tenantId = tenantOf(mode.claims.tenant?.claim, token.claims);
-    const prepared = await world.prepare({ entities, telemetry, ...(tenantId !== undefined ? { tenantId } : {}) });
+    const prepared = await world.prepare({ entities, templateLinks, telemetry, ...(tenantId !== undefined ? { tenantId } : {}) });
     const verdict = await callAuthorizer({ mode, bundle, handler, dependencies: prepared.dependencies, routed });
     const [record, ...more] = telemetry.records;
     if (!record || more.length > 0) throw new ExplainError(`the runtime recorded ${telemetry.records.length} decisions for one request; expected exactly one`);
@@ -46,7 +46,7 @@ export async function runExplain(request: ExplainRequest): Promise<ExplainTrace>
       model,
       token,
       routed,
-      seededFrom: request.entitiesFile ?? 'the demo world (local/demo/seed.yaml)',
+      seededFrom: request.entitiesFile ?? `the demo world (${source})`,
       missingEntities: prepared.storeReads?.missing ?? [],
       engineInputSeen: prepared.avpCalls.length > 0,
       explanation: explanationOf({ mode, verdict, record, avpCalls: prepared.avpCalls, storeReads: prepared.storeReads }),

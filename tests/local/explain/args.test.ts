@@ -1,17 +1,17 @@
 // The command line of `npm run explain`: what it accepts, and the usage error (exit code 2) for everything else.
 import { describe, expect, it } from 'vitest';
 import { parseExplainArgs, type ExplainCommand } from '../../../local/explain/args.js';
-import { ExplainUsageError } from '../../../local/explain/errors.js';
+import { ExplainArgumentError } from '../../../local/explain/errors.js';
 
 const CWD = '/work/project';
 const ALICE_READS_ACCT_1 = ['--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1'];
 
-function usageErrorOf(argv: readonly string[]): ExplainUsageError | undefined {
+function usageErrorOf(argv: readonly string[]): ExplainArgumentError | undefined {
   try {
     parseExplainArgs(argv, CWD);
     return undefined;
   } catch (error) {
-    if (error instanceof ExplainUsageError) return error;
+    if (error instanceof ExplainArgumentError) return error;
     throw error;
   }
 }
@@ -68,9 +68,9 @@ describe('parseExplainArgs', () => {
     ['a header without a colon', ['--mode', 'customer', ...ALICE_READS_ACCT_1, '--header', 'X-Amount 100'], `--header takes 'Name: value', not "X-Amount 100"`],
     ['a query without =', ['--mode', 'customer', ...ALICE_READS_ACCT_1, '--query', 'accountId'], '--query takes name=value, not "accountId"'],
     ['an unknown format', ['--mode', 'customer', ...ALICE_READS_ACCT_1, '--format', 'yaml'], 'unknown --format "yaml"; use one of text, json'],
-  ])('refuses %s with a usage error that says what to fix', (_name, argv, message) => {
+  ])('refuses %s with an argument error (exit code 2, with the usage) that says what to fix', (_name, argv, message) => {
     const error = usageErrorOf(argv);
 
-    expect({ isUsageError: error instanceof ExplainUsageError, message: error?.message }).toEqual({ isUsageError: true, message });
+    expect({ isArgumentError: error instanceof ExplainArgumentError, message: error?.message }).toEqual({ isArgumentError: true, message });
   });
 });

@@ -3,9 +3,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPLAIN_USAGE } from '../../../local/explain/args.js';
-import { copyProject, type ProjectCopy } from '../../support/project-copy.js';
-import { explain, explainJson, ownErrorLines, scratchFiles, type ScratchFiles } from './support/explain-cli.js';
+import { copyProject, REPO_ROOT, type ProjectCopy } from '../../support/project-copy.js';
+import { explain, explainJson, ownErrorLines, scratchFiles, withoutSdkNotice, type ScratchFiles } from './support/explain-cli.js';
 
+/** A second Cedar domain with its own local/demo/seed.yaml (entities, template links, principals). */
+const SECOND_DOMAIN = join(REPO_ROOT, 'tests/fixtures/research-archive');
 const ALICE_READS_ACCT_1 = ['--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1'];
 
 const SCRATCH_FORBID = `/// A scratch rule of this test: nobody views acct-1.
@@ -48,6 +50,12 @@ describe('npm run explain -- --root', () => {
       determiningPolicies: ['customer.scratch-forbid-acct-1'],
     });
   });
+
+  it('starts from the demo world of the project at --root, its template links included', async () => {
+    const result = await explainJson(['--mode', 'lab', '--root', SECOND_DOMAIN, '--principal', 'eva', '--method', 'GET', '--path', '/datasets/ds-genome']);
+
+    expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({ decision: 'allow', determiningPolicies: ['eva-reads-bio-seq'] });
+  });
 });
 
 describe('npm run explain: exit codes', () => {
@@ -78,19 +86,19 @@ describe('npm run explain: exit codes', () => {
   it('exits 2 with one clear line and the usage, no stack trace, on an unknown option', async () => {
     const finished = await explain(['--mode', 'customer', '--bogus', ...ALICE_READS_ACCT_1]);
 
-    expect({ code: finished.code, stderr: finished.stderr.replace(/\(node:\d+\) Warning: NodeVersionSupportWarning[\s\S]*$/, ''), stdout: finished.stdout }).toEqual({
+    expect({ code: finished.code, stderr: withoutSdkNotice(finished.stderr), stdout: finished.stdout }).toEqual({
       code: 2,
       stderr: `explain: unknown option --bogus\n${EXPLAIN_USAGE}\n`,
       stdout: '',
     });
   });
 
-  it('exits 2 on an unknown mode and suggests the closest one', async () => {
+  it('exits 2 on an unknown mode with one line that suggests the closest one, and no usage', async () => {
     const finished = await explain(['--mode', 'custmer', ...ALICE_READS_ACCT_1]);
 
-    expect({ code: finished.code, stderr: ownErrorLines(finished.stderr) }).toEqual({
+    expect({ code: finished.code, stderr: withoutSdkNotice(finished.stderr) }).toEqual({
       code: 2,
-      stderr: ['explain: unknown mode "custmer" (did you mean "customer"?); the modes are: customer, internal, m2m, multi-tenant'],
+      stderr: 'explain: unknown mode "custmer" (did you mean "customer"?); the modes are: customer, internal, m2m, multi-tenant\n',
     });
   });
 

@@ -64,6 +64,11 @@ export async function explainJson(args: readonly string[]): Promise<ExplainJson 
   return { ...(JSON.parse(finished.stdout) as ExplainJson), code: finished.code };
 }
 
+/** stderr without the AWS SDK's Node version notice, which does not come from explain. */
+export function withoutSdkNotice(stderr: string): string {
+  return stderr.replace(/\(node:\d+\) Warning: NodeVersionSupportWarning[\s\S]*?trace-warnings[^\n]*\n/, '');
+}
+
 /** explain's own lines on stderr, without the AWS SDK's Node version notice. */
 export function ownErrorLines(stderr: string): string[] {
   return stderr.split('\n').filter((line) => line.startsWith('explain'));
