@@ -1,7 +1,7 @@
 // Context from API Gateway's request context (source IP, request time) through the REST, HTTP API and TOKEN handlers,
 // and the decision cache keyed on those values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, httpClient, libraryMode, restClient, startLibraryWorld, tokenClient, type LibraryWorld } from './support/library-world.js';
+import { ENGINES, httpClient, libraryMode, restClient, startLibraryWorld, tokenClient, webSocketClient, webSocketMode, type LibraryWorld } from './support/library-world.js';
 
 let world: LibraryWorld;
 
@@ -87,6 +87,20 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       const answer = await client.call('/enter/d-plain', world.token('bob'), { sourceIp: '192.0.2.1', requestTimeEpochMs: IN_2026 });
 
       expect(answer).toEqual({ isAuthorized: false, reason: undefined });
+    });
+  });
+
+  describe('WebSocket $connect events: requestContext.identity.sourceIp and requestTimeEpoch', () => {
+    it('allows a connection from 203.0.113.9 in 2026', async () => {
+      const client = webSocketClient(world, webSocketMode({ engine }));
+
+      expect(await client.connect(world.token('bob'), { sourceIp: '203.0.113.9', requestTimeEpochMs: IN_2026 })).toEqual({ effect: 'Allow', reason: undefined });
+    });
+
+    it('denies a connection in 2027', async () => {
+      const client = webSocketClient(world, webSocketMode({ engine }));
+
+      expect(await client.connect(world.token('bob'), { sourceIp: '203.0.113.9', requestTimeEpochMs: IN_2027 })).toEqual({ effect: 'Deny', reason: undefined });
     });
   });
 

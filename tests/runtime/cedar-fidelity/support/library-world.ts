@@ -6,11 +6,11 @@ import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissi
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../../../local/avp/avp-endpoint.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../../local/dynamodb/local-dynamodb.js';
-import { httpRequestEvent, restRequestEvent, restTokenEvent, type ApiIdentity, type IncomingRequest } from '../../../../local/gateway/authorizer-events.js';
+import { httpRequestEvent, restRequestEvent, restTokenEvent, webSocketConnectEvent, type ApiIdentity, type IncomingRequest } from '../../../../local/gateway/authorizer-events.js';
 import { startLocalIssuer, type LocalIssuer } from '../../../../local/issuer/token-issuer.js';
 import type { ContextValueConfig, ModeConfig, PolicyBundle, RouteConfig } from '../../../../runtime/config.js';
 import { entityKey } from '../../../../runtime/entities/entity-store.js';
-import { httpAuthorizer, MemoryTelemetry, restRequestAuthorizer, restTokenAuthorizer, type RuntimeDependencies } from '../../../../runtime/index.js';
+import { httpAuthorizer, MemoryTelemetry, restRequestAuthorizer, restTokenAuthorizer, webSocketAuthorizer, type RuntimeDependencies } from '../../../../runtime/index.js';
 
 export const ENTITY_TABLE = 'library-entities';
 export const LINK_TABLE = 'library-links';
@@ -327,6 +327,34 @@ export function tokenClient(world: LibraryWorld, mode: ModeConfig) {
     async call(path: string, token: string): Promise<{ effect: string; reason: string | undefined }> {
       const before = telemetry.records.length;
       const result = await handler(restTokenEvent(API, incoming(path, token, {}), `Bearer ${token}`));
+      return { effect: result.policyDocument.Statement[0]?.Effect ?? 'none', reason: telemetry.records[before]?.reason };
+    },
+  };
+}
+
+/** The library as a WebSocket API whose $connect enters d-plain, reading the source IP and request time. */
+export function webSocketMode(options: ModeOptions = {}): ModeConfig {
+  const base = libraryMode({ ...options, api: { type: 'websocket', authorizer: 'request', tokenHeader: 'Authorization' } });
+  const connect: RouteConfig = {
+    key: '$connect',
+    routeKey: '$connect',
+    action: 'enter',
+    resource: { type: 'Lib::Doc', id: 'd-plain' },
+    context: ROUTES.find((route) => route.action === 'enter')?.context ?? [],
+  };
+  return { ...base, routes: [connect] };
+}
+
+/** A WebSocket $connect authorizer: REQUEST events whose request context has identity.sourceIp and requestTimeEpoch. */
+export function webSocketClient(world: LibraryWorld, mode: ModeConfig) {
+  const telemetry = new MemoryTelemetry();
+  const handler = webSocketAuthorizer({ mode, bundle: libraryBundle(), dependencies: dependencies(world, { telemetry }) });
+  return {
+    async connect(token: string, callOptions: CallOptions = {}): Promise<{ effect: string; reason: string | undefined }> {
+      const event = webSocketConnectEvent(API, incoming('/', token, callOptions), 'conn-1');
+      if (callOptions.requestTimeEpochMs !== undefined) event.requestContext.requestTimeEpoch = callOptions.requestTimeEpochMs;
+      const before = telemetry.records.length;
+      const result = await handler(event);
       return { effect: result.policyDocument.Statement[0]?.Effect ?? 'none', reason: telemetry.records[before]?.reason };
     },
   };
