@@ -24,7 +24,7 @@ export function checkModeSchema(source: YamlSource): Diagnostic[] {
 }
 
 function explain(source: YamlSource, errors: readonly ErrorObject[]): Diagnostic[] {
-  return explainSchemaErrors(source, errors, { codes: MODE_CODES, documentName: 'the mode' }).map((finding) =>
+  return explainSchemaErrors(source, errors, { codes: MODE_CODES, documentName: 'the mode', hintForValue: typeSpellingHint }).map((finding) =>
     diagnostic({ file: source.file.path, ...finding }),
   );
 }
@@ -32,3 +32,16 @@ function explain(source: YamlSource, errors: readonly ErrorObject[]): Diagnostic
 const MODE_CODES = { required: 'MODE_REQUIRED', unknownKey: 'MODE_UNKNOWN_KEY', invalidValue: 'MODE_INVALID_VALUE' } as const;
 
 export { formatPath } from './schema-errors.js';
+
+/** Where a mode spells a Cedar value type: claim attributes and route context values. */
+const VALUE_TYPE_PATHS = [/^\/claims\/attributes\/\d+\/type$/, /^\/routes\/\d+\/context\/[^/]+\/type$/];
+
+/**
+ * A record type written unquoted (`type: { city: String }`) reaches the schema as a YAML map, not a string; the fix
+ * is quoting, which the generic "must be of type string" does not say.
+ */
+function typeSpellingHint(error: ErrorObject): string | undefined {
+  const wasMap = error.keyword === 'type' && typeof error.data === 'object' && error.data !== null && !Array.isArray(error.data);
+  if (!wasMap || !VALUE_TYPE_PATHS.some((pattern) => pattern.test(error.instancePath))) return undefined;
+  return 'Quote a record type, as YAML would read it as a map: `type: "{ city: String, zip?: String }"`.';
+}

@@ -24,6 +24,8 @@ export interface ExplainOptions<C extends string> {
   readonly codes: SchemaErrorCodes<C>;
   /** What the whole document is called in messages: `the mode`, `the file`. */
   readonly documentName: string;
+  /** A hint for a wrong value more specific than the code's default, when the document's schema knows one. */
+  readonly hintForValue?: (error: ErrorObject) => string | undefined;
 }
 
 export function explainSchemaErrors<C extends string>(source: YamlSource, errors: readonly ErrorObject[], options: ExplainOptions<C>): SchemaFinding<C>[] {
@@ -45,7 +47,8 @@ export function explainSchemaErrors<C extends string>(source: YamlSource, errors
   return findings;
 }
 
-function explainOne<C extends string>(source: YamlSource, error: ErrorObject, { codes, documentName }: ExplainOptions<C>): SchemaFinding<C> {
+function explainOne<C extends string>(source: YamlSource, error: ErrorObject, options: ExplainOptions<C>): SchemaFinding<C> {
+  const { codes, documentName } = options;
   const path = pointerToPath(error.instancePath);
   const where = path.length === 0 ? documentName : `\`${formatPath(path)}\``;
   switch (error.keyword) {
@@ -87,13 +90,16 @@ function explainOne<C extends string>(source: YamlSource, error: ErrorObject, { 
         hint: `Add ${branches.map((b) => `\`${b}:\``).join(' or ')}.`,
       };
     }
-    default:
+    default: {
+      const hint = options.hintForValue?.(error);
       // An error about a key (from `propertyNames`) points at that key, not at the map holding it.
       return {
         at: error.propertyName === undefined ? source.positionOf(path, 'value') : source.positionOf([...path, error.propertyName], 'key'),
         code: codes.invalidValue,
         message: `${where} ${error.propertyName === undefined ? '' : 'key '}${describeError(error)}`,
+        ...(hint !== undefined ? { hint } : {}),
       };
+    }
   }
 }
 
