@@ -28,7 +28,7 @@ import { copyDomain } from './domain-project.js';
 const DOMAIN = 'research-archive';
 const MODES = ['curation', 'lab'] as const;
 /** Every case of the domain's suites; a lost suite or case shows up here. */
-const CASE_COUNT = 67;
+const CASE_COUNT = 76;
 
 const project = copyDomain(DOMAIN);
 afterAll(() => project.remove());
@@ -99,13 +99,20 @@ describe(`the ${DOMAIN} domain through the pipeline`, () => {
       }),
     );
 
-    const shared = ['shared.forbid-embargoed-read', 'shared.forbid-legal-hold', 'shared.forbid-quarantine', 'shared.forbid-secret-off-network'];
+    const shared = [
+      'shared.forbid-download-in-review',
+      'shared.forbid-embargoed-read',
+      'shared.forbid-legal-hold',
+      'shared.forbid-quarantine',
+      'shared.forbid-secret-off-network',
+    ];
     expect(bundles).toEqual({
       curation: {
         policies: [
           'curation.browse-division-folders',
           'curation.division-read',
           'curation.extend-embargo',
+          'curation.forbid-bulk-download',
           'curation.forbid-foreign-secret',
           'curation.publish-after-review',
           ...shared,
@@ -232,7 +239,7 @@ describe(`the ${DOMAIN} policy suites through the runtime`, () => {
         unreachableCases: summary.unreachableCases,
       }).toEqual({
         run: CASE_COUNT,
-        agreementsByDecision: { allow: 28, deny: 39 },
+        agreementsByDecision: { allow: 32, deny: 44 },
         disagreements: [],
         otherDeterminingPolicies: [],
         unreachableCases: [],
@@ -317,6 +324,7 @@ describe(`npm run explain on the ${DOMAIN} demo world`, () => {
       'lab ben GET /datasets/ds-particle → allow [lab.project-collaborator-read]',
       'lab ben GET /datasets/ds-legal-hold → deny [shared.forbid-legal-hold]',
       'lab dmitri GET /datasets/ds-imaging/download → deny [lab.forbid-download-over-quota]',
+      'lab ada GET /datasets/ds-fresh/download → deny [shared.forbid-download-in-review]',
       'lab eva GET /datasets/ds-genome → allow [eva-reads-bio-seq]',
       'lab dmitri GET /classifications/internal/guide → allow [lab.classification-guide]',
       'lab dmitri GET /classifications/secret/guide → deny []',
@@ -328,6 +336,7 @@ describe(`npm run explain on the ${DOMAIN} demo world`, () => {
       'curation greta POST /datasets/ds-embargoed/embargo → allow [curation.extend-embargo]',
       'curation greta POST /datasets/ds-embargoed/embargo → deny []',
       'curation greta GET /datasets/ds-embargoed → deny [shared.forbid-embargoed-read]',
+      'curation greta GET /datasets/ds-imaging/download → deny [curation.forbid-bulk-download]',
     ]);
   }, 180_000);
 });
