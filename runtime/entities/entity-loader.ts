@@ -63,14 +63,16 @@ export class EntityLoader {
     const found = new Set<string>();
     for (let depth = 0; ; depth++) {
       const loaded = await store.load(level);
-      const next: TypeAndId[] = [];
+      const reached: TypeAndId[] = [];
       for (const entity of loaded) {
         const key = entityKey(asUid(entity.uid));
         found.add(key);
         const merged = key === principalKey ? this.enriched(tokenPrincipal, entity) : entity;
         entities.set(key, merged);
-        next.push(...this.unvisited([...merged.parents.map(asUid), ...references(merged)], visited));
+        reached.push(...merged.parents.map(asUid), ...references(merged));
       }
+      // Two entities of a level may reach the same one: it is read, and counted, once.
+      const next = this.unvisited(reached, visited);
       if (next.length === 0) break;
       if (depth + 1 > this.options.maxDepth) {
         throw new EntityLimitError(

@@ -34,6 +34,8 @@ const STORED: readonly EntityJson[] = [
   { uid: uid('Org', 'o-rec'), attrs: {}, parents: [] },
   { uid: uid('User', 'u1'), attrs: { level: 9 }, parents: [uid('Group', 'g-stored')] },
   { uid: uid('Group', 'g-stored'), attrs: {}, parents: [] },
+  { uid: uid('Org', 'c1'), attrs: {}, parents: [uid('Org', 'o2')] },
+  { uid: uid('Org', 'c2'), attrs: {}, parents: [uid('Org', 'o2')] },
 ];
 
 let dynamo: LocalDynamo;
@@ -149,6 +151,15 @@ describe('EntityLoader', () => {
 
     await expect(loader({ maxEntities: 3 }).load(request)).rejects.toThrow(EntityLimitError);
     expect((await loader({ maxEntities: 4 }).load(request)).entities).toHaveLength(4);
+  });
+
+  it('reads and counts once an entity two entities of a level reach', async () => {
+    batchGets = 0;
+
+    const loaded = await loader({ maxEntities: 4 }).load({ principal: principal([]), resources: [uid('Org', 'c1'), uid('Org', 'c2')], resourcesRequired: true });
+
+    expect(loaded.entities).toHaveLength(4);
+    expect(batchGets).toBe(2);
   });
 
   it('with token-and-store, completes the principal from its stored entity in the first read', async () => {
