@@ -2,7 +2,7 @@
 // id in the path parameter, query parameter or fixed id, and each context value where the route reads it.
 import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { AuthorizationInput, RequestFacts } from '../../runtime/authorizer.js';
-import { parseValueType } from '../../runtime/claims/value-type.js';
+import { parseValueType, type ParsedValueType } from '../../runtime/claims/value-type.js';
 import type { ContextValueConfig, ModeConfig, RouteConfig } from '../../runtime/config.js';
 import { RouteTable } from '../../runtime/routes/route-table.js';
 import { formatEntityUid } from '../entity-uid.js';
@@ -147,19 +147,29 @@ function placeContext(route: RouteConfig, value: ContextValueConfig, given: Ceda
       return undefined;
     }
     case 'request':
-      return placeRequestFact(where, value.key, given, type.kind === 'Extension' ? type.name : undefined, placement.facts);
+      return placeRequestFact(where, value.key, given, type, placement.facts);
   }
 }
 
-/** API Gateway records one source address (never a range) and the time in epoch milliseconds. */
-function placeRequestFact(where: string, key: 'sourceIp' | 'requestTime', given: CedarValueJson, extension: string | undefined, facts: Placement['facts']): NotExpressed | undefined {
-  const text = textSpelling(given, key === 'sourceIp' ? { kind: 'Extension', name: 'ipaddr' } : { kind: 'Extension', name: 'datetime' });
-  if (!text.ok || extension === undefined) return unreachable('context-value', `${where}: ${text.ok ? 'the request context holds no such type' : text.problem}`);
+/**
+ * API Gateway records one source address (never a range) and the time it received the request, in epoch
+ * milliseconds; the route reads them as `ipaddr` or `String`, and as `datetime` or `Long`.
+ */
+function placeRequestFact(where: string, key: 'sourceIp' | 'requestTime', given: CedarValueJson, type: ParsedValueType, facts: Placement['facts']): NotExpressed | undefined {
   if (key === 'sourceIp') {
-    if (text.value.includes('/')) return unreachable('context-value', `${where}: ${text.value} is a range, and a request comes from one address`);
+    const text = type.kind === 'Extension' || type.kind === 'String' ? textSpelling(given, type) : undefined;
+    if (!text?.ok) return unreachable('context-value', `${where}: ${text ? text.problem : 'the request context holds no such type'}`);
+    if (text.value === '' || text.value.includes('/')) return unreachable('context-value', `${where}: ${JSON.stringify(text.value)} is not the one address a request comes from`);
     facts.sourceIp = text.value;
     return undefined;
   }
+  if (type.kind === 'Long') {
+    if (typeof given !== 'number' || !Number.isSafeInteger(given)) return unreachable('context-value', `${where}: ${JSON.stringify(given)} is not a Long`);
+    facts.requestTimeEpochMs = given;
+    return undefined;
+  }
+  const text = type.kind === 'Extension' ? textSpelling(given, type) : undefined;
+  if (!text?.ok) return unreachable('context-value', `${where}: ${text ? text.problem : 'the request context holds no such type'}`);
   // Cedar writes offsets as ±hhmm; Date.parse wants ±hh:mm.
   const epochMs = Date.parse(text.value.replace(/([+-][0-9]{2})([0-9]{2})$/, '$1:$2'));
   if (!Number.isFinite(epochMs)) return unreachable('context-value', `${where}: ${text.value} is not a time API Gateway can record`);

@@ -103,8 +103,27 @@ describe('a case no route can carry', () => {
   it('has a source address that is a range', () => {
     expect(routed(TENANT_MODE, request('CreatePayment', uid('Account', 'acct-1'), { ...PAYMENT, ip: { __extn: { fn: 'ip', arg: '10.0.0.0/8' } } }))).toEqual({
       kind: 'context-value',
-      reason: 'context `ip` (request sourceIp, ipaddr) on route POST /tenants/{tenantId}/accounts/{accountId}/payments: 10.0.0.0/8 is a range, and a request comes from one address',
+      reason: 'context `ip` (request sourceIp, ipaddr) on route POST /tenants/{tenantId}/accounts/{accountId}/payments: "10.0.0.0/8" is not the one address a request comes from',
     });
+  });
+});
+
+describe('the request time a case reads', () => {
+  const timed = (type: string): ModeConfig => ({
+    ...TENANT_MODE,
+    routes: [{ key: 'GET /t/{accountId}', method: 'GET', path: '/t/{accountId}', action: 'ViewAccount', resource: { type: 'Payments::Account', pathParameter: 'accountId' }, context: [{ name: 'now', source: 'request', key: 'requestTime', type, required: true }] }],
+  });
+
+  it('as a datetime, is the epoch milliseconds API Gateway stamps, offsets included', () => {
+    const result = chooseRoute(timed('datetime'), request('ViewAccount', uid('Account', 'a'), { now: { __extn: { fn: 'datetime', arg: '2026-12-06T13:00:00+0100' } } }), undefined);
+
+    expect(result.ok ? result.value.input.requestContext : result).toEqual({ requestTimeEpochMs: Date.UTC(2026, 11, 6, 12) });
+  });
+
+  it('as a Long, is those milliseconds themselves', () => {
+    const result = chooseRoute(timed('Long'), request('ViewAccount', uid('Account', 'a'), { now: 1765022400000 }), undefined);
+
+    expect(result.ok ? result.value.input.requestContext : result).toEqual({ requestTimeEpochMs: 1765022400000 });
   });
 });
 
