@@ -37,6 +37,9 @@ const VIEW_OWN_ACCOUNT: AuthorizationRequest = {
   entities: [customerUser('vera', 'viewer', 'c1'), account('acct-1', 'c1')],
 };
 
+/** Where the budget is not the subject: generous, so a busy machine never turns a decision into a timeout. */
+const DECISION_BUDGET_MS = 5000;
+
 let endpoint: LocalAvpEndpoint;
 let policyStoreId: string;
 let labStoreId: string;
@@ -69,7 +72,7 @@ afterAll(async () => {
 
 describe('decisions through the real SDK', () => {
   it('allows vera to view her own customer\'s account, determined by customer.read-own', async () => {
-    const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
+    const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
 
     const decision = await engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId });
 
@@ -77,7 +80,7 @@ describe('decisions through the real SDK', () => {
   });
 
   it('denies vera another customer\'s account, with no determining policy', async () => {
-    const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
+    const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
     const request = { ...VIEW_OWN_ACCOUNT, resource: uid('Account', 'acct-2'), entities: [customerUser('vera', 'viewer', 'c1'), account('acct-2', 'c2')] };
 
     const decision = await engine.isAuthorized(request, { policyStoreId });
@@ -86,7 +89,7 @@ describe('decisions through the real SDK', () => {
   });
 
   it('names both forbids, sorted, when a large payment from a frozen account is refused', async () => {
-    const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
+    const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
     const request: AuthorizationRequest = {
       principal: uid('CustomerUser', 'pat'),
       action: action('CreatePayment'),
@@ -105,7 +108,7 @@ describe('decisions through the real SDK', () => {
   });
 
   it('turns an ALLOW that came with an evaluation error into a deny: the erroring forbid might have applied', async () => {
-    const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
+    const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
     // alice owns d1 and writes with MFA (lab.owner-write), but doubling her clearance overflows in a forbid: AVP answers ALLOW.
     const request = labRequest('alice', 'write', lab('Dataset', 'd1'), [user('alice', { clearance: 2 ** 62 }), dataset('d1', { owner: 'alice' })], { mfa: true });
 
@@ -117,7 +120,7 @@ describe('decisions through the real SDK', () => {
   });
 
   it('throws EngineError carrying AVP\'s ValidationException for an entity that does not conform to the store\'s schema', async () => {
-    const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
+    const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
     const accountWithoutFrozen: EntityJson = { uid: uid('Account', 'acct-1'), attrs: { owner: ref(uid('Customer', 'c1')), tenant: ref(uid('Tenant', 't1')), currency: 'EUR' }, parents: [] };
 
     const decision = engine.isAuthorized({ ...VIEW_OWN_ACCOUNT, entities: [customerUser('vera', 'viewer', 'c1'), accountWithoutFrozen] }, { policyStoreId });
@@ -128,7 +131,7 @@ describe('decisions through the real SDK', () => {
   });
 
   it('throws EngineError without a policy store id', async () => {
-    const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
+    const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
 
     const decision = engine.isAuthorized(VIEW_OWN_ACCOUNT, {});
 
@@ -137,7 +140,7 @@ describe('decisions through the real SDK', () => {
   });
 
   it('throws EngineError, without calling AVP, for a value AVP has no type for', async () => {
-    const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
+    const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
     const request: AuthorizationRequest = { ...VIEW_OWN_ACCOUNT, context: { window: { __extn: { fn: 'offset', arg: '1h' } } } };
 
     const decision = engine.isAuthorized(request, { policyStoreId });
@@ -147,7 +150,7 @@ describe('decisions through the real SDK', () => {
   });
 
   it('throws EngineError for a policy store AVP does not know', async () => {
-    const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
+    const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
 
     const decision = engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId: 'NoSuchStore0000000000' });
 
@@ -267,7 +270,7 @@ describe('retries, with maxAttempts 3', () => {
 
 describe('recovery', () => {
   it('answers normally again once a fault is cleared', async () => {
-    const engine = avpEngine({ maxAttempts: 1, timeoutMs: 1000 });
+    const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
     endpoint.setFault({ kind: 'server-error' });
     const during = engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId });
     await expect(during).rejects.toThrow(EngineError);

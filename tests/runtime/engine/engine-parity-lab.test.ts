@@ -145,7 +145,7 @@ beforeAll(async () => {
   endpoint = await startLocalAvpEndpoint();
   client = createLocalAvpClient(endpoint.url, { maxAttempts: 1 });
   policyStoreId = endpoint.seedPolicyStore({ bundle: LAB_BUNDLE, templateLinks: LINKS });
-  avp = createAvpEngine({ client, timeoutMs: 2000 });
+  avp = createAvpEngine({ client, timeoutMs: 10_000 });
 });
 
 afterAll(async () => {

@@ -361,7 +361,7 @@ describe.each(MODES)('mode %s: the local engine and the AVP engine give the same
   });
 
   it.each(cases)('$name: $expected.decision', async ({ request: req, expected }) => {
-    const avp = createAvpEngine({ client, timeoutMs: 2000 });
+    const avp = createAvpEngine({ client, timeoutMs: 10_000 });
 
     const viaLocal = await local.isAuthorized(req, {});
     const viaAvp = await avp.isAuthorized(req, { policyStoreId });
@@ -371,7 +371,7 @@ describe.each(MODES)('mode %s: the local engine and the AVP engine give the same
   });
 
   it.each(corpusOf(mode).refused.map((c) => ({ ...c })))('$name: refused by both engines, with the same reason', async ({ request: req, reason }) => {
-    const avp = createAvpEngine({ client, timeoutMs: 2000 });
+    const avp = createAvpEngine({ client, timeoutMs: 10_000 });
 
     const viaLocal = local.isAuthorized(req, {});
     const viaAvp = avp.isAuthorized(req, { policyStoreId });
