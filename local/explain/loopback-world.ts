@@ -94,7 +94,7 @@ async function prepare(
     }
   }
   // Recording starts after seeding, so it sees the runtime's reads only.
-  const storeReads = dynamo && mode.entityStore ? recordStoreReads(dynamo.client, mode.entityStore.keyAttribute) : undefined;
+  const storeReads = dynamo && mode.entityStore ? recordStoreReads(dynamo.client, { name: mode.entityStore.table, keyAttribute: mode.entityStore.keyAttribute }) : undefined;
   const verifiedPermissions = avp ? createLocalAvpClient(avp.url, { maxAttempts: mode.engine.kind === 'avp' ? mode.engine.maxRetries + 1 : 1 }) : undefined;
   const avpCalls = verifiedPermissions ? recordAvpCalls(verifiedPermissions) : [];
   return {

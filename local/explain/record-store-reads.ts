@@ -12,17 +12,18 @@ export interface StoreReads {
 type Item = Record<string, AttributeValue>;
 
 /**
- * Adds a middleware to `client` that copies what each read returns. It changes nothing the runtime sees: the same
- * output is passed on. Items are recognized by their `entity` attribute, the entity store's layout.
+ * Adds a middleware to `client` that copies what each read of the entity table returns. It changes nothing the
+ * runtime sees: the same output is passed on. Reads of other tables (template links, tenants) are not entities.
  */
-export function recordStoreReads(client: DynamoDBClient, keyAttribute: string): StoreReads {
+export function recordStoreReads(client: DynamoDBClient, table: { readonly name: string; readonly keyAttribute: string }): StoreReads {
+  const { name, keyAttribute } = table;
   const reads: StoreReads = { entities: [], missing: [] };
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const result = await next(args);
       if (context.commandName === 'BatchGetItemCommand' || context.commandName === 'GetItemCommand') {
-        const asked = requestedKeys(args.input, keyAttribute);
-        const items = returnedItems(result.output);
+        const asked = requestedKeys(args.input, name, keyAttribute);
+        const items = returnedItems(result.output, name, args.input);
         const found = new Set<string>();
         for (const item of items) {
           const entity = storedEntity(item, keyAttribute);
@@ -39,18 +40,22 @@ export function recordStoreReads(client: DynamoDBClient, keyAttribute: string): 
   return reads;
 }
 
-function requestedKeys(input: object, keyAttribute: string): string[] {
+function requestedKeys(input: object, table: string, keyAttribute: string): string[] {
   const keys: Item[] = [];
   if ('RequestItems' in input && isRecord(input.RequestItems)) {
-    for (const table of Object.values(input.RequestItems)) if (isRecord(table) && Array.isArray(table['Keys'])) keys.push(...(table['Keys'] as Item[]));
+    const request = input.RequestItems[table];
+    if (isRecord(request) && Array.isArray(request['Keys'])) keys.push(...(request['Keys'] as Item[]));
   }
-  if ('Key' in input && isRecord(input.Key)) keys.push(input.Key as Item);
+  if ('Key' in input && isRecord(input.Key) && 'TableName' in input && input.TableName === table) keys.push(input.Key as Item);
   return keys.flatMap((key) => (typeof key[keyAttribute]?.S === 'string' ? [key[keyAttribute].S] : []));
 }
 
-function returnedItems(output: object): Item[] {
-  if ('Responses' in output && isRecord(output.Responses)) return Object.values(output.Responses).flatMap((items) => (Array.isArray(items) ? (items as Item[]) : []));
-  if ('Item' in output && isRecord(output.Item)) return [output.Item as Item];
+function returnedItems(output: object, table: string, input: object): Item[] {
+  if ('Responses' in output && isRecord(output.Responses)) {
+    const items = output.Responses[table];
+    return Array.isArray(items) ? (items as Item[]) : [];
+  }
+  if ('Item' in output && isRecord(output.Item) && 'TableName' in input && input.TableName === table) return [output.Item as Item];
   return [];
 }
 
