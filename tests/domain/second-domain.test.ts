@@ -28,7 +28,7 @@ import { copyDomain } from './domain-project.js';
 const DOMAIN = 'research-archive';
 const MODES = ['curation', 'lab'] as const;
 /** Every case of the domain's suites; a lost suite or case shows up here. */
-const CASE_COUNT = 76;
+const CASE_COUNT = 77;
 
 const project = copyDomain(DOMAIN);
 afterAll(() => project.remove());
@@ -154,6 +154,7 @@ describe(`the ${DOMAIN} domain through the pipeline`, () => {
         'custom:clearance → clearance: Long (text)',
         'custom:quota_gb → downloadQuotaGb: decimal (text)',
         'custom:projects → projects: Set<String> (json)',
+        'custom:site → site: { building?: String, campus: String } (text)',
         'email → email: String (json)',
       ],
       labDownloadContext: ['now ← request requestTime: datetime', 'sourceIp ← request sourceIp: ipaddr'],
@@ -239,7 +240,7 @@ describe(`the ${DOMAIN} policy suites through the runtime`, () => {
         unreachableCases: summary.unreachableCases,
       }).toEqual({
         run: CASE_COUNT,
-        agreementsByDecision: { allow: 32, deny: 44 },
+        agreementsByDecision: { allow: 32, deny: 45 },
         disagreements: [],
         otherDeterminingPolicies: [],
         unreachableCases: [],
