@@ -22,7 +22,7 @@ export async function startParityEnvironment(): Promise<ParityEnvironment> {
   const [issuer, dynamo, avp] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo(), startLocalAvpEndpoint()]);
   // One attempt: a failed call is the runtime's answer to compare, not something to retry over.
   const avpClient = createLocalAvpClient(avp.url, { maxAttempts: 1 });
-  const recorder = new EntityRecorder(dynamo.client, avpClient);
+  const recorder = new EntityRecorder(dynamo, avpClient);
   return {
     issuer,
     dynamo,
@@ -31,6 +31,7 @@ export async function startParityEnvironment(): Promise<ParityEnvironment> {
     seeder: new StoreSeeder(dynamo.client, { endpoint: avp, client: avpClient }),
     recorder,
     async close() {
+      recorder.close();
       avpClient.destroy();
       await Promise.all([issuer.close(), dynamo.close(), avp.close()]);
     },

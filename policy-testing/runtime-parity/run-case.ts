@@ -51,7 +51,6 @@ async function askRuntime(input: ParityCaseInput, plan: CasePlan, fresh: boolean
   const config = withSeededStores(mode.config, stores);
   const { handler, telemetry } = fresh ? newHandler(environment, config, mode) : sharedHandler(environment, config, mode);
   const token = environment.issuer.mint(config, { ...plan.claims });
-  if (config.entityStore) environment.recorder.watchKeyAttribute(config.entityStore.keyAttribute);
   const recordsBefore = telemetry.records.length;
   environment.recorder.start();
   let recorded: RecordedRequests;
@@ -101,7 +100,7 @@ function newHandler(environment: ParityEnvironment, config: ModeConfig, mode: Pa
     bundle: mode.bundle,
     dependencies: {
       jwksFetcher: environment.issuer.fetcher,
-      dynamoDb: environment.dynamo.client,
+      dynamoDb: config.entityStore ? environment.recorder.clientFor({ name: config.entityStore.table, keyAttribute: config.entityStore.keyAttribute }) : environment.dynamo.client,
       verifiedPermissions: environment.avpClient,
       env: {},
       telemetry,
