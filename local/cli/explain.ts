@@ -3,8 +3,6 @@ import { existsSync, statSync } from 'node:fs';
 import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { EXPLAIN_USAGE, parseExplainArgs } from '../explain/args.js';
 import { ExplainArgumentError, ExplainError, ExplainUsageError, InvalidProjectError, reasonOf } from '../explain/errors.js';
-import { formatTrace } from '../explain/format-text.js';
-import { runExplain } from '../explain/run-explain.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   try {
@@ -15,6 +13,8 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     const { request } = command;
     if (!existsSync(request.root) || !statSync(request.root).isDirectory()) throw new ExplainUsageError(`--root ${request.root} is not a directory`);
+    // Loaded only now: --help and a malformed command line answer without loading the generator, runtime and SDKs.
+    const [{ runExplain }, { formatTrace }] = await Promise.all([import('../explain/run-explain.js'), import('../explain/format-text.js')]);
     const trace = await runExplain(request);
     process.stdout.write(request.format === 'json' ? `${JSON.stringify(trace.explanation, null, 2)}\n` : formatTrace(trace));
     return 0;
