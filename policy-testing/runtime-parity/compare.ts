@@ -14,6 +14,11 @@ export interface RuntimeAnswer {
   readonly route: string;
   /** The entities the runtime built from the token and read from its stores, or sent to AVP. */
   readonly entities: readonly EntityJson[];
+  /**
+   * `sent`: exactly the entity list of the AVP request. `read`: the token's principal and the store's items, as the
+   * local engine's own call to cedar-wasm cannot be watched; a difference made after reading does not show.
+   */
+  readonly entitiesSeen: 'sent' | 'read';
 }
 
 export type Comparison = { readonly agree: true } | { readonly agree: false; readonly message: string };
@@ -29,7 +34,8 @@ export function compareAnswers(testCase: PolicyCase, suite: Outcome, runtime: Ru
       (suite.cedarDecision !== suite.decision ? ` (Cedar said ${suite.cedarDecision})` : '') +
       (suite.errors.length > 0 ? `; errors: ${suite.errors.join('; ')}` : ''),
     `  runtime (${runtime.route}): ${runtime.result}, determined by ${list(runtime.determining)}${runtime.reason ? `; reason: ${runtime.reason}` : ''}`,
-    `  first entity difference: ${difference ?? 'none: both sides hold the same entities'}`,
+    `  first entity difference (${runtime.entitiesSeen === 'sent' ? 'entities sent to AVP' : 'entities from the token and the store reads'}): ` +
+      (difference ?? 'none: both sides hold the same entities'),
   ];
   return { agree: false, message: lines.join('\n') };
 }

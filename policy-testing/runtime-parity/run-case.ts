@@ -68,6 +68,7 @@ async function askRuntime(input: ParityCaseInput, plan: CasePlan, fresh: boolean
     reason: record?.reason !== undefined ? `${record.errorKind ?? 'error'}: ${record.reason}` : undefined,
     route: plan.routed.route.key,
     entities: runtimeEntities(mode, token, recorded),
+    entitiesSeen: recorded.avpEntityLists.length > 0 ? 'sent' : 'read',
   };
 }
 

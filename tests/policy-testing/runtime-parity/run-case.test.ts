@@ -151,7 +151,7 @@ describe('a case sent through the real runtime', () => {
       '  suite (cedar-wasm): deny, determined by [shared.forbid-x]',
       '  runtime (GET /accounts/{accountId}): allow, determined by [customer.read-own]',
       // The runtime loaded what the suite evaluated with: the token's principal and role, the account, its owner and tenant.
-      '  first entity difference: none: both sides hold the same entities',
+      '  first entity difference (entities from the token and the store reads): none: both sides hold the same entities',
     ]);
   });
 
