@@ -38,11 +38,18 @@ export async function runParityCase(input: ParityCaseInput): Promise<ParityResul
   const plan = planCase(input.mode, input.links, input.testCase);
   if (!plan.ok) return { kind: 'unreachable', unreachable: plan.unreachable };
   const runtime = await askRuntime(input, plan.value, false);
-  if (compareAnswers(input.testCase, input.suiteOutcome, runtime).agree) return { kind: 'agree', suite: input.suiteOutcome, runtime };
+  const shared = compareAnswers(input.testCase, input.suiteOutcome, runtime);
+  if (shared.agree) return { kind: 'agree', suite: input.suiteOutcome, runtime };
   // Asked again by an authorizer with empty caches, so that the report shows every entity it loads.
   const again = await askRuntime(input, plan.value, true);
-  const comparison = compareAnswers(input.testCase, input.suiteOutcome, again);
-  return comparison.agree ? { kind: 'agree', suite: input.suiteOutcome, runtime: again } : { kind: 'disagree', runtime: again, message: comparison.message };
+  const fresh = compareAnswers(input.testCase, input.suiteOutcome, again);
+  if (!fresh.agree) return { kind: 'disagree', runtime: again, message: fresh.message };
+  // Same tables, a new token: nothing an earlier case left in the caches may decide this one.
+  return {
+    kind: 'disagree',
+    runtime,
+    message: `${shared.message}\n  an authorizer with empty caches agrees with the suite: state an earlier case left in the shared one decided this case`,
+  };
 }
 
 async function askRuntime(input: ParityCaseInput, plan: CasePlan, fresh: boolean): Promise<RuntimeAnswer> {
