@@ -7,7 +7,7 @@ import type { Fetcher } from 'aws-jwt-verify/https';
 import { TtlLruCache } from './cache/ttl-lru.js';
 import { compileClaims, principalFromClaims, type ClaimsMapping, type Principal } from './claims/principal-entity.js';
 import type { ModeConfig, PolicyBundle } from './config.js';
-import type { Decision, EngineOptions } from './engine/decision.js';
+import type { Decision, Engine, EngineOptions } from './engine/decision.js';
 import { entityKey } from './entities/entity-store.js';
 import { ConfigError, outcomeOf, reasonOf, RouteError, TenantError } from './errors.js';
 import { powertoolsTelemetry, type Telemetry } from './observability/telemetry.js';
@@ -55,6 +55,11 @@ export interface RuntimeDependencies {
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly telemetry?: Telemetry;
   readonly now?: () => number;
+  /**
+   * Wraps the mode's engine, to observe exactly what it is asked and answers (`npm run explain` records the request,
+   * context and entities this way). The wrapper must pass requests and decisions through unchanged.
+   */
+  readonly wrapEngine?: (engine: Engine) => Engine;
 }
 
 export interface AuthorizerOptions {
@@ -109,6 +114,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     ...(dependencies.dynamoDb ? { dynamoDb: dependencies.dynamoDb } : {}),
     ...(dependencies.verifiedPermissions ? { verifiedPermissions: dependencies.verifiedPermissions } : {}),
   });
+  const engine = dependencies.wrapEngine ? dependencies.wrapEngine(parts.engine) : parts.engine;
   const compiled = compile(mode);
   // A hit returns these prebuilt objects as they are: the hit path allocates as little as it can.
   const decisions = new TtlLruCache<string, { readonly outcome: Outcome; readonly record: DecisionDetails }>(mode.cache.decisionCacheSize, now);
@@ -144,7 +150,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     const context = mapping.requests.context(match.route, input, verified.claims);
     const { entities, options } = await gather(principal, [resource], true);
     const action = { type: mode.actionEntityType, id: match.route.action };
-    const decision = await parts.engine.isAuthorized({ principal: principal.uid, action, resource, context, entities }, options);
+    const decision = await engine.isAuthorized({ principal: principal.uid, action, resource, context, entities }, options);
     const outcome: Outcome = {
       result: decision.decision,
       principalId: principal.uid.id,
@@ -215,7 +221,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
       context: mapping.requests.context(route, { headers: {}, query: {} }, verified.claims),
       entities,
     }));
-    const answers = await parts.engine.isAuthorizedBatch(requests, options);
+    const answers = await engine.isAuthorizedBatch(requests, options);
     const allowedRoutes = fixed.filter((_, index) => answers[index]?.decision === 'allow').map((route) => route.key);
     const outcome: RoutesOutcome = {
       result: 'evaluated',

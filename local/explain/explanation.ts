@@ -4,7 +4,7 @@ import type { ModeConfig } from '../../runtime/config.js';
 import type { DecisionRecord } from '../../runtime/index.js';
 import { entityKey } from '../../runtime/entities/entity-store.js';
 import type { GatewayVerdict } from './authorizer-call.js';
-import type { AvpCall } from './record-avp-calls.js';
+import type { EngineCall } from './record-engine-calls.js';
 import { parseEntityKey, type StoreReads } from './record-store-reads.js';
 
 /** The `--format json` object. */
@@ -16,11 +16,11 @@ export interface Explanation {
   /** Evaluation errors, as the engine reported them. */
   readonly errors: readonly string[];
   readonly request: ExplainedRequest;
-  /** The entities the engine was given (AVP modes), else the ones the runtime read from its entity store. */
+  /** The entities the engine was given, else (the runtime stopped before the engine) the ones it read from its store. */
   readonly entities: readonly EntityJson[];
 }
 
-/** `null` where the runtime got no this far (a refused token has no principal) or does not expose the value. */
+/** `null` where the runtime did not get this far (a refused token has no principal; a missing entity, no context). */
 export interface ExplainedRequest {
   readonly principal: TypeAndId | null;
   readonly action: TypeAndId | null;
@@ -33,14 +33,15 @@ export interface ExplanationSources {
   readonly verdict: GatewayVerdict;
   /** The one decision line the runtime wrote for this request. */
   readonly record: DecisionRecord;
-  readonly avpCalls: readonly AvpCall[];
+  /** What the engine was asked; empty when the runtime stopped before it (a refused token, a missing entity). */
+  readonly engineCalls: readonly EngineCall[];
   readonly storeReads: StoreReads | undefined;
 }
 
-export function explanationOf({ mode, verdict, record, avpCalls, storeReads }: ExplanationSources): Explanation {
+export function explanationOf({ mode, verdict, record, engineCalls, storeReads }: ExplanationSources): Explanation {
   // An HTTP API's simple response says only yes or no; the runtime's record tells a refused token from a deny.
   const decision: GatewayVerdict = verdict === 'deny' && record.result === 'unauthorized' ? 'unauthorized' : verdict;
-  const call = avpCalls.at(-1);
+  const call = engineCalls.at(-1);
   const evaluationErrors = call?.errors ?? (record.errorKind === 'evaluation' && record.reason !== undefined ? [record.reason] : []);
   return {
     decision,

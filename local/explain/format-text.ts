@@ -24,7 +24,7 @@ export function formatTrace(trace: ExplainTrace): string {
   else line('route', `${method} ${path}${query} → ${routed.route.key}${parameters.length > 0 ? ` (${parameters.join(', ')})` : ''}`);
   more(`→ action ${uid(request.action)}`);
   more(`→ resource ${uid(request.resource)}`);
-  line('context', request.context ? JSON.stringify(request.context) : '(not exposed by the runtime for a local-engine mode)');
+  line('context', request.context ? JSON.stringify(request.context) : '(not reached)');
   line('entities', `${explanation.entities.length} ${trace.engineInputSeen ? 'given to the engine' : 'read from the entity store'} (store seeded from ${trace.seededFrom})`);
   for (const entity of explanation.entities) more(entityLine(entity));
   for (const missing of trace.missingEntities) more(`${missing} not in the store`);

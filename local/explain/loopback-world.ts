@@ -9,7 +9,7 @@ import { loadOrCreateDevKeys } from '../dev-keys.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../dynamodb/local-dynamodb.js';
 import { startLocalIssuer, type LocalIssuer } from '../issuer/token-issuer.js';
 import type { SeedTemplateLinks } from './demo-world.js';
-import { recordAvpCalls, type AvpCall } from './record-avp-calls.js';
+import { recordEngineCalls, type EngineCall } from './record-engine-calls.js';
 import { recordStoreReads, type StoreReads } from './record-store-reads.js';
 
 /**
@@ -39,8 +39,8 @@ export interface PreparedWorld {
   readonly dependencies: RuntimeDependencies;
   /** What the runtime read from the entity store; absent for a mode without one. */
   readonly storeReads?: StoreReads;
-  /** What the runtime asked Verified Permissions; empty for a local-engine mode. */
-  readonly avpCalls: readonly AvpCall[];
+  /** What the runtime asked its engine (either kind), as the engine got it. */
+  readonly engineCalls: readonly EngineCall[];
 }
 
 export async function startLoopbackWorld(mode: ModeConfig, bundle: PolicyBundle): Promise<LoopbackWorld> {
@@ -96,17 +96,18 @@ async function prepare(
   // Recording starts after seeding, so it sees the runtime's reads only.
   const storeReads = dynamo && mode.entityStore ? recordStoreReads(dynamo.client, { name: mode.entityStore.table, keyAttribute: mode.entityStore.keyAttribute }) : undefined;
   const verifiedPermissions = avp ? createLocalAvpClient(avp.url, { maxAttempts: mode.engine.kind === 'avp' ? mode.engine.maxRetries + 1 : 1 }) : undefined;
-  const avpCalls = verifiedPermissions ? recordAvpCalls(verifiedPermissions) : [];
+  const recorder = recordEngineCalls();
   return {
     dependencies: {
       jwksFetcher: issuer.fetcher,
       env: RUNTIME_ENV,
       telemetry: seed.telemetry,
+      wrapEngine: recorder.wrap,
       ...(dynamo ? { dynamoDb: dynamo.client } : {}),
       ...(verifiedPermissions ? { verifiedPermissions } : {}),
     },
     ...(storeReads ? { storeReads } : {}),
-    avpCalls,
+    engineCalls: recorder.calls,
   };
 }
 

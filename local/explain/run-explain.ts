@@ -48,8 +48,8 @@ export async function runExplain(request: ExplainRequest): Promise<ExplainTrace>
       routed,
       seededFrom: request.entitiesFile ?? `the demo world (${source})`,
       missingEntities: prepared.storeReads?.missing ?? [],
-      engineInputSeen: prepared.avpCalls.length > 0,
-      explanation: explanationOf({ mode, verdict, record, avpCalls: prepared.avpCalls, storeReads: prepared.storeReads }),
+      engineInputSeen: prepared.engineCalls.length > 0,
+      explanation: explanationOf({ mode, verdict, record, engineCalls: prepared.engineCalls, storeReads: prepared.storeReads }),
     };
   } finally {
     await world.close();

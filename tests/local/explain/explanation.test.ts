@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildMode } from '../../../local/explain/build-mode.js';
 import { explanationOf, type ExplanationSources } from '../../../local/explain/explanation.js';
-import type { AvpCall } from '../../../local/explain/record-avp-calls.js';
+import type { EngineCall } from '../../../local/explain/record-engine-calls.js';
 import type { DecisionRecord } from '../../../runtime/index.js';
 import { REPO_ROOT } from '../../support/project-copy.js';
 
@@ -14,7 +14,7 @@ function record(overrides: Partial<DecisionRecord>): DecisionRecord {
 }
 
 function sources(overrides: Partial<ExplanationSources>): ExplanationSources {
-  return { mode, verdict: 'allow', record: record({}), avpCalls: [], storeReads: { entities: [], missing: [] }, ...overrides };
+  return { mode, verdict: 'allow', record: record({}), engineCalls: [], storeReads: { entities: [], missing: [] }, ...overrides };
 }
 
 describe('explanationOf', () => {
@@ -34,8 +34,7 @@ describe('explanationOf', () => {
   });
 
   it('takes the request, context, entities and evaluation errors from the engine call when there was one', () => {
-    const call: AvpCall = {
-      policyStoreId: 'ps-1',
+    const call: EngineCall = {
       principal: { type: 'Payments::StaffUser', id: 'rob' },
       action: { type: 'Payments::Action', id: 'RefundPayment' },
       resource: { type: 'Payments::Payment', id: 'pay-1' },
@@ -44,7 +43,7 @@ describe('explanationOf', () => {
       errors: ['policy staff.x: attribute missing'],
     };
 
-    const explanation = explanationOf(sources({ verdict: 'deny', record: record({ result: 'deny' }), avpCalls: [call] }));
+    const explanation = explanationOf(sources({ verdict: 'deny', record: record({ result: 'deny' }), engineCalls: [call] }));
 
     expect({ request: explanation.request, entities: explanation.entities, errors: explanation.errors }).toEqual({
       request: { principal: call.principal, action: call.action, resource: call.resource, context: { authMethods: ['pwd'] } },

@@ -40,6 +40,20 @@ describe('npm run explain -- --format json', () => {
   });
 });
 
+describe('npm run explain on a local-engine mode', () => {
+  it('shows the context and the token-built principal exactly as the local engine got them', async () => {
+    const result = await explainJson([
+      '--mode', 'customer', '--principal', 'alice', '--method', 'POST', '--path', '/accounts/acct-1/payments',
+      '--header', 'X-Payment-Amount: 2500', '--header', 'X-Payment-Currency: EUR',
+    ]);
+
+    expect({ context: result.request.context, principal: result.entities.find((entity) => entity.uid.id === 'alice')?.parents }).toEqual({
+      context: { amount: 2500, currency: 'EUR' },
+      principal: [{ type: 'Payments::Role', id: 'payer' }],
+    });
+  });
+});
+
 describe('npm run explain on an AVP mode (the local AVP endpoint, through the real SDK)', () => {
   it('a refunds-group member with MFA is allowed by staff.refund-with-mfa; the context holds the token\'s amr', async () => {
     const result = await explainJson(['--mode', 'internal', '--principal', 'rita', '--method', 'POST', '--path', '/payments/pay-1/refund']);
