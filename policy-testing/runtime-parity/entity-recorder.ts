@@ -1,64 +1,34 @@
-// Watches what the runtime reads and sends, through the explain tool's middleware on real SDK clients: the entity
-// items its entity table returned, and the entity list each AVP request carried. Nothing is changed on the way.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
+// Records what the runtime hands its engine (local or AVP), through the runtime's wrapEngine hook and the explain
+// tool's recorder: the exact entities and context of each decision. Requests and answers pass through unchanged.
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
-import { recordAvpCalls, type AvpCall } from '../../local/explain/record-avp-calls.js';
-import { recordStoreReads, type StoreReads } from '../../local/explain/record-store-reads.js';
-import { LOCAL_REGION, type LocalDynamo } from '../../local/dynamodb/local-dynamodb.js';
+import { recordEngineCalls, type EngineCall, type EngineRecorder } from '../../local/explain/record-engine-calls.js';
+import type { Engine } from '../../runtime/engine/decision.js';
 
+/** Between `start` and `stop`, the engine calls made: none when the runtime refused before asking its engine. */
 export interface RecordedRequests {
-  /** Entity items the runtime's entity-table reads returned, in read order. */
-  readonly storeReads: readonly EntityJson[];
-  /** The entity lists of AVP authorization requests, one per request. */
-  readonly avpEntityLists: readonly (readonly EntityJson[])[];
-}
-
-export interface EntityTable {
-  readonly name: string;
-  readonly keyAttribute: string;
+  readonly engineCalls: readonly EngineCall[];
 }
 
 /** Records between `start` and `stop`; cases run one at a time, so one recording at a time is enough. */
 export class EntityRecorder {
-  private readonly tables = new Map<string, { readonly client: DynamoDBClient; readonly reads: StoreReads }>();
-  private readonly avpCalls: AvpCall[];
-  private marks: { readonly reads: ReadonlyMap<string, number>; readonly avpCalls: number } | undefined;
+  private readonly recorder: EngineRecorder = recordEngineCalls();
+  private mark: number | undefined;
 
-  constructor(
-    private readonly dynamo: LocalDynamo,
-    avp: VerifiedPermissionsClient,
-  ) {
-    this.avpCalls = recordAvpCalls(avp);
-  }
-
-  /**
-   * The DynamoDB client to give the runtime of cases that read `table`: a client of its own (one recorder fits on a
-   * client), pointed at the same dynalite, whose entity reads are recorded.
-   */
-  clientFor(table: EntityTable): DynamoDBClient {
-    const known = this.tables.get(table.name);
-    if (known) return known.client;
-    const client = new DynamoDBClient({ endpoint: this.dynamo.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    this.tables.set(table.name, { client, reads: recordStoreReads(client, table) });
-    return client;
-  }
+  /** Pass as `RuntimeDependencies.wrapEngine`. */
+  readonly wrap = (engine: Engine): Engine => this.recorder.wrap(engine);
 
   start(): void {
-    this.marks = { reads: new Map([...this.tables].map(([name, { reads }]) => [name, reads.entities.length])), avpCalls: this.avpCalls.length };
+    this.mark = this.recorder.calls.length;
   }
 
   stop(): RecordedRequests {
-    const marks = this.marks;
-    this.marks = undefined;
-    return {
-      storeReads: [...this.tables].flatMap(([name, { reads }]) => reads.entities.slice(marks?.reads.get(name) ?? reads.entities.length)),
-      avpEntityLists: this.avpCalls.slice(marks?.avpCalls ?? this.avpCalls.length).map((call) => call.entities),
-    };
+    const mark = this.mark ?? this.recorder.calls.length;
+    this.mark = undefined;
+    return { engineCalls: this.recorder.calls.slice(mark) };
   }
+}
 
-  close(): void {
-    for (const { client } of this.tables.values()) client.destroy();
-    this.tables.clear();
-  }
+/** The entities of the last engine call, or undefined when the engine was not asked. */
+export function entitiesAsked(recorded: RecordedRequests): readonly EntityJson[] | undefined {
+  return recorded.engineCalls.at(-1)?.entities;
 }

@@ -1,5 +1,5 @@
-// The loopback services one parity run shares: a JWT issuer with its JWKS, dynalite and a local AVP endpoint, with
-// the recorder watching the SDK clients the runtime is given.
+// The loopback services one parity run shares: a JWT issuer with its JWKS, dynalite and a local AVP endpoint, and the
+// recorder of what the runtime asks its engine.
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
 import { startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/local-dynamodb.js';
@@ -22,7 +22,7 @@ export async function startParityEnvironment(): Promise<ParityEnvironment> {
   const [issuer, dynamo, avp] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo(), startLocalAvpEndpoint()]);
   // One attempt: a failed call is the runtime's answer to compare, not something to retry over.
   const avpClient = createLocalAvpClient(avp.url, { maxAttempts: 1 });
-  const recorder = new EntityRecorder(dynamo, avpClient);
+  const recorder = new EntityRecorder();
   return {
     issuer,
     dynamo,
@@ -31,7 +31,6 @@ export async function startParityEnvironment(): Promise<ParityEnvironment> {
     seeder: new StoreSeeder(dynamo.client, { endpoint: avp, client: avpClient }),
     recorder,
     async close() {
-      recorder.close();
       avpClient.destroy();
       await Promise.all([issuer.close(), dynamo.close(), avp.close()]);
     },

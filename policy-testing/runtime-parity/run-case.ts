@@ -1,17 +1,15 @@
 // Sends one suite case through the real runtime (the handler factory the generated handler calls, with API Gateway's
 // event) and compares the answer with the suite's cedar-wasm outcome.
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
-import { compileClaims, principalFromClaims } from '../../runtime/claims/principal-entity.js';
 import type { ModeConfig } from '../../runtime/config.js';
 import { MemoryTelemetry } from '../../runtime/observability/telemetry.js';
-import { decodeToken } from '../../local/issuer/token-issuer.js';
 import { formatEntityUid } from '../entity-uid.js';
 import type { Outcome, TemplateLinkSpec } from '../evaluate.js';
 import type { PolicyCase } from '../load-suites.js';
 import { planCase, type CasePlan } from './case-plan.js';
 import { compareAnswers, type RuntimeAnswer } from './compare.js';
 import { createParityHandler, type ParityHandler } from './handler-call.js';
-import type { RecordedRequests } from './entity-recorder.js';
+import { entitiesAsked, type RecordedRequests } from './entity-recorder.js';
 import type { ParityEnvironment } from './parity-environment.js';
 import type { ParityMode } from './parity-modes.js';
 import { withSeededStores } from './store-seeding.js';
@@ -74,8 +72,7 @@ async function askRuntime(input: ParityCaseInput, plan: CasePlan, fresh: boolean
     determining: (record?.determiningPolicies ?? []).map((id) => stores.linkIdOf.get(id) ?? id).sort(),
     reason: record?.reason !== undefined ? `${record.errorKind ?? 'error'}: ${record.reason}` : undefined,
     route: plan.routed.route.key,
-    entities: runtimeEntities(mode, token, recorded),
-    entitiesSeen: recorded.avpEntityLists.length > 0 ? 'sent' : 'read',
+    entities: entitiesAsked(recorded),
   };
 }
 
@@ -108,10 +105,11 @@ function newHandler(environment: ParityEnvironment, config: ModeConfig, mode: Pa
     bundle: mode.bundle,
     dependencies: {
       jwksFetcher: environment.issuer.fetcher,
-      dynamoDb: config.entityStore ? environment.recorder.clientFor({ name: config.entityStore.table, keyAttribute: config.entityStore.keyAttribute }) : environment.dynamo.client,
+      dynamoDb: environment.dynamo.client,
       verifiedPermissions: environment.avpClient,
       env: {},
       telemetry,
+      wrapEngine: environment.recorder.wrap,
     },
   });
   return { handler, telemetry };
@@ -130,25 +128,4 @@ export function storeContents(pool: readonly EntityJson[], caseEntities: readonl
 
 function keyOf(entity: EntityJson): string {
   return formatEntityUid('__entity' in entity.uid ? entity.uid.__entity : entity.uid);
-}
-
-/**
- * AVP modes: exactly the entity list the request carried. Local modes: the principal the runtime builds from the
- * same token, then what it read from the case's entity table (the first of each uid wins, as the token's principal
- * comes before its stored entity).
- */
-function runtimeEntities(mode: ParityMode, token: string, recorded: RecordedRequests): EntityJson[] {
-  const sent = recorded.avpEntityLists.at(-1);
-  if (sent) return [...sent];
-  const entities = new Map<string, EntityJson>();
-  const add = (entity: EntityJson): void => {
-    if (!entities.has(keyOf(entity))) entities.set(keyOf(entity), entity);
-  };
-  try {
-    for (const entity of principalFromClaims(decodeToken(token).payload, compileClaims(mode.config.claims)).entities) add(entity);
-  } catch {
-    // The runtime refused these claims too; its answer says why, and the store reads still show what it loaded.
-  }
-  for (const entity of recorded.storeReads) add(entity);
-  return [...entities.values()];
 }

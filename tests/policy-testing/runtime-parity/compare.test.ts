@@ -28,7 +28,7 @@ const CASE: PolicyCase = {
 const SUITE_ALLOW: Outcome = { decision: 'allow', cedarDecision: 'allow', determining: ['customer.pay-from-own-account'], cedarDetermining: ['customer.pay-from-own-account'], errors: [] };
 
 function runtime(answer: Partial<RuntimeAnswer>): RuntimeAnswer {
-  return { result: 'allow', determining: [], reason: undefined, route: 'POST /accounts/{accountId}/payments', entities: [ACCOUNT], entitiesSeen: 'sent', ...answer };
+  return { result: 'allow', determining: [], reason: undefined, route: 'POST /accounts/{accountId}/payments', entities: [ACCOUNT], ...answer };
 }
 
 describe('the runtime’s answer against the suite’s', () => {
@@ -55,9 +55,18 @@ describe('the runtime’s answer against the suite’s', () => {
         'tests/policies/customer/payments.test.yaml:12:5 alice_CreatePayment_acct-1: the runtime of mode customer disagrees with the suite',
         '  suite (cedar-wasm): allow, determined by [customer.pay-from-own-account]',
         '  runtime (POST /accounts/{accountId}/payments): deny, determined by []; reason: evaluation: shared.forbid-payments-from-frozen-account: no attribute',
-        '  first entity difference (entities sent to AVP): Payments::Account::"acct-1" attribute `frozen`: the suite has false, the runtime none',
+        '  first entity difference: Payments::Account::"acct-1" attribute `frozen`: the suite has false, the runtime none',
       ].join('\n'),
     });
+  });
+
+  it('says there are no entities to compare when the runtime answered before asking its engine', () => {
+    const result = compareAnswers(CASE, SUITE_ALLOW, runtime({ result: 'unauthorized', reason: 'token: expired', entities: undefined }));
+
+    expect(result.agree ? [] : result.message.split('\n').slice(2)).toEqual([
+      '  runtime (POST /accounts/{accountId}/payments): unauthorized, determined by []; reason: token: expired',
+      '  first entity difference: none to compare: the runtime answered before asking its engine (see its reason)',
+    ]);
   });
 
   it('says when Cedar’s own answer was overruled by fail-closed, with its errors', () => {

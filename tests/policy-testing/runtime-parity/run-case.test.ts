@@ -150,8 +150,9 @@ describe('a case sent through the real runtime', () => {
       `${suiteOf('customer').file}:6:5 alice_ViewAccount_acct-1: the runtime of mode customer disagrees with the suite`,
       '  suite (cedar-wasm): deny, determined by [shared.forbid-x]',
       '  runtime (GET /accounts/{accountId}): allow, determined by [customer.read-own]',
-      // The runtime loaded what the suite evaluated with: the token's principal and role, the account, its owner and tenant.
-      '  first entity difference (entities from the token and the store reads): none: both sides hold the same entities',
+      // The runtime asked its engine with what the suite evaluated with: the token's principal and role, the account,
+      // its owner and tenant.
+      '  first entity difference: none: both sides hold the same entities',
     ]);
   });
 
