@@ -250,7 +250,7 @@ describe(`the ${DOMAIN} policy suites through the runtime`, () => {
 });
 
 describe(`npm run explain on the ${DOMAIN} demo world`, () => {
-  it('explains a lab request as JSON: the secret read allowed by clearance from a text claim and training from the store', () => {
+  it('explains a lab request as JSON: the engine got text claims parsed and the training date from the stored entity', () => {
     const run = spawnSync(
       'npm',
       ['run', '-s', 'explain', '--', '--mode', 'lab', '--root', project.root, '--principal', 'ada', '--method', 'GET', '--path', '/datasets/ds-genome-secret', '--format', 'json'],
@@ -259,18 +259,29 @@ describe(`npm run explain on the ${DOMAIN} demo world`, () => {
 
     expect(run.status).toBe(0);
     const explanation = JSON.parse(run.stdout) as Explanation;
+    const principal = explanation.entities.find((entity) => formatEntityUid(uidOf(entity)) === 'Archive::Researcher::"ada"');
     expect({
       decision: explanation.decision,
       determiningPolicies: explanation.determiningPolicies,
-      principal: explanation.request.principal,
       resource: explanation.request.resource,
-      storedResearcher: explanation.entities.find((entity) => formatEntityUid(uidOf(entity)) === 'Archive::Researcher::"ada"')?.attrs,
+      sourceIp: explanation.request.context?.['sourceIp'],
+      principal: { attrs: principal?.attrs, parents: principal?.parents },
     }).toEqual({
       decision: 'allow',
       determiningPolicies: ['lab.secret-read-with-clearance'],
-      principal: { type: 'Archive::Researcher', id: 'ada' },
       resource: { type: 'Archive::Dataset', id: 'ds-genome-secret' },
-      storedResearcher: { trainingValidUntil: { __extn: { fn: 'datetime', arg: '2099-03-01T00:00:00Z' } } },
+      sourceIp: { __extn: { fn: 'ip', arg: '127.0.0.1' } },
+      principal: {
+        attrs: {
+          clearance: 3,
+          downloadQuotaGb: { __extn: { fn: 'decimal', arg: '500.0' } },
+          email: 'ada@archive-institute.example',
+          projects: [],
+          site: { building: 'B7', campus: 'main' },
+          trainingValidUntil: { __extn: { fn: 'datetime', arg: '2099-03-01T00:00:00Z' } },
+        },
+        parents: [{ type: 'Archive::Team', id: 'genomics-core' }],
+      },
     });
   }, 120_000);
 
