@@ -1,21 +1,10 @@
 // Calls the mode's runtime handler factory, the one its generated handler calls, with the event API Gateway would send.
-import { randomUUID } from 'node:crypto';
 import type { HandlerShape } from '../../generator/model/build-model.js';
 import type { ModeConfig, PolicyBundle, RouteConfig } from '../../runtime/config.js';
-import { httpAuthorizer, restRequestAuthorizer, restTokenAuthorizer, UNAUTHORIZED, webSocketAuthorizer, type RuntimeDependencies } from '../../runtime/index.js';
-import { routeRequestInputs } from '../../runtime/routes/request-inputs.js';
+import type { RuntimeDependencies } from '../../runtime/index.js';
 import { RouteTable } from '../../runtime/routes/route-table.js';
-import { headerValue } from '../../runtime/token/extract-token.js';
-import {
-  httpRequestEvent,
-  methodArn,
-  restRequestEvent,
-  restTokenEvent,
-  webSocketConnectEvent,
-  type ApiIdentity,
-  type IncomingRequest,
-} from '../gateway/authorizer-events.js';
-import { evaluatePolicy } from '../gateway/iam-policy.js';
+import type { ApiIdentity, IncomingRequest } from '../gateway/authorizer-events.js';
+import { createHandlerInvoker, type GatewayVerdict } from '../gateway/handler-invoker.js';
 import type { TargetInput } from './args.js';
 import { ExplainUsageError } from './errors.js';
 
@@ -26,8 +15,7 @@ export interface RoutedRequest {
   readonly request: IncomingRequest;
 }
 
-/** API Gateway's verdict on the handler's answer: what the caller would get. */
-export type GatewayVerdict = 'allow' | 'deny' | 'unauthorized';
+export type { GatewayVerdict };
 
 /** The loopback address every explained request comes from, so `request: sourceIp` context reads one fixed value. */
 export const EXPLAIN_SOURCE_IP = '127.0.0.1';
@@ -69,37 +57,6 @@ export interface AuthorizerCallOptions {
 
 /** Builds the handler exactly as the generated authorizer.ts does, sends it one event and reads the answer as API Gateway. */
 export async function callAuthorizer({ mode, bundle, handler, dependencies, routed }: AuthorizerCallOptions): Promise<GatewayVerdict> {
-  const options = { mode, bundle, dependencies };
   const api: ApiIdentity = { apiId: `local-${mode.name}`, stage: mode.api.type === 'http' ? '$default' : 'prod' };
-  const { request, route, pathParameters } = routed;
-  const token = headerValue(request.headers, mode.api.tokenHeader) ?? '';
-  try {
-    switch (handler.factory) {
-      case 'restTokenAuthorizer': {
-        const result = await restTokenAuthorizer(options)(restTokenEvent(api, request, token));
-        return evaluatePolicy(result, methodArn(api, request.method, request.path)) === 'allow' ? 'allow' : 'deny';
-      }
-      case 'restRequestAuthorizer': {
-        const result = await restRequestAuthorizer(options)(restRequestEvent(api, request, route.path ?? '', { ...pathParameters }));
-        return evaluatePolicy(result, methodArn(api, request.method, request.path)) === 'allow' ? 'allow' : 'deny';
-      }
-      case 'webSocketAuthorizer': {
-        const event = webSocketConnectEvent(api, request, randomUUID());
-        const result = await webSocketAuthorizer(options)(event);
-        return evaluatePolicy(result, event.methodArn) === 'allow' ? 'allow' : 'deny';
-      }
-      case 'httpAuthorizer': {
-        const inputs = routeRequestInputs(route).map((input) =>
-          input.in === 'header' ? (headerValue(request.headers, input.name) ?? '') : (new URLSearchParams(request.rawQuery).get(input.name) ?? ''),
-        );
-        const identitySource = [token, request.method, request.path, ...inputs];
-        const result = await httpAuthorizer(options)(httpRequestEvent(api, request, route.key, { ...pathParameters }, identitySource));
-        // A simple response has no 401: the runtime's own decision record tells a refused token from a deny.
-        return result.isAuthorized ? 'allow' : 'deny';
-      }
-    }
-  } catch (error) {
-    if (error instanceof Error && error.message === UNAUTHORIZED) return 'unauthorized';
-    throw error;
-  }
+  return createHandlerInvoker(handler.factory, { mode, bundle, dependencies }, api)(routed);
 }
