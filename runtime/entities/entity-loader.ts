@@ -69,7 +69,7 @@ export class EntityLoader {
         found.add(key);
         const merged = key === principalKey ? this.enriched(tokenPrincipal, entity) : entity;
         entities.set(key, merged);
-        reached.push(...merged.parents.map(asUid), ...references(merged));
+        reached.push(...(merged === entity ? reachedFromStored(entity) : reachedFrom(merged)));
       }
       // Two entities of a level may reach the same one: it is read, and counted, once.
       const next = this.unvisited(reached, visited);
@@ -146,6 +146,26 @@ export class EntityLoader {
     }
     return { entities: [...entities.values()], principalAncestors: ancestors };
   }
+}
+
+/**
+ * What a stored entity reaches, kept beside the cached entity itself: the store caches entities as immutable objects,
+ * so a warm cache hit need not walk the same attributes again on every request.
+ */
+const reachedByStored = new WeakMap<EntityJson, readonly TypeAndId[]>();
+
+function reachedFromStored(entity: EntityJson): readonly TypeAndId[] {
+  let reached = reachedByStored.get(entity);
+  if (reached === undefined) {
+    reached = reachedFrom(entity);
+    reachedByStored.set(entity, reached);
+  }
+  return reached;
+}
+
+/** An entity's parents, then every entity its attributes and tags refer to. */
+function reachedFrom(entity: EntityJson): TypeAndId[] {
+  return [...entity.parents.map(asUid), ...references(entity)];
 }
 
 /** Every entity an entity's attributes and tags refer to, inside records and sets too. */
