@@ -51,7 +51,11 @@ export async function benchAuthorizerDecision(iterations = 20_000): Promise<Deci
     const dependencies = { jwksFetcher: issuer.fetcher, dynamoDb: dynamo.client, telemetry: quietTelemetry, env: {} };
     const input = { rawToken: `Bearer ${token}`, method: 'GET', path: '/accounts/acct-1', headers: {}, query: {} };
 
-    const missing = createAuthorizer({ mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } }, bundle: CUSTOMER_BUNDLE, dependencies });
+    const missing = createAuthorizer({
+      mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } },
+      bundle: CUSTOMER_BUNDLE,
+      dependencies,
+    });
     const hitting = createAuthorizer({ mode: base, bundle: CUSTOMER_BUNDLE, dependencies });
     let wrong = 0;
     const wrongBy: Record<string, number> = {};
@@ -76,48 +80,75 @@ export async function benchAuthorizerDecision(iterations = 20_000): Promise<Deci
     section = 'hit';
     const hit = await measure(async () => check((await hitting.authorize(input)).result), { iterations: iterations * 5 });
 
-    const handler = restRequestAuthorizer({ mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } }, bundle: CUSTOMER_BUNDLE, dependencies });
-    const event = { type: 'REQUEST', methodArn: METHOD_ARN, headers: { Authorization: `Bearer ${token}` } } as unknown as APIGatewayRequestAuthorizerEvent;
-    const handlerMiss = await measure(async () => {
-      const answer = await handler(event);
-      if (answer.policyDocument.Statement[0]?.Effect !== 'Allow') {
-        wrong++;
-        wrongBy['handler'] = (wrongBy['handler'] ?? 0) + 1;
-      }
-    }, { iterations });
+    const handler = restRequestAuthorizer({
+      mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } },
+      bundle: CUSTOMER_BUNDLE,
+      dependencies,
+    });
+    const event = {
+      type: 'REQUEST',
+      methodArn: METHOD_ARN,
+      headers: { Authorization: `Bearer ${token}` },
+    } as unknown as APIGatewayRequestAuthorizerEvent;
+    const handlerMiss = await measure(
+      async () => {
+        const answer = await handler(event);
+        if (answer.policyDocument.Statement[0]?.Effect !== 'Allow') {
+          wrong++;
+          wrongBy['handler'] = (wrongBy['handler'] ?? 0) + 1;
+        }
+      },
+      { iterations },
+    );
 
     // Inline engines hand cedar-wasm the policy text on every call; same request, same entities.
     const entities = [
-      { uid: { type: 'Payments::CustomerUser', id: 'alice' }, attrs: { userId: 'alice', customer: { __entity: { type: 'Payments::Customer', id: 'cust-1' } } }, parents: [{ type: 'Payments::Role', id: 'payer' }] },
+      {
+        uid: { type: 'Payments::CustomerUser', id: 'alice' },
+        attrs: { userId: 'alice', customer: { __entity: { type: 'Payments::Customer', id: 'cust-1' } } },
+        parents: [{ type: 'Payments::Role', id: 'payer' }],
+      },
       ...demo.entities,
     ];
-    const reparsePerCall = await measure(() => {
-      const answer = isAuthorized({
-        principal: { type: 'Payments::CustomerUser', id: 'alice' },
-        action: { type: 'Payments::Action', id: 'ViewAccount' },
-        resource: { type: 'Payments::Account', id: 'acct-1' },
-        context: {},
-        policies: { staticPolicies: { ...CUSTOMER_BUNDLE.policies } },
-        entities,
-      });
-      if (answer.type !== 'success' || answer.response.decision !== 'allow') {
-        wrong++;
-        wrongBy['reparse'] = (wrongBy['reparse'] ?? 0) + 1;
-      }
-    }, { iterations: Math.floor(iterations / 2) });
+    const reparsePerCall = await measure(
+      () => {
+        const answer = isAuthorized({
+          principal: { type: 'Payments::CustomerUser', id: 'alice' },
+          action: { type: 'Payments::Action', id: 'ViewAccount' },
+          resource: { type: 'Payments::Account', id: 'acct-1' },
+          context: {},
+          policies: { staticPolicies: { ...CUSTOMER_BUNDLE.policies } },
+          entities,
+        });
+        if (answer.type !== 'success' || answer.response.decision !== 'allow') {
+          wrong++;
+          wrongBy['reparse'] = (wrongBy['reparse'] ?? 0) + 1;
+        }
+      },
+      { iterations: Math.floor(iterations / 2) },
+    );
 
     const remote = createAuthorizer({
-      mode: { ...base, engine: { kind: 'avp', policyStore: { id: 'ps-bench' }, maxRetries: 2 }, cache: { ttlSeconds: 300, decisionCacheSize: 0 } },
+      mode: {
+        ...base,
+        engine: { kind: 'avp', policyStore: { id: 'ps-bench' }, maxRetries: 2 },
+        cache: { ttlSeconds: 300, decisionCacheSize: 0 },
+      },
       bundle: CUSTOMER_BUNDLE,
       dependencies: { ...dependencies, verifiedPermissions: createLocalAvpClient(avp.url, { maxAttempts: 3 }) },
     });
     section = 'avp';
-    const avpRoundTrip = await measure(async () => {
-      const outcome = await remote.authorize(input);
-      check(outcome.result);
-      // Name the cause of a refused request, so a fault is told apart from a wrong decision.
-      if (outcome.result !== 'allow') wrongBy[`avp: ${String(outcome.context['reason'] ?? 'policy')}`] = (wrongBy[`avp: ${String(outcome.context['reason'] ?? 'policy')}`] ?? 0) + 1;
-    }, { iterations: Math.floor(iterations / 4) });
+    const avpRoundTrip = await measure(
+      async () => {
+        const outcome = await remote.authorize(input);
+        check(outcome.result);
+        // Name the cause of a refused request, so a fault is told apart from a wrong decision.
+        if (outcome.result !== 'allow')
+          wrongBy[`avp: ${String(outcome.context['reason'] ?? 'policy')}`] =
+            (wrongBy[`avp: ${String(outcome.context['reason'] ?? 'policy')}`] ?? 0) + 1;
+      },
+      { iterations: Math.floor(iterations / 4) },
+    );
 
     return { miss, schemaSideBySide, hit, handlerMiss, reparsePerCall, avpRoundTrip, wrongDecisions: wrong, wrongBy };
   } finally {

@@ -102,7 +102,9 @@ export async function benchCedarling(iterations = 5_000): Promise<CedarlingBench
     } catch (error) {
       return { available: false, reason: describe(error) };
     }
-    const requestText = new Map(REQUESTS.map((request) => [request.accountId, cedarlingRequest(token, resourceEntity(demo.entities, request.accountId))]));
+    const requestText = new Map(
+      REQUESTS.map((request) => [request.accountId, cedarlingRequest(token, resourceEntity(demo.entities, request.accountId))]),
+    );
     const cedarlingRun = (instance: Cedarling, section: string) => async (i: number) => {
       const request = pick(i);
       let decision: Decision;
@@ -138,7 +140,10 @@ export async function benchCedarling(iterations = 5_000): Promise<CedarlingBench
     const base: ModeConfig = { ...CUSTOMER, entityStore: { ...entityStore, cacheTtlSeconds: 300 } };
     const dependencies = { jwksFetcher: issuer.fetcher, dynamoDb: dynamo.client, telemetry: quietTelemetry, env: {} };
     const inputs = new Map(
-      REQUESTS.map((request) => [request.accountId, { rawToken: `Bearer ${token}`, method: 'GET', path: `/accounts/${request.accountId}`, headers: {}, query: {} }]),
+      REQUESTS.map((request) => [
+        request.accountId,
+        { rawToken: `Bearer ${token}`, method: 'GET', path: `/accounts/${request.accountId}`, headers: {}, query: {} },
+      ]),
     );
     const oursRun = (authorizer: ReturnType<typeof createAuthorizer>, section: string) => async (i: number) => {
       const request = pick(i);
@@ -146,7 +151,11 @@ export async function benchCedarling(iterations = 5_000): Promise<CedarlingBench
       if (!input) throw new Error(`no input for ${request.accountId}`);
       check(section, request.expected, (await authorizer.authorize(input)).result);
     };
-    const missing = createAuthorizer({ mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } }, bundle: CUSTOMER_BUNDLE, dependencies });
+    const missing = createAuthorizer({
+      mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } },
+      bundle: CUSTOMER_BUNDLE,
+      dependencies,
+    });
     const hitting = createAuthorizer({ mode: base, bundle: CUSTOMER_BUNDLE, dependencies });
     const oursMiss = await measure(oursRun(missing, 'ours miss'), { iterations });
     const oursHit = await measure(oursRun(hitting, 'ours hit'), { iterations });
@@ -170,7 +179,7 @@ export async function benchCedarling(iterations = 5_000): Promise<CedarlingBench
       wrongBy,
       notes: [
         'Cedarling evaluates one policy (our customer.read-own restated); ours evaluates all 8 policies of the customer mode.',
-        'Cedarling does not check the id token audience by default; ours checks it against the mode\'s client ids.',
+        "Cedarling does not check the id token audience by default; ours checks it against the mode's client ids.",
         'Cedarling runs with CEDARLING_LOG_TYPE off and JWT status (revocation list) validation disabled; our telemetry is quiet.',
         'Cedarling takes each request as a JSON string (its only token path); that serialization is inside its figures.',
       ],
@@ -199,7 +208,12 @@ async function startCedarling(issuer: LocalIssuer): Promise<StartedCedarling> {
       'bench-customer': {
         name: 'bench-customer',
         description: 'customer.read-own in the multi-issuer token model',
-        policies: { [POLICY_ID]: { description: 'customer.read-own', policy_content: { encoding: 'none', content_type: 'cedar', body: readFileSync(POLICY_FILE, 'utf8') } } },
+        policies: {
+          [POLICY_ID]: {
+            description: 'customer.read-own',
+            policy_content: { encoding: 'none', content_type: 'cedar', body: readFileSync(POLICY_FILE, 'utf8') },
+          },
+        },
         schema: { encoding: 'none', content_type: 'cedar', body: readFileSync(SCHEMA_FILE, 'utf8') },
         trusted_issuers: {
           'customer-user-pool': {
@@ -226,7 +240,8 @@ async function startCedarling(issuer: LocalIssuer): Promise<StartedCedarling> {
   const uncached = await wasm.init({ ...config, CEDARLING_TOKEN_CACHE_MAX_TTL: 0 });
   for (const instance of [cached, uncached]) {
     const failed = instance.failed_trusted_issuer_ids();
-    if (failed.length > 0) throw new Error(`Cedarling could not load trusted issuer(s) ${failed.join(', ')} (discovery or JWKS fetch failed)`);
+    if (failed.length > 0)
+      throw new Error(`Cedarling could not load trusted issuer(s) ${failed.join(', ')} (discovery or JWKS fetch failed)`);
   }
   return { version, cached, uncached };
 }
@@ -253,9 +268,7 @@ function resourceEntity(entities: readonly EntityJson[], accountId: string): Ent
 
 /** `{ __entity: { type, id } }` becomes `id`: Cedarling's policies compare owners with token claims, which are strings. */
 function flattenReferences(attrs: EntityJson['attrs']): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(attrs).map(([name, value]) => [name, referencedId(value) ?? value]),
-  );
+  return Object.fromEntries(Object.entries(attrs).map(([name, value]) => [name, referencedId(value) ?? value]));
 }
 
 function referencedId(value: CedarValueJson): string | undefined {

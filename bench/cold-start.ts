@@ -71,11 +71,14 @@ function measure(bundle: string, scenarioFile: string): Promise<Run> {
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const line = stdout.split('\n').find((text) => text.startsWith('BENCH_ANSWER '));
-      if (line && !answered) answered = { ...(JSON.parse(line.slice('BENCH_ANSWER '.length)) as Answer), wallMs: performance.now() - started };
+      if (line && !answered)
+        answered = { ...(JSON.parse(line.slice('BENCH_ANSWER '.length)) as Answer), wallMs: performance.now() - started };
     });
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (answered ? resolve(answered) : reject(new Error(`the driver exited ${code} without answering:\n${stderr}`))));
+    child.on('close', (code) =>
+      answered ? resolve(answered) : reject(new Error(`the driver exited ${code} without answering:\n${stderr}`)),
+    );
   });
 }
 
@@ -112,7 +115,14 @@ function anonymousEvent(mode: ModeConfig): unknown {
       requestContext: { routeKey: '$connect', eventType: 'CONNECT' },
     };
   }
-  return { type: 'REQUEST', methodArn: `${arnBase}/${route?.method}${path}`, httpMethod: route?.method, path, headers: {}, queryStringParameters: {} };
+  return {
+    type: 'REQUEST',
+    methodArn: `${arnBase}/${route?.method}${path}`,
+    httpMethod: route?.method,
+    path,
+    headers: {},
+    queryStringParameters: {},
+  };
 }
 
 /** Customer mode, all the way to Cedar: a signed Cognito id token, its JWKS, and the account it asks for. */
@@ -185,15 +195,18 @@ async function main(): Promise<number> {
     const bundle = await bundleMode(modeName, outDir);
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
     const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
-    process.stdout.write(`cold start of the ${modeName} authorizer: esbuild, minified CJS, target ${AUTHORIZER_ESBUILD_TARGET}, @aws-sdk/* external\n`);
+    process.stdout.write(
+      `cold start of the ${modeName} authorizer: esbuild, minified CJS, target ${AUTHORIZER_ESBUILD_TARGET}, @aws-sdk/* external\n`,
+    );
     process.stdout.write(
       `bundle: index.js ${kb(bundle.jsBytes)} (target ≤ ${kb(BUNDLE_TARGET_BYTES)}: ${verdict(bundle.jsBytes <= BUNDLE_TARGET_BYTES)}); ` +
         `cedar_wasm_bg.wasm ${kb(bundle.wasmBytes)} beside it\n`,
     );
 
-    const scenarios = [customerDecision(MODE_CONFIG), { name: 'no token (refused: 401, or isAuthorized false on HTTP APIs)', event: anonymousEvent(MODE_CONFIG) }].filter(
-      (scenario): scenario is Scenario => scenario !== undefined,
-    );
+    const scenarios = [
+      customerDecision(MODE_CONFIG),
+      { name: 'no token (refused: 401, or isAuthorized false on HTTP APIs)', event: anonymousEvent(MODE_CONFIG) },
+    ].filter((scenario): scenario is Scenario => scenario !== undefined);
     let withinTargets = bundle.jsBytes <= BUNDLE_TARGET_BYTES;
     for (const scenario of scenarios) {
       const file = join(outDir, `scenario-${scenarios.indexOf(scenario)}.json`);

@@ -23,7 +23,13 @@ function timeCommand(step: string, command: string, args: string[], runs: number
     ok &&= result.status === 0;
   }
   durations.sort((a, b) => a - b);
-  return { step, command: [command, ...args].join(' ').replace(process.execPath, 'node'), medianMs: Math.round(durations[Math.floor(durations.length / 2)] ?? 0), runs, ok };
+  return {
+    step,
+    command: [command, ...args].join(' ').replace(process.execPath, 'node'),
+    medianMs: Math.round(durations[Math.floor(durations.length / 2)] ?? 0),
+    runs,
+    ok,
+  };
 }
 
 export function benchPipeline(options: { runs?: number; synth?: boolean } = {}): PipelineStep[] {

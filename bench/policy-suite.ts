@@ -23,7 +23,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 function generateSuites(): Map<string, string> {
   const source = loadPolicyTests({ root: ROOT });
-  const all = source.suites.filter((suite) => suite.policySource === 'files').flatMap((suite) => suite.cases.map((testCase) => ({ suite, testCase })));
+  const all = source.suites
+    .filter((suite) => suite.policySource === 'files')
+    .flatMap((suite) => suite.cases.map((testCase) => ({ suite, testCase })));
   const byMode = new Map<string, { cases: object[]; fixtures: Set<string>; links: Map<string, object> }>();
   for (let i = 0; i < CASES; i++) {
     const picked = all[i % all.length];
@@ -38,7 +40,12 @@ function generateSuites(): Map<string, string> {
       fixtureEntities.set(formatEntityUid(entity.uid), canonical(entity.json));
     }
     for (const link of suite.links) {
-      mode.links.set(link.id, { id: link.id, template: link.templateId, principal: formatEntityUid(link.principal), resource: formatEntityUid(link.resource) });
+      mode.links.set(link.id, {
+        id: link.id,
+        template: link.templateId,
+        principal: formatEntityUid(link.principal),
+        resource: formatEntityUid(link.resource),
+      });
     }
     mode.cases.push(toYamlCase(testCase, i, fixtureEntities));
     byMode.set(suite.mode, mode);
@@ -92,7 +99,8 @@ function main(): void {
   const suites = generateSuites();
   const root = mkdtempSync(join(tmpdir(), 'policy-bench-'));
   try {
-    for (const dir of ['schema', 'policies', 'modes', `${SUITES_DIR}/${FIXTURES_SUBDIR}`]) cpSync(join(ROOT, dir), join(root, dir), { recursive: true });
+    for (const dir of ['schema', 'policies', 'modes', `${SUITES_DIR}/${FIXTURES_SUBDIR}`])
+      cpSync(join(ROOT, dir), join(root, dir), { recursive: true });
     mkdirSync(join(root, SUITES_DIR, 'bench'), { recursive: true });
     for (const [mode, text] of suites) writeFileSync(join(root, SUITES_DIR, 'bench', `${mode}.test.yaml`), text);
 

@@ -39,13 +39,25 @@ const decision: Runner = async () => {
       '',
       '| path | p50 | p99 | decisions/s | target |',
       '|---|---|---|---|---|',
-      stats('cache miss: verify + claims + entities (warm cache) + Cedar', r.miss, `p99 ≤ 500 µs: ${r.miss.p99Us <= 500 ? 'met' : 'missed'}`),
+      stats(
+        'cache miss: verify + claims + entities (warm cache) + Cedar',
+        r.miss,
+        `p99 ≤ 500 µs: ${r.miss.p99Us <= 500 ? 'met' : 'missed'}`,
+      ),
       stats('cache miss, schema passed (production), alternating with the next row', r.schemaSideBySide.schemaPassed),
       stats('cache miss, schema not passed (measurement only: action groups would never match)', r.schemaSideBySide.schemaNotPassed),
       stats('cache hit (in-Lambda decision LRU)', r.hit, `p99 ≤ 10 µs: ${r.hit.p99Us <= 10 ? 'met' : 'missed'}`),
       stats('cache miss through the REST handler (event in, IAM policy out)', r.handlerMiss),
-      stats('cedar-wasm isAuthorized re-parsing the policies every call', r.reparsePerCall, `ours is ${ratio(r.miss, r.reparsePerCall)}× its throughput`),
-      stats('AVP engine round trip to the local AVP endpoint (HTTP)', r.avpRoundTrip, `ours is ${ratio(r.miss, r.avpRoundTrip)}× its throughput`),
+      stats(
+        'cedar-wasm isAuthorized re-parsing the policies every call',
+        r.reparsePerCall,
+        `ours is ${ratio(r.miss, r.reparsePerCall)}× its throughput`,
+      ),
+      stats(
+        'AVP engine round trip to the local AVP endpoint (HTTP)',
+        r.avpRoundTrip,
+        `ours is ${ratio(r.miss, r.avpRoundTrip)}× its throughput`,
+      ),
       '',
       `Passing the schema costs ${r.schemaSideBySide.overheadPercent}% of the cache-miss p50 (${r.schemaSideBySide.schemaPassed.p50Us} µs against ${r.schemaSideBySide.schemaNotPassed.p50Us} µs; target ≤ 15%: ${r.schemaSideBySide.overheadPercent <= 15 ? 'met' : 'missed'}).`,
       '',
@@ -57,7 +69,8 @@ const decision: Runner = async () => {
 const cedarling: Runner = async () => {
   const { benchCedarling } = await import('./cedarling.js');
   const r = await benchCedarling(quick ? 1_000 : 5_000);
-  if (!r.available) return { name: 'cedarling', result: r, markdown: `## Side by side with Cedarling\n\nCedarling could not run here: ${r.reason}` };
+  if (!r.available)
+    return { name: 'cedarling', result: r, markdown: `## Side by side with Cedarling\n\nCedarling could not run here: ${r.reason}` };
   return {
     name: 'cedarling',
     result: r,
@@ -68,7 +81,11 @@ const cedarling: Runner = async () => {
       '|---|---|---|---|---|',
       stats('Cedarling, token cache on (as shipped)', r.cedarlingTokenCache),
       stats('Cedarling, token cache off', r.cedarlingNoTokenCache),
-      stats('ours, cache miss (full verify + Cedar)', r.oursMiss, `${r.throughputRatios.oursMissOverCedarlingNoTokenCache}× Cedarling without its cache (goal ≥ 2×)`),
+      stats(
+        'ours, cache miss (full verify + Cedar)',
+        r.oursMiss,
+        `${r.throughputRatios.oursMissOverCedarlingNoTokenCache}× Cedarling without its cache (goal ≥ 2×)`,
+      ),
       stats('ours, decision cache hit', r.oursHit, `${r.throughputRatios.oursHitOverCedarlingTokenCache}× Cedarling with its cache`),
       '',
       `Ours on a miss against Cedarling with a cached token: ${r.throughputRatios.oursMissOverCedarlingTokenCache}×. Wrong decisions: ${r.wrongDecisions}.`,
@@ -90,7 +107,10 @@ const scaling: Runner = async () => {
       '',
       '| linked policies | preparse | p50, a link allows | p50, nothing allows | CPU per decision | rss after preparse | wrong |',
       '|---|---|---|---|---|---|---|',
-      ...r.sizes.map((x) => `| ${x.linkedPolicies.toLocaleString('en-US')} | ${x.preparseMs} ms | ${x.matchingLink.p50Us} µs | ${x.matchingNone.p50Us} µs | ${x.matchingNone.cpuUsPerDecision} µs | ${mb(x.memoryAfterPreparse.rssBytes)} | ${x.wrongDecisions} |`),
+      ...r.sizes.map(
+        (x) =>
+          `| ${x.linkedPolicies.toLocaleString('en-US')} | ${x.preparseMs} ms | ${x.matchingLink.p50Us} µs | ${x.matchingNone.p50Us} µs | ${x.matchingNone.cpuUsPerDecision} µs | ${mb(x.memoryAfterPreparse.rssBytes)} | ${x.wrongDecisions} |`,
+      ),
       '',
       `Growth from 10 to 1,000: p50 ×${r.growth.matchingNoneP50Ratio1000Over10 ?? '?'}, CPU ×${r.growth.matchingNoneCpuRatio1000Over10 ?? '?'}; ${r.growth.cpuUsPerAddedPolicy ?? '?'} µs per added policy. ${r.growth.goal}: ${r.growth.goalMet ? 'met' : 'missed'}.`,
     ].join('\n'),
@@ -108,7 +128,9 @@ const soak: Runner = async () => {
       '',
       '| mode | requests | allowed | denied | 401 | wrong |',
       '|---|---|---|---|---|---|',
-      ...Object.entries(r.byMode).map(([mode, t]) => `| ${mode} | ${t.requests} | ${t.allowed} | ${t.denied} | ${t.unauthorized + t.absentInput} | ${t.wrong} |`),
+      ...Object.entries(r.byMode).map(
+        ([mode, t]) => `| ${mode} | ${t.requests} | ${t.allowed} | ${t.denied} | ${t.unauthorized + t.absentInput} | ${t.wrong} |`,
+      ),
       '',
       `${r.durationSeconds} s, ${r.requestsPerSecond} requests/s, client p50 ${r.latency.p50Us} µs, p99 ${r.latency.p99Us} µs; wrong decisions: ${r.wrongDecisions}; transport errors: ${r.transportErrors}.`,
       `Heap growth after warm-up (gc ${r.heap.gcAvailable ? 'on' : 'unavailable'}): ${r.heap.growthPercent}% (${r.heap.goal}: ${r.heap.goalMet ? 'met' : 'missed'}); second half ${r.heap.secondHalfGrowthPercent}%.`,
@@ -126,7 +148,10 @@ const gateway: Runner = async () => {
       '',
       '| run | requests | requests/s | p50 | p99 | wrong decisions | errors |',
       '|---|---|---|---|---|---|---|',
-      ...r.map((x) => `| ${x.label} | ${x.requests} | ${x.requestsPerSecond} | ${x.p50Ms} ms | ${x.p99Ms} ms | ${x.wrongDecisions} | ${x.errors} |`),
+      ...r.map(
+        (x) =>
+          `| ${x.label} | ${x.requests} | ${x.requestsPerSecond} | ${x.p50Ms} ms | ${x.p99Ms} ms | ${x.wrongDecisions} | ${x.errors} |`,
+      ),
     ].join('\n'),
   };
 };
@@ -159,12 +184,22 @@ const coldStart: Runner = async () => {
   return {
     name: 'coldStart',
     result: results,
-    markdown: ['## Cold start (esbuild bundle as Lambda gets it; fresh node processes to the first answer)', '', '```', ...results.map((r) => r.output.trim()), '```'].join('\n'),
+    markdown: [
+      '## Cold start (esbuild bundle as Lambda gets it; fresh node processes to the first answer)',
+      '',
+      '```',
+      ...results.map((r) => r.output.trim()),
+      '```',
+    ].join('\n'),
   };
 };
 
 function runScript(args: string[]): { output: string; exitCode: number | null } {
-  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { output: `${result.stdout}${result.status === 0 ? '' : result.stderr}`, exitCode: result.status };
 }
 
@@ -206,7 +241,13 @@ async function main(): Promise<number> {
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   const json = { machine, quick, sections: Object.fromEntries(sections.map((s) => [s.name, s.result])) };
-  const markdown = [`# Benchmarks`, '', `Machine: ${machine}${quick ? ' (BENCH_QUICK=1: fewer iterations)' : ''}.`, '', ...sections.map((s) => `${s.markdown}\n`)].join('\n');
+  const markdown = [
+    `# Benchmarks`,
+    '',
+    `Machine: ${machine}${quick ? ' (BENCH_QUICK=1: fewer iterations)' : ''}.`,
+    '',
+    ...sections.map((s) => `${s.markdown}\n`),
+  ].join('\n');
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(join(RESULTS_DIR, 'latest.md'), markdown);

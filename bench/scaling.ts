@@ -8,7 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { preparsePolicySet, statefulIsAuthorized, type EntityJson, type TemplateLink, type TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
+import {
+  preparsePolicySet,
+  statefulIsAuthorized,
+  type EntityJson,
+  type TemplateLink,
+  type TypeAndId,
+} from '@cedar-policy/cedar-wasm/nodejs';
 import { POLICY_BUNDLE as MULTI_TENANT_BUNDLE } from '../generated/multi-tenant/authorizer.js';
 import { measure, round, type LatencyStats } from './lib/measure.js';
 
@@ -93,7 +99,13 @@ export async function benchScaling(options: ScalingOptions = {}): Promise<Scalin
   const matchingNoneRatio = ratio((r) => r.matchingNone.p50Us);
   const matchingLinkCpuRatio = ratio((r) => r.matchingLink.cpuUsPerDecision);
   const matchingNoneCpuRatio = ratio((r) => r.matchingNone.cpuUsPerDecision);
-  const perPolicy = small && large ? round((large.matchingNone.cpuUsPerDecision - small.matchingNone.cpuUsPerDecision) / (large.linkedPolicies - small.linkedPolicies), 2) : undefined;
+  const perPolicy =
+    small && large
+      ? round(
+          (large.matchingNone.cpuUsPerDecision - small.matchingNone.cpuUsPerDecision) / (large.linkedPolicies - small.linkedPolicies),
+          2,
+        )
+      : undefined;
   const wrongDecisions = results.reduce((sum, r) => sum + r.wrongDecisions, 0);
   return {
     template: TEMPLATE_ID,
@@ -105,7 +117,9 @@ export async function benchScaling(options: ScalingOptions = {}): Promise<Scalin
       ...(matchingNoneCpuRatio !== undefined ? { matchingNoneCpuRatio1000Over10: matchingNoneCpuRatio } : {}),
       ...(perPolicy !== undefined ? { cpuUsPerAddedPolicy: perPolicy } : {}),
       goal: `p50 at 1,000 linked policies ≤ ${GROWTH_GOAL}× p50 at 10`,
-      ...(matchingLinkRatio !== undefined && matchingNoneRatio !== undefined ? { goalMet: Math.max(matchingLinkRatio, matchingNoneRatio) <= GROWTH_GOAL } : {}),
+      ...(matchingLinkRatio !== undefined && matchingNoneRatio !== undefined
+        ? { goalMet: Math.max(matchingLinkRatio, matchingNoneRatio) <= GROWTH_GOAL }
+        : {}),
     },
     isolation,
     loadAverage1m: round(loadavg()[0] ?? 0, 2),
@@ -116,13 +130,19 @@ export async function benchScaling(options: ScalingOptions = {}): Promise<Scalin
 /** One size in a fresh `node --expose-gc --import tsx` process; undefined when that cannot run. */
 function runSizeInChild(size: number, iterations: number): SizeResult | undefined {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--policies', String(size), '--iterations', String(iterations)], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--policies', String(size), '--iterations', String(iterations)],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   if (child.status !== 0) {
-    process.stderr.write(`scaling: the child for ${size} policies failed (${child.error?.message ?? `exit ${child.status}`}); measuring in process\n${child.stderr}`);
+    process.stderr.write(
+      `scaling: the child for ${size} policies failed (${child.error?.message ?? `exit ${child.status}`}); measuring in process\n${child.stderr}`,
+    );
     return undefined;
   }
   const line = child.stdout.trim().split('\n').pop() ?? '';
@@ -154,7 +174,8 @@ export async function benchSize(size: number, iterations: number): Promise<SizeR
     templateLinks,
   });
   const preparseMs = performance.now() - started;
-  if (parsed.type === 'failure') throw new Error(`the ${size}-link policy set does not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
+  if (parsed.type === 'failure')
+    throw new Error(`the ${size}-link policy set does not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
   // The links' inputs are garbage now; only what cedar-wasm keeps should count.
   templateLinks.length = 0;
   gc?.();
@@ -208,7 +229,11 @@ async function timeDecisions(call: () => void, iterations: number): Promise<Deci
 /** A tiny policy set, preparsed and decided once. */
 function warmUpEngine(): void {
   const id = 'scaling-warm-up';
-  preparsePolicySet(id, { staticPolicies: { ...MULTI_TENANT_BUNDLE.policies }, templates: { ...MULTI_TENANT_BUNDLE.templates }, templateLinks: [] });
+  preparsePolicySet(id, {
+    staticPolicies: { ...MULTI_TENANT_BUNDLE.policies },
+    templates: { ...MULTI_TENANT_BUNDLE.templates },
+    templateLinks: [],
+  });
   for (let i = 0; i < 200; i++) statefulIsAuthorized({ ...outsiderRequest().call, preparsedPolicySetId: id });
 }
 
@@ -237,10 +262,18 @@ function readAccount(principal: TypeAndId, role: string, resource: TypeAndId, ex
       resource,
       context: {},
       entities: [
-        { uid: principal, attrs: { userId: principal.id, customer: { __entity: userCustomer }, tenant: { __entity: TENANT } }, parents: [roleUid, TENANT] },
+        {
+          uid: principal,
+          attrs: { userId: principal.id, customer: { __entity: userCustomer }, tenant: { __entity: TENANT } },
+          parents: [roleUid, TENANT],
+        },
         { uid: roleUid, attrs: {}, parents: [] },
         { uid: TENANT, attrs: {}, parents: [] },
-        { uid: resource, attrs: { owner: { __entity: customer }, tenant: { __entity: TENANT }, currency: 'EUR', frozen: false }, parents: [customer] },
+        {
+          uid: resource,
+          attrs: { owner: { __entity: customer }, tenant: { __entity: TENANT }, currency: 'EUR', frozen: false },
+          parents: [customer],
+        },
         { uid: customer, attrs: { tenant: { __entity: TENANT }, country: 'FR' }, parents: [TENANT] },
       ],
     },
@@ -257,5 +290,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     values.policies !== undefined
       ? await benchSize(Number(values.policies), iterations ?? 5_000)
       : await benchScaling(iterations !== undefined ? { iterations } : {});
-  process.stdout.write(`${JSON.stringify(result, values.policies !== undefined ? undefined : null, values.policies !== undefined ? undefined : 2)}\n`);
+  process.stdout.write(
+    `${JSON.stringify(result, values.policies !== undefined ? undefined : null, values.policies !== undefined ? undefined : 2)}\n`,
+  );
 }

@@ -121,7 +121,12 @@ const EXTRA_PRINCIPALS: Readonly<Record<string, Readonly<Record<string, DemoPrin
   customer: {
     erin: { id: 'erin', groups: ['viewer'], attributes: { userId: 'erin', customer: 'cust-2' } },
     // A second signature carried in the token: large payments become possible for her.
-    fiona: { id: 'fiona', groups: ['payer'], attributes: { userId: 'fiona', customer: 'cust-1' }, claims: { 'custom:approver_id': 'carol' } },
+    fiona: {
+      id: 'fiona',
+      groups: ['payer'],
+      attributes: { userId: 'fiona', customer: 'cust-1' },
+      claims: { 'custom:approver_id': 'carol' },
+    },
   },
   'multi-tenant': { gina: { id: 'gina', tenant: 'globex', groups: ['viewer'], attributes: { userId: 'gina', customer: 'cust-g1' } } },
 };
@@ -139,7 +144,11 @@ export async function benchSoak(options: SoakOptions = {}): Promise<SoakResult> 
   });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   try {
-    const callers = environment.modes.map((running) => callerFor(running, environment.demo, (mode, principal, mintOptions) => mintDemoToken(environment.issuer, mode, principal, mintOptions)));
+    const callers = environment.modes.map((running) =>
+      callerFor(running, environment.demo, (mode, principal, mintOptions) =>
+        mintDemoToken(environment.issuer, mode, principal, mintOptions),
+      ),
+    );
     const oracle = new Oracle(environment.demo);
     const pickMode = weightedPicker(callers.map((caller) => ({ value: caller, weight: MODE_WEIGHTS[caller.running.mode.name] ?? 0.1 })));
     const random = mulberry32(options.seed ?? 1);
@@ -162,7 +171,15 @@ export async function benchSoak(options: SoakOptions = {}): Promise<SoakResult> 
         const sent = process.hrtime.bigint();
         const answer = await send(caller.running, planned, agent);
         durations[index] = Number(process.hrtime.bigint() - sent) / 1000;
-        const tally = (byMode[caller.running.mode.name] ??= { requests: 0, allowed: 0, denied: 0, unauthorized: 0, absentInput: 0, wrong: 0 });
+        const tally = byMode[caller.running.mode.name] ?? {
+          requests: 0,
+          allowed: 0,
+          denied: 0,
+          unauthorized: 0,
+          absentInput: 0,
+          wrong: 0,
+        };
+        byMode[caller.running.mode.name] = tally;
         tally.requests++;
         tally[expected.outcome === 'allow' ? 'allowed' : expected.outcome === 'deny' ? 'denied' : 'unauthorized']++;
         if (expected.outcome === 'absent-input') tally.absentInput++;
@@ -287,7 +304,9 @@ type Mint = (mode: ModeConfig, principal: DemoPrincipal, options?: { expiresInSe
 
 function callerFor(running: RunningMode, demo: DemoData, mint: Mint): Caller {
   const { mode } = running;
-  const principals = Object.entries({ ...demo.principals[mode.name], ...EXTRA_PRINCIPALS[mode.name] }).sort(([a], [b]) => a.localeCompare(b));
+  const principals = Object.entries({ ...demo.principals[mode.name], ...EXTRA_PRINCIPALS[mode.name] }).sort(([a], [b]) =>
+    a.localeCompare(b),
+  );
   if (principals.length === 0) throw new Error(`local/demo/seed.yaml has no principals for mode ${mode.name}`);
   const tokens = new Map(
     principals.map(([name, principal]) => {
@@ -320,7 +339,8 @@ function callerFor(running: RunningMode, demo: DemoData, mint: Mint): Caller {
       const tokenProblem = roll < BAD_TOKEN_SHARE / 2 ? 'expired' : roll < BAD_TOKEN_SHARE ? 'tampered' : undefined;
       const { token, claims } = tokenProblem === 'expired' ? set.expired : tokenProblem === 'tampered' ? set.tampered : set.valid;
       const route = pick(routes);
-      const resourceId = () => (random() < UNKNOWN_RESOURCE_SHARE ? `missing-${Math.floor(random() * 3)}` : pick(idsByType.get(route.resource.type) ?? ['none']));
+      const resourceId = () =>
+        random() < UNKNOWN_RESOURCE_SHARE ? `missing-${Math.floor(random() * 3)}` : pick(idsByType.get(route.resource.type) ?? ['none']);
 
       const pathParameters: Record<string, string> = {};
       let path = route.path ?? '/';
@@ -350,7 +370,12 @@ function callerFor(running: RunningMode, demo: DemoData, mint: Mint): Caller {
         // then the runtime must deny rather than guess.
         const sendIt = value.required ? random() >= 0.02 : random() < 0.3;
         if (!sendIt) continue;
-        contextHeaders[value.key] = value.type === 'Long' ? pick(AMOUNTS) : value.name === 'currency' ? pick(CURRENCIES) : `${value.name}-${Math.floor(random() * 3)}`;
+        contextHeaders[value.key] =
+          value.type === 'Long'
+            ? pick(AMOUNTS)
+            : value.name === 'currency'
+              ? pick(CURRENCIES)
+              : `${value.name}-${Math.floor(random() * 3)}`;
       }
       const method = route.method ?? 'GET';
       const target = `${path}${queryString ? `?${queryString}` : ''}`;
@@ -442,17 +467,28 @@ class Oracle {
 
     if (mode.tenancy.kind === 'multi') {
       const named = mode.tenancy.pathParameter !== undefined ? planned.pathParameters[mode.tenancy.pathParameter] : undefined;
-      if (named !== undefined && named !== principal.tenant) return { outcome: 'deny', why: `path tenant ${named} is not the token's ${principal.tenant ?? '(none)'}` };
+      if (named !== undefined && named !== principal.tenant)
+        return { outcome: 'deny', why: `path tenant ${named} is not the token's ${principal.tenant ?? '(none)'}` };
     }
     const { resource } = planned.route;
     const resourceId =
-      resource.id ?? (resource.pathParameter !== undefined ? planned.pathParameters[resource.pathParameter] : resource.queryParameter !== undefined ? planned.query[resource.queryParameter] : undefined);
+      resource.id ??
+      (resource.pathParameter !== undefined
+        ? planned.pathParameters[resource.pathParameter]
+        : resource.queryParameter !== undefined
+          ? planned.query[resource.queryParameter]
+          : undefined);
     if (resourceId === undefined || resourceId === '') return { outcome: 'deny', why: 'no resource id' };
     const resourceUid = { type: resource.type, id: resourceId };
 
     const context: Record<string, CedarValueJson> = {};
     for (const value of planned.route.context) {
-      const raw = value.source === 'header' ? headerIn(planned.contextHeaders, value.key) : value.source === 'query' ? planned.query[value.key] : planned.claims[value.key];
+      const raw =
+        value.source === 'header'
+          ? headerIn(planned.contextHeaders, value.key)
+          : value.source === 'query'
+            ? planned.query[value.key]
+            : planned.claims[value.key];
       if (raw === undefined) {
         if (value.required) return { outcome: 'deny', why: `context ${value.name} missing` };
         continue;
@@ -488,7 +524,15 @@ class Oracle {
     });
     if (answer.type === 'failure') return { outcome: 'deny', why: `cedar-wasm refused: ${answer.errors.map((e) => e.message).join('; ')}` };
     const { decision, diagnostics } = answer.response;
-    return { outcome: decision, why: decision === 'allow' ? `allowed by ${diagnostics.reason.join(', ')}` : diagnostics.reason.length > 0 ? `forbidden by ${diagnostics.reason.join(', ')}` : 'no policy allows' };
+    return {
+      outcome: decision,
+      why:
+        decision === 'allow'
+          ? `allowed by ${diagnostics.reason.join(', ')}`
+          : diagnostics.reason.length > 0
+            ? `forbidden by ${diagnostics.reason.join(', ')}`
+            : 'no policy allows',
+    };
   }
 }
 
@@ -599,12 +643,17 @@ function send({ mode, gateway }: RunningMode, planned: PlannedRequest, agent: Ag
   if (mode.api.type === 'websocket') return connect(`${gateway.url.replace(/^http/, 'ws')}${planned.target}`, headers);
   return new Promise((resolve) => {
     const url = new URL(planned.target, gateway.url);
-    const outgoing = httpRequest({ agent, host: url.hostname, port: url.port, method: planned.method, path: `${url.pathname}${url.search}`, headers }, (response) => {
-      const cache = response.headers[CACHE_HEADER];
-      response.resume();
-      response.on('end', () => resolve({ status: response.statusCode ?? -1, ...(typeof cache === 'string' ? { gatewayCache: cache } : {}) }));
-      response.on('error', () => resolve({ status: -1 }));
-    });
+    const outgoing = httpRequest(
+      { agent, host: url.hostname, port: url.port, method: planned.method, path: `${url.pathname}${url.search}`, headers },
+      (response) => {
+        const cache = response.headers[CACHE_HEADER];
+        response.resume();
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? -1, ...(typeof cache === 'string' ? { gatewayCache: cache } : {}) }),
+        );
+        response.on('error', () => resolve({ status: -1 }));
+      },
+    );
     outgoing.on('error', () => resolve({ status: -1 }));
     outgoing.end();
   });
@@ -668,7 +717,9 @@ function mulberry32(seed: number): () => number {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { requests: { type: 'string' }, concurrency: { type: 'string' }, caching: { type: 'string' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { requests: { type: 'string' }, concurrency: { type: 'string' }, caching: { type: 'string' }, seed: { type: 'string' } },
+  });
   const result = await benchSoak({
     ...(values.requests !== undefined ? { requests: Number(values.requests) } : {}),
     ...(values.concurrency !== undefined ? { concurrency: Number(values.concurrency) } : {}),

@@ -3,7 +3,7 @@ import {
   Duration,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as actions,
-  aws_lambda as lambda,
+  type aws_lambda as lambda,
   aws_sns as sns,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
@@ -79,13 +79,20 @@ export class AuthorizerAlarms extends Construct {
       defaultInterval: Duration.hours(3),
       widgets: [
         [
-          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [this.errors, this.throttles, this.p99Latency], width: 24, height: 3 }),
+          new cloudwatch.AlarmStatusWidget({
+            title: 'Alarms',
+            alarms: [this.errors, this.throttles, this.p99Latency],
+            width: 24,
+            height: 3,
+          }),
         ],
         [
           new cloudwatch.GraphWidget({
             title: 'Decisions',
             width: 12,
-            left: (['allow', 'deny', 'unauthorized'] as const).map((result) => decisionMetric(props.modeName, `Decision.${result}`, cloudwatch.Stats.SUM)),
+            left: (['allow', 'deny', 'unauthorized'] as const).map((result) =>
+              decisionMetric(props.modeName, `Decision.${result}`, cloudwatch.Stats.SUM),
+            ),
           }),
           new cloudwatch.GraphWidget({
             title: 'Authorizer duration (ms)',

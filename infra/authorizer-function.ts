@@ -1,14 +1,7 @@
 // The authorizer Lambda: bundled locally with esbuild (no Docker), cedar-wasm's .wasm copied beside the bundle.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import {
-  Duration,
-  Validations,
-  aws_iam as iam,
-  aws_lambda as lambda,
-  aws_lambda_nodejs as nodejs,
-  aws_logs as logs,
-} from 'aws-cdk-lib';
+import { Duration, Validations, aws_iam as iam, aws_lambda as lambda, aws_lambda_nodejs as nodejs, aws_logs as logs } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 
 const require = createRequire(import.meta.url);
@@ -52,7 +45,9 @@ export class AuthorizerFunction extends Construct {
       throw new Error(`mode ${props.modeName}: lambda.memoryMb must be an integer from 128 to 10240, got ${props.memoryMb}`);
     }
     if (!Number.isInteger(props.timeoutSeconds) || props.timeoutSeconds < 1 || props.timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-      throw new Error(`mode ${props.modeName}: lambda.timeoutSeconds must be an integer from 1 to ${MAX_TIMEOUT_SECONDS}, got ${props.timeoutSeconds}`);
+      throw new Error(
+        `mode ${props.modeName}: lambda.timeoutSeconds must be an integer from 1 to ${MAX_TIMEOUT_SECONDS}, got ${props.timeoutSeconds}`,
+      );
     }
     // NodejsFunction falls back to Docker when it finds no local esbuild; fail instead, the bundle is always local.
     if (!resolves('esbuild')) throw new Error('esbuild is not installed (run npm ci): the authorizer is bundled locally, never in Docker');

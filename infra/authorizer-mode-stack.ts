@@ -99,7 +99,8 @@ export class AuthorizerModeStack extends Stack {
     }
     if (mode.templateLinks.kind === 'table') {
       const links = mode.templateLinks;
-      if (mode.engine.kind !== 'local') throw new Error(`mode ${mode.name}: template links are read by the local engine only; AVP keeps them in the policy store`);
+      if (mode.engine.kind !== 'local')
+        throw new Error(`mode ${mode.name}: template links are read by the local engine only; AVP keeps them in the policy store`);
       // With an environment variable the table is per mode, as the entity table is; without one the runtime reads the
       // table by the name the mode gives, so the stack must create exactly that name.
       this.templateLinkTable = new AuthorizerTable(this, 'TemplateLinkTable', {
@@ -126,7 +127,7 @@ export class AuthorizerModeStack extends Stack {
         reason:
           'Multi-tenant: each tenant has its own policy store, created by onboarding after this stack is deployed, so ' +
           'no store id is known at synth time. The grant is limited to IsAuthorized/BatchIsAuthorized on policy stores ' +
-          'of this account; the store used is the one the tenant table names for the token\'s tenant, and the blueprint ' +
+          "of this account; the store used is the one the tenant table names for the token's tenant, and the blueprint " +
           'store is explicitly denied.',
       });
     }

@@ -50,7 +50,12 @@ function configurationOf(scope: Construct, mode: ModeConfig): avp.CfnIdentitySou
   }
   return {
     cognitoUserPoolConfiguration: {
-      userPoolArn: Stack.of(scope).formatArn({ service: 'cognito-idp', region: match[1], resource: 'userpool', resourceName: source.userPoolId }),
+      userPoolArn: Stack.of(scope).formatArn({
+        service: 'cognito-idp',
+        region: match[1],
+        resource: 'userpool',
+        resourceName: source.userPoolId,
+      }),
       clientIds: [...source.clientIds],
       ...(groups ? { groupConfiguration: { groupEntityType: groups.entityType } } : {}),
     },

@@ -41,7 +41,9 @@ export function restIdentitySources(mode: ModeConfig, inputs: readonly RequestIn
     apigw.IdentitySource.header(mode.api.tokenHeader),
     apigw.IdentitySource.context('httpMethod'),
     apigw.IdentitySource.context('path'),
-    ...inputs.map((input) => (input.in === 'header' ? apigw.IdentitySource.header(input.name) : apigw.IdentitySource.queryString(input.name))),
+    ...inputs.map((input) =>
+      input.in === 'header' ? apigw.IdentitySource.header(input.name) : apigw.IdentitySource.queryString(input.name),
+    ),
   ];
 }
 
@@ -130,7 +132,11 @@ export class ModeApi extends Construct {
     const [tokenSource] = restIdentitySources(mode);
     const authorizers = new Map<string, apigw.IAuthorizer>();
     if (mode.api.authorizer === 'token' && tokenSource) {
-      const only = new apigw.TokenAuthorizer(this, 'Authorizer', { handler: authorizer, identitySource: tokenSource, resultsCacheTtl: ttl });
+      const only = new apigw.TokenAuthorizer(this, 'Authorizer', {
+        handler: authorizer,
+        identitySource: tokenSource,
+        resultsCacheTtl: ttl,
+      });
       for (const route of mode.routes) authorizers.set(route.key, only);
     } else {
       for (const group of groupRoutesByRequestInputs(mode)) {
@@ -200,7 +206,10 @@ export class ModeApi extends Construct {
       const method = httpMethodOf(mode, route.method);
       const integration =
         backend.kind === 'lambda'
-          ? new integrations.HttpLambdaIntegration(`Backend${routeId(route)}`, lambda.Function.fromFunctionArn(this, `Backend${routeId(route)}`, backend.functionArn))
+          ? new integrations.HttpLambdaIntegration(
+              `Backend${routeId(route)}`,
+              lambda.Function.fromFunctionArn(this, `Backend${routeId(route)}`, backend.functionArn),
+            )
           : new integrations.HttpUrlIntegration(`Backend${routeId(route)}`, `${backend.url}${route.path}`, { method });
       api.addRoutes({ path: route.path, methods: [method], integration, authorizer: gatewayAuthorizer });
     }
@@ -219,7 +228,9 @@ export class ModeApi extends Construct {
       description: `Payments event stream, mode ${mode.name}: $connect behind the Cedar authorizer`,
       connectRouteOptions: {
         integration,
-        authorizer: new authorizers.WebSocketLambdaAuthorizer('Authorizer', authorizer, { identitySource: webSocketIdentitySources(mode, connect) }),
+        authorizer: new authorizers.WebSocketLambdaAuthorizer('Authorizer', authorizer, {
+          identitySource: webSocketIdentitySources(mode, connect),
+        }),
       },
     });
     const stage = new apigwv2.WebSocketStage(this, 'Stage', {

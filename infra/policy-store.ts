@@ -27,7 +27,8 @@ export class ModePolicyStore extends Construct {
     super(scope, id);
     const { mode, bundle } = props;
     if (Object.keys(bundle.policies).length === 0) throw new Error(`mode ${mode.name}: the policy bundle has no policy`);
-    if (!(bundle.namespace in bundle.schema)) throw new Error(`mode ${mode.name}: the bundle's schema does not declare namespace ${bundle.namespace}`);
+    if (!(bundle.namespace in bundle.schema))
+      throw new Error(`mode ${mode.name}: the bundle's schema does not declare namespace ${bundle.namespace}`);
     const shared = Object.keys(bundle.policies).filter((policyId) => policyId in bundle.templates);
     if (shared.length > 0) throw new Error(`mode ${mode.name}: ${shared.join(', ')} is both a policy and a template @id`);
 

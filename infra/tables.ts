@@ -17,7 +17,8 @@ export class AuthorizerTable extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthorizerTableProps) {
     super(scope, id);
-    if (!TABLE_NAME.test(props.tableName)) throw new Error(`table name ${JSON.stringify(props.tableName)} is not a valid DynamoDB table name`);
+    if (!TABLE_NAME.test(props.tableName))
+      throw new Error(`table name ${JSON.stringify(props.tableName)} is not a valid DynamoDB table name`);
     if (props.partitionKey.trim() === '') throw new Error(`table ${props.tableName}: the partition key is empty`);
     this.table = new dynamodb.Table(this, 'Table', {
       tableName: props.tableName,

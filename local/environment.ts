@@ -5,7 +5,14 @@ import { readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ModeConfig, PolicyBundle } from '../runtime/config.js';
-import { httpAuthorizer, restRequestAuthorizer, restTokenAuthorizer, webSocketAuthorizer, type RuntimeDependencies, type Telemetry } from '../runtime/index.js';
+import {
+  httpAuthorizer,
+  restRequestAuthorizer,
+  restTokenAuthorizer,
+  webSocketAuthorizer,
+  type RuntimeDependencies,
+  type Telemetry,
+} from '../runtime/index.js';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from './avp/avp-endpoint.js';
 import { loadDemoData, type DemoData } from './demo/demo-data.js';
 import { loadOrCreateDevKeys } from './dev-keys.js';
@@ -66,7 +73,9 @@ export async function loadGeneratedModes(only?: readonly string[]): Promise<Gene
   const unknown = (only ?? []).filter((name) => !names.includes(name));
   if (unknown.length > 0) throw new Error(`unknown mode ${unknown.join(', ')}; the modes are: ${names.join(', ')}`);
   const chosen = only && only.length > 0 ? names.filter((name) => only.includes(name)) : names;
-  return Promise.all(chosen.map(async (name) => (await import(pathToFileURL(join(GENERATED_DIR, name, 'authorizer.ts')).href)) as GeneratedMode));
+  return Promise.all(
+    chosen.map(async (name) => (await import(pathToFileURL(join(GENERATED_DIR, name, 'authorizer.ts')).href)) as GeneratedMode),
+  );
 }
 
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
@@ -100,8 +109,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       if (mode.entityStore) tables.set(mode.entityStore.table, mode.entityStore.keyAttribute);
       if (mode.tenancy.kind === 'multi') tables.set(mode.tenancy.policyStoreLookup.table, mode.tenancy.policyStoreLookup.keyAttribute);
     }
-    await createTables(dynamo.client, [...tables].map(([name, keyAttribute]) => ({ name, keyAttribute })));
-    for (const mode of modes) if (mode.entityStore) await putEntities(dynamo.client, mode.entityStore.table, demo.entities, mode.entityStore.keyAttribute);
+    await createTables(
+      dynamo.client,
+      [...tables].map(([name, keyAttribute]) => ({ name, keyAttribute })),
+    );
+    for (const mode of modes)
+      if (mode.entityStore) await putEntities(dynamo.client, mode.entityStore.table, demo.entities, mode.entityStore.keyAttribute);
 
     const running: RunningMode[] = [];
     for (const [index, mode] of modes.entries()) {
@@ -113,7 +126,10 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         for (const tenant of demo.tenants) {
           avp.seedPolicyStore({ policyStoreId: tenant.policyStoreId, bundle });
           await dynamo.client.send(
-            new PutItemCommand({ TableName: lookup.table, Item: { [lookup.keyAttribute]: { S: tenant.tenantId }, [lookup.policyStoreIdAttribute]: { S: tenant.policyStoreId } } }),
+            new PutItemCommand({
+              TableName: lookup.table,
+              Item: { [lookup.keyAttribute]: { S: tenant.tenantId }, [lookup.policyStoreIdAttribute]: { S: tenant.policyStoreId } },
+            }),
           );
         }
       } else if (mode.engine.kind === 'avp') {
@@ -127,7 +143,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         env,
         ...(options.telemetry ? { telemetry: options.telemetry } : {}),
       };
-      const gateway = await startLocalGateway({ mode, handler: handlerFor(mode, bundle, dependencies) as never, backendUrl: backend.url, port: port(1 + index) });
+      const gateway = await startLocalGateway({
+        mode,
+        handler: handlerFor(mode, bundle, dependencies) as never,
+        backendUrl: backend.url,
+        port: port(1 + index),
+      });
       started.push(gateway);
       running.push({ mode, bundle, gateway });
     }

@@ -7,7 +7,8 @@ export function toCedarValue(value: unknown, where: string): CedarValueJson {
   if (typeof value === 'string' || typeof value === 'boolean') return value;
   if (typeof value === 'number') {
     // Cedar's Long is an integer; a fraction or a number beyond 2^53 would be silently changed on the way.
-    if (!Number.isSafeInteger(value)) throw new CedarValueError(`${where} is ${value}: Cedar Longs here must be integers within ±(2^53 − 1)`);
+    if (!Number.isSafeInteger(value))
+      throw new CedarValueError(`${where} is ${value}: Cedar Longs here must be integers within ±(2^53 − 1)`);
     return value;
   }
   if (Array.isArray(value)) return value.map((item: unknown, index) => toCedarValue(item, `${where}[${index}]`));

@@ -40,7 +40,7 @@ export function loadCoverageConfig(file: SourceFile | undefined, policyIds: read
         file: file.path,
         at: source.positionOf(['waivers', index, 'id']),
         code: 'TEST_WAIVER_UNKNOWN',
-        message: `no policy or template has the id \`${waiver.id}\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''),
+        message: `no policy or template has the id \`${waiver.id}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
       }),
     );
   });

@@ -27,16 +27,18 @@ export function coverageText(report: CoverageReport, gate: GateResult): string {
     ...gate.failures.map((failure) => `error: ${failure}`),
     `Coverage gate (each policy determining at least ${plural(gate.minimumDeterminingCases, 'case')}): ${gate.pass ? 'passed' : 'FAILED'}`,
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function coverageJson(report: CoverageReport, gate: GateResult): string {
-  return JSON.stringify({ ...report, gate }, null, 2) + '\n';
+  return `${JSON.stringify({ ...report, gate }, null, 2)}\n`;
 }
 
 function reachabilityLine({ runtimeReachability: reach }: CoverageReport): string {
   if (!reach) return 'Cases unreachable through the runtime: unknown (the project does not generate)';
-  const reasons = UNREACHABLE_KINDS.filter((kind) => reach.unreachableByReason[kind] > 0).map((kind) => `${kind} ${reach.unreachableByReason[kind]}`);
+  const reasons = UNREACHABLE_KINDS.filter((kind) => reach.unreachableByReason[kind] > 0).map(
+    (kind) => `${kind} ${reach.unreachableByReason[kind]}`,
+  );
   return `Cases unreachable through the runtime: ${reach.unreachable}${reasons.length > 0 ? ` (${reasons.join(', ')})` : ''}`;
 }
 

@@ -51,7 +51,9 @@ export interface GateResult {
 }
 
 export function computeCoverage(tests: PolicyTests, results: readonly CaseResult[]): CoverageReport {
-  const templateOfLink = new Map(tests.suites.flatMap((suite) => suite.links.map((link) => [`${suite.file}#${link.id}`, link.templateId] as const)));
+  const templateOfLink = new Map(
+    tests.suites.flatMap((suite) => suite.links.map((link) => [`${suite.file}#${link.id}`, link.templateId] as const)),
+  );
   const counts = new Map<string, { cases: number; modes: Set<string> }>();
   const exercisedActions = new Set<string>();
   const exercisedTypes = new Set<string>();
@@ -101,7 +103,11 @@ export function computeCoverage(tests: PolicyTests, results: readonly CaseResult
     actionsNeverExercised: [...(tests.schema?.actions.keys() ?? [])].filter((action) => !exercisedActions.has(action)).sort(),
     entityTypesNeverExercised: [...(tests.schema?.entityTypes.keys() ?? [])].filter((type) => !exercisedTypes.has(type)).sort(),
     routeGaps,
-    runtimeReachability: runtimeReachability(tests.sources, tests.suites, results.map((result) => result.testCase)),
+    runtimeReachability: runtimeReachability(
+      tests.sources,
+      tests.suites,
+      results.map((result) => result.testCase),
+    ),
   };
 }
 

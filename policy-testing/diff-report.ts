@@ -10,11 +10,19 @@ export function diffMarkdown(diff: DecisionDiff): string {
     `**${summary(diff)}** over ${diff.requests.toLocaleString('en-US')} requests in ${diff.modes.length} mode${diff.modes.length === 1 ? '' : 's'} (${diff.modes.join(', ')}).`,
   ];
   if (diff.determiningChanged > 0) {
-    lines.push(`${diff.determiningChanged} request${diff.determiningChanged === 1 ? '' : 's'} kept the same decision with other determining policies.`);
+    lines.push(
+      `${diff.determiningChanged} request${diff.determiningChanged === 1 ? '' : 's'} kept the same decision with other determining policies.`,
+    );
   }
   const actions = [...new Set(changes.map((change) => change.action))];
   for (const action of actions) {
-    lines.push('', `### ${action}`, '', '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |', '|---|---|---|---|---|---|---|');
+    lines.push(
+      '',
+      `### ${action}`,
+      '',
+      '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
+      '|---|---|---|---|---|---|---|',
+    );
     for (const change of changes.filter((c) => c.action === action)) {
       lines.push(
         `| ${cells([
@@ -30,11 +38,11 @@ export function diffMarkdown(diff: DecisionDiff): string {
     }
   }
   if (diff.notes.length > 0) lines.push('', '### Notes', '', ...diff.notes.map((note) => `- ${note}`));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function diffJson(diff: DecisionDiff): string {
-  return JSON.stringify({ summary: summary(diff), ...diff }, null, 2) + '\n';
+  return `${JSON.stringify({ summary: summary(diff), ...diff }, null, 2)}\n`;
 }
 
 /** `3 decisions changed: 1 allow→deny, 2 deny→allow`. */
@@ -57,4 +65,3 @@ function formatContext(context: Readonly<Record<string, CedarValueJson>>): strin
 function cells(values: readonly string[]): string {
   return values.map((value) => value.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')).join(' | ');
 }
-

@@ -55,7 +55,9 @@ export function diffDecisions({ root, base, suitesDir }: DiffOptions): DecisionD
   const baseSources = readRevisionSources(root, base);
   const baseCatalog = loadPolicyCatalog(baseSources);
   const notes: string[] = [
-    ...head.diagnostics.filter((d) => d.severity === 'error').map((d) => `working tree: ${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`),
+    ...head.diagnostics
+      .filter((d) => d.severity === 'error')
+      .map((d) => `working tree: ${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`),
     ...baseCatalog.diagnostics.map((d) => `${base}: ${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`),
   ];
   const before = new SideEvaluators(baseCatalog, baseSources.schemaFiles[0]?.text, base, notes);
@@ -152,7 +154,14 @@ function toChange(item: SpaceRequest, before: SideDecision, after: SideDecision)
 }
 
 function compareChanges(a: DecisionChange, b: DecisionChange): number {
-  const keys = (change: DecisionChange): string[] => [change.action, change.mode, change.principalUid, change.resourceUid, canonical(change.context), change.origins.join()];
+  const keys = (change: DecisionChange): string[] => [
+    change.action,
+    change.mode,
+    change.principalUid,
+    change.resourceUid,
+    canonical(change.context),
+    change.origins.join(),
+  ];
   const [x, y] = [keys(a), keys(b)];
   for (let i = 0; i < x.length; i++) {
     const left = x[i] ?? '';
@@ -161,7 +170,6 @@ function compareChanges(a: DecisionChange, b: DecisionChange): number {
   }
   return 0;
 }
-
 
 /** Test cases before the cross product, then by text. */
 function compareOrigins(a: string, b: string): number {

@@ -62,5 +62,8 @@ function unescapeCedarString(body: string): string | undefined {
 }
 
 function escapeCedarString(id: string): string {
-  return id.replace(/[\\"\n\r\t\0]/g, (char) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' })[char] ?? char);
+  return id.replace(
+    /[\\"\n\r\t\0]/g,
+    (char) => ({ '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\0': '\\0' })[char] ?? char,
+  );
 }

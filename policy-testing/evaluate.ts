@@ -91,13 +91,25 @@ export function createEvaluator({ policySet, links = [], schemaText }: Evaluator
         ...(schemaCheck === 'request' ? { preparsedSchemaName: schemaName, validateRequest: true } : {}),
       });
       if (answer.type === 'failure') {
-        return { decision: 'deny', cedarDecision: 'refused', determining: [], cedarDetermining: [], errors: answer.errors.map((e) => e.message) };
+        return {
+          decision: 'deny',
+          cedarDecision: 'refused',
+          determining: [],
+          cedarDetermining: [],
+          errors: answer.errors.map((e) => e.message),
+        };
       }
       const { decision, diagnostics } = answer.response;
       const cedarDetermining = [...diagnostics.reason].sort();
       const errors = diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`);
       const effective = failClosed({ decision, determiningPolicies: cedarDetermining, errors });
-      return { decision: effective.decision, cedarDecision: decision, determining: effective.determiningPolicies, cedarDetermining, errors };
+      return {
+        decision: effective.decision,
+        cedarDecision: decision,
+        determining: effective.determiningPolicies,
+        cedarDetermining,
+        errors,
+      };
     },
   };
 }
@@ -109,7 +121,8 @@ function preparsedSchemaName(schemaText: string): string {
   if (known) return known;
   const name = `policy-testing/schema-${hash}`;
   const parsed = preparseSchema(name, schemaText);
-  if (parsed.type === 'failure') throw new PolicySetError(`the Cedar schema does not preparse: ${parsed.errors.map((e) => e.message).join('; ')}`);
+  if (parsed.type === 'failure')
+    throw new PolicySetError(`the Cedar schema does not preparse: ${parsed.errors.map((e) => e.message).join('; ')}`);
   preparsedSchemas.set(hash, name);
   return name;
 }

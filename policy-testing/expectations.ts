@@ -52,7 +52,8 @@ function describe(expectation: Expectation, outcome: Outcome, problems: readonly
     : expectation.determiningIncludes
       ? `determined by ${list(expectation.determiningIncludes)} among others`
       : 'any determining policies';
-  const expectedErrors = expectation.errors.length === 0 ? 'no errors' : `errors containing ${expectation.errors.map((e) => JSON.stringify(e)).join(', ')}`;
+  const expectedErrors =
+    expectation.errors.length === 0 ? 'no errors' : `errors containing ${expectation.errors.map((e) => JSON.stringify(e)).join(', ')}`;
   const cedar =
     outcome.cedarDecision === outcome.decision
       ? ''

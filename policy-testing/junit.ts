@@ -17,10 +17,19 @@ export function renderJunit(results: readonly CaseResult[], { name = 'policy sui
     `<testsuites name="${xml(name)}" tests="${results.length}" failures="${failures}" errors="0" time="${seconds(results)}">`,
   ];
   for (const [file, suiteResults] of [...bySuite].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const className = file.replace(`${suitesDir}/`, '').replace(/\.test\.yaml$/, '').replace(/\//g, '.');
+    const className = file
+      .replace(`${suitesDir}/`, '')
+      .replace(/\.test\.yaml$/, '')
+      .replace(/\//g, '.');
     const suiteFailures = suiteResults.filter((result) => !result.verdict.pass).length;
-    lines.push(`  <testsuite name="${xml(file)}" tests="${suiteResults.length}" failures="${suiteFailures}" errors="0" skipped="0" time="${seconds(suiteResults)}">`);
-    lines.push('    <properties>', `      <property name="mode" value="${xml(suiteResults[0]?.testCase.mode ?? '')}"/>`, '    </properties>');
+    lines.push(
+      `  <testsuite name="${xml(file)}" tests="${suiteResults.length}" failures="${suiteFailures}" errors="0" skipped="0" time="${seconds(suiteResults)}">`,
+    );
+    lines.push(
+      '    <properties>',
+      `      <property name="mode" value="${xml(suiteResults[0]?.testCase.mode ?? '')}"/>`,
+      '    </properties>',
+    );
     for (const { testCase, verdict, durationMs, outcome } of suiteResults) {
       const attributes = `name="${xml(testCase.name)}" classname="${xml(className)}" file="${xml(testCase.suite)}" line="${testCase.position.line}" time="${(durationMs / 1000).toFixed(6)}"`;
       if (verdict.pass) {
@@ -39,7 +48,7 @@ export function renderJunit(results: readonly CaseResult[], { name = 'policy sui
     lines.push('  </testsuite>');
   }
   lines.push('</testsuites>');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function seconds(results: readonly CaseResult[]): string {

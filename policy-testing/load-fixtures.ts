@@ -55,7 +55,7 @@ export function loadFixtures(files: readonly SourceFile[], schema: SchemaModel, 
     const problems = [...read.diagnostics, ...checkConformance(read.entities, schemaText)];
     diagnostics.push(...problems);
     if (hasTestErrors(problems)) continue;
-    const name = (/([^/]+)\.yaml$/.exec(file.path)?.[1] ?? file.path);
+    const name = /([^/]+)\.yaml$/.exec(file.path)?.[1] ?? file.path;
     fixtures.set(name, {
       name,
       path: file.path,

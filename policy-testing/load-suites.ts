@@ -138,7 +138,11 @@ class SuiteBuilder {
     this.pool = this.entities();
     if (!policySet) return undefined;
     const links = this.links(policySet);
-    this.policyIds = new Set([...Object.keys(policySet.staticPolicies), ...Object.keys(policySet.templates), ...links.map((link) => link.id)]);
+    this.policyIds = new Set([
+      ...Object.keys(policySet.staticPolicies),
+      ...Object.keys(policySet.templates),
+      ...links.map((link) => link.id),
+    ]);
     const cases = [
       ...(raw.cases ?? []).flatMap((rawCase, index) => this.explicitCase(rawCase, ['cases', index]) ?? []),
       ...(raw.matrices ?? []).flatMap((matrix, index) => this.matrixCases(matrix, ['matrices', index])),
@@ -165,7 +169,11 @@ class SuiteBuilder {
     const modes = [...inputs.catalog.modes.keys()];
     if (!inputs.catalog.modes.has(raw.mode)) {
       const suggestion = closestMatch(raw.mode, modes);
-      this.report(['mode'], 'TEST_MODE_UNKNOWN', `no mode \`${raw.mode}\` in modes/` + (suggestion ? `; did you mean \`${suggestion}\`?` : `; modes: ${modes.join(', ')}`));
+      this.report(
+        ['mode'],
+        'TEST_MODE_UNKNOWN',
+        `no mode \`${raw.mode}\` in modes/${suggestion ? `; did you mean \`${suggestion}\`?` : `; modes: ${modes.join(', ')}`}`,
+      );
       return undefined;
     }
     const policySet = raw.policySource === 'bundle' ? bundlePolicySet(inputs.root, raw.mode) : policySetOf(inputs.catalog, raw.mode);
@@ -173,7 +181,9 @@ class SuiteBuilder {
       this.report(
         ['mode'],
         'TEST_MODE_UNKNOWN',
-        raw.policySource === 'bundle' ? `generated/${raw.mode}/policies.json is missing or empty; run \`npm run generate\`` : `mode \`${raw.mode}\` has no policy that loads`,
+        raw.policySource === 'bundle'
+          ? `generated/${raw.mode}/policies.json is missing or empty; run \`npm run generate\``
+          : `mode \`${raw.mode}\` has no policy that loads`,
       );
       return undefined;
     }
@@ -188,7 +198,11 @@ class SuiteBuilder {
       if (fixture) pool.push(...fixture.entities);
       else {
         const suggestion = closestMatch(name, [...inputs.fixtures.keys()]);
-        this.report(['fixtures', index], 'TEST_FIXTURE_UNKNOWN', `no fixture file \`${name}.yaml\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''));
+        this.report(
+          ['fixtures', index],
+          'TEST_FIXTURE_UNKNOWN',
+          `no fixture file \`${name}.yaml\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+        );
       }
     });
     const own = readEntities(source, ['entities'], raw.entities ?? [], inputs.schema);
@@ -219,11 +233,16 @@ class SuiteBuilder {
     const links: TemplateLinkSpec[] = [];
     for (const { raw, source, path } of declarations) {
       const report = (key: string, message: string): void => {
-        this.diagnostics.push(testDiagnostic({ file: source.file.path, at: source.positionOf([...path, key]), code: 'TEST_TEMPLATE_LINK', message }));
+        this.diagnostics.push(
+          testDiagnostic({ file: source.file.path, at: source.positionOf([...path, key]), code: 'TEST_TEMPLATE_LINK', message }),
+        );
       };
       if (!(raw.template in policySet.templates)) {
         const suggestion = closestMatch(raw.template, Object.keys(policySet.templates));
-        report('template', `mode \`${policySet.mode}\` has no template \`${raw.template}\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''));
+        report(
+          'template',
+          `mode \`${policySet.mode}\` has no template \`${raw.template}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+        );
         continue;
       }
       if (raw.id in policySet.staticPolicies || raw.id in policySet.templates || links.some((link) => link.id === raw.id)) {
@@ -269,8 +288,14 @@ class SuiteBuilder {
 
   private matrixCases(matrix: RawMatrix, path: YamlPath): PolicyCase[] {
     const { schema } = this.inputs;
-    const principals = matrix.principals.map((text, i) => ({ text, uid: this.resolve(this.source, [...path, 'principals', i], text, 'TEST_ENTITY_UNKNOWN') }));
-    const resources = matrix.resources.map((text, i) => ({ text, uid: this.resolve(this.source, [...path, 'resources', i], text, 'TEST_ENTITY_UNKNOWN') }));
+    const principals = matrix.principals.map((text, i) => ({
+      text,
+      uid: this.resolve(this.source, [...path, 'principals', i], text, 'TEST_ENTITY_UNKNOWN'),
+    }));
+    const resources = matrix.resources.map((text, i) => ({
+      text,
+      uid: this.resolve(this.source, [...path, 'resources', i], text, 'TEST_ENTITY_UNKNOWN'),
+    }));
     const actions = matrix.actions.map((text, i) => ({ text, id: this.action([...path, 'actions', i], text) }));
     const contexts = new Map<string, Context>();
     for (const [action, value] of Object.entries(matrix.context ?? {})) {
@@ -289,12 +314,19 @@ class SuiteBuilder {
       const action = actions.find((item) => item.text === a);
       const resource = resources.find((item) => item.text === r);
       if (!principal || !action || !resource) {
-        const outside = [!principal && `principal \`${p}\``, !action && `action \`${a}\``, !resource && `resource \`${r}\``].filter(Boolean).join(' and ');
+        const outside = [!principal && `principal \`${p}\``, !action && `action \`${a}\``, !resource && `resource \`${r}\``]
+          .filter(Boolean)
+          .join(' and ');
         this.report(cellPath, 'TEST_MATRIX_CELL', `cell \`${key}\` names the ${outside}, which the matrix does not list`, 'key');
         continue;
       }
       if (principal.uid && action.id && resource.uid && !this.applies(action.id, principal.uid.type, resource.uid.type)) {
-        this.report(cellPath, 'TEST_MATRIX_CELL', `${action.id} does not apply to ${principal.uid.type} on ${resource.uid.type}, so the matrix has no cell \`${key}\``, 'key');
+        this.report(
+          cellPath,
+          'TEST_MATRIX_CELL',
+          `${action.id} does not apply to ${principal.uid.type} on ${resource.uid.type}, so the matrix has no cell \`${key}\``,
+          'key',
+        );
         continue;
       }
       const expectation = this.expectation(cellPath, typeof value === 'string' ? { decision: value } : value);
@@ -353,7 +385,10 @@ class SuiteBuilder {
       origin: input.origin,
       description: input.description?.trim(),
       request,
-      entities: reachableEntities(request, pool.map((entity) => entity.json)),
+      entities: reachableEntities(
+        request,
+        pool.map((entity) => entity.json),
+      ),
       schemaCheck: input.schemaCheck ?? this.raw.schemaCheck ?? 'request',
       expect: input.expect,
     };
@@ -362,7 +397,11 @@ class SuiteBuilder {
   private action(path: YamlPath, id: string): string | undefined {
     if (this.inputs.schema.actions.has(id)) return id;
     const suggestion = closestMatch(id, [...this.inputs.schema.actions.keys()]);
-    this.report(path, 'TEST_ACTION_UNKNOWN', `action \`${id}\` is not in the schema` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''));
+    this.report(
+      path,
+      'TEST_ACTION_UNKNOWN',
+      `action \`${id}\` is not in the schema${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+    );
     return undefined;
   }
 
@@ -388,7 +427,11 @@ class SuiteBuilder {
         if (this.policyIds.has(id)) return;
         known = false;
         const suggestion = closestMatch(id, [...this.policyIds]);
-        this.report([...path, key, index], 'TEST_POLICY_UNKNOWN', `no policy, template or link \`${id}\` in mode \`${this.raw.mode}\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''));
+        this.report(
+          [...path, key, index],
+          'TEST_POLICY_UNKNOWN',
+          `no policy, template or link \`${id}\` in mode \`${this.raw.mode}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+        );
       });
     }
     if (!known) return undefined;

@@ -33,7 +33,8 @@ export function loadPolicyTests({ root, suitesDir = SUITES_DIR, sources = readPr
   const schemaLoad = schemaFile ? loadSchema(schemaFile) : undefined;
   diagnostics.push(...(schemaLoad?.diagnostics ?? []));
   const schema = schemaLoad?.schema;
-  if (!schema || !schemaFile) return { root, sources, schema: undefined, catalog, suites: [], diagnostics: sortTestDiagnostics(diagnostics) };
+  if (!schema || !schemaFile)
+    return { root, sources, schema: undefined, catalog, suites: [], diagnostics: sortTestDiagnostics(diagnostics) };
 
   const files = readTestFiles(root, suitesDir);
   const fixtures = loadFixtures(files.fixtures, schema, schemaFile.text);

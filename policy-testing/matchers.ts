@@ -8,6 +8,7 @@ import type { PolicyRequest } from './typed-request.js';
 // The matchers exist only on expectations of a typed request; on anything else they are `never`, so
 // `expect(42).toBeAllowed()` does not compile. `T = any` repeats vitest's own declaration, as merging requires.
 declare module 'vitest' {
+  // biome-ignore lint/suspicious/noExplicitAny: declaration merging requires vitest's exact type parameter.
   interface Assertion<T = any> {
     /** The request's mode allows it, with no evaluation error. */
     toBeAllowed: T extends PolicyRequest ? () => void : never;
@@ -42,7 +43,8 @@ expect.extend({
     const pass = outcome.decision === 'deny' && outcome.determining.includes(policyId);
     return {
       pass,
-      message: () => `expected ${describe(received)} ${this.isNot ? 'not ' : ''}to be denied by ${policyId}, but it was ${explain(outcome)}`,
+      message: () =>
+        `expected ${describe(received)} ${this.isNot ? 'not ' : ''}to be denied by ${policyId}, but it was ${explain(outcome)}`,
       actual: summary(outcome),
       expected: { decision: 'deny', determining: [policyId] },
     };

@@ -33,7 +33,12 @@ function entityRefs(value: CedarValueJson): TypeAndId[] {
 }
 
 function isTypeAndId(value: unknown): value is TypeAndId {
-  return typeof value === 'object' && value !== null && typeof (value as Partial<TypeAndId>).type === 'string' && typeof (value as Partial<TypeAndId>).id === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Partial<TypeAndId>).type === 'string' &&
+    typeof (value as Partial<TypeAndId>).id === 'string'
+  );
 }
 
 function asTypeAndId(uid: EntityJson['parents'][number]): TypeAndId[] {

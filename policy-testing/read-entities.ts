@@ -44,9 +44,15 @@ export function readEntities(source: YamlSource, path: YamlPath, raw: readonly R
     const attrs = readRecord(source, [...at, 'attrs'], entity.attrs ?? {}, 'attrs', diagnostics);
     // Tags stay absent rather than empty when a file writes none, so entities without tags read as before.
     const tags = entity.tags !== undefined ? readRecord(source, [...at, 'tags'], entity.tags, 'tags', diagnostics) : undefined;
-    if (!uid || attrs === undefined || (entity.tags !== undefined && tags === undefined) || parents.some((parent) => parent === undefined)) return;
+    if (!uid || attrs === undefined || (entity.tags !== undefined && tags === undefined) || parents.some((parent) => parent === undefined))
+      return;
     entities.push({
-      json: { uid, attrs, parents: parents.filter((parent): parent is TypeAndId => parent !== undefined), ...(tags !== undefined ? { tags } : {}) },
+      json: {
+        uid,
+        attrs,
+        parents: parents.filter((parent): parent is TypeAndId => parent !== undefined),
+        ...(tags !== undefined ? { tags } : {}),
+      },
       uid,
       label: entity.label,
       file: source.file.path,
@@ -56,22 +62,41 @@ export function readEntities(source: YamlSource, path: YamlPath, raw: readonly R
   return { entities, diagnostics };
 }
 
-function readRecord(source: YamlSource, path: YamlPath, value: object, where: string, diagnostics: TestDiagnostic[]): EntityJson['attrs'] | undefined {
+function readRecord(
+  source: YamlSource,
+  path: YamlPath,
+  value: object,
+  where: string,
+  diagnostics: TestDiagnostic[],
+): EntityJson['attrs'] | undefined {
   try {
     return toCedarRecord(value, where);
   } catch (error) {
     if (!(error instanceof CedarValueError)) throw error;
-    diagnostics.push(testDiagnostic({ file: source.file.path, at: source.positionOf(path), code: 'TEST_ENTITY_INVALID', message: error.message }));
+    diagnostics.push(
+      testDiagnostic({ file: source.file.path, at: source.positionOf(path), code: 'TEST_ENTITY_INVALID', message: error.message }),
+    );
     return undefined;
   }
 }
 
-function readUid(source: YamlSource, path: YamlPath, text: string, schema: SchemaModel, diagnostics: TestDiagnostic[]): TypeAndId | undefined {
+function readUid(
+  source: YamlSource,
+  path: YamlPath,
+  text: string,
+  schema: SchemaModel,
+  diagnostics: TestDiagnostic[],
+): TypeAndId | undefined {
   const uid = parseEntityUid(text);
   const at = source.positionOf(path);
   if (!uid) {
     diagnostics.push(
-      testDiagnostic({ file: source.file.path, at, code: 'TEST_INVALID_VALUE', message: `${JSON.stringify(text)} is not an entity uid such as Payments::Account::"acct-1"` }),
+      testDiagnostic({
+        file: source.file.path,
+        at,
+        code: 'TEST_INVALID_VALUE',
+        message: `${JSON.stringify(text)} is not an entity uid such as Payments::Account::"acct-1"`,
+      }),
     );
     return undefined;
   }
@@ -82,7 +107,7 @@ function readUid(source: YamlSource, path: YamlPath, text: string, schema: Schem
         file: source.file.path,
         at,
         code: 'TEST_ENTITY_TYPE_UNKNOWN',
-        message: `entity type \`${uid.type}\` is not in the schema` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''),
+        message: `entity type \`${uid.type}\` is not in the schema${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
       }),
     );
     return undefined;
@@ -119,14 +144,17 @@ export function resolveReference(text: string, pool: readonly TestEntity[], sche
   if (uid) {
     if (schema.entityTypes.has(uid.type)) return { uid };
     const suggestion = closestMatch(uid.type, [...schema.entityTypes.keys()]);
-    return { problem: `entity type \`${uid.type}\` is not in the schema` + (suggestion ? `; did you mean \`${suggestion}\`?` : '') };
+    return { problem: `entity type \`${uid.type}\` is not in the schema${suggestion ? `; did you mean \`${suggestion}\`?` : ''}` };
   }
   const matches = pool.filter((entity) => entity.uid.id === text);
   const [only, ...others] = matches;
   if (only && others.length === 0) return { uid: only.uid };
-  if (only) return { problem: `\`${text}\` is the id of ${matches.length} entities (${matches.map((m) => formatEntityUid(m.uid)).join(', ')}); write the uid` };
+  if (only)
+    return {
+      problem: `\`${text}\` is the id of ${matches.length} entities (${matches.map((m) => formatEntityUid(m.uid)).join(', ')}); write the uid`,
+    };
   const suggestion = closestMatch(text, [...new Set(pool.map((entity) => entity.uid.id))]);
-  return { problem: `no entity of this suite has the id \`${text}\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : '') };
+  return { problem: `no entity of this suite has the id \`${text}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}` };
 }
 
 /** `alice (payer)`: the id, and the entity's label when it has one. */

@@ -57,7 +57,12 @@ export function buildRequestSpace(tests: PolicyTests): SpaceRequest[] {
       for (const principal of principals) {
         for (const resource of resources) {
           for (const context of contexts.get(action.id) ?? [{}]) {
-            const request: TestRequest = { principal: principal.uid, action: { type: action.entityType, id: action.id }, resource: resource.uid, context };
+            const request: TestRequest = {
+              principal: principal.uid,
+              action: { type: action.entityType, id: action.id },
+              resource: resource.uid,
+              context,
+            };
             add({
               mode: suite.mode,
               suite,
@@ -85,14 +90,28 @@ function contextsByAction(tests: PolicyTests): Map<string, Context[]> {
     byJson.set(canonical(testCase.request.context), testCase.request.context);
     found.set(testCase.request.action.id, byJson);
   }
-  return new Map([...found].map(([action, byJson]) => [action, [...byJson.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, context]) => context)]));
+  return new Map(
+    [...found].map(([action, byJson]) => [
+      action,
+      [...byJson.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, context]) => context),
+    ]),
+  );
 }
 
 function requestKey(request: Omit<SpaceRequest, 'key'>): string {
   const { principal, action, resource, context } = request.request;
   return createHash('sha256')
     .update(
-      canonical({ mode: request.mode, principal, action, resource, context, entities: request.entities, links: request.suite.links, schemaCheck: request.schemaCheck }),
+      canonical({
+        mode: request.mode,
+        principal,
+        action,
+        resource,
+        context,
+        entities: request.entities,
+        links: request.suite.links,
+        schemaCheck: request.schemaCheck,
+      }),
     )
     .digest('hex');
 }

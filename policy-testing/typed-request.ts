@@ -49,7 +49,11 @@ export function policyRequest<A extends ActionId>(request: ActionRequest<A>): Ac
 }
 
 /** A typed entity: `entity(uid.Account('acct-1'), { owner: ..., tenant: ..., currency: 'EUR', frozen: false })`. */
-export function entity<T extends EntityTypeName>(uid: EntityUid<T>, attrs: EntityAttributes[T], parents: readonly EntityUid<EntityTypeName>[] = []): TypedEntity<T> {
+export function entity<T extends EntityTypeName>(
+  uid: EntityUid<T>,
+  attrs: EntityAttributes[T],
+  parents: readonly EntityUid<EntityTypeName>[] = [],
+): TypedEntity<T> {
   return { uid, attrs, parents };
 }
 

@@ -117,7 +117,10 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
   const engine = dependencies.wrapEngine ? dependencies.wrapEngine(parts.engine) : parts.engine;
   const compiled = compile(mode);
   // A hit returns these prebuilt objects as they are: the hit path allocates as little as it can.
-  const decisions = new TtlLruCache<string, { readonly outcome: Outcome; readonly record: DecisionDetails }>(mode.cache.decisionCacheSize, now);
+  const decisions = new TtlLruCache<string, { readonly outcome: Outcome; readonly record: DecisionDetails }>(
+    mode.cache.decisionCacheSize,
+    now,
+  );
   const routeDecisions = new TtlLruCache<string, RoutesOutcome>(mode.cache.decisionCacheSize, now);
 
   /** Token → principal, checked against the path's tenant: the first steps every evaluation shares. */
@@ -129,7 +132,10 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
 
   /** Entities, policy store and template links for one principal and its resources, read in parallel where they can be. */
   async function gather(principal: Principal, resources: readonly TypeAndId[], resourcesRequired: boolean) {
-    const [store, loading] = await Promise.allSettled([parts.storeResolver.resolve(principal.tenantId), parts.entityLoader.load({ principal, resources, resourcesRequired })]);
+    const [store, loading] = await Promise.allSettled([
+      parts.storeResolver.resolve(principal.tenantId),
+      parts.entityLoader.load({ principal, resources, resourcesRequired }),
+    ]);
     // Both run at once; when both fail, the tenant's failure is the reason, as it comes first in the pipeline.
     if (store.status === 'rejected') throw store.reason;
     if (loading.status === 'rejected') throw loading.reason;
@@ -143,7 +149,12 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     return { entities: loaded.entities, options };
   }
 
-  async function evaluate(input: AuthorizationInput, token: string, match: RouteMatch, cacheKey: string): Promise<{ outcome: Outcome; record: DecisionDetails }> {
+  async function evaluate(
+    input: AuthorizationInput,
+    token: string,
+    match: RouteMatch,
+    cacheKey: string,
+  ): Promise<{ outcome: Outcome; record: DecisionDetails }> {
     const { verified, principal, mapping } = await identify(token);
     assertTenantMatchesPath(principal, match);
     const resource = mapping.requests.resource(match, input);
@@ -174,7 +185,9 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     if (mode.tenancy.kind !== 'multi' || !mode.tenancy.pathParameter) return;
     const named = match.pathParameters[mode.tenancy.pathParameter];
     if (named !== undefined && named !== principal.tenantId) {
-      throw new TenantError(`the path names tenant ${JSON.stringify(named)} but the token belongs to ${JSON.stringify(principal.tenantId)}`);
+      throw new TenantError(
+        `the path names tenant ${JSON.stringify(named)} but the token belongs to ${JSON.stringify(principal.tenantId)}`,
+      );
     }
   }
 
@@ -196,7 +209,9 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
    */
   function decisionCacheKey(token: string, match: RouteMatch, input: AuthorizationInput): string {
     const inputs = compiled instanceof ConfigError ? [] : compiled.requests.cacheInputs(match, input);
-    return createHash('sha256').update(JSON.stringify([token, match.route.key, match.pathParameters, inputs])).digest('base64');
+    return createHash('sha256')
+      .update(JSON.stringify([token, match.route.key, match.pathParameters, inputs]))
+      .digest('base64');
   }
 
   /** One decision line per request. Telemetry must never change an answer, so its failures are swallowed. */
@@ -226,7 +241,10 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     const outcome: RoutesOutcome = {
       result: 'evaluated',
       principalId: principal.uid.id,
-      context: { ...responseContext(principal, { decision: allowedRoutes.length > 0 ? 'allow' : 'deny', determiningPolicies: [], errors: [] }), allowedRoutes: allowedRoutes.join(',') },
+      context: {
+        ...responseContext(principal, { decision: allowedRoutes.length > 0 ? 'allow' : 'deny', determiningPolicies: [], errors: [] }),
+        allowedRoutes: allowedRoutes.join(','),
+      },
       allowedRoutes,
       cacheHit: false,
     };
@@ -242,7 +260,9 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
       let reason: DecisionDetails = {};
       try {
         const token = normalizeBearer(rawToken);
-        const cacheKey = createHash('sha256').update(JSON.stringify([token, '*all-routes*'])).digest('base64');
+        const cacheKey = createHash('sha256')
+          .update(JSON.stringify([token, '*all-routes*']))
+          .digest('base64');
         const cached = routeDecisions.get(cacheKey);
         outcome = cached ? { ...cached, cacheHit: true } : await evaluateAllRoutes(token, cacheKey);
       } catch (error) {
@@ -292,7 +312,12 @@ function compile(mode: ModeConfig): Compiled | ConfigError {
 function failureOf(error: unknown): { outcome: Outcome & { readonly result: 'unauthorized' | 'deny' }; details: DecisionDetails } {
   const failure = outcomeOf(error);
   return {
-    outcome: { result: failure.outcome, principalId: ANONYMOUS, context: { decision: failure.outcome, reason: failure.kind }, cacheHit: false },
+    outcome: {
+      result: failure.outcome,
+      principalId: ANONYMOUS,
+      context: { decision: failure.outcome, reason: failure.kind },
+      cacheHit: false,
+    },
     details: { reason: failure.reason, errorKind: failure.kind },
   };
 }

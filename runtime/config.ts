@@ -63,9 +63,7 @@ export type ClaimEncoding = 'json' | 'text';
  * the principal's own stored entity (attributes the token lacks, and its parents); `wins` says which source's value
  * stands where both have one.
  */
-export type PrincipalAttributeSource =
-  | { readonly kind: 'token' }
-  | { readonly kind: 'token-and-store'; readonly wins: 'token' | 'store' };
+export type PrincipalAttributeSource = { readonly kind: 'token' } | { readonly kind: 'token-and-store'; readonly wins: 'token' | 'store' };
 
 export interface ClaimsConfig {
   readonly principal: { readonly entityType: string; readonly idClaim: string; readonly attributeSource: PrincipalAttributeSource };

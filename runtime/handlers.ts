@@ -6,7 +6,14 @@ import type {
   APIGatewaySimpleAuthorizerWithContextResult,
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
-import { createAuthorizer, type AuthorizationInput, type Authorizer, type AuthorizerOptions, type Outcome, type RequestFacts } from './authorizer.js';
+import {
+  createAuthorizer,
+  type AuthorizationInput,
+  type Authorizer,
+  type AuthorizerOptions,
+  type Outcome,
+  type RequestFacts,
+} from './authorizer.js';
 import { iamPolicy, type AuthorizerContext } from './response/responses.js';
 import { parseMethodArn } from './routes/route-table.js';
 import { headerValue, queryValue } from './token/extract-token.js';
@@ -16,7 +23,9 @@ export const UNAUTHORIZED = 'Unauthorized';
 
 type Headers = Record<string, string | undefined>;
 
-export function restRequestAuthorizer(options: AuthorizerOptions): (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
+export function restRequestAuthorizer(
+  options: AuthorizerOptions,
+): (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
   const authorizer = createAuthorizer(options);
   return async (event) => {
     const methodArn = typeof event?.methodArn === 'string' ? event.methodArn : '';
@@ -34,7 +43,9 @@ export function restRequestAuthorizer(options: AuthorizerOptions): (event: APIGa
   };
 }
 
-export function restTokenAuthorizer(options: AuthorizerOptions): (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
+export function restTokenAuthorizer(
+  options: AuthorizerOptions,
+): (event: APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
   const authorizer = createAuthorizer(options);
   // API Gateway caches a TOKEN authorizer's answer on the token alone. With caching on, the answer must cover every
   // route that token may call, listed one by one (validation guarantees such a mode's routes have fixed resources).
@@ -51,7 +62,11 @@ export function restTokenAuthorizer(options: AuthorizerOptions): (event: APIGate
   };
 }
 
-async function everyRouteAnswer(authorizer: Authorizer, rawToken: string | undefined, methodArn: string): Promise<APIGatewayAuthorizerResult> {
+async function everyRouteAnswer(
+  authorizer: Authorizer,
+  rawToken: string | undefined,
+  methodArn: string,
+): Promise<APIGatewayAuthorizerResult> {
   const outcome = await authorizer.authorizeAllRoutes(rawToken);
   if (outcome.result === 'unauthorized') throw new Error(UNAUTHORIZED);
   const arn = parseMethodArn(methodArn);
@@ -72,7 +87,9 @@ async function everyRouteAnswer(authorizer: Authorizer, rawToken: string | undef
   };
 }
 
-export function webSocketAuthorizer(options: AuthorizerOptions): (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
+export function webSocketAuthorizer(
+  options: AuthorizerOptions,
+): (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGatewayAuthorizerResult> {
   const authorizer = createAuthorizer(options);
   const { tokenHeader, tokenQueryParameter } = authorizer.mode.api;
   return async (event) => {
@@ -121,7 +138,8 @@ async function policyAnswer(authorizer: Authorizer, input: AuthorizationInput, m
   // A `*` in the ARN (a resource id spelled `*`) would make the Allow a wildcard: deny it here rather than let
   // iamPolicy throw, which would fail the invocation instead of answering.
   const usableArn = methodArn !== '' && !methodArn.includes('*');
-  if (outcome.result === 'allow' && usableArn) return iamPolicy({ principalId: outcome.principalId, effect: 'Allow', methodArn, context: outcome.context });
+  if (outcome.result === 'allow' && usableArn)
+    return iamPolicy({ principalId: outcome.principalId, effect: 'Allow', methodArn, context: outcome.context });
   const context = outcome.result === 'allow' ? { ...outcome.context, decision: 'deny', reason: 'method-arn' } : outcome.context;
   return iamPolicy({ principalId: outcome.principalId, effect: 'Deny', methodArn, context });
 }

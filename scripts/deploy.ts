@@ -10,7 +10,9 @@ function main(argv: readonly string[]): number {
   try {
     const request = parseDeployArgs(argv, listModes(ROOT));
     const steps = deploySteps(request);
-    process.stdout.write(`deploy mode ${request.mode} (stack ${stackIdFor(request.mode)})${request.dryRun ? ': dry run, nothing is executed' : ''}\n`);
+    process.stdout.write(
+      `deploy mode ${request.mode} (stack ${stackIdFor(request.mode)})${request.dryRun ? ': dry run, nothing is executed' : ''}\n`,
+    );
     steps.forEach((step, index) => {
       process.stdout.write(`${index + 1}. ${step.title}: ${commandLine(step)}\n`);
       if (request.dryRun) return;

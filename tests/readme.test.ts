@@ -14,7 +14,9 @@ describe('README.md', () => {
   });
 
   it('documents every npm script', () => {
-    const missing = Object.keys(packageJson.scripts).filter((name) => !readme.includes(name === 'start' || name === 'test' ? `npm ${name}` : `npm run ${name}`));
+    const missing = Object.keys(packageJson.scripts).filter(
+      (name) => !readme.includes(name === 'start' || name === 'test' ? `npm ${name}` : `npm run ${name}`),
+    );
     expect(missing).toEqual([]);
   });
 

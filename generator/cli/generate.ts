@@ -54,7 +54,9 @@ function main(argv: string[]): number {
     return 0;
   }
   writeGeneratedFiles(root, files);
-  process.stdout.write(`generate: wrote ${files.length} files for ${model.modes.length} modes (${model.modes.map((m) => m.name).join(', ')}) in ${elapsed(started)} ms\n`);
+  process.stdout.write(
+    `generate: wrote ${files.length} files for ${model.modes.length} modes (${model.modes.map((m) => m.name).join(', ')}) in ${elapsed(started)} ms\n`,
+  );
   return 0;
 }
 

@@ -129,7 +129,7 @@ export const DIAGNOSTIC_CODES = {
   },
   CLAIM_REQUIRED_UNMAPPED: {
     severity: 'error',
-    summary: "A required attribute of the principal type is not filled from a required claim.",
+    summary: 'A required attribute of the principal type is not filled from a required claim.',
     hint: 'Map a claim to the attribute (with `required: true`), or make the attribute optional in the schema.',
   },
   PARENT_TYPE_MISMATCH: {
@@ -164,8 +164,8 @@ export const DIAGNOSTIC_CODES = {
   },
   ROUTE_CONTEXT_MISSING: {
     severity: 'error',
-    summary: "A route does not supply a required context attribute of its action.",
-    hint: 'Add the attribute under the route\'s `context`, from a header, query parameter or claim.',
+    summary: 'A route does not supply a required context attribute of its action.',
+    hint: "Add the attribute under the route's `context`, from a header, query parameter or claim.",
   },
   ROUTE_CONTEXT_SOURCE: {
     severity: 'error',
@@ -189,7 +189,7 @@ export const DIAGNOSTIC_CODES = {
   },
   CACHE_TOKEN_UNSAFE: {
     severity: 'error',
-    summary: 'A cached `token` authorizer would reuse one route\'s decision for other resource ids.',
+    summary: "A cached `token` authorizer would reuse one route's decision for other resource ids.",
     hint: 'Use a `request` authorizer (its cache key includes method and path), or set `cache.ttlSeconds: 0`.',
   },
   TENANT_CLAIM_MISSING: {
@@ -215,7 +215,7 @@ export const DIAGNOSTIC_CODES = {
   TEMPLATE_LINKS_MISSING: {
     severity: 'error',
     summary: "A local-engine mode's bundle holds a policy template, but the mode declares no `templateLinks` source.",
-    hint: 'Add `templateLinks` (the DynamoDB table of links), or leave the template out of this mode\'s `policies`.',
+    hint: "Add `templateLinks` (the DynamoDB table of links), or leave the template out of this mode's `policies`.",
   },
   TEMPLATE_LINKS_ENGINE: {
     severity: 'error',

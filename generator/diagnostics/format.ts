@@ -11,7 +11,7 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Ou
     case 'github':
       return diagnostics.map(formatGithub).join('');
     case 'json':
-      return JSON.stringify({ diagnostics }, null, 2) + '\n';
+      return `${JSON.stringify({ diagnostics }, null, 2)}\n`;
   }
 }
 

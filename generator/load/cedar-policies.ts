@@ -48,7 +48,7 @@ export function loadPolicyFile(file: SourceFile): PolicyFileLoadResult {
   let previousEnd = 0;
   for (const part of parts) {
     // cedar-wasm hands back each policy verbatim; should that ever change, positions fall back to the file start.
-    const offset = part.offset >= 0 ? part.offset : 0;
+    const offset = Math.max(part.offset, 0);
     const json = part.kind === 'policy' ? policyToJson(part.text) : templateToJson(part.text);
     const annotations = json.type === 'success' ? { ...(json.json.annotations ?? {}) } : {};
     const effect = json.type === 'success' ? json.json.effect : 'permit';
@@ -105,7 +105,10 @@ function findAnnotation(text: string, name: string): number | undefined {
 
 /** The trailing run of `///` lines in the text between the previous policy and this one. */
 function docCommentAbove(gap: string): string | undefined {
-  const lines = gap.split('\n').map((line) => line.trim()).filter((line) => line !== '');
+  const lines = gap
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
   const doc: string[] = [];
   for (let i = lines.length - 1; i >= 0; i--) {
     const line = lines[i] ?? '';

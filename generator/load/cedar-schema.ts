@@ -1,5 +1,11 @@
 // Parses the Cedar schema with cedar-wasm and turns it into a model of entity types, actions and their value types.
-import { checkParseSchema, schemaToJson, schemaToJsonWithResolvedTypes, type DetailedError, type SchemaJson } from '@cedar-policy/cedar-wasm/nodejs';
+import {
+  checkParseSchema,
+  schemaToJson,
+  schemaToJsonWithResolvedTypes,
+  type DetailedError,
+  type SchemaJson,
+} from '@cedar-policy/cedar-wasm/nodejs';
 import { EXTENSION_TYPES, type ExtensionType } from '../../runtime/config.js';
 import type { ParsedValueType } from '../../runtime/claims/value-type.js';
 import { diagnostic, START_OF_FILE, type Diagnostic, type SourcePosition } from '../diagnostics/diagnostic.js';
@@ -80,9 +86,7 @@ export function loadSchema(file: SourceFile): SchemaLoadResult {
       const location = error.sourceLocations?.[0];
       return diagnostic({
         file: file.path,
-        at: location
-          ? lines.positionOf(utf8OffsetToIndex(file.text, location.start))
-          : declarationNamedIn(error.message, declarations),
+        at: location ? lines.positionOf(utf8OffsetToIndex(file.text, location.start)) : declarationNamedIn(error.message, declarations),
         code: 'CEDAR_SCHEMA_SYNTAX',
         message: stripPrefix(error.message) + (location?.label ? ` (${location.label})` : ''),
         ...(error.help ? { hint: error.help } : {}),
@@ -110,7 +114,10 @@ export function loadSchema(file: SourceFile): SchemaLoadResult {
     }),
   );
   try {
-    return { schema: buildSchemaModel({ file, namespace, resolved: resolved.json, plain: plain.json, declarations }), diagnostics: warnings };
+    return {
+      schema: buildSchemaModel({ file, namespace, resolved: resolved.json, plain: plain.json, declarations }),
+      diagnostics: warnings,
+    };
   } catch (error) {
     // The model is built from cedar-wasm's output; a shape it does not know is reported, never thrown at the user.
     const at = error instanceof UnsupportedSchemaError ? error.at : START_OF_FILE;
@@ -134,7 +141,11 @@ export function loadSchema(file: SourceFile): SchemaLoadResult {
 function declarationNamedIn(message: string, declarations: DeclarationPositions): SourcePosition {
   const action = /Action::"((?:[^"\\]|\\.)*)"/.exec(message)?.[1];
   const entity = /entity type `(?:[A-Za-z_][A-Za-z0-9_]*::)*([A-Za-z_][A-Za-z0-9_]*)`/.exec(message)?.[1];
-  return (action !== undefined ? declarations.actions.get(action) : undefined) ?? (entity !== undefined ? declarations.entityTypes.get(entity) : undefined) ?? START_OF_FILE;
+  return (
+    (action !== undefined ? declarations.actions.get(action) : undefined) ??
+    (entity !== undefined ? declarations.entityTypes.get(entity) : undefined) ??
+    START_OF_FILE
+  );
 }
 
 /** Points at the first declaration that makes the schema other than one named namespace. */
@@ -173,7 +184,11 @@ interface JsonEntityType {
 }
 
 interface JsonAction {
-  readonly appliesTo?: { readonly principalTypes?: readonly string[]; readonly resourceTypes?: readonly string[]; readonly context?: JsonType };
+  readonly appliesTo?: {
+    readonly principalTypes?: readonly string[];
+    readonly resourceTypes?: readonly string[];
+    readonly context?: JsonType;
+  };
   readonly memberOf?: readonly { readonly id: string; readonly type?: string }[];
 }
 
@@ -226,7 +241,9 @@ function buildSchemaModel({ file, namespace, resolved, plain, declarations }: Bu
       entityType: actionType,
       principalTypes: [...(appliesTo?.principalTypes ?? [])].map((t) => qualify(t, namespace)).sort(),
       resourceTypes: [...(appliesTo?.resourceTypes ?? [])].map((t) => qualify(t, namespace)).sort(),
-      context: appliesTo?.context ? converter.attributes(appliesTo.context, { where: `the context of action "${id}"`, at: declaredAt }) : {},
+      context: appliesTo?.context
+        ? converter.attributes(appliesTo.context, { where: `the context of action "${id}"`, at: declaredAt })
+        : {},
       groups: [...new Set(groups)].sort(),
       declaredAt,
     });

@@ -74,7 +74,14 @@ export interface ModeFile {
       maxEntries?: number;
     };
   };
-  entityStore?: { table: string; tableEnv?: string; keyAttribute: string; cacheTtlSeconds?: number; maxDepth?: number; maxEntities?: number };
+  entityStore?: {
+    table: string;
+    tableEnv?: string;
+    keyAttribute: string;
+    cacheTtlSeconds?: number;
+    maxDepth?: number;
+    maxEntities?: number;
+  };
   templateLinks?: { table: string; tableEnv?: string; keyAttribute: string; cacheTtlSeconds?: number };
   policies: string[];
   lambda: { memoryMb: number; timeoutSeconds: number; logRetentionDays?: number };

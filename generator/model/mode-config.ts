@@ -95,8 +95,7 @@ export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
               keyAttribute: tenancy.policyStoreLookup.keyAttribute,
               policyStoreIdAttribute: tenancy.policyStoreLookup.policyStoreIdAttribute,
               cacheTtlSeconds: tenancy.policyStoreLookup.cacheTtlSeconds ?? MODE_DEFAULTS.tenantCacheTtlSeconds,
-              negativeCacheTtlSeconds:
-                tenancy.policyStoreLookup.negativeCacheTtlSeconds ?? MODE_DEFAULTS.tenantNegativeCacheTtlSeconds,
+              negativeCacheTtlSeconds: tenancy.policyStoreLookup.negativeCacheTtlSeconds ?? MODE_DEFAULTS.tenantNegativeCacheTtlSeconds,
               maxEntries: tenancy.policyStoreLookup.maxEntries ?? MODE_DEFAULTS.tenantCacheMaxEntries,
             },
           }
@@ -141,7 +140,14 @@ function toRouteConfig(route: RouteSpec): RouteConfig {
         if (source.query !== undefined) return { name, source: 'query', key: source.query, type, required };
         // API Gateway always sets the request context, so these values are always present.
         if (source.request !== undefined) return { name, source: 'request', key: source.request, type, required: true };
-        return { name, source: 'claim', key: source.claim ?? '', type, required, encoding: source.carriedAs ?? MODE_DEFAULTS.claimEncoding };
+        return {
+          name,
+          source: 'claim',
+          key: source.claim ?? '',
+          type,
+          required,
+          encoding: source.carriedAs ?? MODE_DEFAULTS.claimEncoding,
+        };
       }),
   };
 }

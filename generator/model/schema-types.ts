@@ -45,7 +45,12 @@ export interface SchemaTypesModel {
 }
 
 /** Cedar's JSON names the ipaddr constructor `ip`; the other extension types are their own constructors. */
-export const EXTENSION_FUNCTIONS: Readonly<Record<ExtensionType, string>> = { decimal: 'decimal', ipaddr: 'ip', datetime: 'datetime', duration: 'duration' };
+export const EXTENSION_FUNCTIONS: Readonly<Record<ExtensionType, string>> = {
+  decimal: 'decimal',
+  ipaddr: 'ip',
+  datetime: 'datetime',
+  duration: 'duration',
+};
 
 /** Names generated/schema.ts declares whatever the schema holds; a name generated from the schema must differ. */
 export const FIXED_TS_NAMES = [

@@ -49,10 +49,16 @@ function renderMode(mode: ModeModel): RenderedFile[] {
     {
       path: `${dir}/authorizer.ts`,
       contents: renderTemplate('authorizer.ts', {
-        mode: { ...mode, handler: { ...mode.handler, resultBaseType, contextImport: mode.handler.resultType.includes('<AuthorizerContext>') } },
+        mode: {
+          ...mode,
+          handler: { ...mode.handler, resultBaseType, contextImport: mode.handler.resultType.includes('<AuthorizerContext>') },
+        },
       }),
     },
-    { path: `${dir}/policies.json`, contents: renderTemplate('policies.json', { bundle: { $generated: generatedStamp(mode.provenance), ...mode.bundle } }) },
+    {
+      path: `${dir}/policies.json`,
+      contents: renderTemplate('policies.json', { bundle: { $generated: generatedStamp(mode.provenance), ...mode.bundle } }),
+    },
     { path: `${dir}/stack.ts`, contents: renderTemplate('stack.ts', { mode }) },
   ];
 }

@@ -24,8 +24,8 @@ export function checkModeSchema(source: YamlSource): Diagnostic[] {
 }
 
 function explain(source: YamlSource, errors: readonly ErrorObject[]): Diagnostic[] {
-  return explainSchemaErrors(source, errors, { codes: MODE_CODES, documentName: 'the mode', hintForValue: typeSpellingHint }).map((finding) =>
-    diagnostic({ file: source.file.path, ...finding }),
+  return explainSchemaErrors(source, errors, { codes: MODE_CODES, documentName: 'the mode', hintForValue: typeSpellingHint }).map(
+    (finding) => diagnostic({ file: source.file.path, ...finding }),
   );
 }
 

@@ -85,9 +85,14 @@ function checkApi({ loaded, report }: CheckContext): void {
     report(['api', 'authorizer'], 'API_AUTHORIZER_KIND', `a ${api.type} API has no token authorizer; use \`request\``);
   }
   if (api.tokenQueryParameter !== undefined && api.type !== 'websocket') {
-    report(['api', 'tokenQueryParameter'], 'API_AUTHORIZER_KIND', `only WebSocket APIs take the token from the query string, not a ${api.type} API`, {
-      target: 'key',
-    });
+    report(
+      ['api', 'tokenQueryParameter'],
+      'API_AUTHORIZER_KIND',
+      `only WebSocket APIs take the token from the query string, not a ${api.type} API`,
+      {
+        target: 'key',
+      },
+    );
   }
 }
 
@@ -127,7 +132,12 @@ function checkRoutes(context: CheckContext): void {
           'ROUTE_PARAMETER_UNKNOWN',
           `path parameter \`${route.resource.pathParameter}\` does not appear in ${route.path}` +
             (suggestion ? `; did you mean \`${suggestion}\`?` : ''),
-          { hint: parameters.length > 0 ? `Use one of: ${parameters.join(', ')}.` : 'This path has no parameters; add one, such as {accountId}.' },
+          {
+            hint:
+              parameters.length > 0
+                ? `Use one of: ${parameters.join(', ')}.`
+                : 'This path has no parameters; add one, such as {accountId}.',
+          },
         );
       }
     }
@@ -147,17 +157,26 @@ function checkRoutes(context: CheckContext): void {
       }
       if (source.request !== undefined) checkRequestContextValue(context, valueAt, name, source);
       if (source.carriedAs !== undefined && source.claim === undefined) {
-        report([...valueAt, 'carriedAs'], 'MODE_INVALID_VALUE', `context \`${name}\` is not a claim; \`carriedAs\` says how a claim carries its value`, {
-          target: 'key',
-          hint: 'Remove `carriedAs`: header and query values are always text, request-context values are typed by API Gateway.',
-        });
+        report(
+          [...valueAt, 'carriedAs'],
+          'MODE_INVALID_VALUE',
+          `context \`${name}\` is not a claim; \`carriedAs\` says how a claim carries its value`,
+          {
+            target: 'key',
+            hint: 'Remove `carriedAs`: header and query values are always text, request-context values are typed by API Gateway.',
+          },
+        );
       }
     }
   });
 
   const tenantParameter = loaded.mode.tenancy?.pathParameter;
   if (tenantParameter !== undefined && !routes.some((route) => route.path && pathParameters(route.path).includes(tenantParameter))) {
-    report(['tenancy', 'pathParameter'], 'ROUTE_PARAMETER_UNKNOWN', `tenant path parameter \`${tenantParameter}\` appears in no route's path`);
+    report(
+      ['tenancy', 'pathParameter'],
+      'ROUTE_PARAMETER_UNKNOWN',
+      `tenant path parameter \`${tenantParameter}\` appears in no route's path`,
+    );
   }
 }
 
@@ -171,7 +190,11 @@ function checkRequestContextValue({ loaded, report }: CheckContext, at: YamlPath
   const field = source.request;
   if (field === undefined) return;
   if (loaded.mode.api.authorizer === 'token') {
-    report(at, 'ROUTE_CONTEXT_SOURCE', `context \`${name}\` comes from API Gateway's request context, which a token authorizer never receives`);
+    report(
+      at,
+      'ROUTE_CONTEXT_SOURCE',
+      `context \`${name}\` comes from API Gateway's request context, which a token authorizer never receives`,
+    );
   }
   const allowed = REQUEST_CONTEXT_TYPES[field];
   if (!allowed.includes(source.type)) {
@@ -190,7 +213,11 @@ function checkRequestContextValue({ loaded, report }: CheckContext, at: YamlPath
 function checkCache({ loaded, report }: CheckContext): void {
   const { cache, api, routes } = loaded.mode;
   if (cache.ttlSeconds < 0 || cache.ttlSeconds > API_GATEWAY_MAX_TTL_SECONDS) {
-    report(['cache', 'ttlSeconds'], 'CACHE_TTL_RANGE', `ttlSeconds is ${cache.ttlSeconds}; API Gateway accepts 0 to ${API_GATEWAY_MAX_TTL_SECONDS}`);
+    report(
+      ['cache', 'ttlSeconds'],
+      'CACHE_TTL_RANGE',
+      `ttlSeconds is ${cache.ttlSeconds}; API Gateway accepts 0 to ${API_GATEWAY_MAX_TTL_SECONDS}`,
+    );
   }
   // API Gateway answers 401 when an identity source is absent, so an optional value can never be in the cache key.
   if (cache.ttlSeconds > 0 && api.type !== 'websocket') {
@@ -233,23 +260,43 @@ function checkTenancyAndEngine({ loaded, report }: CheckContext): void {
       report(['tenancy', 'kind'], 'TENANT_CLAIM_MISSING', 'a multi-tenant mode must say which claim carries the tenant (`claims.tenant`)');
     }
     if (tenancy.policyStoreLookup === undefined) {
-      report(['tenancy', 'kind'], 'TENANT_LOOKUP_MISSING', 'a multi-tenant mode must say where to look up each tenant\'s policy store (`tenancy.policyStoreLookup`)');
+      report(
+        ['tenancy', 'kind'],
+        'TENANT_LOOKUP_MISSING',
+        "a multi-tenant mode must say where to look up each tenant's policy store (`tenancy.policyStoreLookup`)",
+      );
     }
     if (engine.kind !== 'avp') {
-      report(['engine', 'kind'], 'TENANT_LOOKUP_MISSING', 'a multi-tenant mode decides with each tenant\'s own policy store, so its engine must be `avp`');
+      report(
+        ['engine', 'kind'],
+        'TENANT_LOOKUP_MISSING',
+        "a multi-tenant mode decides with each tenant's own policy store, so its engine must be `avp`",
+      );
     }
   } else if (engine.kind === 'avp' && engine.policyStore === undefined) {
-    report(['engine'], 'ENGINE_STORE_MISSING', 'the avp engine needs `policyStore.id` when the mode is not multi-tenant', { target: 'key' });
+    report(['engine'], 'ENGINE_STORE_MISSING', 'the avp engine needs `policyStore.id` when the mode is not multi-tenant', {
+      target: 'key',
+    });
   }
   if (engine.kind === 'avp' && loaded.mode.templateLinks !== undefined) {
-    report(['templateLinks'], 'TEMPLATE_LINKS_ENGINE', 'an avp mode decides with the policy store\'s own template-linked policies, so it reads no link table', {
-      target: 'key',
-    });
+    report(
+      ['templateLinks'],
+      'TEMPLATE_LINKS_ENGINE',
+      "an avp mode decides with the policy store's own template-linked policies, so it reads no link table",
+      {
+        target: 'key',
+      },
+    );
   }
   if (claims.principal.fromStore !== undefined && loaded.mode.entityStore === undefined) {
-    report(['claims', 'principal', 'fromStore'], 'PRINCIPAL_STORE_MISSING', 'the principal is completed from its stored entity, but the mode has no `entityStore`', {
-      target: 'key',
-    });
+    report(
+      ['claims', 'principal', 'fromStore'],
+      'PRINCIPAL_STORE_MISSING',
+      'the principal is completed from its stored entity, but the mode has no `entityStore`',
+      {
+        target: 'key',
+      },
+    );
   }
 }
 
@@ -261,14 +308,20 @@ function checkPolicyPaths({ loaded, report }: CheckContext, policies: readonly P
     if (matchedFiles.length === 0) {
       const folders = [...new Set(files.map((file) => file.split('/')[1] ?? ''))];
       const suggestion = closestMatch(entry, folders);
-      report(['policies', index], 'POLICY_PATH_NOT_FOUND', `no policy file under policies/${entry}` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''), {
-        hint: `Use a folder or .cedar file under policies/: ${folders.join(', ')}.`,
-      });
+      report(
+        ['policies', index],
+        'POLICY_PATH_NOT_FOUND',
+        `no policy file under policies/${entry}${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+        {
+          hint: `Use a folder or .cedar file under policies/: ${folders.join(', ')}.`,
+        },
+      );
     }
     const entryTemplates = matches.filter((policy) => policy.kind === 'template');
     for (const policy of entryTemplates) templates.add(policy);
     // A multi-tenant mode on the local engine is already refused (TENANT_LOOKUP_MISSING); links would not be its fix.
-    const needsLinks = loaded.mode.engine.kind === 'local' && loaded.mode.tenancy?.kind !== 'multi' && loaded.mode.templateLinks === undefined;
+    const needsLinks =
+      loaded.mode.engine.kind === 'local' && loaded.mode.tenancy?.kind !== 'multi' && loaded.mode.templateLinks === undefined;
     if (entryTemplates.length > 0 && needsLinks) {
       const ids = entryTemplates.map((policy) => policy.id ?? '?').sort();
       report(
@@ -279,9 +332,14 @@ function checkPolicyPaths({ loaded, report }: CheckContext, policies: readonly P
     }
   });
   if (templates.size > AVP_QUOTAS.templatesPerStore) {
-    report(['policies'], 'QUOTA_TEMPLATES', `this mode's bundle holds ${templates.size} policy templates; a policy store holds at most ${AVP_QUOTAS.templatesPerStore}`, {
-      target: 'key',
-    });
+    report(
+      ['policies'],
+      'QUOTA_TEMPLATES',
+      `this mode's bundle holds ${templates.size} policy templates; a policy store holds at most ${AVP_QUOTAS.templatesPerStore}`,
+      {
+        target: 'key',
+      },
+    );
   }
 }
 
@@ -294,7 +352,11 @@ export function policyBelongsTo(policyFile: string, entry: string): boolean {
 function checkEntityType(context: CheckContext, schema: SchemaModel, path: YamlPath, name: string): boolean {
   if (schema.entityTypes.has(name)) return true;
   const suggestion = closestMatch(name, [...schema.entityTypes.keys()]);
-  context.report(path, 'ENTITY_TYPE_UNKNOWN', `entity type \`${name}\` is not in the schema` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''));
+  context.report(
+    path,
+    'ENTITY_TYPE_UNKNOWN',
+    `entity type \`${name}\` is not in the schema${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+  );
   return false;
 }
 
@@ -313,9 +375,14 @@ function checkClaims(context: CheckContext, schema: SchemaModel): void {
     const attribute = principal.attributes[mapping.attribute];
     if (!attribute) {
       const suggestion = closestMatch(mapping.attribute, Object.keys(principal.attributes));
-      context.report([...at, 'attribute'], 'CLAIM_ATTRIBUTE_UNKNOWN', `${principalType} has no attribute \`${mapping.attribute}\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''), {
-        hint: `Map to one of: ${Object.keys(principal.attributes).sort().join(', ')}.`,
-      });
+      context.report(
+        [...at, 'attribute'],
+        'CLAIM_ATTRIBUTE_UNKNOWN',
+        `${principalType} has no attribute \`${mapping.attribute}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+        {
+          hint: `Map to one of: ${Object.keys(principal.attributes).sort().join(', ')}.`,
+        },
+      );
       return;
     }
     // Mapped, even when its type is wrong: that is one finding, not also an unmapped required attribute.
@@ -324,24 +391,42 @@ function checkClaims(context: CheckContext, schema: SchemaModel): void {
     if (declared === undefined || !checkEntityTypesIn(context, schema, [...at, 'type'], declared)) return;
     const expected = formatValueType(attribute.type);
     if (formatValueType(declared) !== expected) {
-      context.report([...at, 'type'], 'CLAIM_TYPE_MISMATCH', `claim \`${mapping.claim}\` is declared ${mapping.type} but ${principalType}.${mapping.attribute} is ${expected}`, {
-        hint: `Declare \`type: ${quoteIfNeeded(expected)}\`.`,
-      });
+      context.report(
+        [...at, 'type'],
+        'CLAIM_TYPE_MISMATCH',
+        `claim \`${mapping.claim}\` is declared ${mapping.type} but ${principalType}.${mapping.attribute} is ${expected}`,
+        {
+          hint: `Declare \`type: ${quoteIfNeeded(expected)}\`.`,
+        },
+      );
     }
     if (mapping.delimiter !== undefined && declared.kind !== 'Set') {
-      context.report([...at, 'delimiter'], 'CLAIM_TYPE_MISMATCH', `\`delimiter\` splits a claim into a set, but the type is ${mapping.type}`, {
-        target: 'key',
-        hint: 'Remove `delimiter`, or map to a Set attribute.',
-      });
+      context.report(
+        [...at, 'delimiter'],
+        'CLAIM_TYPE_MISMATCH',
+        `\`delimiter\` splits a claim into a set, but the type is ${mapping.type}`,
+        {
+          target: 'key',
+          hint: 'Remove `delimiter`, or map to a Set attribute.',
+        },
+      );
     }
   });
 
   if (claims.tenant?.attribute !== undefined) {
     const attribute = principal.attributes[claims.tenant.attribute];
     if (!attribute) {
-      context.report(['claims', 'tenant', 'attribute'], 'CLAIM_ATTRIBUTE_UNKNOWN', `${principalType} has no attribute \`${claims.tenant.attribute}\``);
+      context.report(
+        ['claims', 'tenant', 'attribute'],
+        'CLAIM_ATTRIBUTE_UNKNOWN',
+        `${principalType} has no attribute \`${claims.tenant.attribute}\``,
+      );
     } else if (formatValueType(attribute.type) !== `Entity<${claims.tenant.entityType}>`) {
-      context.report(['claims', 'tenant', 'attribute'], 'CLAIM_TYPE_MISMATCH', `${principalType}.${claims.tenant.attribute} is ${formatValueType(attribute.type)}, not the tenant type ${claims.tenant.entityType}`);
+      context.report(
+        ['claims', 'tenant', 'attribute'],
+        'CLAIM_TYPE_MISMATCH',
+        `${principalType}.${claims.tenant.attribute} is ${formatValueType(attribute.type)}, not the tenant type ${claims.tenant.entityType}`,
+      );
     } else {
       filled.add(claims.tenant.attribute);
     }
@@ -351,15 +436,28 @@ function checkClaims(context: CheckContext, schema: SchemaModel): void {
   const storeSupplies = claims.principal.fromStore !== undefined && context.loaded.mode.entityStore !== undefined;
   for (const [name, attribute] of Object.entries(principal.attributes)) {
     if (attribute.required && !filled.has(name) && !storeSupplies) {
-      context.report(['claims', 'principal'], 'CLAIM_REQUIRED_UNMAPPED', `${principalType}.${name} is required by the schema but no required claim fills it`, { target: 'key' });
+      context.report(
+        ['claims', 'principal'],
+        'CLAIM_REQUIRED_UNMAPPED',
+        `${principalType}.${name} is required by the schema but no required claim fills it`,
+        { target: 'key' },
+      );
     }
   }
 
   if (claims.groups && groupsOk && !principal.memberOfTypes.includes(claims.groups.entityType)) {
-    context.report(['claims', 'groups', 'entityType'], 'PARENT_TYPE_MISMATCH', `${principalType} cannot be a member of ${claims.groups.entityType}; the schema allows [${principal.memberOfTypes.join(', ')}]`);
+    context.report(
+      ['claims', 'groups', 'entityType'],
+      'PARENT_TYPE_MISMATCH',
+      `${principalType} cannot be a member of ${claims.groups.entityType}; the schema allows [${principal.memberOfTypes.join(', ')}]`,
+    );
   }
   if (claims.tenant?.asParent && tenantOk && !principal.memberOfTypes.includes(claims.tenant.entityType)) {
-    context.report(['claims', 'tenant', 'asParent'], 'PARENT_TYPE_MISMATCH', `${principalType} cannot be a member of ${claims.tenant.entityType}; the schema allows [${principal.memberOfTypes.join(', ')}]`);
+    context.report(
+      ['claims', 'tenant', 'asParent'],
+      'PARENT_TYPE_MISMATCH',
+      `${principalType} cannot be a member of ${claims.tenant.entityType}; the schema allows [${principal.memberOfTypes.join(', ')}]`,
+    );
   }
 }
 
@@ -372,53 +470,94 @@ function checkRouteActions(context: CheckContext, schema: SchemaModel): void {
     const action = schema.actions.get(route.action);
     if (!action) {
       const suggestion = closestMatch(route.action, [...schema.actions.keys()]);
-      context.report([...at, 'action'], 'ACTION_UNKNOWN', `action \`${route.action}\` is not in the schema` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''));
+      context.report(
+        [...at, 'action'],
+        'ACTION_UNKNOWN',
+        `action \`${route.action}\` is not in the schema${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+      );
       return;
     }
     if (action.principalTypes.length === 0) {
       const members = [...schema.actions.values()].filter((member) => member.groups.includes(action.id)).map((member) => member.id);
-      context.report([...at, 'action'], 'ACTION_PRINCIPAL_MISMATCH', `${route.action} has no appliesTo (an action group), so no request can name it`, {
-        hint: members.length > 0 ? `Route one of its member actions: ${members.join(', ')}.` : 'Give the action an `appliesTo` in the schema.',
-      });
+      context.report(
+        [...at, 'action'],
+        'ACTION_PRINCIPAL_MISMATCH',
+        `${route.action} has no appliesTo (an action group), so no request can name it`,
+        {
+          hint:
+            members.length > 0
+              ? `Route one of its member actions: ${members.join(', ')}.`
+              : 'Give the action an `appliesTo` in the schema.',
+        },
+      );
     } else if (schema.entityTypes.has(principalType) && !action.principalTypes.includes(principalType)) {
-      context.report([...at, 'action'], 'ACTION_PRINCIPAL_MISMATCH', `${route.action} does not apply to principal ${principalType}; it applies to [${action.principalTypes.join(', ')}]`);
+      context.report(
+        [...at, 'action'],
+        'ACTION_PRINCIPAL_MISMATCH',
+        `${route.action} does not apply to principal ${principalType}; it applies to [${action.principalTypes.join(', ')}]`,
+      );
     }
     if (resourceOk && action.principalTypes.length > 0 && !action.resourceTypes.includes(route.resource.type)) {
-      context.report([...at, 'resource', 'type'], 'ACTION_RESOURCE_MISMATCH', `${route.action} does not apply to resource ${route.resource.type}; it applies to [${action.resourceTypes.join(', ')}]`, {
-        hint: `Use one of: ${action.resourceTypes.join(', ')}.`,
-      });
+      context.report(
+        [...at, 'resource', 'type'],
+        'ACTION_RESOURCE_MISMATCH',
+        `${route.action} does not apply to resource ${route.resource.type}; it applies to [${action.resourceTypes.join(', ')}]`,
+        {
+          hint: `Use one of: ${action.resourceTypes.join(', ')}.`,
+        },
+      );
     }
     const resourceType = schema.entityTypes.get(route.resource.type);
     if (resourceType?.kind === 'enum' && route.resource.id !== undefined && !resourceType.choices.includes(route.resource.id)) {
-      context.report([...at, 'resource', 'id'], 'MODE_INVALID_VALUE', `${route.resource.type} is an enumerated entity type without the id \`${route.resource.id}\``, {
-        hint: `Use one of: ${resourceType.choices.join(', ')}.`,
-      });
+      context.report(
+        [...at, 'resource', 'id'],
+        'MODE_INVALID_VALUE',
+        `${route.resource.type} is an enumerated entity type without the id \`${route.resource.id}\``,
+        {
+          hint: `Use one of: ${resourceType.choices.join(', ')}.`,
+        },
+      );
     }
     const supplied = route.context ?? {};
     for (const [name, source] of Object.entries(supplied)) {
       const expected = action.context[name];
       if (!expected) {
         const suggestion = closestMatch(name, Object.keys(action.context));
-        context.report([...at, 'context', name], 'ROUTE_CONTEXT_UNKNOWN', `${route.action}'s context has no attribute \`${name}\`` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''), {
-          target: 'key',
-        });
+        context.report(
+          [...at, 'context', name],
+          'ROUTE_CONTEXT_UNKNOWN',
+          `${route.action}'s context has no attribute \`${name}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+          {
+            target: 'key',
+          },
+        );
         continue;
       }
       const declared = declaredType(context, [...at, 'context', name, 'type'], source.type);
       if (declared === undefined || !checkEntityTypesIn(context, schema, [...at, 'context', name, 'type'], declared)) continue;
       const expectedSpelling = formatValueType(expected.type);
       if (formatValueType(declared) !== expectedSpelling) {
-        context.report([...at, 'context', name, 'type'], 'ROUTE_CONTEXT_TYPE', `context \`${name}\` is declared ${source.type} but ${route.action} expects ${expectedSpelling}`, {
-          hint: `Declare \`type: ${quoteIfNeeded(expectedSpelling)}\`.`,
-        });
+        context.report(
+          [...at, 'context', name, 'type'],
+          'ROUTE_CONTEXT_TYPE',
+          `context \`${name}\` is declared ${source.type} but ${route.action} expects ${expectedSpelling}`,
+          {
+            hint: `Declare \`type: ${quoteIfNeeded(expectedSpelling)}\`.`,
+          },
+        );
       }
     }
     for (const [name, attribute] of Object.entries(action.context)) {
       const source = supplied[name];
       if (attribute.required && (source === undefined || source.required === false)) {
-        context.report(source ? [...at, 'context', name] : at, 'ROUTE_CONTEXT_MISSING', `${route.action} requires context \`${name}\` (${formatValueType(attribute.type)}) but route ${routeLabel(route)} does not always supply it`, {
-          target: source ? 'key' : 'value',
-        });
+        context.report(
+          source ? [...at, 'context', name] : at,
+          'ROUTE_CONTEXT_MISSING',
+          `${route.action} requires context \`${name}\` (${formatValueType(attribute.type)}) but route ${routeLabel(route)} does not always supply it`,
+          {
+            target: source ? 'key' : 'value',
+          },
+        );
       }
     }
   });

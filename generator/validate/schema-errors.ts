@@ -28,12 +28,17 @@ export interface ExplainOptions<C extends string> {
   readonly hintForValue?: (error: ErrorObject) => string | undefined;
 }
 
-export function explainSchemaErrors<C extends string>(source: YamlSource, errors: readonly ErrorObject[], options: ExplainOptions<C>): SchemaFinding<C>[] {
+export function explainSchemaErrors<C extends string>(
+  source: YamlSource,
+  errors: readonly ErrorObject[],
+  options: ExplainOptions<C>,
+): SchemaFinding<C>[] {
   // `if` failures repeat the errors of the branch taken, a `propertyNames` failure repeats the error about the key,
   // and the `required` errors inside a `oneOf` or `anyOf` are restated by that keyword's own error.
   const alternatives = new Set(errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath));
   const relevant = errors.filter(
-    (e) => e.keyword !== 'if' && e.keyword !== 'propertyNames' && !(/\/(oneOf|anyOf)\//.test(e.schemaPath) && alternatives.has(e.instancePath)),
+    (e) =>
+      e.keyword !== 'if' && e.keyword !== 'propertyNames' && !(/\/(oneOf|anyOf)\//.test(e.schemaPath) && alternatives.has(e.instancePath)),
   );
   const seen = new Set<string>();
   const findings: SchemaFinding<C>[] = [];
@@ -68,7 +73,7 @@ function explainOne<C extends string>(source: YamlSource, error: ErrorObject, op
       return {
         at: source.positionOf([...path, key], 'key'),
         code: codes.unknownKey,
-        message: `unknown key \`${key}\` in ${where}` + (suggestion ? `; did you mean \`${suggestion}\`?` : ''),
+        message: `unknown key \`${key}\` in ${where}${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
         hint: suggestion ? `Rename \`${key}\` to \`${suggestion}\`.` : `Remove \`${key}\`; the keys allowed here are: ${known.join(', ')}.`,
       };
     }
@@ -126,7 +131,8 @@ function describeError(error: ErrorObject): string {
 function hintForMissing(parentSchema: unknown, property: string): string {
   const schema = (parentSchema as { properties?: Record<string, { description?: string; enum?: unknown[]; const?: unknown }> } | undefined)
     ?.properties?.[property];
-  if (typeof schema?.const === 'string') return `Add \`${property}: ${schema.const}\`.${schema.description ? ` ${schema.description}` : ''}`;
+  if (typeof schema?.const === 'string')
+    return `Add \`${property}: ${schema.const}\`.${schema.description ? ` ${schema.description}` : ''}`;
   if (schema?.enum) return `Add \`${property}:\` with one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}.`;
   if (schema?.description) return `Add \`${property}:\` (${schema.description.replace(/\.$/, '')}).`;
   return `Add \`${property}:\`.`;

@@ -50,11 +50,15 @@ export function batchIsAuthorized(stores: PolicyStores, body: JsonObject): Wire<
   });
   const samePrincipal = items.every(({ query }) => sameUid(query.principal, items[0]?.query.principal));
   const sameResource = items.every(({ query }) => sameUid(query.resource, items[0]?.query.resource));
-  if (!samePrincipal && !sameResource) throw new ValidationException('every request of a batch must name the same principal or the same resource');
+  if (!samePrincipal && !sameResource)
+    throw new ValidationException('every request of a batch must name the same principal or the same resource');
   const entities = readEntities(body);
   const policySetId = stores.policySetId(store);
   const schemaName = store.schema?.preparsedName;
-  const results: Wire<BatchIsAuthorizedOutputItem>[] = items.map(({ request, query }) => ({ request, ...decide(policySetId, schemaName, query, entities) }));
+  const results: Wire<BatchIsAuthorizedOutputItem>[] = items.map(({ request, query }) => ({
+    request,
+    ...decide(policySetId, schemaName, query, entities),
+  }));
   return { results };
 }
 
@@ -113,14 +117,19 @@ function readEntities(body: JsonObject): EntityJson[] {
   let entities: EntityJson[];
   if (member === 'cedarJson') {
     const parsed = parseCedarJson(value, 'entities.cedarJson');
-    if (!Array.isArray(parsed) || !parsed.every(isEntityJson)) throw new ValidationException('entities.cedarJson must hold a JSON list of entities with uid, attrs and parents');
+    if (!Array.isArray(parsed) || !parsed.every(isEntityJson))
+      throw new ValidationException('entities.cedarJson must hold a JSON list of entities with uid, attrs and parents');
     entities = parsed;
   } else {
     if (!Array.isArray(value)) throw new ValidationException('entities.entityList must be a list');
-    entities = value.map((item, index) => converted(() => fromAvpEntity(entityItem(item, `entities.entityList[${index}]`)), `entities.entityList[${index}]`));
+    entities = value.map((item, index) =>
+      converted(() => fromAvpEntity(entityItem(item, `entities.entityList[${index}]`)), `entities.entityList[${index}]`),
+    );
   }
   const byUid = new Map<string, EntityJson>();
-  entities.forEach((entity, index) => byUid.set(isJsonObject(entity.uid) ? JSON.stringify(asUid(entity.uid)) : `#${index}`, entity));
+  entities.forEach((entity, index) => {
+    byUid.set(isJsonObject(entity.uid) ? JSON.stringify(asUid(entity.uid)) : `#${index}`, entity);
+  });
   return [...byUid.values()];
 }
 

@@ -3,7 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { PolicyBundle } from '../../runtime/config.js';
 import type { TemplateLinkRecord } from '../../runtime/engine/decision.js';
-import { AvpServiceError, InternalServerException, SerializationException, ThrottlingException, UnknownOperationException } from './errors.js';
+import {
+  AvpServiceError,
+  InternalServerException,
+  SerializationException,
+  ThrottlingException,
+  UnknownOperationException,
+} from './errors.js';
 import { FaultSwitch, type Fault } from './faults.js';
 import { isAvpOperation, OPERATION_HANDLERS, type AvpOperation } from './operations.js';
 import { PolicyStores } from './policy-stores.js';
@@ -109,9 +115,11 @@ export async function startLocalAvpEndpoint(options: LocalAvpEndpointOptions = {
   }
 
   function dispatch(request: IncomingMessage, operation: string, text: string): object {
-    if (request.method !== 'POST' || request.url !== '/') throw new SerializationException(`expected POST /, got ${request.method} ${request.url}`);
+    if (request.method !== 'POST' || request.url !== '/')
+      throw new SerializationException(`expected POST /, got ${request.method} ${request.url}`);
     const contentType = headerValue(request, 'content-type') ?? '';
-    if (!contentType.startsWith(JSON_CONTENT_TYPE)) throw new SerializationException(`expected content-type ${JSON_CONTENT_TYPE}, got ${JSON.stringify(contentType)}`);
+    if (!contentType.startsWith(JSON_CONTENT_TYPE))
+      throw new SerializationException(`expected content-type ${JSON_CONTENT_TYPE}, got ${JSON.stringify(contentType)}`);
     if (!isAvpOperation(operation)) throw new UnknownOperationException(`unknown operation ${JSON.stringify(operation)}`);
     return OPERATION_HANDLERS[operation](stores, parseBody(text));
   }
@@ -141,7 +149,8 @@ export async function startLocalAvpEndpoint(options: LocalAvpEndpointOptions = {
       try {
         stores.putSchema(store, JSON.stringify(bundle.schema));
         for (const id of Object.keys(bundle.templates).sort()) stores.addTemplate(store, { id, statement: bundle.templates[id] ?? '' });
-        for (const id of Object.keys(bundle.policies).sort()) stores.addPolicy(store, { id, kind: 'static', statement: bundle.policies[id] ?? '' });
+        for (const id of Object.keys(bundle.policies).sort())
+          stores.addPolicy(store, { id, kind: 'static', statement: bundle.policies[id] ?? '' });
         for (const link of templateLinks) {
           const slots = stores.getTemplate(store, link.templateId).scope;
           stores.addPolicy(store, {
@@ -219,7 +228,9 @@ function parseBody(text: string): JsonObject {
 
 function toServiceError(error: unknown): AvpServiceError {
   if (error instanceof AvpServiceError) return error;
-  return new InternalServerException(`the local endpoint failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  return new InternalServerException(`the local endpoint failed: ${error instanceof Error ? error.message : String(error)}`, {
+    cause: error,
+  });
 }
 
 function sendError(response: ServerResponse, error: AvpServiceError): void {

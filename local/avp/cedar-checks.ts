@@ -31,7 +31,9 @@ export interface PolicyScope {
 export function parseStaticPolicy(statement: string): PolicyScope {
   const parts = splitStatement(statement);
   if (parts.policies.length !== 1 || parts.templates.length !== 0) {
-    throw new ValidationException(`a static policy statement must hold exactly one policy without slots (found ${parts.policies.length} policies, ${parts.templates.length} templates)`);
+    throw new ValidationException(
+      `a static policy statement must hold exactly one policy without slots (found ${parts.policies.length} policies, ${parts.templates.length} templates)`,
+    );
   }
   const json = policyToJson(statement);
   if (json.type === 'failure') throw new ValidationException(messages('the policy does not parse', json.errors));
@@ -45,7 +47,9 @@ export function parseStaticPolicy(statement: string): PolicyScope {
 export function parseTemplate(statement: string): PolicyScope {
   const parts = splitStatement(statement);
   if (parts.templates.length !== 1 || parts.policies.length !== 0) {
-    throw new ValidationException(`a policy template statement must hold exactly one template with a slot (found ${parts.templates.length} templates, ${parts.policies.length} policies)`);
+    throw new ValidationException(
+      `a policy template statement must hold exactly one template with a slot (found ${parts.templates.length} templates, ${parts.policies.length} policies)`,
+    );
   }
   const json = templateToJson(statement);
   if (json.type === 'failure') throw new ValidationException(messages('the template does not parse', json.errors));
@@ -60,7 +64,12 @@ export function validateStrict(schema: SchemaJson<string>, policies: PolicySet):
   const answer = validate({ schema, policies, validationSettings: { mode: 'strict' } });
   if (answer.type === 'failure') throw new ValidationException(messages('validation failed', answer.errors));
   if (answer.validationErrors.length > 0) {
-    throw new ValidationException(messages('the policy does not conform to the schema', answer.validationErrors.map((e) => e.error)));
+    throw new ValidationException(
+      messages(
+        'the policy does not conform to the schema',
+        answer.validationErrors.map((e) => e.error),
+      ),
+    );
   }
 }
 

@@ -16,7 +16,13 @@ interface FaultLimit {
  * - `reset`: destroy the connection without a reply.
  */
 export type Fault = FaultLimit &
-  ({ readonly kind: 'latency'; readonly ms: number } | { readonly kind: 'throttle' } | { readonly kind: 'server-error' } | { readonly kind: 'malformed' } | { readonly kind: 'reset' });
+  (
+    | { readonly kind: 'latency'; readonly ms: number }
+    | { readonly kind: 'throttle' }
+    | { readonly kind: 'server-error' }
+    | { readonly kind: 'malformed' }
+    | { readonly kind: 'reset' }
+  );
 
 /** The fault currently set, and how many more requests it applies to. */
 export class FaultSwitch {

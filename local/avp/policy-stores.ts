@@ -2,7 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import { preparsePolicySet, preparseSchema, type SchemaJson, type TemplateLink } from '@cedar-policy/cedar-wasm/nodejs';
 import { parseStaticPolicy, parseTemplate, validateStrict, type PolicyScope } from './cedar-checks.js';
-import { ConflictException, InternalServerException, InvalidStateException, ResourceNotFoundException, ValidationException } from './errors.js';
+import {
+  ConflictException,
+  InternalServerException,
+  InvalidStateException,
+  ResourceNotFoundException,
+  ValidationException,
+} from './errors.js';
 import { isJsonObject, type Uid } from './wire.js';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -81,7 +87,14 @@ export interface PolicyStoreUpdate {
 
 export type NewPolicy =
   | { readonly id?: string; readonly name?: string; readonly kind: 'static'; readonly statement: string; readonly description?: string }
-  | { readonly id?: string; readonly name?: string; readonly kind: 'templateLinked'; readonly templateId: string; readonly principal?: Uid; readonly resource?: Uid };
+  | {
+      readonly id?: string;
+      readonly name?: string;
+      readonly kind: 'templateLinked';
+      readonly templateId: string;
+      readonly principal?: Uid;
+      readonly resource?: Uid;
+    };
 
 export interface NewTemplate {
   readonly id?: string;
@@ -161,15 +174,27 @@ export class PolicyStores {
     const namespaces = Object.keys(parsed);
     if (namespaces.length !== 1) throw new ValidationException(`a schema must declare exactly one namespace, found ${namespaces.length}`);
     const [namespace] = namespaces;
-    if (namespace === undefined || namespace === '' || RESERVED_NAMESPACES.some((reserved) => namespace.toLowerCase().split('::').includes(reserved))) {
+    if (
+      namespace === undefined ||
+      namespace === '' ||
+      RESERVED_NAMESPACES.some((reserved) => namespace.toLowerCase().split('::').includes(reserved))
+    ) {
       throw new ValidationException(`the namespace ${JSON.stringify(namespace)} is empty or reserved`);
     }
     // Preparsing replaces the store's schema in the registry only when the new one parses (it is side-effect free on error).
     const preparsedName = `${store.policySetId}:schema`;
     const checked = preparseSchema(preparsedName, parsed);
-    if (checked.type === 'failure') throw new ValidationException(`the schema does not parse: ${checked.errors.map((e) => e.message).join('; ')}`);
+    if (checked.type === 'failure')
+      throw new ValidationException(`the schema does not parse: ${checked.errors.map((e) => e.message).join('; ')}`);
     const now = new Date();
-    const schema: StoredSchema = { text: cedarJson, json: parsed, namespaces, preparsedName, createdDate: store.schema?.createdDate ?? now, lastUpdatedDate: now };
+    const schema: StoredSchema = {
+      text: cedarJson,
+      json: parsed,
+      namespaces,
+      preparsedName,
+      createdDate: store.schema?.createdDate ?? now,
+      lastUpdatedDate: now,
+    };
     store.schema = schema;
     store.lastUpdatedDate = now;
     return schema;
@@ -204,7 +229,13 @@ export class PolicyStores {
     if (input.kind === 'static') {
       const scope = parseStaticPolicy(input.statement);
       if (store.validationMode === 'STRICT') validateStrict(requireSchema(store), { staticPolicies: { [id]: input.statement } });
-      policy = { ...common, type: 'STATIC', statement: input.statement, ...(input.description !== undefined ? { description: input.description } : {}), scope };
+      policy = {
+        ...common,
+        type: 'STATIC',
+        statement: input.statement,
+        ...(input.description !== undefined ? { description: input.description } : {}),
+        scope,
+      };
     } else {
       const template = this.getTemplate(store, input.templateId);
       assertSlotsFilled(template, input);
@@ -261,7 +292,9 @@ export class PolicyStores {
     for (const template of store.templates.values()) templates[template.id] = template.statement;
     const answer = preparsePolicySet(store.policySetId, { staticPolicies, templates, templateLinks });
     if (answer.type === 'failure') {
-      throw new InternalServerException(`the policies of ${store.id} do not parse together: ${answer.errors.map((e) => e.message).join('; ')}`);
+      throw new InternalServerException(
+        `the policies of ${store.id} do not parse together: ${answer.errors.map((e) => e.message).join('; ')}`,
+      );
     }
     store.preparsed = true;
     return store.policySetId;
@@ -276,7 +309,9 @@ function newId(): string {
 
 function requireSchema(store: PolicyStore): SchemaJson<string> {
   if (!store.schema) {
-    throw new ValidationException(`policy store ${store.id} validates in STRICT mode and has no schema: put a schema first, or turn validation off`);
+    throw new ValidationException(
+      `policy store ${store.id} validates in STRICT mode and has no schema: put a schema first, or turn validation off`,
+    );
   }
   return store.schema.json;
 }
@@ -286,8 +321,10 @@ function assertSlotsFilled(template: StoredTemplate, link: { readonly principal?
     ['principal', template.scope.principalSlot, link.principal],
     ['resource', template.scope.resourceSlot, link.resource],
   ] as const) {
-    if (hasSlot && value === undefined) throw new ValidationException(`template ${template.id} has a ?${slot} slot: templateLinked.${slot} is required`);
-    if (!hasSlot && value !== undefined) throw new ValidationException(`template ${template.id} has no ?${slot} slot: remove templateLinked.${slot}`);
+    if (hasSlot && value === undefined)
+      throw new ValidationException(`template ${template.id} has a ?${slot} slot: templateLinked.${slot} is required`);
+    if (!hasSlot && value !== undefined)
+      throw new ValidationException(`template ${template.id} has no ?${slot} slot: remove templateLinked.${slot}`);
   }
 }
 

@@ -97,14 +97,25 @@ export function putSchema(stores: PolicyStores, body: JsonObject): Wire<PutSchem
   const definition = requiredObject(body, 'definition');
   const cedarJson = requiredString(definition, 'cedarJson', 'definition.cedarJson');
   const schema = stores.putSchema(store, cedarJson);
-  return { policyStoreId: store.id, namespaces: [...schema.namespaces], createdDate: iso(schema.createdDate), lastUpdatedDate: iso(schema.lastUpdatedDate) };
+  return {
+    policyStoreId: store.id,
+    namespaces: [...schema.namespaces],
+    createdDate: iso(schema.createdDate),
+    lastUpdatedDate: iso(schema.lastUpdatedDate),
+  };
 }
 
 export function getSchema(stores: PolicyStores, body: JsonObject): Wire<GetSchemaOutput> {
   const store = stores.get(requiredString(body, 'policyStoreId'));
   if (!store.schema) throw new ResourceNotFoundException('SCHEMA', store.id);
   const { schema } = store;
-  return { policyStoreId: store.id, schema: schema.text, namespaces: [...schema.namespaces], createdDate: iso(schema.createdDate), lastUpdatedDate: iso(schema.lastUpdatedDate) };
+  return {
+    policyStoreId: store.id,
+    schema: schema.text,
+    namespaces: [...schema.namespaces],
+    createdDate: iso(schema.createdDate),
+    lastUpdatedDate: iso(schema.lastUpdatedDate),
+  };
 }
 
 export function createPolicy(stores: PolicyStores, body: JsonObject): Wire<CreatePolicyOutput> {
@@ -125,7 +136,9 @@ export function createPolicy(stores: PolicyStores, body: JsonObject): Wire<Creat
     input = {
       kind: 'templateLinked',
       templateId: requiredString(value, 'policyTemplateId', 'definition.templateLinked.policyTemplateId'),
-      ...(value['principal'] !== undefined ? { principal: entityIdentifier(value['principal'], 'definition.templateLinked.principal') } : {}),
+      ...(value['principal'] !== undefined
+        ? { principal: entityIdentifier(value['principal'], 'definition.templateLinked.principal') }
+        : {}),
       ...(value['resource'] !== undefined ? { resource: entityIdentifier(value['resource'], 'definition.templateLinked.resource') } : {}),
       ...(name !== undefined ? { name } : {}),
     };
@@ -169,7 +182,9 @@ export function listPolicies(stores: PolicyStores, body: JsonObject): Wire<ListP
   const policyType = filter['policyType'] === undefined ? undefined : oneOf(filter, 'policyType', POLICY_TYPES, 'filter.policyType');
   const templateId = optionalString(filter, 'policyTemplateId', 'filter.policyTemplateId');
   const matching = [...store.policies.values()].filter(
-    (policy) => (policyType === undefined || policy.type === policyType) && (templateId === undefined || (policy.type === 'TEMPLATE_LINKED' && policy.templateId === templateId)),
+    (policy) =>
+      (policyType === undefined || policy.type === policyType) &&
+      (templateId === undefined || (policy.type === 'TEMPLATE_LINKED' && policy.templateId === templateId)),
   );
   const page = paginate(matching, body);
   const policies: Wire<PolicyItem>[] = page.items.map((policy) => ({
@@ -203,7 +218,12 @@ export function createPolicyTemplate(stores: PolicyStores, body: JsonObject): Wi
     ...(description !== undefined ? { description } : {}),
     ...(name !== undefined ? { name } : {}),
   });
-  return { policyStoreId: store.id, policyTemplateId: template.id, createdDate: iso(template.createdDate), lastUpdatedDate: iso(template.lastUpdatedDate) };
+  return {
+    policyStoreId: store.id,
+    policyTemplateId: template.id,
+    createdDate: iso(template.createdDate),
+    lastUpdatedDate: iso(template.lastUpdatedDate),
+  };
 }
 
 export function listPolicyTemplates(stores: PolicyStores, body: JsonObject): Wire<ListPolicyTemplatesOutput> {
@@ -230,7 +250,10 @@ function scopeMembers(policy: StoredPolicy): Pick<Wire<GetPolicyOutput>, 'princi
   };
 }
 
-function linkMembers(policy: Extract<StoredPolicy, { type: 'TEMPLATE_LINKED' }>): { principal?: { entityType: string; entityId: string }; resource?: { entityType: string; entityId: string } } {
+function linkMembers(policy: Extract<StoredPolicy, { type: 'TEMPLATE_LINKED' }>): {
+  principal?: { entityType: string; entityId: string };
+  resource?: { entityType: string; entityId: string };
+} {
   return {
     ...(policy.principal ? { principal: { ...policy.principal } } : {}),
     ...(policy.resource ? { resource: { ...policy.resource } } : {}),
@@ -242,9 +265,13 @@ function paginate<T>(items: readonly T[], body: JsonObject): { items: T[]; next:
   const maxResults = optionalInteger(body, 'maxResults', { min: 1, max: 50 }) ?? 50;
   const token = optionalString(body, 'nextToken');
   const start = token === undefined ? 0 : Number.parseInt(Buffer.from(token, 'base64url').toString('utf8'), 10);
-  if (!Number.isInteger(start) || start < 0 || start > items.length) throw new ValidationException('nextToken is not one this endpoint issued');
+  if (!Number.isInteger(start) || start < 0 || start > items.length)
+    throw new ValidationException('nextToken is not one this endpoint issued');
   const end = start + maxResults;
-  return { items: items.slice(start, end), next: end < items.length ? { nextToken: Buffer.from(String(end), 'utf8').toString('base64url') } : {} };
+  return {
+    items: items.slice(start, end),
+    next: end < items.length ? { nextToken: Buffer.from(String(end), 'utf8').toString('base64url') } : {},
+  };
 }
 
 function oneOf<const T extends string>(body: JsonObject, key: string, allowed: readonly T[], path = key): T {
@@ -257,4 +284,3 @@ function oneOf<const T extends string>(body: JsonObject, key: string, allowed: r
 function iso(date: Date): string {
   return date.toISOString();
 }
-

@@ -77,15 +77,32 @@ export interface Uid {
 
 export function entityIdentifier(value: unknown, path: string): Uid {
   if (!isJsonObject(value)) throw new ValidationException(`${path} must be an object`);
-  return { entityType: requiredString(value, 'entityType', `${path}.entityType`), entityId: requiredString(value, 'entityId', `${path}.entityId`) };
+  return {
+    entityType: requiredString(value, 'entityType', `${path}.entityType`),
+    entityId: requiredString(value, 'entityId', `${path}.entityId`),
+  };
 }
 
 export function actionIdentifier(value: unknown, path: string): { readonly actionType: string; readonly actionId: string } {
   if (!isJsonObject(value)) throw new ValidationException(`${path} must be an object`);
-  return { actionType: requiredString(value, 'actionType', `${path}.actionType`), actionId: requiredString(value, 'actionId', `${path}.actionId`) };
+  return {
+    actionType: requiredString(value, 'actionType', `${path}.actionType`),
+    actionId: requiredString(value, 'actionId', `${path}.actionId`),
+  };
 }
 
-const TYPED_VALUE_MEMBERS = ['string', 'long', 'boolean', 'set', 'record', 'entityIdentifier', 'ipaddr', 'decimal', 'datetime', 'duration'] as const;
+const TYPED_VALUE_MEMBERS = [
+  'string',
+  'long',
+  'boolean',
+  'set',
+  'record',
+  'entityIdentifier',
+  'ipaddr',
+  'decimal',
+  'datetime',
+  'duration',
+] as const;
 type TypedValueMember = (typeof TYPED_VALUE_MEMBERS)[number];
 
 /**
@@ -162,7 +179,8 @@ export function entityItem(value: unknown, path: string): EntityItem {
   const parents = value['parents'] === undefined || value['parents'] === null ? [] : requiredArray(value, 'parents', `${path}.parents`);
   return {
     identifier: entityIdentifier(value['identifier'], `${path}.identifier`),
-    attributes: value['attributes'] === undefined || value['attributes'] === null ? {} : attributeMap(value['attributes'], `${path}.attributes`),
+    attributes:
+      value['attributes'] === undefined || value['attributes'] === null ? {} : attributeMap(value['attributes'], `${path}.attributes`),
     parents: parents.map((parent, index) => entityIdentifier(parent, `${path}.parents[${index}]`)),
     // CedarTagValue has AttributeValue's members.
     ...(value['tags'] === undefined || value['tags'] === null ? {} : { tags: attributeMap(value['tags'], `${path}.tags`) }),

@@ -12,7 +12,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const { request } = command;
-    if (!existsSync(request.root) || !statSync(request.root).isDirectory()) throw new ExplainUsageError(`--root ${request.root} is not a directory`);
+    if (!existsSync(request.root) || !statSync(request.root).isDirectory())
+      throw new ExplainUsageError(`--root ${request.root} is not a directory`);
     // Loaded only now: --help and a malformed command line answer without loading the generator, runtime and SDKs.
     const [{ runExplain }, { formatTrace }] = await Promise.all([import('../explain/run-explain.js'), import('../explain/format-text.js')]);
     const trace = await runExplain(request);

@@ -15,7 +15,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { engine: { type: 'string' }, port: { type: 'string' }, mode: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        engine: { type: 'string' },
+        port: { type: 'string' },
+        mode: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
@@ -46,13 +51,17 @@ async function main(argv: string[]): Promise<number> {
   // Rewrite only when something changed: the swap briefly removes generated/, and nothing else should see that.
   const stale = findStaleFiles(root, files);
   if (stale.length > 0) writeGeneratedFiles(root, files);
-  process.stdout.write(`validated; generated/ ${stale.length > 0 ? `rewritten (${stale.length} files changed)` : 'already up to date'} for ${model.modes.length} modes\n`);
+  process.stdout.write(
+    `validated; generated/ ${stale.length > 0 ? `rewritten (${stale.length} files changed)` : 'already up to date'} for ${model.modes.length} modes\n`,
+  );
 
   const environment = await startLocalEnvironment({ basePort, engine, useDevKeys: true, ...(values.mode ? { modes: values.mode } : {}) });
   const lines = [
     '',
     'Local environment (no AWS account, no network):',
-    ...environment.modes.map(({ mode, gateway }) => `  ${mode.name.padEnd(13)} ${mode.api.type.padEnd(9)} ${mode.engine.kind.padEnd(5)} ${gateway.url}`),
+    ...environment.modes.map(
+      ({ mode, gateway }) => `  ${mode.name.padEnd(13)} ${mode.api.type.padEnd(9)} ${mode.engine.kind.padEnd(5)} ${gateway.url}`,
+    ),
     `  issuer        JWKS, OIDC discovery, POST ${environment.issuer.baseUrl}/oauth2/token (client secret: ${environment.clientSecret})`,
     `  dynalite      ${environment.dynamo.endpoint}`,
     `  AVP endpoint  ${environment.avp.url}`,

@@ -14,7 +14,9 @@ export function curlExamples(environment: LocalEnvironment): CurlExample[] {
   for (const { mode, gateway } of environment.modes) {
     for (const example of environment.demo.examples[mode.name] ?? []) {
       const token = `$(npm run -s token -- ${mode.name} ${example.principal})`;
-      const headers = Object.entries(example.headers ?? {}).map(([name, value]) => `-H '${name}: ${value}' `).join('');
+      const headers = Object.entries(example.headers ?? {})
+        .map(([name, value]) => `-H '${name}: ${value}' `)
+        .join('');
       const url = `${gateway.url}${example.path}`;
       const command =
         mode.api.type === 'websocket'

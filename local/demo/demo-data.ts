@@ -32,7 +32,13 @@ export const SEED_FILE = fileURLToPath(new URL('./seed.yaml', import.meta.url));
 
 export function loadDemoData(path: string = SEED_FILE): DemoData {
   const data = parse(readFileSync(path, 'utf8')) as Partial<DemoData> | null;
-  if (!data || !Array.isArray(data.entities) || !Array.isArray(data.tenants) || typeof data.principals !== 'object' || typeof data.examples !== 'object') {
+  if (
+    !data ||
+    !Array.isArray(data.entities) ||
+    !Array.isArray(data.tenants) ||
+    typeof data.principals !== 'object' ||
+    typeof data.examples !== 'object'
+  ) {
     throw new Error(`${path}: expected tenants, entities, principals and examples`);
   }
   return data as DemoData;

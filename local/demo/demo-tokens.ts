@@ -3,6 +3,11 @@ import type { ModeConfig } from '../../runtime/config.js';
 import type { LocalIssuer } from '../issuer/token-issuer.js';
 import type { DemoPrincipal } from './demo-data.js';
 
-export function mintDemoToken(issuer: LocalIssuer, mode: ModeConfig, principal: DemoPrincipal, options: { expiresInSeconds?: number } = {}): string {
+export function mintDemoToken(
+  issuer: LocalIssuer,
+  mode: ModeConfig,
+  principal: DemoPrincipal,
+  options: { expiresInSeconds?: number } = {},
+): string {
   return issuer.mint(mode, { ...issuer.claimsFor(mode, principal), ...(principal.claims ?? {}) }, options);
 }

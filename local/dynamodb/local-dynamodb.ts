@@ -73,7 +73,12 @@ export async function createTables(client: DynamoDBClient, tables: readonly Tabl
  * Writes entities in the layout the runtime's entity store reads: the key is Cedar's uid spelling
  * (`Payments::Account::"acct-1"`) and `entity` holds `{ attrs, parents, tags? }` as JSON text.
  */
-export async function putEntities(client: DynamoDBClient, table: string, entities: readonly EntityJson[], keyAttribute = 'uid'): Promise<void> {
+export async function putEntities(
+  client: DynamoDBClient,
+  table: string,
+  entities: readonly EntityJson[],
+  keyAttribute = 'uid',
+): Promise<void> {
   for (const entity of entities) {
     const stored: StoredEntity = { attrs: entity.attrs, parents: entity.parents, ...(entity.tags ? { tags: entity.tags } : {}) };
     await client.send(

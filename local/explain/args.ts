@@ -92,7 +92,21 @@ export function parseExplainArgs(argv: readonly string[], cwd: string): ExplainC
   return { kind: 'explain', request };
 }
 
-const OPTION_NAMES = ['mode', 'root', 'token', 'claims', 'principal', 'method', 'path', 'connect', 'header', 'query', 'entities', 'format', 'help'];
+const OPTION_NAMES = [
+  'mode',
+  'root',
+  'token',
+  'claims',
+  'principal',
+  'method',
+  'path',
+  'connect',
+  'header',
+  'query',
+  'entities',
+  'format',
+  'help',
+];
 
 /** Node's own message, first line only (the rest is advice about positionals, which explain takes none of). */
 function parseFailure(error: unknown, argv: readonly string[]): string {

@@ -24,21 +24,34 @@ export const EXPLAIN_SOURCE_IP = '127.0.0.1';
  * Routes the request as API Gateway would. A request no route matches never reaches an authorizer (API Gateway
  * answers it alone), so there is nothing to explain: a usage error that lists the routes.
  */
-export function routeRequest(mode: ModeConfig, target: TargetInput, headers: readonly (readonly [string, string])[], token: string): RoutedRequest {
+export function routeRequest(
+  mode: ModeConfig,
+  target: TargetInput,
+  headers: readonly (readonly [string, string])[],
+  token: string,
+): RoutedRequest {
   const allHeaders: Record<string, string> = Object.fromEntries(headers);
   // The token travels in the mode's token header, as a client of this API sends it; it replaces any --header of that name.
   for (const name of Object.keys(allHeaders)) if (name.toLowerCase() === mode.api.tokenHeader.toLowerCase()) delete allHeaders[name];
   allHeaders[mode.api.tokenHeader] = `Bearer ${token}`;
   if (target.kind === 'connect') {
     const route = mode.routes.find((candidate) => candidate.routeKey === '$connect');
-    if (mode.api.type !== 'websocket' || !route) throw new ExplainUsageError(`mode "${mode.name}" is a ${mode.api.type} API with no $connect route; use --method and --path`);
-    return { route, pathParameters: {}, request: { method: 'GET', path: '/', rawQuery: target.rawQuery, headers: allHeaders, sourceIp: EXPLAIN_SOURCE_IP } };
+    if (mode.api.type !== 'websocket' || !route)
+      throw new ExplainUsageError(`mode "${mode.name}" is a ${mode.api.type} API with no $connect route; use --method and --path`);
+    return {
+      route,
+      pathParameters: {},
+      request: { method: 'GET', path: '/', rawQuery: target.rawQuery, headers: allHeaders, sourceIp: EXPLAIN_SOURCE_IP },
+    };
   }
-  if (mode.api.type === 'websocket') throw new ExplainUsageError(`mode "${mode.name}" is a WebSocket API: explain its $connect with --connect`);
+  if (mode.api.type === 'websocket')
+    throw new ExplainUsageError(`mode "${mode.name}" is a WebSocket API: explain its $connect with --connect`);
   const match = new RouteTable(mode.routes).match(target.method, target.path);
   if (!match) {
     const routes = mode.routes.map((route) => route.key).join(', ');
-    throw new ExplainUsageError(`${target.method} ${target.path} matches no route of mode "${mode.name}", so API Gateway would answer without its authorizer; the routes are: ${routes}`);
+    throw new ExplainUsageError(
+      `${target.method} ${target.path} matches no route of mode "${mode.name}", so API Gateway would answer without its authorizer; the routes are: ${routes}`,
+    );
   }
   return {
     route: match.route,

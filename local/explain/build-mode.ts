@@ -12,5 +12,7 @@ export function buildMode(root: string, name: string): ModeModel {
   if (found) return found;
   const names = model.modes.map((mode) => mode.name);
   const suggestion = closestMatch(name, names);
-  throw new ExplainUsageError(`unknown mode "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; the modes are: ${names.join(', ')}`);
+  throw new ExplainUsageError(
+    `unknown mode "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; the modes are: ${names.join(', ')}`,
+  );
 }

@@ -13,7 +13,10 @@ export function formatTrace(trace: ExplainTrace): string {
   const line = (label: string, text: string) => lines.push(`${label.padEnd(LABEL_WIDTH)}${text}`);
   const more = (text: string) => lines.push(`${' '.repeat(LABEL_WIDTH)}${text}`);
 
-  line('mode', `${mode.name}: ${mode.api.type} API, ${mode.api.authorizer} authorizer (${model.handler.factory}), ${mode.engine.kind} engine`);
+  line(
+    'mode',
+    `${mode.name}: ${mode.api.type} API, ${mode.api.authorizer} authorizer (${model.handler.factory}), ${mode.engine.kind} engine`,
+  );
   line('token', `${token.origin}${tokenSummary(token.header, token.claims)}`);
   line('claims', token.claims ? JSON.stringify(token.claims) : '(not a readable JWT)');
   more(`→ principal ${uid(request.principal)}`);
@@ -25,7 +28,10 @@ export function formatTrace(trace: ExplainTrace): string {
   more(`→ action ${uid(request.action)}`);
   more(`→ resource ${uid(request.resource)}`);
   line('context', request.context ? JSON.stringify(request.context) : '(not reached)');
-  line('entities', `${explanation.entities.length} ${trace.engineInputSeen ? 'given to the engine' : 'read from the entity store'} (store seeded from ${trace.seededFrom})`);
+  line(
+    'entities',
+    `${explanation.entities.length} ${trace.engineInputSeen ? 'given to the engine' : 'read from the entity store'} (store seeded from ${trace.seededFrom})`,
+  );
   for (const entity of explanation.entities) more(entityLine(entity));
   for (const missing of trace.missingEntities) more(`${missing} not in the store`);
   line('decision', explanation.decision.toUpperCase());
@@ -35,7 +41,10 @@ export function formatTrace(trace: ExplainTrace): string {
   return `${lines.join('\n')}\n`;
 }
 
-function tokenSummary(header: Readonly<Record<string, unknown>> | undefined, claims: Readonly<Record<string, unknown>> | undefined): string {
+function tokenSummary(
+  header: Readonly<Record<string, unknown>> | undefined,
+  claims: Readonly<Record<string, unknown>> | undefined,
+): string {
   if (!header || !claims) return '';
   const parts = [`${String(header['alg'])} kid ${String(header['kid'])}`];
   if (typeof claims['iss'] === 'string') parts.push(`iss ${claims['iss']}`);

@@ -6,7 +6,8 @@ import { ExplainUsageError, reasonOf } from './errors.js';
 /** `--claims`: one JSON object, the claims to sign. */
 export function readClaimsFile(file: string): Record<string, unknown> {
   const value = readJson(file, '--claims');
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ExplainUsageError(`--claims ${file}: expected a JSON object of claims`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ExplainUsageError(`--claims ${file}: expected a JSON object of claims`);
   return value as Record<string, unknown>;
 }
 

@@ -89,13 +89,21 @@ async function prepare(
     if (seed.tenantId !== undefined) {
       const policyStoreId = avp.seedPolicyStore({ policyStoreId: tenantStoreId(seed.tenantId), bundle });
       await dynamo.client.send(
-        new PutItemCommand({ TableName: lookup.table, Item: { [lookup.keyAttribute]: { S: seed.tenantId }, [lookup.policyStoreIdAttribute]: { S: policyStoreId } } }),
+        new PutItemCommand({
+          TableName: lookup.table,
+          Item: { [lookup.keyAttribute]: { S: seed.tenantId }, [lookup.policyStoreIdAttribute]: { S: policyStoreId } },
+        }),
       );
     }
   }
   // Recording starts after seeding, so it sees the runtime's reads only.
-  const storeReads = dynamo && mode.entityStore ? recordStoreReads(dynamo.client, { name: mode.entityStore.table, keyAttribute: mode.entityStore.keyAttribute }) : undefined;
-  const verifiedPermissions = avp ? createLocalAvpClient(avp.url, { maxAttempts: mode.engine.kind === 'avp' ? mode.engine.maxRetries + 1 : 1 }) : undefined;
+  const storeReads =
+    dynamo && mode.entityStore
+      ? recordStoreReads(dynamo.client, { name: mode.entityStore.table, keyAttribute: mode.entityStore.keyAttribute })
+      : undefined;
+  const verifiedPermissions = avp
+    ? createLocalAvpClient(avp.url, { maxAttempts: mode.engine.kind === 'avp' ? mode.engine.maxRetries + 1 : 1 })
+    : undefined;
   const recorder = recordEngineCalls();
   return {
     dependencies: {
@@ -117,13 +125,25 @@ async function createModeTables(mode: ModeConfig, client: DynamoDBClient): Promi
   if (mode.entityStore) tables.set(mode.entityStore.table, mode.entityStore.keyAttribute);
   if (mode.templateLinks.kind === 'table') tables.set(mode.templateLinks.table, mode.templateLinks.keyAttribute);
   if (mode.tenancy.kind === 'multi') tables.set(mode.tenancy.policyStoreLookup.table, mode.tenancy.policyStoreLookup.keyAttribute);
-  await createTables(client, [...tables].map(([name, keyAttribute]) => ({ name, keyAttribute })));
+  await createTables(
+    client,
+    [...tables].map(([name, keyAttribute]) => ({ name, keyAttribute })),
+  );
 }
 
 /** One item per linked principal, keyed by its uid spelling; `links` holds the JSON text the runtime reads. */
-async function putTemplateLinks(client: DynamoDBClient, table: { readonly table: string; readonly keyAttribute: string }, seed: readonly SeedTemplateLinks[]): Promise<void> {
+async function putTemplateLinks(
+  client: DynamoDBClient,
+  table: { readonly table: string; readonly keyAttribute: string },
+  seed: readonly SeedTemplateLinks[],
+): Promise<void> {
   for (const { principal, links } of seed) {
-    await client.send(new PutItemCommand({ TableName: table.table, Item: { [table.keyAttribute]: { S: entityKey(principal) }, links: { S: JSON.stringify(links) } } }));
+    await client.send(
+      new PutItemCommand({
+        TableName: table.table,
+        Item: { [table.keyAttribute]: { S: entityKey(principal) }, links: { S: JSON.stringify(links) } },
+      }),
+    );
   }
 }
 

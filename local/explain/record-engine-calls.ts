@@ -48,7 +48,9 @@ export function recordEngineCalls(): EngineRecorder {
       async isAuthorizedBatch(requests, options) {
         try {
           const decisions = await engine.isAuthorizedBatch(requests, options);
-          requests.forEach((request, index) => record(request, decisions[index]));
+          requests.forEach((request, index) => {
+            record(request, decisions[index]);
+          });
           return decisions;
         } catch (error) {
           for (const request of requests) record(request, undefined);

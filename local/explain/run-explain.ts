@@ -29,7 +29,8 @@ export async function runExplain(request: ExplainRequest): Promise<ExplainTrace>
   const model = buildMode(request.root, request.mode);
   const { config: mode, bundle, handler } = model;
   const { demo, templateLinks, source } = loadExplainDemo(request.root);
-  if (request.entitiesFile !== undefined && !mode.entityStore) throw new ExplainUsageError(`mode "${mode.name}" has no entity store to seed with --entities`);
+  if (request.entitiesFile !== undefined && !mode.entityStore)
+    throw new ExplainUsageError(`mode "${mode.name}" has no entity store to seed with --entities`);
   const entities = request.entitiesFile !== undefined ? readEntitiesFile(request.entitiesFile) : demo.entities;
 
   const world = await startLoopbackWorld(mode, bundle);
@@ -41,7 +42,8 @@ export async function runExplain(request: ExplainRequest): Promise<ExplainTrace>
     const prepared = await world.prepare({ entities, templateLinks, telemetry, ...(tenantId !== undefined ? { tenantId } : {}) });
     const verdict = await callAuthorizer({ mode, bundle, handler, dependencies: prepared.dependencies, routed });
     const [record, ...more] = telemetry.records;
-    if (!record || more.length > 0) throw new ExplainError(`the runtime recorded ${telemetry.records.length} decisions for one request; expected exactly one`);
+    if (!record || more.length > 0)
+      throw new ExplainError(`the runtime recorded ${telemetry.records.length} decisions for one request; expected exactly one`);
     return {
       model,
       token,

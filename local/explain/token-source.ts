@@ -38,7 +38,8 @@ export function explainedToken({ identity, mode, issuer, demo }: TokenSourceOpti
       const principal = principals[identity.name];
       if (!principal) {
         const names = Object.keys(principals);
-        if (names.length === 0) throw new ExplainUsageError(`mode "${mode.name}" has no demo principals in local/demo/seed.yaml; use --claims or --token`);
+        if (names.length === 0)
+          throw new ExplainUsageError(`mode "${mode.name}" has no demo principals in local/demo/seed.yaml; use --claims or --token`);
         const suggestion = closestMatch(identity.name, names);
         throw new ExplainUsageError(
           `no demo principal "${identity.name}" in mode "${mode.name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; its principals are: ${names.join(', ')}`,

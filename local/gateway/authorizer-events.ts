@@ -1,10 +1,6 @@
 // Builds the exact authorizer events API Gateway sends: REST TOKEN and REQUEST, HTTP payload 2.0, WebSocket $connect.
 import { randomUUID } from 'node:crypto';
-import type {
-  APIGatewayRequestAuthorizerEvent,
-  APIGatewayRequestAuthorizerEventV2,
-  APIGatewayTokenAuthorizerEvent,
-} from 'aws-lambda';
+import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 
 export const LOCAL_ACCOUNT = '123456789012';
 export const LOCAL_REGION = 'eu-west-1';
@@ -105,7 +101,13 @@ export function httpRequestEvent(
       apiId: api.apiId,
       domainName: 'localhost',
       domainPrefix: 'localhost',
-      http: { method: request.method, path: request.path, protocol: 'HTTP/1.1', sourceIp: request.sourceIp, userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: request.method,
+        path: request.path,
+        protocol: 'HTTP/1.1',
+        sourceIp: request.sourceIp,
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',

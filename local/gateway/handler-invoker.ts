@@ -8,7 +8,15 @@ import type { RouteConfig } from '../../runtime/config.js';
 import { httpAuthorizer, restRequestAuthorizer, restTokenAuthorizer, UNAUTHORIZED, webSocketAuthorizer } from '../../runtime/handlers.js';
 import { routeRequestInputs } from '../../runtime/routes/request-inputs.js';
 import { headerValue } from '../../runtime/token/extract-token.js';
-import { httpRequestEvent, methodArn, restRequestEvent, restTokenEvent, webSocketConnectEvent, type ApiIdentity, type IncomingRequest } from './authorizer-events.js';
+import {
+  httpRequestEvent,
+  methodArn,
+  restRequestEvent,
+  restTokenEvent,
+  webSocketConnectEvent,
+  type ApiIdentity,
+  type IncomingRequest,
+} from './authorizer-events.js';
 import { evaluatePolicy } from './iam-policy.js';
 
 /** What the caller gets from API Gateway: through, refused (403) or unauthenticated (401). */
@@ -68,7 +76,12 @@ export function createHandlerInvoker(factory: HandlerShape['factory'], options: 
           const inputs = routeRequestInputs(route).map((input) =>
             input.in === 'header' ? (headerValue(request.headers, input.name) ?? '') : (query.get(input.name) ?? ''),
           );
-          const event = httpRequestEvent(api, request, route.key, { ...pathParameters }, [tokenOf(request), request.method, request.path, ...inputs]);
+          const event = httpRequestEvent(api, request, route.key, { ...pathParameters }, [
+            tokenOf(request),
+            request.method,
+            request.path,
+            ...inputs,
+          ]);
           const result = await handler(atHttpTime(event, requestTimeEpochMs));
           return result.isAuthorized ? 'allow' : 'deny';
         });
@@ -92,5 +105,7 @@ function atTime(event: APIGatewayRequestAuthorizerEvent, epochMs: number | undef
 }
 
 function atHttpTime(event: APIGatewayRequestAuthorizerEventV2, epochMs: number | undefined): APIGatewayRequestAuthorizerEventV2 {
-  return epochMs === undefined ? event : { ...event, requestContext: { ...event.requestContext, time: new Date(epochMs).toISOString(), timeEpoch: epochMs } };
+  return epochMs === undefined
+    ? event
+    : { ...event, requestContext: { ...event.requestContext, time: new Date(epochMs).toISOString(), timeEpoch: epochMs } };
 }

@@ -29,8 +29,12 @@ import {
 import { AUTHORIZER_CONTEXT_HEADER, AUTHORIZER_PRINCIPAL_HEADER } from './demo-backend.js';
 import { evaluatePolicy } from './iam-policy.js';
 
-export type PolicyHandler = (event: APIGatewayRequestAuthorizerEvent & APIGatewayTokenAuthorizerEvent) => Promise<APIGatewayAuthorizerResult>;
-export type SimpleHandler = (event: APIGatewayRequestAuthorizerEventV2) => Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>>;
+export type PolicyHandler = (
+  event: APIGatewayRequestAuthorizerEvent & APIGatewayTokenAuthorizerEvent,
+) => Promise<APIGatewayAuthorizerResult>;
+export type SimpleHandler = (
+  event: APIGatewayRequestAuthorizerEventV2,
+) => Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>>;
 
 export interface LocalGatewayOptions {
   readonly mode: ModeConfig;
@@ -71,7 +75,9 @@ export const CACHE_HEADER = 'x-local-gateway-authorizer-cache';
 /** API Gateway does not publish its cache size; this bound only keeps a local process's memory flat. */
 export const GATEWAY_CACHE_ENTRIES = 10_000;
 
-type CachedAnswer = { kind: 'policy'; result: APIGatewayAuthorizerResult } | { kind: 'simple'; result: APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext> };
+type CachedAnswer =
+  | { kind: 'policy'; result: APIGatewayAuthorizerResult }
+  | { kind: 'simple'; result: APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext> };
 
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const { mode } = options;
@@ -83,7 +89,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   const stats: GatewayStats = { authorizerCalls: 0, cacheHits: 0 };
   const sockets = new Set<Socket>();
 
-  async function authorize(cacheKey: string | undefined, call: () => Promise<CachedAnswer>): Promise<{ answer: CachedAnswer; hit: boolean }> {
+  async function authorize(
+    cacheKey: string | undefined,
+    call: () => Promise<CachedAnswer>,
+  ): Promise<{ answer: CachedAnswer; hit: boolean }> {
     if (cacheKey !== undefined && mode.cache.ttlSeconds > 0) {
       const cached = cache.get(cacheKey);
       if (cached) {
@@ -102,15 +111,23 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const match = routes.match(request.method, request.path);
     if (!match) {
       // API Gateway answers unknown routes itself, without calling the authorizer.
-      return send(response, mode.api.type === 'rest' ? 403 : 404, mode.api.type === 'rest' ? GATEWAY_BODIES.missingToken : GATEWAY_BODIES.notFound);
+      return send(
+        response,
+        mode.api.type === 'rest' ? 403 : 404,
+        mode.api.type === 'rest' ? GATEWAY_BODIES.missingToken : GATEWAY_BODIES.notFound,
+      );
     }
     const token = headerValue(request.headers, mode.api.tokenHeader);
     // The route's identity sources, as infra/mode-api.ts declares them: the token, then every header or query value
     // the decision reads. An absent one is a 401 before any authorizer runs.
     const tokenOnly = mode.api.type === 'rest' && mode.api.authorizer === 'token';
-    const inputs = tokenOnly ? [] : routeRequestInputs(match.route).map((input) =>
-      input.in === 'header' ? headerValue(request.headers, input.name) : (new URLSearchParams(request.rawQuery).get(input.name) ?? undefined),
-    );
+    const inputs = tokenOnly
+      ? []
+      : routeRequestInputs(match.route).map((input) =>
+          input.in === 'header'
+            ? headerValue(request.headers, input.name)
+            : (new URLSearchParams(request.rawQuery).get(input.name) ?? undefined),
+        );
     if (token === undefined || token === '' || inputs.some((value) => value === undefined || value === '')) {
       return send(response, 401, GATEWAY_BODIES.unauthorized);
     }
@@ -121,11 +138,15 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         const identitySource = [token, request.method, request.path, ...inputs.map(String)];
         outcome = await authorize(JSON.stringify(identitySource), async () => ({
           kind: 'simple',
-          result: await (options.handler as SimpleHandler)(httpRequestEvent(api, request, match.route.key, { ...match.pathParameters }, identitySource)),
+          result: await (options.handler as SimpleHandler)(
+            httpRequestEvent(api, request, match.route.key, { ...match.pathParameters }, identitySource),
+          ),
         }));
       } else {
         const key = JSON.stringify(tokenOnly ? [token] : [token, request.method, request.path, ...inputs]);
-        const event = tokenOnly ? restTokenEvent(api, request, token) : restRequestEvent(api, request, match.route.path ?? '', { ...match.pathParameters });
+        const event = tokenOnly
+          ? restTokenEvent(api, request, token)
+          : restRequestEvent(api, request, match.route.path ?? '', { ...match.pathParameters });
         outcome = await authorize(key, async () => ({ kind: 'policy', result: await (options.handler as PolicyHandler)(event as never) }));
       }
     } catch (error) {
@@ -181,7 +202,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       return refuseUpgrade(socket, 500, GATEWAY_BODIES.authorizerError);
     }
     const verdict = evaluatePolicy(result, `arn:aws:execute-api:eu-west-1:123456789012:${api.apiId}/${api.stage}/$connect`);
-    if (verdict !== 'allow') return refuseUpgrade(socket, 403, verdict === 'explicit-deny' ? GATEWAY_BODIES.explicitDeny : GATEWAY_BODIES.implicitDeny);
+    if (verdict !== 'allow')
+      return refuseUpgrade(socket, 403, verdict === 'explicit-deny' ? GATEWAY_BODIES.explicitDeny : GATEWAY_BODIES.implicitDeny);
     const context = { principalId: result.principalId, context: (result.context ?? {}) as AuthorizerContext };
     const welcome = await postToBackend(options.backendUrl, '/$connect', context);
     webSockets?.handleUpgrade(incoming, socket, head, (client: WebSocket) => {
@@ -241,7 +263,9 @@ function send(response: ServerResponse, status: number, body: object, headers: R
 function refuseUpgrade(socket: Socket, status: number, body: object): void {
   const text = JSON.stringify(body);
   const reason = status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Internal Server Error';
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+  );
 }
 
 function forward(
@@ -282,7 +306,10 @@ function postToBackend(backendUrl: string, path: string, authorizer: { principal
   return new Promise((resolve) => {
     const upstream = httpRequest(
       new URL(path, backendUrl),
-      { method: 'POST', headers: { [AUTHORIZER_PRINCIPAL_HEADER]: authorizer.principalId, [AUTHORIZER_CONTEXT_HEADER]: JSON.stringify(authorizer.context) } },
+      {
+        method: 'POST',
+        headers: { [AUTHORIZER_PRINCIPAL_HEADER]: authorizer.principalId, [AUTHORIZER_CONTEXT_HEADER]: JSON.stringify(authorizer.context) },
+      },
       (reply) => {
         const chunks: Buffer[] = [];
         reply.on('data', (chunk: Buffer) => chunks.push(chunk));

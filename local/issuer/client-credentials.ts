@@ -19,7 +19,7 @@ export function clientCredentialsEndpoint(options: ClientCredentialsOptions): To
     const clientId = basic?.id ?? form.get('client_id') ?? '';
     const secret = basic?.secret ?? form.get('client_secret') ?? '';
     const mode = options.modes.find((m) => m.identitySource.kind === 'clientCredentials' && m.identitySource.clientIds.includes(clientId));
-    if (!mode || mode.identitySource.kind !== 'clientCredentials' || !sameSecret(secret, options.clientSecret)) {
+    if (mode?.identitySource.kind !== 'clientCredentials' || !sameSecret(secret, options.clientSecret)) {
       return oauthError(401, 'invalid_client');
     }
     const allowed = mode.identitySource.scopes;

@@ -39,7 +39,8 @@ export function generateSigningKey(kind: KeyKind): SigningKey {
 export function signingKeyFromPem(kind: KeyKind, privateKeyPem: string): SigningKey {
   const privateKey = createPrivateKey(privateKeyPem);
   const expected = kind === 'rsa' ? 'rsa' : 'ec';
-  if (privateKey.asymmetricKeyType !== expected) throw new Error(`the saved ${kind} key is a ${privateKey.asymmetricKeyType ?? 'unknown'} key`);
+  if (privateKey.asymmetricKeyType !== expected)
+    throw new Error(`the saved ${kind} key is a ${privateKey.asymmetricKeyType ?? 'unknown'} key`);
   return signingKeyFrom(kind, privateKey, createPublicKey(privateKey));
 }
 
@@ -49,7 +50,12 @@ function signingKeyFrom(kind: KeyKind, privateKey: KeyObject, publicKey: KeyObje
   const members: { readonly kty: 'RSA' | 'EC' } & Record<string, string> =
     kind === 'rsa'
       ? { kty: 'RSA' as const, n: requireMember(exported.n, 'n'), e: requireMember(exported.e, 'e') }
-      : { kty: 'EC' as const, crv: requireMember(exported.crv, 'crv'), x: requireMember(exported.x, 'x'), y: requireMember(exported.y, 'y') };
+      : {
+          kty: 'EC' as const,
+          crv: requireMember(exported.crv, 'crv'),
+          x: requireMember(exported.x, 'x'),
+          y: requireMember(exported.y, 'y'),
+        };
   const kid = thumbprint(members);
   return { kind, kid, alg, privateKey, publicKey, jwk: { ...members, kid, alg, use: 'sig' } };
 }

@@ -49,7 +49,15 @@ export function protocolClaims(mode: ModeConfig, overrides: Claims, nowSeconds: 
       if (source.tokenUse === 'id') {
         return { ...common, ...origin, sub, aud: source.clientIds[0], token_use: 'id', 'cognito:username': sub, email_verified: true };
       }
-      return { ...common, ...origin, sub, client_id: source.clientIds[0], token_use: 'access', scope: 'aws.cognito.signin.user.admin', username: sub };
+      return {
+        ...common,
+        ...origin,
+        sub,
+        client_id: source.clientIds[0],
+        token_use: 'access',
+        scope: 'aws.cognito.signin.user.admin',
+        username: sub,
+      };
     }
     case 'clientCredentials': {
       const clientId = stringOr(overrides['client_id'], source.clientIds[0] ?? 'client');

@@ -48,8 +48,13 @@ function main(argv: string[]): number {
   }
   process.stdout.write(values.json ? diffJson(diff) : diffMarkdown(diff));
   const failed =
-    (failOn === 'allow' && diff.denyToAllow > 0) || (failOn === 'deny' && diff.allowToDeny > 0) || (failOn === 'any' && diff.changes.length > 0);
-  if (failed) process.stderr.write(`--fail-on ${failOn}: ${failOn === 'any' ? 'decisions changed' : `a request is newly ${failOn === 'allow' ? 'allowed' : 'denied'}`}\n`);
+    (failOn === 'allow' && diff.denyToAllow > 0) ||
+    (failOn === 'deny' && diff.allowToDeny > 0) ||
+    (failOn === 'any' && diff.changes.length > 0);
+  if (failed)
+    process.stderr.write(
+      `--fail-on ${failOn}: ${failOn === 'any' ? 'decisions changed' : `a request is newly ${failOn === 'allow' ? 'allowed' : 'denied'}`}\n`,
+    );
   return failed ? 1 : 0;
 }
 

@@ -11,7 +11,10 @@ const USAGE = 'usage: npm run fmt [-- --root <dir>]  |  npm run fmt:check [-- --
 function main(argv: string[]): number {
   let values: { root?: string; check?: boolean; help?: boolean };
   try {
-    ({ values } = parseArgs({ args: argv, options: { root: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }));
+    ({ values } = parseArgs({
+      args: argv,
+      options: { root: { type: 'string' }, check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    }));
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
     return 2;

@@ -19,7 +19,9 @@ export interface CasePlan {
 export function planCase(mode: ParityMode, links: readonly TemplateLinkSpec[], testCase: PolicyCase): Expressed<CasePlan> {
   const { config } = mode;
   const { request } = testCase;
-  const entity = testCase.entities.find((candidate) => sameUid('__entity' in candidate.uid ? candidate.uid.__entity : candidate.uid, request.principal));
+  const entity = testCase.entities.find((candidate) =>
+    sameUid('__entity' in candidate.uid ? candidate.uid.__entity : candidate.uid, request.principal),
+  );
   const principal = principalClaims(config, request.principal, entity);
   const routed = chooseRoute(config, request, principal.ok ? principal.value.tenantId : undefined);
   // A missing route is the more basic reason: no principal could make that request.

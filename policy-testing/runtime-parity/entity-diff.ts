@@ -17,13 +17,21 @@ export function firstEntityDifference({ suite, runtime }: EntitySides): string |
     const b = theirs.get(key);
     if (!b) return `${key} is in the suite's entities, and the runtime did not load it`;
     if (!a) return `${key} was loaded by the runtime, and is not among the suite's entities`;
-    const difference = recordDifference(key, 'attribute', a.attrs, b.attrs) ?? parentsDifference(key, a, b) ?? recordDifference(key, 'tag', a.tags ?? {}, b.tags ?? {});
+    const difference =
+      recordDifference(key, 'attribute', a.attrs, b.attrs) ??
+      parentsDifference(key, a, b) ??
+      recordDifference(key, 'tag', a.tags ?? {}, b.tags ?? {});
     if (difference) return difference;
   }
   return undefined;
 }
 
-function recordDifference(key: string, what: string, a: Readonly<Record<string, CedarValueJson>>, b: Readonly<Record<string, CedarValueJson>>): string | undefined {
+function recordDifference(
+  key: string,
+  what: string,
+  a: Readonly<Record<string, CedarValueJson>>,
+  b: Readonly<Record<string, CedarValueJson>>,
+): string | undefined {
   for (const name of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
     const left = Object.hasOwn(a, name) ? a[name] : undefined;
     const right = Object.hasOwn(b, name) ? b[name] : undefined;
@@ -61,7 +69,9 @@ function show(value: CedarValueJson | undefined): string {
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).sort().join(',')}]`;
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
-  const entries = Object.entries('__entity' in value && value.__entity !== null && typeof value.__entity === 'object' ? value.__entity : value);
+  const entries = Object.entries(
+    '__entity' in value && value.__entity !== null && typeof value.__entity === 'object' ? value.__entity : value,
+  );
   return `{${entries
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`)

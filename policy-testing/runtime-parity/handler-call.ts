@@ -42,5 +42,7 @@ export function createParityHandler(factory: HandlerFactory, options: Authorizer
 }
 
 function defined(record: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(record).flatMap(([name, value]): [string, string][] => (value !== undefined ? [[name, value]] : [])));
+  return Object.fromEntries(
+    Object.entries(record).flatMap(([name, value]): [string, string][] => (value !== undefined ? [[name, value]] : [])),
+  );
 }

@@ -12,7 +12,8 @@ export function identityRefusal(mode: ModeConfig, claims: Readonly<Record<string
   const source = mode.identitySource;
   const given = (name: string): boolean => Object.hasOwn(claims, name);
   for (const name of ISSUER_CLAIMS) {
-    if (given(name)) return unreachable('identity-source', `mode ${mode.name} reads claim \`${name}\`, which the identity source itself sets`);
+    if (given(name))
+      return unreachable('identity-source', `mode ${mode.name} reads claim \`${name}\`, which the identity source itself sets`);
   }
   switch (source.kind) {
     case 'cognito': {
@@ -25,21 +26,35 @@ export function identityRefusal(mode: ModeConfig, claims: Readonly<Record<string
       const scope = claims['scope'];
       const scopes = typeof scope === 'string' ? scope.split(' ') : [];
       if (!source.scopes.some((accepted) => scopes.includes(accepted))) {
-        return unreachable('identity-source', `the token's scope ${JSON.stringify(scope ?? null)} holds none of ${source.scopes.join(', ')}, one of which the identity source requires`);
+        return unreachable(
+          'identity-source',
+          `the token's scope ${JSON.stringify(scope ?? null)} holds none of ${source.scopes.join(', ')}, one of which the identity source requires`,
+        );
       }
       return undefined;
     }
     case 'oidc':
       if (given('aud') && claims['aud'] !== source.audience) {
-        return unreachable('identity-source', `the token's aud would be ${JSON.stringify(claims['aud'] ?? null)}; the identity source accepts only ${source.audience}`);
+        return unreachable(
+          'identity-source',
+          `the token's aud would be ${JSON.stringify(claims['aud'] ?? null)}; the identity source accepts only ${source.audience}`,
+        );
       }
       return undefined;
   }
 }
 
-function clientRefusal(mode: ModeConfig, claims: Readonly<Record<string, unknown>>, name: string, clientIds: readonly string[]): NotExpressed | undefined {
+function clientRefusal(
+  mode: ModeConfig,
+  claims: Readonly<Record<string, unknown>>,
+  name: string,
+  clientIds: readonly string[],
+): NotExpressed | undefined {
   if (!Object.hasOwn(claims, name)) return undefined;
   const value = claims[name];
   if (typeof value === 'string' && clientIds.includes(value)) return undefined;
-  return unreachable('identity-source', `the token's ${name} would be ${JSON.stringify(value ?? null)}; mode ${mode.name} accepts only the app clients ${clientIds.join(', ')}`);
+  return unreachable(
+    'identity-source',
+    `the token's ${name} would be ${JSON.stringify(value ?? null)}; mode ${mode.name} accepts only the app clients ${clientIds.join(', ')}`,
+  );
 }

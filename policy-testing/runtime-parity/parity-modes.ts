@@ -24,7 +24,9 @@ export function buildParityModes(sources: ProjectSources): ParityModes {
     const errors = diagnostics.filter((d) => d.severity === 'error').map(formatText);
     throw new ParityProjectError(`the project at ${sources.root} does not validate, so no mode can be built:\n${errors.join('\n')}`);
   }
-  return new Map(buildModel(project).modes.map((mode) => [mode.name, { config: mode.config, bundle: mode.bundle, handler: mode.handler.factory }]));
+  return new Map(
+    buildModel(project).modes.map((mode) => [mode.name, { config: mode.config, bundle: mode.bundle, handler: mode.handler.factory }]),
+  );
 }
 
 export function parityModesAt(root: string): ParityModes {

@@ -39,7 +39,10 @@ export function principalClaims(mode: ModeConfig, principal: TypeAndId, entity: 
     const value = Object.hasOwn(attrs, attribute.attribute) ? attrs[attribute.attribute] : undefined;
     if (value === undefined) {
       if (attribute.required) {
-        return unreachable('principal-attribute-absent', `${name} has no \`${attribute.attribute}\`, which the required claim \`${attribute.claim}\` always supplies`);
+        return unreachable(
+          'principal-attribute-absent',
+          `${name} has no \`${attribute.attribute}\`, which the required claim \`${attribute.claim}\` always supplies`,
+        );
       }
       continue;
     }
@@ -50,12 +53,17 @@ export function principalClaims(mode: ModeConfig, principal: TypeAndId, entity: 
     if (!spelling.ok) {
       // The stored entity can still supply a value the token cannot carry, unless the token must carry it.
       if (fromStore && !attribute.required) continue;
-      return unreachable('claim-value', `${name}'s \`${attribute.attribute}\` cannot travel in claim \`${attribute.claim}\` (${attribute.type}, ${attribute.encoding}): ${spelling.problem}`);
+      return unreachable(
+        'claim-value',
+        `${name}'s \`${attribute.attribute}\` cannot travel in claim \`${attribute.claim}\` (${attribute.type}, ${attribute.encoding}): ${spelling.problem}`,
+      );
     }
     const clash = claims.put(attribute.claim, spelling.value, `attribute \`${attribute.attribute}\``);
     if (clash) return clash;
   }
-  const uncarried = Object.keys(attrs).filter((key) => !covered.has(key)).sort();
+  const uncarried = Object.keys(attrs)
+    .filter((key) => !covered.has(key))
+    .sort();
   if (uncarried.length > 0 && !fromStore) {
     return unreachable(
       'principal-attribute',
@@ -89,29 +97,42 @@ export function principalClaims(mode: ModeConfig, principal: TypeAndId, entity: 
  * The tenant claim always sets both the tenant attribute and the tenant parent the mode declares, so a principal
  * with one and not the other, or with two tenants, cannot come from any token.
  */
-function tenantOf(mode: ModeConfig, name: string, attrs: Readonly<Record<string, CedarValueJson>>, parents: readonly TypeAndId[]): Expressed<string | undefined> {
+function tenantOf(
+  mode: ModeConfig,
+  name: string,
+  attrs: Readonly<Record<string, CedarValueJson>>,
+  parents: readonly TypeAndId[],
+): Expressed<string | undefined> {
   const tenant = mode.claims.tenant;
   if (!tenant) return expressed(undefined);
   const ids = new Set<string>();
   if (tenant.attribute !== undefined) {
     const value = Object.hasOwn(attrs, tenant.attribute) ? attrs[tenant.attribute] : undefined;
     if (value === undefined) {
-      return unreachable('principal-attribute-absent', `${name} has no \`${tenant.attribute}\`, which the tenant claim \`${tenant.claim}\` always supplies`);
+      return unreachable(
+        'principal-attribute-absent',
+        `${name} has no \`${tenant.attribute}\`, which the tenant claim \`${tenant.claim}\` always supplies`,
+      );
     }
     const id = entityIdOf(value, tenant.entityType);
-    if (id === undefined) return unreachable('tenant', `${name}'s \`${tenant.attribute}\` is ${JSON.stringify(value)}, not a ${tenant.entityType}`);
+    if (id === undefined)
+      return unreachable('tenant', `${name}'s \`${tenant.attribute}\` is ${JSON.stringify(value)}, not a ${tenant.entityType}`);
     ids.add(id);
   }
   const memberships = parents.filter((parent) => parent.type === tenant.entityType).map((parent) => parent.id);
   if (tenant.asParent || tenant.attribute === undefined) {
     if (memberships.length === 0) {
-      return unreachable('tenant', `${name} is not a member of any ${tenant.entityType}, which the tenant claim \`${tenant.claim}\` always makes it`);
+      return unreachable(
+        'tenant',
+        `${name} is not a member of any ${tenant.entityType}, which the tenant claim \`${tenant.claim}\` always makes it`,
+      );
     }
     for (const id of memberships) ids.add(id);
   }
   const [only, ...others] = [...ids].sort();
   if (only === undefined) return expressed(undefined);
-  if (others.length > 0) return unreachable('tenant', `${name} belongs to the tenants ${[only, ...others].join(', ')}; the tenant claim names one`);
+  if (others.length > 0)
+    return unreachable('tenant', `${name} belongs to the tenants ${[only, ...others].join(', ')}; the tenant claim names one`);
   return expressed(only);
 }
 

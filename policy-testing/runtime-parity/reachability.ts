@@ -16,7 +16,11 @@ export interface RuntimeReachability {
 }
 
 /** Null when the project does not generate: then no mode exists to reach anything through. */
-export function runtimeReachability(sources: ProjectSources, suites: readonly LoadedSuite[], cases: readonly PolicyCase[]): RuntimeReachability | null {
+export function runtimeReachability(
+  sources: ProjectSources,
+  suites: readonly LoadedSuite[],
+  cases: readonly PolicyCase[],
+): RuntimeReachability | null {
   let modes;
   try {
     modes = buildParityModes(sources);

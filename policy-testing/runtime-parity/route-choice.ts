@@ -46,14 +46,23 @@ export function chooseRoute(mode: ModeConfig, request: TestRequest, tenantId: st
   return first ?? unreachable('no-route', `mode ${mode.name} routes no ${request.action.id} on a ${request.resource.type}`);
 }
 
-function routeRequest(mode: ModeConfig, table: RouteTable, route: RouteConfig, request: TestRequest, tenantId: string | undefined): Expressed<RoutedRequest> {
+function routeRequest(
+  mode: ModeConfig,
+  table: RouteTable,
+  route: RouteConfig,
+  request: TestRequest,
+  tenantId: string | undefined,
+): Expressed<RoutedRequest> {
   const resourceId = request.resource.id;
   const resourceName = formatEntityUid(request.resource);
   const query: Record<string, string> = {};
   const headers: Record<string, string> = {};
   const { resource } = route;
   if (resource.id !== undefined && resource.id !== resourceId) {
-    return unreachable('resource-not-nameable', `route ${route.key} always names ${formatEntityUid({ type: resource.type, id: resource.id })}, not ${resourceName}`);
+    return unreachable(
+      'resource-not-nameable',
+      `route ${route.key} always names ${formatEntityUid({ type: resource.type, id: resource.id })}, not ${resourceName}`,
+    );
   }
   if ((resource.pathParameter !== undefined || resource.queryParameter !== undefined) && resourceId === '') {
     return unreachable('resource-not-nameable', `route ${route.key} cannot carry the empty id of ${resourceName}`);
@@ -69,7 +78,10 @@ function routeRequest(mode: ModeConfig, table: RouteTable, route: RouteConfig, r
     // The runtime's own route table must pick this route for this path: an earlier route may capture it.
     const match = table.match(route.method, path);
     if (match?.route.key !== route.key) {
-      return unreachable('resource-not-nameable', `${route.method} ${path} (${resourceName}) is matched by ${match ? `route ${match.route.key}` : 'no route'}, not ${route.key}`);
+      return unreachable(
+        'resource-not-nameable',
+        `${route.method} ${path} (${resourceName}) is matched by ${match ? `route ${match.route.key}` : 'no route'}, not ${route.key}`,
+      );
     }
     pathParameters = match.pathParameters;
   }
@@ -77,15 +89,24 @@ function routeRequest(mode: ModeConfig, table: RouteTable, route: RouteConfig, r
   const contextClaims: ContextClaim[] = [];
   const facts: { sourceIp?: string; requestTimeEpochMs?: number } = {};
   const read = new Set(route.context.map((value) => value.name));
-  const unread = Object.keys(request.context).filter((name) => !read.has(name)).sort();
+  const unread = Object.keys(request.context)
+    .filter((name) => !read.has(name))
+    .sort();
   if (unread.length > 0) {
-    return unreachable('context-value', `context ${unread.map((name) => `\`${name}\``).join(', ')}: route ${route.key} supplies no such value`);
+    return unreachable(
+      'context-value',
+      `context ${unread.map((name) => `\`${name}\``).join(', ')}: route ${route.key} supplies no such value`,
+    );
   }
   for (const value of route.context) {
     const given = Object.hasOwn(request.context, value.name) ? request.context[value.name] : undefined;
     if (given === undefined) {
       // A request-context value is always there: the case cannot leave it out.
-      if (value.source === 'request') return unreachable('context-value', `route ${route.key} always supplies \`${value.name}\` from the request's ${value.key}; the case has none`);
+      if (value.source === 'request')
+        return unreachable(
+          'context-value',
+          `route ${route.key} always supplies \`${value.name}\` from the request's ${value.key}; the case has none`,
+        );
       continue;
     }
     const placed = placeContext(route, value, given, { headers, query, facts, contextClaims });
@@ -122,7 +143,12 @@ interface Placement {
   readonly contextClaims: ContextClaim[];
 }
 
-function placeContext(route: RouteConfig, value: ContextValueConfig, given: CedarValueJson, placement: Placement): NotExpressed | undefined {
+function placeContext(
+  route: RouteConfig,
+  value: ContextValueConfig,
+  given: CedarValueJson,
+  placement: Placement,
+): NotExpressed | undefined {
   const type = parseValueType(value.type);
   const where = `context \`${value.name}\` (${value.source} ${value.key}, ${value.type}) on route ${route.key}`;
   switch (value.source) {
@@ -130,7 +156,8 @@ function placeContext(route: RouteConfig, value: ContextValueConfig, given: Ceda
       const text = textSpelling(given, type);
       if (!text.ok) return unreachable('context-value', `${where}: ${text.problem}`);
       // HTTP trims a header's surrounding whitespace and carries no line breaks.
-      if (text.value.trim() !== text.value || /[\r\n\0]/.test(text.value)) return unreachable('context-value', `${where}: ${JSON.stringify(text.value)} does not survive as a header value`);
+      if (text.value.trim() !== text.value || /[\r\n\0]/.test(text.value))
+        return unreachable('context-value', `${where}: ${JSON.stringify(text.value)} does not survive as a header value`);
       placement.headers[value.key] = text.value;
       return undefined;
     }
@@ -155,16 +182,24 @@ function placeContext(route: RouteConfig, value: ContextValueConfig, given: Ceda
  * API Gateway records one source address (never a range) and the time it received the request, in epoch
  * milliseconds; the route reads them as `ipaddr` or `String`, and as `datetime` or `Long`.
  */
-function placeRequestFact(where: string, key: 'sourceIp' | 'requestTime', given: CedarValueJson, type: ParsedValueType, facts: Placement['facts']): NotExpressed | undefined {
+function placeRequestFact(
+  where: string,
+  key: 'sourceIp' | 'requestTime',
+  given: CedarValueJson,
+  type: ParsedValueType,
+  facts: Placement['facts'],
+): NotExpressed | undefined {
   if (key === 'sourceIp') {
     const text = type.kind === 'Extension' || type.kind === 'String' ? textSpelling(given, type) : undefined;
     if (!text?.ok) return unreachable('context-value', `${where}: ${text ? text.problem : 'the request context holds no such type'}`);
-    if (text.value === '' || text.value.includes('/')) return unreachable('context-value', `${where}: ${JSON.stringify(text.value)} is not the one address a request comes from`);
+    if (text.value === '' || text.value.includes('/'))
+      return unreachable('context-value', `${where}: ${JSON.stringify(text.value)} is not the one address a request comes from`);
     facts.sourceIp = text.value;
     return undefined;
   }
   if (type.kind === 'Long') {
-    if (typeof given !== 'number' || !Number.isSafeInteger(given)) return unreachable('context-value', `${where}: ${JSON.stringify(given)} is not a Long`);
+    if (typeof given !== 'number' || !Number.isSafeInteger(given))
+      return unreachable('context-value', `${where}: ${JSON.stringify(given)} is not a Long`);
     facts.requestTimeEpochMs = given;
     return undefined;
   }

@@ -49,7 +49,10 @@ export class StoreSeeder {
   async seed({ mode, entities, links, tenantId }: SeedInput): Promise<SeededStores> {
     const { config } = mode;
     const entityTable = config.entityStore ? await this.entityTable(config.entityStore.keyAttribute, entities) : undefined;
-    const linkTable = config.engine.kind === 'local' && config.templateLinks.kind === 'table' ? await this.linkTable(config.templateLinks.keyAttribute, links) : undefined;
+    const linkTable =
+      config.engine.kind === 'local' && config.templateLinks.kind === 'table'
+        ? await this.linkTable(config.templateLinks.keyAttribute, links)
+        : undefined;
     const store = config.engine.kind === 'avp' ? await this.policyStore(mode, links) : undefined;
     const tenantTable = store && config.tenancy.kind === 'multi' ? await this.tenantTable(config, store.id, tenantId) : undefined;
     return { entityTable, linkTable, policyStoreId: store?.id, tenantTable, linkIdOf: store?.linkIdOf ?? new Map() };
@@ -68,11 +71,16 @@ export class StoreSeeder {
     const byPrincipal = new Map<string, { id: string; templateId: string; resource: { type: string; id: string } }[]>();
     for (const link of links) {
       const key = entityKey(link.principal);
-      byPrincipal.set(key, [...(byPrincipal.get(key) ?? []), { id: link.id, templateId: link.templateId, resource: { type: link.resource.type, id: link.resource.id } }]);
+      byPrincipal.set(key, [
+        ...(byPrincipal.get(key) ?? []),
+        { id: link.id, templateId: link.templateId, resource: { type: link.resource.type, id: link.resource.id } },
+      ]);
     }
     return this.table(name, keyAttribute, async () => {
       for (const [key, items] of byPrincipal) {
-        await this.dynamo.send(new PutItemCommand({ TableName: name, Item: { [keyAttribute]: { S: key }, links: { S: JSON.stringify(items) } } }));
+        await this.dynamo.send(
+          new PutItemCommand({ TableName: name, Item: { [keyAttribute]: { S: key }, links: { S: JSON.stringify(items) } } }),
+        );
       }
     }).then(() => name);
   }
@@ -98,7 +106,8 @@ export class StoreSeeder {
               },
             }),
           );
-          if (created.policyId === undefined) throw new ParitySeedError(`the local AVP endpoint created link ${link.id} without a policy id`);
+          if (created.policyId === undefined)
+            throw new ParitySeedError(`the local AVP endpoint created link ${link.id} without a policy id`);
           linkIdOf.set(created.policyId, link.id);
         }
         return { id, linkIdOf };
@@ -118,7 +127,12 @@ export class StoreSeeder {
     let written = this.tenants.get(key);
     if (!written) {
       written = this.dynamo
-        .send(new PutItemCommand({ TableName: name, Item: { [lookup.keyAttribute]: { S: tenantId }, [lookup.policyStoreIdAttribute]: { S: policyStoreId } } }))
+        .send(
+          new PutItemCommand({
+            TableName: name,
+            Item: { [lookup.keyAttribute]: { S: tenantId }, [lookup.policyStoreIdAttribute]: { S: policyStoreId } },
+          }),
+        )
         .then(() => undefined);
       this.tenants.set(key, written);
     }
@@ -136,7 +150,9 @@ export class StoreSeeder {
           await fill();
         } catch (error) {
           if (error instanceof ParitySeedError) throw error;
-          throw new ParitySeedError(`seeding table ${name} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+          throw new ParitySeedError(
+            `seeding table ${name} failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+          );
         }
       })();
       this.tables.set(name, ready);
@@ -163,7 +179,9 @@ export function withSeededStores(config: ModeConfig, stores: SeededStores): Mode
   return {
     ...config,
     ...(config.entityStore && stores.entityTable ? { entityStore: { ...config.entityStore, table: stores.entityTable } } : {}),
-    ...(config.templateLinks.kind === 'table' && stores.linkTable ? { templateLinks: { ...config.templateLinks, table: stores.linkTable } } : {}),
+    ...(config.templateLinks.kind === 'table' && stores.linkTable
+      ? { templateLinks: { ...config.templateLinks, table: stores.linkTable } }
+      : {}),
     ...(config.engine.kind === 'avp' && config.tenancy.kind === 'single' && stores.policyStoreId
       ? { engine: { ...config.engine, policyStore: { id: stores.policyStoreId } } }
       : {}),

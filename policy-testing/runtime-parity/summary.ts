@@ -13,11 +13,20 @@ export interface ParitySummary {
   readonly agreementsByDecision: { readonly allow: number; readonly deny: number };
   readonly disagreements: readonly { readonly case: string; readonly message: string }[];
   /** Agreements on the decision where the two sides name other determining policies (a deny for another reason). */
-  readonly otherDeterminingPolicies: readonly { readonly case: string; readonly suite: readonly string[]; readonly runtime: readonly string[] }[];
+  readonly otherDeterminingPolicies: readonly {
+    readonly case: string;
+    readonly suite: readonly string[];
+    readonly runtime: readonly string[];
+  }[];
   readonly unreachable: number;
   readonly unreachableByReason: Readonly<Record<UnreachableKind, number>>;
   /** Each unreachable case with its own reason, for reading what a mode cannot express. */
-  readonly unreachableCases: readonly { readonly case: string; readonly mode: string; readonly kind: UnreachableKind; readonly reason: string }[];
+  readonly unreachableCases: readonly {
+    readonly case: string;
+    readonly mode: string;
+    readonly kind: UnreachableKind;
+    readonly reason: string;
+  }[];
 }
 
 export function summarizeParity(results: readonly { readonly testCase: PolicyCase; readonly result: ParityResult }[]): ParitySummary {
@@ -31,8 +40,7 @@ export function summarizeParity(results: readonly { readonly testCase: PolicyCas
       if (result.suite.determining.join(',') !== result.runtime.determining.join(',')) {
         otherDeterminingPolicies.push({ case: caseName(testCase), suite: result.suite.determining, runtime: result.runtime.determining });
       }
-    }
-    else if (result.kind === 'disagree') disagreements.push({ case: caseName(testCase), message: result.message });
+    } else if (result.kind === 'disagree') disagreements.push({ case: caseName(testCase), message: result.message });
     else unreachable.push({ testCase, unreachable: result.unreachable });
   }
   const agreements = agreementsByDecision.allow + agreementsByDecision.deny;
@@ -45,7 +53,12 @@ export function summarizeParity(results: readonly { readonly testCase: PolicyCas
     otherDeterminingPolicies,
     unreachable: unreachable.length,
     unreachableByReason: countByKind(unreachable.map((item) => item.unreachable)),
-    unreachableCases: unreachable.map(({ testCase, unreachable: item }) => ({ case: caseName(testCase), mode: testCase.mode, kind: item.kind, reason: item.reason })),
+    unreachableCases: unreachable.map(({ testCase, unreachable: item }) => ({
+      case: caseName(testCase),
+      mode: testCase.mode,
+      kind: item.kind,
+      reason: item.reason,
+    })),
   };
 }
 
@@ -53,7 +66,7 @@ export function parityText(summary: ParitySummary): string {
   const reasons = UNREACHABLE_KINDS.filter((kind) => summary.unreachableByReason[kind] > 0).map(
     (kind) => `  ${String(summary.unreachableByReason[kind]).padStart(4)}  ${kind}: ${UNREACHABLE_TITLES[kind]}`,
   );
-  return [
+  return `${[
     `Runtime parity: ${summary.cases} cases; ${summary.run} run through the runtime: ${summary.agreements} agree ` +
       `(${summary.agreementsByDecision.allow} allow, ${summary.agreementsByDecision.deny} deny), ${summary.disagreements.length} disagree; ${summary.unreachable} unreachable`,
     ...reasons,
@@ -61,7 +74,7 @@ export function parityText(summary: ParitySummary): string {
       ? [`Agreements on the decision with other determining policies: ${summary.otherDeterminingPolicies.length}`]
       : []),
     ...summary.disagreements.map((item) => item.message),
-  ].join('\n') + '\n';
+  ].join('\n')}\n`;
 }
 
 function caseName(testCase: PolicyCase): string {

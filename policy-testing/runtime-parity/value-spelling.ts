@@ -17,10 +17,12 @@ export interface ClaimSpellingOptions {
 /** The claim value (JSON) that the runtime reads back as `value` of `type`. */
 export function claimSpelling(value: unknown, type: ParsedValueType, options: ClaimSpellingOptions): Spelling<unknown> {
   if (options.encoding === 'text') {
-    if (options.delimiter !== undefined && type.kind === 'Set' && isSimple(type.element)) return delimitedText(value, type.element, options.delimiter, textSpelling);
+    if (options.delimiter !== undefined && type.kind === 'Set' && isSimple(type.element))
+      return delimitedText(value, type.element, options.delimiter, textSpelling);
     return textSpelling(value, type);
   }
-  if (options.delimiter !== undefined && type.kind === 'Set' && type.element.kind === 'String') return delimitedText(value, type.element, options.delimiter, jsonSpelling);
+  if (options.delimiter !== undefined && type.kind === 'Set' && type.element.kind === 'String')
+    return delimitedText(value, type.element, options.delimiter, jsonSpelling);
   return jsonSpelling(value, type);
 }
 
@@ -75,7 +77,11 @@ export function textSpelling(value: unknown, type: ParsedValueType): Spelling<st
       // The runtime trims each comma-separated item and drops empty ones: only items that survive that are carried.
       const items = Array.isArray(value) ? value.map((item) => textSpelling(item, type.element)) : [];
       const mangled = items.find((item) => item.ok && (item.value.trim() !== item.value || item.value === ''));
-      if (mangled?.ok) return { ok: false, problem: `the set item ${JSON.stringify(mangled.value)} would be trimmed or dropped from comma-separated text` };
+      if (mangled?.ok)
+        return {
+          ok: false,
+          problem: `the set item ${JSON.stringify(mangled.value)} would be trimmed or dropped from comma-separated text`,
+        };
       return joined;
     }
     case 'Record':
@@ -96,7 +102,10 @@ function delimitedText(
     if (!one.ok) return one;
     if (typeof one.value !== 'string') return { ok: false, problem: `the set item ${JSON.stringify(one.value)} is not text` };
     if (one.value === '' || one.value.includes(delimiter)) {
-      return { ok: false, problem: `the set item ${JSON.stringify(one.value)} cannot be told apart in text split on ${JSON.stringify(delimiter)}` };
+      return {
+        ok: false,
+        problem: `the set item ${JSON.stringify(one.value)} cannot be told apart in text split on ${JSON.stringify(delimiter)}`,
+      };
     }
     items.push(one.value);
   }
@@ -106,7 +115,11 @@ function delimitedText(
 function recordSpelling(value: unknown, type: Extract<ParsedValueType, { kind: 'Record' }>): Spelling<Record<string, unknown>> {
   if (!isRecord(value)) return wrong(value, type);
   const extra = Object.keys(value).filter((key) => !Object.hasOwn(type.attributes, key));
-  if (extra.length > 0) return { ok: false, problem: `the record has ${extra.map((key) => `\`${key}\``).join(', ')}, which ${formatValueType(type)} does not declare` };
+  if (extra.length > 0)
+    return {
+      ok: false,
+      problem: `the record has ${extra.map((key) => `\`${key}\``).join(', ')}, which ${formatValueType(type)} does not declare`,
+    };
   const entries: [string, unknown][] = [];
   for (const [name, attribute] of Object.entries(type.attributes)) {
     const item = Object.hasOwn(value, name) ? value[name] : undefined;
@@ -134,7 +147,8 @@ function extensionText(value: unknown, name: ExtensionType): Spelling<string> {
 function entityId(value: unknown, entityType: string): Spelling<string> {
   // Cedar JSON writes a reference `{ __entity: { type, id } }`, or, where the schema says it is one, `{ type, id }`.
   const reference = isRecord(value) && isRecord(value['__entity']) ? value['__entity'] : isRecord(value) ? value : undefined;
-  if (reference && reference['type'] === entityType && typeof reference['id'] === 'string' && reference['id'] !== '') return spelled(reference['id']);
+  if (reference && reference['type'] === entityType && typeof reference['id'] === 'string' && reference['id'] !== '')
+    return spelled(reference['id']);
   return wrong(value, { kind: 'Entity', name: entityType });
 }
 

@@ -91,7 +91,8 @@ function datetimeProblem(text: string): string | undefined {
   if (!match) return 'YYYY-MM-DD, optionally followed by Thh:mm:ss, optional .SSS, and Z or an offset ±hhmm';
   const [, year = '', month = '', day = '', hour, minute, second, offsetHours, offsetMinutes] = match;
   if (!isCalendarDate(Number(year), Number(month), Number(day))) return `${year}-${month}-${day} is not a calendar date`;
-  if (hour !== undefined && (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59)) return `${hour}:${minute}:${second} is not a time of day`;
+  if (hour !== undefined && (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59))
+    return `${hour}:${minute}:${second} is not a time of day`;
   if (offsetHours !== undefined && (Number(offsetHours) > 23 || Number(offsetMinutes) > 59)) return 'the offset is out of range';
   return undefined;
 }

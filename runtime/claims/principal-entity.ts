@@ -72,7 +72,8 @@ export function principalFromClaims(claims: Claims, { config, attributes }: Clai
   let tenantId: string | undefined;
   if (config.tenant) {
     const value = ownClaim(claims, config.tenant.claim);
-    if (typeof value !== 'string' || value === '') throw new ClaimError(`tenant claim ${config.tenant.claim} is missing or not a non-empty string`);
+    if (typeof value !== 'string' || value === '')
+      throw new ClaimError(`tenant claim ${config.tenant.claim} is missing or not a non-empty string`);
     tenantId = value;
     const uid = { type: config.tenant.entityType, id: value };
     if (config.tenant.attribute) attrs[config.tenant.attribute] = { __entity: uid };

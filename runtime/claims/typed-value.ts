@@ -22,7 +22,8 @@ export function claimToCedar(value: unknown, type: ParsedValueType, delimiter?: 
       if (typeof value !== 'string') throw new ValueTypeError(`expected a string, got ${describe(value)}`);
       return value;
     case 'Long':
-      if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new ValueTypeError(`expected a safe integer, got ${describe(value)}`);
+      if (typeof value !== 'number' || !Number.isSafeInteger(value))
+        throw new ValueTypeError(`expected a safe integer, got ${describe(value)}`);
       return value;
     case 'Boolean':
       if (typeof value !== 'boolean') throw new ValueTypeError(`expected true or false, got ${describe(value)}`);
@@ -53,7 +54,8 @@ export function textToCedar(value: string, type: ParsedValueType): CedarValueJso
       return value;
     case 'Long': {
       const number = Number(value);
-      if (!INTEGER.test(value) || !Number.isSafeInteger(number)) throw new ValueTypeError(`expected an integer, got ${JSON.stringify(value)}`);
+      if (!INTEGER.test(value) || !Number.isSafeInteger(number))
+        throw new ValueTypeError(`expected an integer, got ${JSON.stringify(value)}`);
       return number;
     }
     case 'Boolean':
@@ -78,10 +80,14 @@ export function textToCedar(value: string, type: ParsedValueType): CedarValueJso
 }
 
 function recordToCedar(value: unknown, type: RecordType): CedarValueJson {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValueTypeError(`expected an object, got ${describe(value)}`);
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ValueTypeError(`expected an object, got ${describe(value)}`);
   const given = value as Record<string, unknown>;
   const unknown = Object.keys(given).filter((key) => !Object.hasOwn(type.attributes, key));
-  if (unknown.length > 0) throw new ValueTypeError(`unknown attribute ${unknown.map((key) => JSON.stringify(key)).join(', ')}: the record declares ${declared(type)}`);
+  if (unknown.length > 0)
+    throw new ValueTypeError(
+      `unknown attribute ${unknown.map((key) => JSON.stringify(key)).join(', ')}: the record declares ${declared(type)}`,
+    );
   const entries: [string, CedarValueJson][] = [];
   for (const [name, attribute] of Object.entries(type.attributes)) {
     const item = Object.hasOwn(given, name) ? given[name] : undefined;
@@ -92,7 +98,8 @@ function recordToCedar(value: unknown, type: RecordType): CedarValueJson {
     try {
       entries.push([name, claimToCedar(item, attribute.type)]);
     } catch (error) {
-      if (error instanceof ValueTypeError) throw new ValueTypeError(`attribute ${JSON.stringify(name)}: ${error.message}`, { cause: error });
+      if (error instanceof ValueTypeError)
+        throw new ValueTypeError(`attribute ${JSON.stringify(name)}: ${error.message}`, { cause: error });
       throw error;
     }
   }

@@ -2,7 +2,7 @@
 import {
   BatchIsAuthorizedCommand,
   IsAuthorizedCommand,
-  VerifiedPermissionsClient,
+  type VerifiedPermissionsClient,
   type BatchIsAuthorizedInputItem,
   type DeterminingPolicyItem,
   type EvaluationErrorItem,
@@ -29,10 +29,9 @@ export function createAvpEngine(options: AvpEngineOptions): Engine {
       const entityList = convertedForAvp(() => request.entities.map(toAvpEntity));
       let output;
       try {
-        output = await options.client.send(
-          new IsAuthorizedCommand({ policyStoreId, ...item, entities: { entityList } }),
-          { abortSignal: AbortSignal.timeout(options.timeoutMs) },
-        );
+        output = await options.client.send(new IsAuthorizedCommand({ policyStoreId, ...item, entities: { entityList } }), {
+          abortSignal: AbortSignal.timeout(options.timeoutMs),
+        });
       } catch (error) {
         const name = error instanceof Error ? error.name : 'Error';
         throw new EngineError(`Verified Permissions failed (${name}): ${(error as Error).message}`, { cause: error });
@@ -89,7 +88,9 @@ export function createAvpEngine(options: AvpEngineOptions): Engine {
 }
 
 /** One request in AVP's shape: IsAuthorized's members, and a BatchIsAuthorized item as is. */
-function toAvpItem(request: AuthorizationRequest): BatchIsAuthorizedInputItem & Required<Pick<BatchIsAuthorizedInputItem, 'principal' | 'action' | 'resource' | 'context'>> {
+function toAvpItem(
+  request: AuthorizationRequest,
+): BatchIsAuthorizedInputItem & Required<Pick<BatchIsAuthorizedInputItem, 'principal' | 'action' | 'resource' | 'context'>> {
   return {
     principal: { entityType: request.principal.type, entityId: request.principal.id },
     action: { actionType: request.action.type, actionId: request.action.id },
@@ -103,7 +104,8 @@ function convertedForAvp<T>(convert: () => T): T {
   try {
     return convert();
   } catch (error) {
-    if (error instanceof TypeError) throw new EngineError(`the request cannot be sent to Verified Permissions: ${error.message}`, { cause: error });
+    if (error instanceof TypeError)
+      throw new EngineError(`the request cannot be sent to Verified Permissions: ${error.message}`, { cause: error });
     throw error;
   }
 }

@@ -10,7 +10,12 @@ const EXTENSION_MEMBERS = { decimal: 'decimal', ip: 'ipaddr', ipaddr: 'ipaddr', 
 type ExtensionMember = (typeof EXTENSION_MEMBERS)[keyof typeof EXTENSION_MEMBERS];
 
 /** The Cedar function each AVP extension member is read back as. */
-const EXTENSION_FUNCTIONS: Readonly<Record<ExtensionMember, string>> = { decimal: 'decimal', ipaddr: 'ip', datetime: 'datetime', duration: 'duration' };
+const EXTENSION_FUNCTIONS: Readonly<Record<ExtensionMember, string>> = {
+  decimal: 'decimal',
+  ipaddr: 'ip',
+  datetime: 'datetime',
+  duration: 'duration',
+};
 
 export function toAvpValue(value: CedarValueJson): AttributeValue {
   if (typeof value === 'string') return { string: value };
@@ -99,7 +104,12 @@ export function fromAvpEntity(item: EntityItem): EntityJson {
 }
 
 function isUid(value: unknown): value is TypeAndId {
-  return typeof value === 'object' && value !== null && typeof (value as TypeAndId).type === 'string' && typeof (value as TypeAndId).id === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as TypeAndId).type === 'string' &&
+    typeof (value as TypeAndId).id === 'string'
+  );
 }
 
 /** EntityJson allows `{__entity: uid}` or a bare uid; the runtime always builds bare ones. */

@@ -1,6 +1,12 @@
 // Preparsed policy sets with template links, one per distinct link set, in a small LRU whose registry ids are reused.
 import { createHash } from 'node:crypto';
-import { preparsePolicySet, templateToJson, type PrincipalConstraint, type ResourceConstraint, type TemplateLink } from '@cedar-policy/cedar-wasm/nodejs';
+import {
+  preparsePolicySet,
+  templateToJson,
+  type PrincipalConstraint,
+  type ResourceConstraint,
+  type TemplateLink,
+} from '@cedar-policy/cedar-wasm/nodejs';
 import { EngineError } from '../errors.js';
 import type { TemplateLinkRecord } from './decision.js';
 

@@ -34,7 +34,11 @@ export function withoutSchemaForBench<T>(build: () => T): T {
 export function createLocalEngine(bundle: PolicyBundle, options: LocalEngineOptions = {}): Engine {
   // cedar-wasm keeps preparsed sets and schemas in a process-wide registry; a unique id keeps two engines apart.
   const registryId = `${bundle.mode}#${nextEngineNumber++}`;
-  const parsed = preparsePolicySet(registryId, { staticPolicies: { ...bundle.policies }, templates: { ...bundle.templates }, templateLinks: [] });
+  const parsed = preparsePolicySet(registryId, {
+    staticPolicies: { ...bundle.policies },
+    templates: { ...bundle.templates },
+    templateLinks: [],
+  });
   if (parsed.type === 'failure') {
     throw new EngineError(`the policy bundle of ${bundle.mode} does not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
   }
@@ -107,7 +111,8 @@ export function decideLocally({ policySetId, schemaName }: PreparsedIds, request
 function schemaJsonOf(bundle: PolicyBundle): SchemaJson<string> {
   const namespaces: SchemaJson<string> = {};
   for (const [name, definition] of Object.entries(bundle.schema)) {
-    if (!isNamespaceDefinition(definition)) throw new EngineError(`the schema of ${bundle.mode} has a namespace ${JSON.stringify(name)} that is not an object`);
+    if (!isNamespaceDefinition(definition))
+      throw new EngineError(`the schema of ${bundle.mode} has a namespace ${JSON.stringify(name)} that is not an object`);
     namespaces[name] = definition;
   }
   return namespaces;

@@ -14,7 +14,10 @@ export interface BatchGetOptions {
 }
 
 /** The items found, by key; a key with no item is absent from the map. */
-export async function batchGetByKey(keys: readonly string[], options: BatchGetOptions): Promise<Map<string, Record<string, AttributeValue>>> {
+export async function batchGetByKey(
+  keys: readonly string[],
+  options: BatchGetOptions,
+): Promise<Map<string, Record<string, AttributeValue>>> {
   const { client, table, keyAttribute, timeoutMs, failure } = options;
   const chunks: string[][] = [];
   for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) chunks.push(keys.slice(start, start + BATCH_GET_LIMIT));

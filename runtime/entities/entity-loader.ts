@@ -88,7 +88,8 @@ export class EntityLoader {
       for (const uid of resources) {
         const key = entityKey(uid);
         // The principal as its own resource exists already: it is the entity the token describes.
-        if (!shapes.isEnum(uid.type) && key !== principalKey && !found.has(key)) throw new EntityStoreError(`no entity ${key}: no entity means no access`);
+        if (!shapes.isEnum(uid.type) && key !== principalKey && !found.has(key))
+          throw new EntityStoreError(`no entity ${key}: no entity means no access`);
       }
     }
     return this.result(entities, principalKey);
@@ -97,7 +98,10 @@ export class EntityLoader {
   /** Token and stored principal merged: attributes the token lacks come from the store, `wins` settles the rest. */
   private enriched(token: EntityJson, stored: EntityJson): EntityJson {
     const source = this.options.principalSource;
-    const attrs = source.kind === 'token-and-store' && source.wins === 'store' ? { ...token.attrs, ...stored.attrs } : { ...stored.attrs, ...token.attrs };
+    const attrs =
+      source.kind === 'token-and-store' && source.wins === 'store'
+        ? { ...token.attrs, ...stored.attrs }
+        : { ...stored.attrs, ...token.attrs };
     const parents = new Map<string, EntityJson['parents'][number]>();
     for (const parent of [...token.parents, ...stored.parents]) parents.set(entityKey(asUid(parent)), parent);
     return { uid: token.uid, attrs, parents: [...parents.values()], ...(stored.tags ? { tags: stored.tags } : {}) };
@@ -107,7 +111,9 @@ export class EntityLoader {
   private checkEnumResources(resources: readonly TypeAndId[]): void {
     for (const uid of resources) {
       if (this.options.shapes.isEnum(uid.type) && !this.options.shapes.isEnumValue(uid.type, uid.id)) {
-        throw new EntityStoreError(`no entity ${entityKey(uid)}: ${uid.type} is an enum and ${JSON.stringify(uid.id)} is not one of its values`);
+        throw new EntityStoreError(
+          `no entity ${entityKey(uid)}: ${uid.type} is an enum and ${JSON.stringify(uid.id)} is not one of its values`,
+        );
       }
     }
   }

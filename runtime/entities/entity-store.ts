@@ -86,7 +86,13 @@ function parseStoredEntity(uid: TypeAndId, body: string, table: string): EntityJ
     throw new EntityStoreError(`entity ${entityKey(uid)} in ${table} is not valid JSON`);
   }
   const stored = parsed as Partial<StoredEntity> | null;
-  if (!stored || typeof stored !== 'object' || typeof stored.attrs !== 'object' || stored.attrs === null || !Array.isArray(stored.parents)) {
+  if (
+    !stored ||
+    typeof stored !== 'object' ||
+    typeof stored.attrs !== 'object' ||
+    stored.attrs === null ||
+    !Array.isArray(stored.parents)
+  ) {
     throw new EntityStoreError(`entity ${entityKey(uid)} in ${table} lacks attrs or parents`);
   }
   if (stored.tags !== undefined && (stored.tags === null || typeof stored.tags !== 'object' || Array.isArray(stored.tags))) {

@@ -30,7 +30,9 @@ interface SchemaTypeJson {
 
 interface NamespaceJson {
   readonly commonTypes?: Readonly<Record<string, SchemaTypeJson>>;
-  readonly entityTypes?: Readonly<Record<string, { readonly shape?: SchemaTypeJson; readonly tags?: SchemaTypeJson; readonly enum?: readonly string[] }>>;
+  readonly entityTypes?: Readonly<
+    Record<string, { readonly shape?: SchemaTypeJson; readonly tags?: SchemaTypeJson; readonly enum?: readonly string[] }>
+  >;
 }
 
 const NO_SHAPE: EntityShape = {};
@@ -41,7 +43,9 @@ export class SchemaShapes {
 
   constructor(schema: Readonly<Record<string, unknown>>) {
     // A malformed namespace contributes nothing here; the engine reports the schema's own errors.
-    const namespaces = Object.entries(schema).filter((entry): entry is [string, NamespaceJson] => typeof entry[1] === 'object' && entry[1] !== null);
+    const namespaces = Object.entries(schema).filter(
+      (entry): entry is [string, NamespaceJson] => typeof entry[1] === 'object' && entry[1] !== null,
+    );
     const common = new Map<string, SchemaTypeJson>();
     const entityTypes = new Set<string>();
     for (const [namespace, body] of namespaces) {
@@ -90,7 +94,13 @@ export class SchemaShapes {
     return {
       ...entity,
       attrs: attrs as EntityJson['attrs'],
-      ...(tags && tagType ? { tags: Object.fromEntries(Object.entries(tags).map(([name, value]) => [name, at(` tag ${JSON.stringify(name)}`, () => explicit(value, tagType))])) } : {}),
+      ...(tags && tagType
+        ? {
+            tags: Object.fromEntries(
+              Object.entries(tags).map(([name, value]) => [name, at(` tag ${JSON.stringify(name)}`, () => explicit(value, tagType))]),
+            ),
+          }
+        : {}),
     };
   }
 }
@@ -113,7 +123,8 @@ function explicit(value: CedarValueJson, type: ShapeType): CedarValueJson {
           try {
             return [name, explicit(item as CedarValueJson, itemType)];
           } catch (error) {
-            if (error instanceof ValueTypeError) throw new ValueTypeError(`attribute ${JSON.stringify(name)}: ${error.message}`, { cause: error });
+            if (error instanceof ValueTypeError)
+              throw new ValueTypeError(`attribute ${JSON.stringify(name)}: ${error.message}`, { cause: error });
             throw error;
           }
         }),
@@ -145,7 +156,9 @@ class TypeResolver {
       case 'Record':
         return {
           kind: 'Record',
-          attributes: new Map(Object.entries(type.attributes ?? {}).map(([name, attribute]) => [name, this.resolve(attribute, namespace, seen)])),
+          attributes: new Map(
+            Object.entries(type.attributes ?? {}).map(([name, attribute]) => [name, this.resolve(attribute, namespace, seen)]),
+          ),
         };
       case 'Entity':
         return type.name !== undefined ? { kind: 'Entity', name: this.entityName(type.name, namespace) ?? type.name } : OTHER;

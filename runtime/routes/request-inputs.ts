@@ -24,7 +24,9 @@ export function routeRequestInputs(route: RouteConfig): RequestInput[] {
 }
 
 /** Routes grouped by the inputs they add to the cache key: API Gateway needs one authorizer per group. */
-export function groupRoutesByRequestInputs(mode: ModeConfig): { readonly inputs: readonly RequestInput[]; readonly routes: readonly RouteConfig[] }[] {
+export function groupRoutesByRequestInputs(
+  mode: ModeConfig,
+): { readonly inputs: readonly RequestInput[]; readonly routes: readonly RouteConfig[] }[] {
   const groups = new Map<string, { inputs: RequestInput[]; routes: RouteConfig[] }>();
   for (const route of mode.routes) {
     const inputs = routeRequestInputs(route);
@@ -33,7 +35,9 @@ export function groupRoutesByRequestInputs(mode: ModeConfig): { readonly inputs:
     group.routes.push(route);
     groups.set(key, group);
   }
-  return [...groups.values()].sort((a, b) => a.inputs.length - b.inputs.length || (JSON.stringify(a.inputs) < JSON.stringify(b.inputs) ? -1 : 1));
+  return [...groups.values()].sort(
+    (a, b) => a.inputs.length - b.inputs.length || (JSON.stringify(a.inputs) < JSON.stringify(b.inputs) ? -1 : 1),
+  );
 }
 
 /**

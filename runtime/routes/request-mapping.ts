@@ -27,7 +27,11 @@ export class RequestMapping {
 
   /** Throws ValueTypeSpellingError when a route's context type is misspelled. */
   constructor(routes: readonly RouteConfig[]) {
-    for (const route of routes) this.compiled.set(route, route.context.map((config) => ({ config, type: parseValueType(config.type) })));
+    for (const route of routes)
+      this.compiled.set(
+        route,
+        route.context.map((config) => ({ config, type: parseValueType(config.type) })),
+      );
   }
 
   resource(match: RouteMatch, request: RequestValues): TypeAndId {
@@ -54,7 +58,10 @@ export class RequestMapping {
         const value = config.source === 'claim' ? claimContextValue(config, type, claims) : requestContextValue(config, type, request);
         if (value !== undefined) context[config.name] = value;
         else if (config.required) {
-          const why = config.source === 'request' && !request.requestContext ? ': this event carries no request context (a TOKEN authorizer has none)' : '';
+          const why =
+            config.source === 'request' && !request.requestContext
+              ? ': this event carries no request context (a TOKEN authorizer has none)'
+              : '';
           throw new Failure(`${where} is missing${why}`);
         }
       } catch (error) {
@@ -69,17 +76,25 @@ export class RequestMapping {
   cacheInputs(match: RouteMatch, request: RequestValues): readonly (string | number | null)[] {
     const inputs = match.route.context.flatMap((value) => (value.source === 'claim' ? [] : [requestValue(value, request) ?? null]));
     const { queryParameter } = match.route.resource;
-    inputs.push(queryParameter !== undefined ? queryValue(request.query, queryParameter) ?? null : null);
+    inputs.push(queryParameter !== undefined ? (queryValue(request.query, queryParameter) ?? null) : null);
     return inputs;
   }
 }
 
-function claimContextValue(config: Extract<ContextValueConfig, { source: 'claim' }>, type: ParsedValueType, claims: Claims): CedarValueJson | undefined {
+function claimContextValue(
+  config: Extract<ContextValueConfig, { source: 'claim' }>,
+  type: ParsedValueType,
+  claims: Claims,
+): CedarValueJson | undefined {
   const raw = ownClaim(claims, config.key);
   return raw === undefined ? undefined : encodedClaimToCedar(raw, type, config.encoding);
 }
 
-function requestContextValue(config: Exclude<ContextValueConfig, { source: 'claim' }>, type: ParsedValueType, request: RequestValues): CedarValueJson | undefined {
+function requestContextValue(
+  config: Exclude<ContextValueConfig, { source: 'claim' }>,
+  type: ParsedValueType,
+  request: RequestValues,
+): CedarValueJson | undefined {
   const raw = requestValue(config, request);
   if (raw === undefined) return undefined;
   return config.source === 'request' ? requestContextToCedar(config.key, raw, type) : textToCedar(String(raw), type);

@@ -79,7 +79,14 @@ function parseLinks(body: string, principal: TypeAndId, key: string, table: stri
     const { id, templateId } = item;
     const resourceType = resource['type'];
     const resourceId = resource['id'];
-    if (typeof id !== 'string' || id === '' || typeof templateId !== 'string' || templateId === '' || typeof resourceType !== 'string' || typeof resourceId !== 'string') {
+    if (
+      typeof id !== 'string' ||
+      id === '' ||
+      typeof templateId !== 'string' ||
+      templateId === '' ||
+      typeof resourceType !== 'string' ||
+      typeof resourceId !== 'string'
+    ) {
       return refuse(`hold at ${index} something other than { id, templateId, resource: { type, id } }`);
     }
     return { id, templateId, principal, resource: { type: resourceType, id: resourceId } };

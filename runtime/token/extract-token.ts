@@ -6,7 +6,8 @@ export const MAX_TOKEN_LENGTH = 16 * 1024;
 
 export function normalizeBearer(raw: string | undefined | null): string {
   if (raw === undefined || raw === null || raw.trim() === '') throw new TokenError('no token in the request');
-  if (raw.length > MAX_TOKEN_LENGTH) throw new TokenError(`the token is ${raw.length} characters; at most ${MAX_TOKEN_LENGTH} are accepted`);
+  if (raw.length > MAX_TOKEN_LENGTH)
+    throw new TokenError(`the token is ${raw.length} characters; at most ${MAX_TOKEN_LENGTH} are accepted`);
   const trimmed = raw.trim();
   const token = /^bearer\s+/i.test(trimmed) ? trimmed.replace(/^bearer\s+/i, '') : trimmed;
   if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) throw new TokenError('the token is not a compact JWS');

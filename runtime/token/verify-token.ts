@@ -81,10 +81,7 @@ function buildVerifier(source: IdentitySourceConfig, jwksCache: ExpiringJwksCach
       return (token) => verifier.verify(token);
     }
     case 'oidc': {
-      const verifier = JwtVerifier.create(
-        { issuer: source.issuer, audience: source.audience, jwksUri: source.jwksUri },
-        { jwksCache },
-      );
+      const verifier = JwtVerifier.create({ issuer: source.issuer, audience: source.audience, jwksUri: source.jwksUri }, { jwksCache });
       return (token) => verifier.verify(token);
     }
   }
@@ -99,7 +96,10 @@ function withResponseTimeout(fetcher: Fetcher, responseTimeout: number): Fetcher
 }
 
 /** Applies `userPoolIdEnv` / `issuerEnv`, so one mode file serves a pool or an Okta org per stage. */
-export function withEnvironmentOverrides(source: IdentitySourceConfig, env: Readonly<Record<string, string | undefined>>): IdentitySourceConfig {
+export function withEnvironmentOverrides(
+  source: IdentitySourceConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): IdentitySourceConfig {
   if (source.kind === 'oidc') {
     const issuer = source.issuerEnv ? env[source.issuerEnv] : undefined;
     if (!issuer) return source;

@@ -102,7 +102,10 @@ function lazyAvpEngine(maxRetries: number, timeoutMs: number, injected: Verified
   let loading: Promise<Engine> | undefined;
   const load = (): Promise<Engine> =>
     (loading ??= (async () => {
-      const [{ createAvpEngine }, sdk] = await Promise.all([import('../engine/avp-engine.js'), import('@aws-sdk/client-verifiedpermissions')]);
+      const [{ createAvpEngine }, sdk] = await Promise.all([
+        import('../engine/avp-engine.js'),
+        import('@aws-sdk/client-verifiedpermissions'),
+      ]);
       return createAvpEngine({ client: injected ?? new sdk.VerifiedPermissionsClient({ maxAttempts: maxRetries + 1 }), timeoutMs });
     })());
   load().catch(() => {
@@ -120,7 +123,13 @@ function createStoreResolver(mode: ModeConfig, env: Env, now: () => number, dyna
   if (mode.tenancy.kind === 'multi') {
     if (!dynamoDb) throw new Error('a multi-tenant mode needs a DynamoDB client');
     const lookup = mode.tenancy.policyStoreLookup;
-    return new TenantPolicyStoreResolver({ client: dynamoDb, lookup, table: tableName(lookup, env), timeoutMs: mode.timeouts.entityStoreMs, now });
+    return new TenantPolicyStoreResolver({
+      client: dynamoDb,
+      lookup,
+      table: tableName(lookup, env),
+      timeoutMs: mode.timeouts.entityStoreMs,
+      now,
+    });
   }
   if (mode.engine.kind === 'avp' && mode.engine.policyStore) {
     const { id, env: variable } = mode.engine.policyStore;

@@ -57,7 +57,11 @@ export function deploySteps(request: DeployRequest): DeployStep[] {
   return [
     { title: 'generated code is up to date', command: 'npm', args: ['run', 'generate', '--', '--check'] },
     { title: 'tests', command: 'npm', args: ['test'] },
-    { title: `deploy ${stackIdFor(request.mode)}`, command: 'npx', args: ['cdk', 'deploy', stackIdFor(request.mode), '--exclusively', ...request.cdkArgs] },
+    {
+      title: `deploy ${stackIdFor(request.mode)}`,
+      command: 'npx',
+      args: ['cdk', 'deploy', stackIdFor(request.mode), '--exclusively', ...request.cdkArgs],
+    },
   ];
 }
 

@@ -69,7 +69,9 @@ export function parseTenantArgs(argv: readonly string[]): TenantRequest {
   if (command === undefined) throw new TenantUsageError(`name a command: ${TENANT_COMMANDS.join(', ')}`);
   if (!isTenantCommand(command)) {
     const suggestion = closestMatch(command, TENANT_COMMANDS);
-    throw new TenantUsageError(`unknown command "${command}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}: expected one of ${TENANT_COMMANDS.join(', ')}`);
+    throw new TenantUsageError(
+      `unknown command "${command}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}: expected one of ${TENANT_COMMANDS.join(', ')}`,
+    );
   }
   if (command === 'list') {
     if (rest.length > 0) throw new TenantUsageError(`list takes no argument; unexpected ${quoteAll(rest)}`);

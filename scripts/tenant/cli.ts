@@ -40,7 +40,14 @@ async function run(request: Exclude<TenantRequest, { command: 'help' }>, env: No
   try {
     switch (request.command) {
       case 'create': {
-        const result = await createTenant({ tenantId: request.tenantId, mode: MODE_CONFIG, bundle: POLICY_BUNDLE, avp: clients.avp, table, onStep });
+        const result = await createTenant({
+          tenantId: request.tenantId,
+          mode: MODE_CONFIG,
+          bundle: POLICY_BUNDLE,
+          avp: clients.avp,
+          table,
+          onStep,
+        });
         return request.flags.json ? json(result) : describeCreated(result);
       }
       case 'delete': {
@@ -68,7 +75,10 @@ function describeCreated(result: CreateTenantResult): string {
 }
 
 function describeDeleted(result: DeleteTenantResult): string {
-  const store = result.policyStore === 'deleted' ? `policy store ${result.policyStoreId} deleted` : `policy store ${result.policyStoreId} was already gone`;
+  const store =
+    result.policyStore === 'deleted'
+      ? `policy store ${result.policyStoreId} deleted`
+      : `policy store ${result.policyStoreId} was already gone`;
   return `deleted tenant ${result.tenantId}: ${store}, mapping removed from table ${result.table}`;
 }
 

@@ -4,7 +4,14 @@ import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissi
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
 import { describeCause, MappingWriteError, OnboardingError, RollbackError, StaleTenantMappingError, TenantCliError } from './errors.js';
 import { assertTenantId } from './tenant-id.js';
-import { createBundlePolicies, createBundleTemplates, createTenantStore, deleteTenantStore, findPolicyStore, putBundleSchema } from './tenant-store.js';
+import {
+  createBundlePolicies,
+  createBundleTemplates,
+  createTenantStore,
+  deleteTenantStore,
+  findPolicyStore,
+  putBundleSchema,
+} from './tenant-store.js';
 import type { TenantTable } from './tenant-table.js';
 
 export interface CreateTenantOptions {
@@ -18,7 +25,14 @@ export interface CreateTenantOptions {
 }
 
 export type CreateTenantResult =
-  | { readonly status: 'created'; readonly tenantId: string; readonly policyStoreId: string; readonly table: string; readonly policies: number; readonly templates: number }
+  | {
+      readonly status: 'created';
+      readonly tenantId: string;
+      readonly policyStoreId: string;
+      readonly table: string;
+      readonly policies: number;
+      readonly templates: number;
+    }
   /** The tenant was already onboarded (by an earlier run, or a concurrent one that won): nothing was changed. */
   | { readonly status: 'exists'; readonly tenantId: string; readonly policyStoreId: string; readonly table: string };
 
@@ -71,7 +85,12 @@ export async function createTenant(options: CreateTenantOptions): Promise<Create
     written = await step(CREATE_STEPS.writeMapping, () => table.putIfAbsent({ tenantId, policyStoreId }));
   } catch (error) {
     // A write whose reply was lost may still have landed: then the clean-up removes our mapping too.
-    return rollBack(options, { step: current, policyStoreId, mappingMayExist: error instanceof MappingWriteError && error.mayHaveWritten, cause: error });
+    return rollBack(options, {
+      step: current,
+      policyStoreId,
+      mappingMayExist: error instanceof MappingWriteError && error.mayHaveWritten,
+      cause: error,
+    });
   }
   const created: CreateTenantResult = { status: 'created', tenantId, policyStoreId, table: table.name, ...counts };
   if (written) return created;
@@ -138,7 +157,8 @@ async function rollBack(options: CreateTenantOptions, failure: Failure): Promise
     policyStoreLeft = true;
     failures.push(`deleting policy store ${policyStoreId}: ${describeCause(error)}`);
   }
-  if (failures.length > 0) throw new RollbackError(tenantId, step, policyStoreId, { policyStoreLeft, mappingMayBeLeft, failures }, { cause });
+  if (failures.length > 0)
+    throw new RollbackError(tenantId, step, policyStoreId, { policyStoreLeft, mappingMayBeLeft, failures }, { cause });
   throw new OnboardingError(tenantId, step, policyStoreId, { cause });
 }
 
@@ -148,6 +168,12 @@ async function deleteOwnStore(options: CreateTenantOptions, policyStoreId: strin
     await deleteTenantStore(options.avp, policyStoreId);
   } catch (error) {
     const cause = new TenantCliError(`another run mapped the tenant first`);
-    throw new RollbackError(options.tenantId, CREATE_STEPS.writeMapping, policyStoreId, { policyStoreLeft: true, mappingMayBeLeft: false, failures: [`deleting policy store ${policyStoreId}: ${describeCause(error)}`] }, { cause });
+    throw new RollbackError(
+      options.tenantId,
+      CREATE_STEPS.writeMapping,
+      policyStoreId,
+      { policyStoreLeft: true, mappingMayBeLeft: false, failures: [`deleting policy store ${policyStoreId}: ${describeCause(error)}`] },
+      { cause },
+    );
   }
 }

@@ -61,7 +61,10 @@ export async function deleteTenant(options: DeleteTenantOptions): Promise<Delete
   }
   if (!removed) {
     const cause = new TenantCliError(`the mapping no longer names policy store ${policyStoreId}, which was deleted`);
-    throw new OffboardingError(tenantId, DELETE_STEPS.removeMapping, { cause, advice: 'another run changed the mapping meanwhile; it was left as it is (npm run tenant -- list shows it)' });
+    throw new OffboardingError(tenantId, DELETE_STEPS.removeMapping, {
+      cause,
+      advice: 'another run changed the mapping meanwhile; it was left as it is (npm run tenant -- list shows it)',
+    });
   }
   return { tenantId, policyStoreId, table: table.name, policyStore };
 }

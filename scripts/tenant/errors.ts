@@ -68,7 +68,9 @@ export class OnboardingError extends TenantCliError {
     options: { readonly cause: unknown },
   ) {
     const outcome =
-      rolledBackPolicyStoreId === undefined ? 'nothing was created' : `rolled back: policy store ${rolledBackPolicyStoreId} was deleted and no mapping was left`;
+      rolledBackPolicyStoreId === undefined
+        ? 'nothing was created'
+        : `rolled back: policy store ${rolledBackPolicyStoreId} was deleted and no mapping was left`;
     super(`create "${tenantId}": ${step} failed: ${describeCause(options.cause)}; ${outcome}`, options);
     this.name = 'OnboardingError';
   }
@@ -113,7 +115,8 @@ function remedy(tenantId: string, policyStoreId: string, leftovers: RollbackLeft
   if (leftovers.policyStoreLeft && leftovers.mappingMayBeLeft) {
     return `Policy store ${policyStoreId} and a mapping of "${tenantId}" to it may be left: ${deleteTenant}; otherwise ${deleteStore}.`;
   }
-  if (leftovers.mappingMayBeLeft) return `A mapping of "${tenantId}" to the deleted policy store ${policyStoreId} may be left: ${deleteTenant}.`;
+  if (leftovers.mappingMayBeLeft)
+    return `A mapping of "${tenantId}" to the deleted policy store ${policyStoreId} may be left: ${deleteTenant}.`;
   return `Policy store ${policyStoreId} is left, mapped to no tenant: ${deleteStore}.`;
 }
 
@@ -124,7 +127,9 @@ export class OffboardingError extends TenantCliError {
     readonly step: string,
     options: { readonly cause: unknown; readonly advice?: string },
   ) {
-    super(`delete "${tenantId}": ${step} failed: ${describeCause(options.cause)}; ${options.advice ?? 'run the command again to finish'}`, { cause: options.cause });
+    super(`delete "${tenantId}": ${step} failed: ${describeCause(options.cause)}; ${options.advice ?? 'run the command again to finish'}`, {
+      cause: options.cause,
+    });
     this.name = 'OffboardingError';
   }
 }

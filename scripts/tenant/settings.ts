@@ -50,7 +50,8 @@ function endpoint(flag: string, value: string | undefined): string | undefined {
   } catch (error) {
     throw new TenantUsageError(`${flag} must be an http(s) URL, got ${JSON.stringify(value)}`, { cause: error });
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TenantUsageError(`${flag} must be an http(s) URL, got ${JSON.stringify(value)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new TenantUsageError(`${flag} must be an http(s) URL, got ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -20,7 +20,10 @@ export function tenantStoreDescription(tenantId: string, mode: string): string {
 }
 
 /** Creates an empty store, validation STRICT and deletion protection on, as the stack's blueprint store is. */
-export async function createTenantStore(client: VerifiedPermissionsClient, options: { readonly tenantId: string; readonly mode: string }): Promise<string> {
+export async function createTenantStore(
+  client: VerifiedPermissionsClient,
+  options: { readonly tenantId: string; readonly mode: string },
+): Promise<string> {
   const { policyStoreId } = await client.send(
     new CreatePolicyStoreCommand({
       // One token for every retry of this call: a retry after a lost reply returns the store the first try made.
@@ -42,16 +45,26 @@ export async function putBundleSchema(client: VerifiedPermissionsClient, policyS
  * One static policy per @id, in @id order. AVP gives each its own id; the description carries the @id, as the
  * stack's policies do, so a determining policy can be traced back to its source.
  */
-export async function createBundlePolicies(client: VerifiedPermissionsClient, policyStoreId: string, bundle: PolicyBundle): Promise<number> {
+export async function createBundlePolicies(
+  client: VerifiedPermissionsClient,
+  policyStoreId: string,
+  bundle: PolicyBundle,
+): Promise<number> {
   const ids = Object.keys(bundle.policies).sort();
   for (const id of ids) {
-    await client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement: bundle.policies[id] ?? '', description: id } } }));
+    await client.send(
+      new CreatePolicyCommand({ policyStoreId, definition: { static: { statement: bundle.policies[id] ?? '', description: id } } }),
+    );
   }
   return ids.length;
 }
 
 /** One template per @id, its description the @id: a template-linked policy can only link a template of its own store. */
-export async function createBundleTemplates(client: VerifiedPermissionsClient, policyStoreId: string, bundle: PolicyBundle): Promise<number> {
+export async function createBundleTemplates(
+  client: VerifiedPermissionsClient,
+  policyStoreId: string,
+  bundle: PolicyBundle,
+): Promise<number> {
   const ids = Object.keys(bundle.templates).sort();
   for (const id of ids) {
     await client.send(new CreatePolicyTemplateCommand({ policyStoreId, statement: bundle.templates[id] ?? '', description: id }));

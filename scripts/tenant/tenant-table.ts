@@ -1,5 +1,13 @@
 // The tenant table as onboarding writes it: one item per tenant, tenant id → policy store id, in the runtime's layout.
-import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand, ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import type { TenancyConfig } from '../../runtime/config.js';
 import { MappingWriteError } from './errors.js';
 
@@ -33,7 +41,9 @@ export class TenantTable {
 
   /** The tenant's policy store id, read consistently: a write that just succeeded is seen. */
   async get(tenantId: string): Promise<string | undefined> {
-    const { Item: item } = await this.options.client.send(new GetItemCommand({ TableName: this.name, Key: this.key(tenantId), ConsistentRead: true }));
+    const { Item: item } = await this.options.client.send(
+      new GetItemCommand({ TableName: this.name, Key: this.key(tenantId), ConsistentRead: true }),
+    );
     const storeId = item?.[this.options.lookup.policyStoreIdAttribute]?.S;
     return storeId === '' ? undefined : storeId;
   }

@@ -3,12 +3,28 @@ import fc from 'fast-check';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../generated/customer/authorizer.js';
-import { createHmacToken, createUnsignedToken, decodeToken, stripSignature, tamperPayload, type Claims } from '../../local/issuer/token-issuer.js';
+import {
+  createHmacToken,
+  createUnsignedToken,
+  decodeToken,
+  stripSignature,
+  tamperPayload,
+  type Claims,
+} from '../../local/issuer/token-issuer.js';
 import type { ModeConfig, RouteConfig } from '../../runtime/config.js';
 import { MemoryTelemetry, restTokenAuthorizer, UNAUTHORIZED } from '../../runtime/index.js';
 import { parseMethodArn } from '../../runtime/routes/route-table.js';
 import { createTokenVerifier, type TokenVerifier } from '../../runtime/token/verify-token.js';
-import { CUSTOMER_TOKEN_MODE, customerTokenEvent, customerTokenHandler, MODE_NAMES, MODES, type Handler, type ModeName, type Target } from './support/modes.js';
+import {
+  CUSTOMER_TOKEN_MODE,
+  customerTokenEvent,
+  customerTokenHandler,
+  MODE_NAMES,
+  MODES,
+  type Handler,
+  type ModeName,
+  type Target,
+} from './support/modes.js';
 import { startWorld, type World } from './support/world.js';
 
 /** Fixed, so a failure replays exactly; fast-check prints it with the counterexample, and the test names carry it. */
@@ -36,20 +52,47 @@ const PRINCIPALS: Readonly<Record<ModeName, () => readonly Claims[]>> = {
     world.issuer.claimsFor(CUSTOMER, { id: 'user-2', groups: ['payer'], attributes: { customer: 'cust-2' } }),
   ],
   internal: () => [
-    { ...world.issuer.claimsFor(MODES.internal.mode, { id: 'sam', groups: ['support'], attributes: { email: 'sam@payments.example' } }), amr: ['pwd'] },
-    { ...world.issuer.claimsFor(MODES.internal.mode, { id: 'frank', groups: ['fraud', 'refunds'], attributes: { email: 'frank@payments.example' } }), amr: ['pwd', 'mfa'] },
+    {
+      ...world.issuer.claimsFor(MODES.internal.mode, { id: 'sam', groups: ['support'], attributes: { email: 'sam@payments.example' } }),
+      amr: ['pwd'],
+    },
+    {
+      ...world.issuer.claimsFor(MODES.internal.mode, {
+        id: 'frank',
+        groups: ['fraud', 'refunds'],
+        attributes: { email: 'frank@payments.example' },
+      }),
+      amr: ['pwd', 'mfa'],
+    },
   ],
   m2m: () => [
-    world.issuer.claimsFor(MODES.m2m.mode, { id: 'ledgerservice01', attributes: { clientId: 'ledgerservice01', scopes: ['payments/events.read'] } }),
+    world.issuer.claimsFor(MODES.m2m.mode, {
+      id: 'ledgerservice01',
+      attributes: { clientId: 'ledgerservice01', scopes: ['payments/events.read'] },
+    }),
     world.issuer.claimsFor(MODES.m2m.mode, { id: 'reconservice03', attributes: { clientId: 'reconservice03', scopes: ['payments/read'] } }),
   ],
   'multi-tenant': () => [
-    world.issuer.claimsFor(MODES['multi-tenant'].mode, { id: 'tina', tenant: 'acme-bank', groups: ['viewer'], attributes: { customer: 'cust-a1' } }),
-    world.issuer.claimsFor(MODES['multi-tenant'].mode, { id: 'gary', tenant: 'globex', groups: ['admin'], attributes: { customer: 'cust-g1' } }),
+    world.issuer.claimsFor(MODES['multi-tenant'].mode, {
+      id: 'tina',
+      tenant: 'acme-bank',
+      groups: ['viewer'],
+      attributes: { customer: 'cust-a1' },
+    }),
+    world.issuer.claimsFor(MODES['multi-tenant'].mode, {
+      id: 'gary',
+      tenant: 'globex',
+      groups: ['admin'],
+      attributes: { customer: 'cust-g1' },
+    }),
   ],
 };
 
-const pay = (amount: string, approver?: string) => ({ 'X-Payment-Amount': amount, 'X-Payment-Currency': 'EUR', ...(approver !== undefined ? { 'X-Approver-Id': approver } : {}) });
+const pay = (amount: string, approver?: string) => ({
+  'X-Payment-Amount': amount,
+  'X-Payment-Currency': 'EUR',
+  ...(approver !== undefined ? { 'X-Approver-Id': approver } : {}),
+});
 
 /** Requests that differ only in what a decision cache key must tell apart: ids, methods, headers, query, path tenant. */
 const TARGETS: Readonly<Record<ModeName, readonly Target[]>> = {
@@ -123,8 +166,22 @@ const PARTNER: ModeConfig = {
   name: 'partner',
   cache: { ttlSeconds: 300, decisionCacheSize: 100 },
   routes: [
-    { key: 'GET /house-account', method: 'GET', path: '/house-account', action: 'ViewAccount', resource: { type: 'Payments::Account', id: 'acct-1' }, context: [] },
-    { key: 'GET /settlement-account', method: 'GET', path: '/settlement-account', action: 'ViewAccount', resource: { type: 'Payments::Account', id: 'acct-2' }, context: [] },
+    {
+      key: 'GET /house-account',
+      method: 'GET',
+      path: '/house-account',
+      action: 'ViewAccount',
+      resource: { type: 'Payments::Account', id: 'acct-1' },
+      context: [],
+    },
+    {
+      key: 'GET /settlement-account',
+      method: 'GET',
+      path: '/settlement-account',
+      action: 'ViewAccount',
+      resource: { type: 'Payments::Account', id: 'acct-2' },
+      context: [],
+    },
   ] satisfies RouteConfig[],
 };
 
@@ -166,8 +223,10 @@ const HANDLERS: readonly HandlerUnderTest[] = [
     kind: 'rest-token',
     mode: PARTNER,
     of: 'customer',
-    handler: (telemetry) => restTokenAuthorizer({ mode: PARTNER, bundle: CUSTOMER_BUNDLE, dependencies: world.dependencies(telemetry) }) as Handler,
-    event: (target) => asRecord(customerTokenEvent({ method: 'GET', path: target.path.includes('acct-2') ? '/settlement-account' : '/house-account' }, '')),
+    handler: (telemetry) =>
+      restTokenAuthorizer({ mode: PARTNER, bundle: CUSTOMER_BUNDLE, dependencies: world.dependencies(telemetry) }) as Handler,
+    event: (target) =>
+      asRecord(customerTokenEvent({ method: 'GET', path: target.path.includes('acct-2') ? '/settlement-account' : '/house-account' }, '')),
     placements: [{ name: 'authorizationToken', path: ['authorizationToken'] }],
   },
   {
@@ -220,14 +279,25 @@ beforeAll(() => {
       forged: [
         createUnsignedToken(payload, { kid: world.issuer.currentKid() }),
         createHmacToken(payload, world.issuer.publicKeyPem('rsa'), { kid: world.issuer.currentKid('rsa') }),
-        tamperPayload(genuine, { sub: 'someone-else', 'cognito:groups': ['admin'], groups: ['fraud'], scope: 'payments/events.read', 'custom:tenant_id': 'globex' }),
+        tamperPayload(genuine, {
+          sub: 'someone-else',
+          'cognito:groups': ['admin'],
+          groups: ['fraud'],
+          scope: 'payments/events.read',
+          'custom:tenant_id': 'globex',
+        }),
         stripSignature(genuine),
         world.issuer.mint(MODES[name].mode, principal, { expiresInSeconds: -1 }),
         world.issuer.mint(MODES[name].mode, principal, { header: { kid: 'no-such-kid' } }),
       ],
     };
   };
-  pools = { customer: poolsFor('customer'), internal: poolsFor('internal'), m2m: poolsFor('m2m'), 'multi-tenant': poolsFor('multi-tenant') };
+  pools = {
+    customer: poolsFor('customer'),
+    internal: poolsFor('internal'),
+    m2m: poolsFor('m2m'),
+    'multi-tenant': poolsFor('multi-tenant'),
+  };
 });
 
 function validTokens(name: ModeName): string[] {
@@ -235,14 +305,35 @@ function validTokens(name: ModeName): string[] {
 }
 
 /** Claims an attacker would like to bend, for every mode at once: unknown ones are simply ignored by the others. */
-const MUTABLE_CLAIMS = ['sub', 'aud', 'iss', 'exp', 'nbf', 'token_use', 'client_id', 'scope', 'cognito:groups', 'groups', 'custom:customer_id', 'custom:tenant_id', 'email', 'amr', '__proto__', 'constructor'] as const;
+const MUTABLE_CLAIMS = [
+  'sub',
+  'aud',
+  'iss',
+  'exp',
+  'nbf',
+  'token_use',
+  'client_id',
+  'scope',
+  'cognito:groups',
+  'groups',
+  'custom:customer_id',
+  'custom:tenant_id',
+  'email',
+  'amr',
+  '__proto__',
+  'constructor',
+] as const;
 
 const jsonValue = fc.jsonValue({ maxDepth: 2 });
 
 /** A genuinely signed token of the mode whose one claim holds a random JSON value. */
 function mutatedToken(of: ModeName): fc.Arbitrary<string> {
   return fc
-    .record({ principal: fc.nat(), claim: fc.constantFrom(...MUTABLE_CLAIMS), value: fc.oneof(jsonValue, fc.constantFrom('admin', ['admin'], 'globex', 'payments/events.read', '', 0, -1)) })
+    .record({
+      principal: fc.nat(),
+      claim: fc.constantFrom(...MUTABLE_CLAIMS),
+      value: fc.oneof(jsonValue, fc.constantFrom('admin', ['admin'], 'globex', 'payments/events.read', '', 0, -1)),
+    })
     .map(({ principal, claim, value }) => {
       const principals = PRINCIPALS[of]();
       return world.issuer.mint(MODES[of].mode, { ...principals[principal % principals.length], [claim]: value });
@@ -259,7 +350,15 @@ function tokenArbitrary(of: ModeName): fc.Arbitrary<string> {
     { weight: 3, arbitrary: mutatedToken(of) },
     { weight: 1, arbitrary: fc.nat().map((i) => pool().otherModes[i % pool().otherModes.length] ?? '') },
     { weight: 2, arbitrary: fc.nat().map((i) => pool().forged[i % pool().forged.length] ?? '') },
-    { weight: 1, arbitrary: fc.oneof(fc.string(), fc.tuple(segment, segment, segment).map((parts) => parts.join('.')), fc.constant(''), fc.constant('A'.repeat(20_000))) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        fc.string(),
+        fc.tuple(segment, segment, segment).map((parts) => parts.join('.')),
+        fc.constant(''),
+        fc.constant('A'.repeat(20_000)),
+      ),
+    },
   );
 }
 
@@ -284,17 +383,52 @@ interface FuzzCase {
 
 /** Paths a mutation may delete or overwrite, per API type. */
 const MUTATION_PATHS: Readonly<Record<ApiKind, readonly (readonly string[])[]>> = {
-  'rest-request': [['methodArn'], ['headers'], ['queryStringParameters'], ['requestContext'], ['httpMethod'], ['path'], ['type'], ['pathParameters'], ['multiValueHeaders']],
+  'rest-request': [
+    ['methodArn'],
+    ['headers'],
+    ['queryStringParameters'],
+    ['requestContext'],
+    ['httpMethod'],
+    ['path'],
+    ['type'],
+    ['pathParameters'],
+    ['multiValueHeaders'],
+  ],
   'rest-token': [['methodArn'], ['authorizationToken'], ['type']],
-  websocket: [['methodArn'], ['headers'], ['queryStringParameters'], ['requestContext'], ['requestContext', 'routeKey'], ['requestContext', 'eventType']],
-  http: [['headers'], ['rawPath'], ['requestContext'], ['requestContext', 'http'], ['requestContext', 'http', 'method'], ['requestContext', 'stage'], ['routeKey'], ['queryStringParameters'], ['identitySource']],
+  websocket: [
+    ['methodArn'],
+    ['headers'],
+    ['queryStringParameters'],
+    ['requestContext'],
+    ['requestContext', 'routeKey'],
+    ['requestContext', 'eventType'],
+  ],
+  http: [
+    ['headers'],
+    ['rawPath'],
+    ['requestContext'],
+    ['requestContext', 'http'],
+    ['requestContext', 'http', 'method'],
+    ['requestContext', 'stage'],
+    ['routeKey'],
+    ['queryStringParameters'],
+    ['identitySource'],
+  ],
 };
 
 const ARN = 'arn:aws:execute-api:eu-west-1:123456789012:api-id/prod';
 const methodArnArbitrary = fc.oneof(
   fc.string(),
-  fc.tuple(fc.constantFrom('GET', 'POST', 'DELETE', '*', 'get', ''), fc.webPath()).map(([method, path]) => `${ARN}/${method}${path.startsWith('/') ? path : `/${path}`}`),
-  fc.constantFrom(`${ARN}/GET/accounts/*`, `${ARN}/*/*`, `${ARN}/GET/accounts/acct-1/../acct-2`, `${ARN}/$connect`, `${ARN}/GET/accounts/acct-1%2F..%2Facct-2`),
+  fc
+    .tuple(fc.constantFrom('GET', 'POST', 'DELETE', '*', 'get', ''), fc.webPath())
+    .map(([method, path]) => `${ARN}/${method}${path.startsWith('/') ? path : `/${path}`}`),
+  fc.constantFrom(
+    `${ARN}/GET/accounts/*`,
+    `${ARN}/*/*`,
+    `${ARN}/GET/accounts/acct-1/../acct-2`,
+    `${ARN}/$connect`,
+    `${ARN}/GET/accounts/acct-1%2F..%2Facct-2`,
+  ),
 );
 
 const mutationValue = fc.oneof(jsonValue, methodArnArbitrary, fc.constant(null));
@@ -304,12 +438,19 @@ function hide(kind: ApiKind, event: Record<string, unknown>, value: string, wher
   const headers = (event['headers'] ?? {}) as Record<string, unknown>;
   const hiding: readonly { name: string; apply: () => void }[] = [
     { name: 'X-Authorization header', apply: () => (event['headers'] = { ...headers, 'X-Authorization': value }) },
-    { name: 'headers.__proto__', apply: () => (event['headers'] = JSON.parse(`{"__proto__":{"Authorization":${JSON.stringify(value)}},"Host":"h"}`)) },
+    {
+      name: 'headers.__proto__',
+      apply: () => (event['headers'] = JSON.parse(`{"__proto__":{"Authorization":${JSON.stringify(value)}},"Host":"h"}`)),
+    },
     { name: 'multiValueHeaders only', apply: () => (event['multiValueHeaders'] = { Authorization: [value] }) },
     { name: 'pathParameters', apply: () => (event['pathParameters'] = { Authorization: value }) },
     { name: 'a header named with a trailing space', apply: () => (event['headers'] = { ...headers, 'Authorization ': value }) },
-    ...(kind !== 'websocket' ? [{ name: 'access_token query parameter', apply: () => (event['queryStringParameters'] = { access_token: value }) }] : []),
-    ...(kind === 'rest-token' ? [{ name: 'Authorization header of a TOKEN event', apply: () => (event['headers'] = { Authorization: value }) }] : []),
+    ...(kind !== 'websocket'
+      ? [{ name: 'access_token query parameter', apply: () => (event['queryStringParameters'] = { access_token: value }) }]
+      : []),
+    ...(kind === 'rest-token'
+      ? [{ name: 'Authorization header of a TOKEN event', apply: () => (event['headers'] = { Authorization: value }) }]
+      : []),
     ...(kind === 'http' ? [{ name: 'identitySource only', apply: () => (event['identitySource'] = [value]) }] : []),
   ];
   const chosen = hiding[where % hiding.length];
@@ -336,8 +477,14 @@ function caseArbitrary(h: HandlerUnderTest): fc.Arbitrary<FuzzCase> {
       target: fc.nat({ max: targets.length - 1 }),
       token: tokenArbitrary(h.of),
       format: fc.nat({ max: FORMATS.length - 1 }),
-      placement: fc.oneof({ weight: 3, arbitrary: fc.nat({ max: h.placements.length - 1 }).map((i) => ({ proper: i })) }, { weight: 1, arbitrary: fc.nat().map((i) => ({ hidden: i })) }, { weight: 1, arbitrary: fc.constant({ none: true }) }),
-      mutations: fc.array(fc.record({ path: fc.constantFrom(...MUTATION_PATHS[h.kind]), remove: fc.boolean(), value: mutationValue }), { maxLength: 3 }),
+      placement: fc.oneof(
+        { weight: 3, arbitrary: fc.nat({ max: h.placements.length - 1 }).map((i) => ({ proper: i })) },
+        { weight: 1, arbitrary: fc.nat().map((i) => ({ hidden: i })) },
+        { weight: 1, arbitrary: fc.constant({ none: true }) },
+      ),
+      mutations: fc.array(fc.record({ path: fc.constantFrom(...MUTATION_PATHS[h.kind]), remove: fc.boolean(), value: mutationValue }), {
+        maxLength: 3,
+      }),
       extraHeaders: fc.dictionary(fc.string({ maxLength: 12 }), fc.string({ maxLength: 30 }), { maxKeys: 3 }),
     })
     .map(({ target, token, format, placement, mutations, extraHeaders }): FuzzCase => {
@@ -353,7 +500,8 @@ function caseArbitrary(h: HandlerUnderTest): fc.Arbitrary<FuzzCase> {
         if (chosen) {
           const [container] = chosen.path;
           // A WebSocket event without a query string has `queryStringParameters: null`: give the token a record to sit in.
-          if (chosen.path.length > 1 && container !== undefined && (event[container] === null || typeof event[container] !== 'object')) event[container] = {};
+          if (chosen.path.length > 1 && container !== undefined && (event[container] === null || typeof event[container] !== 'object'))
+            event[container] = {};
           setPath(event, chosen.path, value, false);
           tokenPath = chosen.path;
           where = chosen.name;
@@ -368,7 +516,13 @@ function caseArbitrary(h: HandlerUnderTest): fc.Arbitrary<FuzzCase> {
       const description = `${written.name} token in ${where}${touched ? ' (then mutated)' : ''}, mutations ${JSON.stringify(mutations.map((m) => `${m.remove ? 'delete' : 'set'} ${m.path.join('.')}`))}`;
       return { event, ...(honoured !== undefined ? { honoured } : {}), description };
     });
-  return fc.oneof({ weight: 1, arbitrary: fc.anything({ maxDepth: 2 }).map((event): FuzzCase => ({ event, description: 'an arbitrary value as the event' })) }, { weight: 6, arbitrary: wellFormed });
+  return fc.oneof(
+    {
+      weight: 1,
+      arbitrary: fc.anything({ maxDepth: 2 }).map((event): FuzzCase => ({ event, description: 'an arbitrary value as the event' })),
+    },
+    { weight: 6, arbitrary: wellFormed },
+  );
 }
 
 // ------------------------------------------------------------------ checks
@@ -381,7 +535,13 @@ async function timed(call: () => Promise<unknown>, budget: number): Promise<{ se
   const hang = new Promise<Settled>((resolve) => {
     timer = setTimeout(() => resolve({ hang: true }), budget + 1000);
   });
-  const settled = await Promise.race([call().then((value): Settled => ({ value }), (error: unknown): Settled => ({ error })), hang]);
+  const settled = await Promise.race([
+    call().then(
+      (value): Settled => ({ value }),
+      (error: unknown): Settled => ({ error }),
+    ),
+    hang,
+  ]);
   clearTimeout(timer);
   return { settled, ms: performance.now() - started };
 }
@@ -402,13 +562,21 @@ async function oracleClaims(mode: ModeConfig, token: string): Promise<Claims | u
 }
 
 function isContext(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && Object.values(value).every((v) => ['string', 'number', 'boolean'].includes(typeof v));
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => ['string', 'number', 'boolean'].includes(typeof v))
+  );
 }
 
 /** Fails (throws) unless the answer is well formed and any Allow rests on a valid, honoured token for exactly the request. */
 async function checkAnswer(h: HandlerUnderTest, c: FuzzCase, settled: Settled): Promise<void> {
   expect(settled).not.toHaveProperty('hang');
-  const methodArn = c.event !== null && typeof c.event === 'object' && typeof (c.event as Record<string, unknown>)['methodArn'] === 'string' ? String((c.event as Record<string, unknown>)['methodArn']) : '';
+  const methodArn =
+    c.event !== null && typeof c.event === 'object' && typeof (c.event as Record<string, unknown>)['methodArn'] === 'string'
+      ? String((c.event as Record<string, unknown>)['methodArn'])
+      : '';
   let allowedPrincipal: string | undefined;
 
   if (h.kind === 'http') {
@@ -458,48 +626,67 @@ async function checkAnswer(h: HandlerUnderTest, c: FuzzCase, settled: Settled): 
 }
 
 describe(`handler fuzzing (seed ${SEED})`, () => {
-  it.each(HANDLERS)(`$name: ${FUZZ_RUNS} random events answer exactly Unauthorized or a well-formed policy, Allow only for a valid token, within the budget`, async (h) => {
-    const telemetry = new MemoryTelemetry();
-    const handler = h.handler(telemetry);
-    const budget = budgetMs(h.mode);
-    let allows = 0;
+  it.each(HANDLERS)(
+    `$name: ${FUZZ_RUNS} random events answer exactly Unauthorized or a well-formed policy, Allow only for a valid token, within the budget`,
+    async (h) => {
+      const telemetry = new MemoryTelemetry();
+      const handler = h.handler(telemetry);
+      const budget = budgetMs(h.mode);
+      let allows = 0;
 
-    await fc.assert(
-      fc.asyncProperty(caseArbitrary(h), async (c) => {
-        const { settled, ms } = await timed(() => handler(c.event), budget);
+      await fc.assert(
+        fc.asyncProperty(caseArbitrary(h), async (c) => {
+          const { settled, ms } = await timed(() => handler(c.event), budget);
 
-        await checkAnswer(h, c, settled);
-        expect(ms).toBeLessThanOrEqual(budget);
-        if ('value' in settled && ((settled.value as { isAuthorized?: unknown }).isAuthorized === true || (settled.value as APIGatewayAuthorizerResult).policyDocument?.Statement[0]?.Effect === 'Allow')) allows += 1;
-      }),
-      { numRuns: FUZZ_RUNS, seed: SEED },
-    );
+          await checkAnswer(h, c, settled);
+          expect(ms).toBeLessThanOrEqual(budget);
+          if (
+            'value' in settled &&
+            ((settled.value as { isAuthorized?: unknown }).isAuthorized === true ||
+              (settled.value as APIGatewayAuthorizerResult).policyDocument?.Statement[0]?.Effect === 'Allow')
+          )
+            allows += 1;
+        }),
+        { numRuns: FUZZ_RUNS, seed: SEED },
+      );
 
-    // Not vacuous: genuine tokens in the right place were allowed, and the runs reached the handler's telemetry.
-    expect(allows).toBeGreaterThan(0);
-    expect(telemetry.records.length).toBeGreaterThanOrEqual(FUZZ_RUNS);
-  });
+      // Not vacuous: genuine tokens in the right place were allowed, and the runs reached the handler's telemetry.
+      expect(allows).toBeGreaterThan(0);
+      expect(telemetry.records.length).toBeGreaterThanOrEqual(FUZZ_RUNS);
+    },
+  );
 });
 
 describe(`genuine tokens out of place (seed ${SEED})`, () => {
-  it.each(HANDLERS)(`$name: ${PLACEMENT_RUNS} genuine tokens hidden where this API type does not read them are never honoured`, async (h) => {
-    const handler = h.handler(new MemoryTelemetry());
-    const targets = TARGETS[h.of];
+  it.each(HANDLERS)(
+    `$name: ${PLACEMENT_RUNS} genuine tokens hidden where this API type does not read them are never honoured`,
+    async (h) => {
+      const handler = h.handler(new MemoryTelemetry());
+      const targets = TARGETS[h.of];
 
-    await fc.assert(
-      fc.asyncProperty(fc.record({ token: fc.nat(), target: fc.nat({ max: targets.length - 1 }), where: fc.nat(), format: fc.nat({ max: FORMATS.length - 1 }) }), async ({ token, target, where, format }) => {
-        const event = structuredClone(h.event(targets[target] ?? { method: 'GET', path: '/' }));
-        if (h.kind === 'rest-token') delete event['authorizationToken'];
-        const valid = pools[h.of].valid;
-        const hiding = hide(h.kind, event, (FORMATS[format] ?? FORMATS[0]).write(valid[token % valid.length] ?? ''), where);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            token: fc.nat(),
+            target: fc.nat({ max: targets.length - 1 }),
+            where: fc.nat(),
+            format: fc.nat({ max: FORMATS.length - 1 }),
+          }),
+          async ({ token, target, where, format }) => {
+            const event = structuredClone(h.event(targets[target] ?? { method: 'GET', path: '/' }));
+            if (h.kind === 'rest-token') delete event['authorizationToken'];
+            const valid = pools[h.of].valid;
+            const hiding = hide(h.kind, event, (FORMATS[format] ?? FORMATS[0]).write(valid[token % valid.length] ?? ''), where);
 
-        const { settled } = await timed(() => handler(event), budgetMs(h.mode));
+            const { settled } = await timed(() => handler(event), budgetMs(h.mode));
 
-        await checkAnswer(h, { event, description: `a genuine token hidden in ${hiding}` }, settled);
-      }),
-      { numRuns: PLACEMENT_RUNS, seed: SEED },
-    );
-  });
+            await checkAnswer(h, { event, description: `a genuine token hidden in ${hiding}` }, settled);
+          },
+        ),
+        { numRuns: PLACEMENT_RUNS, seed: SEED },
+      );
+    },
+  );
 });
 
 // ------------------------------------------------------------------ the decision cache against a fresh handler
@@ -518,32 +705,41 @@ async function effectOf(kind: 'rest' | 'http' | 'websocket', answer: Promise<unk
 }
 
 describe(`the decision cache never allows what a fresh handler denies (seed ${SEED})`, () => {
-  it.each(MODE_NAMES)(`%s: ${INTERLEAVING_RUNS} random interleavings of genuine tokens and requests through one cached handler`, async (name) => {
-    const m = MODES[name];
-    // m2m caches nothing by default: turn its cache on, so its key (the query's account id) is put to the test too.
-    const cached: ModeConfig = { ...m.mode, cache: { ...m.mode.cache, ttlSeconds: Math.max(m.mode.cache.ttlSeconds, 60) } };
-    const fresh: ModeConfig = { ...m.mode, cache: { ...m.mode.cache, ttlSeconds: 0 } };
-    const reference = m.handler(world, new MemoryTelemetry(), fresh);
-    const tokens = pools[name].valid;
-    const targets = TARGETS[name];
-    let cacheHits = 0;
+  it.each(MODE_NAMES)(
+    `%s: ${INTERLEAVING_RUNS} random interleavings of genuine tokens and requests through one cached handler`,
+    async (name) => {
+      const m = MODES[name];
+      // m2m caches nothing by default: turn its cache on, so its key (the query's account id) is put to the test too.
+      const cached: ModeConfig = { ...m.mode, cache: { ...m.mode.cache, ttlSeconds: Math.max(m.mode.cache.ttlSeconds, 60) } };
+      const fresh: ModeConfig = { ...m.mode, cache: { ...m.mode.cache, ttlSeconds: 0 } };
+      const reference = m.handler(world, new MemoryTelemetry(), fresh);
+      const tokens = pools[name].valid;
+      const targets = TARGETS[name];
+      let cacheHits = 0;
 
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ token: fc.nat({ max: tokens.length - 1 }), target: fc.nat({ max: targets.length - 1 }) }), { minLength: 2, maxLength: 20 }), async (steps) => {
-        const telemetry = new MemoryTelemetry();
-        const handler = m.handler(world, telemetry, cached);
-        for (const step of steps) {
-          const event = m.event(targets[step.target] ?? { method: 'GET', path: '/' }, `Bearer ${tokens[step.token] ?? ''}`);
-          const viaCache = await effectOf(m.mode.api.type, handler(event));
-          const viaFresh = await effectOf(m.mode.api.type, reference(event));
-          if (viaCache === 'allow') expect(viaFresh, `${JSON.stringify(step)} allowed from the cache`).toBe('allow');
-        }
-        cacheHits += telemetry.records.filter((r) => r.cacheHit).length;
-      }),
-      { numRuns: INTERLEAVING_RUNS, seed: SEED },
-    );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.record({ token: fc.nat({ max: tokens.length - 1 }), target: fc.nat({ max: targets.length - 1 }) }), {
+            minLength: 2,
+            maxLength: 20,
+          }),
+          async (steps) => {
+            const telemetry = new MemoryTelemetry();
+            const handler = m.handler(world, telemetry, cached);
+            for (const step of steps) {
+              const event = m.event(targets[step.target] ?? { method: 'GET', path: '/' }, `Bearer ${tokens[step.token] ?? ''}`);
+              const viaCache = await effectOf(m.mode.api.type, handler(event));
+              const viaFresh = await effectOf(m.mode.api.type, reference(event));
+              if (viaCache === 'allow') expect(viaFresh, `${JSON.stringify(step)} allowed from the cache`).toBe('allow');
+            }
+            cacheHits += telemetry.records.filter((r) => r.cacheHit).length;
+          },
+        ),
+        { numRuns: INTERLEAVING_RUNS, seed: SEED },
+      );
 
-    // Not vacuous: the cached handler did answer from its cache.
-    expect(cacheHits).toBeGreaterThan(0);
-  });
+      // Not vacuous: the cached handler did answer from its cache.
+      expect(cacheHits).toBeGreaterThan(0);
+    },
+  );
 });

@@ -63,7 +63,13 @@ interface Scenario {
     readonly deniedBy: (withheld: unknown) => PolicyContext;
   };
   /** An identity claim written twice: a first-wins reader would trust `first`. */
-  readonly duplicateIdentity: { readonly claim: string; readonly first: unknown; readonly last: unknown; readonly target: Target; readonly expected: Expected };
+  readonly duplicateIdentity: {
+    readonly claim: string;
+    readonly first: unknown;
+    readonly last: unknown;
+    readonly target: Target;
+    readonly expected: Expected;
+  };
   /** A claim the principal needs, present only inside `__proto__`. */
   readonly requiredClaim: { readonly claim: string; readonly expected: Expected };
 }
@@ -72,10 +78,31 @@ const CUSTOMER_ADMIN_ONLY: Target = { method: 'POST', path: '/payments/pay-1/app
 const TENANT_ADMIN_ONLY: Target = { method: 'POST', path: '/tenants/acme-bank/payments/pay-a1/approve' };
 const FRAUD_ONLY: Target = { method: 'POST', path: '/accounts/acct-1/freeze' };
 
-const customerUser = (roles: string, determiningPolicies = ''): PolicyContext => ({ principalId: 'user-1', principalType: 'Payments::CustomerUser', roles, determiningPolicies });
-const staffUser = (roles: string, determiningPolicies = ''): PolicyContext => ({ principalId: 'sam', principalType: 'Payments::StaffUser', roles, determiningPolicies });
-const service = (determiningPolicies = ''): PolicyContext => ({ principalId: 'ledgerservice01', principalType: 'Payments::Service', roles: '', determiningPolicies });
-const tenantUser = (roles: string, determiningPolicies = ''): PolicyContext => ({ principalId: 'tina', principalType: 'Payments::TenantUser', tenantId: 'acme-bank', roles, determiningPolicies });
+const customerUser = (roles: string, determiningPolicies = ''): PolicyContext => ({
+  principalId: 'user-1',
+  principalType: 'Payments::CustomerUser',
+  roles,
+  determiningPolicies,
+});
+const staffUser = (roles: string, determiningPolicies = ''): PolicyContext => ({
+  principalId: 'sam',
+  principalType: 'Payments::StaffUser',
+  roles,
+  determiningPolicies,
+});
+const service = (determiningPolicies = ''): PolicyContext => ({
+  principalId: 'ledgerservice01',
+  principalType: 'Payments::Service',
+  roles: '',
+  determiningPolicies,
+});
+const tenantUser = (roles: string, determiningPolicies = ''): PolicyContext => ({
+  principalId: 'tina',
+  principalType: 'Payments::TenantUser',
+  tenantId: 'acme-bank',
+  roles,
+  determiningPolicies,
+});
 const asRoles = (groups: unknown): string => (Array.isArray(groups) ? groups.join(',') : '');
 
 /** The same issuer and app clients, issuing the other token use. */
@@ -88,7 +115,12 @@ function withTokenUse(mode: ModeConfig, tokenUse: 'id' | 'access'): ModeConfig {
 const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
   customer: {
     m: MODES.customer,
-    claims: () => world.issuer.claimsFor(MODES.customer.mode, { id: 'user-1', groups: ['viewer'], attributes: { customer: 'cust-1', email: 'ana@example.com' } }),
+    claims: () =>
+      world.issuer.claimsFor(MODES.customer.mode, {
+        id: 'user-1',
+        groups: ['viewer'],
+        attributes: { customer: 'cust-1', email: 'ana@example.com' },
+      }),
     target: { method: 'GET', path: '/accounts/acct-1' },
     allowedBy: customerUser('viewer', 'customer.read-own'),
     wrongAudience: { aud: 'otherclient01' },
@@ -101,7 +133,13 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
       allowedBy: customerUser('admin', 'customer.admin-approve-payment'),
       deniedBy: (groups) => customerUser(asRoles(groups)),
     },
-    duplicateIdentity: { claim: 'custom:customer_id', first: 'cust-2', last: 'cust-1', target: { method: 'GET', path: '/accounts/acct-2' }, expected: deny(customerUser('viewer')) },
+    duplicateIdentity: {
+      claim: 'custom:customer_id',
+      first: 'cust-2',
+      last: 'cust-1',
+      target: { method: 'GET', path: '/accounts/acct-2' },
+      expected: deny(customerUser('viewer')),
+    },
     requiredClaim: { claim: 'custom:customer_id', expected: denyFor('claims') },
   },
   internal: {
@@ -114,7 +152,14 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
     allowedBy: staffUser('support', 'staff.support-read'),
     wrongAudience: { aud: 'api://other-api' },
     // Okta's id token is for the OIDC client: its audience is the client id, not the API.
-    otherTokenUse: () => world.issuer.mint(MODES.internal.mode, { ...SCENARIOS.internal.claims(), aud: '0oalocalclient', scp: undefined, cid: undefined, nonce: 'n-1' }),
+    otherTokenUse: () =>
+      world.issuer.mint(MODES.internal.mode, {
+        ...SCENARIOS.internal.claims(),
+        aud: '0oalocalclient',
+        scp: undefined,
+        cid: undefined,
+        nonce: 'n-1',
+      }),
     privilege: {
       claim: 'groups',
       granted: ['fraud'],
@@ -123,12 +168,22 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
       allowedBy: staffUser('fraud', 'staff.fraud-freeze-account'),
       deniedBy: (groups) => staffUser(asRoles(groups)),
     },
-    duplicateIdentity: { claim: 'aud', first: 'api://payments-internal', last: 'api://other-api', target: { method: 'GET', path: '/payments/pay-1' }, expected: unauthorized },
+    duplicateIdentity: {
+      claim: 'aud',
+      first: 'api://payments-internal',
+      last: 'api://other-api',
+      target: { method: 'GET', path: '/payments/pay-1' },
+      expected: unauthorized,
+    },
     requiredClaim: { claim: 'email', expected: denyFor('claims') },
   },
   m2m: {
     m: MODES.m2m,
-    claims: () => world.issuer.claimsFor(MODES.m2m.mode, { id: 'ledgerservice01', attributes: { clientId: 'ledgerservice01', scopes: ['payments/events.read'] } }),
+    claims: () =>
+      world.issuer.claimsFor(MODES.m2m.mode, {
+        id: 'ledgerservice01',
+        attributes: { clientId: 'ledgerservice01', scopes: ['payments/events.read'] },
+      }),
     target: { method: 'GET', path: '/', query: { accountId: 'acct-1' } },
     allowedBy: service('service.subscribe-payment-events'),
     wrongAudience: { client_id: 'rogueservice99' },
@@ -141,12 +196,24 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
       allowedBy: service('service.subscribe-payment-events'),
       deniedBy: () => service(),
     },
-    duplicateIdentity: { claim: 'client_id', first: 'ledgerservice01', last: 'rogueservice99', target: { method: 'GET', path: '/', query: { accountId: 'acct-1' } }, expected: unauthorized },
+    duplicateIdentity: {
+      claim: 'client_id',
+      first: 'ledgerservice01',
+      last: 'rogueservice99',
+      target: { method: 'GET', path: '/', query: { accountId: 'acct-1' } },
+      expected: unauthorized,
+    },
     requiredClaim: { claim: 'client_id', expected: unauthorized },
   },
   'multi-tenant': {
     m: MODES['multi-tenant'],
-    claims: () => world.issuer.claimsFor(MODES['multi-tenant'].mode, { id: 'tina', tenant: 'acme-bank', groups: ['viewer'], attributes: { customer: 'cust-a1' } }),
+    claims: () =>
+      world.issuer.claimsFor(MODES['multi-tenant'].mode, {
+        id: 'tina',
+        tenant: 'acme-bank',
+        groups: ['viewer'],
+        attributes: { customer: 'cust-a1' },
+      }),
     target: { method: 'GET', path: '/tenants/acme-bank/accounts/acct-a1' },
     allowedBy: tenantUser('viewer', 'tenant.read-own'),
     wrongAudience: { client_id: 'otherclient01' },
@@ -159,7 +226,13 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
       allowedBy: tenantUser('admin', 'tenant.admin-approve-payment'),
       deniedBy: (groups) => tenantUser(asRoles(groups)),
     },
-    duplicateIdentity: { claim: 'custom:tenant_id', first: 'globex', last: 'acme-bank', target: { method: 'GET', path: '/tenants/globex/accounts/acct-g1' }, expected: denyFor('tenant') },
+    duplicateIdentity: {
+      claim: 'custom:tenant_id',
+      first: 'globex',
+      last: 'acme-bank',
+      target: { method: 'GET', path: '/tenants/globex/accounts/acct-g1' },
+      expected: denyFor('tenant'),
+    },
     requiredClaim: { claim: 'custom:tenant_id', expected: denyFor('claims') },
   },
 };
@@ -178,7 +251,13 @@ function signedPayload(s: Scenario, overrides: Claims = {}): Record<string, unkn
 }
 
 /** Sends `Bearer <token>` (or a raw Authorization value) to a fresh handler of the mode and checks the exact answer and logged error kind. */
-async function expectAttack(s: Scenario, token: string, expected: Expected, target: Target = s.target, options: { raw?: boolean } = {}): Promise<void> {
+async function expectAttack(
+  s: Scenario,
+  token: string,
+  expected: Expected,
+  target: Target = s.target,
+  options: { raw?: boolean } = {},
+): Promise<void> {
   const telemetry = new MemoryTelemetry();
   const handler = s.m.handler(world, telemetry);
 
@@ -198,7 +277,11 @@ async function earlyInASecond(): Promise<void> {
  * For exp and nbf boundaries: the handler first serves a genuine request (JWKS, entities and tenant now cached), then
  * the token is minted early in a second and sent at once, so the request takes milliseconds of the 800 ms margin.
  */
-async function expectAtTimeBoundary(s: Scenario, options: { expiresInSeconds?: number; notBeforeSeconds?: number }, expected: Expected): Promise<void> {
+async function expectAtTimeBoundary(
+  s: Scenario,
+  options: { expiresInSeconds?: number; notBeforeSeconds?: number },
+  expected: Expected,
+): Promise<void> {
   const telemetry = new MemoryTelemetry();
   const handler = s.m.handler(world, telemetry);
   await expectAnswer(s.m, s.target, handler(s.m.event(s.target, `Bearer ${mint(s)}`)), allow(s.allowedBy));
@@ -426,25 +509,50 @@ describe('__proto__ and constructor claims', () => {
 
 describe('type confusion in claims', () => {
   const cases: readonly { mode: ModeName; name: string; claims: Claims; expected: Expected }[] = [
-    { mode: 'customer', name: 'groups as a list of objects', claims: { 'cognito:groups': [{ name: 'admin' }] }, expected: denyFor('claims') },
+    {
+      mode: 'customer',
+      name: 'groups as a list of objects',
+      claims: { 'cognito:groups': [{ name: 'admin' }] },
+      expected: denyFor('claims'),
+    },
     { mode: 'customer', name: 'groups as an object', claims: { 'cognito:groups': { admin: true } }, expected: denyFor('claims') },
     { mode: 'customer', name: 'groups as a string', claims: { 'cognito:groups': 'admin' }, expected: denyFor('claims') },
     { mode: 'customer', name: 'the customer id as a number', claims: { 'custom:customer_id': 1 }, expected: denyFor('claims') },
-    { mode: 'customer', name: 'the customer id as an entity reference', claims: { 'custom:customer_id': { __entity: { type: 'Payments::Customer', id: 'cust-1' } } }, expected: denyFor('claims') },
+    {
+      mode: 'customer',
+      name: 'the customer id as an entity reference',
+      claims: { 'custom:customer_id': { __entity: { type: 'Payments::Customer', id: 'cust-1' } } },
+      expected: denyFor('claims'),
+    },
     { mode: 'internal', name: 'groups as a list of objects', claims: { groups: [{ name: 'fraud' }] }, expected: denyFor('claims') },
     { mode: 'internal', name: 'groups as an object', claims: { groups: { fraud: true } }, expected: denyFor('claims') },
     { mode: 'internal', name: 'the email as a number', claims: { email: 7 }, expected: denyFor('claims') },
-    { mode: 'internal', name: 'amr (read into the request context) as a string where a list is expected', claims: { amr: 'mfa' }, expected: denyFor('claims') },
+    {
+      mode: 'internal',
+      name: 'amr (read into the request context) as a string where a list is expected',
+      claims: { amr: 'mfa' },
+      expected: denyFor('claims'),
+    },
     { mode: 'internal', name: 'amr as a list of objects', claims: { amr: [{ method: 'mfa' }] }, expected: denyFor('claims') },
     // aws-jwt-verify refuses a non-string `scope` (or `sub`, `iss`...) while parsing, before any claim is mapped.
-    { mode: 'm2m', name: 'scope as a list where a string is expected', claims: { scope: ['payments/events.read'] }, expected: unauthorized },
+    {
+      mode: 'm2m',
+      name: 'scope as a list where a string is expected',
+      claims: { scope: ['payments/events.read'] },
+      expected: unauthorized,
+    },
     { mode: 'm2m', name: 'the client id as a number', claims: { client_id: 1 }, expected: unauthorized },
     { mode: 'multi-tenant', name: 'groups as an object', claims: { 'cognito:groups': { admin: true } }, expected: denyFor('claims') },
     { mode: 'multi-tenant', name: 'groups as a list of lists', claims: { 'cognito:groups': [['admin']] }, expected: denyFor('claims') },
     { mode: 'multi-tenant', name: 'the tenant id as a number', claims: { 'custom:tenant_id': 1 }, expected: denyFor('claims') },
     { mode: 'multi-tenant', name: 'the tenant id as a list', claims: { 'custom:tenant_id': ['acme-bank'] }, expected: denyFor('claims') },
     { mode: 'multi-tenant', name: 'the customer id as a number', claims: { 'custom:customer_id': 1 }, expected: denyFor('claims') },
-    { mode: 'multi-tenant', name: 'boundary, the tenant id as the empty string', claims: { 'custom:tenant_id': '' }, expected: denyFor('claims') },
+    {
+      mode: 'multi-tenant',
+      name: 'boundary, the tenant id as the empty string',
+      claims: { 'custom:tenant_id': '' },
+      expected: denyFor('claims'),
+    },
   ];
 
   it.each(cases)('$mode: $name', async ({ mode, claims, expected }) => {
@@ -492,13 +600,18 @@ describe('group names carrying Cedar syntax or Unicode confusables', () => {
   it('the genuine admin is allowed to add a beneficiary to their own customer (control for the second customer target)', async () => {
     const s = SCENARIOS.customer;
 
-    await expectAttack(s, mint(s, { 'cognito:groups': ['admin'] }), allow(customerUser('admin', 'customer.admin-add-beneficiary')), { method: 'POST', path: '/customers/cust-1/beneficiaries' });
+    await expectAttack(s, mint(s, { 'cognito:groups': ['admin'] }), allow(customerUser('admin', 'customer.admin-add-beneficiary')), {
+      method: 'POST',
+      path: '/customers/cust-1/beneficiaries',
+    });
   });
 });
 
 describe('scope names carrying confusables (m2m)', () => {
   // Scopes are space-delimited: a trailing space is only a delimiter, and scopes are no entities.
-  const cases = lookAlikes('payments/events.read', 'Payments::Scope').filter(({ name }) => name !== 'a Cedar entity literal' && name !== 'boundary, a trailing space');
+  const cases = lookAlikes('payments/events.read', 'Payments::Scope').filter(
+    ({ name }) => name !== 'a Cedar entity literal' && name !== 'boundary, a trailing space',
+  );
 
   it.each(cases)('$name, next to a genuine mode scope, is denied', async ({ value }) => {
     const s = SCENARIOS.m2m;

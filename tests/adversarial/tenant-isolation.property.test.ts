@@ -46,7 +46,12 @@ beforeAll(async () => {
   tokens = TOKEN_TENANTS.flatMap((tenant) =>
     TENANT_CUSTOMERS.flatMap((customer) =>
       ROLE_SETS.map((roles, index) => {
-        const claims = world.issuer.claimsFor(mode, { id: `user-${tenant}-${customer}-${index}`, tenant, groups: roles, attributes: { customer } });
+        const claims = world.issuer.claimsFor(mode, {
+          id: `user-${tenant}-${customer}-${index}`,
+          tenant,
+          groups: roles,
+          attributes: { customer },
+        });
         return { token: world.issuer.mint(mode, claims), tenant, customer, roles };
       }),
     ),
@@ -72,7 +77,11 @@ function requestArbitrary(tokenCount: number) {
     resourceTenant: fc.oneof(fc.constant('same' as const), fc.constantFrom(...TENANTS)),
     route: fc.nat({ max: ROUTES.length - 1 }),
     resourcePick: fc.nat(),
-    resourceKind: fc.oneof({ weight: 8, arbitrary: fc.constant('route type' as const) }, { weight: 1, arbitrary: fc.constant('any type' as const) }, { weight: 1, arbitrary: fc.constant('unknown' as const) }),
+    resourceKind: fc.oneof(
+      { weight: 8, arbitrary: fc.constant('route type' as const) },
+      { weight: 1, arbitrary: fc.constant('any type' as const) },
+      { weight: 1, arbitrary: fc.constant('unknown' as const) },
+    ),
     amount: fc.constantFrom('100', '1000000', '1000001'),
     approver: fc.option(fc.constantFrom('clerk-a', 'clerk-g'), { nil: undefined }),
   });
@@ -97,9 +106,14 @@ function resolve(drawn: Drawn): Resolved {
     drawn.resourceKind === 'route type'
       ? TENANT_RESOURCES.filter((r) => r.tenant === resourceTenant && r.type === route.type)
       : TENANT_RESOURCES.filter((r) => r.tenant === resourceTenant);
-  const resource = drawn.resourceKind === 'unknown' || candidates.length === 0 ? undefined : candidates[drawn.resourcePick % candidates.length];
+  const resource =
+    drawn.resourceKind === 'unknown' || candidates.length === 0 ? undefined : candidates[drawn.resourcePick % candidates.length];
   const id = resource?.id ?? `acct-${resourceTenant}-unknown`;
-  const headers: Record<string, string> = { 'X-Payment-Amount': drawn.amount, 'X-Payment-Currency': 'EUR', ...(drawn.approver !== undefined ? { 'X-Approver-Id': drawn.approver } : {}) };
+  const headers: Record<string, string> = {
+    'X-Payment-Amount': drawn.amount,
+    'X-Payment-Currency': 'EUR',
+    ...(drawn.approver !== undefined ? { 'X-Approver-Id': drawn.approver } : {}),
+  };
   return { token, pathTenant, resource, target: { method: route.method, path: `/tenants/${pathTenant}${route.suffix(id)}`, headers } };
 }
 
@@ -111,7 +125,13 @@ describe('tenant isolation (multi-tenant mode, 3 tenant policy stores, entities 
       fc.asyncProperty(fc.array(requestArbitrary(tokens.length), { minLength: BATCH, maxLength: BATCH }), async (batch) => {
         const requests = batch.map(resolve);
         const answers = await Promise.all(
-          requests.map(async ({ token, target }) => (await handler(MULTI_TENANT_MODE.event(target, `Bearer ${token.token}`))) as { isAuthorized: boolean; context: Record<string, unknown> }),
+          requests.map(
+            async ({ token, target }) =>
+              (await handler(MULTI_TENANT_MODE.event(target, `Bearer ${token.token}`))) as {
+                isAuthorized: boolean;
+                context: Record<string, unknown>;
+              },
+          ),
         );
         const violations: string[] = [];
         requests.forEach(({ token, pathTenant, resource, target }, index) => {
@@ -123,7 +143,9 @@ describe('tenant isolation (multi-tenant mode, 3 tenant policy stores, entities 
           if (answer?.isAuthorized) seen.allows += 1;
           // An Allow is the token's own tenant, named in the path and owning the resource; anything else fails the run.
           if (answer === undefined || (answer.isAuthorized && (crossTenant || answer.context['tenantId'] !== token.tenant))) {
-            violations.push(`${token.tenant} token (customer ${token.customer}, roles [${token.roles.join(',')}]) allowed ${target.method} ${target.path}, a resource of ${resource?.tenant ?? 'nobody'}`);
+            violations.push(
+              `${token.tenant} token (customer ${token.customer}, roles [${token.roles.join(',')}]) allowed ${target.method} ${target.path}, a resource of ${resource?.tenant ?? 'nobody'}`,
+            );
           }
         });
         expect(violations).toEqual([]);

@@ -20,7 +20,7 @@ afterAll(async () => {
   await threeWay.close();
 });
 
-describe('the local engine, the AVP engine and cedar-wasm\'s isAuthorized', () => {
+describe("the local engine, the AVP engine and cedar-wasm's isAuthorized", () => {
   it(`agree on decision, determining policies and error count for ${SCENARIOS * REQUESTS_PER_SCENARIO}+ random requests (seed ${SEED})`, async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb(REQUESTS_PER_SCENARIO), async (scenario) => {

@@ -14,7 +14,13 @@ export const DATASET_IDS = ['d0', 'd1', 'd2'] as const;
 const IPS = ['10.1.2.3', '10.200.0.1', '192.168.7.7', '172.16.0.9', '::1', 'fe80::1'] as const;
 const SUBNETS = ['10.0.0.0/8', '192.168.0.0/16', '172.16.0.0/12', '::1/128'] as const;
 const DECIMALS = ['0.0', '1.5', '250.5', '250.5001', '-3.25', '9999.9999'] as const;
-const DATETIMES = ['2025-01-10T00:00:00Z', '2026-01-10T00:00:00Z', '2026-01-19T23:59:59Z', '2026-01-20', '2026-01-10T05:00:00.250+0100'] as const;
+const DATETIMES = [
+  '2025-01-10T00:00:00Z',
+  '2026-01-10T00:00:00Z',
+  '2026-01-19T23:59:59Z',
+  '2026-01-20',
+  '2026-01-10T05:00:00.250+0100',
+] as const;
 const DURATIONS = ['1h', '1h1s', '10d', '-2d', '90m', '1d2h3m4s5ms'] as const;
 /** 2^62 doubles to 2^63: lab.forbid-owner-outranked overflows, on purpose. */
 const CLEARANCES = [0, 1, 2, 3, 5, -1, 2 ** 62, -(2 ** 62)] as const;
@@ -36,7 +42,13 @@ export const LINK_SETS: readonly (readonly TemplateLinkRecord[])[] = [
 ];
 
 /** How a request or a whole graph departs from the schema, on purpose: every engine must refuse it. */
-export type Departure = 'none' | 'context-missing-attribute' | 'context-extra-attribute' | 'enum-outside' | 'principal-type' | 'undeclared-attribute';
+export type Departure =
+  | 'none'
+  | 'context-missing-attribute'
+  | 'context-extra-attribute'
+  | 'enum-outside'
+  | 'principal-type'
+  | 'undeclared-attribute';
 
 export interface Scenario {
   readonly linkSet: number;
@@ -59,7 +71,12 @@ function extensionArb(fn: 'decimal' | 'ip' | 'datetime' | 'duration', values: re
   return fc.tuple(pick(values), fc.boolean()).map(([arg, plain]) => (plain ? arg : { __extn: { fn, arg } }));
 }
 
-const tagsArb = fc.option(fc.record({ project: pick(PROJECTS) }, { requiredKeys: [] }).chain((tags) => fc.option(pick(LABELS)).map((extra) => (extra ? { ...tags, note: extra } : tags))), { nil: undefined });
+const tagsArb = fc.option(
+  fc
+    .record({ project: pick(PROJECTS) }, { requiredKeys: [] })
+    .chain((tags) => fc.option(pick(LABELS)).map((extra) => (extra ? { ...tags, note: extra } : tags))),
+  { nil: undefined },
+);
 
 function userArb(id: string): fc.Arbitrary<EntityJson> {
   return fc
@@ -102,13 +119,22 @@ function datasetArb(id: string): fc.Arbitrary<EntityJson> {
       tags: tagsArb,
     })
     .map((f) => {
-      const base = dataset(id, { owner: f.owner, level: f.level, labels: f.labels, meta: { source: f.source, version: f.version }, teams: f.teams, ...(f.tags !== undefined ? { tags: f.tags } : {}) });
+      const base = dataset(id, {
+        owner: f.owner,
+        level: f.level,
+        labels: f.labels,
+        meta: { source: f.source, version: f.version },
+        teams: f.teams,
+        ...(f.tags !== undefined ? { tags: f.tags } : {}),
+      });
       return { ...base, attrs: { ...base.attrs, budget: f.budget, created: f.created, retention: f.retention, subnet: f.subnet } };
     });
 }
 
 /** Each team's parents come from the teams after it. */
-const teamsArb: fc.Arbitrary<EntityJson[]> = fc.tuple(...TEAM_IDS.map((id, index) => subset(TEAM_IDS.slice(index + 1)).map((parents) => team(id, parents))));
+const teamsArb: fc.Arbitrary<EntityJson[]> = fc.tuple(
+  ...TEAM_IDS.map((id, index) => subset(TEAM_IDS.slice(index + 1)).map((parents) => team(id, parents))),
+);
 
 const contextFactsArb: fc.Arbitrary<ContextFacts> = fc.record(
   {
@@ -148,7 +174,12 @@ function toRequest(principal: string, entities: readonly EntityJson[], spec: Req
   return { principal: lab('User', principal), action: lab('Action', spec.action), resource, context: ctx, entities };
 }
 
-const REQUEST_DEPARTURES = ['context-missing-attribute', 'context-extra-attribute', 'enum-outside', 'principal-type'] as const satisfies readonly Departure[];
+const REQUEST_DEPARTURES = [
+  'context-missing-attribute',
+  'context-extra-attribute',
+  'enum-outside',
+  'principal-type',
+] as const satisfies readonly Departure[];
 
 function depart(request: AuthorizationRequest, departure: (typeof REQUEST_DEPARTURES)[number]): AuthorizationRequest {
   switch (departure) {

@@ -4,14 +4,25 @@ import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissi
 import { isAuthorized, type TemplateLink } from '@cedar-policy/cedar-wasm/nodejs';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
 import { createAvpEngine } from '../../runtime/engine/avp-engine.js';
-import { failClosed, type AuthorizationRequest, type Decision, type Engine, type TemplateLinkRecord } from '../../runtime/engine/decision.js';
+import {
+  failClosed,
+  type AuthorizationRequest,
+  type Decision,
+  type Engine,
+  type TemplateLinkRecord,
+} from '../../runtime/engine/decision.js';
 import { createLocalEngine } from '../../runtime/engine/local-engine.js';
 import { LAB_BUNDLE, LAB_SCHEMA } from './lab-domain.js';
 import { LINK_SETS, type Scenario } from './lab-generator.js';
 
 /** What one engine made of one request. */
 export type Outcome =
-  | { readonly kind: 'decided'; readonly decision: Decision['decision']; readonly determiningPolicies: readonly string[]; readonly errorCount: number }
+  | {
+      readonly kind: 'decided';
+      readonly decision: Decision['decision'];
+      readonly determiningPolicies: readonly string[];
+      readonly errorCount: number;
+    }
   /** Refused as not conforming to the schema (cedar-wasm's failure, AVP's ValidationException). */
   | { readonly kind: 'refused'; readonly reason: string }
   /** Anything else: a transport failure, an unexpected error. Never agrees with anything. */
@@ -49,7 +60,9 @@ function referenceLink(link: TemplateLinkRecord): TemplateLink {
   return {
     templateId: link.templateId,
     newId: link.id,
-    values: RESOURCE_ONLY_TEMPLATES.has(link.templateId) ? { '?resource': link.resource } : { '?principal': link.principal, '?resource': link.resource },
+    values: RESOURCE_ONLY_TEMPLATES.has(link.templateId)
+      ? { '?resource': link.resource }
+      : { '?principal': link.principal, '?resource': link.resource },
   };
 }
 
@@ -60,20 +73,36 @@ function reference(request: AuthorizationRequest, links: readonly TemplateLinkRe
     resource: request.resource,
     context: { ...request.context },
     schema: LAB_SCHEMA,
-    policies: { staticPolicies: { ...LAB_BUNDLE.policies }, templates: { ...LAB_BUNDLE.templates }, templateLinks: links.map(referenceLink) },
+    policies: {
+      staticPolicies: { ...LAB_BUNDLE.policies },
+      templates: { ...LAB_BUNDLE.templates },
+      templateLinks: links.map(referenceLink),
+    },
     entities: [...request.entities],
   });
   if (answer.type === 'failure') return { kind: 'refused', reason: answer.errors.map((e) => e.message).join('; ') };
   const { decision, diagnostics } = answer.response;
-  return decided(failClosed({ decision, determiningPolicies: [...diagnostics.reason].sort(), errors: diagnostics.errors.map((e) => e.policyId) }));
+  return decided(
+    failClosed({ decision, determiningPolicies: [...diagnostics.reason].sort(), errors: diagnostics.errors.map((e) => e.policyId) }),
+  );
 }
 
 function decided(decision: Decision): Outcome {
-  return { kind: 'decided', decision: decision.decision, determiningPolicies: decision.determiningPolicies, errorCount: decision.errors.length };
+  return {
+    kind: 'decided',
+    decision: decision.decision,
+    determiningPolicies: decision.determiningPolicies,
+    errorCount: decision.errors.length,
+  };
 }
 
 /** One engine's batch, or each request alone; a refusal of the batch refuses every request in it. */
-async function decide(engine: Engine, requests: readonly AuthorizationRequest[], options: Parameters<Engine['isAuthorized']>[1], refusal: (error: unknown) => Outcome): Promise<Outcome[]> {
+async function decide(
+  engine: Engine,
+  requests: readonly AuthorizationRequest[],
+  options: Parameters<Engine['isAuthorized']>[1],
+  refusal: (error: unknown) => Outcome,
+): Promise<Outcome[]> {
   try {
     return (await engine.isAuthorizedBatch(requests, options)).map(decided);
   } catch (error) {
@@ -88,7 +117,8 @@ function localRefusal(error: unknown): Outcome {
 
 function avpRefusal(error: unknown): Outcome {
   const reason = error instanceof Error ? error.message : String(error);
-  return reason.startsWith('Verified Permissions failed (ValidationException): ') || reason.startsWith('Verified Permissions batch failed (ValidationException): ')
+  return reason.startsWith('Verified Permissions failed (ValidationException): ') ||
+    reason.startsWith('Verified Permissions batch failed (ValidationException): ')
     ? { kind: 'refused', reason }
     : { kind: 'failed', reason };
 }
@@ -96,7 +126,11 @@ function avpRefusal(error: unknown): Outcome {
 function agree(a: Outcome, b: Outcome): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind !== 'decided' || b.kind !== 'decided') return a.kind === 'refused';
-  return a.decision === b.decision && a.errorCount === b.errorCount && JSON.stringify(a.determiningPolicies) === JSON.stringify(b.determiningPolicies);
+  return (
+    a.decision === b.decision &&
+    a.errorCount === b.errorCount &&
+    JSON.stringify(a.determiningPolicies) === JSON.stringify(b.determiningPolicies)
+  );
 }
 
 export async function startThreeWay(): Promise<ThreeWay> {
@@ -129,7 +163,10 @@ export async function startThreeWay(): Promise<ThreeWay> {
       const batches = [scenario.requests, ...scenario.refusals.map((request) => [request])];
       const disagreements: Disagreement[] = [];
       for (const requests of batches) {
-        const [viaLocal, viaAvp] = await Promise.all([decide(local, requests, localOptions, localRefusal), decide(avp, requests, avpOptions, avpRefusal)]);
+        const [viaLocal, viaAvp] = await Promise.all([
+          decide(local, requests, localOptions, localRefusal),
+          decide(avp, requests, avpOptions, avpRefusal),
+        ]);
         requests.forEach((request, index) => {
           const expected = reference(request, links);
           const localOutcome = viaLocal[index] ?? { kind: 'failed', reason: 'no answer' };

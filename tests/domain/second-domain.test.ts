@@ -59,7 +59,11 @@ describe(`the ${DOMAIN} domain through the pipeline`, () => {
   it('validates with no diagnostic at all', () => {
     const run = runTsx('generator/cli/validate.ts', ['--root', project.root, '--format', 'json']);
 
-    expect({ status: run.status, diagnostics: (JSON.parse(run.stdout) as { diagnostics: unknown[] }).diagnostics, stderr: run.stderr }).toEqual({
+    expect({
+      status: run.status,
+      diagnostics: (JSON.parse(run.stdout) as { diagnostics: unknown[] }).diagnostics,
+      stderr: run.stderr,
+    }).toEqual({
       status: 0,
       diagnostics: [],
       stderr: '',
@@ -82,9 +86,9 @@ describe(`the ${DOMAIN} domain through the pipeline`, () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^generate: wrote \d+ files for 2 modes \(curation, lab\) in \d+ ms\n$/);
-    const missing = MODES.flatMap((mode) => ['authorizer.ts', 'policies.json', 'stack.ts'].map((file) => `generated/${mode}/${file}`)).filter(
-      (path) => !existsSync(join(project.root, path)),
-    );
+    const missing = MODES.flatMap((mode) =>
+      ['authorizer.ts', 'policies.json', 'stack.ts'].map((file) => `generated/${mode}/${file}`),
+    ).filter((path) => !existsSync(join(project.root, path)));
     expect(missing).toEqual([]);
   }, 60_000);
 
@@ -159,7 +163,13 @@ describe(`the ${DOMAIN} domain through the pipeline`, () => {
       ],
       labDownloadContext: ['now ← request requestTime: datetime', 'sourceIp ← request sourceIp: ipaddr'],
       labEntityBounds: { maxDepth: 6, maxEntities: 200 },
-      labTemplateLinks: { kind: 'table', table: 'archive-template-links', tableEnv: 'TEMPLATE_LINK_TABLE', keyAttribute: 'uid', cacheTtlSeconds: 5 },
+      labTemplateLinks: {
+        kind: 'table',
+        table: 'archive-template-links',
+        tableEnv: 'TEMPLATE_LINK_TABLE',
+        keyAttribute: 'uid',
+        cacheTtlSeconds: 5,
+      },
       curationClaims: [
         'email → email: String (json)',
         'clearance → clearance: Long (json)',
@@ -172,9 +182,13 @@ describe(`the ${DOMAIN} domain through the pipeline`, () => {
   });
 
   it('type-checks the generated code against the runtime and infra', () => {
-    const tsc = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(project.root, 'tsconfig.json')], {
-      encoding: 'utf8',
-    });
+    const tsc = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(project.root, 'tsconfig.json')],
+      {
+        encoding: 'utf8',
+      },
+    );
 
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
@@ -215,13 +229,19 @@ describe(`the ${DOMAIN} policy suites`, () => {
       );
       const gate = applyGate(computeCoverage(tests, results), config.config);
 
-      expect({ diagnostics: formatTestDiagnostics(config.diagnostics), failures: gate.failures }).toEqual({ diagnostics: '', failures: [] });
+      expect({ diagnostics: formatTestDiagnostics(config.diagnostics), failures: gate.failures }).toEqual({
+        diagnostics: '',
+        failures: [],
+      });
     });
 
     it('exercises every entity type, and every action but the `readers` group, which no request names', () => {
       const report = computeCoverage(tests, results);
 
-      expect({ actions: report.actionsNeverExercised, entityTypes: report.entityTypesNeverExercised }).toEqual({ actions: ['readers'], entityTypes: [] });
+      expect({ actions: report.actionsNeverExercised, entityTypes: report.entityTypesNeverExercised }).toEqual({
+        actions: ['readers'],
+        entityTypes: [],
+      });
     });
   });
 });
@@ -253,7 +273,24 @@ describe(`npm run explain on the ${DOMAIN} demo world`, () => {
   it('explains a lab request as JSON: the engine got text claims parsed and the training date from the stored entity', () => {
     const run = spawnSync(
       'npm',
-      ['run', '-s', 'explain', '--', '--mode', 'lab', '--root', project.root, '--principal', 'ada', '--method', 'GET', '--path', '/datasets/ds-genome-secret', '--format', 'json'],
+      [
+        'run',
+        '-s',
+        'explain',
+        '--',
+        '--mode',
+        'lab',
+        '--root',
+        project.root,
+        '--principal',
+        'ada',
+        '--method',
+        'GET',
+        '--path',
+        '/datasets/ds-genome-secret',
+        '--format',
+        'json',
+      ],
       { cwd: REPO_ROOT, encoding: 'utf8' },
     );
 
@@ -288,7 +325,24 @@ describe(`npm run explain on the ${DOMAIN} demo world`, () => {
   it('explains a curation request as JSON through the local AVP endpoint: publishing after review, with MFA from a record claim', () => {
     const run = spawnSync(
       'npm',
-      ['run', '-s', 'explain', '--', '--mode', 'curation', '--root', project.root, '--principal', 'greta', '--method', 'POST', '--path', '/datasets/ds-genome/publish', '--format', 'json'],
+      [
+        'run',
+        '-s',
+        'explain',
+        '--',
+        '--mode',
+        'curation',
+        '--root',
+        project.root,
+        '--principal',
+        'greta',
+        '--method',
+        'POST',
+        '--path',
+        '/datasets/ds-genome/publish',
+        '--format',
+        'json',
+      ],
       { cwd: REPO_ROOT, encoding: 'utf8' },
     );
 
@@ -316,14 +370,29 @@ describe(`npm run explain on the ${DOMAIN} demo world`, () => {
       for (const example of examples) {
         const headers = Object.entries(example.headers ?? {}).flatMap(([name, value]) => ['--header', `${name}: ${value}`]);
         const command = parseExplainArgs(
-          ['--mode', mode, '--root', project.root, '--principal', example.principal, '--method', example.method, '--path', example.path, ...headers, '--format', 'json'],
+          [
+            '--mode',
+            mode,
+            '--root',
+            project.root,
+            '--principal',
+            example.principal,
+            '--method',
+            example.method,
+            '--path',
+            example.path,
+            ...headers,
+            '--format',
+            'json',
+          ],
           REPO_ROOT,
         );
         assert(command.kind === 'explain', 'the arguments ask for an explanation');
         const { explanation } = await runExplain(command.request);
         const line = `${mode} ${example.principal} ${example.method} ${example.path} → ${explanation.decision} [${explanation.determiningPolicies.join(', ')}]`;
         outcomes.push(line);
-        if ((explanation.decision === 'allow') !== (example.expect === 200)) contradicted.push(`${line}; the seed expects ${example.expect}: ${example.why}`);
+        if ((explanation.decision === 'allow') !== (example.expect === 200))
+          contradicted.push(`${line}; the seed expects ${example.expect}: ${example.why}`);
       }
     }
 

@@ -14,19 +14,32 @@ describe('adding a fifth mode', () => {
       .replace('name: customer', 'name: partner')
       .replace('authorizer: request', 'authorizer: token')
       .replace('ttlSeconds: 300', 'ttlSeconds: 0')
-      .replace(/\n    context:\n(      .*\n)+/, '\n')
-      .replace('method: POST\n    path: /accounts/{accountId}/payments\n    action: CreatePayment', 'method: POST\n    path: /accounts/{accountId}/payments\n    action: ListPayments');
+      .replace(/\n {4}context:\n( {6}.*\n)+/, '\n')
+      .replace(
+        'method: POST\n    path: /accounts/{accountId}/payments\n    action: CreatePayment',
+        'method: POST\n    path: /accounts/{accountId}/payments\n    action: ListPayments',
+      );
     writeFileSync(join(project.root, 'modes/partner.yaml'), partner);
 
-    const generate = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'generator/cli/generate.ts'), '--root', project.root], { encoding: 'utf8' });
+    const generate = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'generator/cli/generate.ts'), '--root', project.root],
+      { encoding: 'utf8' },
+    );
     expect(generate.stderr + generate.stdout).toContain('wrote 18 files for 5 modes (customer, internal, m2m, multi-tenant, partner)');
     expect(generate.status).toBe(0);
     const authorizer = readFileSync(join(project.root, 'generated/partner/authorizer.ts'), 'utf8');
     expect(authorizer).toContain('restTokenAuthorizer');
     expect(authorizer).toContain('APIGatewayTokenAuthorizerEvent');
-    expect(readFileSync(join(project.root, 'generated/app.ts'), 'utf8')).toContain('new PartnerAuthorizerStack(app, "PaymentsAuthorizer-partner")');
+    expect(readFileSync(join(project.root, 'generated/app.ts'), 'utf8')).toContain(
+      'new PartnerAuthorizerStack(app, "PaymentsAuthorizer-partner")',
+    );
 
-    const tsc = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(project.root, 'tsconfig.json')], { encoding: 'utf8' });
+    const tsc = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', join(project.root, 'tsconfig.json')],
+      { encoding: 'utf8' },
+    );
     expect(tsc.stdout + tsc.stderr).toBe('');
     expect(tsc.status).toBe(0);
   }, 120_000);

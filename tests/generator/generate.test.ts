@@ -26,7 +26,9 @@ function generateCli(root: string, ...args: string[]) {
 
 function snapshot(root: string): Record<string, string> {
   const files = existsSync(join(root, 'generated')) ? listFiles(join(root, 'generated')) : [];
-  return Object.fromEntries([...files, join(root, 'cdk.json')].filter(existsSync).map((f) => [f.slice(root.length + 1), readFileSync(f, 'utf8')]));
+  return Object.fromEntries(
+    [...files, join(root, 'cdk.json')].filter(existsSync).map((f) => [f.slice(root.length + 1), readFileSync(f, 'utf8')]),
+  );
 }
 
 describe('generate', () => {
@@ -109,7 +111,10 @@ describe('generate --check', () => {
       const full = join(project.root, path);
       const original = readFileSync(full, 'utf8');
       writeFileSync(full, original.replace(/\n/, '\n// a hand edit\n'));
-      expect(findStaleFiles(project.root, files).map((s) => `${s.path}:${s.problem}`), path).toEqual([`${path}:changed`]);
+      expect(
+        findStaleFiles(project.root, files).map((s) => `${s.path}:${s.problem}`),
+        path,
+      ).toEqual([`${path}:changed`]);
       writeFileSync(full, original);
     }
   });
@@ -118,7 +123,10 @@ describe('generate --check', () => {
     const project = copy();
     generateCli(project.root);
     const path = 'generated/customer/authorizer.ts';
-    writeFileSync(join(project.root, path), readFileSync(join(project.root, path), 'utf8').replace('"ttlSeconds": 300', '"ttlSeconds": 3000'));
+    writeFileSync(
+      join(project.root, path),
+      readFileSync(join(project.root, path), 'utf8').replace('"ttlSeconds": 300', '"ttlSeconds": 3000'),
+    );
     const result = generateCli(project.root, '--check');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`${path}: changed`);
@@ -134,7 +142,10 @@ describe('generate --check', () => {
     mkdirSync(join(project.root, 'generated/old-mode'));
     writeFileSync(join(project.root, 'generated/old-mode/stack.ts'), '// left over\n');
     const stale = findStaleFiles(project.root, generateProject(project.root).files ?? []);
-    expect(stale.map((s) => `${s.path}:${s.problem}`)).toEqual(['generated/customer/authorizer.ts:changed', 'generated/old-mode/stack.ts:extra']);
+    expect(stale.map((s) => `${s.path}:${s.problem}`)).toEqual([
+      'generated/customer/authorizer.ts:changed',
+      'generated/old-mode/stack.ts:extra',
+    ]);
   });
 });
 
@@ -143,7 +154,10 @@ describe('writing', () => {
     const project = copy();
     generateCli(project.root);
     const before = snapshot(project.root);
-    writeFileSync(join(project.root, 'modes/customer.yaml'), readFileSync(join(project.root, 'modes/customer.yaml'), 'utf8').replace('action: ViewAccount', 'action: ViewAcount'));
+    writeFileSync(
+      join(project.root, 'modes/customer.yaml'),
+      readFileSync(join(project.root, 'modes/customer.yaml'), 'utf8').replace('action: ViewAccount', 'action: ViewAcount'),
+    );
     const result = generateCli(project.root);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/modes\/customer\.yaml:\d+:\d+: error ACTION_UNKNOWN/);

@@ -68,11 +68,16 @@ describe('AuthorizerAlarms', () => {
   });
 
   it('uses the given p99 threshold', () => {
-    alarmsTemplate({ p99LatencyThresholdMs: 250 }).hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', Threshold: 250 });
+    alarmsTemplate({ p99LatencyThresholdMs: 250 }).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Duration',
+      Threshold: 250,
+    });
   });
 
   it('notifies the given SNS topic on ALARM and on OK from every alarm', () => {
-    const alarms = Object.values(alarmsTemplate({ alarmTopicArn: TOPIC_ARN }).findResources('AWS::CloudWatch::Alarm')) as { Properties: Record<string, unknown> }[];
+    const alarms = Object.values(alarmsTemplate({ alarmTopicArn: TOPIC_ARN }).findResources('AWS::CloudWatch::Alarm')) as {
+      Properties: Record<string, unknown>;
+    }[];
 
     expect(alarms.map((alarm) => [alarm.Properties['AlarmActions'], alarm.Properties['OKActions']])).toEqual([
       [[TOPIC_ARN], [TOPIC_ARN]],
@@ -89,6 +94,8 @@ describe('AuthorizerAlarms', () => {
   });
 
   it('refuses a p99 threshold that is not positive, failing synth', () => {
-    expect(() => alarmsTemplate({ p99LatencyThresholdMs: 0 })).toThrow(new Error('mode customer: the p99 latency threshold must be positive, got 0'));
+    expect(() => alarmsTemplate({ p99LatencyThresholdMs: 0 })).toThrow(
+      new Error('mode customer: the p99 latency threshold must be positive, got 0'),
+    );
   });
 });

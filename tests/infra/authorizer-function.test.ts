@@ -34,7 +34,11 @@ describe('AuthorizerFunction', () => {
       MemorySize: 512,
       Timeout: 5,
       Environment: {
-        Variables: { POWERTOOLS_SERVICE_NAME: 'authorizer-customer', POWERTOOLS_METRICS_NAMESPACE: 'PaymentsAuthorizer', AUTHORIZER_MODE: 'customer' },
+        Variables: {
+          POWERTOOLS_SERVICE_NAME: 'authorizer-customer',
+          POWERTOOLS_METRICS_NAMESPACE: 'PaymentsAuthorizer',
+          AUTHORIZER_MODE: 'customer',
+        },
       },
       LoggingConfig: { LogGroup: { Ref: logicalIdOfOnly(template, 'AWS::Logs::LogGroup') } },
       Role: { 'Fn::GetAtt': [logicalIdOfOnly(template, 'AWS::IAM::Role'), 'Arn'] },
@@ -54,7 +58,13 @@ describe('AuthorizerFunction', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy')) as { Properties: { PolicyDocument: unknown } }[];
 
     expect(roles.map((role) => [role.Properties['AssumeRolePolicyDocument'], role.Properties['ManagedPolicyArns']])).toEqual([
-      [{ Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }], Version: '2012-10-17' }, undefined],
+      [
+        {
+          Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }],
+          Version: '2012-10-17',
+        },
+        undefined,
+      ],
     ]);
     expect(policies.map((policy) => policy.Properties.PolicyDocument)).toEqual([
       {

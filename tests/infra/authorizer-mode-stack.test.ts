@@ -84,7 +84,7 @@ describe('the authorizer IAM policy', () => {
     ]);
   });
 
-  it('of multi-tenant may authorize against this account\'s policy stores except the blueprint, and reads its two tables', () => {
+  it("of multi-tenant may authorize against this account's policy stores except the blueprint, and reads its two tables", () => {
     const t = template('multi-tenant');
 
     expect(statementsOf(t)).toEqual([
@@ -92,10 +92,16 @@ describe('the authorizer IAM policy', () => {
       {
         Action: AVP_ACTIONS,
         Effect: 'Allow',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':verifiedpermissions::', { Ref: 'AWS::AccountId' }, ':policy-store/*']] },
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':verifiedpermissions::', { Ref: 'AWS::AccountId' }, ':policy-store/*']],
+        },
       },
       { Action: AVP_ACTIONS, Effect: 'Deny', Resource: arnOf(logicalIdOfOnly(t, 'AWS::VerifiedPermissions::PolicyStore')) },
-      { Action: DYNAMODB_ACTIONS, Effect: 'Allow', Resource: [arnOf(tableId(t, 'payments-tenants')), arnOf(tableId(t, 'payments-entities-multi-tenant'))] },
+      {
+        Action: DYNAMODB_ACTIONS,
+        Effect: 'Allow',
+        Resource: [arnOf(tableId(t, 'payments-tenants')), arnOf(tableId(t, 'payments-entities-multi-tenant'))],
+      },
     ]);
   });
 
@@ -114,13 +120,21 @@ describe('the authorizer function', () => {
     ['internal', 512, 5, 90],
     ['m2m', 256, 5, 30],
     ['multi-tenant', 512, 5, 30],
-  ])('of %s has the memory (%d MB), timeout (%d s) and log retention (%d days) of its mode, on Node 22 arm64', (mode, memory, timeout, retention) => {
-    const t = template(mode);
+  ])(
+    'of %s has the memory (%d MB), timeout (%d s) and log retention (%d days) of its mode, on Node 22 arm64',
+    (mode, memory, timeout, retention) => {
+      const t = template(mode);
 
-    t.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: memory, Timeout: timeout });
-    const logGroup = Object.entries(t.findResources('AWS::Logs::LogGroup') as Resources).find(([id]) => id.startsWith('AuthorizerLogs'));
-    expect(logGroup?.[1].Properties['RetentionInDays']).toBe(retention);
-  });
+      t.hasResourceProperties('AWS::Lambda::Function', {
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: memory,
+        Timeout: timeout,
+      });
+      const logGroup = Object.entries(t.findResources('AWS::Logs::LogGroup') as Resources).find(([id]) => id.startsWith('AuthorizerLogs'));
+      expect(logGroup?.[1].Properties['RetentionInDays']).toBe(retention);
+    },
+  );
 
   it('of customer carries its mode, its policy store id and its entity table in the environment', () => {
     const t = template('customer');
@@ -188,7 +202,9 @@ describe('the policy store', () => {
     t.hasResourceProperties('AWS::VerifiedPermissions::PolicyStore', {
       Description: 'Blueprint of every tenant store of mode multi-tenant; never used for decisions',
     });
-    expect(Object.keys(t.findResources('AWS::VerifiedPermissions::PolicyTemplate'))).toEqual([logicalIdFor('Template', 'tenant.delegated-account-read')]);
+    expect(Object.keys(t.findResources('AWS::VerifiedPermissions::PolicyTemplate'))).toEqual([
+      logicalIdFor('Template', 'tenant.delegated-account-read'),
+    ]);
   });
 
   it.each(['customer', 'internal', 'm2m', 'multi-tenant'])('of %s has one identity source', (mode) => {
@@ -218,16 +234,19 @@ describe('the tables', () => {
 });
 
 describe('the alarms', () => {
-  it.each(['customer', 'internal', 'm2m', 'multi-tenant'])('of %s watch errors, throttles and p99 duration of the authorizer, with a dashboard', (mode) => {
-    const t = template(mode);
-    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm') as Resources);
-    const functionId = logicalIdOfOnly(t, 'AWS::Lambda::Function');
+  it.each(['customer', 'internal', 'm2m', 'multi-tenant'])(
+    'of %s watch errors, throttles and p99 duration of the authorizer, with a dashboard',
+    (mode) => {
+      const t = template(mode);
+      const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm') as Resources);
+      const functionId = logicalIdOfOnly(t, 'AWS::Lambda::Function');
 
-    expect(alarms.map((alarm) => [alarm.Properties['MetricName'], alarm.Properties['Dimensions']])).toEqual(
-      ['Errors', 'Throttles', 'Duration'].map((metric) => [metric, [{ Name: 'FunctionName', Value: { Ref: functionId } }]]),
-    );
-    t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-  });
+      expect(alarms.map((alarm) => [alarm.Properties['MetricName'], alarm.Properties['Dimensions']])).toEqual(
+        ['Errors', 'Throttles', 'Duration'].map((metric) => [metric, [{ Name: 'FunctionName', Value: { Ref: functionId } }]]),
+      );
+      t.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    },
+  );
 });
 
 /** Output names, without the `Endpoint` output CDK's RestApi always adds (ApiUrl carries the same URL for every API type). */

@@ -6,7 +6,11 @@ import { buildApp } from '../../generated/app.js';
 import { NO_BUNDLING, synthesizedApp } from './support/synthesized-app.js';
 
 interface ValidationReport {
-  readonly pluginReports: readonly { pluginName: string; conclusion: string; violations: readonly { ruleName: string; violatingConstructs: readonly { constructPath: string }[] }[] }[];
+  readonly pluginReports: readonly {
+    pluginName: string;
+    conclusion: string;
+    violations: readonly { ruleName: string; violatingConstructs: readonly { constructPath: string }[] }[];
+  }[];
 }
 
 function reportOf(app: App): ValidationReport {
@@ -28,7 +32,8 @@ function acknowledgements(app: App): Record<string, Record<string, string>> {
 const L1 = 'Annotation::AwsSolutions-L1';
 const COG4 = 'Annotation::AwsSolutions-COG4';
 const APIG3 = 'Annotation::AwsSolutions-APIG3';
-const IAM5_TENANT_STORES = 'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:verifiedpermissions::<AWS::AccountId>:policy-store/*]';
+const IAM5_TENANT_STORES =
+  'Annotation::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:verifiedpermissions::<AWS::AccountId>:policy-store/*]';
 
 describe("cdk-nag's AWS Solutions checks", () => {
   it('pass on every stack of the app: synth reports no finding, not even a warning', () => {
@@ -46,9 +51,12 @@ describe("cdk-nag's AWS Solutions checks", () => {
     expect(() => app.synth()).toThrow(/ERROR The SNS Topic does not require publishers to use SSL. \(AwsSolutions\)/);
     const report = reportOf(app);
     expect(report.pluginReports.map((plugin) => [plugin.pluginName, plugin.conclusion])).toEqual([['AwsSolutions', 'failure']]);
-    expect(report.pluginReports[0]?.violations.map((violation) => [violation.ruleName, violation.violatingConstructs.map((c) => c.constructPath)])).toEqual([
-      ['AwsSolutions-SNS3', ['NonCompliant/Topic/Resource']],
-    ]);
+    expect(
+      report.pluginReports[0]?.violations.map((violation) => [
+        violation.ruleName,
+        violation.violatingConstructs.map((c) => c.constructPath),
+      ]),
+    ).toEqual([['AwsSolutions-SNS3', ['NonCompliant/Topic/Resource']]]);
   }, 60_000);
 
   it('are acknowledged only where a reason is written down, on the construct it concerns', () => {

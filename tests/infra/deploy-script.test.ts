@@ -31,7 +31,9 @@ describe('parseDeployArgs', () => {
     const attempt = () => parseDeployArgs(['custmer'], MODES);
 
     expect(attempt).toThrow(UnknownModeError);
-    expect(attempt).toThrow('unknown mode "custmer" (did you mean "customer"?): expected one of customer, internal, m2m, multi-tenant, the files in modes/');
+    expect(attempt).toThrow(
+      'unknown mode "custmer" (did you mean "customer"?): expected one of customer, internal, m2m, multi-tenant, the files in modes/',
+    );
   });
 
   it('refuses an unknown mode with no close match without a suggestion', () => {
@@ -64,7 +66,7 @@ describe('parseDeployArgs', () => {
 });
 
 describe('deploySteps', () => {
-  it('checks the generated code, runs the tests, then deploys only the mode\'s stack, in that order', () => {
+  it("checks the generated code, runs the tests, then deploys only the mode's stack, in that order", () => {
     const steps = deploySteps({ mode: 'internal', dryRun: false, cdkArgs: ['--require-approval', 'never'] });
 
     expect(steps.map(commandLine)).toEqual([
@@ -91,7 +93,11 @@ describe('modes and stacks', () => {
 
 describe('npm run deploy', () => {
   const run = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/deploy.ts'), ...args], { cwd: REPO_ROOT, encoding: 'utf8', env });
+    spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/deploy.ts'), ...args], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      env,
+    });
 
   /** Stand-ins for npm and npx that log their arguments; npm fails with `npmStatus` when it is asked for `failOn`. */
   let fakes: string | undefined;
@@ -120,7 +126,11 @@ describe('npm run deploy', () => {
 
     const result = run(['m2m', '--', '--require-approval', 'never'], env);
 
-    expect(log()).toEqual(['npm run generate -- --check', 'npm test', 'npx cdk deploy PaymentsAuthorizer-m2m --exclusively --require-approval never']);
+    expect(log()).toEqual([
+      'npm run generate -- --check',
+      'npm test',
+      'npx cdk deploy PaymentsAuthorizer-m2m --exclusively --require-approval never',
+    ]);
     expect(result.status).toBe(0);
   }, 30_000);
 

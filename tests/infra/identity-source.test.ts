@@ -16,7 +16,9 @@ function identitySourceOf(mode: ModeConfig): Record<string, unknown> {
 }
 
 function poolArn(region: string, poolId: string): unknown {
-  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cognito-idp:${region}:`, { Ref: 'AWS::AccountId' }, `:userpool/${poolId}`]] };
+  return {
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:cognito-idp:${region}:`, { Ref: 'AWS::AccountId' }, `:userpool/${poolId}`]],
+  };
 }
 
 describe('the identity source', () => {
@@ -76,7 +78,16 @@ describe('the identity source', () => {
   });
 
   it('takes the pool region from the pool id, not from the stack', () => {
-    const mode: ModeConfig = { ...CUSTOMER_MODE, identitySource: { ...CUSTOMER_MODE.identitySource, kind: 'cognito', userPoolId: 'us-gov-west-1_Abc123', clientIds: ['c1'], tokenUse: 'id' } };
+    const mode: ModeConfig = {
+      ...CUSTOMER_MODE,
+      identitySource: {
+        ...CUSTOMER_MODE.identitySource,
+        kind: 'cognito',
+        userPoolId: 'us-gov-west-1_Abc123',
+        clientIds: ['c1'],
+        tokenUse: 'id',
+      },
+    };
 
     const configuration = identitySourceOf(mode)['Configuration'] as { CognitoUserPoolConfiguration: { UserPoolArn: unknown } };
 
@@ -84,14 +95,22 @@ describe('the identity source', () => {
   });
 
   it('refuses a pool id without its region, failing synth', () => {
-    const mode: ModeConfig = { ...CUSTOMER_MODE, identitySource: { kind: 'cognito', userPoolId: 'CustPool1', clientIds: ['c1'], tokenUse: 'id' } };
+    const mode: ModeConfig = {
+      ...CUSTOMER_MODE,
+      identitySource: { kind: 'cognito', userPoolId: 'CustPool1', clientIds: ['c1'], tokenUse: 'id' },
+    };
 
     expect(() => identitySourceOf(mode)).toThrow(new Error('mode customer: CustPool1 is not a Cognito user pool id (<region>_<id>)'));
   });
 
   it('refuses a Cognito pool whose groups are mapped from a claim other than cognito:groups', () => {
-    const mode: ModeConfig = { ...CUSTOMER_MODE, claims: { ...CUSTOMER_MODE.claims, groups: { claim: 'roles', entityType: 'Payments::Role' } } };
+    const mode: ModeConfig = {
+      ...CUSTOMER_MODE,
+      claims: { ...CUSTOMER_MODE.claims, groups: { claim: 'roles', entityType: 'Payments::Role' } },
+    };
 
-    expect(() => identitySourceOf(mode)).toThrow(new Error('mode customer: a Cognito identity source maps groups from cognito:groups, not roles'));
+    expect(() => identitySourceOf(mode)).toThrow(
+      new Error('mode customer: a Cognito identity source maps groups from cognito:groups, not roles'),
+    );
   });
 });

@@ -26,7 +26,12 @@ describe.each([
   const identitySourceOf = (ref: unknown) => authorizers[(ref as { Ref: string }).Ref]?.Properties['IdentitySource'];
   /** What each route's cache key must hold: token, method, path, then every header the route's decision reads. */
   const expectedIdentitySource = (route: RouteConfig) =>
-    ['method.request.header.Authorization', 'context.httpMethod', 'context.path', ...routeRequestInputs(route).map((i) => `method.request.${i.in === 'header' ? 'header' : 'querystring'}.${i.name}`)].join(',');
+    [
+      'method.request.header.Authorization',
+      'context.httpMethod',
+      'context.path',
+      ...routeRequestInputs(route).map((i) => `method.request.${i.in === 'header' ? 'header' : 'querystring'}.${i.name}`),
+    ].join(',');
 
   it(`has REQUEST authorizers caching ${ttl} s as the mode says, all calling the mode's function`, () => {
     expect(Object.keys(authorizers).length).toBe(new Set(mode.routes.map(expectedIdentitySource)).size);
@@ -39,11 +44,25 @@ describe.each([
   it('keys each route on token + method + concrete path + every header its decision reads, proxied to the backend path', () => {
     const methods = propertiesOf(modeName, 'AWS::ApiGateway::Method').map((method) => {
       const integration = method['Integration'] as Record<string, unknown>;
-      return [method['HttpMethod'], integration['Uri'], integration['Type'], method['AuthorizationType'], identitySourceOf(method['AuthorizerId'])];
+      return [
+        method['HttpMethod'],
+        integration['Uri'],
+        integration['Type'],
+        method['AuthorizationType'],
+        identitySourceOf(method['AuthorizerId']),
+      ];
     });
 
     expect(methods.sort()).toEqual(
-      mode.routes.map((route) => [route.method, `https://payments.internal.example.com${route.path}`, 'HTTP_PROXY', 'CUSTOM', expectedIdentitySource(route)]).sort(),
+      mode.routes
+        .map((route) => [
+          route.method,
+          `https://payments.internal.example.com${route.path}`,
+          'HTTP_PROXY',
+          'CUSTOM',
+          expectedIdentitySource(route),
+        ])
+        .sort(),
     );
   });
 
@@ -66,12 +85,14 @@ describe.each([
     );
   });
 
-  it('lets API Gateway invoke the authorizer from this API\'s authorizer only', () => {
+  it("lets API Gateway invoke the authorizer from this API's authorizer only", () => {
     t.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
       Principal: 'apigateway.amazonaws.com',
       FunctionName: { 'Fn::GetAtt': [logicalIdOfOnly(t, 'AWS::Lambda::Function'), 'Arn'] },
-      SourceArn: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['/authorizers/', { Ref: Object.keys(authorizers)[0] }])]) }),
+      SourceArn: Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith(['/authorizers/', { Ref: Object.keys(authorizers)[0] }])]),
+      }),
     });
   });
 
@@ -88,7 +109,12 @@ describe('the HTTP API of multi-tenant', () => {
   it('has Lambda authorizers with payload 2.0, simple responses and the mode TTL (120 s)', () => {
     expect(Object.keys(authorizers).length).toBe(2);
     for (const authorizer of Object.values(authorizers)) {
-      expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'REQUEST', AuthorizerPayloadFormatVersion: '2.0', EnableSimpleResponses: true, AuthorizerResultTtlInSeconds: 120 });
+      expect(authorizer.Properties).toMatchObject({
+        AuthorizerType: 'REQUEST',
+        AuthorizerPayloadFormatVersion: '2.0',
+        EnableSimpleResponses: true,
+        AuthorizerResultTtlInSeconds: 120,
+      });
     }
   });
 
@@ -104,7 +130,12 @@ describe('the HTTP API of multi-tenant', () => {
         .map((route) => [
           `${route.method} ${route.path}`,
           'CUSTOM',
-          ['$request.header.Authorization', '$context.httpMethod', '$context.path', ...routeRequestInputs(route).map((i) => `$request.${i.in === 'header' ? 'header' : 'querystring'}.${i.name}`)],
+          [
+            '$request.header.Authorization',
+            '$context.httpMethod',
+            '$context.path',
+            ...routeRequestInputs(route).map((i) => `$request.${i.in === 'header' ? 'header' : 'querystring'}.${i.name}`),
+          ],
         ])
         .sort(),
     );
@@ -118,7 +149,10 @@ describe('the HTTP API of multi-tenant', () => {
   });
 
   it('proxies every route to the same path on the backend', () => {
-    const uris = propertiesOf('multi-tenant', 'AWS::ApiGatewayV2::Integration').map((integration) => [integration['IntegrationType'], integration['IntegrationUri']]);
+    const uris = propertiesOf('multi-tenant', 'AWS::ApiGatewayV2::Integration').map((integration) => [
+      integration['IntegrationType'],
+      integration['IntegrationUri'],
+    ]);
 
     expect(uris.sort()).toEqual(TENANT_MODE.routes.map((route) => ['HTTP_PROXY', `https://payments.saas.example.com${route.path}`]).sort());
   });
@@ -180,7 +214,9 @@ describe('ModeApi validation', () => {
   });
 
   it('refuses a backend URL that is not http(s)', () => {
-    expect(() => build(CUSTOMER_MODE, 'ftp://payments')).toThrow(new Error('mode customer: backend url ftp://payments is not an http(s) URL'));
+    expect(() => build(CUSTOMER_MODE, 'ftp://payments')).toThrow(
+      new Error('mode customer: backend url ftp://payments is not an http(s) URL'),
+    );
   });
 
   it('refuses a WebSocket mode without a $connect route', () => {

@@ -92,7 +92,10 @@ describe.each(MODES)('the policy store of mode $mode.name', ({ mode, bundle }) =
 
 describe('policy templates', () => {
   it('exist only in the multi-tenant store, which holds tenant.delegated-account-read', () => {
-    const counts = MODES.map(({ mode, bundle }) => [mode.name, Object.keys(storeTemplate(mode, bundle).findResources('AWS::VerifiedPermissions::PolicyTemplate'))]);
+    const counts = MODES.map(({ mode, bundle }) => [
+      mode.name,
+      Object.keys(storeTemplate(mode, bundle).findResources('AWS::VerifiedPermissions::PolicyTemplate')),
+    ]);
 
     expect(counts).toEqual([
       ['customer', []],
@@ -135,7 +138,9 @@ describe('policy logical ids in the mode stack', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(regrouped?.config.name).toBe('customer');
     if (!regrouped) return;
-    expect(policyResources(modeStackTemplate(regrouped.config, regrouped.bundle))).toEqual(policyResources(modeStackTemplate(CUSTOMER_MODE, CUSTOMER_BUNDLE)));
+    expect(policyResources(modeStackTemplate(regrouped.config, regrouped.bundle))).toEqual(
+      policyResources(modeStackTemplate(CUSTOMER_MODE, CUSTOMER_BUNDLE)),
+    );
   });
 });
 
@@ -149,7 +154,10 @@ describe('ModePolicyStore validation', () => {
   });
 
   it('refuses an @id that names both a policy and a template', () => {
-    const clash: PolicyBundle = { ...TENANT_BUNDLE, templates: { 'tenant.isolation': 'permit (principal == ?principal, action, resource);' } };
+    const clash: PolicyBundle = {
+      ...TENANT_BUNDLE,
+      templates: { 'tenant.isolation': 'permit (principal == ?principal, action, resource);' },
+    };
 
     expect(() => new ModePolicyStore(bareStack(), 'PolicyStore', { mode: TENANT_MODE, bundle: clash })).toThrow(
       new Error('mode multi-tenant: tenant.isolation is both a policy and a template @id'),

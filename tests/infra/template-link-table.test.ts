@@ -11,7 +11,13 @@ import { NO_BUNDLING } from './support/synthesized-app.js';
 
 type Resources = Record<string, { Properties: Record<string, unknown> }>;
 
-const LINKS: TemplateLinkSource = { kind: 'table', table: 'payments-template-links', tableEnv: 'TEMPLATE_LINK_TABLE', keyAttribute: 'uid', cacheTtlSeconds: 5 };
+const LINKS: TemplateLinkSource = {
+  kind: 'table',
+  table: 'payments-template-links',
+  tableEnv: 'TEMPLATE_LINK_TABLE',
+  keyAttribute: 'uid',
+  cacheTtlSeconds: 5,
+};
 
 function stackOf(mode: ModeConfig, bundle: PolicyBundle): AuthorizerModeStack {
   return new AuthorizerModeStack(new App({ context: NO_BUNDLING }), `Links-${mode.name}`, {
@@ -38,7 +44,7 @@ describe('the template-link table of a local mode', () => {
   const linkTableId = tableId(template, 'payments-template-links-customer');
   const entityTableId = tableId(template, 'payments-entities-customer');
 
-  it('is a per-mode table keyed by the mode\'s key attribute, kept like the entity table', () => {
+  it("is a per-mode table keyed by the mode's key attribute, kept like the entity table", () => {
     // WHEN synthesized THEN
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {
@@ -67,7 +73,7 @@ describe('the template-link table of a local mode', () => {
     ]);
   });
 
-  it('passes its name to the authorizer in the mode\'s tableEnv', () => {
+  it("passes its name to the authorizer in the mode's tableEnv", () => {
     // WHEN synthesized THEN
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: { TEMPLATE_LINK_TABLE: { Ref: linkTableId } } },
@@ -89,8 +95,8 @@ describe('template links outside the local engine', () => {
 
     // THEN
     expect(stack.templateLinkTable).toBeUndefined();
-    expect(Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::Table') as Resources).map((t) => t.Properties['TableName'])).toEqual([
-      'payments-entities-customer',
-    ]);
+    expect(
+      Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::Table') as Resources).map((t) => t.Properties['TableName']),
+    ).toEqual(['payments-entities-customer']);
   });
 });

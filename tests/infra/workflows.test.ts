@@ -63,7 +63,9 @@ describe('the workflows', () => {
     const job = workflow('pull-request.yml').jobs['decision-diff'];
     const steps = job?.steps ?? [];
 
-    expect(steps.map((step) => step.run ?? '').join('\n')).toContain('npm run --silent diff -- --base "origin/${BASE_REF}" > decision-diff.md');
+    expect(steps.map((step) => step.run ?? '').join('\n')).toContain(
+      'npm run --silent diff -- --base "origin/${BASE_REF}" > decision-diff.md',
+    );
     expect(steps.find((step) => step.uses?.startsWith('actions/checkout@'))?.with).toEqual({ 'fetch-depth': 0 });
     const post = steps.find((step) => step.uses?.startsWith('actions/github-script@'));
     expect(String(post?.with?.['script'])).toContain('github.rest.issues.createComment');
@@ -96,7 +98,10 @@ describe('the workflows', () => {
 
     expect(job?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     const credentials = steps.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
-    expect(credentials?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}', 'aws-region': '${{ vars.AWS_REGION }}' });
+    expect(credentials?.with).toMatchObject({
+      'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
+      'aws-region': '${{ vars.AWS_REGION }}',
+    });
     expect(Object.keys(credentials?.with ?? {})).not.toContain('aws-access-key-id');
     expect(steps.map((step) => step.run)).toContain('npm run deploy -- "$MODE" -- --require-approval never');
   });

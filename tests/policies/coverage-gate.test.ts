@@ -26,6 +26,9 @@ describe('policy coverage of the repository', () => {
   });
 
   it('exercises every action and every entity type of the schema', () => {
-    expect({ actions: report.actionsNeverExercised, entityTypes: report.entityTypesNeverExercised }).toEqual({ actions: [], entityTypes: [] });
+    expect({ actions: report.actionsNeverExercised, entityTypes: report.entityTypesNeverExercised }).toEqual({
+      actions: [],
+      entityTypes: [],
+    });
   });
 });

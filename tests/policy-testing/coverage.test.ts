@@ -94,11 +94,21 @@ describe('policy coverage', () => {
   let tests: PolicyTests;
   let report: CoverageReport;
   const configFrom = (text: string | undefined) =>
-    loadCoverageConfig(text === undefined ? undefined : { path: 'tests/policies/coverage.yaml', text: `${COVERAGE_LINE}${text}` }, tests.catalog.policies.flatMap((p) => p.id ?? []));
+    loadCoverageConfig(
+      text === undefined ? undefined : { path: 'tests/policies/coverage.yaml', text: `${COVERAGE_LINE}${text}` },
+      tests.catalog.policies.flatMap((p) => p.id ?? []),
+    );
 
   beforeAll(() => {
     project = suiteProject(FILES);
-    for (const path of ['modes/customer.yaml', 'modes/internal.yaml', 'modes/multi-tenant.yaml', 'policies/customer', 'policies/staff', 'policies/tenant']) {
+    for (const path of [
+      'modes/customer.yaml',
+      'modes/internal.yaml',
+      'modes/multi-tenant.yaml',
+      'policies/customer',
+      'policies/staff',
+      'policies/tenant',
+    ]) {
       rmSync(join(project.root, path), { recursive: true });
     }
     tests = loadPolicyTests({ root: project.root });
@@ -119,7 +129,18 @@ describe('policy coverage', () => {
 
   it('lists the actions and entity types no case exercised', () => {
     expect({ actions: report.actionsNeverExercised, entityTypes: report.entityTypesNeverExercised }).toEqual({
-      actions: ['AddBeneficiary', 'ApprovePayment', 'DeleteBeneficiary', 'FreezeAccount', 'ListPayments', 'RefundPayment', 'UnfreezeAccount', 'ViewAccount', 'ViewBeneficiary', 'ViewPayment'],
+      actions: [
+        'AddBeneficiary',
+        'ApprovePayment',
+        'DeleteBeneficiary',
+        'FreezeAccount',
+        'ListPayments',
+        'RefundPayment',
+        'UnfreezeAccount',
+        'ViewAccount',
+        'ViewBeneficiary',
+        'ViewPayment',
+      ],
       entityTypes: [
         'Payments::Beneficiary',
         'Payments::Customer',
@@ -162,7 +183,11 @@ waivers:
       waived: [
         { id: 'service.create-payment', reason: 'Kept to show the warning.', determiningCases: 1 },
         { id: 'service.read-payments', reason: 'The m2m mode routes only $connect for now.', determiningCases: 0 },
-        { id: 'shared.forbid-payments-from-frozen-account', reason: 'Covered by the customer suites in the full repository.', determiningCases: 0 },
+        {
+          id: 'shared.forbid-payments-from-frozen-account',
+          reason: 'Covered by the customer suites in the full repository.',
+          determiningCases: 0,
+        },
         { id: 'shared.forbid-self-approval', reason: 'ApprovePayment does not apply to services.', determiningCases: 0 },
       ],
     });
@@ -199,7 +224,9 @@ waivers:
   it('requires one allow and one deny case for every routed action', () => {
     const allowOnly = computeCoverage(
       tests,
-      runSuites(tests).filter((result) => !(result.testCase.request.action.id === 'SubscribePaymentEvents' && result.outcome.decision === 'deny')),
+      runSuites(tests).filter(
+        (result) => !(result.testCase.request.action.id === 'SubscribePaymentEvents' && result.outcome.decision === 'deny'),
+      ),
     );
     expect(applyGate(allowOnly, configFrom(undefined).config).failures.filter((failure) => failure.startsWith('mode'))).toEqual([
       'mode m2m routes SubscribePaymentEvents, but no case of it ends in deny',
@@ -236,11 +263,16 @@ waivers:
   it('prints the unreachable cases by reason after the route gaps', () => {
     const text = coverageText(report, applyGate(report, configFrom(undefined).config));
 
-    expect(text.split('\n').find((line) => line.startsWith('Cases unreachable'))).toBe('Cases unreachable through the runtime: 4 (no-route 2, claim-conflict 2)');
+    expect(text.split('\n').find((line) => line.startsWith('Cases unreachable'))).toBe(
+      'Cases unreachable through the runtime: 4 (no-route 2, claim-conflict 2)',
+    );
   });
 
   it('makes the coverage step of test:policies exit 1, printing the JSON it also writes to .tmp/policy-coverage.json', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'policy-testing/cli/coverage.ts', '--root', project.root, '--json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'policy-testing/cli/coverage.ts', '--root', project.root, '--json'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
     const printed = JSON.parse(run.stdout) as { gate: { pass: boolean; failures: string[] } };
     expect({
       status: run.status,

@@ -30,10 +30,14 @@ cases:
 `;
 
 function git(root: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Policy Tests', '-c', 'user.email=policy-tests@example.com', '-c', 'commit.gpgsign=false', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=Policy Tests', '-c', 'user.email=policy-tests@example.com', '-c', 'commit.gpgsign=false', ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+    },
+  );
 }
 
 function catchError(action: () => unknown): Error | undefined {
@@ -63,7 +67,12 @@ describe('decision diff against a git revision', () => {
     git(project.root, 'commit', '-q', '-m', 'base');
     // AND a working tree that raises the four-eyes limit and renames the read scope
     edit(project.root, 'policies/shared/guardrails.cedar', 'context.amount > 1000000', 'context.amount > 2000000');
-    edit(project.root, 'policies/service/scopes.cedar', 'principal.scopes.contains("payments/read")', 'principal.scopes.contains("payments/read.all")');
+    edit(
+      project.root,
+      'policies/service/scopes.cedar',
+      'principal.scopes.contains("payments/read")',
+      'principal.scopes.contains("payments/read.all")',
+    );
     // WHEN the working tree is compared with HEAD
     diff = diffDecisions({ root: project.root, base: 'HEAD' });
   });
@@ -71,7 +80,16 @@ describe('decision diff against a git revision', () => {
 
   it('finds exactly the decisions the two edits flip', () => {
     expect(
-      diff.changes.map((change) => [change.action, change.mode, change.principal, change.resource, change.context, change.before, change.after, change.origins]),
+      diff.changes.map((change) => [
+        change.action,
+        change.mode,
+        change.principal,
+        change.resource,
+        change.context,
+        change.before,
+        change.after,
+        change.origins,
+      ]),
     ).toEqual([
       [
         'CreatePayment',
@@ -107,7 +125,14 @@ describe('decision diff against a git revision', () => {
   });
 
   it('evaluates the cases and the fixtures cross product, and counts decisions kept on other policies', () => {
-    expect({ requests: diff.requests, modes: diff.modes, allowToDeny: diff.allowToDeny, denyToAllow: diff.denyToAllow, determiningChanged: diff.determiningChanged, notes: diff.notes }).toEqual({
+    expect({
+      requests: diff.requests,
+      modes: diff.modes,
+      allowToDeny: diff.allowToDeny,
+      denyToAllow: diff.denyToAllow,
+      determiningChanged: diff.determiningChanged,
+      notes: diff.notes,
+    }).toEqual({
       requests: 10,
       modes: ['m2m'],
       allowToDeny: 2,
@@ -160,10 +185,14 @@ describe('decision diff against a git revision', () => {
   });
 
   it('exits 1 with --fail-on allow when a request is newly allowed, and prints JSON with --json', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'policy-testing/cli/diff.ts', '--root', project.root, '--base', 'HEAD', '--json', '--fail-on', 'allow'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'policy-testing/cli/diff.ts', '--root', project.root, '--base', 'HEAD', '--json', '--fail-on', 'allow'],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      },
+    );
     const printed = JSON.parse(run.stdout) as { summary: string; changes: unknown[] };
     expect({ status: run.status, summary: printed.summary, changes: printed.changes.length, stderr: run.stderr }).toEqual({
       status: 1,

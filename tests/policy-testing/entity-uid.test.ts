@@ -7,7 +7,10 @@ describe('entity uids in Cedar syntax', () => {
   });
 
   it('keeps an id written in Cedar syntax as data, escapes included', () => {
-    expect(parseEntityUid('Payments::Role::"Payments::Role::\\"admin\\""')).toEqual({ type: 'Payments::Role', id: 'Payments::Role::"admin"' });
+    expect(parseEntityUid('Payments::Role::"Payments::Role::\\"admin\\""')).toEqual({
+      type: 'Payments::Role',
+      id: 'Payments::Role::"admin"',
+    });
   });
 
   it('reads \\u{...} escapes', () => {
@@ -15,7 +18,11 @@ describe('entity uids in Cedar syntax', () => {
   });
 
   it('treats a bare id, or a malformed escape, as no uid', () => {
-    expect([parseEntityUid('alice'), parseEntityUid('Payments::Role::"a\\q"'), parseEntityUid('Payments::Role::admin')]).toEqual([undefined, undefined, undefined]);
+    expect([parseEntityUid('alice'), parseEntityUid('Payments::Role::"a\\q"'), parseEntityUid('Payments::Role::admin')]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('writes what it reads', () => {

@@ -11,13 +11,22 @@ const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type
 const policySet = {
   mode: 'test',
   staticPolicies: {
-    'read-own': 'permit (principal is Payments::TenantUser, action == Payments::Action::"ViewAccount", resource) when { resource.owner == principal.customer };',
+    'read-own':
+      'permit (principal is Payments::TenantUser, action == Payments::Action::"ViewAccount", resource) when { resource.owner == principal.customer };',
     isolation: 'forbid (principal is Payments::TenantUser, action, resource) unless { resource.tenant == principal.tenant };',
   },
   templates: { delegated: 'permit (principal == ?principal, action == Payments::Action::"ViewAccount", resource in ?resource);' },
 };
-const user = { uid: { type: 'Payments::TenantUser', id: 'tina' }, attrs: { userId: 'tina', tenant: ref('Tenant', 'n'), customer: ref('Customer', 'c') }, parents: [] };
-const account = { uid: { type: 'Payments::Account', id: 'a' }, attrs: { owner: ref('Customer', 'c'), tenant: ref('Tenant', 'n'), currency: 'EUR', frozen: false }, parents: [] };
+const user = {
+  uid: { type: 'Payments::TenantUser', id: 'tina' },
+  attrs: { userId: 'tina', tenant: ref('Tenant', 'n'), customer: ref('Customer', 'c') },
+  parents: [],
+};
+const account = {
+  uid: { type: 'Payments::Account', id: 'a' },
+  attrs: { owner: ref('Customer', 'c'), tenant: ref('Tenant', 'n'), currency: 'EUR', frozen: false },
+  parents: [],
+};
 const withoutTenant = { ...account, attrs: { owner: ref('Customer', 'c'), currency: 'EUR', frozen: false } };
 const request: TestRequest = {
   principal: { type: 'Payments::TenantUser', id: 'tina' },
@@ -55,7 +64,9 @@ describe('evaluating a request', () => {
       cedarDecision: 'refused',
       determining: [],
       cedarDetermining: [],
-      errors: ['entity does not conform to the schema: expected entity `Payments::Account::"a"` to have attribute `tenant`, but it does not'],
+      errors: [
+        'entity does not conform to the schema: expected entity `Payments::Account::"a"` to have attribute `tenant`, but it does not',
+      ],
     });
   });
 
@@ -66,7 +77,11 @@ describe('evaluating a request', () => {
       schemaText,
     });
     const other = { ...user, attrs: { ...user.attrs, customer: ref('Customer', 'other') } };
-    expect({ outcome: linked.evaluate(request, [other, account], 'request').determining, template: linked.templateOf('tina-a'), plain: linked.templateOf('read-own') }).toEqual({
+    expect({
+      outcome: linked.evaluate(request, [other, account], 'request').determining,
+      template: linked.templateOf('tina-a'),
+      plain: linked.templateOf('read-own'),
+    }).toEqual({
       outcome: ['tina-a'],
       template: 'delegated',
       plain: undefined,
@@ -80,7 +95,10 @@ describe('evaluating a request', () => {
     } catch (caught) {
       error = caught;
     }
-    expect({ isPolicySetError: error instanceof PolicySetError, message: error instanceof Error ? error.message.split(':')[0] : undefined }).toEqual({
+    expect({
+      isPolicySetError: error instanceof PolicySetError,
+      message: error instanceof Error ? error.message.split(':')[0] : undefined,
+    }).toEqual({
       isPolicySetError: true,
       message: 'the policies of mode broken do not preparse',
     });

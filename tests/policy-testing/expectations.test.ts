@@ -12,7 +12,9 @@ const denied: Outcome = {
 
 describe('checking an outcome against a case', () => {
   it('passes on the same decision and exactly the expected determining policies, in any order', () => {
-    expect(checkOutcome({ decision: 'deny', determining: ['tenant.isolation', 'shared.forbid-self-approval'], errors: [] }, denied)).toEqual({ pass: true, problems: [], report: '' });
+    expect(
+      checkOutcome({ decision: 'deny', determining: ['tenant.isolation', 'shared.forbid-self-approval'], errors: [] }, denied),
+    ).toEqual({ pass: true, problems: [], report: '' });
   });
 
   it('passes when the expected policies are among the determining ones', () => {
@@ -31,7 +33,13 @@ describe('checking an outcome against a case', () => {
   });
 
   it('fails on any error unless the case expects it, and says what Cedar answered before fail-closed', () => {
-    const failClosed: Outcome = { decision: 'deny', cedarDecision: 'allow', determining: [], cedarDetermining: ['tenant.read-own'], errors: ['tenant.isolation: no `tenant`'] };
+    const failClosed: Outcome = {
+      decision: 'deny',
+      cedarDecision: 'allow',
+      determining: [],
+      cedarDetermining: ['tenant.read-own'],
+      errors: ['tenant.isolation: no `tenant`'],
+    };
     expect(checkOutcome({ decision: 'deny', errors: [] }, failClosed).report).toBe(
       [
         'expected: deny, any determining policies, no errors',

@@ -14,7 +14,9 @@ function runFmt(args: readonly string[]): { status: number | null; stdout: strin
 
 describe('formatting Cedar files', () => {
   it('finds every policy file of the repository already formatted', () => {
-    const unformatted = readProjectSources(REPO_ROOT).policyFiles.map(formatCedarFile).filter((result) => !('changed' in result) || result.changed);
+    const unformatted = readProjectSources(REPO_ROOT)
+      .policyFiles.map(formatCedarFile)
+      .filter((result) => !('changed' in result) || result.changed);
     expect(unformatted.map((result) => result.file.path)).toEqual([]);
   });
 
@@ -25,12 +27,16 @@ describe('formatting Cedar files', () => {
     });
     expect(result).toMatchObject({
       changed: true,
-      formatted: '/// Why.\n@id("x")\npermit (\n  principal,\n  action == Payments::Action::"ViewAccount",\n  resource\n)\nwhen { principal.scopes.contains("payments/read") };\n',
+      formatted:
+        '/// Why.\n@id("x")\npermit (\n  principal,\n  action == Payments::Action::"ViewAccount",\n  resource\n)\nwhen { principal.scopes.contains("payments/read") };\n',
     });
   });
 
   it('reports a file that does not parse at its line and column instead of formatting it', () => {
-    const result = formatCedarFile({ path: 'policies/x.cedar', text: '/// Why.\n@id("x")\npermit (principal, action, resource\nwhen { true };\n' });
+    const result = formatCedarFile({
+      path: 'policies/x.cedar',
+      text: '/// Why.\n@id("x")\npermit (principal, action, resource\nwhen { true };\n',
+    });
     expect('diagnostics' in result ? formatDiagnostics(result.diagnostics, 'text') : 'formatted').toBe(
       'policies/x.cedar:4:1: error CEDAR_POLICY_SYNTAX: cannot format: cannot parse input policies: unexpected token `when`\n' +
         '  hint: Fix the policy syntax at this position (see https://docs.cedarpolicy.com/policies/syntax-policy.html).\n',
@@ -45,7 +51,10 @@ describe('npm run fmt:check and npm run fmt on a badly formatted copy', () => {
 
   beforeAll(() => {
     project = copyProject();
-    writeFileSync(join(project.root, path), original.replace('when { resource.frozen };', 'when {resource.frozen};').replace('  principal,\n', '    principal ,\n'));
+    writeFileSync(
+      join(project.root, path),
+      original.replace('when { resource.frozen };', 'when {resource.frozen};').replace('  principal,\n', '    principal ,\n'),
+    );
   });
   afterAll(() => project.remove());
 

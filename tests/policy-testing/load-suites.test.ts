@@ -136,7 +136,7 @@ describe('loading suites', () => {
         'tests/policies/m2m/references.test.yaml:4:22: error TEST_FIXTURE_UNKNOWN: no fixture file `servces.yaml`; did you mean `services`?',
         '  hint: Use the name of a file in tests/policies/fixtures/ without `.yaml`.',
         'tests/policies/m2m/references.test.yaml:6:16: error TEST_ENTITY_UNKNOWN: no entity of this suite has the id `initator`; did you mean `initiator`?',
-        "  hint: Use the id of an entity in the suite's fixtures, or a full uid such as `Payments::Account::\"acct-1\"`.",
+        '  hint: Use the id of an entity in the suite\'s fixtures, or a full uid such as `Payments::Account::"acct-1"`.',
         'tests/policies/m2m/references.test.yaml:7:13: error TEST_ACTION_UNKNOWN: action `ViewAcount` is not in the schema; did you mean `ViewAccount`?',
         '  hint: Use an action id from the schema, such as CreatePayment.',
         'tests/policies/m2m/references.test.yaml:13:46: error TEST_POLICY_UNKNOWN: no policy, template or link `service.read-payment` in mode `m2m`; did you mean `service.read-payments`?',
@@ -153,7 +153,10 @@ describe('loading suites', () => {
   });
 
   it('leaves out the suites with an error and keeps the others, a suite with only a warning included', () => {
-    expect(tests.suites.map((suite) => suite.file)).toEqual(['tests/policies/m2m/no-schema-line.test.yaml', 'tests/policies/m2m/valid.test.yaml']);
+    expect(tests.suites.map((suite) => suite.file)).toEqual([
+      'tests/policies/m2m/no-schema-line.test.yaml',
+      'tests/policies/m2m/valid.test.yaml',
+    ]);
   });
 
   it('names each case <principal>_<action>_<resource>[_variant] and expands matrices over what the schema allows', () => {
@@ -170,6 +173,9 @@ describe('loading suites', () => {
 
   it('gives matrix cells outside `cells` the default deny, expecting no error', () => {
     const valid = tests.suites.find((suite) => suite.file === 'tests/policies/m2m/valid.test.yaml');
-    expect(valid?.cases.find((testCase) => testCase.id === 'recon_SubscribePaymentEvents_acct-1')?.expect).toEqual({ decision: 'deny', errors: [] });
+    expect(valid?.cases.find((testCase) => testCase.id === 'recon_SubscribePaymentEvents_acct-1')?.expect).toEqual({
+      decision: 'deny',
+      errors: [],
+    });
   });
 });

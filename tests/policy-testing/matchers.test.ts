@@ -48,11 +48,15 @@ describe('toBeDeniedBy', () => {
   });
 
   it('fails on a policy id the mode does not have, listing the ones it has', () => {
-    expect(() => expect(payment).toBeDeniedBy('shared.forbid-frozen')).toThrowError(/^mode customer has no policy "shared.forbid-frozen"; its policies: customer\.admin-add-beneficiary, /);
+    expect(() => expect(payment).toBeDeniedBy('shared.forbid-frozen')).toThrowError(
+      /^mode customer has no policy "shared.forbid-frozen"; its policies: customer\.admin-add-beneficiary, /,
+    );
   });
 
   it('decides with template links given in the request', () => {
-    const ada = entity(uid.TenantUser('ada'), { userId: 'ada', tenant: north, customer: { __entity: uid.Customer('cust-globex') } }, [uid.Tenant('t-north')]);
+    const ada = entity(uid.TenantUser('ada'), { userId: 'ada', tenant: north, customer: { __entity: uid.Customer('cust-globex') } }, [
+      uid.Tenant('t-north'),
+    ]);
     const read = policyRequest({
       mode: 'multi-tenant',
       principal: uid.TenantUser('ada'),
@@ -60,7 +64,14 @@ describe('toBeDeniedBy', () => {
       resource: uid.Account('acct-1'),
       context: {},
       entities: [ada, account],
-      templateLinks: [{ id: 'ada-reads-acct-1', template: 'tenant.delegated-account-read', principal: uid.TenantUser('ada'), resource: uid.Account('acct-1') }],
+      templateLinks: [
+        {
+          id: 'ada-reads-acct-1',
+          template: 'tenant.delegated-account-read',
+          principal: uid.TenantUser('ada'),
+          resource: uid.Account('acct-1'),
+        },
+      ],
     });
     expect(read).toBeAllowed();
     expect({ ...read, templateLinks: [] }).not.toBeAllowed();

@@ -3,7 +3,11 @@ import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { reachableEntities } from '../../policy-testing/reachable-entities.js';
 
 const uidOf = (type: string, id: string) => ({ type: `Payments::${type}`, id });
-const entity = (type: string, id: string, attrs: EntityJson['attrs'] = {}, parents: EntityJson['parents'] = []): EntityJson => ({ uid: uidOf(type, id), attrs, parents });
+const entity = (type: string, id: string, attrs: EntityJson['attrs'] = {}, parents: EntityJson['parents'] = []): EntityJson => ({
+  uid: uidOf(type, id),
+  attrs,
+  parents,
+});
 
 describe('the entities a request reaches', () => {
   it('follows parents and entity attributes from the principal, resource and context, and nothing else', () => {
@@ -17,7 +21,12 @@ describe('the entities a request reaches', () => {
       entity('Account', 'b'),
     ];
     const reached = reachableEntities(
-      { principal: uidOf('CustomerUser', 'alice'), action: { type: 'Payments::Action', id: 'ViewAccount' }, resource: uidOf('Account', 'a'), context: {} },
+      {
+        principal: uidOf('CustomerUser', 'alice'),
+        action: { type: 'Payments::Action', id: 'ViewAccount' },
+        resource: uidOf('Account', 'a'),
+        context: {},
+      },
       pool,
     );
     expect(reached.map((e) => ('type' in e.uid ? e.uid.id : ''))).toEqual(['n', 'c', 'payer', 'alice', 'a']);

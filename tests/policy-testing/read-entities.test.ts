@@ -46,7 +46,12 @@ describe('entity tags in fixture and suite files', () => {
 
     expect(diagnostics).toEqual([]);
     expect(entities.map((entity) => entity.json)).toEqual([
-      { uid: { type: 'Docs::Document', id: 'd1' }, attrs: { owner: 'ann' }, parents: [{ type: 'Docs::Folder', id: 'f' }], tags: { project: 'apollo', stage: 'draft' } },
+      {
+        uid: { type: 'Docs::Document', id: 'd1' },
+        attrs: { owner: 'ann' },
+        parents: [{ type: 'Docs::Folder', id: 'f' }],
+        tags: { project: 'apollo', stage: 'draft' },
+      },
       { uid: { type: 'Docs::Folder', id: 'f' }, attrs: {}, parents: [] },
     ]);
   });
@@ -80,9 +85,16 @@ entities:
     tags: { project: null }
 `);
 
-    const { entities, diagnostics } = readEntities(source, ['entities'], (source.data as { entities: RawEntity[] }).entities, schemaModel());
+    const { entities, diagnostics } = readEntities(
+      source,
+      ['entities'],
+      (source.data as { entities: RawEntity[] }).entities,
+      schemaModel(),
+    );
 
     expect(entities).toEqual([]);
-    expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([['TEST_ENTITY_INVALID', 5, 'tags.project is null, which Cedar JSON cannot express']]);
+    expect(diagnostics.map((d) => [d.code, d.line, d.message])).toEqual([
+      ['TEST_ENTITY_INVALID', 5, 'tags.project is null, which Cedar JSON cannot express'],
+    ]);
   });
 });

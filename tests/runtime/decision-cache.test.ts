@@ -43,7 +43,9 @@ beforeAll(async () => {
     { name: TENANT_TABLE, keyAttribute: 'tenantId' },
     { name: ENTITY_TABLE, keyAttribute: 'uid' },
   ]);
-  await dynamo.client.send(new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: 'acme-bank' }, policyStoreId: { S: 'ps-acme' } } }));
+  await dynamo.client.send(
+    new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: 'acme-bank' }, policyStoreId: { S: 'ps-acme' } } }),
+  );
   await putEntities(dynamo.client, ENTITY_TABLE, ENTITIES);
 });
 
@@ -69,7 +71,13 @@ function build(mode: ModeConfig = MULTI_TENANT) {
   const handler = httpAuthorizer({
     mode,
     bundle: POLICY_BUNDLE,
-    dependencies: { jwksFetcher: issuer.fetcher, telemetry, dynamoDb: dynamo.client, verifiedPermissions: client, env: { TENANT_TABLE, ENTITY_TABLE } },
+    dependencies: {
+      jwksFetcher: issuer.fetcher,
+      telemetry,
+      dynamoDb: dynamo.client,
+      verifiedPermissions: client,
+      env: { TENANT_TABLE, ENTITY_TABLE },
+    },
   });
   const hits = () => telemetry.records.map((r) => [r.result, r.cacheHit]);
   return { handler, telemetry, hits };
@@ -81,7 +89,12 @@ function withCache(cache: Partial<ModeConfig['cache']>): ModeConfig {
 
 /** alice, a payer of acme-bank's customer cust-a1. Each call mints a new token (a new `jti`). */
 function aliceToken(options: { expiresInSeconds?: number } = {}): string {
-  const claims = issuer.claimsFor(MULTI_TENANT, { id: 'alice', tenant: 'acme-bank', groups: ['payer'], attributes: { customer: 'cust-a1' } });
+  const claims = issuer.claimsFor(MULTI_TENANT, {
+    id: 'alice',
+    tenant: 'acme-bank',
+    groups: ['payer'],
+    attributes: { customer: 'cust-a1' },
+  });
   return issuer.mint(MULTI_TENANT, claims, options);
 }
 
@@ -94,8 +107,16 @@ interface RouteRequest {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-const viewAccount = (accountId: string): RouteRequest => ({ method: 'GET', template: '/tenants/{tenantId}/accounts/{accountId}', accountId });
-const listPayments = (accountId: string): RouteRequest => ({ method: 'GET', template: '/tenants/{tenantId}/accounts/{accountId}/payments', accountId });
+const viewAccount = (accountId: string): RouteRequest => ({
+  method: 'GET',
+  template: '/tenants/{tenantId}/accounts/{accountId}',
+  accountId,
+});
+const listPayments = (accountId: string): RouteRequest => ({
+  method: 'GET',
+  template: '/tenants/{tenantId}/accounts/{accountId}/payments',
+  accountId,
+});
 const createPayment = (accountId: string, amount: string): RouteRequest => ({
   method: 'POST',
   template: '/tenants/{tenantId}/accounts/{accountId}/payments',
@@ -196,7 +217,14 @@ describe('what makes a request a cache miss', () => {
     expect(own.isAuthorized).toBe(true);
     expect(other).toEqual({
       isAuthorized: false,
-      context: { principalId: 'alice', principalType: 'Payments::TenantUser', tenantId: 'acme-bank', roles: 'payer', decision: 'deny', determiningPolicies: '' },
+      context: {
+        principalId: 'alice',
+        principalType: 'Payments::TenantUser',
+        tenantId: 'acme-bank',
+        roles: 'payer',
+        decision: 'deny',
+        determiningPolicies: '',
+      },
     });
     expect(hits()).toEqual([
       ['allow', false],
@@ -211,7 +239,10 @@ describe('what makes a request a cache miss', () => {
     await handler(httpEvent(createPayment('acct-a1', '100'), token));
     const large = await handler(httpEvent(createPayment('acct-a1', '1000001'), token));
 
-    expect(large).toMatchObject({ isAuthorized: false, context: { decision: 'deny', determiningPolicies: 'shared.forbid-large-payment-without-approver' } });
+    expect(large).toMatchObject({
+      isAuthorized: false,
+      context: { decision: 'deny', determiningPolicies: 'shared.forbid-large-payment-without-approver' },
+    });
     expect(hits()).toEqual([
       ['allow', false],
       ['deny', false],
@@ -222,7 +253,7 @@ describe('what makes a request a cache miss', () => {
 // ------------------------------------------------------------------ lifetime and size
 
 describe('how long and how many', () => {
-  it("never outlives the token: a token expiring in 2 s under a 300 s TTL is 401 after expiry, not a cached allow", async () => {
+  it('never outlives the token: a token expiring in 2 s under a 300 s TTL is 401 after expiry, not a cached allow', async () => {
     const { handler, telemetry, hits } = build(withCache({ ttlSeconds: 300 }));
     const token = aliceToken({ expiresInSeconds: 2 });
     const exp = decodeToken(token).payload['exp'];

@@ -27,7 +27,11 @@ const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type
 
 /** acct-1 belongs to cust-1 of tenant acme-bank: every mode below can read it. */
 const ENTITIES: readonly EntityJson[] = [
-  { uid: { type: 'Payments::Customer', id: 'cust-1' }, attrs: { tenant: ref('Tenant', 'acme-bank'), country: 'FR' }, parents: [{ type: 'Payments::Tenant', id: 'acme-bank' }] },
+  {
+    uid: { type: 'Payments::Customer', id: 'cust-1' },
+    attrs: { tenant: ref('Tenant', 'acme-bank'), country: 'FR' },
+    parents: [{ type: 'Payments::Tenant', id: 'acme-bank' }],
+  },
   {
     uid: { type: 'Payments::Account', id: 'acct-1' },
     attrs: { owner: ref('Customer', 'cust-1'), tenant: ref('Tenant', 'acme-bank'), currency: 'EUR', frozen: false },
@@ -41,7 +45,9 @@ async function seedTables(client: DynamoDBClient): Promise<void> {
     { name: TENANT_TABLE, keyAttribute: 'tenantId' },
   ]);
   await putEntities(client, ENTITY_TABLE, ENTITIES);
-  await client.send(new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: 'acme-bank' }, policyStoreId: { S: TENANT_STORE } } }));
+  await client.send(
+    new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: 'acme-bank' }, policyStoreId: { S: TENANT_STORE } } }),
+  );
 }
 
 /** The internal mode with a short engine budget and JWKS timeout, so faults beyond them cost little time. */
@@ -100,7 +106,11 @@ function internalHandler(mode: ModeConfig = INTERNAL_FAST) {
 }
 
 function staffToken(options: { signingKid?: string } = {}): string {
-  const claims = issuer.claimsFor(INTERNAL, { id: 'sam@payments.example', groups: ['support'], attributes: { email: 'sam@payments.example' } });
+  const claims = issuer.claimsFor(INTERNAL, {
+    id: 'sam@payments.example',
+    groups: ['support'],
+    attributes: { email: 'sam@payments.example' },
+  });
   return issuer.mint(INTERNAL, claims, options);
 }
 
@@ -223,28 +233,39 @@ describe('Verified Permissions faults (internal mode, REST request authorizer)',
   const cases: readonly { readonly fault: Fault; readonly reason: unknown }[] = [
     { fault: { kind: 'latency', ms: 1000 }, reason: 'Verified Permissions failed (AbortError): Request aborted' },
     { fault: { kind: 'throttle' }, reason: 'Verified Permissions failed (ThrottlingException): Rate exceeded' },
-    { fault: { kind: 'server-error' }, reason: 'Verified Permissions failed (InternalServerException): injected fault: internal server error' },
-    { fault: { kind: 'malformed' }, reason: expect.stringMatching(/^Verified Permissions failed \(SyntaxError\): Unexpected token '<', "<html><bod"\.\.\. is not valid JSON/) },
+    {
+      fault: { kind: 'server-error' },
+      reason: 'Verified Permissions failed (InternalServerException): injected fault: internal server error',
+    },
+    {
+      fault: { kind: 'malformed' },
+      reason: expect.stringMatching(
+        /^Verified Permissions failed \(SyntaxError\): Unexpected token '<', "<html><bod"\.\.\. is not valid JSON/,
+      ),
+    },
     { fault: { kind: 'reset' }, reason: 'Verified Permissions failed (TimeoutError): socket hang up' },
   ];
 
-  it.each(cases)('$fault.kind: Deny with errorKind engine, then the same request is evaluated again and allowed', async ({ fault, reason }) => {
-    const { handler, telemetry } = internalHandler();
-    const token = staffToken();
-    avp.setFault(fault);
+  it.each(cases)(
+    '$fault.kind: Deny with errorKind engine, then the same request is evaluated again and allowed',
+    async ({ fault, reason }) => {
+      const { handler, telemetry } = internalHandler();
+      const token = staffToken();
+      avp.setFault(fault);
 
-    const during = await handler(restEvent('/accounts/acct-1', token));
-    avp.setFault(undefined);
-    const after = await handler(restEvent('/accounts/acct-1', token));
+      const during = await handler(restEvent('/accounts/acct-1', token));
+      avp.setFault(undefined);
+      const after = await handler(restEvent('/accounts/acct-1', token));
 
-    expect(during).toEqual(failedWith('engine'));
-    expect(after).toEqual(SUPPORT_ALLOW);
-    expect(telemetry.records).toHaveLength(2);
-    expect(telemetry.records[0]).toMatchObject({ result: 'deny', errorKind: 'engine', reason, cacheHit: false });
-    expect(telemetry.records[1]).toMatchObject({ result: 'allow', cacheHit: false, determiningPolicies: ['staff.support-read'] });
-    expect(telemetry.records[1]?.errorKind).toBeUndefined();
-    expect(avp.requestCount('IsAuthorized')).toBe(2);
-  });
+      expect(during).toEqual(failedWith('engine'));
+      expect(after).toEqual(SUPPORT_ALLOW);
+      expect(telemetry.records).toHaveLength(2);
+      expect(telemetry.records[0]).toMatchObject({ result: 'deny', errorKind: 'engine', reason, cacheHit: false });
+      expect(telemetry.records[1]).toMatchObject({ result: 'allow', cacheHit: false, determiningPolicies: ['staff.support-read'] });
+      expect(telemetry.records[1]?.errorKind).toBeUndefined();
+      expect(avp.requestCount('IsAuthorized')).toBe(2);
+    },
+  );
 
   it('answers within the engine budget plus a margin when AVP is slow', async () => {
     const { handler } = internalHandler();
@@ -278,7 +299,8 @@ describe('JWKS faults', () => {
     expect(telemetry.records[0]).toMatchObject({
       result: 'unauthorized',
       errorKind: 'jwks',
-      reason: 'the signing keys could not be fetched: Failed to fetch https://payments.okta.com/oauth2/default/v1/keys: Status code is 503, expected 200',
+      reason:
+        'the signing keys could not be fetched: Failed to fetch https://payments.okta.com/oauth2/default/v1/keys: Status code is 503, expected 200',
     });
     expect(after).toEqual(SUPPORT_ALLOW);
     expect(avp.requestCount('IsAuthorized')).toBe(1);
@@ -299,7 +321,9 @@ describe('JWKS faults', () => {
       {
         result: 'unauthorized',
         errorKind: 'jwks',
-        reason: expect.stringMatching(/^the signing keys could not be fetched: Failed to fetch https:\/\/payments\.okta\.com\/oauth2\/default\/v1\/keys: fetch failed/),
+        reason: expect.stringMatching(
+          /^the signing keys could not be fetched: Failed to fetch https:\/\/payments\.okta\.com\/oauth2\/default\/v1\/keys: fetch failed/,
+        ),
       },
     ]);
   });
@@ -347,7 +371,11 @@ describe('JWKS faults', () => {
     expect(decodeToken(rotated).header['kid']).toBe(kid);
     expect(withNewKid).toEqual(SUPPORT_ALLOW);
     expect(refused).toEqual(new Error(UNAUTHORIZED));
-    expect(fresh.telemetry.records[0]).toMatchObject({ result: 'unauthorized', errorKind: 'token', reason: `JWK for kid "${previousKid}" not found in the JWKS` });
+    expect(fresh.telemetry.records[0]).toMatchObject({
+      result: 'unauthorized',
+      errorKind: 'token',
+      reason: `JWK for kid "${previousKid}" not found in the JWKS`,
+    });
     expect(stillNew).toEqual(SUPPORT_ALLOW);
   });
 });
@@ -364,7 +392,12 @@ describe('DynamoDB down (dynalite closed), then back', () => {
     port = Number(new URL(down.endpoint).port);
     await seedTables(down.client);
     // The handlers' own client: LocalDynamo.close() destroys the one it made.
-    client = new DynamoDBClient({ endpoint: down.endpoint, region: LOCAL_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    client = new DynamoDBClient({
+      endpoint: down.endpoint,
+      region: LOCAL_REGION,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
   });
 
   afterAll(async () => {
@@ -374,11 +407,25 @@ describe('DynamoDB down (dynalite closed), then back', () => {
 
   it('denies with errorKind entity-store (customer mode) and tenant (multi-tenant mode), then allows once it is back', async () => {
     const customerTelemetry = new MemoryTelemetry();
-    const customer = restRequestAuthorizer({ mode: CUSTOMER, bundle: CUSTOMER_BUNDLE, dependencies: dependencies(customerTelemetry, { dynamoDb: client }) });
+    const customer = restRequestAuthorizer({
+      mode: CUSTOMER,
+      bundle: CUSTOMER_BUNDLE,
+      dependencies: dependencies(customerTelemetry, { dynamoDb: client }),
+    });
     const tenantTelemetry = new MemoryTelemetry();
-    const tenant = httpAuthorizer({ mode: MULTI_TENANT, bundle: MULTI_TENANT_BUNDLE, dependencies: dependencies(tenantTelemetry, { dynamoDb: client }) });
-    const customerToken = issuer.mint(CUSTOMER, issuer.claimsFor(CUSTOMER, { id: 'user-1', groups: ['viewer'], attributes: { customer: 'cust-1' } }));
-    const tenantToken = issuer.mint(MULTI_TENANT, issuer.claimsFor(MULTI_TENANT, { id: 'alice', groups: ['viewer'], tenant: 'acme-bank', attributes: { customer: 'cust-1' } }));
+    const tenant = httpAuthorizer({
+      mode: MULTI_TENANT,
+      bundle: MULTI_TENANT_BUNDLE,
+      dependencies: dependencies(tenantTelemetry, { dynamoDb: client }),
+    });
+    const customerToken = issuer.mint(
+      CUSTOMER,
+      issuer.claimsFor(CUSTOMER, { id: 'user-1', groups: ['viewer'], attributes: { customer: 'cust-1' } }),
+    );
+    const tenantToken = issuer.mint(
+      MULTI_TENANT,
+      issuer.claimsFor(MULTI_TENANT, { id: 'alice', groups: ['viewer'], tenant: 'acme-bank', attributes: { customer: 'cust-1' } }),
+    );
     await down.close();
 
     const customerDuring = await customer(restEvent('/accounts/acct-1', customerToken));
@@ -389,9 +436,17 @@ describe('DynamoDB down (dynalite closed), then back', () => {
     const tenantAfter = await tenant(httpEvent('/tenants/acme-bank/accounts/acct-1', tenantToken));
 
     expect(customerDuring).toEqual(iamAnswer('Deny', 'anonymous', { decision: 'deny', reason: 'entity-store' }));
-    expect(customerTelemetry.records[0]).toMatchObject({ result: 'deny', errorKind: 'entity-store', reason: `entity store ${ENTITY_TABLE} failed: connect ECONNREFUSED 127.0.0.1:${port}` });
+    expect(customerTelemetry.records[0]).toMatchObject({
+      result: 'deny',
+      errorKind: 'entity-store',
+      reason: `entity store ${ENTITY_TABLE} failed: connect ECONNREFUSED 127.0.0.1:${port}`,
+    });
     expect(tenantDuring).toEqual({ isAuthorized: false, context: { decision: 'deny', reason: 'tenant' } });
-    expect(tenantTelemetry.records[0]).toMatchObject({ result: 'deny', errorKind: 'tenant', reason: `tenant lookup in ${TENANT_TABLE} failed: connect ECONNREFUSED 127.0.0.1:${port}` });
+    expect(tenantTelemetry.records[0]).toMatchObject({
+      result: 'deny',
+      errorKind: 'tenant',
+      reason: `tenant lookup in ${TENANT_TABLE} failed: connect ECONNREFUSED 127.0.0.1:${port}`,
+    });
     expect(customerAfter.policyDocument.Statement[0]?.Effect).toBe('Allow');
     expect(customerAfter.context).toMatchObject({ decision: 'allow', determiningPolicies: 'customer.read-own' });
     expect(tenantAfter).toMatchObject({ isAuthorized: true, context: { decision: 'allow', determiningPolicies: 'tenant.read-own' } });
@@ -401,12 +456,18 @@ describe('DynamoDB down (dynalite closed), then back', () => {
 // ------------------------------------------------------------------ the policy bundle
 
 describe('a policy bundle that does not parse (customer mode, local engine)', () => {
-  const BROKEN: PolicyBundle = { ...CUSTOMER_BUNDLE, policies: { ...CUSTOMER_BUNDLE.policies, 'customer.read-own': 'permit (principal, action, resource' } };
+  const BROKEN: PolicyBundle = {
+    ...CUSTOMER_BUNDLE,
+    policies: { ...CUSTOMER_BUNDLE.policies, 'customer.read-own': 'permit (principal, action, resource' },
+  };
 
   it('builds the handler, then denies every request with errorKind engine', async () => {
     const telemetry = new MemoryTelemetry();
     const handler = restRequestAuthorizer({ mode: CUSTOMER, bundle: BROKEN, dependencies: dependencies(telemetry) });
-    const token = issuer.mint(CUSTOMER, issuer.claimsFor(CUSTOMER, { id: 'user-1', groups: ['admin'], attributes: { customer: 'cust-1' } }));
+    const token = issuer.mint(
+      CUSTOMER,
+      issuer.claimsFor(CUSTOMER, { id: 'user-1', groups: ['admin'], attributes: { customer: 'cust-1' } }),
+    );
 
     const first = await handler(restEvent('/accounts/acct-1', token));
     const second = await handler(restEvent('/accounts/acct-1', token));

@@ -38,8 +38,16 @@ const TENANT = ref('Payments::Tenant', 'bank-a');
  * pay-1 was created by user-2, pay-self by user-1.
  */
 const ENTITIES: readonly EntityJson[] = [
-  { uid: { type: 'Payments::Customer', id: 'cust-1' }, attrs: { tenant: TENANT, country: 'FR' }, parents: [{ type: 'Payments::Tenant', id: 'bank-a' }] },
-  { uid: { type: 'Payments::Customer', id: 'cust-2' }, attrs: { tenant: TENANT, country: 'DE' }, parents: [{ type: 'Payments::Tenant', id: 'bank-a' }] },
+  {
+    uid: { type: 'Payments::Customer', id: 'cust-1' },
+    attrs: { tenant: TENANT, country: 'FR' },
+    parents: [{ type: 'Payments::Tenant', id: 'bank-a' }],
+  },
+  {
+    uid: { type: 'Payments::Customer', id: 'cust-2' },
+    attrs: { tenant: TENANT, country: 'DE' },
+    parents: [{ type: 'Payments::Tenant', id: 'bank-a' }],
+  },
   account('acct-1', 'cust-1', false),
   account('acct-2', 'cust-2', false),
   account('acct-frozen', 'cust-1', true),
@@ -159,7 +167,10 @@ function multiValue(record: Readonly<Record<string, string>>): Record<string, st
 }
 
 /** A REST API REQUEST authorizer event: headers keep the client's spelling. */
-function restRequestEvent(route: RouteRequest, options: { token?: string; headers?: Record<string, string> } = {}): APIGatewayRequestAuthorizerEvent {
+function restRequestEvent(
+  route: RouteRequest,
+  options: { token?: string; headers?: Record<string, string> } = {},
+): APIGatewayRequestAuthorizerEvent {
   const headers: Record<string, string> = {
     Host: DOMAIN,
     'User-Agent': 'payments-web/1.0',
@@ -263,7 +274,9 @@ interface WebSocketAuthorizerEvent {
   };
 }
 
-function webSocketEvent(options: { token?: string; tokenIn?: 'header' | 'query'; accountId?: string; routeKey?: string } = {}): APIGatewayRequestAuthorizerEvent {
+function webSocketEvent(
+  options: { token?: string; tokenIn?: 'header' | 'query'; accountId?: string; routeKey?: string } = {},
+): APIGatewayRequestAuthorizerEvent {
   const routeKey = options.routeKey ?? '$connect';
   const inQuery = options.tokenIn === 'query';
   const headers: Record<string, string> = {
@@ -307,7 +320,12 @@ function webSocketEvent(options: { token?: string; tokenIn?: 'header' | 'query';
 
 // ------------------------------------------------------------------ assertions
 
-function iamAnswer(effect: 'Allow' | 'Deny', resource: string, principalId: string, context: Record<string, string | number | boolean>): APIGatewayAuthorizerResult {
+function iamAnswer(
+  effect: 'Allow' | 'Deny',
+  resource: string,
+  principalId: string,
+  context: Record<string, string | number | boolean>,
+): APIGatewayAuthorizerResult {
   return {
     principalId,
     policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: effect, Resource: [resource] }] },
@@ -348,7 +366,14 @@ describe('REST request authorizer (customer mode)', () => {
 
     const result = await handler(event);
 
-    expect(result).toEqual(iamAnswer('Allow', 'arn:aws:execute-api:eu-west-1:123456789012:api-id/prod/GET/accounts/acct-1', 'user-1', allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own')));
+    expect(result).toEqual(
+      iamAnswer(
+        'Allow',
+        'arn:aws:execute-api:eu-west-1:123456789012:api-id/prod/GET/accounts/acct-1',
+        'user-1',
+        allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own'),
+      ),
+    );
     expectStringContext(result);
   });
 
@@ -357,7 +382,15 @@ describe('REST request authorizer (customer mode)', () => {
 
     const result = await handler(restRequestEvent(viewAccount('acct-2'), { token: customerToken() }));
 
-    expect(result).toEqual(iamAnswer('Deny', methodArn(viewAccount('acct-2')), 'user-1', { principalId: 'user-1', principalType: 'Payments::CustomerUser', roles: 'payer', decision: 'deny', determiningPolicies: '' }));
+    expect(result).toEqual(
+      iamAnswer('Deny', methodArn(viewAccount('acct-2')), 'user-1', {
+        principalId: 'user-1',
+        principalType: 'Payments::CustomerUser',
+        roles: 'payer',
+        decision: 'deny',
+        determiningPolicies: '',
+      }),
+    );
   });
 
   it('allows a payer to pay 100.00 from their own account, reading the amount and currency headers', async () => {
@@ -366,7 +399,14 @@ describe('REST request authorizer (customer mode)', () => {
 
     const result = await handler(restRequestEvent(createPayment('acct-1'), { token: customerToken(), headers }));
 
-    expect(result).toEqual(iamAnswer('Allow', methodArn(createPayment('acct-1')), 'user-1', allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.pay-from-own-account')));
+    expect(result).toEqual(
+      iamAnswer(
+        'Allow',
+        methodArn(createPayment('acct-1')),
+        'user-1',
+        allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.pay-from-own-account'),
+      ),
+    );
   });
 
   it('denies a payment above 10,000.00 without an approver, naming the guardrail', async () => {
@@ -375,7 +415,9 @@ describe('REST request authorizer (customer mode)', () => {
 
     const result = await handler(restRequestEvent(createPayment('acct-1'), { token: customerToken(), headers }));
 
-    expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [methodArn(createPayment('acct-1'))] }]);
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [methodArn(createPayment('acct-1'))] },
+    ]);
     expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: 'shared.forbid-large-payment-without-approver' });
   });
 
@@ -412,7 +454,14 @@ describe('REST request authorizer (customer mode)', () => {
 
     const result = await handler(restRequestEvent(approvePayment('pay-1'), { token: customerToken({ groups: ['admin'] }) }));
 
-    expect(result).toEqual(iamAnswer('Allow', methodArn(approvePayment('pay-1')), 'user-1', allowContext('user-1', 'Payments::CustomerUser', 'admin', 'customer.admin-approve-payment')));
+    expect(result).toEqual(
+      iamAnswer(
+        'Allow',
+        methodArn(approvePayment('pay-1')),
+        'user-1',
+        allowContext('user-1', 'Payments::CustomerUser', 'admin', 'customer.admin-approve-payment'),
+      ),
+    );
   });
 
   it('denies a user whose group name carries Cedar syntax', async () => {
@@ -462,7 +511,9 @@ describe('REST request authorizer (customer mode)', () => {
 
     const result = await handler(restRequestEvent(viewAccount('acct-unknown'), { token: customerToken() }));
 
-    expect(result).toEqual(iamAnswer('Deny', methodArn(viewAccount('acct-unknown')), 'anonymous', { decision: 'deny', reason: 'entity-store' }));
+    expect(result).toEqual(
+      iamAnswer('Deny', methodArn(viewAccount('acct-unknown')), 'anonymous', { decision: 'deny', reason: 'entity-store' }),
+    );
   });
 
   describe('refused tokens throw exactly Unauthorized', () => {
@@ -470,10 +521,19 @@ describe('REST request authorizer (customer mode)', () => {
       { name: 'no Authorization header', headers: () => ({}) },
       { name: 'an empty bearer', headers: () => ({ Authorization: 'Bearer ' }) },
       { name: 'a token that expired 1 s ago', headers: () => ({ Authorization: `Bearer ${customerToken({ expiresInSeconds: -1 })}` }) },
-      { name: 'a tampered payload', headers: () => ({ Authorization: `Bearer ${tamperPayload(customerToken(), { 'custom:customer_id': 'cust-2' })}` }) },
+      {
+        name: 'a tampered payload',
+        headers: () => ({ Authorization: `Bearer ${tamperPayload(customerToken(), { 'custom:customer_id': 'cust-2' })}` }),
+      },
       { name: 'alg none', headers: () => ({ Authorization: `Bearer ${createUnsignedToken(decodeToken(customerToken()).payload)}` }) },
-      { name: 'a Cognito access token where an id token is required', headers: () => ({ Authorization: `Bearer ${issuer.mint(withAccessTokens(CUSTOMER), { sub: 'user-1' })}` }) },
-      { name: 'a 1 MB token', headers: () => ({ Authorization: `Bearer ${issuer.mint(CUSTOMER, { sub: 'user-1', padding: 'A'.repeat(1024 * 1024) })}` }) },
+      {
+        name: 'a Cognito access token where an id token is required',
+        headers: () => ({ Authorization: `Bearer ${issuer.mint(withAccessTokens(CUSTOMER), { sub: 'user-1' })}` }),
+      },
+      {
+        name: 'a 1 MB token',
+        headers: () => ({ Authorization: `Bearer ${issuer.mint(CUSTOMER, { sub: 'user-1', padding: 'A'.repeat(1024 * 1024) })}` }),
+      },
       { name: 'a token that is not a JWT', headers: () => ({ Authorization: 'Bearer not-a-jwt' }) },
     ];
 
@@ -536,8 +596,12 @@ describe('REST request authorizer (customer mode)', () => {
       const { handler } = build();
       const token = customerToken();
 
-      const small = await handler(restRequestEvent(createPayment('acct-1'), { token, headers: { 'X-Payment-Amount': '100', 'X-Payment-Currency': 'EUR' } }));
-      const large = await handler(restRequestEvent(createPayment('acct-1'), { token, headers: { 'X-Payment-Amount': '5000000', 'X-Payment-Currency': 'EUR' } }));
+      const small = await handler(
+        restRequestEvent(createPayment('acct-1'), { token, headers: { 'X-Payment-Amount': '100', 'X-Payment-Currency': 'EUR' } }),
+      );
+      const large = await handler(
+        restRequestEvent(createPayment('acct-1'), { token, headers: { 'X-Payment-Amount': '5000000', 'X-Payment-Currency': 'EUR' } }),
+      );
 
       expect(small.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow' });
       expect(large.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
@@ -546,7 +610,12 @@ describe('REST request authorizer (customer mode)', () => {
 
   it('never writes the raw token, nor its payload or signature, to the decision log', async () => {
     const { handler, telemetry } = build();
-    const tokens = [customerToken(), customerToken({ customer: 'cust-2' }), customerToken({ expiresInSeconds: -1 }), tamperPayload(customerToken(), { sub: 'user-9' })];
+    const tokens = [
+      customerToken(),
+      customerToken({ customer: 'cust-2' }),
+      customerToken({ expiresInSeconds: -1 }),
+      tamperPayload(customerToken(), { sub: 'user-9' }),
+    ];
 
     for (const token of tokens) await handler(restRequestEvent(viewAccount('acct-1'), { token })).catch(() => undefined);
 
@@ -570,10 +639,19 @@ describe('REST request authorizer (customer mode)', () => {
       { name: 'an empty object', event: () => ({}) },
       { name: 'a string', event: () => 'GET /accounts/acct-1' },
       { name: 'an array', event: () => [restRequestEvent(viewAccount('acct-1'), { token: customerToken() })] },
-      { name: 'headers that are a string', event: () => ({ type: 'REQUEST', methodArn: arn, headers: `Authorization: Bearer ${customerToken()}` }) },
+      {
+        name: 'headers that are a string',
+        event: () => ({ type: 'REQUEST', methodArn: arn, headers: `Authorization: Bearer ${customerToken()}` }),
+      },
       { name: 'headers that are null', event: () => ({ type: 'REQUEST', methodArn: arn, headers: null }) },
-      { name: 'an Authorization header that is a list', event: () => ({ type: 'REQUEST', methodArn: arn, headers: { Authorization: [`Bearer ${customerToken()}`] } }) },
-      { name: 'an Authorization header that is a number', event: () => ({ type: 'REQUEST', methodArn: arn, headers: { Authorization: 42 } }) },
+      {
+        name: 'an Authorization header that is a list',
+        event: () => ({ type: 'REQUEST', methodArn: arn, headers: { Authorization: [`Bearer ${customerToken()}`] } }),
+      },
+      {
+        name: 'an Authorization header that is a number',
+        event: () => ({ type: 'REQUEST', methodArn: arn, headers: { Authorization: 42 } }),
+      },
     ];
 
     it.each(unauthorizedCases)('$name throws exactly Unauthorized', async ({ event }) => {
@@ -584,11 +662,37 @@ describe('REST request authorizer (customer mode)', () => {
     });
 
     const denyCases: readonly { name: string; event: () => unknown; resource: string }[] = [
-      { name: 'a valid token with no methodArn', event: () => ({ type: 'REQUEST', headers: { Authorization: `Bearer ${customerToken()}` } }), resource: '*' },
-      { name: 'a valid token with a numeric methodArn', event: () => ({ type: 'REQUEST', methodArn: 42, headers: { Authorization: `Bearer ${customerToken()}` } }), resource: '*' },
-      { name: 'a valid token with a methodArn that is not an execute-api ARN', event: () => ({ ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }), methodArn: 'not-an-arn' }), resource: 'not-an-arn' },
-      { name: 'a valid token with a wildcard method in the methodArn', event: () => ({ ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }), methodArn: `${ARN_PREFIX}/prod/*/accounts/acct-1` }), resource: `${ARN_PREFIX}/prod/*/accounts/acct-1` },
-      { name: 'a valid token with a path that climbs out of the account', event: () => ({ ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }), methodArn: `${ARN_PREFIX}/prod/GET/accounts/acct-1/../acct-2` }), resource: `${ARN_PREFIX}/prod/GET/accounts/acct-1/../acct-2` },
+      {
+        name: 'a valid token with no methodArn',
+        event: () => ({ type: 'REQUEST', headers: { Authorization: `Bearer ${customerToken()}` } }),
+        resource: '*',
+      },
+      {
+        name: 'a valid token with a numeric methodArn',
+        event: () => ({ type: 'REQUEST', methodArn: 42, headers: { Authorization: `Bearer ${customerToken()}` } }),
+        resource: '*',
+      },
+      {
+        name: 'a valid token with a methodArn that is not an execute-api ARN',
+        event: () => ({ ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }), methodArn: 'not-an-arn' }),
+        resource: 'not-an-arn',
+      },
+      {
+        name: 'a valid token with a wildcard method in the methodArn',
+        event: () => ({
+          ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }),
+          methodArn: `${ARN_PREFIX}/prod/*/accounts/acct-1`,
+        }),
+        resource: `${ARN_PREFIX}/prod/*/accounts/acct-1`,
+      },
+      {
+        name: 'a valid token with a path that climbs out of the account',
+        event: () => ({
+          ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }),
+          methodArn: `${ARN_PREFIX}/prod/GET/accounts/acct-1/../acct-2`,
+        }),
+        resource: `${ARN_PREFIX}/prod/GET/accounts/acct-1/../acct-2`,
+      },
     ];
 
     it.each(denyCases)('$name is denied', async ({ event, resource }) => {
@@ -619,7 +723,14 @@ describe('REST token authorizer (customer mode, uncached)', () => {
   it('allows a payer to view their own account from the authorizationToken', async () => {
     const result = await build()(restTokenEvent(viewAccount('acct-1'), customerToken()));
 
-    expect(result).toEqual(iamAnswer('Allow', methodArn(viewAccount('acct-1')), 'user-1', allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own')));
+    expect(result).toEqual(
+      iamAnswer(
+        'Allow',
+        methodArn(viewAccount('acct-1')),
+        'user-1',
+        allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own'),
+      ),
+    );
   });
 
   it("denies another customer's account", async () => {
@@ -637,7 +748,10 @@ describe('REST token authorizer (customer mode, uncached)', () => {
   it.each([
     { name: 'null', event: null },
     { name: 'an empty object', event: {} },
-    { name: 'a numeric authorizationToken', event: { type: 'TOKEN', methodArn: `${ARN_PREFIX}/prod/GET/accounts/acct-1`, authorizationToken: 42 } },
+    {
+      name: 'a numeric authorizationToken',
+      event: { type: 'TOKEN', methodArn: `${ARN_PREFIX}/prod/GET/accounts/acct-1`, authorizationToken: 42 },
+    },
   ])('throws exactly Unauthorized for a malformed event: $name', async ({ event }) => {
     const handler = build() as (event: unknown) => Promise<APIGatewayAuthorizerResult>;
 
@@ -676,7 +790,16 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
 
     const result = await handler(httpEvent(viewAccount('acct-2'), { token: customerToken() }));
 
-    expect(result).toEqual({ isAuthorized: false, context: { principalId: 'user-1', principalType: 'Payments::CustomerUser', roles: 'payer', decision: 'deny', determiningPolicies: '' } });
+    expect(result).toEqual({
+      isAuthorized: false,
+      context: {
+        principalId: 'user-1',
+        principalType: 'Payments::CustomerUser',
+        roles: 'payer',
+        decision: 'deny',
+        determiningPolicies: '',
+      },
+    });
   });
 
   it.each([
@@ -733,8 +856,16 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
     const cases: readonly { name: string; event: () => unknown; reason: string }[] = [
       { name: 'null', event: () => null, reason: 'token' },
       { name: 'an empty object', event: () => ({}), reason: 'token' },
-      { name: 'headers that are a list', event: () => ({ ...httpEvent(viewAccount('acct-1')), headers: [`authorization: Bearer ${customerToken()}`] }), reason: 'token' },
-      { name: 'a valid token and no requestContext', event: () => ({ ...httpEvent(viewAccount('acct-1'), { token: customerToken() }), requestContext: null }), reason: 'route' },
+      {
+        name: 'headers that are a list',
+        event: () => ({ ...httpEvent(viewAccount('acct-1')), headers: [`authorization: Bearer ${customerToken()}`] }),
+        reason: 'token',
+      },
+      {
+        name: 'a valid token and no requestContext',
+        event: () => ({ ...httpEvent(viewAccount('acct-1'), { token: customerToken() }), requestContext: null }),
+        reason: 'route',
+      },
       {
         name: 'a valid token and a numeric rawPath',
         event: () => ({ ...httpEvent(viewAccount('acct-1'), { token: customerToken() }), rawPath: 42 }),
@@ -767,7 +898,14 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
 
     const result = await handler(webSocketEvent({ token: serviceToken(['payments/events.read']), accountId: 'acct-1' }));
 
-    expect(result).toEqual(iamAnswer('Allow', connectArn, 'ledgerservice01', allowContext('ledgerservice01', 'Payments::Service', '', 'service.subscribe-payment-events')));
+    expect(result).toEqual(
+      iamAnswer(
+        'Allow',
+        connectArn,
+        'ledgerservice01',
+        allowContext('ledgerservice01', 'Payments::Service', '', 'service.subscribe-payment-events'),
+      ),
+    );
     expectStringContext(result);
   });
 
@@ -784,7 +922,15 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
 
     const result = await handler(webSocketEvent({ token: serviceToken(['payments/read'], 'reconservice03'), accountId: 'acct-1' }));
 
-    expect(result).toEqual(iamAnswer('Deny', connectArn, 'reconservice03', { principalId: 'reconservice03', principalType: 'Payments::Service', roles: '', decision: 'deny', determiningPolicies: '' }));
+    expect(result).toEqual(
+      iamAnswer('Deny', connectArn, 'reconservice03', {
+        principalId: 'reconservice03',
+        principalType: 'Payments::Service',
+        roles: '',
+        decision: 'deny',
+        determiningPolicies: '',
+      }),
+    );
   });
 
   it('denies an account that is not in the entity store', async () => {
@@ -806,7 +952,9 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
   it('denies an event that is not a $connect', async () => {
     const { handler } = build();
 
-    const result = await handler(webSocketEvent({ token: serviceToken(['payments/events.read']), accountId: 'acct-1', routeKey: 'sendMessage' }));
+    const result = await handler(
+      webSocketEvent({ token: serviceToken(['payments/events.read']), accountId: 'acct-1', routeKey: 'sendMessage' }),
+    );
 
     expect(result).toEqual(iamAnswer('Deny', `${ARN_PREFIX}/prod/sendMessage`, 'anonymous', { decision: 'deny', reason: 'route' }));
   });
@@ -821,7 +969,9 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
     const { handler } = build();
     const value = token();
 
-    const error = await unauthorizedError(handler(webSocketEvent({ accountId: 'acct-1', ...(value !== undefined ? { token: value } : {}) })));
+    const error = await unauthorizedError(
+      handler(webSocketEvent({ accountId: 'acct-1', ...(value !== undefined ? { token: value } : {}) })),
+    );
 
     expect((error as Error).message).toBe(UNAUTHORIZED);
   });
@@ -843,7 +993,10 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
   it.each([
     { name: 'null', event: null },
     { name: 'an empty object', event: {} },
-    { name: 'a requestContext that is a string', event: { type: 'REQUEST', methodArn: `${ARN_PREFIX}/prod/$connect`, requestContext: '$connect' } },
+    {
+      name: 'a requestContext that is a string',
+      event: { type: 'REQUEST', methodArn: `${ARN_PREFIX}/prod/$connect`, requestContext: '$connect' },
+    },
   ])('throws exactly Unauthorized for a malformed event: $name', async ({ event }) => {
     const handler = build().handler as (event: unknown) => Promise<APIGatewayAuthorizerResult>;
 

@@ -34,7 +34,11 @@ forbid (principal in Payments::Role::"viewer", action == Payments::Action::"List
 const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });
 
 function customer(id: string, tenant: string): EntityJson {
-  return { uid: { type: 'Payments::Customer', id }, attrs: { tenant: ref('Tenant', tenant), country: 'FR' }, parents: [{ type: 'Payments::Tenant', id: tenant }] };
+  return {
+    uid: { type: 'Payments::Customer', id },
+    attrs: { tenant: ref('Tenant', tenant), country: 'FR' },
+    parents: [{ type: 'Payments::Tenant', id: tenant }],
+  };
 }
 
 function account(id: string, owner: string, tenant: string): EntityJson {
@@ -94,7 +98,9 @@ beforeAll(async () => {
     ['acme-bank', ACME_STORE],
     ['globex', GLOBEX_STORE],
   ] as const) {
-    await dynamo.client.send(new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: tenantId }, policyStoreId: { S: policyStoreId } } }));
+    await dynamo.client.send(
+      new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: tenantId }, policyStoreId: { S: policyStoreId } } }),
+    );
   }
   await putEntities(dynamo.client, ENTITY_TABLE, ENTITIES);
 
@@ -180,9 +186,21 @@ interface RouteRequest {
   readonly pathParameters: Readonly<Record<string, string>>;
 }
 
-const viewAccount = (tenantId: string, accountId: string): RouteRequest => ({ method: 'GET', template: '/tenants/{tenantId}/accounts/{accountId}', pathParameters: { tenantId, accountId } });
-const listPayments = (tenantId: string, accountId: string): RouteRequest => ({ method: 'GET', template: '/tenants/{tenantId}/accounts/{accountId}/payments', pathParameters: { tenantId, accountId } });
-const createPayment = (tenantId: string, accountId: string): RouteRequest => ({ method: 'POST', template: '/tenants/{tenantId}/accounts/{accountId}/payments', pathParameters: { tenantId, accountId } });
+const viewAccount = (tenantId: string, accountId: string): RouteRequest => ({
+  method: 'GET',
+  template: '/tenants/{tenantId}/accounts/{accountId}',
+  pathParameters: { tenantId, accountId },
+});
+const listPayments = (tenantId: string, accountId: string): RouteRequest => ({
+  method: 'GET',
+  template: '/tenants/{tenantId}/accounts/{accountId}/payments',
+  pathParameters: { tenantId, accountId },
+});
+const createPayment = (tenantId: string, accountId: string): RouteRequest => ({
+  method: 'POST',
+  template: '/tenants/{tenantId}/accounts/{accountId}/payments',
+  pathParameters: { tenantId, accountId },
+});
 
 function httpEvent(route: RouteRequest, token: string, headers: Readonly<Record<string, string>> = {}): APIGatewayRequestAuthorizerEventV2 {
   const rawPath = route.template.replace(/\{(\w+)\}/g, (_, name: string) => route.pathParameters[name] ?? '');
@@ -246,7 +264,9 @@ describe('tenant isolation', () => {
     const result = await handler(httpEvent(viewAccount('globex', 'acct-g1'), tokenFor(ALICE)));
 
     expect(result).toEqual({ isAuthorized: false, context: { decision: 'deny', reason: 'tenant' } });
-    expect(telemetry.records).toMatchObject([{ result: 'deny', errorKind: 'tenant', reason: 'the path names tenant "globex" but the token belongs to "acme-bank"' }]);
+    expect(telemetry.records).toMatchObject([
+      { result: 'deny', errorKind: 'tenant', reason: 'the path names tenant "globex" but the token belongs to "acme-bank"' },
+    ]);
     expect(avp.requestCount('IsAuthorized')).toBe(0);
   });
 
@@ -304,7 +324,11 @@ describe('one policy store per tenant', () => {
 
 describe('CreatePayment and the four-eyes limit (X-Payment-Amount in minor units)', () => {
   const pay = (amount: string, extra: Record<string, string> = {}) =>
-    httpEvent(createPayment('acme-bank', 'acct-a1'), tokenFor(ALICE), { 'x-payment-amount': amount, 'x-payment-currency': 'EUR', ...extra });
+    httpEvent(createPayment('acme-bank', 'acct-a1'), tokenFor(ALICE), {
+      'x-payment-amount': amount,
+      'x-payment-currency': 'EUR',
+      ...extra,
+    });
 
   it('allows exactly 1000000 without an approver', async () => {
     const { handler } = build();
@@ -325,11 +349,18 @@ describe('CreatePayment and the four-eyes limit (X-Payment-Amount in minor units
   it('allows 1000001 with an approver in the token (custom:approver_id), and ignores an X-Approver-Id header', async () => {
     const { handler } = build();
     const approved = issuer.mint(MULTI_TENANT, {
-      ...issuer.claimsFor(MULTI_TENANT, { id: ALICE.id, tenant: ALICE.tenant, attributes: { customer: ALICE.customer }, ...(ALICE.groups ? { groups: ALICE.groups } : {}) }),
+      ...issuer.claimsFor(MULTI_TENANT, {
+        id: ALICE.id,
+        tenant: ALICE.tenant,
+        attributes: { customer: ALICE.customer },
+        ...(ALICE.groups ? { groups: ALICE.groups } : {}),
+      }),
       'custom:approver_id': 'bob',
     });
 
-    const result = await handler(httpEvent(createPayment('acme-bank', 'acct-a1'), approved, { 'x-payment-amount': '1000001', 'x-payment-currency': 'EUR' }));
+    const result = await handler(
+      httpEvent(createPayment('acme-bank', 'acct-a1'), approved, { 'x-payment-amount': '1000001', 'x-payment-currency': 'EUR' }),
+    );
     const headerOnly = await handler(pay('1000001', { 'x-approver-id': 'bob' }));
 
     expect(headerOnly.isAuthorized).toBe(false);
@@ -361,11 +392,14 @@ describe('the template tenant.delegated-account-read, linked in acme-bank’s st
   });
 
   it('exists in acme-bank’s store and not in globex’s', async () => {
-    const linked = (policyStoreId: string) => admin.send(new ListPoliciesCommand({ policyStoreId, filter: { policyType: 'TEMPLATE_LINKED' } }));
+    const linked = (policyStoreId: string) =>
+      admin.send(new ListPoliciesCommand({ policyStoreId, filter: { policyType: 'TEMPLATE_LINKED' } }));
 
     const [acme, globex] = await Promise.all([linked(ACME_STORE), linked(GLOBEX_STORE)]);
 
-    expect(acme.policies?.map((p) => [p.policyId, p.definition?.templateLinked?.policyTemplateId])).toEqual([[delegationPolicyId, 'tenant.delegated-account-read']]);
+    expect(acme.policies?.map((p) => [p.policyId, p.definition?.templateLinked?.policyTemplateId])).toEqual([
+      [delegationPolicyId, 'tenant.delegated-account-read'],
+    ]);
     expect(globex.policies).toEqual([]);
   });
 });

@@ -57,18 +57,35 @@ function handlerFor(mode: ModeConfig, telemetry = new MemoryTelemetry()) {
   return restTokenAuthorizer({
     mode,
     bundle: CUSTOMER_BUNDLE,
-    dependencies: { jwksFetcher: issuer.fetcher, dynamoDb: dynamo.client, verifiedPermissions: createLocalAvpClient(avp.url), telemetry, env: {} },
+    dependencies: {
+      jwksFetcher: issuer.fetcher,
+      dynamoDb: dynamo.client,
+      verifiedPermissions: createLocalAvpClient(avp.url),
+      telemetry,
+      env: {},
+    },
   });
 }
 
-const payerOfCust1 = () => issuer.mint(CUSTOMER, issuer.claimsFor(CUSTOMER, { id: 'user-1', groups: ['payer'], attributes: { userId: 'user-1', customer: 'cust-1' } }));
+const payerOfCust1 = () =>
+  issuer.mint(
+    CUSTOMER,
+    issuer.claimsFor(CUSTOMER, { id: 'user-1', groups: ['payer'], attributes: { userId: 'user-1', customer: 'cust-1' } }),
+  );
 
 describe.each([
   ['local engine', PARTNER],
-  ['avp engine (BatchIsAuthorized)', { ...PARTNER, engine: { kind: 'avp', policyStore: { id: 'ps-partner' }, maxRetries: 0 } } satisfies ModeConfig],
+  [
+    'avp engine (BatchIsAuthorized)',
+    { ...PARTNER, engine: { kind: 'avp', policyStore: { id: 'ps-partner' }, maxRetries: 0 } } satisfies ModeConfig,
+  ],
 ])('a cached TOKEN authorizer, %s', (_name, mode) => {
   it('allows exactly the routes the token may call, each listed by its own method ARN, and nothing else', async () => {
-    const result = await handlerFor(mode)({ type: 'TOKEN', authorizationToken: `Bearer ${payerOfCust1()}`, methodArn: `${BASE}/GET/house-account` });
+    const result = await handlerFor(mode)({
+      type: 'TOKEN',
+      authorizationToken: `Bearer ${payerOfCust1()}`,
+      methodArn: `${BASE}/GET/house-account`,
+    });
 
     expect(result.principalId).toBe('user-1');
     expect(result.policyDocument.Statement).toEqual([
@@ -78,14 +95,21 @@ describe.each([
   });
 
   it('denies when the token may call none of the routes', async () => {
-    const stranger = issuer.mint(CUSTOMER, issuer.claimsFor(CUSTOMER, { id: 'user-9', groups: ['viewer'], attributes: { userId: 'user-9', customer: 'cust-9' } }));
+    const stranger = issuer.mint(
+      CUSTOMER,
+      issuer.claimsFor(CUSTOMER, { id: 'user-9', groups: ['viewer'], attributes: { userId: 'user-9', customer: 'cust-9' } }),
+    );
     const result = await handlerFor(mode)({ type: 'TOKEN', authorizationToken: stranger, methodArn: `${BASE}/GET/house-account` });
 
-    expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${BASE}/GET/house-account`] }]);
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [`${BASE}/GET/house-account`] },
+    ]);
   });
 
   it('answers 401 for a bad token', async () => {
-    await expect(handlerFor(mode)({ type: 'TOKEN', authorizationToken: 'Bearer a.b.c', methodArn: `${BASE}/GET/house-account` })).rejects.toThrow(UNAUTHORIZED);
+    await expect(
+      handlerFor(mode)({ type: 'TOKEN', authorizationToken: 'Bearer a.b.c', methodArn: `${BASE}/GET/house-account` }),
+    ).rejects.toThrow(UNAUTHORIZED);
   });
 });
 
@@ -110,6 +134,8 @@ describe('the batch', () => {
       authorizationToken: payerOfCust1(),
       methodArn: `${BASE}/GET/house-account`,
     });
-    expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${BASE}/GET/house-account`] }]);
+    expect(result.policyDocument.Statement).toEqual([
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${BASE}/GET/house-account`] },
+    ]);
   });
 });

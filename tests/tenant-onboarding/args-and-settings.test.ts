@@ -77,7 +77,9 @@ describe('resolveSettings', () => {
   });
 
   it('prefers --table to TENANT_TABLE', () => {
-    expect(resolveSettings({ flags: { ...NO_FLAGS, table: 'mine' }, env: { TENANT_TABLE: 'tenants-staging' }, lookup: LOOKUP }).table).toBe('mine');
+    expect(resolveSettings({ flags: { ...NO_FLAGS, table: 'mine' }, env: { TENANT_TABLE: 'tenants-staging' }, lookup: LOOKUP }).table).toBe(
+      'mine',
+    );
   });
 
   it('takes endpoints from AWS_ENDPOINT_URL_VERIFIEDPERMISSIONS and AWS_ENDPOINT_URL_DYNAMODB, flags first', () => {
@@ -89,7 +91,9 @@ describe('resolveSettings', () => {
       avpEndpoint: 'http://127.0.0.1:7001',
       dynamoDbEndpoint: 'http://127.0.0.1:7002',
     });
-    expect(resolveSettings({ flags: { ...NO_FLAGS, endpointAvp: 'http://localhost:9' }, env, lookup: LOOKUP }).avpEndpoint).toBe('http://localhost:9');
+    expect(resolveSettings({ flags: { ...NO_FLAGS, endpointAvp: 'http://localhost:9' }, env, lookup: LOOKUP }).avpEndpoint).toBe(
+      'http://localhost:9',
+    );
   });
 
   it('gives local endpoints a region only when none is set', () => {
@@ -97,11 +101,17 @@ describe('resolveSettings', () => {
 
     expect(resolveSettings({ flags, env: {}, lookup: LOOKUP }).region).toBe('eu-west-1');
     expect(resolveSettings({ flags, env: { AWS_REGION: 'us-east-1' }, lookup: LOOKUP }).region).toBe('us-east-1');
-    expect(resolveSettings({ flags: { ...flags, region: 'ap-south-1' }, env: { AWS_REGION: 'us-east-1' }, lookup: LOOKUP }).region).toBe('ap-south-1');
+    expect(resolveSettings({ flags: { ...flags, region: 'ap-south-1' }, env: { AWS_REGION: 'us-east-1' }, lookup: LOOKUP }).region).toBe(
+      'ap-south-1',
+    );
   });
 
   it('leaves the region to the SDK when an endpoint is remote', () => {
-    const flags = { ...NO_FLAGS, endpointAvp: 'https://vpce-1.verifiedpermissions.eu-west-1.vpce.amazonaws.com', endpointDynamoDb: 'http://127.0.0.1:2' };
+    const flags = {
+      ...NO_FLAGS,
+      endpointAvp: 'https://vpce-1.verifiedpermissions.eu-west-1.vpce.amazonaws.com',
+      endpointDynamoDb: 'http://127.0.0.1:2',
+    };
 
     expect(resolveSettings({ flags, env: {}, lookup: LOOKUP }).region).toBeUndefined();
   });

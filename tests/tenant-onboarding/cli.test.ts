@@ -41,7 +41,11 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 function tenant(args: readonly string[], options: { readonly env?: NodeJS.ProcessEnv; readonly local?: boolean } = {}): Promise<Finished> {
   const endpoints = options.local === false ? [] : ['--endpoint-avp', services.avp.url, '--endpoint-dynamodb', services.dynamo.endpoint];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, ...endpoints], { cwd: ROOT, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, ...endpoints], {
+      cwd: ROOT,
+      env: options.env ?? cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -82,7 +86,9 @@ describe('npm run tenant -- create', () => {
     const run = await tenant(['create', 'acme-bank']);
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`tenant acme-bank already exists: policy store ${policyStoreId} (table payments-tenants); nothing was changed\n`);
+    expect(run.stdout).toBe(
+      `tenant acme-bank already exists: policy store ${policyStoreId} (table payments-tenants); nothing was changed\n`,
+    );
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
   });
 
@@ -141,7 +147,11 @@ describe('npm run tenant -- create', () => {
 
 describe('npm run tenant -- list', () => {
   it('prints each tenant and its store id, sorted, in two columns', async () => {
-    const ids = { acme: await services.table.get('acme-bank'), globex: await services.table.get('globex'), initech: await services.table.get('initech') };
+    const ids = {
+      acme: await services.table.get('acme-bank'),
+      globex: await services.table.get('globex'),
+      initech: await services.table.get('initech'),
+    };
 
     const run = await tenant(['list']);
 
@@ -160,7 +170,9 @@ describe('npm run tenant -- list', () => {
     const run = await tenant(['list', '--table', 'no-such-table']);
 
     expect(run.code).toBe(1);
-    expect(ownLines(run.stderr)).toEqual([expect.stringMatching(/^tenant: reading table no-such-table failed: ResourceNotFoundException: /)]);
+    expect(ownLines(run.stderr)).toEqual([
+      expect.stringMatching(/^tenant: reading table no-such-table failed: ResourceNotFoundException: /),
+    ]);
   });
 });
 

@@ -24,7 +24,14 @@ afterAll(async () => {
 });
 
 function create(tenantId: string, onStep?: (title: string) => void) {
-  return createTenant({ tenantId, mode: MODE_CONFIG, bundle: POLICY_BUNDLE, avp: services.avpClient, table: services.table, ...(onStep ? { onStep } : {}) });
+  return createTenant({
+    tenantId,
+    mode: MODE_CONFIG,
+    bundle: POLICY_BUNDLE,
+    avp: services.avpClient,
+    table: services.table,
+    ...(onStep ? { onStep } : {}),
+  });
 }
 
 const POLICY_IDS = Object.keys(POLICY_BUNDLE.policies).sort();
@@ -82,7 +89,9 @@ describe('create of a new tenant', () => {
     const policies = listed.policies ?? [];
     const statements = await Promise.all(
       policies.map(async (policy) => {
-        const read = await services.avpClient.send(new GetPolicyCommand({ policyStoreId: result.policyStoreId, policyId: policy.policyId }));
+        const read = await services.avpClient.send(
+          new GetPolicyCommand({ policyStoreId: result.policyStoreId, policyId: policy.policyId }),
+        );
         return [read.definition?.static?.description, read.definition?.static?.statement] as const;
       }),
     );
@@ -119,7 +128,9 @@ describe('create of a tenant that exists', () => {
   });
 
   it('refuses, changing nothing, when the mapping names a store that no longer exists', async () => {
-    await services.dynamo.client.send(new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: 'initech' }, policyStoreId: { S: 'GoneStore000000000000' } } }));
+    await services.dynamo.client.send(
+      new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: 'initech' }, policyStoreId: { S: 'GoneStore000000000000' } } }),
+    );
     const storesBefore = await storeIds(services.avpClient);
 
     const attempt = create('initech');
@@ -143,7 +154,9 @@ describe('two runs racing to create the same tenant', () => {
       (next, context) => async (args) => {
         if (context.commandName === 'PutItemCommand') {
           services.dynamo.client.middlewareStack.remove(name);
-          await services.dynamo.client.send(new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: 'hooli' }, policyStoreId: { S: winner } } }));
+          await services.dynamo.client.send(
+            new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: 'hooli' }, policyStoreId: { S: winner } } }),
+          );
         }
         return next(args);
       },

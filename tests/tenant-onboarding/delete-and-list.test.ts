@@ -7,7 +7,15 @@ import { createTenant } from '../../scripts/tenant/create-tenant.js';
 import { deleteTenant, DELETE_STEPS } from '../../scripts/tenant/delete-tenant.js';
 import { InvalidTenantIdError, OffboardingError, TenantTableReadError, UnknownTenantError } from '../../scripts/tenant/errors.js';
 import { listTenants } from '../../scripts/tenant/list-tenants.js';
-import { createTenantTable, failOperation, startLocalServices, storeIds, tenantTable, TENANT_TABLE, type LocalServices } from './support/local-services.js';
+import {
+  createTenantTable,
+  failOperation,
+  startLocalServices,
+  storeIds,
+  tenantTable,
+  TENANT_TABLE,
+  type LocalServices,
+} from './support/local-services.js';
 
 let services: LocalServices;
 const cleanups: (() => void)[] = [];
@@ -53,7 +61,9 @@ describe('delete', () => {
     const attempt = offboard('nobody');
 
     await expect(attempt).rejects.toThrow(UnknownTenantError);
-    await expect(attempt).rejects.toThrow('tenant "nobody" is unknown: table payments-tenants has no mapping for it (npm run tenant -- list shows the tenants)');
+    await expect(attempt).rejects.toThrow(
+      'tenant "nobody" is unknown: table payments-tenants has no mapping for it (npm run tenant -- list shows the tenants)',
+    );
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
   });
 
@@ -62,7 +72,9 @@ describe('delete', () => {
   });
 
   it('removes a mapping whose store is already gone, saying so', async () => {
-    await services.dynamo.client.send(new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: 'initech' }, policyStoreId: { S: 'GoneStore000000000000' } } }));
+    await services.dynamo.client.send(
+      new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: 'initech' }, policyStoreId: { S: 'GoneStore000000000000' } } }),
+    );
 
     const result = await offboard('initech');
 
@@ -72,7 +84,9 @@ describe('delete', () => {
 
   it('interrupted after turning protection off keeps the mapping, and a second run finishes', async () => {
     const policyStoreId = await onboard('globex');
-    cleanups.push(failOperation(services.avpClient, services.avp, { command: 'DeletePolicyStoreCommand', fault: { kind: 'server-error' } }));
+    cleanups.push(
+      failOperation(services.avpClient, services.avp, { command: 'DeletePolicyStoreCommand', fault: { kind: 'server-error' } }),
+    );
 
     const attempt = offboard('globex');
 
@@ -81,7 +95,7 @@ describe('delete', () => {
       `delete "globex": ${DELETE_STEPS.deleteStore} ${policyStoreId} failed: InternalServerException: injected fault: internal server error; run the command again to finish`,
     );
     expect(await services.table.get('globex')).toBe(policyStoreId);
-    cleanups.splice(0).forEach((cleanup) => cleanup());
+    for (const cleanup of cleanups.splice(0)) cleanup();
 
     const retried = await offboard('globex');
 

@@ -26,7 +26,9 @@ afterAll(async () => {
 });
 
 async function protectedStore(): Promise<string> {
-  const { policyStoreId } = await client.send(new CreatePolicyStoreCommand({ validationSettings: { mode: 'STRICT' }, deletionProtection: 'ENABLED', description: 'tenant t1' }));
+  const { policyStoreId } = await client.send(
+    new CreatePolicyStoreCommand({ validationSettings: { mode: 'STRICT' }, deletionProtection: 'ENABLED', description: 'tenant t1' }),
+  );
   if (policyStoreId === undefined) throw new Error('no policy store id');
   return policyStoreId;
 }
@@ -36,7 +38,9 @@ describe('UpdatePolicyStore', () => {
     const policyStoreId = await protectedStore();
     await expect(client.send(new DeletePolicyStoreCommand({ policyStoreId }))).rejects.toThrow(InvalidStateException);
 
-    const updated = await client.send(new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'STRICT' }, deletionProtection: 'DISABLED' }));
+    const updated = await client.send(
+      new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'STRICT' }, deletionProtection: 'DISABLED' }),
+    );
     await client.send(new DeletePolicyStoreCommand({ policyStoreId }));
 
     expect(updated.policyStoreId).toBe(policyStoreId);
@@ -47,7 +51,9 @@ describe('UpdatePolicyStore', () => {
   it('sets the validation mode and description, and keeps deletion protection when it is not named', async () => {
     const policyStoreId = await protectedStore();
 
-    await client.send(new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'OFF' }, description: 'tenant t1, renamed' }));
+    await client.send(
+      new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'OFF' }, description: 'tenant t1, renamed' }),
+    );
 
     expect(await client.send(new GetPolicyStoreCommand({ policyStoreId }))).toMatchObject({
       validationSettings: { mode: 'OFF' },
@@ -59,13 +65,20 @@ describe('UpdatePolicyStore', () => {
   it('keeps the description when it is not named', async () => {
     const policyStoreId = await protectedStore();
 
-    await client.send(new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'STRICT' }, deletionProtection: 'DISABLED' }));
+    await client.send(
+      new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'STRICT' }, deletionProtection: 'DISABLED' }),
+    );
 
-    expect(await client.send(new GetPolicyStoreCommand({ policyStoreId }))).toMatchObject({ description: 'tenant t1', deletionProtection: 'DISABLED' });
+    expect(await client.send(new GetPolicyStoreCommand({ policyStoreId }))).toMatchObject({
+      description: 'tenant t1',
+      deletionProtection: 'DISABLED',
+    });
   });
 
   it('refuses an unknown store with ResourceNotFoundException', async () => {
-    const update = client.send(new UpdatePolicyStoreCommand({ policyStoreId: 'NoSuchStore0000000000', validationSettings: { mode: 'STRICT' } }));
+    const update = client.send(
+      new UpdatePolicyStoreCommand({ policyStoreId: 'NoSuchStore0000000000', validationSettings: { mode: 'STRICT' } }),
+    );
 
     await expect(update).rejects.toThrow(ResourceNotFoundException);
     await expect(update).rejects.toThrow('POLICY_STORE NoSuchStore0000000000 not found');
@@ -75,7 +88,9 @@ describe('UpdatePolicyStore', () => {
     const policyStoreId = await protectedStore();
 
     // The SDK's enum type is open; AVP itself validates the value.
-    const update = client.send(new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'STRICT' }, deletionProtection: 'MAYBE' as 'ENABLED' }));
+    const update = client.send(
+      new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'STRICT' }, deletionProtection: 'MAYBE' as 'ENABLED' }),
+    );
 
     await expect(update).rejects.toThrow(ValidationException);
     await expect(update).rejects.toThrow('deletionProtection must be one of ENABLED, DISABLED');

@@ -8,7 +8,16 @@ import { createTenant, CREATE_STEPS } from '../../scripts/tenant/create-tenant.j
 import { OnboardingError, RollbackError } from '../../scripts/tenant/errors.js';
 import { deleteTenantStore } from '../../scripts/tenant/tenant-store.js';
 import type { TenantTable } from '../../scripts/tenant/tenant-table.js';
-import { createTenantTable, failOperation, listStores, startLocalServices, storeIds, tenantTable, TENANT_TABLE, type LocalServices } from './support/local-services.js';
+import {
+  createTenantTable,
+  failOperation,
+  listStores,
+  startLocalServices,
+  storeIds,
+  tenantTable,
+  TENANT_TABLE,
+  type LocalServices,
+} from './support/local-services.js';
 
 let services: LocalServices;
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -64,7 +73,11 @@ describe('a fault in a step after CreatePolicyStore', () => {
     expect(error).toBeInstanceOf(OnboardingError);
     const { message, step: failedStep, rolledBackPolicyStoreId } = error as OnboardingError;
     expect(failedStep).toBe(step);
-    expect(message).toMatch(new RegExp(`^create "acme-bank": ${step} failed: .+; rolled back: policy store ${rolledBackPolicyStoreId} was deleted and no mapping was left$`));
+    expect(message).toMatch(
+      new RegExp(
+        `^create "acme-bank": ${step} failed: .+; rolled back: policy store ${rolledBackPolicyStoreId} was deleted and no mapping was left$`,
+      ),
+    );
     if (INJECTED[kind] !== '') expect(message).toContain(INJECTED[kind]);
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
     expect(await services.table.get('acme-bank')).toBeUndefined();
@@ -81,9 +94,11 @@ describe('a fault in a step after CreatePolicyStore', () => {
   });
 
   it('leaves nothing to stop a later create', async () => {
-    cleanups.push(failOperation(services.avpClient, services.avp, { command: 'CreatePolicyCommand', call: 2, fault: { kind: 'server-error' } }));
+    cleanups.push(
+      failOperation(services.avpClient, services.avp, { command: 'CreatePolicyCommand', call: 2, fault: { kind: 'server-error' } }),
+    );
     await expect(create('globex')).rejects.toThrow(OnboardingError);
-    cleanups.splice(0).forEach((cleanup) => cleanup());
+    for (const cleanup of cleanups.splice(0)) cleanup();
 
     const result = await create('globex');
 
@@ -95,7 +110,9 @@ describe('a fault in a step after CreatePolicyStore', () => {
 describe('a fault in CreatePolicyStore itself', () => {
   it('fails with nothing created', async () => {
     const storesBefore = await storeIds(services.avpClient);
-    cleanups.push(failOperation(services.avpClient, services.avp, { command: 'CreatePolicyStoreCommand', fault: { kind: 'server-error' } }));
+    cleanups.push(
+      failOperation(services.avpClient, services.avp, { command: 'CreatePolicyStoreCommand', fault: { kind: 'server-error' } }),
+    );
 
     const attempt = create('initech');
 
@@ -115,17 +132,24 @@ describe('the tenant table', () => {
     const attempt = create('initech', tenantTable(services.dynamo.client, 'no-such-table'));
 
     await expect(attempt).rejects.toThrow(OnboardingError);
-    await expect(attempt).rejects.toThrow(/^create "initech": reading the tenant table failed: ResourceNotFoundException: .+; nothing was created$/);
+    await expect(attempt).rejects.toThrow(
+      /^create "initech": reading the tenant table failed: ResourceNotFoundException: .+; nothing was created$/,
+    );
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
   });
 
   it('deleted before the mapping is written: the store is deleted', async () => {
     await createTenantTable(services.dynamo.client, 'tenants-doomed');
-    const client = new DynamoDBClient({ endpoint: services.dynamo.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: services.dynamo.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     cleanups.push(() => client.destroy());
     client.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'PutItemCommand') await services.dynamo.client.send(new DeleteTableCommand({ TableName: 'tenants-doomed' }));
+        if (context.commandName === 'PutItemCommand')
+          await services.dynamo.client.send(new DeleteTableCommand({ TableName: 'tenants-doomed' }));
         return next(args);
       },
       { step: 'initialize', name: 'deleteTableFirst' },
@@ -135,7 +159,9 @@ describe('the tenant table', () => {
     const error = await rejection(create('initech', tenantTable(client, 'tenants-doomed')));
 
     expect(error).toBeInstanceOf(OnboardingError);
-    expect((error as OnboardingError).message).toMatch(/^create "initech": writing the mapping failed: ResourceNotFoundException: .+; rolled back: policy store \w+ was deleted and no mapping was left$/);
+    expect((error as OnboardingError).message).toMatch(
+      /^create "initech": writing the mapping failed: ResourceNotFoundException: .+; rolled back: policy store \w+ was deleted and no mapping was left$/,
+    );
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
     expect((await services.dynamo.client.send(new ListTablesCommand({}))).TableNames).not.toContain('tenants-doomed');
   });
@@ -143,7 +169,12 @@ describe('the tenant table', () => {
   it('its DynamoDB closed mid-way, just before the mapping is written: the store is deleted, and the error says the mapping cannot be checked', async () => {
     const doomed = await startLocalDynamo();
     await createTenantTable(doomed.client, TENANT_TABLE);
-    const client = new DynamoDBClient({ endpoint: doomed.endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 2 });
+    const client = new DynamoDBClient({
+      endpoint: doomed.endpoint,
+      region: 'eu-west-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 2,
+    });
     cleanups.push(() => client.destroy());
     client.middlewareStack.add(
       (next, context) => async (args) => {
@@ -160,8 +191,14 @@ describe('the tenant table', () => {
     // client's side it may have landed, and the table is gone, so the tool says so instead of claiming a clean slate.
     expect(error).toBeInstanceOf(RollbackError);
     const { policyStoreId, leftovers, message } = error as RollbackError;
-    expect(leftovers).toEqual({ policyStoreLeft: false, mappingMayBeLeft: true, failures: [expect.stringMatching(/^removing the mapping from payments-tenants: Error: connect ECONNREFUSED /)] });
-    expect(message).toMatch(/^create "initech": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:\d+; the rollback failed too \(.+\)\. /);
+    expect(leftovers).toEqual({
+      policyStoreLeft: false,
+      mappingMayBeLeft: true,
+      failures: [expect.stringMatching(/^removing the mapping from payments-tenants: Error: connect ECONNREFUSED /)],
+    });
+    expect(message).toMatch(
+      /^create "initech": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:\d+; the rollback failed too \(.+\)\. /,
+    );
     expect(message).toContain(
       `A mapping of "initech" to the deleted policy store ${policyStoreId} may be left: once the endpoints answer, run \`npm run tenant -- delete initech\` if \`npm run tenant -- list\` shows the tenant.`,
     );
@@ -197,14 +234,15 @@ describe('a table write whose reply is lost', () => {
 
     expect(result.status).toBe('created');
     expect(await services.table.get('umbrella')).toBe(result.policyStoreId);
-    expect((await storeIds(services.avpClient))).toContain(result.policyStoreId);
+    expect(await storeIds(services.avpClient)).toContain(result.policyStoreId);
   });
 
   it('refused on every attempt, before anything was sent: certainly not written, a clean rollback without touching the table again', async () => {
     const name = 'refuseEveryWrite';
     services.dynamo.client.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'PutItemCommand') throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+        if (context.commandName === 'PutItemCommand')
+          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
         return next(args);
       },
       { step: 'deserialize', name },
@@ -215,7 +253,9 @@ describe('a table write whose reply is lost', () => {
     const error = await rejection(create('stark'));
 
     expect(error).toBeInstanceOf(OnboardingError);
-    expect((error as OnboardingError).message).toMatch(/^create "stark": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:1; rolled back: policy store \w+ was deleted and no mapping was left$/);
+    expect((error as OnboardingError).message).toMatch(
+      /^create "stark": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:1; rolled back: policy store \w+ was deleted and no mapping was left$/,
+    );
     expect(await services.table.get('stark')).toBeUndefined();
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
   });
@@ -227,7 +267,9 @@ describe('a table write whose reply is lost', () => {
     const error = await rejection(create('stark'));
 
     expect(error).toBeInstanceOf(OnboardingError);
-    expect((error as OnboardingError).message).toMatch(/^create "stark": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:1; rolled back: policy store \w+ was deleted and no mapping was left$/);
+    expect((error as OnboardingError).message).toMatch(
+      /^create "stark": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:1; rolled back: policy store \w+ was deleted and no mapping was left$/,
+    );
     expect(await services.table.get('stark')).toBeUndefined();
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
   });
@@ -236,7 +278,9 @@ describe('a table write whose reply is lost', () => {
 describe('a rollback that fails too', () => {
   it('names the store left behind, deletion-protected and unmapped, and how to delete it', async () => {
     cleanups.push(failOperation(services.avpClient, services.avp, { command: 'PutSchemaCommand', fault: { kind: 'server-error' } }));
-    cleanups.push(failOperation(services.avpClient, services.avp, { command: 'UpdatePolicyStoreCommand', fault: { kind: 'server-error' } }));
+    cleanups.push(
+      failOperation(services.avpClient, services.avp, { command: 'UpdatePolicyStoreCommand', fault: { kind: 'server-error' } }),
+    );
     const storesBefore = await storeIds(services.avpClient);
 
     const error = await rejection(create('wayne'));
@@ -256,10 +300,12 @@ describe('a rollback that fails too', () => {
         `then aws verifiedpermissions delete-policy-store --policy-store-id ${policyStoreId}).`,
     );
     const left = (await listStores(services.avpClient)).filter((store) => !storesBefore.includes(store.policyStoreId ?? ''));
-    expect(left.map((store) => [store.policyStoreId, store.description])).toEqual([[policyStoreId, 'Tenant wayne of authorizer mode multi-tenant']]);
+    expect(left.map((store) => [store.policyStoreId, store.description])).toEqual([
+      [policyStoreId, 'Tenant wayne of authorizer mode multi-tenant'],
+    ]);
     expect(await services.table.get('wayne')).toBeUndefined();
 
-    cleanups.splice(0).forEach((cleanup) => cleanup());
+    for (const cleanup of cleanups.splice(0)) cleanup();
     expect(await deleteTenantStore(services.avpClient, policyStoreId)).toBe('deleted');
   });
 });

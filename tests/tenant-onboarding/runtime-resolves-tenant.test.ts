@@ -19,7 +19,11 @@ const UMA = { id: 'uma', tenant: 'umbrella', customer: 'cust-u1', groups: ['view
 
 const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });
 const ENTITIES: readonly EntityJson[] = [
-  { uid: { type: 'Payments::Customer', id: 'cust-u1' }, attrs: { tenant: ref('Tenant', 'umbrella'), country: 'GB' }, parents: [{ type: 'Payments::Tenant', id: 'umbrella' }] },
+  {
+    uid: { type: 'Payments::Customer', id: 'cust-u1' },
+    attrs: { tenant: ref('Tenant', 'umbrella'), country: 'GB' },
+    parents: [{ type: 'Payments::Tenant', id: 'umbrella' }],
+  },
   {
     uid: { type: 'Payments::Account', id: 'acct-u1' },
     attrs: { owner: ref('Customer', 'cust-u1'), tenant: ref('Tenant', 'umbrella'), currency: 'GBP', frozen: false },
@@ -50,13 +54,22 @@ function handler() {
   const handle = httpAuthorizer({
     mode: MODE_CONFIG,
     bundle: POLICY_BUNDLE,
-    dependencies: { jwksFetcher: issuer.fetcher, telemetry, dynamoDb: services.dynamo.client, verifiedPermissions: handlerClient, env: { TENANT_TABLE, ENTITY_TABLE } },
+    dependencies: {
+      jwksFetcher: issuer.fetcher,
+      telemetry,
+      dynamoDb: services.dynamo.client,
+      verifiedPermissions: handlerClient,
+      env: { TENANT_TABLE, ENTITY_TABLE },
+    },
   });
   return { handle, telemetry };
 }
 
 function viewAccount(tenantId: string, accountId: string): APIGatewayRequestAuthorizerEventV2 {
-  const token = issuer.mint(MODE_CONFIG, issuer.claimsFor(MODE_CONFIG, { id: UMA.id, tenant: UMA.tenant, attributes: { customer: UMA.customer }, groups: UMA.groups }));
+  const token = issuer.mint(
+    MODE_CONFIG,
+    issuer.claimsFor(MODE_CONFIG, { id: UMA.id, tenant: UMA.tenant, attributes: { customer: UMA.customer }, groups: UMA.groups }),
+  );
   const rawPath = `/tenants/${tenantId}/accounts/${accountId}`;
   const authorization = `Bearer ${token}`;
   return {
@@ -90,7 +103,13 @@ describe('a tenant onboarded by create', () => {
   let policyStoreId: string;
 
   beforeAll(async () => {
-    ({ policyStoreId } = await createTenant({ tenantId: 'umbrella', mode: MODE_CONFIG, bundle: POLICY_BUNDLE, avp: services.avpClient, table: services.table }));
+    ({ policyStoreId } = await createTenant({
+      tenantId: 'umbrella',
+      mode: MODE_CONFIG,
+      bundle: POLICY_BUNDLE,
+      avp: services.avpClient,
+      table: services.table,
+    }));
   });
 
   it('is decided in its own store, by the policy whose description is the @id tenant.read-own', async () => {
@@ -103,7 +122,14 @@ describe('a tenant onboarded by create', () => {
     expect(readOwn).toMatch(/^[A-Za-z0-9]{22}$/);
     expect(result).toEqual({
       isAuthorized: true,
-      context: { principalId: 'uma', principalType: 'Payments::TenantUser', tenantId: 'umbrella', roles: 'viewer', decision: 'allow', determiningPolicies: readOwn },
+      context: {
+        principalId: 'uma',
+        principalType: 'Payments::TenantUser',
+        tenantId: 'umbrella',
+        roles: 'viewer',
+        decision: 'allow',
+        determiningPolicies: readOwn,
+      },
     });
   });
 

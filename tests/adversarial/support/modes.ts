@@ -5,9 +5,25 @@ import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../..
 import { MODE_CONFIG as INTERNAL, POLICY_BUNDLE as INTERNAL_BUNDLE } from '../../../generated/internal/authorizer.js';
 import { MODE_CONFIG as M2M, POLICY_BUNDLE as M2M_BUNDLE } from '../../../generated/m2m/authorizer.js';
 import { MODE_CONFIG as MULTI_TENANT, POLICY_BUNDLE as MULTI_TENANT_BUNDLE } from '../../../generated/multi-tenant/authorizer.js';
-import { httpRequestEvent, methodArn, restRequestEvent, restTokenEvent, webSocketConnectEvent, type ApiIdentity, type IncomingRequest } from '../../../local/gateway/authorizer-events.js';
+import {
+  httpRequestEvent,
+  methodArn,
+  restRequestEvent,
+  restTokenEvent,
+  webSocketConnectEvent,
+  type ApiIdentity,
+  type IncomingRequest,
+} from '../../../local/gateway/authorizer-events.js';
 import type { ModeConfig, PolicyBundle } from '../../../runtime/config.js';
-import { httpAuthorizer, restRequestAuthorizer, restTokenAuthorizer, UNAUTHORIZED, webSocketAuthorizer, type AuthorizerContext, type Telemetry } from '../../../runtime/index.js';
+import {
+  httpAuthorizer,
+  restRequestAuthorizer,
+  restTokenAuthorizer,
+  UNAUTHORIZED,
+  webSocketAuthorizer,
+  type AuthorizerContext,
+  type Telemetry,
+} from '../../../runtime/index.js';
 import { RouteTable } from '../../../runtime/routes/route-table.js';
 import type { World } from './world.js';
 
@@ -44,7 +60,11 @@ function incoming(target: Target, authorization: string | undefined): IncomingRe
     method: target.method,
     path: target.path,
     rawQuery: new URLSearchParams(target.query ?? {}).toString(),
-    headers: { Host: 'api-id.execute-api.eu-west-1.amazonaws.com', ...target.headers, ...(authorization !== undefined ? { Authorization: authorization } : {}) },
+    headers: {
+      Host: 'api-id.execute-api.eu-west-1.amazonaws.com',
+      ...target.headers,
+      ...(authorization !== undefined ? { Authorization: authorization } : {}),
+    },
     sourceIp: '198.51.100.7',
   };
 }
@@ -52,7 +72,9 @@ function incoming(target: Target, authorization: string | undefined): IncomingRe
 /** The API resource (`/accounts/{accountId}`) and path parameters API Gateway would match, or the raw path when none does. */
 function matched(mode: ModeConfig, target: Target): { resource: string; pathParameters: Record<string, string> } {
   const match = new RouteTable(mode.routes).match(target.method, target.path);
-  return match ? { resource: match.route.path ?? target.path, pathParameters: { ...match.pathParameters } } : { resource: target.path, pathParameters: {} };
+  return match
+    ? { resource: match.route.path ?? target.path, pathParameters: { ...match.pathParameters } }
+    : { resource: target.path, pathParameters: {} };
 }
 
 function restMode(name: ModeName, mode: ModeConfig, bundle: PolicyBundle): ModeUnderTest {
@@ -77,7 +99,8 @@ export const M2M_MODE: ModeUnderTest = {
   name: 'm2m',
   mode: M2M,
   bundle: M2M_BUNDLE,
-  handler: (world, telemetry, override = M2M) => webSocketAuthorizer({ mode: override, bundle: M2M_BUNDLE, dependencies: world.dependencies(telemetry) }) as Handler,
+  handler: (world, telemetry, override = M2M) =>
+    webSocketAuthorizer({ mode: override, bundle: M2M_BUNDLE, dependencies: world.dependencies(telemetry) }) as Handler,
   event: (target, authorization) => webSocketConnectEvent(REST_API, incoming(target, authorization), 'Abc123='),
   methodArn: () => `arn:aws:execute-api:eu-west-1:123456789012:${REST_API.apiId}/${REST_API.stage}/$connect`,
 };
@@ -90,7 +113,13 @@ export const MULTI_TENANT_MODE: ModeUnderTest = {
     httpAuthorizer({ mode: override, bundle: MULTI_TENANT_BUNDLE, dependencies: world.dependencies(telemetry) }) as Handler,
   event(target, authorization) {
     const { resource, pathParameters } = matched(MULTI_TENANT, target);
-    return httpRequestEvent(HTTP_API, incoming(target, authorization), `${target.method} ${resource}`, pathParameters, authorization !== undefined ? [authorization] : []);
+    return httpRequestEvent(
+      HTTP_API,
+      incoming(target, authorization),
+      `${target.method} ${resource}`,
+      pathParameters,
+      authorization !== undefined ? [authorization] : [],
+    );
   },
   methodArn: (target) => methodArn(HTTP_API, target.method, target.path),
 };
@@ -103,10 +132,18 @@ export const MODES: Readonly<Record<ModeName, ModeUnderTest>> = {
 };
 
 /** The customer mode behind a REST TOKEN authorizer, uncached: the only way validation lets it take resource ids. */
-export const CUSTOMER_TOKEN_MODE: ModeConfig = { ...CUSTOMER, api: { ...CUSTOMER.api, authorizer: 'token' }, cache: { ...CUSTOMER.cache, ttlSeconds: 0 } };
+export const CUSTOMER_TOKEN_MODE: ModeConfig = {
+  ...CUSTOMER,
+  api: { ...CUSTOMER.api, authorizer: 'token' },
+  cache: { ...CUSTOMER.cache, ttlSeconds: 0 },
+};
 
 export function customerTokenHandler(world: World, telemetry: Telemetry): Handler {
-  return restTokenAuthorizer({ mode: CUSTOMER_TOKEN_MODE, bundle: CUSTOMER_BUNDLE, dependencies: world.dependencies(telemetry) }) as Handler;
+  return restTokenAuthorizer({
+    mode: CUSTOMER_TOKEN_MODE,
+    bundle: CUSTOMER_BUNDLE,
+    dependencies: world.dependencies(telemetry),
+  }) as Handler;
 }
 
 export function customerTokenEvent(target: Target, authorization: string): unknown {
@@ -172,7 +209,12 @@ export async function expectAnswer(m: ModeUnderTest, target: Target, answer: Pro
   }
   const policy: APIGatewayAuthorizerResult = {
     principalId: 'by' in expected ? expected.by.principalId : 'anonymous',
-    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: expected.outcome === 'allow' ? 'Allow' : 'Deny', Resource: [m.methodArn(target)] }] },
+    policyDocument: {
+      Version: '2012-10-17',
+      Statement: [
+        { Action: 'execute-api:Invoke', Effect: expected.outcome === 'allow' ? 'Allow' : 'Deny', Resource: [m.methodArn(target)] },
+      ],
+    },
     context,
   };
   expect(await answer).toEqual(policy);

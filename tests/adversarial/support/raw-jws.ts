@@ -6,7 +6,9 @@ import { encodeSegment, type SigningKey } from '../../../local/issuer/token-issu
 export function signPayloadText(key: SigningKey, payloadText: string, header: Readonly<Record<string, unknown>> = {}): string {
   const signingInput = `${encodeSegment({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header })}.${Buffer.from(payloadText, 'utf8').toString('base64url')}`;
   const signature =
-    key.kind === 'rsa' ? sign('sha256', Buffer.from(signingInput), key.privateKey) : sign('sha256', Buffer.from(signingInput), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+    key.kind === 'rsa'
+      ? sign('sha256', Buffer.from(signingInput), key.privateKey)
+      : sign('sha256', Buffer.from(signingInput), { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   return `${signingInput}.${signature.toString('base64url')}`;
 }
 

@@ -33,7 +33,11 @@ const CODE: Readonly<Record<Tenant, string>> = { 'acme-bank': 'a', globex: 'g', 
 const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });
 
 function customer(id: string, tenant: string): EntityJson {
-  return { uid: { type: 'Payments::Customer', id }, attrs: { tenant: ref('Tenant', tenant), country: 'FR' }, parents: [{ type: 'Payments::Tenant', id: tenant }] };
+  return {
+    uid: { type: 'Payments::Customer', id },
+    attrs: { tenant: ref('Tenant', tenant), country: 'FR' },
+    parents: [{ type: 'Payments::Tenant', id: tenant }],
+  };
 }
 
 function account(id: string, owner: string, tenant: string): EntityJson {
@@ -112,7 +116,11 @@ const BANK_ENTITIES: readonly EntityJson[] = [
   account('acct-2', 'cust-2', 'bank-a'),
   payment('pay-1', 'acct-1', 'cust-1', 'bank-a', 'user-2'),
   payment('pay-2', 'acct-2', 'cust-2', 'bank-a', 'user-1', 'pending'),
-  { uid: { type: 'Payments::Beneficiary', id: 'ben-1' }, attrs: { owner: ref('Customer', 'cust-1'), tenant: ref('Tenant', 'bank-a'), country: 'ES' }, parents: [{ type: 'Payments::Customer', id: 'cust-1' }] },
+  {
+    uid: { type: 'Payments::Beneficiary', id: 'ben-1' },
+    attrs: { owner: ref('Customer', 'cust-1'), tenant: ref('Tenant', 'bank-a'), country: 'ES' },
+    parents: [{ type: 'Payments::Customer', id: 'cust-1' }],
+  },
 ];
 
 export interface World {
@@ -137,7 +145,9 @@ export async function startWorld(): Promise<World> {
   ]);
   await putEntities(dynamo.client, ENTITY_TABLE, [...BANK_ENTITIES, ...TENANTS.flatMap(tenantEntities)]);
   for (const tenant of TENANTS) {
-    await dynamo.client.send(new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: tenant }, policyStoreId: { S: storeOf(tenant) } } }));
+    await dynamo.client.send(
+      new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: tenant }, policyStoreId: { S: storeOf(tenant) } } }),
+    );
   }
   // One SDK client for every handler: production retries (maxRetries 2 → 3 attempts) are kept.
   const verifiedPermissions: VerifiedPermissionsClient = createLocalAvpClient(avp.url, { maxAttempts: 3 });

@@ -115,11 +115,9 @@ describe('npm run validate --root on a broken copy', () => {
     rmSync(emptyRoot, { recursive: true, force: true });
 
     expect(run.status).toBe(1);
-    expect((JSON.parse(run.stdout) as { diagnostics: Array<{ file: string; code: string }> }).diagnostics.map((d) => `${d.code} ${d.file}`)).toEqual([
-      'INPUT_MISSING modes/',
-      'INPUT_MISSING policies/',
-      'INPUT_MISSING schema/',
-    ]);
+    expect(
+      (JSON.parse(run.stdout) as { diagnostics: Array<{ file: string; code: string }> }).diagnostics.map((d) => `${d.code} ${d.file}`),
+    ).toEqual(['INPUT_MISSING modes/', 'INPUT_MISSING policies/', 'INPUT_MISSING schema/']);
   });
 });
 

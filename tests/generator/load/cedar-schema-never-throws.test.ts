@@ -6,7 +6,28 @@ import { REPO_ROOT } from '../../support/project-copy.js';
 
 const SEED = 20261206;
 const CASES = 200;
-const FRAGMENTS = ['{', '}', ';', ',', '<', '>', '"', '::', '@doc("x")', 'enum ["a"]', 'tags ', 'in [', 'decimal', '__cedar::', 'type T = ', 'action "g" in [Action::"g"];', 'namespace N {', '\n', 'é', '//'];
+const FRAGMENTS = [
+  '{',
+  '}',
+  ';',
+  ',',
+  '<',
+  '>',
+  '"',
+  '::',
+  '@doc("x")',
+  'enum ["a"]',
+  'tags ',
+  'in [',
+  'decimal',
+  '__cedar::',
+  'type T = ',
+  'action "g" in [Action::"g"];',
+  'namespace N {',
+  '\n',
+  'é',
+  '//',
+];
 
 /** mulberry32: a small deterministic generator, so a failing case can be replayed from its index. */
 function random(seed: number): () => number {

@@ -50,7 +50,14 @@ const MODEL_CASES: readonly ModelCase[] = [
   {
     shape: 'the extension types decimal, ipaddr, datetime and duration',
     schema: inApp(`  entity U { d: decimal, i: ipaddr, t: datetime, p: duration };\n${V_ON_U}`),
-    entityTypes: { 'App::U': standardU({ d: required(ext('decimal')), i: required(ext('ipaddr')), p: required(ext('duration')), t: required(ext('datetime')) }) },
+    entityTypes: {
+      'App::U': standardU({
+        d: required(ext('decimal')),
+        i: required(ext('ipaddr')),
+        p: required(ext('duration')),
+        t: required(ext('datetime')),
+      }),
+    },
   },
   {
     shape: 'builtins qualified with __cedar::',
@@ -69,17 +76,25 @@ const MODEL_CASES: readonly ModelCase[] = [
   },
   {
     shape: 'a common record type, used directly, in a set and inside a record',
-    schema: inApp(`  type Address = { city: String, zip?: String };\n  entity U { home: Address, all: Set<Address>, card: { address: Address } };\n${V_ON_U}`),
+    schema: inApp(
+      `  type Address = { city: String, zip?: String };\n  entity U { home: Address, all: Set<Address>, card: { address: Address } };\n${V_ON_U}`,
+    ),
     entityTypes: {
       'App::U': standardU(
-        { all: required(set(ADDRESS)), card: required({ kind: 'Record', attributes: { address: required(ADDRESS) } }), home: required(ADDRESS) },
+        {
+          all: required(set(ADDRESS)),
+          card: required({ kind: 'Record', attributes: { address: required(ADDRESS) } }),
+          home: required(ADDRESS),
+        },
         3,
       ),
     },
   },
   {
     shape: 'common types defined in terms of other common types',
-    schema: inApp(`  type Zip = String;\n  type Address = { city: String, zip?: Zip };\n  type Addresses = Set<Address>;\n  entity U { all: Addresses };\n${V_ON_U}`),
+    schema: inApp(
+      `  type Zip = String;\n  type Address = { city: String, zip?: Zip };\n  type Addresses = Set<Address>;\n  entity U { all: Addresses };\n${V_ON_U}`,
+    ),
     entityTypes: { 'App::U': standardU({ all: required(set(ADDRESS)) }, 5) },
   },
   {
@@ -116,17 +131,35 @@ const MODEL_CASES: readonly ModelCase[] = [
   },
   {
     shape: 'an enumerated entity type, referenced by an attribute',
-    schema: inApp(`  entity Color enum ["red", "blue"];\n  entity U { color: Color };\n  action v appliesTo { principal: [U], resource: [Color] };`),
+    schema: inApp(
+      `  entity Color enum ["red", "blue"];\n  entity U { color: Color };\n  action v appliesTo { principal: [U], resource: [Color] };`,
+    ),
     entityTypes: {
-      'App::Color': { name: 'App::Color', memberOfTypes: [], attributes: {}, declaredAt: { line: 2, column: 10 }, kind: 'enum', choices: ['red', 'blue'] },
+      'App::Color': {
+        name: 'App::Color',
+        memberOfTypes: [],
+        attributes: {},
+        declaredAt: { line: 2, column: 10 },
+        kind: 'enum',
+        choices: ['red', 'blue'],
+      },
       'App::U': standardU({ color: required(entity('App::Color')) }, 3),
     },
   },
   {
     shape: 'entity tags of a primitive, an extension set and a common record type',
-    schema: inApp(`  type Label = { text: String };\n  entity U tags String;\n  entity D = { n: Long } tags Set<decimal>;\n  entity L tags Label;\n${V_ON_U}`),
+    schema: inApp(
+      `  type Label = { text: String };\n  entity U tags String;\n  entity D = { n: Long } tags Set<decimal>;\n  entity L tags Label;\n${V_ON_U}`,
+    ),
     entityTypes: {
-      'App::D': { name: 'App::D', memberOfTypes: [], attributes: { n: required(LONG) }, tags: set(ext('decimal')), declaredAt: { line: 4, column: 10 }, kind: 'standard' },
+      'App::D': {
+        name: 'App::D',
+        memberOfTypes: [],
+        attributes: { n: required(LONG) },
+        tags: set(ext('decimal')),
+        declaredAt: { line: 4, column: 10 },
+        kind: 'standard',
+      },
       'App::L': {
         name: 'App::L',
         memberOfTypes: [],
@@ -140,10 +173,24 @@ const MODEL_CASES: readonly ModelCase[] = [
   },
   {
     shape: 'several entity types in one declaration, annotated, with annotated attributes',
-    schema: inApp(`  @doc("people")\n  entity A, B in [A] { @doc("name") n: String };\n  action v appliesTo { principal: [A], resource: [B] };`),
+    schema: inApp(
+      `  @doc("people")\n  entity A, B in [A] { @doc("name") n: String };\n  action v appliesTo { principal: [A], resource: [B] };`,
+    ),
     entityTypes: {
-      'App::A': { name: 'App::A', memberOfTypes: ['App::A'], attributes: { n: required(STRING) }, declaredAt: { line: 3, column: 10 }, kind: 'standard' },
-      'App::B': { name: 'App::B', memberOfTypes: ['App::A'], attributes: { n: required(STRING) }, declaredAt: { line: 3, column: 13 }, kind: 'standard' },
+      'App::A': {
+        name: 'App::A',
+        memberOfTypes: ['App::A'],
+        attributes: { n: required(STRING) },
+        declaredAt: { line: 3, column: 10 },
+        kind: 'standard',
+      },
+      'App::B': {
+        name: 'App::B',
+        memberOfTypes: ['App::A'],
+        attributes: { n: required(STRING) },
+        declaredAt: { line: 3, column: 13 },
+        kind: 'standard',
+      },
     },
   },
   {
@@ -152,10 +199,42 @@ const MODEL_CASES: readonly ModelCase[] = [
       `  entity U;\n  action "read group", other;\n  action view in [Action::"read group"] appliesTo { principal: [U], resource: [U] };\n  action list in ["read group", App::Action::"other"] appliesTo { principal: U, resource: U };`,
     ),
     actions: {
-      list: { id: 'list', entityType: 'App::Action', principalTypes: ['App::U'], resourceTypes: ['App::U'], context: {}, groups: ['other', 'read group'], declaredAt: { line: 5, column: 10 } },
-      other: { id: 'other', entityType: 'App::Action', principalTypes: [], resourceTypes: [], context: {}, groups: [], declaredAt: { line: 3, column: 24 } },
-      'read group': { id: 'read group', entityType: 'App::Action', principalTypes: [], resourceTypes: [], context: {}, groups: [], declaredAt: { line: 3, column: 10 } },
-      view: { id: 'view', entityType: 'App::Action', principalTypes: ['App::U'], resourceTypes: ['App::U'], context: {}, groups: ['read group'], declaredAt: { line: 4, column: 10 } },
+      list: {
+        id: 'list',
+        entityType: 'App::Action',
+        principalTypes: ['App::U'],
+        resourceTypes: ['App::U'],
+        context: {},
+        groups: ['other', 'read group'],
+        declaredAt: { line: 5, column: 10 },
+      },
+      other: {
+        id: 'other',
+        entityType: 'App::Action',
+        principalTypes: [],
+        resourceTypes: [],
+        context: {},
+        groups: [],
+        declaredAt: { line: 3, column: 24 },
+      },
+      'read group': {
+        id: 'read group',
+        entityType: 'App::Action',
+        principalTypes: [],
+        resourceTypes: [],
+        context: {},
+        groups: [],
+        declaredAt: { line: 3, column: 10 },
+      },
+      view: {
+        id: 'view',
+        entityType: 'App::Action',
+        principalTypes: ['App::U'],
+        resourceTypes: ['App::U'],
+        context: {},
+        groups: ['read group'],
+        declaredAt: { line: 4, column: 10 },
+      },
     },
   },
   {
@@ -196,7 +275,15 @@ const MODEL_CASES: readonly ModelCase[] = [
   {
     shape: 'a nested namespace name, with comments and an annotated namespace',
     schema: `// leading comment\n@doc("app")\nnamespace Org::App {\n  entity U { owner: U }; // trailing\n  action v appliesTo { principal: [U], resource: [Org::App::U] };\n}\n`,
-    entityTypes: { 'Org::App::U': { name: 'Org::App::U', memberOfTypes: [], attributes: { owner: required(entity('Org::App::U')) }, declaredAt: { line: 4, column: 10 }, kind: 'standard' } },
+    entityTypes: {
+      'Org::App::U': {
+        name: 'Org::App::U',
+        memberOfTypes: [],
+        attributes: { owner: required(entity('Org::App::U')) },
+        declaredAt: { line: 4, column: 10 },
+        kind: 'standard',
+      },
+    },
   },
 ];
 
@@ -209,7 +296,10 @@ interface DiagnosticCase {
 const DIAGNOSTIC_CASES: readonly DiagnosticCase[] = [
   {
     shape: 'a second namespace',
-    schema: `${inApp(V_ON_U.replace('[U]', '[App::U]'))}namespace Audit {\n  entity Log;\n}\n`.replace('namespace App {\n', 'namespace App {\n  entity U;\n'),
+    schema: `${inApp(V_ON_U.replace('[U]', '[App::U]'))}namespace Audit {\n  entity Log;\n}\n`.replace(
+      'namespace App {\n',
+      'namespace App {\n  entity U;\n',
+    ),
     expected: { code: 'CEDAR_SCHEMA_NAMESPACE', line: 5, column: 1, message: 'the schema declares 2 namespaces (App, Audit)' },
   },
   {
@@ -235,7 +325,12 @@ const DIAGNOSTIC_CASES: readonly DiagnosticCase[] = [
   {
     shape: 'an action context that is a set rather than a record',
     schema: inApp(`  type Numbers = Set<Long>;\n  entity U;\n  action v appliesTo { principal: [U], resource: [U], context: Numbers };`),
-    expected: { code: 'CEDAR_SCHEMA_SYNTAX', line: 4, column: 10, message: 'Context for action App::Action::"v" is declared with a type other than `Record`' },
+    expected: {
+      code: 'CEDAR_SCHEMA_SYNTAX',
+      line: 4,
+      column: 10,
+      message: 'Context for action App::Action::"v" is declared with a type other than `Record`',
+    },
   },
   {
     shape: 'an entity type named Action',
@@ -252,7 +347,9 @@ describe('loading every documented Cedar schema shape', () => {
       const result = load(testCase.schema);
 
       // assert
-      expect(result.diagnostics.map(({ code, line, column, message }) => ({ code, line, column, message }))).toEqual(testCase.warnings ?? []);
+      expect(result.diagnostics.map(({ code, line, column, message }) => ({ code, line, column, message }))).toEqual(
+        testCase.warnings ?? [],
+      );
       const schema = result.schema;
       if (!schema) throw new Error('no schema model');
       if (testCase.entityTypes) expect(Object.fromEntries(schema.entityTypes)).toEqual(testCase.entityTypes);

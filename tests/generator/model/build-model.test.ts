@@ -29,7 +29,11 @@ describe('the model step (modes + schema + policies → model)', () => {
   });
 
   it('picks the handler shape from API type and authorizer kind', () => {
-    expect(mode('customer').handler).toEqual({ factory: 'restRequestAuthorizer', eventType: 'APIGatewayRequestAuthorizerEvent', resultType: 'APIGatewayAuthorizerResult' });
+    expect(mode('customer').handler).toEqual({
+      factory: 'restRequestAuthorizer',
+      eventType: 'APIGatewayRequestAuthorizerEvent',
+      resultType: 'APIGatewayAuthorizerResult',
+    });
     expect(mode('multi-tenant').handler.factory).toBe('httpAuthorizer');
     expect(mode('multi-tenant').handler.eventType).toBe('APIGatewayRequestAuthorizerEventV2');
     expect(mode('m2m').handler.factory).toBe('webSocketAuthorizer');
@@ -55,11 +59,31 @@ describe('the model step (modes + schema + policies → model)', () => {
 
   it('fills every default into the runtime configuration', () => {
     const m2m = mode('m2m').config;
-    expect(m2m.api).toEqual({ type: 'websocket', authorizer: 'request', tokenHeader: 'Authorization', tokenQueryParameter: 'access_token' });
-    expect(m2m.claims.attributes.find((a) => a.attribute === 'scopes')).toEqual({ claim: 'scope', attribute: 'scopes', type: 'Set<String>', delimiter: ' ', required: true, encoding: 'json' });
-    expect(mode('internal').config.engine).toEqual({ kind: 'avp', policyStore: { id: 'PSinternalPlaceholder', env: 'POLICY_STORE_ID' }, maxRetries: 2 });
+    expect(m2m.api).toEqual({
+      type: 'websocket',
+      authorizer: 'request',
+      tokenHeader: 'Authorization',
+      tokenQueryParameter: 'access_token',
+    });
+    expect(m2m.claims.attributes.find((a) => a.attribute === 'scopes')).toEqual({
+      claim: 'scope',
+      attribute: 'scopes',
+      type: 'Set<String>',
+      delimiter: ' ',
+      required: true,
+      encoding: 'json',
+    });
+    expect(mode('internal').config.engine).toEqual({
+      kind: 'avp',
+      policyStore: { id: 'PSinternalPlaceholder', env: 'POLICY_STORE_ID' },
+      maxRetries: 2,
+    });
     expect(mode('customer').config.tenancy).toEqual({ kind: 'single' });
-    expect(mode('multi-tenant').config.tenancy).toMatchObject({ kind: 'multi', pathParameter: 'tenantId', policyStoreLookup: { table: 'payments-tenants', negativeCacheTtlSeconds: 30 } });
+    expect(mode('multi-tenant').config.tenancy).toMatchObject({
+      kind: 'multi',
+      pathParameter: 'tenantId',
+      policyStoreLookup: { table: 'payments-tenants', negativeCacheTtlSeconds: 30 },
+    });
     expect(mode('customer').config.actionEntityType).toBe('Payments::Action');
   });
 
@@ -71,11 +95,20 @@ describe('the model step (modes + schema + policies → model)', () => {
       ['approverId', 'claim', 'custom:approver_id', 'String', false],
       ['currency', 'header', 'X-Payment-Currency', 'String', true],
     ]);
-    expect(mode('m2m').config.routes[0]).toMatchObject({ key: '$connect', routeKey: '$connect', resource: { type: 'Payments::Account', queryParameter: 'accountId' } });
+    expect(mode('m2m').config.routes[0]).toMatchObject({
+      key: '$connect',
+      routeKey: '$connect',
+      resource: { type: 'Payments::Account', queryParameter: 'accountId' },
+    });
   });
 
   it('records the sources of each mode and a hash that changes with them', () => {
-    expect(mode('internal').provenance.sources).toEqual(['modes/internal.yaml', 'policies/shared/guardrails.cedar', 'policies/staff/support.cedar', 'schema/payments.cedarschema']);
+    expect(mode('internal').provenance.sources).toEqual([
+      'modes/internal.yaml',
+      'policies/shared/guardrails.cedar',
+      'policies/staff/support.cedar',
+      'schema/payments.cedarschema',
+    ]);
     expect(mode('internal').provenance.sourceHash).not.toBe(mode('customer').provenance.sourceHash);
     expect(built.schemaProvenance.sources).toEqual(['schema/payments.cedarschema']);
   });
@@ -101,9 +134,12 @@ describe('the model step (modes + schema + policies → model)', () => {
 describe('model helpers', () => {
   it('maps every Cedar type to TypeScript', () => {
     expect(toTsType({ kind: 'Set', element: { kind: 'Long' } })).toBe('ReadonlyArray<number>');
-    expect(toTsType({ kind: 'Record', attributes: { b: { type: { kind: 'Boolean' }, required: false }, a: { type: { kind: 'String' }, required: true } } })).toBe(
-      '{ readonly a: string; readonly b?: boolean }',
-    );
+    expect(
+      toTsType({
+        kind: 'Record',
+        attributes: { b: { type: { kind: 'Boolean' }, required: false }, a: { type: { kind: 'String' }, required: true } },
+      }),
+    ).toBe('{ readonly a: string; readonly b?: boolean }');
     expect(toTsType({ kind: 'Record', attributes: {} })).toBe('Record<string, never>');
     expect(toTsType({ kind: 'Extension', name: 'decimal' })).toBe("ExtensionValue<'decimal'>");
     expect(toTsType({ kind: 'Extension', name: 'ipaddr' })).toBe("ExtensionValue<'ip'>");

@@ -79,7 +79,8 @@ describe('quota boundaries', () => {
     edits: [
       {
         file: 'policies/shared/padding.cedar',
-        contents: '/// Pads one policy to an exact size.\n@id("shared.padding")\nforbid (principal, action, resource)\nwhen { "" == "" };\n',
+        contents:
+          '/// Pads one policy to an exact size.\n@id("shared.padding")\nforbid (principal, action, resource)\nwhen { "" == "" };\n',
       },
       // The policy text around the string is 77 bytes.
       { file: 'policies/shared/padding.cedar', after: '== "', insert: 'X', times: bytes - 77 },

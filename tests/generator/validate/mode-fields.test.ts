@@ -34,7 +34,10 @@ describe('mode fields that satisfy a check', () => {
     // arrange
     const edits: CaseEdit[] = [
       { file: 'modes/customer.yaml', from: 'policies: [customer, shared]\n', to: 'policies: [customer, shared, tenant]\n' },
-      { file: 'modes/customer.yaml', insert: 'templateLinks:\n  table: payments-template-links\n  tableEnv: TEMPLATE_LINK_TABLE\n  keyAttribute: uid\n' },
+      {
+        file: 'modes/customer.yaml',
+        insert: 'templateLinks:\n  table: payments-template-links\n  tableEnv: TEMPLATE_LINK_TABLE\n  keyAttribute: uid\n',
+      },
     ];
 
     // act

@@ -64,7 +64,11 @@ function account(id: string, owner: string, frozen = false): EntityItem {
 function tenantUser(id: string): EntityItem {
   return {
     identifier: uid('TenantUser', id),
-    attributes: { userId: { string: id }, tenant: { entityIdentifier: uid('Tenant', 't1') }, customer: { entityIdentifier: uid('Customer', 'c1') } },
+    attributes: {
+      userId: { string: id },
+      tenant: { entityIdentifier: uid('Tenant', 't1') },
+      customer: { entityIdentifier: uid('Customer', 'c1') },
+    },
     parents: [],
   };
 }
@@ -148,7 +152,9 @@ describe('policy stores', () => {
   });
 
   it('DeletePolicyStore of a deletion-protected store raises InvalidStateException', async () => {
-    const { policyStoreId } = await client.send(new CreatePolicyStoreCommand({ validationSettings: { mode: 'OFF' }, deletionProtection: 'ENABLED' }));
+    const { policyStoreId } = await client.send(
+      new CreatePolicyStoreCommand({ validationSettings: { mode: 'OFF' }, deletionProtection: 'ENABLED' }),
+    );
 
     const deletion = client.send(new DeletePolicyStoreCommand({ policyStoreId }));
 
@@ -210,7 +216,9 @@ describe('static policies', () => {
     const policyStoreId = await newStoreWithSchema();
     const statement = 'permit (principal == Payments::CustomerUser::"alice", action == Payments::Action::"ViewAccount", resource);';
 
-    const created = await client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement, description: 'alice reads' } } }));
+    const created = await client.send(
+      new CreatePolicyCommand({ policyStoreId, definition: { static: { statement, description: 'alice reads' } } }),
+    );
     const read = await client.send(new GetPolicyCommand({ policyStoreId, policyId: created.policyId }));
 
     expect(created).toMatchObject({
@@ -226,7 +234,8 @@ describe('static policies', () => {
 
   it('CreatePolicy in STRICT mode refuses a policy that reads an attribute the schema lacks, with ValidationException', async () => {
     const policyStoreId = await newStoreWithSchema();
-    const statement = 'permit (principal is Payments::CustomerUser, action == Payments::Action::"ViewAccount", resource is Payments::Account) when { resource.balance > 0 };';
+    const statement =
+      'permit (principal is Payments::CustomerUser, action == Payments::Action::"ViewAccount", resource is Payments::Account) when { resource.balance > 0 };';
 
     const creation = client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement } } }));
 
@@ -259,13 +268,17 @@ describe('static policies', () => {
     const creation = client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement } } }));
 
     await expect(creation).rejects.toThrow(ValidationException);
-    await expect(creation).rejects.toThrow('a static policy statement must hold exactly one policy without slots (found 2 policies, 0 templates)');
+    await expect(creation).rejects.toThrow(
+      'a static policy statement must hold exactly one policy without slots (found 2 policies, 0 templates)',
+    );
   });
 
   it('ListPolicies lists the policies, filters by type, and DeletePolicy removes one', async () => {
     const policyStoreId = await newStoreWithSchema();
     const first = await client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement: READ_OWN } } }));
-    const second = await client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement: CUSTOMER.policies['shared.forbid-self-approval'] } } }));
+    const second = await client.send(
+      new CreatePolicyCommand({ policyStoreId, definition: { static: { statement: CUSTOMER.policies['shared.forbid-self-approval'] } } }),
+    );
 
     const listed = await client.send(new ListPoliciesCommand({ policyStoreId }));
     const linkedOnly = await client.send(new ListPoliciesCommand({ policyStoreId, filter: { policyType: 'TEMPLATE_LINKED' } }));
@@ -316,7 +329,9 @@ describe('policy templates and template-linked policies', () => {
 
   async function storeWithTemplate(): Promise<{ policyStoreId: string; policyTemplateId: string }> {
     const policyStoreId = await newStoreWithSchema();
-    const { policyTemplateId } = await client.send(new CreatePolicyTemplateCommand({ policyStoreId, statement: DELEGATED_READ, description: 'delegated read' }));
+    const { policyTemplateId } = await client.send(
+      new CreatePolicyTemplateCommand({ policyStoreId, statement: DELEGATED_READ, description: 'delegated read' }),
+    );
     if (!policyTemplateId) throw new Error('CreatePolicyTemplate returned no id');
     return { policyStoreId, policyTemplateId };
   }
@@ -341,7 +356,8 @@ describe('policy templates and template-linked policies', () => {
 
   it('CreatePolicyTemplate in STRICT mode refuses a template naming an entity type the schema lacks', async () => {
     const policyStoreId = await newStoreWithSchema();
-    const statement = 'permit (principal == ?principal, action == Payments::Action::"ViewAccount", resource is Payments::Vault in ?resource);';
+    const statement =
+      'permit (principal == ?principal, action == Payments::Action::"ViewAccount", resource is Payments::Vault in ?resource);';
 
     const creation = client.send(new CreatePolicyTemplateCommand({ policyStoreId, statement }));
 
@@ -356,15 +372,30 @@ describe('policy templates and template-linked policies', () => {
     const accountEntity = account('acct-1', 'c1');
 
     const link = await client.send(
-      new CreatePolicyCommand({ policyStoreId, definition: { templateLinked: { policyTemplateId, principal: uid('TenantUser', 'auditor'), resource: uid('Account', 'acct-1') } } }),
+      new CreatePolicyCommand({
+        policyStoreId,
+        definition: { templateLinked: { policyTemplateId, principal: uid('TenantUser', 'auditor'), resource: uid('Account', 'acct-1') } },
+      }),
     );
     const read = await client.send(new GetPolicyCommand({ policyStoreId, policyId: link.policyId }));
-    const query = { policyStoreId, action: VIEW_ACCOUNT, resource: uid('Account', 'acct-1'), entities: { entityList: [auditor, intern, accountEntity] } };
+    const query = {
+      policyStoreId,
+      action: VIEW_ACCOUNT,
+      resource: uid('Account', 'acct-1'),
+      entities: { entityList: [auditor, intern, accountEntity] },
+    };
     const auditorAnswer = await client.send(new IsAuthorizedCommand({ ...query, principal: uid('TenantUser', 'auditor') }));
     const internAnswer = await client.send(new IsAuthorizedCommand({ ...query, principal: uid('TenantUser', 'intern') }));
 
-    expect(link).toMatchObject({ policyType: 'TEMPLATE_LINKED', effect: 'Permit', principal: uid('TenantUser', 'auditor'), resource: uid('Account', 'acct-1') });
-    expect(read.definition).toEqual({ templateLinked: { policyTemplateId, principal: uid('TenantUser', 'auditor'), resource: uid('Account', 'acct-1') } });
+    expect(link).toMatchObject({
+      policyType: 'TEMPLATE_LINKED',
+      effect: 'Permit',
+      principal: uid('TenantUser', 'auditor'),
+      resource: uid('Account', 'acct-1'),
+    });
+    expect(read.definition).toEqual({
+      templateLinked: { policyTemplateId, principal: uid('TenantUser', 'auditor'), resource: uid('Account', 'acct-1') },
+    });
     expect(auditorAnswer).toMatchObject({ decision: 'ALLOW', determiningPolicies: [{ policyId: link.policyId }] });
     expect(internAnswer).toMatchObject({ decision: 'DENY', determiningPolicies: [] });
   });
@@ -372,9 +403,14 @@ describe('policy templates and template-linked policies', () => {
   it('ListPolicies filtered by template id lists only the links of that template', async () => {
     const { policyStoreId, policyTemplateId } = await storeWithTemplate();
     const link = await client.send(
-      new CreatePolicyCommand({ policyStoreId, definition: { templateLinked: { policyTemplateId, principal: uid('TenantUser', 'u1'), resource: uid('Account', 'a1') } } }),
+      new CreatePolicyCommand({
+        policyStoreId,
+        definition: { templateLinked: { policyTemplateId, principal: uid('TenantUser', 'u1'), resource: uid('Account', 'a1') } },
+      }),
     );
-    await client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement: CUSTOMER.policies['customer.read-own'] } } }));
+    await client.send(
+      new CreatePolicyCommand({ policyStoreId, definition: { static: { statement: CUSTOMER.policies['customer.read-own'] } } }),
+    );
 
     const listed = await client.send(new ListPoliciesCommand({ policyStoreId, filter: { policyTemplateId } }));
 
@@ -386,7 +422,12 @@ describe('policy templates and template-linked policies', () => {
   it('linking a template that does not exist raises ResourceNotFoundException', async () => {
     const policyStoreId = await newStoreWithSchema();
 
-    const creation = client.send(new CreatePolicyCommand({ policyStoreId, definition: { templateLinked: { policyTemplateId: 'NoSuchTemplate', principal: uid('TenantUser', 'u1') } } }));
+    const creation = client.send(
+      new CreatePolicyCommand({
+        policyStoreId,
+        definition: { templateLinked: { policyTemplateId: 'NoSuchTemplate', principal: uid('TenantUser', 'u1') } },
+      }),
+    );
 
     await expect(creation).rejects.toThrow(ResourceNotFoundException);
     await expect(creation).rejects.toThrow('POLICY_TEMPLATE NoSuchTemplate not found');
@@ -395,7 +436,9 @@ describe('policy templates and template-linked policies', () => {
   it('linking without a value for a slot of the template raises ValidationException', async () => {
     const { policyStoreId, policyTemplateId } = await storeWithTemplate();
 
-    const creation = client.send(new CreatePolicyCommand({ policyStoreId, definition: { templateLinked: { policyTemplateId, principal: uid('TenantUser', 'u1') } } }));
+    const creation = client.send(
+      new CreatePolicyCommand({ policyStoreId, definition: { templateLinked: { policyTemplateId, principal: uid('TenantUser', 'u1') } } }),
+    );
 
     await expect(creation).rejects.toThrow(ValidationException);
     await expect(creation).rejects.toThrow(`template ${policyTemplateId} has a ?resource slot: templateLinked.resource is required`);
@@ -405,7 +448,10 @@ describe('policy templates and template-linked policies', () => {
     const { policyStoreId, policyTemplateId } = await storeWithTemplate();
 
     const creation = client.send(
-      new CreatePolicyCommand({ policyStoreId, definition: { templateLinked: { policyTemplateId, principal: uid('TenantUser', 'u1'), resource: uid('Vault', 'v1') } } }),
+      new CreatePolicyCommand({
+        policyStoreId,
+        definition: { templateLinked: { policyTemplateId, principal: uid('TenantUser', 'u1'), resource: uid('Vault', 'v1') } },
+      }),
     );
 
     await expect(creation).rejects.toThrow(ValidationException);
@@ -420,7 +466,7 @@ describe('IsAuthorized', () => {
     policyStoreId = endpoint.seedPolicyStore({ bundle: CUSTOMER });
   });
 
-  it('allows a viewer to view their own customer\'s account, naming the determining policy by its @id', async () => {
+  it("allows a viewer to view their own customer's account, naming the determining policy by its @id", async () => {
     const answer = await client.send(
       new IsAuthorizedCommand({
         policyStoreId,
@@ -434,7 +480,7 @@ describe('IsAuthorized', () => {
     expect(answer).toMatchObject({ decision: 'ALLOW', determiningPolicies: [{ policyId: 'customer.read-own' }], errors: [] });
   });
 
-  it('denies the same viewer another customer\'s account, with no determining policy', async () => {
+  it("denies the same viewer another customer's account, with no determining policy", async () => {
     const answer = await client.send(
       new IsAuthorizedCommand({
         policyStoreId,
@@ -460,7 +506,11 @@ describe('IsAuthorized', () => {
       }),
     );
 
-    expect(answer).toMatchObject({ decision: 'DENY', determiningPolicies: [{ policyId: 'shared.forbid-large-payment-without-approver' }], errors: [] });
+    expect(answer).toMatchObject({
+      decision: 'DENY',
+      determiningPolicies: [{ policyId: 'shared.forbid-large-payment-without-approver' }],
+      errors: [],
+    });
   });
 
   it('accepts context and entities as cedarJson too', async () => {
@@ -473,10 +523,19 @@ describe('IsAuthorized', () => {
         context: { cedarJson: JSON.stringify({ amount: 500, currency: 'EUR' }) },
         entities: {
           cedarJson: JSON.stringify([
-            { uid: { type: 'Payments::CustomerUser', id: 'pat' }, attrs: { userId: 'pat', customer: { __entity: { type: 'Payments::Customer', id: 'c1' } } }, parents: [{ type: 'Payments::Role', id: 'payer' }] },
+            {
+              uid: { type: 'Payments::CustomerUser', id: 'pat' },
+              attrs: { userId: 'pat', customer: { __entity: { type: 'Payments::Customer', id: 'c1' } } },
+              parents: [{ type: 'Payments::Role', id: 'payer' }],
+            },
             {
               uid: { type: 'Payments::Account', id: 'acct-1' },
-              attrs: { owner: { __entity: { type: 'Payments::Customer', id: 'c1' } }, tenant: { __entity: { type: 'Payments::Tenant', id: 't1' } }, currency: 'EUR', frozen: false },
+              attrs: {
+                owner: { __entity: { type: 'Payments::Customer', id: 'c1' } },
+                tenant: { __entity: { type: 'Payments::Tenant', id: 't1' } },
+                currency: 'EUR',
+                frozen: false,
+              },
               parents: [],
             },
           ]),
@@ -503,7 +562,13 @@ describe('IsAuthorized', () => {
 
   it('reports an evaluation error when a policy reads an attribute of an entity the request does not carry, and does not allow', async () => {
     const answer = await client.send(
-      new IsAuthorizedCommand({ policyStoreId, principal: uid('CustomerUser', 'vera'), action: VIEW_ACCOUNT, resource: uid('Account', 'acct-1'), entities: { entityList: [customerUser('vera', 'viewer', 'c1')] } }),
+      new IsAuthorizedCommand({
+        policyStoreId,
+        principal: uid('CustomerUser', 'vera'),
+        action: VIEW_ACCOUNT,
+        resource: uid('Account', 'acct-1'),
+        entities: { entityList: [customerUser('vera', 'viewer', 'c1')] },
+      }),
     );
 
     expect(answer).toMatchObject({
@@ -531,7 +596,14 @@ describe('IsAuthorized', () => {
   });
 
   it('raises ResourceNotFoundException for an unknown policy store', async () => {
-    const answer = client.send(new IsAuthorizedCommand({ policyStoreId: 'NoSuchStore0000000000', principal: uid('CustomerUser', 'vera'), action: VIEW_ACCOUNT, resource: uid('Account', 'acct-1') }));
+    const answer = client.send(
+      new IsAuthorizedCommand({
+        policyStoreId: 'NoSuchStore0000000000',
+        principal: uid('CustomerUser', 'vera'),
+        action: VIEW_ACCOUNT,
+        resource: uid('Account', 'acct-1'),
+      }),
+    );
 
     await expect(answer).rejects.toThrow(ResourceNotFoundException);
     await expect(answer).rejects.toThrow('POLICY_STORE NoSuchStore0000000000 not found');
@@ -543,7 +615,11 @@ describe('BatchIsAuthorized', () => {
   const entities = { entityList: [customerUser('vera', 'viewer', 'c1'), account('acct-1', 'c1'), account('acct-2', 'c2')] };
 
   function viewRequests(count: number): BatchIsAuthorizedInputItem[] {
-    return Array.from({ length: count }, () => ({ principal: uid('CustomerUser', 'vera'), action: VIEW_ACCOUNT, resource: uid('Account', 'acct-1') }));
+    return Array.from({ length: count }, () => ({
+      principal: uid('CustomerUser', 'vera'),
+      action: VIEW_ACCOUNT,
+      resource: uid('Account', 'acct-1'),
+    }));
   }
 
   beforeAll(() => {
@@ -554,7 +630,12 @@ describe('BatchIsAuthorized', () => {
     const requests: BatchIsAuthorizedInputItem[] = [
       { principal: uid('CustomerUser', 'vera'), action: VIEW_ACCOUNT, resource: uid('Account', 'acct-1') },
       { principal: uid('CustomerUser', 'vera'), action: VIEW_ACCOUNT, resource: uid('Account', 'acct-2') },
-      { principal: uid('CustomerUser', 'vera'), action: CREATE_PAYMENT, resource: uid('Account', 'acct-1'), context: { contextMap: { amount: { long: 1 }, currency: { string: 'EUR' } } } },
+      {
+        principal: uid('CustomerUser', 'vera'),
+        action: CREATE_PAYMENT,
+        resource: uid('Account', 'acct-1'),
+        context: { contextMap: { amount: { long: 1 }, currency: { string: 'EUR' } } },
+      },
     ];
 
     const { results } = await client.send(new BatchIsAuthorizedCommand({ policyStoreId, entities, requests }));
@@ -568,7 +649,9 @@ describe('BatchIsAuthorized', () => {
   });
 
   it(`accepts ${MAX_BATCH_REQUESTS} requests`, async () => {
-    const { results } = await client.send(new BatchIsAuthorizedCommand({ policyStoreId, entities, requests: viewRequests(MAX_BATCH_REQUESTS) }));
+    const { results } = await client.send(
+      new BatchIsAuthorizedCommand({ policyStoreId, entities, requests: viewRequests(MAX_BATCH_REQUESTS) }),
+    );
 
     expect(results).toHaveLength(MAX_BATCH_REQUESTS);
     expect(new Set(results?.map((r) => r.decision))).toEqual(new Set(['ALLOW']));
@@ -582,7 +665,9 @@ describe('BatchIsAuthorized', () => {
   });
 
   it('refuses an empty batch with ValidationException', async () => {
-    await expect(client.send(new BatchIsAuthorizedCommand({ policyStoreId, entities, requests: [] }))).rejects.toThrow('requests must hold 1 to 30 requests, got 0');
+    await expect(client.send(new BatchIsAuthorizedCommand({ policyStoreId, entities, requests: [] }))).rejects.toThrow(
+      'requests must hold 1 to 30 requests, got 0',
+    );
   });
 
   it('refuses a batch whose requests share neither the principal nor the resource', async () => {
@@ -613,14 +698,23 @@ describe('the wire protocol', () => {
   it('answers a body of another content type with HTTP 400 SerializationException', async () => {
     const reply = await post({ 'content-type': 'application/json', 'x-amz-target': 'VerifiedPermissions.ListPolicyStores' }, '{}');
 
-    expect(reply).toEqual({ status: 400, body: { __type: 'SerializationException', message: 'expected content-type application/x-amz-json-1.0, got "application/json"' } });
+    expect(reply).toEqual({
+      status: 400,
+      body: { __type: 'SerializationException', message: 'expected content-type application/x-amz-json-1.0, got "application/json"' },
+    });
   });
 
   it('answers a body that is not JSON with HTTP 400 SerializationException', async () => {
-    const reply = await post({ 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'VerifiedPermissions.ListPolicyStores' }, '{"policyStoreId":');
+    const reply = await post(
+      { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'VerifiedPermissions.ListPolicyStores' },
+      '{"policyStoreId":',
+    );
 
     expect(reply.status).toBe(400);
-    expect(reply.body).toMatchObject({ __type: 'SerializationException', message: expect.stringContaining('the request body is not JSON') });
+    expect(reply.body).toMatchObject({
+      __type: 'SerializationException',
+      message: expect.stringContaining('the request body is not JSON'),
+    });
   });
 });
 
@@ -688,7 +782,13 @@ describe('fault injection', () => {
     endpoint.setFault({ kind: 'server-error', times: 2 });
 
     const outcomes = [];
-    for (let i = 0; i < 3; i++) outcomes.push(await client.send(query()).then((a) => a.decision, (e: Error) => e.name));
+    for (let i = 0; i < 3; i++)
+      outcomes.push(
+        await client.send(query()).then(
+          (a) => a.decision,
+          (e: Error) => e.name,
+        ),
+      );
 
     expect(outcomes).toEqual(['InternalServerException', 'InternalServerException', 'ALLOW']);
   });
@@ -696,10 +796,19 @@ describe('fault injection', () => {
   it('a fault without a limit lasts until setFault(undefined) clears it', async () => {
     endpoint.setFault({ kind: 'throttle' });
 
-    const during = await client.send(query()).then((a) => a.decision, (e: Error) => e.name);
-    const stillDuring = await client.send(query()).then((a) => a.decision, (e: Error) => e.name);
+    const during = await client.send(query()).then(
+      (a) => a.decision,
+      (e: Error) => e.name,
+    );
+    const stillDuring = await client.send(query()).then(
+      (a) => a.decision,
+      (e: Error) => e.name,
+    );
     endpoint.setFault(undefined);
-    const after = await client.send(query()).then((a) => a.decision, (e: Error) => e.name);
+    const after = await client.send(query()).then(
+      (a) => a.decision,
+      (e: Error) => e.name,
+    );
 
     expect([during, stillDuring, after]).toEqual(['ThrottlingException', 'ThrottlingException', 'ALLOW']);
   });
@@ -718,12 +827,14 @@ describe('fault injection', () => {
   });
 
   it('refuses a fault limit that is not a positive integer', () => {
-    expect(() => endpoint.setFault({ kind: 'throttle', times: 0 })).toThrow(new RangeError('fault.times must be a positive integer, got 0'));
+    expect(() => endpoint.setFault({ kind: 'throttle', times: 0 })).toThrow(
+      new RangeError('fault.times must be a positive integer, got 0'),
+    );
   });
 });
 
 describe('seedPolicyStore', () => {
-  it('creates a STRICT store whose policy ids are the bundle\'s @ids', async () => {
+  it("creates a STRICT store whose policy ids are the bundle's @ids", async () => {
     const policyStoreId = endpoint.seedPolicyStore({ policyStoreId: 'SeededMultiTenantStore', bundle: MULTI_TENANT });
 
     const store = await client.send(new GetPolicyStoreCommand({ policyStoreId }));
@@ -737,12 +848,17 @@ describe('seedPolicyStore', () => {
   });
 
   it('refuses a bundle whose policy does not conform to its schema, and leaves no store behind', async () => {
-    const broken: PolicyBundle = { ...CUSTOMER, policies: { 'bad.policy': 'permit (principal, action, resource is Payments::Account) when { resource.nope };' } };
+    const broken: PolicyBundle = {
+      ...CUSTOMER,
+      policies: { 'bad.policy': 'permit (principal, action, resource is Payments::Account) when { resource.nope };' },
+    };
 
     const seeding = () => endpoint.seedPolicyStore({ policyStoreId: 'BrokenStore', bundle: broken });
 
     expect(seeding).toThrow(EndpointValidationException);
-    expect(seeding).toThrow('the policy does not conform to the schema: for policy `bad.policy`, attribute `nope` on entity type `Payments::Account` not found');
+    expect(seeding).toThrow(
+      'the policy does not conform to the schema: for policy `bad.policy`, attribute `nope` on entity type `Payments::Account` not found',
+    );
     await expect(client.send(new GetPolicyStoreCommand({ policyStoreId: 'BrokenStore' }))).rejects.toThrow(ResourceNotFoundException);
   });
 });

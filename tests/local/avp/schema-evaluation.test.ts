@@ -47,7 +47,13 @@ afterAll(async () => {
   await endpoint.close();
 });
 
-function ask(principal: string, action: LabAction, resource: TypeAndId, entities: readonly EntityJson[], facts: ContextFacts = {}): IsAuthorizedCommandInput {
+function ask(
+  principal: string,
+  action: LabAction,
+  resource: TypeAndId,
+  entities: readonly EntityJson[],
+  facts: ContextFacts = {},
+): IsAuthorizedCommandInput {
   return {
     policyStoreId,
     principal: id(lab('User', principal)),
@@ -58,9 +64,14 @@ function ask(principal: string, action: LabAction, resource: TypeAndId, entities
   };
 }
 
-describe('evaluation with the store\'s schema', () => {
+describe("evaluation with the store's schema", () => {
   it('allows read through the readers action group, and alice is in research through ml (lab.team-read)', async () => {
-    const entities = [user('alice', { teams: ['ml'] }), team('ml', ['research']), team('research'), dataset('d1', { teams: ['research'], level: 'internal' })];
+    const entities = [
+      user('alice', { teams: ['ml'] }),
+      team('ml', ['research']),
+      team('research'),
+      dataset('d1', { teams: ['research'], level: 'internal' }),
+    ];
 
     const answer = await client.send(new IsAuthorizedCommand(ask('alice', 'read', lab('Dataset', 'd1'), entities)));
 
@@ -68,14 +79,21 @@ describe('evaluation with the store\'s schema', () => {
   });
 
   it('allows classifying an enum entity that no entity list holds (lab.classify)', async () => {
-    const answer = await client.send(new IsAuthorizedCommand(ask('alice', 'classify', lab('Level', 'internal'), [user('alice', { clearance: 3 })])));
+    const answer = await client.send(
+      new IsAuthorizedCommand(ask('alice', 'classify', lab('Level', 'internal'), [user('alice', { clearance: 3 })])),
+    );
 
     expect(answer).toMatchObject({ decision: 'ALLOW', determiningPolicies: [{ policyId: 'lab.classify' }], errors: [] });
   });
 
   it('uses the schema PutSchema put last: a store gains, then loses, the action group an existing policy names', async () => {
     const { policyStoreId: store } = await client.send(new CreatePolicyStoreCommand({ validationSettings: { mode: 'OFF' } }));
-    await client.send(new CreatePolicyCommand({ policyStoreId: store, definition: { static: { statement: 'permit (principal, action in Lab::Action::"readers", resource);' } } }));
+    await client.send(
+      new CreatePolicyCommand({
+        policyStoreId: store,
+        definition: { static: { statement: 'permit (principal, action in Lab::Action::"readers", resource);' } },
+      }),
+    );
     const withoutGroup = structuredClone(LAB_SCHEMA);
     withoutGroup.Lab.actions.read.memberOf = [];
     const query = { ...ask('alice', 'read', lab('Dataset', 'd1'), [user('alice'), dataset('d1')]), policyStoreId: store };
@@ -95,7 +113,9 @@ describe('tags and extension values on the wire', () => {
     const bob: EntityItem = { ...toAvpEntity(user('bob')), tags: { project: { string: 'atlas' } } };
     const atlas: EntityItem = { ...toAvpEntity(dataset('d-atlas')), tags: { project: { string: 'atlas' } } };
 
-    const answer = await client.send(new IsAuthorizedCommand({ ...ask('bob', 'read', lab('Dataset', 'd-atlas'), []), entities: { entityList: [bob, atlas] } }));
+    const answer = await client.send(
+      new IsAuthorizedCommand({ ...ask('bob', 'read', lab('Dataset', 'd-atlas'), []), entities: { entityList: [bob, atlas] } }),
+    );
 
     expect(answer).toMatchObject({ decision: 'ALLOW', determiningPolicies: [{ policyId: 'lab.tag-share' }], errors: [] });
   });
@@ -111,12 +131,22 @@ describe('tags and extension values on the wire', () => {
   });
 
   it('reads the ipaddr, datetime and duration members: an off-subnet request for a secret dataset is refused', async () => {
-    const entities = [user('alice'), dataset('d-secret', { owner: 'alice', level: 'secret', subnet: '10.0.0.0/8', retention: '1h30m', created: '2026-01-01T00:00:00Z' })];
+    const entities = [
+      user('alice'),
+      dataset('d-secret', { owner: 'alice', level: 'secret', subnet: '10.0.0.0/8', retention: '1h30m', created: '2026-01-01T00:00:00Z' }),
+    ];
     const query = ask('alice', 'write', lab('Dataset', 'd-secret'), entities, { mfa: true, ip: '192.168.0.1' });
 
     const answer = await client.send(new IsAuthorizedCommand(query));
 
-    expect(query.entities).toMatchObject({ entityList: [{}, { attributes: { subnet: { ipaddr: '10.0.0.0/8' }, created: { datetime: '2026-01-01T00:00:00Z' }, retention: { duration: '1h30m' } } }] });
+    expect(query.entities).toMatchObject({
+      entityList: [
+        {},
+        {
+          attributes: { subnet: { ipaddr: '10.0.0.0/8' }, created: { datetime: '2026-01-01T00:00:00Z' }, retention: { duration: '1h30m' } },
+        },
+      ],
+    });
     expect(answer).toMatchObject({ decision: 'DENY', determiningPolicies: [{ policyId: 'lab.forbid-secret-offsite' }], errors: [] });
   });
 
@@ -125,7 +155,7 @@ describe('tags and extension values on the wire', () => {
     { member: 'ipaddr', value: '10.0.0.1 ', format: '1 to 44 characters matching ^[0-9a-fA-F.:/]*$' },
     { member: 'datetime', value: '2026-01-01 00:00', format: '10 to 28 characters matching' },
     { member: 'duration', value: '1w', format: '2 to 100 characters matching' },
-  ] as const)('refuses a $member member outside AVP\'s documented pattern with ValidationException', async ({ member, value, format }) => {
+  ] as const)("refuses a $member member outside AVP's documented pattern with ValidationException", async ({ member, value, format }) => {
     const query = ask('alice', 'read', lab('Dataset', 'd1'), [user('alice'), dataset('d1')]);
     const contextMap = { ...toAvpRecord(context('read')), probe: { [member]: value } as never };
 
@@ -140,31 +170,52 @@ describe('input that does not conform to the schema is refused with ValidationEx
   it('an entity with an attribute of the wrong type', async () => {
     const alice = { ...toAvpEntity(user('alice')), attributes: { ...toAvpEntity(user('alice')).attributes, clearance: { string: '3' } } };
 
-    const answer = client.send(new IsAuthorizedCommand({ ...ask('alice', 'read', lab('Dataset', 'd1'), [dataset('d1')]), entities: { entityList: [alice, toAvpEntity(dataset('d1'))] } }));
+    const answer = client.send(
+      new IsAuthorizedCommand({
+        ...ask('alice', 'read', lab('Dataset', 'd1'), [dataset('d1')]),
+        entities: { entityList: [alice, toAvpEntity(dataset('d1'))] },
+      }),
+    );
 
     await expect(answer).rejects.toThrow(ValidationException);
-    await expect(answer).rejects.toThrow('entity does not conform to the schema: in attribute `clearance` on `Lab::User::"alice"`, type mismatch');
+    await expect(answer).rejects.toThrow(
+      'entity does not conform to the schema: in attribute `clearance` on `Lab::User::"alice"`, type mismatch',
+    );
   });
 
   it('an enum attribute outside the enum', async () => {
     const d1 = toAvpEntity(dataset('d1'));
     const purple = { ...d1, attributes: { ...d1.attributes, level: { entityIdentifier: id(lab('Level', 'purple')) } } };
 
-    const answer = client.send(new IsAuthorizedCommand({ ...ask('alice', 'read', lab('Dataset', 'd1'), []), entities: { entityList: [toAvpEntity(user('alice')), purple] } }));
+    const answer = client.send(
+      new IsAuthorizedCommand({
+        ...ask('alice', 'read', lab('Dataset', 'd1'), []),
+        entities: { entityList: [toAvpEntity(user('alice')), purple] },
+      }),
+    );
 
     await expect(answer).rejects.toThrow(ValidationException);
-    await expect(answer).rejects.toThrow('entity `Lab::Level::"purple"` is of an enumerated entity type, but `"purple"` is not declared as a valid eid');
+    await expect(answer).rejects.toThrow(
+      'entity `Lab::Level::"purple"` is of an enumerated entity type, but `"purple"` is not declared as a valid eid',
+    );
   });
 
   it('a context without a required attribute', async () => {
-    const answer = client.send(new IsAuthorizedCommand({ ...ask('alice', 'read', lab('Dataset', 'd1'), [user('alice'), dataset('d1')]), context: { contextMap: { mfa: { boolean: true } } } }));
+    const answer = client.send(
+      new IsAuthorizedCommand({
+        ...ask('alice', 'read', lab('Dataset', 'd1'), [user('alice'), dataset('d1')]),
+        context: { contextMap: { mfa: { boolean: true } } },
+      }),
+    );
 
     await expect(answer).rejects.toThrow(ValidationException);
     await expect(answer).rejects.toThrow('while parsing context, expected the record to have an attribute');
   });
 
   it('a principal type the action does not apply to', async () => {
-    const answer = client.send(new IsAuthorizedCommand({ ...ask('alice', 'read', lab('Dataset', 'd1'), [dataset('d1')]), principal: id(lab('Team', 'ml')) }));
+    const answer = client.send(
+      new IsAuthorizedCommand({ ...ask('alice', 'read', lab('Dataset', 'd1'), [dataset('d1')]), principal: id(lab('Team', 'ml')) }),
+    );
 
     await expect(answer).rejects.toThrow(ValidationException);
     await expect(answer).rejects.toThrow('principal type `Lab::Team` is not valid for `Lab::Action::"read"`');
@@ -177,7 +228,9 @@ describe('input that does not conform to the schema is refused with ValidationEx
       return { principal, action: { actionType: 'Lab::Action', actionId: action }, resource, context: ctx };
     };
 
-    const answer = client.send(new BatchIsAuthorizedCommand({ policyStoreId, entities: { entityList: [alice] }, requests: [item('read'), item('list')] }));
+    const answer = client.send(
+      new BatchIsAuthorizedCommand({ policyStoreId, entities: { entityList: [alice] }, requests: [item('read'), item('list')] }),
+    );
 
     await expect(answer).rejects.toThrow(ValidationException);
     await expect(answer).rejects.toThrow('expected entity `Lab::User::"alice"` to have attribute `clearance`, but it does not');

@@ -85,7 +85,8 @@ describe('npm start --port 0 --mode customer', () => {
 
   beforeAll(async () => {
     const curl = spawnSync('curl', ['--version']);
-    if (curl.error) throw new Error(`curl is not installed or not on PATH (${curl.error.message}); these tests run the printed curl commands with it`);
+    if (curl.error)
+      throw new Error(`curl is not installed or not on PATH (${curl.error.message}); these tests run the printed curl commands with it`);
 
     // `npm start` is `tsx local/cli/start.ts`; node --import tsx runs the same file without npm's and tsx's wrappers.
     const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli/start.ts', '--port', '0', '--mode', 'customer'], {
@@ -128,53 +129,73 @@ describe('npm start --port 0 --mode customer', () => {
     );
   });
 
-  it('the first printed allowed example, run with curl and `npm run -s token`, answers 200 with the backend echo', async () => {
-    const allowed = printedExamples(stdout).find((example) => example.expect === 200);
-    if (!allowed) throw new Error(`no allowed example in\n${stdout}`);
+  it(
+    'the first printed allowed example, run with curl and `npm run -s token`, answers 200 with the backend echo',
+    async () => {
+      const allowed = printedExamples(stdout).find((example) => example.expect === 200);
+      if (!allowed) throw new Error(`no allowed example in\n${stdout}`);
 
-    const reply = await runPrinted(allowed.command);
+      const reply = await runPrinted(allowed.command);
 
-    expect(reply.status).toBe(200);
-    expect(JSON.parse(reply.body)).toMatchObject({ backend: 'demo', principalId: allowed.principal, authorizer: { decision: 'allow' } });
-  }, TIMEOUT_MS);
+      expect(reply.status).toBe(200);
+      expect(JSON.parse(reply.body)).toMatchObject({ backend: 'demo', principalId: allowed.principal, authorizer: { decision: 'allow' } });
+    },
+    TIMEOUT_MS,
+  );
 
-  it('the first printed denied example, run with curl and `npm run -s token`, answers 403 with the explicit-deny body', async () => {
-    const denied = printedExamples(stdout).find((example) => example.expect === 403);
-    if (!denied) throw new Error(`no denied example in\n${stdout}`);
+  it(
+    'the first printed denied example, run with curl and `npm run -s token`, answers 403 with the explicit-deny body',
+    async () => {
+      const denied = printedExamples(stdout).find((example) => example.expect === 403);
+      if (!denied) throw new Error(`no denied example in\n${stdout}`);
 
-    const reply = await runPrinted(denied.command);
+      const reply = await runPrinted(denied.command);
 
-    expect(reply.status).toBe(403);
-    expect(JSON.parse(reply.body)).toEqual(GATEWAY_BODIES.explicitDeny);
-  }, TIMEOUT_MS);
+      expect(reply.status).toBe(403);
+      expect(JSON.parse(reply.body)).toEqual(GATEWAY_BODIES.explicitDeny);
+    },
+    TIMEOUT_MS,
+  );
 
-  it('Ctrl-C (SIGINT) exits 0, says nothing is left listening, and every printed port refuses connections', async () => {
-    const ports = printedPorts(stdout);
+  it(
+    'Ctrl-C (SIGINT) exits 0, says nothing is left listening, and every printed port refuses connections',
+    async () => {
+      const ports = printedPorts(stdout);
 
-    start?.kill('SIGINT');
-    const code = await exited;
+      start?.kill('SIGINT');
+      const code = await exited;
 
-    expect(code).toBe(0);
-    expect(stdout).toContain(STOPPED_LINE);
-    expect(ports).toHaveLength(5);
-    expect(await Promise.all(ports.map(connectionRefused))).toEqual(ports.map(() => true));
-  }, TIMEOUT_MS);
+      expect(code).toBe(0);
+      expect(stdout).toContain(STOPPED_LINE);
+      expect(ports).toHaveLength(5);
+      expect(await Promise.all(ports.map(connectionRefused))).toEqual(ports.map(() => true));
+    },
+    TIMEOUT_MS,
+  );
 });
 
 describe('command-line mistakes', () => {
-  it('`npm run token -- customer nobody` exits 1 and names the principals of the mode', async () => {
-    const finished = await run('npm', ['run', 'token', '--', 'customer', 'nobody']);
+  it(
+    '`npm run token -- customer nobody` exits 1 and names the principals of the mode',
+    async () => {
+      const finished = await run('npm', ['run', 'token', '--', 'customer', 'nobody']);
 
-    expect(finished.code).toBe(1);
-    expect(finished.stdout).not.toMatch(/^ey/m);
-    expect(finished.stderr).toContain('token: no demo principal "nobody" in mode "customer"; try one of: alice, bob, carol, dave');
-  }, TIMEOUT_MS);
+      expect(finished.code).toBe(1);
+      expect(finished.stdout).not.toMatch(/^ey/m);
+      expect(finished.stderr).toContain('token: no demo principal "nobody" in mode "customer"; try one of: alice, bob, carol, dave');
+    },
+    TIMEOUT_MS,
+  );
 
-  it('`npm start -- --engine xyz` exits 2 with the usage, before generating or starting anything', async () => {
-    const finished = await run('npm', ['start', '--', '--engine', 'xyz']);
+  it(
+    '`npm start -- --engine xyz` exits 2 with the usage, before generating or starting anything',
+    async () => {
+      const finished = await run('npm', ['start', '--', '--engine', 'xyz']);
 
-    expect(finished.code).toBe(2);
-    expect(finished.stderr).toContain('unknown --engine "xyz"; use local or avp\nusage: npm start -- [--engine local|avp]');
-    expect(finished.stdout).not.toContain('validated;');
-  }, TIMEOUT_MS);
+      expect(finished.code).toBe(2);
+      expect(finished.stderr).toContain('unknown --engine "xyz"; use local or avp\nusage: npm start -- [--engine local|avp]');
+      expect(finished.stdout).not.toContain('validated;');
+    },
+    TIMEOUT_MS,
+  );
 });

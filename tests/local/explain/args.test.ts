@@ -19,7 +19,21 @@ function usageErrorOf(argv: readonly string[]): ExplainArgumentError | undefined
 describe('parseExplainArgs', () => {
   it('reads a full request: mode, root relative to the working directory, identity, target, headers, query and format', () => {
     const command = parseExplainArgs(
-      ['--mode', 'customer', '--root', '../other', ...ALICE_READS_ACCT_1, '--header', 'X-Payment-Amount:  100 ', '--query', 'a=b c', '--entities', 'e.json', '--format', 'json'],
+      [
+        '--mode',
+        'customer',
+        '--root',
+        '../other',
+        ...ALICE_READS_ACCT_1,
+        '--header',
+        'X-Payment-Amount:  100 ',
+        '--query',
+        'a=b c',
+        '--entities',
+        'e.json',
+        '--format',
+        'json',
+      ],
       CWD,
     );
 
@@ -40,7 +54,12 @@ describe('parseExplainArgs', () => {
   it('joins a query string written in --path with the --query values', () => {
     const command = parseExplainArgs(['--mode', 'm', '--token', 't', '--method', 'get', '--path', '/x?a=1', '--query', 'b=2'], CWD);
 
-    expect(command.kind === 'explain' ? command.request.target : undefined).toEqual({ kind: 'http', method: 'GET', path: '/x', rawQuery: 'a=1&b=2' });
+    expect(command.kind === 'explain' ? command.request.target : undefined).toEqual({
+      kind: 'http',
+      method: 'GET',
+      path: '/x',
+      rawQuery: 'a=1&b=2',
+    });
   });
 
   it('reads --connect with its query as a WebSocket $connect', () => {
@@ -55,19 +74,59 @@ describe('parseExplainArgs', () => {
 
   it.each([
     ['an unknown option', ['--mode', 'customer', '--bogus', ...ALICE_READS_ACCT_1], 'unknown option --bogus'],
-    ['a misspelt option, with a suggestion', ['--mode', 'customer', '--principle', 'alice', '--method', 'GET', '--path', '/a'], 'unknown option --principle (did you mean --principal?)'],
-    ['a positional argument', ['--mode', 'customer', 'stray', ...ALICE_READS_ACCT_1], "Unexpected argument 'stray'. This command does not take positional arguments"],
+    [
+      'a misspelt option, with a suggestion',
+      ['--mode', 'customer', '--principle', 'alice', '--method', 'GET', '--path', '/a'],
+      'unknown option --principle (did you mean --principal?)',
+    ],
+    [
+      'a positional argument',
+      ['--mode', 'customer', 'stray', ...ALICE_READS_ACCT_1],
+      "Unexpected argument 'stray'. This command does not take positional arguments",
+    ],
     ['a missing --mode', ALICE_READS_ACCT_1, '--mode is required'],
     ['an empty --mode', ['--mode', '', ...ALICE_READS_ACCT_1], '--mode needs a value'],
-    ['both --token and --claims', ['--mode', 'customer', '--token', 'x', '--claims', 'c.json', '--method', 'GET', '--path', '/a'], '--token and --claims exclude each other: give only one'],
-    ['all three identities', ['--mode', 'customer', '--token', 'x', '--claims', 'c.json', '--principal', 'p', '--connect'], '--token and --claims and --principal exclude each other: give only one'],
+    [
+      'both --token and --claims',
+      ['--mode', 'customer', '--token', 'x', '--claims', 'c.json', '--method', 'GET', '--path', '/a'],
+      '--token and --claims exclude each other: give only one',
+    ],
+    [
+      'all three identities',
+      ['--mode', 'customer', '--token', 'x', '--claims', 'c.json', '--principal', 'p', '--connect'],
+      '--token and --claims and --principal exclude each other: give only one',
+    ],
     ['no identity', ['--mode', 'customer', '--method', 'GET', '--path', '/a'], 'say who asks: one of --token, --claims or --principal'],
-    ['--method without --path', ['--mode', 'customer', '--principal', 'alice', '--method', 'GET'], 'say what is asked: --method and --path together, or --connect'],
-    ['--connect with --path', ['--mode', 'm2m', '--principal', 'ledger', '--connect', '--path', '/a'], '--connect excludes --method and --path'],
-    ['a path without its leading slash', ['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', 'accounts'], '--path must start with "/": "accounts"'],
-    ['a header without a colon', ['--mode', 'customer', ...ALICE_READS_ACCT_1, '--header', 'X-Amount 100'], `--header takes 'Name: value', not "X-Amount 100"`],
-    ['a query without =', ['--mode', 'customer', ...ALICE_READS_ACCT_1, '--query', 'accountId'], '--query takes name=value, not "accountId"'],
-    ['an unknown format', ['--mode', 'customer', ...ALICE_READS_ACCT_1, '--format', 'yaml'], 'unknown --format "yaml"; use one of text, json'],
+    [
+      '--method without --path',
+      ['--mode', 'customer', '--principal', 'alice', '--method', 'GET'],
+      'say what is asked: --method and --path together, or --connect',
+    ],
+    [
+      '--connect with --path',
+      ['--mode', 'm2m', '--principal', 'ledger', '--connect', '--path', '/a'],
+      '--connect excludes --method and --path',
+    ],
+    [
+      'a path without its leading slash',
+      ['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', 'accounts'],
+      '--path must start with "/": "accounts"',
+    ],
+    [
+      'a header without a colon',
+      ['--mode', 'customer', ...ALICE_READS_ACCT_1, '--header', 'X-Amount 100'],
+      `--header takes 'Name: value', not "X-Amount 100"`,
+    ],
+    [
+      'a query without =',
+      ['--mode', 'customer', ...ALICE_READS_ACCT_1, '--query', 'accountId'],
+      '--query takes name=value, not "accountId"',
+    ],
+    [
+      'an unknown format',
+      ['--mode', 'customer', ...ALICE_READS_ACCT_1, '--format', 'yaml'],
+      'unknown --format "yaml"; use one of text, json',
+    ],
   ])('refuses %s with an argument error (exit code 2, with the usage) that says what to fix', (_name, argv, message) => {
     const error = usageErrorOf(argv);
 

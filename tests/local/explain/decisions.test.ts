@@ -18,7 +18,7 @@ afterAll(() => {
 });
 
 describe('npm run explain: decisions', () => {
-  it('a payer reading her own customer\'s account is allowed, determined by customer.read-own', async () => {
+  it("a payer reading her own customer's account is allowed, determined by customer.read-own", async () => {
     const result = await explainJson(['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1']);
 
     expect({ decision: result.decision, determiningPolicies: result.determiningPolicies, reason: result.reason }).toEqual({
@@ -28,7 +28,7 @@ describe('npm run explain: decisions', () => {
     });
   });
 
-  it('a payer reading another customer\'s account is denied by default, with no determining policy', async () => {
+  it("a payer reading another customer's account is denied by default, with no determining policy", async () => {
     const result = await explainJson(['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-2']);
 
     expect({ decision: result.decision, determiningPolicies: result.determiningPolicies, reason: result.reason }).toEqual({
@@ -40,8 +40,18 @@ describe('npm run explain: decisions', () => {
 
   it('a payment from a frozen account is denied by the forbid policy that names it, reading context from --header', async () => {
     const result = await explainJson([
-      '--mode', 'customer', '--principal', 'alice', '--method', 'POST', '--path', '/accounts/acct-frozen/payments',
-      '--header', 'X-Payment-Amount: 100', '--header', 'X-Payment-Currency: EUR',
+      '--mode',
+      'customer',
+      '--principal',
+      'alice',
+      '--method',
+      'POST',
+      '--path',
+      '/accounts/acct-frozen/payments',
+      '--header',
+      'X-Payment-Amount: 100',
+      '--header',
+      'X-Payment-Currency: EUR',
     ]);
 
     expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({
@@ -50,7 +60,7 @@ describe('npm run explain: decisions', () => {
     });
   });
 
-  it('--claims is signed for the mode\'s identity source, so real verification accepts it', async () => {
+  it("--claims is signed for the mode's identity source, so real verification accepts it", async () => {
     const claims = files.write('alice.json', ALICE_CLAIMS);
 
     const result = await explainJson(['--mode', 'customer', '--claims', claims, '--method', 'GET', '--path', '/accounts/acct-1']);
@@ -61,7 +71,7 @@ describe('npm run explain: decisions', () => {
     });
   });
 
-  it('an expired token is unauthorized, and the reason is the verifier\'s', async () => {
+  it("an expired token is unauthorized, and the reason is the verifier's", async () => {
     const claims = files.write('expired.json', { ...ALICE_CLAIMS, exp: 1_000_000_000 });
 
     const result = await explainJson(['--mode', 'customer', '--claims', claims, '--method', 'GET', '--path', '/accounts/acct-1']);
@@ -82,6 +92,9 @@ describe('npm run explain: decisions', () => {
 
     const result = await explainJson(['--mode', 'customer', '--token', foreign, '--method', 'GET', '--path', '/accounts/acct-1']);
 
-    expect({ decision: result.decision, reason: result.reason }).toEqual({ decision: 'unauthorized', reason: `token: JWK for kid "${kid}" not found in the JWKS` });
+    expect({ decision: result.decision, reason: result.reason }).toEqual({
+      decision: 'unauthorized',
+      reason: `token: JWK for kid "${kid}" not found in the JWKS`,
+    });
   });
 });

@@ -2,10 +2,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainJson, scratchFiles, type ScratchFiles } from './support/explain-cli.js';
 
-const customer = (id: string) => ({ uid: { type: 'Payments::Customer', id }, attrs: { tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } }, country: 'FR' }, parents: [] });
+const customer = (id: string) => ({
+  uid: { type: 'Payments::Customer', id },
+  attrs: { tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } }, country: 'FR' },
+  parents: [],
+});
 const accountOwnedBy = (owner: string) => ({
   uid: { type: 'Payments::Account', id: 'acct-1' },
-  attrs: { owner: { __entity: { type: 'Payments::Customer', id: owner } }, tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } }, currency: 'EUR', frozen: false },
+  attrs: {
+    owner: { __entity: { type: 'Payments::Customer', id: owner } },
+    tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } },
+    currency: 'EUR',
+    frozen: false,
+  },
   parents: [{ type: 'Payments::Customer', id: owner }],
 });
 
@@ -20,18 +29,43 @@ afterAll(() => {
 });
 
 describe('npm run explain -- --entities', () => {
-  it('an account the file gives to another customer turns alice\'s allow into a deny', async () => {
+  it("an account the file gives to another customer turns alice's allow into a deny", async () => {
     const entities = files.write('acct-1-of-cust-2.json', [customer('cust-2'), accountOwnedBy('cust-2')]);
 
-    const result = await explainJson(['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1', '--entities', entities]);
+    const result = await explainJson([
+      '--mode',
+      'customer',
+      '--principal',
+      'alice',
+      '--method',
+      'GET',
+      '--path',
+      '/accounts/acct-1',
+      '--entities',
+      entities,
+    ]);
 
-    expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({ decision: 'deny', determiningPolicies: [] });
+    expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({
+      decision: 'deny',
+      determiningPolicies: [],
+    });
   });
 
-  it('the same account given to alice\'s own customer is allowed, and the entities shown are the file\'s', async () => {
+  it("the same account given to alice's own customer is allowed, and the entities shown are the file's", async () => {
     const entities = files.write('acct-1-of-cust-1.json', [customer('cust-1'), accountOwnedBy('cust-1')]);
 
-    const result = await explainJson(['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1', '--entities', entities]);
+    const result = await explainJson([
+      '--mode',
+      'customer',
+      '--principal',
+      'alice',
+      '--method',
+      'GET',
+      '--path',
+      '/accounts/acct-1',
+      '--entities',
+      entities,
+    ]);
 
     expect({ decision: result.decision, account: result.entities.find((entity) => entity.uid.id === 'acct-1') }).toEqual({
       decision: 'allow',
@@ -41,7 +75,7 @@ describe('npm run explain -- --entities', () => {
 });
 
 describe('npm run explain -- --connect', () => {
-  it('a service with the events scope may subscribe to an account\'s events over WebSocket', async () => {
+  it("a service with the events scope may subscribe to an account's events over WebSocket", async () => {
     const result = await explainJson(['--mode', 'm2m', '--principal', 'ledger', '--connect', '--query', 'accountId=acct-1']);
 
     expect({ decision: result.decision, determiningPolicies: result.determiningPolicies, resource: result.request.resource }).toEqual({
@@ -54,6 +88,9 @@ describe('npm run explain -- --connect', () => {
   it('a service without the events scope is denied its $connect', async () => {
     const result = await explainJson(['--mode', 'm2m', '--principal', 'notify', '--connect', '--query', 'accountId=acct-1']);
 
-    expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({ decision: 'deny', determiningPolicies: [] });
+    expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({
+      decision: 'deny',
+      determiningPolicies: [],
+    });
   });
 });

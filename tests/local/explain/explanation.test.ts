@@ -21,7 +21,12 @@ describe('explanationOf', () => {
   it('reads principal, action and resource from the decision record when no engine call was seen', () => {
     const explanation = explanationOf(
       sources({
-        record: record({ principal: 'Payments::CustomerUser::"alice"', action: 'ViewAccount', resource: 'Payments::Account::"acct-1"', determiningPolicies: ['customer.read-own'] }),
+        record: record({
+          principal: 'Payments::CustomerUser::"alice"',
+          action: 'ViewAccount',
+          resource: 'Payments::Account::"acct-1"',
+          determiningPolicies: ['customer.read-own'],
+        }),
       }),
     );
 
@@ -59,23 +64,35 @@ describe('explanationOf', () => {
   });
 
   it('reports unauthorized for an HTTP API\'s "no" when the runtime refused the token', () => {
-    const explanation = explanationOf(sources({ verdict: 'deny', record: record({ result: 'unauthorized', reason: 'Token expired', errorKind: 'token' }) }));
+    const explanation = explanationOf(
+      sources({ verdict: 'deny', record: record({ result: 'unauthorized', reason: 'Token expired', errorKind: 'token' }) }),
+    );
 
-    expect({ decision: explanation.decision, reason: explanation.reason }).toEqual({ decision: 'unauthorized', reason: 'token: Token expired' });
+    expect({ decision: explanation.decision, reason: explanation.reason }).toEqual({
+      decision: 'unauthorized',
+      reason: 'token: Token expired',
+    });
   });
 
   it.each([
     ['an allow names its permit', 'allow', ['customer.read-own'], 'permitted by customer.read-own'],
-    ['a deny with policies names the forbids', 'deny', ['shared.forbid-payments-from-frozen-account'], 'forbidden by shared.forbid-payments-from-frozen-account'],
-    ['a deny without policies is Cedar\'s default', 'deny', [], 'no permit policy applies, so Cedar denies by default'],
+    [
+      'a deny with policies names the forbids',
+      'deny',
+      ['shared.forbid-payments-from-frozen-account'],
+      'forbidden by shared.forbid-payments-from-frozen-account',
+    ],
+    ["a deny without policies is Cedar's default", 'deny', [], 'no permit policy applies, so Cedar denies by default'],
   ] as const)('%s', (_name, result, determiningPolicies, reason) => {
     const explanation = explanationOf(sources({ verdict: result, record: record({ result, determiningPolicies }) }));
 
     expect(explanation.reason).toBe(reason);
   });
 
-  it('says so when API Gateway reads the runtime\'s allow as a deny', () => {
-    const explanation = explanationOf(sources({ verdict: 'deny', record: record({ result: 'allow', determiningPolicies: ['customer.read-own'] }) }));
+  it("says so when API Gateway reads the runtime's allow as a deny", () => {
+    const explanation = explanationOf(
+      sources({ verdict: 'deny', record: record({ result: 'allow', determiningPolicies: ['customer.read-own'] }) }),
+    );
 
     expect({ decision: explanation.decision, reason: explanation.reason }).toEqual({
       decision: 'deny',

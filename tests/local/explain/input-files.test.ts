@@ -24,7 +24,7 @@ function refusal(read: () => unknown): { readonly isUsageError: boolean; readonl
 }
 
 describe('readEntitiesFile', () => {
-  it('fills in attrs and parents an entity leaves out, as Cedar\'s entities JSON allows', () => {
+  it("fills in attrs and parents an entity leaves out, as Cedar's entities JSON allows", () => {
     const file = files.write('bare.json', [{ uid: { type: 'Payments::Tenant', id: 'bank-a' } }]);
 
     expect(readEntitiesFile(file)).toEqual([{ uid: { type: 'Payments::Tenant', id: 'bank-a' }, attrs: {}, parents: [] }]);
@@ -53,7 +53,10 @@ describe('readClaimsFile', () => {
   it('refuses a JSON array: claims are one object', () => {
     const file = files.write('array.json', [{ sub: 'alice' }]);
 
-    expect(refusal(() => readClaimsFile(file))).toEqual({ isUsageError: true, message: `--claims ${file}: expected a JSON object of claims` });
+    expect(refusal(() => readClaimsFile(file))).toEqual({
+      isUsageError: true,
+      message: `--claims ${file}: expected a JSON object of claims`,
+    });
   });
 
   it('refuses text that is not JSON, quoting the parser', () => {

@@ -4,7 +4,18 @@ import { explainJson, explainOnce } from './support/explain-cli.js';
 
 describe('npm run explain -- --format json', () => {
   it('prints exactly one object with decision, reason, determiningPolicies, errors, request and entities', async () => {
-    const finished = await explainOnce(['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1', '--format', 'json']);
+    const finished = await explainOnce([
+      '--mode',
+      'customer',
+      '--principal',
+      'alice',
+      '--method',
+      'GET',
+      '--path',
+      '/accounts/acct-1',
+      '--format',
+      'json',
+    ]);
 
     const parsed = JSON.parse(finished.stdout) as Record<string, unknown>;
     expect({ code: finished.code, keys: Object.keys(parsed).sort(), request: Object.keys(parsed['request'] ?? {}).sort() }).toEqual({
@@ -43,8 +54,18 @@ describe('npm run explain -- --format json', () => {
 describe('npm run explain on a local-engine mode', () => {
   it('shows the context and the token-built principal exactly as the local engine got them', async () => {
     const result = await explainJson([
-      '--mode', 'customer', '--principal', 'alice', '--method', 'POST', '--path', '/accounts/acct-1/payments',
-      '--header', 'X-Payment-Amount: 2500', '--header', 'X-Payment-Currency: EUR',
+      '--mode',
+      'customer',
+      '--principal',
+      'alice',
+      '--method',
+      'POST',
+      '--path',
+      '/accounts/acct-1/payments',
+      '--header',
+      'X-Payment-Amount: 2500',
+      '--header',
+      'X-Payment-Currency: EUR',
     ]);
 
     expect({ context: result.request.context, principal: result.entities.find((entity) => entity.uid.id === 'alice')?.parents }).toEqual({
@@ -55,7 +76,7 @@ describe('npm run explain on a local-engine mode', () => {
 });
 
 describe('npm run explain on an AVP mode (the local AVP endpoint, through the real SDK)', () => {
-  it('a refunds-group member with MFA is allowed by staff.refund-with-mfa; the context holds the token\'s amr', async () => {
+  it("a refunds-group member with MFA is allowed by staff.refund-with-mfa; the context holds the token's amr", async () => {
     const result = await explainJson(['--mode', 'internal', '--principal', 'rita', '--method', 'POST', '--path', '/payments/pay-1/refund']);
 
     expect({ decision: result.decision, determiningPolicies: result.determiningPolicies, context: result.request.context }).toEqual({
@@ -85,9 +106,21 @@ describe('npm run explain on an AVP mode (the local AVP endpoint, through the re
     });
   });
 
-  it('a multi-tenant request is decided in a policy store made for the token\'s tenant from the mode\'s bundle', async () => {
-    const result = await explainJson(['--mode', 'multi-tenant', '--principal', 'tina', '--method', 'GET', '--path', '/tenants/acme-bank/accounts/acct-a1']);
+  it("a multi-tenant request is decided in a policy store made for the token's tenant from the mode's bundle", async () => {
+    const result = await explainJson([
+      '--mode',
+      'multi-tenant',
+      '--principal',
+      'tina',
+      '--method',
+      'GET',
+      '--path',
+      '/tenants/acme-bank/accounts/acct-a1',
+    ]);
 
-    expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({ decision: 'allow', determiningPolicies: ['tenant.read-own'] });
+    expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({
+      decision: 'allow',
+      determiningPolicies: ['tenant.read-own'],
+    });
   });
 });

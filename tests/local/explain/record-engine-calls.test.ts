@@ -16,7 +16,9 @@ const engine = createLocalEngine({
   mode: 'shop',
   namespace: 'Shop',
   schema: schema.json as Record<string, unknown>,
-  policies: { 'shop.open-from-own-desk': 'permit (principal, action == Shop::Action::"Open", resource) when { context.from == principal.desk };' },
+  policies: {
+    'shop.open-from-own-desk': 'permit (principal, action == Shop::Action::"Open", resource) when { context.from == principal.desk };',
+  },
   templates: {},
 });
 const request: AuthorizationRequest = {

@@ -6,7 +6,11 @@ import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '.
 
 const ENTITIES = 'explain-entities';
 const LINKS = 'explain-links';
-const ACCOUNT = { uid: { type: 'Payments::Account', id: 'acct-1' }, attrs: { frozen: false }, parents: [{ type: 'Payments::Customer', id: 'cust-1' }] };
+const ACCOUNT = {
+  uid: { type: 'Payments::Account', id: 'acct-1' },
+  attrs: { frozen: false },
+  parents: [{ type: 'Payments::Customer', id: 'cust-1' }],
+};
 
 let dynamo: LocalDynamo;
 let reads: StoreReads;
@@ -18,7 +22,9 @@ beforeAll(async () => {
     { name: LINKS, keyAttribute: 'uid' },
   ]);
   await putEntities(dynamo.client, ENTITIES, [ACCOUNT]);
-  await dynamo.client.send(new PutItemCommand({ TableName: LINKS, Item: { uid: { S: 'Payments::CustomerUser::"eva"' }, links: { S: '[]' } } }));
+  await dynamo.client.send(
+    new PutItemCommand({ TableName: LINKS, Item: { uid: { S: 'Payments::CustomerUser::"eva"' }, links: { S: '[]' } } }),
+  );
   reads = recordStoreReads(dynamo.client, { name: ENTITIES, keyAttribute: 'uid' });
   await dynamo.client.send(
     new BatchGetItemCommand({
@@ -35,11 +41,11 @@ afterAll(async () => {
 });
 
 describe('recordStoreReads', () => {
-  it('records the entity table\'s items as Cedar entities, and only those', () => {
+  it("records the entity table's items as Cedar entities, and only those", () => {
     expect(reads.entities).toEqual([ACCOUNT]);
   });
 
-  it('records the entity uids asked for and not found, leaving other tables\' keys out', () => {
+  it("records the entity uids asked for and not found, leaving other tables' keys out", () => {
     expect(reads.missing).toEqual(['Payments::Tenant::"bank-a"']);
   });
 });

@@ -52,9 +52,23 @@ describe('npm run explain -- --root', () => {
   });
 
   it('starts from the demo world of the project at --root, its template links included', async () => {
-    const result = await explainJson(['--mode', 'lab', '--root', SECOND_DOMAIN, '--principal', 'eva', '--method', 'GET', '--path', '/datasets/ds-genome']);
+    const result = await explainJson([
+      '--mode',
+      'lab',
+      '--root',
+      SECOND_DOMAIN,
+      '--principal',
+      'eva',
+      '--method',
+      'GET',
+      '--path',
+      '/datasets/ds-genome',
+    ]);
 
-    expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({ decision: 'allow', determiningPolicies: ['eva-reads-bio-seq'] });
+    expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({
+      decision: 'allow',
+      determiningPolicies: ['eva-reads-bio-seq'],
+    });
   });
 });
 
@@ -62,7 +76,10 @@ describe('npm run explain: exit codes', () => {
   it('exits 0 on a deny: the decision is the answer, not a failure', async () => {
     const finished = await explain(['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-2']);
 
-    expect({ code: finished.code, decision: finished.stdout.split('\n').find((line) => line.startsWith('decision')) }).toEqual({ code: 0, decision: 'decision    DENY' });
+    expect({ code: finished.code, decision: finished.stdout.split('\n').find((line) => line.startsWith('decision')) }).toEqual({
+      code: 0,
+      decision: 'decision    DENY',
+    });
   });
 
   it('exits 1 and prints the diagnostics as npm run validate does when the project does not validate', async () => {
@@ -70,7 +87,11 @@ describe('npm run explain: exit codes', () => {
 
     const finished = await explain(['--mode', 'customer', '--root', root, ...ALICE_READS_ACCT_1]);
 
-    expect({ code: finished.code, located: /^policies\/customer\/broken\.cedar:\d+:\d+: error \S+: .+\n {2}hint: /m.test(finished.stdout), stderr: ownErrorLines(finished.stderr) }).toEqual({
+    expect({
+      code: finished.code,
+      located: /^policies\/customer\/broken\.cedar:\d+:\d+: error \S+: .+\n {2}hint: /m.test(finished.stdout),
+      stderr: ownErrorLines(finished.stderr),
+    }).toEqual({
       code: 1,
       located: true,
       stderr: ['explain: the policy repository does not validate; nothing was explained'],
@@ -131,7 +152,9 @@ describe('npm run explain: exit codes', () => {
 
     expect({ code: finished.code, stderr: ownErrorLines(finished.stderr) }).toEqual({
       code: 2,
-      stderr: ['explain: no demo principal "alise" in mode "customer" (did you mean "alice"?); its principals are: alice, bob, carol, dave'],
+      stderr: [
+        'explain: no demo principal "alise" in mode "customer" (did you mean "alice"?); its principals are: alice, bob, carol, dave',
+      ],
     });
   });
 });

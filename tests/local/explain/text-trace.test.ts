@@ -10,7 +10,10 @@ describe('npm run explain (text)', () => {
       .split('\n')
       .filter((line) => /^\S/.test(line))
       .map((line) => line.split(/\s+/)[0]);
-    expect({ code: finished.code, labels }).toEqual({ code: 0, labels: ['mode', 'token', 'claims', 'route', 'context', 'entities', 'decision'] });
+    expect({ code: finished.code, labels }).toEqual({
+      code: 0,
+      labels: ['mode', 'token', 'claims', 'route', 'context', 'entities', 'decision'],
+    });
   });
 
   it('maps claims to the principal and the route to the action and resource, then states the decision and its policy', async () => {
@@ -32,6 +35,8 @@ describe('npm run explain (text)', () => {
     const finished = await explainOnce(['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1']);
 
     const token = finished.stdout.split('\n').find((line) => line.startsWith('token'));
-    expect(token).toMatch(/^token {7}minted for demo principal alice; RS256 kid \S+, iss https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_CustPool1, expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/);
+    expect(token).toMatch(
+      /^token {7}minted for demo principal alice; RS256 kid \S+, iss https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_CustPool1, expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/,
+    );
   });
 });

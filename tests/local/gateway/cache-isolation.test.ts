@@ -54,7 +54,8 @@ const tokens = new Map<PrincipalName, string>();
 /** What a gateway with an empty cache answers for each principal and request. */
 const fresh = new Map<string, Answer>();
 
-const key = (principal: PrincipalName, probe: Probe) => [principal, probe.method, probe.path, ...Object.values(probe.headers ?? {})].join(' ');
+const key = (principal: PrincipalName, probe: Probe) =>
+  [principal, probe.method, probe.path, ...Object.values(probe.headers ?? {})].join(' ');
 
 async function send(principal: PrincipalName, probe: Probe): Promise<Answer> {
   const response = await fetch(`${gateway.url}${probe.path}`, {

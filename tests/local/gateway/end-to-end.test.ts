@@ -103,7 +103,11 @@ interface HttpModeCase {
   readonly crossResource: { readonly principal: string; readonly allowed: Probe; readonly denied: Probe };
 }
 
-const REST_REFUSED_TOKEN = { status: 401, body: GATEWAY_BODIES.unauthorized, because: '401 Unauthorized: the authorizer throws "Unauthorized"' };
+const REST_REFUSED_TOKEN = {
+  status: 401,
+  body: GATEWAY_BODIES.unauthorized,
+  because: '401 Unauthorized: the authorizer throws "Unauthorized"',
+};
 const PAYMENT_HEADERS = { 'X-Payment-Amount': '100', 'X-Payment-Currency': 'EUR' };
 
 const HTTP_MODES: readonly HttpModeCase[] = [
@@ -114,7 +118,13 @@ const HTTP_MODES: readonly HttpModeCase[] = [
       principal: 'alice',
       method: 'GET',
       path: '/accounts/acct-1',
-      authorizer: { principalId: 'alice', principalType: 'Payments::CustomerUser', roles: 'payer', decision: 'allow', determiningPolicies: 'customer.read-own' },
+      authorizer: {
+        principalId: 'alice',
+        principalType: 'Payments::CustomerUser',
+        roles: 'payer',
+        decision: 'allow',
+        determiningPolicies: 'customer.read-own',
+      },
     },
     denied: { principal: 'alice', method: 'GET', path: '/accounts/acct-2' },
     deniedBody: GATEWAY_BODIES.explicitDeny,
@@ -135,7 +145,13 @@ const HTTP_MODES: readonly HttpModeCase[] = [
       principal: 'sam',
       method: 'GET',
       path: '/payments/pay-2',
-      authorizer: { principalId: 'sam', principalType: 'Payments::StaffUser', roles: 'support', decision: 'allow', determiningPolicies: 'staff.support-read' },
+      authorizer: {
+        principalId: 'sam',
+        principalType: 'Payments::StaffUser',
+        roles: 'support',
+        decision: 'allow',
+        determiningPolicies: 'staff.support-read',
+      },
     },
     denied: { principal: 'rob', method: 'POST', path: '/payments/pay-1/refund' },
     deniedBody: GATEWAY_BODIES.explicitDeny,
@@ -355,7 +371,9 @@ describe('m2m (WebSocket $connect)', () => {
   });
 
   it('an expired token fails the upgrade with 401 Unauthorized', async () => {
-    const refused = await upgrade('m2m', '/?accountId=acct-1', { Authorization: `Bearer ${tokenFor('m2m', 'ledger', { expiresInSeconds: -60 })}` });
+    const refused = await upgrade('m2m', '/?accountId=acct-1', {
+      Authorization: `Bearer ${tokenFor('m2m', 'ledger', { expiresInSeconds: -60 })}`,
+    });
 
     expect(refused).toEqual({ status: 401, body: GATEWAY_BODIES.unauthorized });
   });
@@ -402,10 +420,12 @@ describe('the examples of local/demo/seed.yaml behave as declared', () => {
       const websocket = env.gateway(example.mode).mode.api.type === 'websocket';
 
       const status = websocket
-        ? await upgrade(example.mode, example.path, { [env.gateway(example.mode).mode.api.tokenHeader]: `Bearer ${token}` }).then(async (opened) => {
-            if ('socket' in opened) await closeSocket(opened.socket);
-            return opened.status;
-          })
+        ? await upgrade(example.mode, example.path, { [env.gateway(example.mode).mode.api.tokenHeader]: `Bearer ${token}` }).then(
+            async (opened) => {
+              if ('socket' in opened) await closeSocket(opened.socket);
+              return opened.status;
+            },
+          )
         : (await send(example.mode, example, token)).status;
 
       expect(status).toBe(example.expect);

@@ -25,10 +25,23 @@ const CASE: PolicyCase = {
   expect: { decision: 'allow', errors: [] },
 };
 
-const SUITE_ALLOW: Outcome = { decision: 'allow', cedarDecision: 'allow', determining: ['customer.pay-from-own-account'], cedarDetermining: ['customer.pay-from-own-account'], errors: [] };
+const SUITE_ALLOW: Outcome = {
+  decision: 'allow',
+  cedarDecision: 'allow',
+  determining: ['customer.pay-from-own-account'],
+  cedarDetermining: ['customer.pay-from-own-account'],
+  errors: [],
+};
 
 function runtime(answer: Partial<RuntimeAnswer>): RuntimeAnswer {
-  return { result: 'allow', determining: [], reason: undefined, route: 'POST /accounts/{accountId}/payments', entities: [ACCOUNT], ...answer };
+  return {
+    result: 'allow',
+    determining: [],
+    reason: undefined,
+    route: 'POST /accounts/{accountId}/payments',
+    entities: [ACCOUNT],
+    ...answer,
+  };
 }
 
 describe('the runtime’s answer against the suite’s', () => {
@@ -46,7 +59,11 @@ describe('the runtime’s answer against the suite’s', () => {
     const result = compareAnswers(
       CASE,
       SUITE_ALLOW,
-      runtime({ result: 'deny', reason: 'evaluation: shared.forbid-payments-from-frozen-account: no attribute', entities: [{ ...ACCOUNT, attrs: {} }] }),
+      runtime({
+        result: 'deny',
+        reason: 'evaluation: shared.forbid-payments-from-frozen-account: no attribute',
+        entities: [{ ...ACCOUNT, attrs: {} }],
+      }),
     );
 
     expect(result).toEqual({
@@ -70,10 +87,18 @@ describe('the runtime’s answer against the suite’s', () => {
   });
 
   it('says when Cedar’s own answer was overruled by fail-closed, with its errors', () => {
-    const failClosed: Outcome = { decision: 'deny', cedarDecision: 'allow', determining: [], cedarDetermining: ['p'], errors: ['shared.x: boom'] };
+    const failClosed: Outcome = {
+      decision: 'deny',
+      cedarDecision: 'allow',
+      determining: [],
+      cedarDetermining: ['p'],
+      errors: ['shared.x: boom'],
+    };
 
     const result = compareAnswers(CASE, failClosed, runtime({}));
 
-    expect(result.agree ? [] : result.message.split('\n')[1]).toBe('  suite (cedar-wasm): deny, determined by [] (Cedar said allow); errors: shared.x: boom');
+    expect(result.agree ? [] : result.message.split('\n')[1]).toBe(
+      '  suite (cedar-wasm): deny, determined by [] (Cedar said allow); errors: shared.x: boom',
+    );
   });
 });

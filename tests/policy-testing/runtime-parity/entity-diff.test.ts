@@ -12,17 +12,25 @@ const ACME: EntityJson = { uid: { type: 'Payments::Customer', id: 'cust-acme' },
 
 describe('the first difference between the suite’s entities and the runtime’s', () => {
   it('is none when both hold the same entities, references written either way and sets in any order', () => {
-    const same: EntityJson = { ...ALICE, uid: { __entity: { type: 'Payments::CustomerUser', id: 'alice' } }, attrs: { customer: { type: 'Payments::Customer', id: 'cust-acme' }, roles: ['b', 'a'] } };
+    const same: EntityJson = {
+      ...ALICE,
+      uid: { __entity: { type: 'Payments::CustomerUser', id: 'alice' } },
+      attrs: { customer: { type: 'Payments::Customer', id: 'cust-acme' }, roles: ['b', 'a'] },
+    };
 
     expect(firstEntityDifference({ suite: [ALICE, ACME], runtime: [ACME, same] })).toBeUndefined();
   });
 
   it('is an entity the runtime did not load, the first in uid order', () => {
-    expect(firstEntityDifference({ suite: [ALICE, ACME], runtime: [] })).toBe('Payments::Customer::"cust-acme" is in the suite\'s entities, and the runtime did not load it');
+    expect(firstEntityDifference({ suite: [ALICE, ACME], runtime: [] })).toBe(
+      'Payments::Customer::"cust-acme" is in the suite\'s entities, and the runtime did not load it',
+    );
   });
 
   it('is an entity only the runtime loaded', () => {
-    expect(firstEntityDifference({ suite: [], runtime: [ACME] })).toBe('Payments::Customer::"cust-acme" was loaded by the runtime, and is not among the suite\'s entities');
+    expect(firstEntityDifference({ suite: [], runtime: [ACME] })).toBe(
+      'Payments::Customer::"cust-acme" was loaded by the runtime, and is not among the suite\'s entities',
+    );
   });
 
   it('is an attribute whose values differ, or that one side lacks', () => {
@@ -38,10 +46,14 @@ describe('the first difference between the suite’s entities and the runtime’
   });
 
   it('is the parents, when they differ as sets', () => {
-    expect(firstEntityDifference({ suite: [ALICE], runtime: [{ ...ALICE, parents: [] }] })).toBe('Payments::CustomerUser::"alice" parents: the suite has [Payments::Role::"payer"], the runtime []');
+    expect(firstEntityDifference({ suite: [ALICE], runtime: [{ ...ALICE, parents: [] }] })).toBe(
+      'Payments::CustomerUser::"alice" parents: the suite has [Payments::Role::"payer"], the runtime []',
+    );
   });
 
   it('is a tag the runtime dropped', () => {
-    expect(firstEntityDifference({ suite: [{ ...ACME, tags: { tier: 'gold' } }], runtime: [ACME] })).toBe('Payments::Customer::"cust-acme" tag `tier`: the suite has "gold", the runtime none');
+    expect(firstEntityDifference({ suite: [{ ...ACME, tags: { tier: 'gold' } }], runtime: [ACME] })).toBe(
+      'Payments::Customer::"cust-acme" tag `tier`: the suite has "gold", the runtime none',
+    );
   });
 });

@@ -91,7 +91,15 @@ export const SERVICE_MODE: ModeConfig = {
       { claim: 'scope', attribute: 'scopes', type: 'Set<String>', delimiter: ' ', required: true, encoding: 'json' },
     ],
   },
-  routes: [{ key: '$connect', routeKey: '$connect', action: 'SubscribePaymentEvents', resource: { type: 'Payments::Account', queryParameter: 'accountId' }, context: [] }],
+  routes: [
+    {
+      key: '$connect',
+      routeKey: '$connect',
+      action: 'SubscribePaymentEvents',
+      resource: { type: 'Payments::Account', queryParameter: 'accountId' },
+      context: [],
+    },
+  ],
 };
 
 export const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });

@@ -36,7 +36,7 @@ export function describeRuntimeParity({ root, reportPath = '.tmp/runtime-parity.
   afterAll(async () => {
     await environment?.close();
     const summary = summarizeParity(results);
-    writeOutput(root, reportPath, JSON.stringify(summary, null, 2) + '\n');
+    writeOutput(root, reportPath, `${JSON.stringify(summary, null, 2)}\n`);
     process.stdout.write(parityText(summary));
     onSummary?.(summary);
   });
@@ -54,7 +54,9 @@ export function describeRuntimeParity({ root, reportPath = '.tmp/runtime-parity.
       const pool = suite.entities.map((entity) => entity.json);
       for (const testCase of suite.cases) {
         const plan = planCase(mode, suite.links, testCase);
-        const name = plan.ok ? `${testCase.name}: the runtime agrees` : `${testCase.name}: unreachable (${UNREACHABLE_TITLES[plan.unreachable.kind]})`;
+        const name = plan.ok
+          ? `${testCase.name}: the runtime agrees`
+          : `${testCase.name}: unreachable (${UNREACHABLE_TITLES[plan.unreachable.kind]})`;
         it(name, async () => {
           assert(environment, 'the loopback services did not start');
           const suiteOutcome = runCase(evaluator, testCase).outcome;

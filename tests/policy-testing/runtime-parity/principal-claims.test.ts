@@ -25,9 +25,16 @@ describe('the claims that carry a fixture principal', () => {
   });
 
   it('join the scopes of a service with the scope claim’s delimiter', () => {
-    const service: EntityJson = { uid: uid('Service', 'ledger01'), attrs: { clientId: 'ledger01', scopes: ['payments/read', 'payments/events.read'] }, parents: [] };
+    const service: EntityJson = {
+      uid: uid('Service', 'ledger01'),
+      attrs: { clientId: 'ledger01', scopes: ['payments/read', 'payments/events.read'] },
+      parents: [],
+    };
 
-    expect(claimsOf(service, SERVICE_MODE)).toEqual({ claims: { client_id: 'ledger01', scope: 'payments/read payments/events.read' }, tenantId: undefined });
+    expect(claimsOf(service, SERVICE_MODE)).toEqual({
+      claims: { client_id: 'ledger01', scope: 'payments/read payments/events.read' },
+      tenantId: undefined,
+    });
   });
 });
 
@@ -51,7 +58,8 @@ describe('a fixture principal no token can carry', () => {
   it('has an attribute no claim carries, in a mode that does not read stored principals', () => {
     expect(claimsOf({ ...TINA, attrs: { ...TINA.attrs, nickname: 'T' } })).toEqual({
       kind: 'principal-attribute',
-      reason: 'Payments::TenantUser::"tina"\'s `nickname`: no claim of mode saas carries it, and the mode does not read the principal\'s stored entity',
+      reason:
+        'Payments::TenantUser::"tina"\'s `nickname`: no claim of mode saas carries it, and the mode does not read the principal\'s stored entity',
     });
   });
 
@@ -89,19 +97,40 @@ describe('a fixture principal no token can carry', () => {
   it('has a tenant attribute and is not a member of that tenant, which the tenant claim always makes it', () => {
     expect(claimsOf({ ...TINA, parents: [uid('Role', 'payer')] })).toEqual({
       kind: 'tenant',
-      reason: 'Payments::TenantUser::"tina" is not a member of any Payments::Tenant, which the tenant claim `custom:tenant_id` always makes it',
+      reason:
+        'Payments::TenantUser::"tina" is not a member of any Payments::Tenant, which the tenant claim `custom:tenant_id` always makes it',
     });
   });
 });
 
 describe('a mode that completes the token from the principal’s stored entity', () => {
-  const enriched = { ...TENANT_MODE, claims: { ...TENANT_MODE.claims, principal: { ...TENANT_MODE.claims.principal, attributeSource: { kind: 'token-and-store', wins: 'token' } as const } } };
+  const enriched = {
+    ...TENANT_MODE,
+    claims: {
+      ...TENANT_MODE.claims,
+      principal: { ...TENANT_MODE.claims.principal, attributeSource: { kind: 'token-and-store', wins: 'token' } as const },
+    },
+  };
 
   it('leaves attributes and parents no claim carries to the store', () => {
-    const result = claimsOf({ ...TINA, attrs: { ...TINA.attrs, nickname: 'T', manager: ref('TenantUser', 'tara') }, parents: [...TINA.parents, uid('StaffGroup', 'support')] }, enriched);
+    const result = claimsOf(
+      {
+        ...TINA,
+        attrs: { ...TINA.attrs, nickname: 'T', manager: ref('TenantUser', 'tara') },
+        parents: [...TINA.parents, uid('StaffGroup', 'support')],
+      },
+      enriched,
+    );
 
     expect(result).toEqual({
-      claims: { sub: 'tina', 'custom:customer_id': 'cust-acme', 'custom:clearance': undefined, 'cognito:groups': ['payer'], 'custom:tenant_id': 't-north', 'custom:approver_id': undefined },
+      claims: {
+        sub: 'tina',
+        'custom:customer_id': 'cust-acme',
+        'custom:clearance': undefined,
+        'cognito:groups': ['payer'],
+        'custom:tenant_id': 't-north',
+        'custom:approver_id': undefined,
+      },
       tenantId: 't-north',
     });
   });

@@ -11,7 +11,14 @@ function request(action: string, resource: { type: string; id: string }, context
 
 function routed(mode: ModeConfig, testRequest: TestRequest, tenantId?: string) {
   const result = chooseRoute(mode, testRequest, tenantId);
-  return result.ok ? { route: result.value.route.key, input: result.value.input, pathParameters: result.value.pathParameters, contextClaims: result.value.contextClaims } : result.unreachable;
+  return result.ok
+    ? {
+        route: result.value.route.key,
+        input: result.value.input,
+        pathParameters: result.value.pathParameters,
+        contextClaims: result.value.contextClaims,
+      }
+    : result.unreachable;
 }
 
 const PAYMENT = { amount: 250, currency: 'EUR', approverId: 'cora', ip: { __extn: { fn: 'ip', arg: '198.51.100.7' } } };
@@ -59,13 +66,19 @@ describe('the route a case takes', () => {
   it('is the fixed-id route when the case names that resource', () => {
     const modeWithFixedOnly: ModeConfig = { ...TENANT_MODE, routes: TENANT_MODE.routes.filter((route) => route.resource.id !== undefined) };
 
-    expect(routed(modeWithFixedOnly, request('ViewAccount', uid('Account', 'daily')))).toMatchObject({ route: 'GET /reports/daily', input: { path: '/reports/daily' } });
+    expect(routed(modeWithFixedOnly, request('ViewAccount', uid('Account', 'daily')))).toMatchObject({
+      route: 'GET /reports/daily',
+      input: { path: '/reports/daily' },
+    });
   });
 });
 
 describe('a case no route can carry', () => {
   it('has an action the mode does not route for its resource type', () => {
-    expect(routed(TENANT_MODE, request('ViewPayment', uid('Payment', 'pay-1')))).toEqual({ kind: 'no-route', reason: 'mode saas routes no ViewPayment on a Payments::Payment' });
+    expect(routed(TENANT_MODE, request('ViewPayment', uid('Payment', 'pay-1')))).toEqual({
+      kind: 'no-route',
+      reason: 'mode saas routes no ViewPayment on a Payments::Payment',
+    });
   });
 
   it('names another resource than the only route’s fixed id', () => {
@@ -87,7 +100,8 @@ describe('a case no route can carry', () => {
   it('has a context value of another type than the route’s source spells', () => {
     expect(routed(TENANT_MODE, request('CreatePayment', uid('Account', 'acct-1'), { ...PAYMENT, amount: '1000001' }))).toEqual({
       kind: 'context-value',
-      reason: 'context `amount` (header X-Payment-Amount, Long) on route POST /tenants/{tenantId}/accounts/{accountId}/payments: "1000001" is not a Long',
+      reason:
+        'context `amount` (header X-Payment-Amount, Long) on route POST /tenants/{tenantId}/accounts/{accountId}/payments: "1000001" is not a Long',
     });
   });
 
@@ -96,14 +110,21 @@ describe('a case no route can carry', () => {
 
     expect(routed(TENANT_MODE, request('CreatePayment', uid('Account', 'acct-1'), withoutIp))).toEqual({
       kind: 'context-value',
-      reason: "route POST /tenants/{tenantId}/accounts/{accountId}/payments always supplies `ip` from the request's sourceIp; the case has none",
+      reason:
+        "route POST /tenants/{tenantId}/accounts/{accountId}/payments always supplies `ip` from the request's sourceIp; the case has none",
     });
   });
 
   it('has a source address that is a range', () => {
-    expect(routed(TENANT_MODE, request('CreatePayment', uid('Account', 'acct-1'), { ...PAYMENT, ip: { __extn: { fn: 'ip', arg: '10.0.0.0/8' } } }))).toEqual({
+    expect(
+      routed(
+        TENANT_MODE,
+        request('CreatePayment', uid('Account', 'acct-1'), { ...PAYMENT, ip: { __extn: { fn: 'ip', arg: '10.0.0.0/8' } } }),
+      ),
+    ).toEqual({
       kind: 'context-value',
-      reason: 'context `ip` (request sourceIp, ipaddr) on route POST /tenants/{tenantId}/accounts/{accountId}/payments: "10.0.0.0/8" is not the one address a request comes from',
+      reason:
+        'context `ip` (request sourceIp, ipaddr) on route POST /tenants/{tenantId}/accounts/{accountId}/payments: "10.0.0.0/8" is not the one address a request comes from',
     });
   });
 });
@@ -111,11 +132,24 @@ describe('a case no route can carry', () => {
 describe('the request time a case reads', () => {
   const timed = (type: string): ModeConfig => ({
     ...TENANT_MODE,
-    routes: [{ key: 'GET /t/{accountId}', method: 'GET', path: '/t/{accountId}', action: 'ViewAccount', resource: { type: 'Payments::Account', pathParameter: 'accountId' }, context: [{ name: 'now', source: 'request', key: 'requestTime', type, required: true }] }],
+    routes: [
+      {
+        key: 'GET /t/{accountId}',
+        method: 'GET',
+        path: '/t/{accountId}',
+        action: 'ViewAccount',
+        resource: { type: 'Payments::Account', pathParameter: 'accountId' },
+        context: [{ name: 'now', source: 'request', key: 'requestTime', type, required: true }],
+      },
+    ],
   });
 
   it('as a datetime, is the epoch milliseconds API Gateway stamps, offsets included', () => {
-    const result = chooseRoute(timed('datetime'), request('ViewAccount', uid('Account', 'a'), { now: { __extn: { fn: 'datetime', arg: '2026-12-06T13:00:00+0100' } } }), undefined);
+    const result = chooseRoute(
+      timed('datetime'),
+      request('ViewAccount', uid('Account', 'a'), { now: { __extn: { fn: 'datetime', arg: '2026-12-06T13:00:00+0100' } } }),
+      undefined,
+    );
 
     expect(result.ok ? result.value.input.requestContext : result).toEqual({ requestTimeEpochMs: Date.UTC(2026, 11, 6, 12) });
   });
@@ -131,6 +165,8 @@ describe('a case whose required context value is absent', () => {
   it('is still sent, without it: the runtime’s answer to that request is what parity compares', () => {
     const { amount: _amount, ...withoutAmount } = PAYMENT;
 
-    expect(routed(TENANT_MODE, request('CreatePayment', uid('Account', 'acct-1'), withoutAmount))).toMatchObject({ input: { headers: {} } });
+    expect(routed(TENANT_MODE, request('CreatePayment', uid('Account', 'acct-1'), withoutAmount))).toMatchObject({
+      input: { headers: {} },
+    });
   });
 });

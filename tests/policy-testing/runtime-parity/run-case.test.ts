@@ -132,7 +132,10 @@ describe('a case sent through the real runtime', () => {
   it('reaches a WebSocket $connect with the resource id in the query string', async () => {
     const result = await parity('m2m', 'ledgerservice01_SubscribePaymentEvents_acct-1');
 
-    expect(result.kind === 'agree' ? { decision: result.runtime.result, route: result.runtime.route } : result).toEqual({ decision: 'allow', route: '$connect' });
+    expect(result.kind === 'agree' ? { decision: result.runtime.result, route: result.runtime.route } : result).toEqual({
+      decision: 'allow',
+      route: '$connect',
+    });
   });
 
   it('names the AVP template-linked policy by the suite’s link id, not the id the store generated', async () => {
@@ -142,7 +145,13 @@ describe('a case sent through the real runtime', () => {
   });
 
   it('disagrees when the suite’s decision differs, naming both decisions and the determining policies', async () => {
-    const denied: Outcome = { decision: 'deny', cedarDecision: 'deny', determining: ['shared.forbid-x'], cedarDetermining: ['shared.forbid-x'], errors: [] };
+    const denied: Outcome = {
+      decision: 'deny',
+      cedarDecision: 'deny',
+      determining: ['shared.forbid-x'],
+      cedarDetermining: ['shared.forbid-x'],
+      errors: [],
+    };
 
     const result = await parity('customer', 'alice_ViewAccount_acct-1', denied);
 
@@ -159,7 +168,10 @@ describe('a case sent through the real runtime', () => {
   it('is reported unreachable, with its reason, when the mode routes no such request', async () => {
     const result = await parity('customer', 'alice_ViewPayment_acct-1_wrong-type');
 
-    expect(result).toEqual({ kind: 'unreachable', unreachable: { kind: 'no-route', reason: 'mode customer routes no ViewPayment on a Payments::Account' } });
+    expect(result).toEqual({
+      kind: 'unreachable',
+      unreachable: { kind: 'no-route', reason: 'mode customer routes no ViewPayment on a Payments::Account' },
+    });
   });
 });
 

@@ -11,13 +11,23 @@ import { withSeededStores, type SeededStores } from '../../../policy-testing/run
 import { REPO_ROOT } from '../../support/project-copy.js';
 import { PATH_TENANT_MODE, TENANT_MODE, uid } from './mode-configs.js';
 
-const DOC: EntityJson = { uid: uid('Account', 'acct-1'), attrs: { currency: 'EUR' }, parents: [uid('Customer', 'cust-acme')], tags: { project: 'apollo' } };
+const DOC: EntityJson = {
+  uid: uid('Account', 'acct-1'),
+  attrs: { currency: 'EUR' },
+  parents: [uid('Customer', 'cust-acme')],
+  tags: { project: 'apollo' },
+};
 const LOCAL_LINKS_MODE: ParityMode = {
   config: { ...TENANT_MODE, templateLinks: { kind: 'table', table: 'links', keyAttribute: 'uid', cacheTtlSeconds: 5 } },
   bundle: { mode: 'saas', namespace: 'Payments', schema: {}, policies: {}, templates: {} },
   handler: 'httpAuthorizer',
 };
-const LINK = { id: 'tina-reads-acct-1', templateId: 'tenant.delegated-account-read', principal: uid('TenantUser', 'tina'), resource: uid('Account', 'acct-1') };
+const LINK = {
+  id: 'tina-reads-acct-1',
+  templateId: 'tenant.delegated-account-read',
+  principal: uid('TenantUser', 'tina'),
+  resource: uid('Account', 'acct-1'),
+};
 
 let environment: ParityEnvironment;
 
@@ -51,7 +61,9 @@ describe('the stores seeded for a case', () => {
 
     expect(await item(linkTable ?? '', 'Payments::TenantUser::"tina"')).toEqual({
       uid: 'Payments::TenantUser::"tina"',
-      links: JSON.stringify([{ id: 'tina-reads-acct-1', templateId: 'tenant.delegated-account-read', resource: { type: 'Payments::Account', id: 'acct-1' } }]),
+      links: JSON.stringify([
+        { id: 'tina-reads-acct-1', templateId: 'tenant.delegated-account-read', resource: { type: 'Payments::Account', id: 'acct-1' } },
+      ]),
     });
   });
 });
@@ -62,7 +74,11 @@ describe('the mode a case’s runtime is built from', () => {
   it('differs from the generator’s only in the names of its tables', () => {
     const config = { ...TENANT_MODE, templateLinks: { kind: 'table', table: 'links', keyAttribute: 'uid', cacheTtlSeconds: 5 } } as const;
 
-    expect(withSeededStores(config, stores)).toEqual({ ...config, entityStore: { ...TENANT_MODE.entityStore, table: 'e1' }, templateLinks: { ...config.templateLinks, table: 'l1' } });
+    expect(withSeededStores(config, stores)).toEqual({
+      ...config,
+      entityStore: { ...TENANT_MODE.entityStore, table: 'e1' },
+      templateLinks: { ...config.templateLinks, table: 'l1' },
+    });
   });
 
   it('of a multi-tenant mode looks its tenants up in the seeded tenant table', () => {
@@ -83,7 +99,9 @@ describe('template links of a local-engine mode, through the second domain', () 
       return suite.cases.flatMap((testCase) => {
         const suiteOutcome = runCase(evaluator, testCase).outcome;
         const links = new Set(suite.links.map((link) => link.id));
-        return suiteOutcome.determining.some((id) => links.has(id)) && modes.get(suite.mode)?.config.engine.kind === 'local' ? [{ suite, testCase, suiteOutcome }] : [];
+        return suiteOutcome.determining.some((id) => links.has(id)) && modes.get(suite.mode)?.config.engine.kind === 'local'
+          ? [{ suite, testCase, suiteOutcome }]
+          : [];
       });
     });
 
@@ -92,7 +110,14 @@ describe('template links of a local-engine mode, through the second domain', () 
     for (const { suite, testCase, suiteOutcome } of linked) {
       const mode = modes.get(suite.mode);
       if (!mode) throw new Error(`mode ${suite.mode} was not built`);
-      const result = await runParityCase({ environment, mode, links: suite.links, pool: suite.entities.map((entity) => entity.json), testCase, suiteOutcome });
+      const result = await runParityCase({
+        environment,
+        mode,
+        links: suite.links,
+        pool: suite.entities.map((entity) => entity.json),
+        testCase,
+        suiteOutcome,
+      });
       answers.push(result.kind === 'agree' ? result.runtime.determining.join(',') === suiteOutcome.determining.join(',') : result);
     }
 

@@ -28,10 +28,12 @@ describe('a Cedar value spelled as a JSON claim', () => {
   });
 
   it('joins a set of strings with the mapping’s delimiter, as Cognito’s `scope`', () => {
-    expect(claimSpelling(['payments/read', 'payments/write'], parseValueType('Set<String>'), { encoding: 'json', delimiter: ' ' })).toEqual({
-      ok: true,
-      value: 'payments/read payments/write',
-    });
+    expect(claimSpelling(['payments/read', 'payments/write'], parseValueType('Set<String>'), { encoding: 'json', delimiter: ' ' })).toEqual(
+      {
+        ok: true,
+        value: 'payments/read payments/write',
+      },
+    );
   });
 
   it('cannot carry a set item that holds the delimiter', () => {
@@ -74,11 +76,17 @@ describe('a Cedar value spelled as text (header, query parameter, claim carried 
   });
 
   it('cannot carry a set item the runtime would trim', () => {
-    expect(textSpelling([' mfa'], parseValueType('Set<String>'))).toEqual({ ok: false, problem: 'the set item " mfa" would be trimmed or dropped from comma-separated text' });
+    expect(textSpelling([' mfa'], parseValueType('Set<String>'))).toEqual({
+      ok: false,
+      problem: 'the set item " mfa" would be trimmed or dropped from comma-separated text',
+    });
   });
 
   it('cannot carry a set item that holds a comma', () => {
-    expect(textSpelling(['a,b'], parseValueType('Set<String>'))).toEqual({ ok: false, problem: 'the set item "a,b" cannot be told apart in text split on ","' });
+    expect(textSpelling(['a,b'], parseValueType('Set<String>'))).toEqual({
+      ok: false,
+      problem: 'the set item "a,b" cannot be told apart in text split on ","',
+    });
   });
 
   it('is what a claim carried as text holds: Cognito’s `"custom:clearance": "3"`', () => {
@@ -91,16 +99,28 @@ const simpleValue: fc.Arbitrary<[ParsedValueType, CedarValueJson]> = fc.oneof(
   fc.string({ maxLength: 8 }).map((value): [ParsedValueType, CedarValueJson] => [{ kind: 'String' }, value]),
   fc.maxSafeInteger().map((value): [ParsedValueType, CedarValueJson] => [{ kind: 'Long' }, value]),
   fc.boolean().map((value): [ParsedValueType, CedarValueJson] => [{ kind: 'Boolean' }, value]),
-  fc.constantFrom('0.1', '-12.5000', '922337203685477.5807').map((arg): [ParsedValueType, CedarValueJson] => [{ kind: 'Extension', name: 'decimal' }, extn('decimal', arg)]),
+  fc
+    .constantFrom('0.1', '-12.5000', '922337203685477.5807')
+    .map((arg): [ParsedValueType, CedarValueJson] => [{ kind: 'Extension', name: 'decimal' }, extn('decimal', arg)]),
   fc.ipV4().map((arg): [ParsedValueType, CedarValueJson] => [{ kind: 'Extension', name: 'ipaddr' }, extn('ip', arg)]),
-  fc.constantFrom('2024-10-15', '2024-10-15T11:35:00.000Z', '2024-10-15T11:35:00+0100').map((arg): [ParsedValueType, CedarValueJson] => [{ kind: 'Extension', name: 'datetime' }, extn('datetime', arg)]),
-  fc.constantFrom('1h30m', '-2d', '0ms').map((arg): [ParsedValueType, CedarValueJson] => [{ kind: 'Extension', name: 'duration' }, extn('duration', arg)]),
-  fc.string({ minLength: 1, maxLength: 8 }).map((id): [ParsedValueType, CedarValueJson] => [{ kind: 'Entity', name: 'Ns::User' }, ref('Ns::User', id)]),
+  fc
+    .constantFrom('2024-10-15', '2024-10-15T11:35:00.000Z', '2024-10-15T11:35:00+0100')
+    .map((arg): [ParsedValueType, CedarValueJson] => [{ kind: 'Extension', name: 'datetime' }, extn('datetime', arg)]),
+  fc
+    .constantFrom('1h30m', '-2d', '0ms')
+    .map((arg): [ParsedValueType, CedarValueJson] => [{ kind: 'Extension', name: 'duration' }, extn('duration', arg)]),
+  fc
+    .string({ minLength: 1, maxLength: 8 })
+    .map((id): [ParsedValueType, CedarValueJson] => [{ kind: 'Entity', name: 'Ns::User' }, ref('Ns::User', id)]),
 );
 const anyValue: fc.Arbitrary<[ParsedValueType, CedarValueJson]> = fc.oneof(
   simpleValue,
-  fc.array(fc.string({ maxLength: 6 }), { maxLength: 4 }).map((items): [ParsedValueType, CedarValueJson] => [{ kind: 'Set', element: { kind: 'String' } }, items]),
-  fc.array(fc.maxSafeInteger(), { maxLength: 4 }).map((items): [ParsedValueType, CedarValueJson] => [{ kind: 'Set', element: { kind: 'Long' } }, items]),
+  fc
+    .array(fc.string({ maxLength: 6 }), { maxLength: 4 })
+    .map((items): [ParsedValueType, CedarValueJson] => [{ kind: 'Set', element: { kind: 'String' } }, items]),
+  fc
+    .array(fc.maxSafeInteger(), { maxLength: 4 })
+    .map((items): [ParsedValueType, CedarValueJson] => [{ kind: 'Set', element: { kind: 'Long' } }, items]),
   fc.tuple(simpleValue, fc.option(simpleValue)).map(([[a, va], b]): [ParsedValueType, CedarValueJson] => [
     { kind: 'Record', attributes: { a: { type: a, required: true }, ...(b ? { b: { type: b[0], required: false } } : {}) } },
     { a: va, ...(b ? { b: b[1] } : {}) },

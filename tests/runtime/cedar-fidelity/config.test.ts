@@ -15,7 +15,13 @@ afterAll(async () => {
 describe('a misspelled value type in the mode', () => {
   it('denies every request with kind config and a reason naming the spelling', async () => {
     const base = libraryMode();
-    const mode = { ...base, claims: { ...base.claims, attributes: [{ claim: 'custom:limit', attribute: 'limit', type: 'Decimal', required: false, encoding: 'text' as const }] } };
+    const mode = {
+      ...base,
+      claims: {
+        ...base.claims,
+        attributes: [{ claim: 'custom:limit', attribute: 'limit', type: 'Decimal', required: false, encoding: 'text' as const }],
+      },
+    };
     const client = restClient(world, mode);
 
     const answer = await client.call('/team/d-plain', world.token('alice', { 'cognito:groups': ['g-eng-backend'] }));

@@ -31,7 +31,7 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(answer).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
     });
 
-    it('allows a document in acme-research (in acme-rd, in acme) a route for resources in acme: the resource\'s org hierarchy', async () => {
+    it("allows a document in acme-research (in acme-rd, in acme) a route for resources in acme: the resource's org hierarchy", async () => {
       const client = restClient(world, libraryMode({ engine }));
 
       const answer = await client.call('/org/d-research', world.token('bob'));
@@ -45,7 +45,7 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(await client.call('/org/d-plain', world.token('bob'))).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
     });
 
-    it('allows a principal in acme through its tenant t1 (in acme): the tenant\'s ancestors', async () => {
+    it("allows a principal in acme through its tenant t1 (in acme): the tenant's ancestors", async () => {
       const client = restClient(world, libraryMode({ engine }));
 
       const answer = await client.call('/member/d-plain', world.token('carol'));
@@ -58,13 +58,21 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('allows a document whose sponsor (an Org read through the attribute) has a decimal budget over 1000.0', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      expect(await client.call('/sponsored/d-rich', world.token('bob'))).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['sponsor.funded'] });
+      expect(await client.call('/sponsored/d-rich', world.token('bob'))).toEqual({
+        effect: 'Allow',
+        reason: undefined,
+        determiningPolicies: ['sponsor.funded'],
+      });
     });
 
-    it('denies a document whose sponsor\'s budget is 10.5', async () => {
+    it("denies a document whose sponsor's budget is 10.5", async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      expect(await client.call('/sponsored/d-poor', world.token('bob'))).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+      expect(await client.call('/sponsored/d-poor', world.token('bob'))).toEqual({
+        effect: 'Deny',
+        reason: undefined,
+        determiningPolicies: [],
+      });
     });
   });
 
@@ -72,13 +80,21 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('allows a document tagged classification=public', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      expect(await client.call('/tagged/d-public', world.token('bob'))).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['tags.public'] });
+      expect(await client.call('/tagged/d-public', world.token('bob'))).toEqual({
+        effect: 'Allow',
+        reason: undefined,
+        determiningPolicies: ['tags.public'],
+      });
     });
 
     it('denies a document tagged classification=secret', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      expect(await client.call('/tagged/d-secret', world.token('bob'))).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+      expect(await client.call('/tagged/d-secret', world.token('bob'))).toEqual({
+        effect: 'Deny',
+        reason: undefined,
+        determiningPolicies: [],
+      });
     });
   });
 
@@ -86,7 +102,11 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('allows Color::"red", which the store does not hold', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      expect(await client.call('/colors/red', world.token('bob'))).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['color.red'] });
+      expect(await client.call('/colors/red', world.token('bob'))).toEqual({
+        effect: 'Allow',
+        reason: undefined,
+        determiningPolicies: ['color.red'],
+      });
     });
 
     it('denies Color::"purple", which is not one of the enum\'s values, saying so', async () => {
@@ -104,13 +124,21 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('allows the owner to read through `action in Action::"readers"`', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      expect(await client.call('/read/d-alice', world.token('alice'))).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['readers.own-docs'] });
+      expect(await client.call('/read/d-alice', world.token('alice'))).toEqual({
+        effect: 'Allow',
+        reason: undefined,
+        determiningPolicies: ['readers.own-docs'],
+      });
     });
 
     it('denies another user the same document', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      expect(await client.call('/read/d-alice', world.token('bob'))).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+      expect(await client.call('/read/d-alice', world.token('bob'))).toEqual({
+        effect: 'Deny',
+        reason: undefined,
+        determiningPolicies: [],
+      });
     });
   });
 
@@ -143,7 +171,8 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
 
       expect(answer).toEqual({
         effect: 'Deny',
-        reason: "entity loading reached entityStore.maxEntities (5): the request's entities reach at least 7; raise entityStore.maxEntities in modes/library.yaml",
+        reason:
+          "entity loading reached entityStore.maxEntities (5): the request's entities reach at least 7; raise entityStore.maxEntities in modes/library.yaml",
         determiningPolicies: [],
       });
     });

@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe.each(ENGINES)('with the %s engine', (engine) => {
   describe('principal enrichment (claims.principal.fromStore)', () => {
-    it('takes an attribute the token lacks from the principal\'s stored entity', async () => {
+    it("takes an attribute the token lacks from the principal's stored entity", async () => {
       const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token-and-store', wins: 'token' } }));
 
       const answer = await client.call('/cleared/d-plain', world.token('dana'));
@@ -29,7 +29,7 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(answer).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['clearance.three'] });
     });
 
-    it('with wins: token, the token\'s clearance 1 stands over the store\'s 5', async () => {
+    it("with wins: token, the token's clearance 1 stands over the store's 5", async () => {
       const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token-and-store', wins: 'token' } }));
 
       const answer = await client.call('/cleared/d-plain', world.token('dana', { 'custom:clearance': '1' }));
@@ -37,7 +37,7 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(answer).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
     });
 
-    it('with wins: store, the store\'s clearance 5 stands over the token\'s 1', async () => {
+    it("with wins: store, the store's clearance 5 stands over the token's 1", async () => {
       const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token-and-store', wins: 'store' } }));
 
       const answer = await client.call('/cleared/d-plain', world.token('dana', { 'custom:clearance': '1' }));
@@ -45,7 +45,7 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(answer).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['clearance.three'] });
     });
 
-    it('with wins: store, the store\'s clearance 1 stands over the token\'s 4', async () => {
+    it("with wins: store, the store's clearance 1 stands over the token's 4", async () => {
       const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token-and-store', wins: 'store' } }));
 
       const answer = await client.call('/cleared/d-plain', world.token('erin', { 'custom:clearance': '4' }));
@@ -53,10 +53,14 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(answer).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
     });
 
-    it('adds the stored parents to the token\'s: dana is in g-eng (so in g-all) with no groups claim', async () => {
+    it("adds the stored parents to the token's: dana is in g-eng (so in g-all) with no groups claim", async () => {
       const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token-and-store', wins: 'token' } }));
 
-      expect(await client.call('/team/d-plain', world.token('dana'))).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['team.all'] });
+      expect(await client.call('/team/d-plain', world.token('dana'))).toEqual({
+        effect: 'Allow',
+        reason: undefined,
+        determiningPolicies: ['team.all'],
+      });
     });
 
     it('treats a principal with no stored entity as token-only', async () => {
@@ -70,7 +74,11 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('leaves the store out when the mode reads the token only', async () => {
       const client = restClient(world, libraryMode({ engine, attributeSource: { kind: 'token' } }));
 
-      expect(await client.call('/cleared/d-plain', world.token('dana'))).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+      expect(await client.call('/cleared/d-plain', world.token('dana'))).toEqual({
+        effect: 'Deny',
+        reason: undefined,
+        determiningPolicies: [],
+      });
     });
   });
 });
@@ -82,7 +90,9 @@ describe('template links granted at run time (templateLinks: { table })', () => 
     const token = world.token('frank');
     const before = await client.call('/delegated/d-plain', token);
 
-    await world.putLinks({ type: 'Lib::User', id: 'frank' }, [{ id: 'frank-views-d-plain', templateId: 'delegated-view', resource: { type: 'Lib::Doc', id: 'd-plain' } }]);
+    await world.putLinks({ type: 'Lib::User', id: 'frank' }, [
+      { id: 'frank-views-d-plain', templateId: 'delegated-view', resource: { type: 'Lib::Doc', id: 'd-plain' } },
+    ]);
     const withinTtl = await client.call('/delegated/d-plain', token);
     now += 60_000;
     const afterTtl = await client.call('/delegated/d-plain', token);
@@ -94,7 +104,9 @@ describe('template links granted at run time (templateLinks: { table })', () => 
 
   it('a link on an ancestor team (g-all) applies to its members through the hierarchy', async () => {
     const client = restClient(world, libraryMode());
-    await world.putLinks({ type: 'Lib::Team', id: 'g-all' }, [{ id: 'g-all-views-d-research', templateId: 'delegated-view', resource: { type: 'Lib::Doc', id: 'd-research' } }]);
+    await world.putLinks({ type: 'Lib::Team', id: 'g-all' }, [
+      { id: 'g-all-views-d-research', templateId: 'delegated-view', resource: { type: 'Lib::Doc', id: 'd-research' } },
+    ]);
 
     const member = await client.call('/delegated/d-research', world.token('gina', { 'cognito:groups': ['g-eng-backend'] }));
     const outsider = await client.call('/delegated/d-research', world.token('hank'));
@@ -105,9 +117,15 @@ describe('template links granted at run time (templateLinks: { table })', () => 
 
   it('a link grants only its own resource', async () => {
     const client = restClient(world, libraryMode());
-    await world.putLinks({ type: 'Lib::User', id: 'ivan' }, [{ id: 'ivan-views-d-plain', templateId: 'delegated-view', resource: { type: 'Lib::Doc', id: 'd-plain' } }]);
+    await world.putLinks({ type: 'Lib::User', id: 'ivan' }, [
+      { id: 'ivan-views-d-plain', templateId: 'delegated-view', resource: { type: 'Lib::Doc', id: 'd-plain' } },
+    ]);
 
-    expect(await client.call('/delegated/d-public', world.token('ivan'))).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+    expect(await client.call('/delegated/d-public', world.token('ivan'))).toEqual({
+      effect: 'Deny',
+      reason: undefined,
+      determiningPolicies: [],
+    });
   });
 
   it('denies, saying why, when the links item is not a list of links', async () => {
@@ -118,7 +136,8 @@ describe('template links granted at run time (templateLinks: { table })', () => 
 
     expect(answer).toEqual({
       effect: 'Deny',
-      reason: 'template links of Lib::User::"judy" in library-links hold at 0 something other than { id, templateId, resource: { type, id } }',
+      reason:
+        'template links of Lib::User::"judy" in library-links hold at 0 something other than { id, templateId, resource: { type, id } }',
       determiningPolicies: [],
     });
   });

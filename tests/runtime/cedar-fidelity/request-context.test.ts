@@ -1,7 +1,17 @@
 // Context from API Gateway's request context (source IP, request time) through the REST, HTTP API and TOKEN handlers,
 // and the decision cache keyed on those values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENGINES, httpClient, libraryMode, restClient, startLibraryWorld, tokenClient, webSocketClient, webSocketMode, type LibraryWorld } from './support/library-world.js';
+import {
+  ENGINES,
+  httpClient,
+  libraryMode,
+  restClient,
+  startLibraryWorld,
+  tokenClient,
+  webSocketClient,
+  webSocketMode,
+  type LibraryWorld,
+} from './support/library-world.js';
 
 let world: LibraryWorld;
 
@@ -53,7 +63,10 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('reads the source IP as a String and the time as Long epoch milliseconds when the route types them so', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      const answer = await client.call('/enter-epoch/d-plain', world.token('bob'), { sourceIp: '203.0.113.9', requestTimeEpochMs: IN_2026 });
+      const answer = await client.call('/enter-epoch/d-plain', world.token('bob'), {
+        sourceIp: '203.0.113.9',
+        requestTimeEpochMs: IN_2026,
+      });
 
       expect(answer).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['enter.by-epoch'] });
     });
@@ -61,7 +74,10 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('denies a source IP that is no address, saying why', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      const answer = await client.call('/enter/d-plain', world.token('bob'), { sourceIp: 'test-invoke-source-ip', requestTimeEpochMs: IN_2026 });
+      const answer = await client.call('/enter/d-plain', world.token('bob'), {
+        sourceIp: 'test-invoke-source-ip',
+        requestTimeEpochMs: IN_2026,
+      });
 
       expect(answer).toEqual({
         effect: 'Deny',
@@ -94,13 +110,19 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('allows a connection from 203.0.113.9 in 2026', async () => {
       const client = webSocketClient(world, webSocketMode({ engine }));
 
-      expect(await client.connect(world.token('bob'), { sourceIp: '203.0.113.9', requestTimeEpochMs: IN_2026 })).toEqual({ effect: 'Allow', reason: undefined });
+      expect(await client.connect(world.token('bob'), { sourceIp: '203.0.113.9', requestTimeEpochMs: IN_2026 })).toEqual({
+        effect: 'Allow',
+        reason: undefined,
+      });
     });
 
     it('denies a connection in 2027', async () => {
       const client = webSocketClient(world, webSocketMode({ engine }));
 
-      expect(await client.connect(world.token('bob'), { sourceIp: '203.0.113.9', requestTimeEpochMs: IN_2027 })).toEqual({ effect: 'Deny', reason: undefined });
+      expect(await client.connect(world.token('bob'), { sourceIp: '203.0.113.9', requestTimeEpochMs: IN_2027 })).toEqual({
+        effect: 'Deny',
+        reason: undefined,
+      });
     });
   });
 
@@ -118,7 +140,7 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
   });
 
   describe('the decision cache is keyed on the request-context values a route reads', () => {
-    it('answers a second source IP afresh, not from the first one\'s cached Allow', async () => {
+    it("answers a second source IP afresh, not from the first one's cached Allow", async () => {
       const client = restClient(world, libraryMode({ engine, decisionTtlSeconds: 300 }));
       const token = world.token('bob');
 

@@ -26,7 +26,11 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('carried as text, "2" is the Long 2, which does not', async () => {
       const client = restClient(world, libraryMode({ engine, clearanceEncoding: 'text' }));
 
-      expect(await client.call('/cleared/d-plain', world.token('bob', { 'custom:clearance': '2' }))).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+      expect(await client.call('/cleared/d-plain', world.token('bob', { 'custom:clearance': '2' }))).toEqual({
+        effect: 'Deny',
+        reason: undefined,
+        determiningPolicies: [],
+      });
     });
 
     it('declared as JSON, the same string claim is denied, saying a Long must be a JSON integer', async () => {
@@ -34,7 +38,11 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
 
       const answer = await client.call('/cleared/d-plain', world.token('bob', { 'custom:clearance': '3' }));
 
-      expect(answer).toEqual({ effect: 'Deny', reason: 'claim custom:clearance: expected a safe integer, got string "3"', determiningPolicies: [] });
+      expect(answer).toEqual({
+        effect: 'Deny',
+        reason: 'claim custom:clearance: expected a safe integer, got string "3"',
+        determiningPolicies: [],
+      });
     });
 
     it('carried as text, "3.0" is denied: a Long is spelled as an integer', async () => {
@@ -49,7 +57,7 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
   describe('decimal in a claim, a header and a stored entity (stored as a plain string the schema types)', () => {
     const buyer = () => world.token('bob', { 'custom:limit': '50.00' });
 
-    it('allows an amount between the document\'s price (19.99) and the principal\'s limit (50.00)', async () => {
+    it("allows an amount between the document's price (19.99) and the principal's limit (50.00)", async () => {
       const client = restClient(world, libraryMode({ engine }));
 
       const answer = await client.call('/buy/d-priced', buyer(), { headers: { 'X-Amount': '20.5' } });
@@ -60,7 +68,11 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('denies an amount over the limit', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      expect(await client.call('/buy/d-priced', buyer(), { headers: { 'X-Amount': '50.0001' } })).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+      expect(await client.call('/buy/d-priced', buyer(), { headers: { 'X-Amount': '50.0001' } })).toEqual({
+        effect: 'Deny',
+        reason: undefined,
+        determiningPolicies: [],
+      });
     });
 
     it('denies a header that is no Cedar decimal, saying why', async () => {
@@ -78,11 +90,14 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('denies a claim that is no Cedar decimal, saying why', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      const answer = await client.call('/buy/d-priced', world.token('bob', { 'custom:limit': 'lots' }), { headers: { 'X-Amount': '20.5' } });
+      const answer = await client.call('/buy/d-priced', world.token('bob', { 'custom:limit': 'lots' }), {
+        headers: { 'X-Amount': '20.5' },
+      });
 
       expect(answer).toEqual({
         effect: 'Deny',
-        reason: 'claim custom:limit: expected a decimal such as "12.50", got "lots": digits, a point and 1 to 4 digits, with an optional leading "-"',
+        reason:
+          'claim custom:limit: expected a decimal such as "12.50", got "lots": digits, a point and 1 to 4 digits, with an optional leading "-"',
         determiningPolicies: [],
       });
     });
@@ -93,10 +108,14 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       world.token('bob', { 'custom:office': '10.1.2.0/24', 'custom:since': '2025-01-01', 'custom:grace': '2h', ...claims });
     const visit = { headers: { 'X-From': '10.1.7.7', 'X-Wait': '90m' }, query: 'at=2026-03-10T12%3A00%3A00.000%2B0100' };
 
-    it('allows a visit from inside the document\'s network, within its 30-day window, waiting less than the grace', async () => {
+    it("allows a visit from inside the document's network, within its 30-day window, waiting less than the grace", async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      expect(await client.call('/visit/d-visit', visitor(), visit)).toEqual({ effect: 'Allow', reason: undefined, determiningPolicies: ['visit.window'] });
+      expect(await client.call('/visit/d-visit', visitor(), visit)).toEqual({
+        effect: 'Allow',
+        reason: undefined,
+        determiningPolicies: ['visit.window'],
+      });
     });
 
     it('denies a visit from outside the network', async () => {
@@ -110,10 +129,14 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('denies a visit after the window closed', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      expect(await client.call('/visit/d-visit', visitor(), { ...visit, query: 'at=2026-04-01' })).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
+      expect(await client.call('/visit/d-visit', visitor(), { ...visit, query: 'at=2026-04-01' })).toEqual({
+        effect: 'Deny',
+        reason: undefined,
+        determiningPolicies: [],
+      });
     });
 
-    it('denies a wait longer than the principal\'s grace duration', async () => {
+    it("denies a wait longer than the principal's grace duration", async () => {
       const client = restClient(world, libraryMode({ engine }));
 
       const answer = await client.call('/visit/d-visit', visitor(), { ...visit, headers: { ...visit.headers, 'X-Wait': '2h1ms' } });
@@ -149,7 +172,7 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
   });
 
   describe('records in claims and context', () => {
-    it('allows shipping to the principal\'s home city: a record claim (JSON text) and a record header', async () => {
+    it("allows shipping to the principal's home city: a record claim (JSON text) and a record header", async () => {
       const client = restClient(world, libraryMode({ engine }));
 
       const answer = await client.call('/ship/d-plain', world.token('bob', { 'custom:home': '{"city":"Lyon","zip":"69001"}' }), {
@@ -162,7 +185,9 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('denies shipping to another city', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      const answer = await client.call('/ship/d-plain', world.token('bob', { 'custom:home': '{"city":"Lyon"}' }), { headers: { 'X-Address': '{"city":"Paris"}' } });
+      const answer = await client.call('/ship/d-plain', world.token('bob', { 'custom:home': '{"city":"Lyon"}' }), {
+        headers: { 'X-Address': '{"city":"Paris"}' },
+      });
 
       expect(answer).toEqual({ effect: 'Deny', reason: undefined, determiningPolicies: [] });
     });
@@ -184,9 +209,15 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
     it('denies a claim record that lacks a required key, naming it', async () => {
       const client = restClient(world, libraryMode({ engine }));
 
-      const answer = await client.call('/ship/d-plain', world.token('bob', { 'custom:home': '{"zip":"69001"}' }), { headers: { 'X-Address': '{"city":"Lyon"}' } });
+      const answer = await client.call('/ship/d-plain', world.token('bob', { 'custom:home': '{"zip":"69001"}' }), {
+        headers: { 'X-Address': '{"city":"Lyon"}' },
+      });
 
-      expect(answer).toEqual({ effect: 'Deny', reason: 'claim custom:home: required attribute "city" is missing', determiningPolicies: [] });
+      expect(answer).toEqual({
+        effect: 'Deny',
+        reason: 'claim custom:home: required attribute "city" is missing',
+        determiningPolicies: [],
+      });
     });
   });
 });

@@ -174,26 +174,117 @@ describe('multi-tenant mode (Cognito access token claims with a tenant)', () => 
 describe('claims of the wrong type', () => {
   const role = customerClaimsWith({ claim: 'custom:role', attribute: 'role', type: 'String', required: false, encoding: 'json' });
   const limit = customerClaimsWith({ claim: 'custom:limit', attribute: 'limit', type: 'Long', required: true, encoding: 'json' });
-  const verified = customerClaimsWith({ claim: 'email_verified', attribute: 'emailVerified', type: 'Boolean', required: true, encoding: 'json' });
+  const verified = customerClaimsWith({
+    claim: 'email_verified',
+    attribute: 'emailVerified',
+    type: 'Boolean',
+    required: true,
+    encoding: 'json',
+  });
 
   const cases: readonly { name: string; claims: Record<string, unknown>; config: ClaimsConfig; message: string }[] = [
-    { name: 'a String role given as a list', claims: { ...customerUser, 'custom:role': ['admin'] }, config: role, message: 'claim custom:role: expected a string, got a list' },
-    { name: 'a String role given as an object', claims: { ...customerUser, 'custom:role': { name: 'admin' } }, config: role, message: 'claim custom:role: expected a string, got an object' },
-    { name: 'a String role given as null', claims: { ...customerUser, 'custom:role': null }, config: role, message: 'claim custom:role: expected a string, got null' },
-    { name: 'a Long given as a string of digits', claims: { ...customerUser, 'custom:limit': '100' }, config: limit, message: 'claim custom:limit: expected a safe integer, got string "100"' },
-    { name: 'a Long given as a fraction', claims: { ...customerUser, 'custom:limit': 1.5 }, config: limit, message: 'claim custom:limit: expected a safe integer, got number 1.5' },
-    { name: 'a Long beyond 2^53', claims: { ...customerUser, 'custom:limit': 2 ** 53 }, config: limit, message: 'claim custom:limit: expected a safe integer, got number 9007199254740992' },
-    { name: 'a Boolean given as the string "true"', claims: { ...customerUser, email_verified: 'true' }, config: verified, message: 'claim email_verified: expected true or false, got string "true"' },
-    { name: 'an entity id given as a number', claims: { ...customerUser, 'custom:customer_id': 42 }, config: CUSTOMER_CLAIMS, message: 'claim custom:customer_id: expected an entity id string, got number 42' },
-    { name: 'an entity id given as an empty string', claims: { ...customerUser, 'custom:customer_id': '' }, config: CUSTOMER_CLAIMS, message: 'claim custom:customer_id: expected an entity id string, got string ""' },
-    { name: 'groups given as one string', claims: { ...customerUser, 'cognito:groups': 'admin' }, config: CUSTOMER_CLAIMS, message: 'claim cognito:groups must be a list of group names' },
-    { name: 'groups given as an array-like object', claims: { ...customerUser, 'cognito:groups': { 0: 'admin', length: 1 } }, config: CUSTOMER_CLAIMS, message: 'claim cognito:groups must be a list of group names' },
-    { name: 'groups holding a nested list', claims: { ...customerUser, 'cognito:groups': ['viewer', ['admin']] }, config: CUSTOMER_CLAIMS, message: 'claim cognito:groups must be a list of group names' },
-    { name: 'groups holding a number', claims: { ...customerUser, 'cognito:groups': ['viewer', 1] }, config: CUSTOMER_CLAIMS, message: 'claim cognito:groups must be a list of group names' },
-    { name: 'a scope set given as a number', claims: { client_id: 'ledgerservice01', scope: 7 }, config: M2M.claims, message: 'claim scope: expected a list, got number 7' },
-    { name: 'a scope list holding a number', claims: { client_id: 'ledgerservice01', scope: ['payments/read', 7] }, config: M2M.claims, message: 'claim scope: expected a string, got number 7' },
-    { name: 'a principal id given as a number', claims: { ...customerUser, sub: 12345 }, config: CUSTOMER_CLAIMS, message: 'claim sub (the principal id) is missing or not a non-empty string' },
-    { name: 'a principal id given as a list', claims: { ...customerUser, sub: ['user-1'] }, config: CUSTOMER_CLAIMS, message: 'claim sub (the principal id) is missing or not a non-empty string' },
+    {
+      name: 'a String role given as a list',
+      claims: { ...customerUser, 'custom:role': ['admin'] },
+      config: role,
+      message: 'claim custom:role: expected a string, got a list',
+    },
+    {
+      name: 'a String role given as an object',
+      claims: { ...customerUser, 'custom:role': { name: 'admin' } },
+      config: role,
+      message: 'claim custom:role: expected a string, got an object',
+    },
+    {
+      name: 'a String role given as null',
+      claims: { ...customerUser, 'custom:role': null },
+      config: role,
+      message: 'claim custom:role: expected a string, got null',
+    },
+    {
+      name: 'a Long given as a string of digits',
+      claims: { ...customerUser, 'custom:limit': '100' },
+      config: limit,
+      message: 'claim custom:limit: expected a safe integer, got string "100"',
+    },
+    {
+      name: 'a Long given as a fraction',
+      claims: { ...customerUser, 'custom:limit': 1.5 },
+      config: limit,
+      message: 'claim custom:limit: expected a safe integer, got number 1.5',
+    },
+    {
+      name: 'a Long beyond 2^53',
+      claims: { ...customerUser, 'custom:limit': 2 ** 53 },
+      config: limit,
+      message: 'claim custom:limit: expected a safe integer, got number 9007199254740992',
+    },
+    {
+      name: 'a Boolean given as the string "true"',
+      claims: { ...customerUser, email_verified: 'true' },
+      config: verified,
+      message: 'claim email_verified: expected true or false, got string "true"',
+    },
+    {
+      name: 'an entity id given as a number',
+      claims: { ...customerUser, 'custom:customer_id': 42 },
+      config: CUSTOMER_CLAIMS,
+      message: 'claim custom:customer_id: expected an entity id string, got number 42',
+    },
+    {
+      name: 'an entity id given as an empty string',
+      claims: { ...customerUser, 'custom:customer_id': '' },
+      config: CUSTOMER_CLAIMS,
+      message: 'claim custom:customer_id: expected an entity id string, got string ""',
+    },
+    {
+      name: 'groups given as one string',
+      claims: { ...customerUser, 'cognito:groups': 'admin' },
+      config: CUSTOMER_CLAIMS,
+      message: 'claim cognito:groups must be a list of group names',
+    },
+    {
+      name: 'groups given as an array-like object',
+      claims: { ...customerUser, 'cognito:groups': { 0: 'admin', length: 1 } },
+      config: CUSTOMER_CLAIMS,
+      message: 'claim cognito:groups must be a list of group names',
+    },
+    {
+      name: 'groups holding a nested list',
+      claims: { ...customerUser, 'cognito:groups': ['viewer', ['admin']] },
+      config: CUSTOMER_CLAIMS,
+      message: 'claim cognito:groups must be a list of group names',
+    },
+    {
+      name: 'groups holding a number',
+      claims: { ...customerUser, 'cognito:groups': ['viewer', 1] },
+      config: CUSTOMER_CLAIMS,
+      message: 'claim cognito:groups must be a list of group names',
+    },
+    {
+      name: 'a scope set given as a number',
+      claims: { client_id: 'ledgerservice01', scope: 7 },
+      config: M2M.claims,
+      message: 'claim scope: expected a list, got number 7',
+    },
+    {
+      name: 'a scope list holding a number',
+      claims: { client_id: 'ledgerservice01', scope: ['payments/read', 7] },
+      config: M2M.claims,
+      message: 'claim scope: expected a string, got number 7',
+    },
+    {
+      name: 'a principal id given as a number',
+      claims: { ...customerUser, sub: 12345 },
+      config: CUSTOMER_CLAIMS,
+      message: 'claim sub (the principal id) is missing or not a non-empty string',
+    },
+    {
+      name: 'a principal id given as a list',
+      claims: { ...customerUser, sub: ['user-1'] },
+      config: CUSTOMER_CLAIMS,
+      message: 'claim sub (the principal id) is missing or not a non-empty string',
+    },
   ];
 
   it.each(cases)('refuses $name', ({ claims, config, message }) => {
@@ -235,7 +326,10 @@ describe('claims named like Object.prototype members', () => {
   });
 
   it('a principal id claim named toString that is absent is refused', () => {
-    const config: ClaimsConfig = { ...CUSTOMER_CLAIMS, principal: { entityType: 'Payments::CustomerUser', idClaim: 'toString', attributeSource: { kind: 'token' } } };
+    const config: ClaimsConfig = {
+      ...CUSTOMER_CLAIMS,
+      principal: { entityType: 'Payments::CustomerUser', idClaim: 'toString', attributeSource: { kind: 'token' } },
+    };
 
     const error = claimError(customerUser, config);
 
@@ -252,7 +346,9 @@ describe('claims named like Object.prototype members', () => {
   });
 
   it('an own __proto__ claim from JSON is plain data: it neither supplies other claims nor pollutes Object.prototype', () => {
-    const claims = JSON.parse('{"sub":"user-1","custom:customer_id":"cust-1","__proto__":{"email":"evil@example.com","cognito:groups":["admin"]}}');
+    const claims = JSON.parse(
+      '{"sub":"user-1","custom:customer_id":"cust-1","__proto__":{"email":"evil@example.com","cognito:groups":["admin"]}}',
+    );
 
     const principal = principalOf(claims, CUSTOMER_CLAIMS);
 
@@ -262,7 +358,10 @@ describe('claims named like Object.prototype members', () => {
   });
 
   it('an own claim named __proto__ is read when the mode maps it', () => {
-    const config: ClaimsConfig = { ...MULTI_TENANT.claims, tenant: { claim: '__proto__', entityType: 'Payments::Tenant', attribute: 'tenant', asParent: true } };
+    const config: ClaimsConfig = {
+      ...MULTI_TENANT.claims,
+      tenant: { claim: '__proto__', entityType: 'Payments::Tenant', attribute: 'tenant', asParent: true },
+    };
     const claims = JSON.parse('{"sub":"user-1","custom:customer_id":"cust-1","__proto__":"bank-a"}');
 
     const principal = principalOf(claims, config);
@@ -297,7 +396,11 @@ describe('group names carrying Cedar syntax', () => {
           entities: [
             ...principal.entities,
             // Conforms to the schema, which the local engine checks entities against.
-            { uid: { type: 'Payments::Customer', id: 'cust-1' }, attrs: { tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } }, country: 'FR' }, parents: [] },
+            {
+              uid: { type: 'Payments::Customer', id: 'cust-1' },
+              attrs: { tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } }, country: 'FR' },
+              parents: [],
+            },
           ],
         },
         {},

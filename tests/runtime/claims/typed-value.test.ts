@@ -31,14 +31,42 @@ describe('extension values become the explicit __extn form', () => {
 
   it.each([
     ['decimal', '1.23456', 'expected a decimal such as "12.50", got "1.23456": more than 4 digits after the point'],
-    ['decimal', '922337203685477.5808', 'expected a decimal such as "12.50", got "922337203685477.5808": out of range (-922337203685477.5808 to 922337203685477.5807)'],
+    [
+      'decimal',
+      '922337203685477.5808',
+      'expected a decimal such as "12.50", got "922337203685477.5808": out of range (-922337203685477.5808 to 922337203685477.5807)',
+    ],
     ['decimal', '12', 'expected a decimal such as "12.50", got "12": digits, a point and 1 to 4 digits, with an optional leading "-"'],
-    ['ipaddr', '10.0.0.1/33', 'expected an IP address such as "10.0.0.1", "2001:db8::1" or "10.0.0.0/8", got "10.0.0.1/33": the prefix is larger than 32'],
-    ['ipaddr', '::ffff:10.0.0.1', 'expected an IP address such as "10.0.0.1", "2001:db8::1" or "10.0.0.0/8", got "::ffff:10.0.0.1": not an IPv4 or IPv6 address (IPv4 embedded in IPv6 and zone ids are refused)'],
-    ['datetime', '2023-02-29', 'expected a datetime such as "2024-10-15" or "2024-10-15T11:35:00.000Z", got "2023-02-29": 2023-02-29 is not a calendar date'],
-    ['datetime', '2024-10-15T11:35:00', 'expected a datetime such as "2024-10-15" or "2024-10-15T11:35:00.000Z", got "2024-10-15T11:35:00": YYYY-MM-DD, optionally followed by Thh:mm:ss, optional .SSS, and Z or an offset ±hhmm'],
-    ['duration', '1h1d', 'expected a duration such as "1h30m" or "-2d", got "1h1d": quantities with units in the order d, h, m, s, ms, with an optional leading "-"'],
-    ['duration', '106751991168d', 'expected a duration such as "1h30m" or "-2d", got "106751991168d": out of range (more than 2^63 - 1 milliseconds)'],
+    [
+      'ipaddr',
+      '10.0.0.1/33',
+      'expected an IP address such as "10.0.0.1", "2001:db8::1" or "10.0.0.0/8", got "10.0.0.1/33": the prefix is larger than 32',
+    ],
+    [
+      'ipaddr',
+      '::ffff:10.0.0.1',
+      'expected an IP address such as "10.0.0.1", "2001:db8::1" or "10.0.0.0/8", got "::ffff:10.0.0.1": not an IPv4 or IPv6 address (IPv4 embedded in IPv6 and zone ids are refused)',
+    ],
+    [
+      'datetime',
+      '2023-02-29',
+      'expected a datetime such as "2024-10-15" or "2024-10-15T11:35:00.000Z", got "2023-02-29": 2023-02-29 is not a calendar date',
+    ],
+    [
+      'datetime',
+      '2024-10-15T11:35:00',
+      'expected a datetime such as "2024-10-15" or "2024-10-15T11:35:00.000Z", got "2024-10-15T11:35:00": YYYY-MM-DD, optionally followed by Thh:mm:ss, optional .SSS, and Z or an offset ±hhmm',
+    ],
+    [
+      'duration',
+      '1h1d',
+      'expected a duration such as "1h30m" or "-2d", got "1h1d": quantities with units in the order d, h, m, s, ms, with an optional leading "-"',
+    ],
+    [
+      'duration',
+      '106751991168d',
+      'expected a duration such as "1h30m" or "-2d", got "106751991168d": out of range (more than 2^63 - 1 milliseconds)',
+    ],
   ])('refuses %s text %s, saying what is wrong', (spelling, text, message) => {
     const error = refusal(() => textToCedar(text, type(spelling)));
 
@@ -61,7 +89,10 @@ describe('sets', () => {
   });
 
   it('a comma-separated header of entity references, items trimmed and empty items dropped', () => {
-    expect(textToCedar('a, b,,', type('Set<Entity<Ns::Team>>'))).toEqual([{ __entity: { type: 'Ns::Team', id: 'a' } }, { __entity: { type: 'Ns::Team', id: 'b' } }]);
+    expect(textToCedar('a, b,,', type('Set<Entity<Ns::Team>>'))).toEqual([
+      { __entity: { type: 'Ns::Team', id: 'a' } },
+      { __entity: { type: 'Ns::Team', id: 'b' } },
+    ]);
   });
 
   it('a header holding a set of records is JSON text', () => {
@@ -77,11 +108,16 @@ describe('records', () => {
   const address = type('{ city: String, geo?: { lat: decimal }, zip?: String }');
 
   it('a JSON object claim with required and optional attributes, nested records converted too', () => {
-    expect(claimToCedar({ city: 'Paris', geo: { lat: '48.8566' } }, address)).toEqual({ city: 'Paris', geo: { lat: extn('decimal', '48.8566') } });
+    expect(claimToCedar({ city: 'Paris', geo: { lat: '48.8566' } }, address)).toEqual({
+      city: 'Paris',
+      geo: { lat: extn('decimal', '48.8566') },
+    });
   });
 
   it('refuses an unknown key, naming it and the declared ones', () => {
-    expect(refusal(() => claimToCedar({ city: 'Paris', country: 'FR' }, address)).message).toBe('unknown attribute "country": the record declares "city", "geo", "zip"');
+    expect(refusal(() => claimToCedar({ city: 'Paris', country: 'FR' }, address)).message).toBe(
+      'unknown attribute "country": the record declares "city", "geo", "zip"',
+    );
   });
 
   it('refuses a missing required key', () => {
@@ -89,7 +125,9 @@ describe('records', () => {
   });
 
   it('names the attribute whose value is wrong, however deep', () => {
-    expect(refusal(() => claimToCedar({ city: 'Paris', geo: { lat: 48.8 } }, address)).message).toBe('attribute "geo": attribute "lat": expected a string holding a decimal, got number 48.8');
+    expect(refusal(() => claimToCedar({ city: 'Paris', geo: { lat: 48.8 } }, address)).message).toBe(
+      'attribute "geo": attribute "lat": expected a string holding a decimal, got number 48.8',
+    );
   });
 
   it('refuses a list where a record is declared', () => {
@@ -119,10 +157,12 @@ describe('claims carried as text (Cognito custom attributes)', () => {
   });
 
   it('a text claim must be a string', () => {
-    expect(refusal(() => encodedClaimToCedar(3, type('Long'), 'text')).message).toBe('expected a string (the claim is carried as text), got number 3');
+    expect(refusal(() => encodedClaimToCedar(3, type('Long'), 'text')).message).toBe(
+      'expected a string (the claim is carried as text), got number 3',
+    );
   });
 
-  it('a text claim set splits on the mapping\'s delimiter', () => {
+  it("a text claim set splits on the mapping's delimiter", () => {
     expect(encodedClaimToCedar('1 2 3', type('Set<Long>'), 'text', ' ')).toEqual([1, 2, 3]);
   });
 

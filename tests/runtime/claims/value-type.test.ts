@@ -88,9 +88,7 @@ describe('parseValueType refuses what is not a Cedar value type', () => {
   });
 
   it('an Entity without a type name', () => {
-    expect(spellingError('Entity<>').message).toBe(
-      '"Entity<>": expected an entity type name such as Ns::User (at column 8)',
-    );
+    expect(spellingError('Entity<>').message).toBe('"Entity<>": expected an entity type name such as Ns::User (at column 8)');
   });
 
   it('a record attribute declared twice', () => {

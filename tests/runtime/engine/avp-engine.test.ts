@@ -71,7 +71,7 @@ afterAll(async () => {
 });
 
 describe('decisions through the real SDK', () => {
-  it('allows vera to view her own customer\'s account, determined by customer.read-own', async () => {
+  it("allows vera to view her own customer's account, determined by customer.read-own", async () => {
     const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
 
     const decision = await engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId });
@@ -79,9 +79,13 @@ describe('decisions through the real SDK', () => {
     expect(decision).toEqual({ decision: 'allow', determiningPolicies: ['customer.read-own'], errors: [] });
   });
 
-  it('denies vera another customer\'s account, with no determining policy', async () => {
+  it("denies vera another customer's account, with no determining policy", async () => {
     const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
-    const request = { ...VIEW_OWN_ACCOUNT, resource: uid('Account', 'acct-2'), entities: [customerUser('vera', 'viewer', 'c1'), account('acct-2', 'c2')] };
+    const request = {
+      ...VIEW_OWN_ACCOUNT,
+      resource: uid('Account', 'acct-2'),
+      entities: [customerUser('vera', 'viewer', 'c1'), account('acct-2', 'c2')],
+    };
 
     const decision = await engine.isAuthorized(request, { policyStoreId });
 
@@ -110,23 +114,40 @@ describe('decisions through the real SDK', () => {
   it('turns an ALLOW that came with an evaluation error into a deny: the erroring forbid might have applied', async () => {
     const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
     // alice owns d1 and writes with MFA (lab.owner-write), but doubling her clearance overflows in a forbid: AVP answers ALLOW.
-    const request = labRequest('alice', 'write', lab('Dataset', 'd1'), [user('alice', { clearance: 2 ** 62 }), dataset('d1', { owner: 'alice' })], { mfa: true });
+    const request = labRequest(
+      'alice',
+      'write',
+      lab('Dataset', 'd1'),
+      [user('alice', { clearance: 2 ** 62 }), dataset('d1', { owner: 'alice' })],
+      { mfa: true },
+    );
 
     const decision = await engine.isAuthorized(request, { policyStoreId: labStoreId });
 
     expect(decision.decision).toBe('deny');
     expect(decision.determiningPolicies).toEqual([]);
-    expect(decision.errors).toEqual([expect.stringMatching(/^policy lab\.forbid-owner-outranked: integer overflow while attempting to multiply/)]);
+    expect(decision.errors).toEqual([
+      expect.stringMatching(/^policy lab\.forbid-owner-outranked: integer overflow while attempting to multiply/),
+    ]);
   });
 
-  it('throws EngineError carrying AVP\'s ValidationException for an entity that does not conform to the store\'s schema', async () => {
+  it("throws EngineError carrying AVP's ValidationException for an entity that does not conform to the store's schema", async () => {
     const engine = avpEngine({ maxAttempts: 1, timeoutMs: DECISION_BUDGET_MS });
-    const accountWithoutFrozen: EntityJson = { uid: uid('Account', 'acct-1'), attrs: { owner: ref(uid('Customer', 'c1')), tenant: ref(uid('Tenant', 't1')), currency: 'EUR' }, parents: [] };
+    const accountWithoutFrozen: EntityJson = {
+      uid: uid('Account', 'acct-1'),
+      attrs: { owner: ref(uid('Customer', 'c1')), tenant: ref(uid('Tenant', 't1')), currency: 'EUR' },
+      parents: [],
+    };
 
-    const decision = engine.isAuthorized({ ...VIEW_OWN_ACCOUNT, entities: [customerUser('vera', 'viewer', 'c1'), accountWithoutFrozen] }, { policyStoreId });
+    const decision = engine.isAuthorized(
+      { ...VIEW_OWN_ACCOUNT, entities: [customerUser('vera', 'viewer', 'c1'), accountWithoutFrozen] },
+      { policyStoreId },
+    );
 
     await expect(decision).rejects.toThrow(
-      new EngineError('Verified Permissions failed (ValidationException): entity does not conform to the schema: expected entity `Payments::Account::"acct-1"` to have attribute `frozen`, but it does not'),
+      new EngineError(
+        'Verified Permissions failed (ValidationException): entity does not conform to the schema: expected entity `Payments::Account::"acct-1"` to have attribute `frozen`, but it does not',
+      ),
     );
   });
 
@@ -145,7 +166,9 @@ describe('decisions through the real SDK', () => {
 
     const decision = engine.isAuthorized(request, { policyStoreId });
 
-    await expect(decision).rejects.toThrow(new EngineError('the request cannot be sent to Verified Permissions: AVP has no attribute type for the extension function "offset"'));
+    await expect(decision).rejects.toThrow(
+      new EngineError('the request cannot be sent to Verified Permissions: AVP has no attribute type for the extension function "offset"'),
+    );
     expect(endpoint.requestCount('IsAuthorized')).toBe(0);
   });
 
@@ -155,7 +178,9 @@ describe('decisions through the real SDK', () => {
     const decision = engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId: 'NoSuchStore0000000000' });
 
     await expect(decision).rejects.toThrow(EngineError);
-    await expect(decision).rejects.toThrow('Verified Permissions failed (ResourceNotFoundException): POLICY_STORE NoSuchStore0000000000 not found');
+    await expect(decision).rejects.toThrow(
+      'Verified Permissions failed (ResourceNotFoundException): POLICY_STORE NoSuchStore0000000000 not found',
+    );
   });
 });
 
@@ -163,7 +188,10 @@ describe('every fault ends in EngineError, never an allow', () => {
   const cases: readonly { readonly fault: Fault; readonly message: string }[] = [
     { fault: { kind: 'latency', ms: 1000 }, message: 'Verified Permissions failed (AbortError): Request aborted' },
     { fault: { kind: 'throttle' }, message: 'Verified Permissions failed (ThrottlingException): Rate exceeded' },
-    { fault: { kind: 'server-error' }, message: 'Verified Permissions failed (InternalServerException): injected fault: internal server error' },
+    {
+      fault: { kind: 'server-error' },
+      message: 'Verified Permissions failed (InternalServerException): injected fault: internal server error',
+    },
     { fault: { kind: 'malformed' }, message: 'Verified Permissions failed (SyntaxError): Unexpected token' },
     { fault: { kind: 'reset' }, message: 'Verified Permissions failed (TimeoutError): socket hang up' },
   ];
@@ -221,7 +249,9 @@ describe('retries, with maxAttempts 3', () => {
 
     const decision = engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId });
 
-    await expect(decision).rejects.toThrow(new EngineError('Verified Permissions failed (InternalServerException): injected fault: internal server error'));
+    await expect(decision).rejects.toThrow(
+      new EngineError('Verified Permissions failed (InternalServerException): injected fault: internal server error'),
+    );
     expect(endpoint.requestCount('IsAuthorized')).toBe(3);
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fromAvpEntity, fromAvpValue, toAvpEntity, toAvpValue } from '../../../runtime/engine/avp-values.js';
 
 // AttributeValue's members: https://docs.aws.amazon.com/verifiedpermissions/latest/apireference/API_AttributeValue.html
-describe('extension values travel as AVP\'s typed members', () => {
+describe("extension values travel as AVP's typed members", () => {
   const cases = [
     { cedar: { __extn: { fn: 'decimal', arg: '12.5000' } }, avp: { decimal: '12.5000' } },
     { cedar: { __extn: { fn: 'ip', arg: '10.0.0.0/8' } }, avp: { ipaddr: '10.0.0.0/8' } },
@@ -19,7 +19,7 @@ describe('extension values travel as AVP\'s typed members', () => {
     expect(read).toEqual(cedar);
   });
 
-  it('sends fn ipaddr, Cedar\'s type name, as the ipaddr member too, and reads it back as fn ip', () => {
+  it("sends fn ipaddr, Cedar's type name, as the ipaddr member too, and reads it back as fn ip", () => {
     const sent = toAvpValue({ __extn: { fn: 'ipaddr', arg: '::1' } });
 
     expect(sent).toEqual({ ipaddr: '::1' });
@@ -27,20 +27,29 @@ describe('extension values travel as AVP\'s typed members', () => {
   });
 
   it('converts extension values inside sets and records', () => {
-    const cedar = { trusted: [{ __extn: { fn: 'ip', arg: '10.1.2.3' } }], limits: { max: { __extn: { fn: 'decimal', arg: '1.5' } }, note: 'x' } };
+    const cedar = {
+      trusted: [{ __extn: { fn: 'ip', arg: '10.1.2.3' } }],
+      limits: { max: { __extn: { fn: 'decimal', arg: '1.5' } }, note: 'x' },
+    };
 
     const sent = toAvpValue(cedar);
 
-    expect(sent).toEqual({ record: { trusted: { set: [{ ipaddr: '10.1.2.3' }] }, limits: { record: { max: { decimal: '1.5' }, note: { string: 'x' } } } } });
+    expect(sent).toEqual({
+      record: { trusted: { set: [{ ipaddr: '10.1.2.3' }] }, limits: { record: { max: { decimal: '1.5' }, note: { string: 'x' } } } },
+    });
     expect(fromAvpValue(sent)).toEqual(cedar);
   });
 
   it('refuses an extension function AVP has no member for, with TypeError', () => {
-    expect(() => toAvpValue({ __extn: { fn: 'offset', arg: '1h' } })).toThrow(new TypeError('AVP has no attribute type for the extension function "offset"'));
+    expect(() => toAvpValue({ __extn: { fn: 'offset', arg: '1h' } })).toThrow(
+      new TypeError('AVP has no attribute type for the extension function "offset"'),
+    );
   });
 
   it('refuses an extension value without a string argument, with TypeError', () => {
-    expect(() => toAvpValue({ __extn: { fn: 'decimal', arg: 12 } } as never)).toThrow(new TypeError('the argument of decimal must be a string, got 12'));
+    expect(() => toAvpValue({ __extn: { fn: 'decimal', arg: 12 } } as never)).toThrow(
+      new TypeError('the argument of decimal must be a string, got 12'),
+    );
   });
 });
 

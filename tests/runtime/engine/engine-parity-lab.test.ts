@@ -19,7 +19,15 @@ const LINKS: readonly TemplateLinkRecord[] = [
 ];
 
 // ------------------------------------------------------------------ the world
-const TEAMS = [team('ml', ['research']), team('research', ['lab']), team('lab'), team('archive'), team('audit'), team('ops'), team('other')];
+const TEAMS = [
+  team('ml', ['research']),
+  team('research', ['lab']),
+  team('lab'),
+  team('archive'),
+  team('audit'),
+  team('ops'),
+  team('other'),
+];
 const PEOPLE: Record<string, EntityJson> = {
   alice: user('alice', { teams: ['ml'], clearance: 1 }),
   bob: user('bob', { tags: { project: 'atlas' } }),
@@ -67,7 +75,9 @@ function what(name: string): EntityJson {
 function ask(principal: string, action: LabAction, resource: string, facts: ContextFacts = {}): AuthorizationRequest {
   const target = what(resource);
   const uid = target.uid as TypeAndId;
-  const owner = Object.values(PEOPLE).find((p) => JSON.stringify(p.uid) === JSON.stringify((target.attrs['owner'] as { __entity: TypeAndId }).__entity));
+  const owner = Object.values(PEOPLE).find(
+    (p) => JSON.stringify(p.uid) === JSON.stringify((target.attrs['owner'] as { __entity: TypeAndId }).__entity),
+  );
   const entities = [who(principal), target, ...TEAMS, ...(owner && owner !== who(principal) ? [owner] : [])];
   return labRequest(principal, action, uid, entities, facts);
 }
@@ -110,18 +120,48 @@ const CASES: readonly Case[] = [
   allow('alice_write_dOwned_mfa', 'entity reference', ask('alice', 'write', 'dOwned', { mfa: true }), 'lab.owner-write'),
   deny('alice_write_dOwned_noMfa', 'context boolean', ask('alice', 'write', 'dOwned', { mfa: false })),
   allow('alice_write_dOwned_atBudget', 'decimal', ask('alice', 'write', 'dOwned', { mfa: true, amount: '250.5' }), 'lab.owner-write'),
-  deny('alice_write_dOwned_overBudget', 'decimal', ask('alice', 'write', 'dOwned', { mfa: true, amount: '250.5001' }), 'lab.forbid-over-budget'),
-  deny('alice_write_dSecret_offsite', 'ipaddr', ask('alice', 'write', 'dSecret', { mfa: true, ip: '192.168.0.1' }), 'lab.forbid-secret-offsite'),
+  deny(
+    'alice_write_dOwned_overBudget',
+    'decimal',
+    ask('alice', 'write', 'dOwned', { mfa: true, amount: '250.5001' }),
+    'lab.forbid-over-budget',
+  ),
+  deny(
+    'alice_write_dSecret_offsite',
+    'ipaddr',
+    ask('alice', 'write', 'dSecret', { mfa: true, ip: '192.168.0.1' }),
+    'lab.forbid-secret-offsite',
+  ),
   allow('alice_write_dSecret_onsite', 'ipaddr', ask('alice', 'write', 'dSecret', { mfa: true, ip: '10.200.0.1' }), 'lab.owner-write'),
-  deny('alice_delete_dOwned_longWindow', 'duration', ask('alice', 'delete', 'dOwned', { mfa: true, window: '1h1s' }), 'lab.forbid-long-window'),
+  deny(
+    'alice_delete_dOwned_longWindow',
+    'duration',
+    ask('alice', 'delete', 'dOwned', { mfa: true, window: '1h1s' }),
+    'lab.forbid-long-window',
+  ),
   allow('alice_delete_dOwned_hourWindow', 'duration', ask('alice', 'delete', 'dOwned', { mfa: true, window: '1h' }), 'lab.owner-write'),
-  allow('carol_read_dFresh', 'datetime offset by duration', ask('carol', 'read', 'dFresh', { now: '2026-01-19T23:59:59Z' }), 'lab.retention-read'),
+  allow(
+    'carol_read_dFresh',
+    'datetime offset by duration',
+    ask('carol', 'read', 'dFresh', { now: '2026-01-19T23:59:59Z' }),
+    'lab.retention-read',
+  ),
   deny('carol_read_dStale', 'datetime offset by duration', ask('carol', 'read', 'dStale', { now: '2026-01-19T23:59:59Z' })),
   allow('dan_list_dOpen', 'record attribute, set', ask('dan', 'list', 'dOpen'), 'lab.open-label'),
   deny('dana_list_dOpen', 'record attribute with an optional member', ask('dana', 'list', 'dOpen')),
-  allow('fay_list_dOpen_trustedIp', 'set of ipaddr, context record', ask('fay', 'list', 'dOpen', { ip: '192.168.7.7' }), 'lab.trusted-list'),
+  allow(
+    'fay_list_dOpen_trustedIp',
+    'set of ipaddr, context record',
+    ask('fay', 'list', 'dOpen', { ip: '192.168.7.7' }),
+    'lab.trusted-list',
+  ),
   deny('fay_list_dOpen_otherApp', 'context record', ask('fay', 'list', 'dOpen', { ip: '192.168.7.7', client: { app: 'cli', version: 1 } })),
-  allow('gus_read_dMeta', 'enum equality, record attribute', ask('gus', 'read', 'dMeta', { client: { app: 'cli', version: 7 } }), 'lab.meta-read'),
+  allow(
+    'gus_read_dMeta',
+    'enum equality, record attribute',
+    ask('gus', 'read', 'dMeta', { client: { app: 'cli', version: 7 } }),
+    'lab.meta-read',
+  ),
   deny('gus_read_dMeta_newerClient', 'record attribute', ask('gus', 'read', 'dMeta', { client: { app: 'cli', version: 8 } })),
   allow('mia_read_dManaged', 'optional entity attribute', ask('mia', 'read', 'dManaged'), 'lab.manager-read'),
   deny('dan_read_dManaged', 'optional entity attribute', ask('dan', 'read', 'dManaged')),
@@ -131,7 +171,12 @@ const CASES: readonly Case[] = [
   allow('bob_list_dArchive', 'template link, both slots', ask('bob', 'list', 'dArchive'), 'link-bob-archive'),
   deny('bob_write_dArchive', 'template link: readers only', ask('bob', 'write', 'dArchive', { mfa: true })),
   allow('dora_read_dArchive', 'template link, ?resource only', ask('dora', 'read', 'dArchive'), 'link-audit-archive'),
-  allow('eve_write_dArchive_mfa', 'template link on a team principal', ask('eve', 'write', 'dArchive', { mfa: true }), 'link-ops-write-archive'),
+  allow(
+    'eve_write_dArchive_mfa',
+    'template link on a team principal',
+    ask('eve', 'write', 'dArchive', { mfa: true }),
+    'link-ops-write-archive',
+  ),
   deny('eve_write_dArchive_noMfa', 'template link with a condition', ask('eve', 'write', 'dArchive', { mfa: false })),
 ];
 
@@ -173,11 +218,17 @@ describe('the local engine and the AVP engine give the same decision and determi
     expect(viaAvp).toEqual(viaLocal);
   });
 
-  it('answers a batch of one principal\'s requests as the single calls do, through BatchIsAuthorized', async () => {
+  it("answers a batch of one principal's requests as the single calls do, through BatchIsAuthorized", async () => {
     const batch = CASES.filter((c) => c.request.principal.id === 'alice');
 
-    const viaLocal = await local.isAuthorizedBatch(batch.map((c) => c.request), { templateLinks: LINKS });
-    const viaAvp = await avp.isAuthorizedBatch(batch.map((c) => c.request), { policyStoreId });
+    const viaLocal = await local.isAuthorizedBatch(
+      batch.map((c) => c.request),
+      { templateLinks: LINKS },
+    );
+    const viaAvp = await avp.isAuthorizedBatch(
+      batch.map((c) => c.request),
+      { policyStoreId },
+    );
 
     expect(viaLocal.map((d) => d.decision)).toEqual(batch.map((c) => c.expected.decision));
     expect(viaAvp).toEqual(viaLocal);
@@ -192,27 +243,48 @@ describe('the local engine and the AVP engine give the same decision and determi
     for (const decision of [viaLocal, viaAvp]) {
       expect(decision.decision).toBe('deny');
       expect(decision.determiningPolicies).toEqual([]);
-      expect(decision.errors).toEqual([expect.stringMatching(/lab\.forbid-owner-outranked: integer overflow while attempting to multiply/)]);
+      expect(decision.errors).toEqual([
+        expect.stringMatching(/lab\.forbid-owner-outranked: integer overflow while attempting to multiply/),
+      ]);
     }
   });
 
   it('both turn an allow into a deny when the forbid reads an owner the request does not carry', async () => {
     const orphan = dataset('d-orphan', { owner: 'ghost' });
     const request = labRequest('alice', 'write', lab('Dataset', 'd-orphan'), [who('alice'), orphan], { mfa: true });
-    const withAliceAsOwner = { ...request, entities: [who('alice'), { ...orphan, attrs: { ...orphan.attrs, owner: { __entity: lab('User', 'alice') } } }] };
+    const withAliceAsOwner = {
+      ...request,
+      entities: [who('alice'), { ...orphan, attrs: { ...orphan.attrs, owner: { __entity: lab('User', 'alice') } } }],
+    };
 
     const viaLocal = await local.isAuthorized(request, { templateLinks: LINKS });
     const viaAvp = await avp.isAuthorized(request, { policyStoreId });
     const ownedLocally = await local.isAuthorized(withAliceAsOwner, { templateLinks: LINKS });
 
-    expect(viaLocal).toEqual({ decision: 'deny', determiningPolicies: [], errors: ['lab.forbid-owner-outranked: entity `Lab::User::"ghost"` does not exist'] });
-    expect(viaAvp).toEqual({ decision: 'deny', determiningPolicies: [], errors: ['policy lab.forbid-owner-outranked: entity `Lab::User::"ghost"` does not exist'] });
+    expect(viaLocal).toEqual({
+      decision: 'deny',
+      determiningPolicies: [],
+      errors: ['lab.forbid-owner-outranked: entity `Lab::User::"ghost"` does not exist'],
+    });
+    expect(viaAvp).toEqual({
+      decision: 'deny',
+      determiningPolicies: [],
+      errors: ['policy lab.forbid-owner-outranked: entity `Lab::User::"ghost"` does not exist'],
+    });
     expect(ownedLocally).toEqual({ decision: 'allow', determiningPolicies: ['lab.owner-write'], errors: [] });
   });
 
   it.each([
-    { name: 'rex_classify_purple', request: classify('rex', 'purple'), reason: 'entity `Lab::Level::"purple"` is of an enumerated entity type' },
-    { name: 'alice_read_dResearch_noContext', request: { ...ask('alice', 'read', 'dResearch'), context: {} }, reason: 'while parsing context, expected the record to have an attribute' },
+    {
+      name: 'rex_classify_purple',
+      request: classify('rex', 'purple'),
+      reason: 'entity `Lab::Level::"purple"` is of an enumerated entity type',
+    },
+    {
+      name: 'alice_read_dResearch_noContext',
+      request: { ...ask('alice', 'read', 'dResearch'), context: {} },
+      reason: 'while parsing context, expected the record to have an attribute',
+    },
   ])('$name: refused by both engines with the same reason', async ({ request, reason }) => {
     const viaLocal = local.isAuthorized(request, { templateLinks: LINKS });
     const viaAvp = avp.isAuthorized(request, { policyStoreId });

@@ -41,7 +41,11 @@ const ACCT_C2_FROZEN = defineAccount('acct-c2-frozen', C2, T2, true);
 const ACCT_C3 = defineAccount('acct-c3', C3, T1, false);
 
 function definePayment(id: string, account: TypeAndId, owner: TypeAndId, tenant: TypeAndId, status: string, createdBy: string): TypeAndId {
-  return define(uid('Payment', id), { account: ref(account), owner: ref(owner), tenant: ref(tenant), amount: 5000, currency: 'EUR', status, createdBy }, [account]);
+  return define(
+    uid('Payment', id),
+    { account: ref(account), owner: ref(owner), tenant: ref(tenant), amount: 5000, currency: 'EUR', status, createdBy },
+    [account],
+  );
 }
 const PAY_C1_BY_BOB = definePayment('pay-c1-by-bob', ACCT_C1, C1, T1, 'settled', 'bob');
 const PAY_C1_BY_ALICE = definePayment('pay-c1-by-alice', ACCT_C1, C1, T1, 'pending', 'alice');
@@ -65,13 +69,22 @@ function principal(u: TypeAndId, attrs: Record<string, CedarValueJson>, parents:
 const customerUser = (id: string, role: string | undefined, customer: TypeAndId) =>
   principal(uid('CustomerUser', id), { userId: id, customer: ref(customer), email: `${id}@example.com` }, role ? [uid('Role', role)] : []);
 const staffUser = (id: string, groups: readonly string[]) =>
-  principal(uid('StaffUser', id), { email: `${id}@payments.example.com` }, groups.map((g) => uid('StaffGroup', g)));
-const service = (id: string, scopes: readonly string[]) => principal(uid('Service', id), { clientId: `${id}-client`, scopes: [...scopes] }, []);
+  principal(
+    uid('StaffUser', id),
+    { email: `${id}@payments.example.com` },
+    groups.map((g) => uid('StaffGroup', g)),
+  );
+const service = (id: string, scopes: readonly string[]) =>
+  principal(uid('Service', id), { clientId: `${id}-client`, scopes: [...scopes] }, []);
 const tenantUser = (id: string, role: string, tenant: TypeAndId, customer: TypeAndId) =>
   principal(uid('TenantUser', id), { userId: id, tenant: ref(tenant), customer: ref(customer) }, [uid('Role', role), tenant]);
 
 type Context = Record<string, CedarValueJson>;
-const payment = (amount: number, approverId?: string): Context => ({ amount, currency: 'EUR', ...(approverId !== undefined ? { approverId } : {}) });
+const payment = (amount: number, approverId?: string): Context => ({
+  amount,
+  currency: 'EUR',
+  ...(approverId !== undefined ? { approverId } : {}),
+});
 const MFA: Context = { authMethods: ['pwd', 'mfa'] };
 const PASSWORD_ONLY: Context = { authMethods: ['pwd'] };
 
@@ -86,7 +99,9 @@ interface Case {
 function request(who: Principal, actionId: string, resource: TypeAndId, context: Context = {}): AuthorizationRequest {
   const resourceEntity = world.get(key(resource));
   if (!resourceEntity) throw new Error(`no entity ${key(resource)} in the test world`);
-  const parents = resourceEntity.parents.map((p) => world.get(key('__entity' in p ? p.__entity : p))).filter((e): e is EntityJson => e !== undefined);
+  const parents = resourceEntity.parents
+    .map((p) => world.get(key('__entity' in p ? p.__entity : p)))
+    .filter((e): e is EntityJson => e !== undefined);
   const entities = new Map<string, EntityJson>();
   for (const entity of [...who.entities, resourceEntity, ...parents]) {
     const entityUid = '__entity' in entity.uid ? entity.uid.__entity : entity.uid;
@@ -130,7 +145,11 @@ const CUSTOMER_CASES: readonly Case[] = [
   deny('pat_CreatePayment_acctC1_oneCentOverTheLimit', request(pat, 'CreatePayment', ACCT_C1, payment(1_000_001)), LARGE),
   deny('pat_CreatePayment_acctC1_zero', request(pat, 'CreatePayment', ACCT_C1, payment(0)), NON_POSITIVE),
   deny('pat_CreatePayment_acctC1_largeApprovedByHimself', request(pat, 'CreatePayment', ACCT_C1, payment(2_000_000, 'pat')), SELF_APPROVED),
-  allow('pat_CreatePayment_acctC1_largeWithApprover', request(pat, 'CreatePayment', ACCT_C1, payment(2_000_000, 'alice')), 'customer.pay-from-own-account'),
+  allow(
+    'pat_CreatePayment_acctC1_largeWithApprover',
+    request(pat, 'CreatePayment', ACCT_C1, payment(2_000_000, 'alice')),
+    'customer.pay-from-own-account',
+  ),
   deny('pat_CreatePayment_acctC1Frozen', request(pat, 'CreatePayment', ACCT_C1_FROZEN, payment(5000)), FROZEN),
   deny('pat_CreatePayment_acctC1Frozen_large', request(pat, 'CreatePayment', ACCT_C1_FROZEN, payment(2_000_000)), LARGE, FROZEN),
   deny('pat_CreatePayment_acctC2', request(pat, 'CreatePayment', ACCT_C2, payment(5000))),
@@ -191,7 +210,11 @@ const M2M_CASES: readonly Case[] = [
   deny('initiator_CreatePayment_acctC1Frozen', request(initiator, 'CreatePayment', ACCT_C1_FROZEN, payment(5000)), FROZEN),
   deny('initiator_CreatePayment_acctC1_large', request(initiator, 'CreatePayment', ACCT_C1, payment(2_000_000)), LARGE),
   deny('initiator_CreatePayment_acctC1_negative', request(initiator, 'CreatePayment', ACCT_C1, payment(-500)), NON_POSITIVE),
-  allow('initiator_CreatePayment_acctC1_largeWithApprover', request(initiator, 'CreatePayment', ACCT_C1, payment(2_000_000, 'ops-lead')), 'service.create-payment'),
+  allow(
+    'initiator_CreatePayment_acctC1_largeWithApprover',
+    request(initiator, 'CreatePayment', ACCT_C1, payment(2_000_000, 'ops-lead')),
+    'service.create-payment',
+  ),
   deny('recon_CreatePayment_acctC1', request(recon, 'CreatePayment', ACCT_C1, payment(5000))),
   allow('omni_SubscribePaymentEvents_acctC2', request(omni, 'SubscribePaymentEvents', ACCT_C2), 'service.subscribe-payment-events'),
   allow('omni_ViewPayment_payC2', request(omni, 'ViewPayment', PAY_C2), 'service.read-payments'),
@@ -222,7 +245,11 @@ const MULTI_TENANT_CASES: readonly Case[] = [
   deny('tp_CreatePayment_acctC1_large', request(tp, 'CreatePayment', ACCT_C1, payment(2_000_000)), LARGE),
   deny('tp_CreatePayment_acctC1_negative', request(tp, 'CreatePayment', ACCT_C1, payment(-1)), NON_POSITIVE),
   deny('tp_CreatePayment_acctC1_largeApprovedByHimself', request(tp, 'CreatePayment', ACCT_C1, payment(2_000_000, 'tp')), SELF_APPROVED),
-  allow('tp_CreatePayment_acctC1_largeWithApprover', request(tp, 'CreatePayment', ACCT_C1, payment(2_000_000, 'ta')), 'tenant.pay-from-own-account'),
+  allow(
+    'tp_CreatePayment_acctC1_largeWithApprover',
+    request(tp, 'CreatePayment', ACCT_C1, payment(2_000_000, 'ta')),
+    'tenant.pay-from-own-account',
+  ),
   deny('tp_CreatePayment_acctC2Frozen_large', request(tp, 'CreatePayment', ACCT_C2_FROZEN, payment(2_000_000)), LARGE, FROZEN, ISOLATION),
   allow('ta_ApprovePayment_payC1ByBob', request(ta, 'ApprovePayment', PAY_C1_BY_BOB), 'tenant.admin-approve-payment'),
   deny('ta_ApprovePayment_payC1ByTa', request(ta, 'ApprovePayment', PAY_C1_BY_TA), SELF_APPROVAL),
@@ -255,7 +282,12 @@ const CORPORA: Readonly<Record<string, ModeCorpus>> = {
     refused: [
       {
         name: 'vera_ViewAccount_acctC1_unknownAttribute',
-        request: { ...request(vera, 'ViewAccount', ACCT_C1), entities: request(vera, 'ViewAccount', ACCT_C1).entities.map((e) => (key(asUid(e.uid)) === key(ACCT_C1) ? { ...e, attrs: { ...e.attrs, iban: 'DE00' } } : e)) },
+        request: {
+          ...request(vera, 'ViewAccount', ACCT_C1),
+          entities: request(vera, 'ViewAccount', ACCT_C1).entities.map((e) =>
+            key(asUid(e.uid)) === key(ACCT_C1) ? { ...e, attrs: { ...e.attrs, iban: 'DE00' } } : e,
+          ),
+        },
         reason: 'attribute `iban` on `Payments::Account::"acct-c1"` should not exist according to the schema',
       },
     ],
@@ -265,14 +297,26 @@ const CORPORA: Readonly<Record<string, ModeCorpus>> = {
   internal: {
     bundle: internalBundle,
     cases: INTERNAL_CASES,
-    refused: [{ name: 'rita_RefundPayment_payC1ByBob_noContext', request: request(rita, 'RefundPayment', PAY_C1_BY_BOB), reason: 'while parsing context, expected the record to have an attribute `authMethods`' }],
+    refused: [
+      {
+        name: 'rita_RefundPayment_payC1ByBob_noContext',
+        request: request(rita, 'RefundPayment', PAY_C1_BY_BOB),
+        reason: 'while parsing context, expected the record to have an attribute `authMethods`',
+      },
+    ],
     unreachable: [FROZEN, LARGE, SELF_APPROVAL, SELF_APPROVED, NON_POSITIVE],
   },
   // Services do not approve payments.
   m2m: {
     bundle: m2mBundle,
     cases: M2M_CASES,
-    refused: [{ name: 'recon_ViewBeneficiary_benC1', request: request(recon, 'ViewBeneficiary', BEN_C1), reason: 'principal type `Payments::Service` is not valid for `Payments::Action::"ViewBeneficiary"`' }],
+    refused: [
+      {
+        name: 'recon_ViewBeneficiary_benC1',
+        request: request(recon, 'ViewBeneficiary', BEN_C1),
+        reason: 'principal type `Payments::Service` is not valid for `Payments::Action::"ViewBeneficiary"`',
+      },
+    ],
     unreachable: [SELF_APPROVAL, SELF_APPROVED],
   },
   'multi-tenant': { bundle: multiTenantBundle, cases: MULTI_TENANT_CASES, refused: [], unreachable: [] },
@@ -370,17 +414,20 @@ describe.each(MODES)('mode %s: the local engine and the AVP engine give the same
     expect(viaAvp).toEqual(viaLocal);
   });
 
-  it.each(corpusOf(mode).refused.map((c) => ({ ...c })))('$name: refused by both engines, with the same reason', async ({ request: req, reason }) => {
-    const avp = createAvpEngine({ client, timeoutMs: 10_000 });
+  it.each(corpusOf(mode).refused.map((c) => ({ ...c })))(
+    '$name: refused by both engines, with the same reason',
+    async ({ request: req, reason }) => {
+      const avp = createAvpEngine({ client, timeoutMs: 10_000 });
 
-    const viaLocal = local.isAuthorized(req, {});
-    const viaAvp = avp.isAuthorized(req, { policyStoreId });
+      const viaLocal = local.isAuthorized(req, {});
+      const viaAvp = avp.isAuthorized(req, { policyStoreId });
 
-    await expect(viaLocal).rejects.toThrow(EngineError);
-    await expect(viaLocal).rejects.toThrow(`cedar-wasm refused the request: `);
-    await expect(viaLocal).rejects.toThrow(reason);
-    await expect(viaAvp).rejects.toThrow(EngineError);
-    await expect(viaAvp).rejects.toThrow('Verified Permissions failed (ValidationException): ');
-    await expect(viaAvp).rejects.toThrow(reason);
-  });
+      await expect(viaLocal).rejects.toThrow(EngineError);
+      await expect(viaLocal).rejects.toThrow(`cedar-wasm refused the request: `);
+      await expect(viaLocal).rejects.toThrow(reason);
+      await expect(viaAvp).rejects.toThrow(EngineError);
+      await expect(viaAvp).rejects.toThrow('Verified Permissions failed (ValidationException): ');
+      await expect(viaAvp).rejects.toThrow(reason);
+    },
+  );
 });

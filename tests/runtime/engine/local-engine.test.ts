@@ -96,11 +96,14 @@ describe('the local engine evaluates with the bundle schema', () => {
   });
 });
 
-describe('a request that does not conform to the schema is an EngineError carrying cedar-wasm\'s reason', () => {
+describe("a request that does not conform to the schema is an EngineError carrying cedar-wasm's reason", () => {
   const refusals = [
     {
       name: 'an enum attribute outside the enum',
-      request: labRequest('alice', 'read', lab('Dataset', 'd1'), [ALICE, { ...dataset('d1'), attrs: { ...dataset('d1').attrs, level: ref(lab('Level', 'purple')) } }]),
+      request: labRequest('alice', 'read', lab('Dataset', 'd1'), [
+        ALICE,
+        { ...dataset('d1'), attrs: { ...dataset('d1').attrs, level: ref(lab('Level', 'purple')) } },
+      ]),
       message: 'entity `Lab::Level::"purple"` is of an enumerated entity type, but `"purple"` is not declared as a valid eid',
     },
     {
@@ -110,7 +113,10 @@ describe('a request that does not conform to the schema is an EngineError carryi
     },
     {
       name: 'an attribute the schema does not declare',
-      request: labRequest('alice', 'read', lab('Dataset', 'd1'), [{ ...ALICE, attrs: { ...ALICE.attrs, email: 'alice@lab.example' } }, dataset('d1')]),
+      request: labRequest('alice', 'read', lab('Dataset', 'd1'), [
+        { ...ALICE, attrs: { ...ALICE.attrs, email: 'alice@lab.example' } },
+        dataset('d1'),
+      ]),
       message: 'attribute `email` on `Lab::User::"alice"` should not exist according to the schema',
     },
     {
@@ -125,7 +131,10 @@ describe('a request that does not conform to the schema is an EngineError carryi
     },
     {
       name: 'a context attribute the action does not declare',
-      request: { ...labRequest('alice', 'read', lab('Dataset', 'd1'), [ALICE, dataset('d1')], {}), context: { ...labRequest('alice', 'read', lab('Dataset', 'd1'), []).context, amount: ext('decimal', '1.0') } },
+      request: {
+        ...labRequest('alice', 'read', lab('Dataset', 'd1'), [ALICE, dataset('d1')], {}),
+        context: { ...labRequest('alice', 'read', lab('Dataset', 'd1'), []).context, amount: ext('decimal', '1.0') },
+      },
       message: 'record attribute `amount` should not exist according to the schema',
     },
   ];
@@ -143,9 +152,14 @@ describe('template links (EngineOptions.templateLinks)', () => {
   const BOB = user('bob');
   const D_ARCHIVE = dataset('d-archive', { teams: ['archive'], owner: 'bob' });
   const ARCHIVE = team('archive');
-  const delegation: TemplateLinkRecord = { id: 'link-bob-archive', templateId: 'lab.delegate-read', principal: lab('User', 'bob'), resource: lab('Team', 'archive') };
+  const delegation: TemplateLinkRecord = {
+    id: 'link-bob-archive',
+    templateId: 'lab.delegate-read',
+    principal: lab('User', 'bob'),
+    resource: lab('Team', 'archive'),
+  };
 
-  it('allows the linked principal on a resource in the linked team, decided by the link\'s id', async () => {
+  it("allows the linked principal on a resource in the linked team, decided by the link's id", async () => {
     const request = labRequest('bob', 'list', lab('Dataset', 'd-archive'), [BOB, D_ARCHIVE, ARCHIVE]);
 
     const decision = await engine.isAuthorized(request, { templateLinks: [delegation] });
@@ -171,7 +185,12 @@ describe('template links (EngineOptions.templateLinks)', () => {
 
   it('fills only the slots the template has: lab.audit-read takes ?resource, its principal is the audit team', async () => {
     const auditor = user('dora', { teams: ['audit'] });
-    const link: TemplateLinkRecord = { id: 'link-audit-archive', templateId: 'lab.audit-read', principal: lab('User', 'ignored'), resource: lab('Team', 'archive') };
+    const link: TemplateLinkRecord = {
+      id: 'link-audit-archive',
+      templateId: 'lab.audit-read',
+      principal: lab('User', 'ignored'),
+      resource: lab('Team', 'archive'),
+    };
     const request = labRequest('dora', 'read', lab('Dataset', 'd-archive'), [auditor, team('audit'), D_ARCHIVE, ARCHIVE]);
 
     const decision = await engine.isAuthorized(request, { templateLinks: [link] });
@@ -199,22 +218,37 @@ describe('template links (EngineOptions.templateLinks)', () => {
 
     const decision = engine.isAuthorized(request, { templateLinks: [link] });
 
-    await expect(decision).rejects.toThrow(new EngineError('template link link-x names template lab.no-such-template, which the bundle does not have'));
+    await expect(decision).rejects.toThrow(
+      new EngineError('template link link-x names template lab.no-such-template, which the bundle does not have'),
+    );
   });
 
-  it('refuses a link whose id is a static policy\'s id, with EngineError', async () => {
+  it("refuses a link whose id is a static policy's id, with EngineError", async () => {
     const request = labRequest('bob', 'read', lab('Dataset', 'd-archive'), [BOB, D_ARCHIVE, ARCHIVE]);
 
     const decision = engine.isAuthorized(request, { templateLinks: [{ ...delegation, id: 'lab.classify' }] });
 
     await expect(decision).rejects.toThrow(EngineError);
-    await expect(decision).rejects.toThrow('the template links do not parse with the bundle: unable to link template: template-linked policy id `lab.classify` conflicts with an existing policy id');
+    await expect(decision).rejects.toThrow(
+      'the template links do not parse with the bundle: unable to link template: template-linked policy id `lab.classify` conflicts with an existing policy id',
+    );
   });
 });
 
 describe('LinkedPolicySets, the LRU of preparsed link sets', () => {
-  const sets = () => new LinkedPolicySets({ baseId: `lru-test-${Math.random()}`, staticPolicies: LAB_BUNDLE.policies, templates: LAB_BUNDLE.templates, capacity: 2 });
-  const link = (principal: string): TemplateLinkRecord => ({ id: `link-${principal}`, templateId: 'lab.delegate-read', principal: lab('User', principal), resource: lab('Team', 'archive') });
+  const sets = () =>
+    new LinkedPolicySets({
+      baseId: `lru-test-${Math.random()}`,
+      staticPolicies: LAB_BUNDLE.policies,
+      templates: LAB_BUNDLE.templates,
+      capacity: 2,
+    });
+  const link = (principal: string): TemplateLinkRecord => ({
+    id: `link-${principal}`,
+    templateId: 'lab.delegate-read',
+    principal: lab('User', principal),
+    resource: lab('Team', 'archive'),
+  });
 
   it('treats the same links in another order as one set, parsed once', () => {
     const lru = sets();
@@ -233,7 +267,11 @@ describe('LinkedPolicySets, the LRU of preparsed link sets', () => {
     lru.policySetId([link('c')]);
 
     const idAAgain = lru.policySetId([link('a')]);
-    const request = labRequest('a', 'read', lab('Dataset', 'd-archive'), [user('a'), dataset('d-archive', { teams: ['archive'] }), team('archive')]);
+    const request = labRequest('a', 'read', lab('Dataset', 'd-archive'), [
+      user('a'),
+      dataset('d-archive', { teams: ['archive'] }),
+      team('archive'),
+    ]);
     const schemaName = 'lru-test-schema';
     preparseSchema(schemaName, LAB_SCHEMA);
     const decision = decideLocally({ policySetId: idAAgain, schemaName }, request);

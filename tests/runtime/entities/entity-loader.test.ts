@@ -27,7 +27,11 @@ const STORED: readonly EntityJson[] = [
   { uid: uid('Group', 'g1'), attrs: {}, parents: [uid('Group', 'g2')] },
   { uid: uid('Group', 'g2'), attrs: {}, parents: [uid('Group', 'g3')] },
   { uid: uid('Group', 'g3'), attrs: {}, parents: [] },
-  { uid: uid('Doc', 'd1'), attrs: { refs: [ref('Org', 'o-set')], meta: { shade: ref('Shade', 'dark'), org: ref('Org', 'o-rec') } }, parents: [uid('Org', 'o1')] },
+  {
+    uid: uid('Doc', 'd1'),
+    attrs: { refs: [ref('Org', 'o-set')], meta: { shade: ref('Shade', 'dark'), org: ref('Org', 'o-rec') } },
+    parents: [uid('Org', 'o1')],
+  },
   { uid: uid('Org', 'o1'), attrs: {}, parents: [uid('Org', 'o2')] },
   { uid: uid('Org', 'o2'), attrs: {}, parents: [] },
   { uid: uid('Org', 'o-set'), attrs: {}, parents: [] },
@@ -76,7 +80,10 @@ function principal(groups: readonly string[], attrs: EntityJson['attrs'] = {}): 
   const self = uid('User', 'u1');
   return {
     uid: self,
-    entities: [{ uid: self, attrs, parents: groups.map((group) => uid('Group', group)) }, ...groups.map((group) => ({ uid: uid('Group', group), attrs: {}, parents: [] }))],
+    entities: [
+      { uid: self, attrs, parents: groups.map((group) => uid('Group', group)) },
+      ...groups.map((group) => ({ uid: uid('Group', group), attrs: {}, parents: [] })),
+    ],
     groups,
   };
 }
@@ -109,7 +116,7 @@ describe('EntityLoader', () => {
     expect(keys(loaded.entities)).not.toContain(JSON.stringify(uid('Shade', 'dark')));
   });
 
-  it('follows entity references in the token\'s own principal attributes', async () => {
+  it("follows entity references in the token's own principal attributes", async () => {
     const loaded = await loader().load({ principal: principal([], { boss: ref('Org', 'o2') }), resources: [], resourcesRequired: false });
 
     expect(keys(loaded.entities)).toContain(JSON.stringify(uid('Org', 'o2')));
@@ -137,7 +144,9 @@ describe('EntityLoader', () => {
   });
 
   it('denies at maxDepth 1 when the chain goes on, with EntityLimitError', async () => {
-    await expect(loader({ maxDepth: 1 }).load({ principal: principal(['g1']), resources: [], resourcesRequired: false })).rejects.toThrow(EntityLimitError);
+    await expect(loader({ maxDepth: 1 }).load({ principal: principal(['g1']), resources: [], resourcesRequired: false })).rejects.toThrow(
+      EntityLimitError,
+    );
   });
 
   it('loads a chain exactly maxDepth deep', async () => {
@@ -156,7 +165,11 @@ describe('EntityLoader', () => {
   it('reads and counts once an entity two entities of a level reach', async () => {
     batchGets = 0;
 
-    const loaded = await loader({ maxEntities: 4 }).load({ principal: principal([]), resources: [uid('Org', 'c1'), uid('Org', 'c2')], resourcesRequired: true });
+    const loaded = await loader({ maxEntities: 4 }).load({
+      principal: principal([]),
+      resources: [uid('Org', 'c1'), uid('Org', 'c2')],
+      resourcesRequired: true,
+    });
 
     expect(loaded.entities).toHaveLength(4);
     expect(batchGets).toBe(2);
@@ -165,7 +178,11 @@ describe('EntityLoader', () => {
   it('with token-and-store, completes the principal from its stored entity in the first read', async () => {
     batchGets = 0;
 
-    const loaded = await loader({ principalSource: { kind: 'token-and-store', wins: 'token' } }).load({ principal: principal([]), resources: [], resourcesRequired: false });
+    const loaded = await loader({ principalSource: { kind: 'token-and-store', wins: 'token' } }).load({
+      principal: principal([]),
+      resources: [],
+      resourcesRequired: false,
+    });
 
     expect(loaded.entities[0]).toEqual({ uid: uid('User', 'u1'), attrs: { level: 9 }, parents: [uid('Group', 'g-stored')] });
     expect(batchGets).toBe(2);

@@ -5,7 +5,11 @@ import { EntityStoreError } from '../../../runtime/errors.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/local-dynamodb.js';
 
 const table = 'payments-entities';
-const account = { uid: { type: 'Payments::Account', id: 'acct-1' }, attrs: { owner: { __entity: { type: 'Payments::Customer', id: 'cust-1' } }, frozen: false }, parents: [{ type: 'Payments::Customer', id: 'cust-1' }] };
+const account = {
+  uid: { type: 'Payments::Account', id: 'acct-1' },
+  attrs: { owner: { __entity: { type: 'Payments::Customer', id: 'cust-1' } }, frozen: false },
+  parents: [{ type: 'Payments::Customer', id: 'cust-1' }],
+};
 const quoted = { uid: { type: 'Payments::Account', id: 'acct "2"' }, attrs: { frozen: true }, parents: [] };
 
 describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
@@ -17,7 +21,8 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
   });
   afterAll(() => dynamo.close());
 
-  const store = (cacheTtlMs = 5_000) => new DynamoEntityStore({ client: dynamo.client, table, keyAttribute: 'uid', cacheTtlMs, timeoutMs: 1_000 });
+  const store = (cacheTtlMs = 5_000) =>
+    new DynamoEntityStore({ client: dynamo.client, table, keyAttribute: 'uid', cacheTtlMs, timeoutMs: 1_000 });
 
   it('keys entities by Cedar uid spelling, quoting ids safely', () => {
     expect(entityKey({ type: 'Payments::Account', id: 'acct-1' })).toBe('Payments::Account::"acct-1"');
@@ -26,7 +31,9 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
 
   it('loads the entities that exist and leaves out the ones that do not', async () => {
     const found = await store().load([account.uid, quoted.uid, { type: 'Payments::Account', id: 'nope' }]);
-    expect(found.map((e) => e.uid).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))).toEqual([quoted.uid, account.uid].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)));
+    expect(found.map((e) => e.uid).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))).toEqual(
+      [quoted.uid, account.uid].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
+    );
     expect(found.find((e) => JSON.stringify(e.uid) === JSON.stringify(account.uid))).toEqual(account);
   });
 
@@ -40,7 +47,9 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
   });
 
   it('refuses an item whose entity is not JSON', async () => {
-    await dynamo.client.send(new PutItemCommand({ TableName: table, Item: { uid: { S: 'Payments::Account::"broken"' }, entity: { S: '{not json' } } }));
+    await dynamo.client.send(
+      new PutItemCommand({ TableName: table, Item: { uid: { S: 'Payments::Account::"broken"' }, entity: { S: '{not json' } } }),
+    );
     await expect(store().load([{ type: 'Payments::Account', id: 'broken' }])).rejects.toThrow(EntityStoreError);
   });
 
@@ -51,8 +60,12 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
     await expect(entities.load([account.uid])).rejects.toThrow(EntityStoreError);
   });
 
-  it('reads more than 100 keys in chunks of 100 (BatchGetItem\'s limit), finding every entity', async () => {
-    const many = Array.from({ length: 101 }, (_, i) => ({ uid: { type: 'Payments::Account', id: `many-${i}` }, attrs: { frozen: false }, parents: [] }));
+  it("reads more than 100 keys in chunks of 100 (BatchGetItem's limit), finding every entity", async () => {
+    const many = Array.from({ length: 101 }, (_, i) => ({
+      uid: { type: 'Payments::Account', id: `many-${i}` },
+      attrs: { frozen: false },
+      parents: [],
+    }));
     await putEntities(dynamo.client, table, many);
 
     const found = await store().load(many.map((entity) => entity.uid));
@@ -70,7 +83,14 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
 
   it('remembers an absent entity for the cache TTL, on the injected clock', async () => {
     let now = 1_000_000;
-    const entities = new DynamoEntityStore({ client: dynamo.client, table, keyAttribute: 'uid', cacheTtlMs: 5_000, timeoutMs: 1_000, now: () => now });
+    const entities = new DynamoEntityStore({
+      client: dynamo.client,
+      table,
+      keyAttribute: 'uid',
+      cacheTtlMs: 5_000,
+      timeoutMs: 1_000,
+      now: () => now,
+    });
     const late = { uid: { type: 'Payments::Account', id: 'late' }, attrs: {}, parents: [] };
     await entities.load([late.uid]);
     await putEntities(dynamo.client, table, [late]);
@@ -84,7 +104,12 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
   });
 
   it('refuses an item whose tags are not a map', async () => {
-    await dynamo.client.send(new PutItemCommand({ TableName: table, Item: { uid: { S: 'Payments::Account::"bad-tags"' }, entity: { S: '{"attrs":{},"parents":[],"tags":[1]}' } } }));
+    await dynamo.client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { uid: { S: 'Payments::Account::"bad-tags"' }, entity: { S: '{"attrs":{},"parents":[],"tags":[1]}' } },
+      }),
+    );
 
     await expect(store().load([{ type: 'Payments::Account', id: 'bad-tags' }])).rejects.toThrow(
       new EntityStoreError('entity Payments::Account::"bad-tags" in payments-entities has tags that are not a map'),

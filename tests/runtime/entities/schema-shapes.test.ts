@@ -20,7 +20,12 @@ function shapes(): SchemaShapes {
 }
 
 const extn = (fn: string, arg: string) => ({ __extn: { fn, arg } });
-const site = (attrs: EntityJson['attrs'], tags?: EntityJson['tags']): EntityJson => ({ uid: { type: 'Net::Site', id: 's1' }, attrs, parents: [], ...(tags ? { tags } : {}) });
+const site = (attrs: EntityJson['attrs'], tags?: EntityJson['tags']): EntityJson => ({
+  uid: { type: 'Net::Site', id: 's1' },
+  attrs,
+  parents: [],
+  ...(tags ? { tags } : {}),
+});
 
 describe('SchemaShapes.normalize', () => {
   it('turns strings at extension-typed attributes into __extn, through common types, records and sets', () => {
@@ -46,12 +51,16 @@ describe('SchemaShapes.normalize', () => {
   });
 
   it('turns a bare { type, id } at an entity-typed attribute into __entity', () => {
-    expect(shapes().normalize(site({ owner: { type: 'Net::Admin', id: 'a' } }), 'k').attrs).toEqual({ owner: { __entity: { type: 'Net::Admin', id: 'a' } } });
+    expect(shapes().normalize(site({ owner: { type: 'Net::Admin', id: 'a' } }), 'k').attrs).toEqual({
+      owner: { __entity: { type: 'Net::Admin', id: 'a' } },
+    });
   });
 
   it('refuses a stored tag Cedar would refuse, naming the tag', () => {
     expect(() => shapes().normalize(site({}, { budget: '1,5' }), 'Net::Site::"s1"')).toThrow(
-      new EntityStoreError('entity Net::Site::"s1" tag "budget": expected a decimal such as "12.50", got "1,5": digits, a point and 1 to 4 digits, with an optional leading "-"'),
+      new EntityStoreError(
+        'entity Net::Site::"s1" tag "budget": expected a decimal such as "12.50", got "1,5": digits, a point and 1 to 4 digits, with an optional leading "-"',
+      ),
     );
   });
 
@@ -78,6 +87,11 @@ describe('SchemaShapes enums', () => {
   it('knows enum entity types and their values', () => {
     const schema = shapes();
 
-    expect([schema.isEnum('Net::Level'), schema.isEnumValue('Net::Level', 'high'), schema.isEnumValue('Net::Level', 'mid'), schema.isEnum('Net::Site')]).toEqual([true, true, false, false]);
+    expect([
+      schema.isEnum('Net::Level'),
+      schema.isEnumValue('Net::Level', 'high'),
+      schema.isEnumValue('Net::Level', 'mid'),
+      schema.isEnum('Net::Site'),
+    ]).toEqual([true, true, false, false]);
   });
 });

@@ -24,7 +24,9 @@ describe('the tenant → policy store lookup (DynamoDB through dynalite)', () =>
       ['initech', 'ps-initech'],
     ] as const;
     for (const [tenant, store] of tenants) {
-      await dynamo.client.send(new PutItemCommand({ TableName: lookup.table, Item: { tenantId: { S: tenant }, policyStoreId: { S: store } } }));
+      await dynamo.client.send(
+        new PutItemCommand({ TableName: lookup.table, Item: { tenantId: { S: tenant }, policyStoreId: { S: store } } }),
+      );
     }
   });
   afterAll(() => dynamo.close());
@@ -50,13 +52,19 @@ describe('the tenant → policy store lookup (DynamoDB through dynalite)', () =>
     expect(await tenants.resolve('initech')).toBe('ps-initech');
     await dynamo.client.send(new DeleteItemCommand({ TableName: lookup.table, Key: { tenantId: { S: 'initech' } } }));
     expect(await tenants.resolve('initech')).toBe('ps-initech');
-    expect(await resolver().resolve('initech').catch((e: Error) => e.name)).toBe('TenantError');
+    expect(
+      await resolver()
+        .resolve('initech')
+        .catch((e: Error) => e.name),
+    ).toBe('TenantError');
   });
 
   it('negative-caches an unknown tenant, so onboarding shows after the negative TTL only', async () => {
     const tenants = resolver();
     await expect(tenants.resolve('hooli')).rejects.toThrow(/unknown$/);
-    await dynamo.client.send(new PutItemCommand({ TableName: lookup.table, Item: { tenantId: { S: 'hooli' }, policyStoreId: { S: 'ps-hooli' } } }));
+    await dynamo.client.send(
+      new PutItemCommand({ TableName: lookup.table, Item: { tenantId: { S: 'hooli' }, policyStoreId: { S: 'ps-hooli' } } }),
+    );
     await expect(tenants.resolve('hooli')).rejects.toThrow(/unknown \(cached\)/);
     expect(await resolver().resolve('hooli')).toBe('ps-hooli');
   });

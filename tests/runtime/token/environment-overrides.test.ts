@@ -9,7 +9,13 @@ const okta: IdentitySourceConfig = {
   audience: 'api://payments-internal',
   issuerEnv: 'INTERNAL_ISSUER',
 };
-const cognito: IdentitySourceConfig = { kind: 'cognito', userPoolId: 'eu-west-1_CustPool1', clientIds: ['a'], tokenUse: 'id', userPoolIdEnv: 'CUSTOMER_USER_POOL_ID' };
+const cognito: IdentitySourceConfig = {
+  kind: 'cognito',
+  userPoolId: 'eu-west-1_CustPool1',
+  clientIds: ['a'],
+  tokenUse: 'id',
+  userPoolIdEnv: 'CUSTOMER_USER_POOL_ID',
+};
 
 describe('identity source overrides from the environment', () => {
   it('keeps the mode file values when the variable is not set', () => {
@@ -26,6 +32,8 @@ describe('identity source overrides from the environment', () => {
   });
 
   it('replaces a Cognito user pool id', () => {
-    expect(withEnvironmentOverrides(cognito, { CUSTOMER_USER_POOL_ID: 'eu-central-1_Staging9' })).toMatchObject({ userPoolId: 'eu-central-1_Staging9' });
+    expect(withEnvironmentOverrides(cognito, { CUSTOMER_USER_POOL_ID: 'eu-central-1_Staging9' })).toMatchObject({
+      userPoolId: 'eu-central-1_Staging9',
+    });
   });
 });

@@ -13,7 +13,13 @@ afterAll(() => issuer.close());
 // Long enough to generate an RSA key inside it (rotation), short enough for a test.
 const MAX_AGE_SECONDS = 1;
 const pastMaxAge = () => new Promise((resolve) => setTimeout(resolve, MAX_AGE_SECONDS * 1000 + 50));
-const verifier = () => createTokenVerifier(CUSTOMER.identitySource, { jwksTimeoutMs: 1000, fetcher: issuer.fetcher, env: {}, jwksMaxAgeSeconds: MAX_AGE_SECONDS });
+const verifier = () =>
+  createTokenVerifier(CUSTOMER.identitySource, {
+    jwksTimeoutMs: 1000,
+    fetcher: issuer.fetcher,
+    env: {},
+    jwksMaxAgeSeconds: MAX_AGE_SECONDS,
+  });
 
 describe('the JWKS max age', () => {
   it('refuses a removed key once the cached key set is older than the max age, with no unknown kid to trigger it', async () => {

@@ -22,10 +22,30 @@ import { createTokenVerifier, type TokenVerifier } from '../../../runtime/token/
 
 /** One mode per identity-source kind. */
 const KINDS: readonly { kind: string; mode: ModeConfig; claims: Claims; untrustedIssuer: (iss: string) => string }[] = [
-  { kind: 'cognito id token', mode: CUSTOMER, claims: { sub: 'user-1', 'custom:customer_id': 'cust-1' }, untrustedIssuer: (iss) => `issuer not configured: ${iss}` },
-  { kind: 'cognito access token', mode: MULTI_TENANT, claims: { sub: 'user-1', 'custom:tenant_id': 'tenant-1' }, untrustedIssuer: (iss) => `issuer not configured: ${iss}` },
-  { kind: 'client-credentials token', mode: M2M, claims: { client_id: 'ledgerservice01' }, untrustedIssuer: (iss) => `issuer not configured: ${iss}` },
-  { kind: 'Okta access token', mode: INTERNAL, claims: { sub: 'staff@payments.example', email: 'staff@payments.example' }, untrustedIssuer: (iss) => `Issuer not allowed: ${iss}. Expected: https://payments.okta.com/oauth2/default` },
+  {
+    kind: 'cognito id token',
+    mode: CUSTOMER,
+    claims: { sub: 'user-1', 'custom:customer_id': 'cust-1' },
+    untrustedIssuer: (iss) => `issuer not configured: ${iss}`,
+  },
+  {
+    kind: 'cognito access token',
+    mode: MULTI_TENANT,
+    claims: { sub: 'user-1', 'custom:tenant_id': 'tenant-1' },
+    untrustedIssuer: (iss) => `issuer not configured: ${iss}`,
+  },
+  {
+    kind: 'client-credentials token',
+    mode: M2M,
+    claims: { client_id: 'ledgerservice01' },
+    untrustedIssuer: (iss) => `issuer not configured: ${iss}`,
+  },
+  {
+    kind: 'Okta access token',
+    mode: INTERNAL,
+    claims: { sub: 'staff@payments.example', email: 'staff@payments.example' },
+    untrustedIssuer: (iss) => `Issuer not allowed: ${iss}. Expected: https://payments.okta.com/oauth2/default`,
+  },
 ];
 
 const JWKS_TIMEOUT_MS = 500;
@@ -84,11 +104,20 @@ describe('valid tokens', () => {
   }
 
   it('a cognito id token carries token_use id, the app client as aud, groups and custom attributes', async () => {
-    const token = issuer.mint(CUSTOMER, issuer.claimsFor(CUSTOMER, { id: 'user-1', groups: ['payer'], attributes: { customer: 'cust-1' } }));
+    const token = issuer.mint(
+      CUSTOMER,
+      issuer.claimsFor(CUSTOMER, { id: 'user-1', groups: ['payer'], attributes: { customer: 'cust-1' } }),
+    );
 
     const { claims } = await verifierFor(CUSTOMER).verify(token);
 
-    expect(claims).toMatchObject({ sub: 'user-1', token_use: 'id', aud: 'customerwebapp01', 'cognito:groups': ['payer'], 'custom:customer_id': 'cust-1' });
+    expect(claims).toMatchObject({
+      sub: 'user-1',
+      token_use: 'id',
+      aud: 'customerwebapp01',
+      'cognito:groups': ['payer'],
+      'custom:customer_id': 'cust-1',
+    });
   });
 
   it('a client-credentials token carrying one of the mode scopes verifies, its sub being the client id', async () => {
@@ -180,10 +209,30 @@ describe('the wrong issuer', () => {
 
 describe('the wrong audience or client', () => {
   const cases: readonly { kind: string; mode: ModeConfig; claims: Claims; message: RegExp }[] = [
-    { kind: 'cognito id token with another aud', mode: CUSTOMER, claims: { aud: 'otherclient01' }, message: /^Client ID \("audience"\) not allowed: otherclient01/ },
-    { kind: 'cognito access token with another client_id', mode: MULTI_TENANT, claims: { client_id: 'otherclient01' }, message: /^Client ID not allowed: otherclient01/ },
-    { kind: 'client-credentials token with another client_id', mode: M2M, claims: { client_id: 'otherclient01' }, message: /^Client ID not allowed: otherclient01/ },
-    { kind: 'Okta access token for another API', mode: INTERNAL, claims: { aud: 'api://other-api' }, message: /^Audience not allowed: api:\/\/other-api/ },
+    {
+      kind: 'cognito id token with another aud',
+      mode: CUSTOMER,
+      claims: { aud: 'otherclient01' },
+      message: /^Client ID \("audience"\) not allowed: otherclient01/,
+    },
+    {
+      kind: 'cognito access token with another client_id',
+      mode: MULTI_TENANT,
+      claims: { client_id: 'otherclient01' },
+      message: /^Client ID not allowed: otherclient01/,
+    },
+    {
+      kind: 'client-credentials token with another client_id',
+      mode: M2M,
+      claims: { client_id: 'otherclient01' },
+      message: /^Client ID not allowed: otherclient01/,
+    },
+    {
+      kind: 'Okta access token for another API',
+      mode: INTERNAL,
+      claims: { aud: 'api://other-api' },
+      message: /^Audience not allowed: api:\/\/other-api/,
+    },
     { kind: 'Okta token with no aud', mode: INTERNAL, claims: { aud: undefined }, message: /^Missing Audience/ },
   ];
 
@@ -439,7 +488,9 @@ describe('the JWKS endpoint is down', () => {
       const error = await refusal(verifierFor(CUSTOMER), token);
 
       expect(error).toBeInstanceOf(JwksError);
-      expect((error as Error).message).toMatch(/^the signing keys could not be fetched: Failed to fetch https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_CustPool1\/\.well-known\/jwks\.json: Status code is 503/);
+      expect((error as Error).message).toMatch(
+        /^the signing keys could not be fetched: Failed to fetch https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_CustPool1\/\.well-known\/jwks\.json: Status code is 503/,
+      );
     } finally {
       issuer.setDown(false);
     }
@@ -452,7 +503,9 @@ describe('the JWKS endpoint is down', () => {
       const error = await refusal(verifierFor(INTERNAL), token);
 
       expect(error).toBeInstanceOf(JwksError);
-      expect((error as Error).message).toMatch(/^the signing keys could not be fetched: Failed to fetch https:\/\/payments\.okta\.com\/oauth2\/default\/v1\/keys/);
+      expect((error as Error).message).toMatch(
+        /^the signing keys could not be fetched: Failed to fetch https:\/\/payments\.okta\.com\/oauth2\/default\/v1\/keys/,
+      );
     } finally {
       issuer.setDown(false);
     }

@@ -6,11 +6,25 @@ import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissi
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../../../local/avp/avp-endpoint.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../../local/dynamodb/local-dynamodb.js';
-import { httpRequestEvent, restRequestEvent, restTokenEvent, webSocketConnectEvent, type ApiIdentity, type IncomingRequest } from '../../../../local/gateway/authorizer-events.js';
+import {
+  httpRequestEvent,
+  restRequestEvent,
+  restTokenEvent,
+  webSocketConnectEvent,
+  type ApiIdentity,
+  type IncomingRequest,
+} from '../../../../local/gateway/authorizer-events.js';
 import { startLocalIssuer, type LocalIssuer } from '../../../../local/issuer/token-issuer.js';
 import type { ContextValueConfig, ModeConfig, PolicyBundle, RouteConfig } from '../../../../runtime/config.js';
 import { entityKey } from '../../../../runtime/entities/entity-store.js';
-import { httpAuthorizer, MemoryTelemetry, restRequestAuthorizer, restTokenAuthorizer, webSocketAuthorizer, type RuntimeDependencies } from '../../../../runtime/index.js';
+import {
+  httpAuthorizer,
+  MemoryTelemetry,
+  restRequestAuthorizer,
+  restTokenAuthorizer,
+  webSocketAuthorizer,
+  type RuntimeDependencies,
+} from '../../../../runtime/index.js';
 
 export const ENTITY_TABLE = 'library-entities';
 export const LINK_TABLE = 'library-links';
@@ -100,14 +114,23 @@ export const ROUTES: readonly RouteConfig[] = [
   docRoute('tagged', 'viewTagged'),
   docRoute('cleared', 'viewCleared'),
   docRoute('delegated', 'viewDelegated'),
-  { key: 'GET /colors/{color}', method: 'GET', path: '/colors/{color}', action: 'pickColor', resource: { type: 'Lib::Color', pathParameter: 'color' }, context: [] },
+  {
+    key: 'GET /colors/{color}',
+    method: 'GET',
+    path: '/colors/{color}',
+    action: 'pickColor',
+    resource: { type: 'Lib::Color', pathParameter: 'color' },
+    context: [],
+  },
   docRoute('buy', 'buy', [{ name: 'amount', source: 'header', key: 'X-Amount', type: 'decimal', required: true }]),
   docRoute('visit', 'visit', [
     { name: 'from', source: 'header', key: 'X-From', type: 'ipaddr', required: true },
     { name: 'at', source: 'query', key: 'at', type: 'datetime', required: true },
     { name: 'wait', source: 'header', key: 'X-Wait', type: 'duration', required: true },
   ]),
-  docRoute('ship', 'ship', [{ name: 'address', source: 'header', key: 'X-Address', type: '{ city: String, zip?: String }', required: true }]),
+  docRoute('ship', 'ship', [
+    { name: 'address', source: 'header', key: 'X-Address', type: '{ city: String, zip?: String }', required: true },
+  ]),
   docRoute('enter', 'enter', [
     { name: 'ip', source: 'request', key: 'sourceIp', type: 'ipaddr', required: true },
     { name: 'now', source: 'request', key: 'requestTime', type: 'datetime', required: true },
@@ -166,7 +189,10 @@ export function libraryMode(options: ModeOptions = {}): ModeConfig {
       maxEntities: options.maxEntities ?? 200,
     },
     // AVP keeps template links in its policy store; only a local-engine mode reads them from a table.
-    templateLinks: options.engine === 'avp' ? { kind: 'none' } : { kind: 'table', table: LINK_TABLE, keyAttribute: 'uid', cacheTtlSeconds: options.linkTtlSeconds ?? 0 },
+    templateLinks:
+      options.engine === 'avp'
+        ? { kind: 'none' }
+        : { kind: 'table', table: LINK_TABLE, keyAttribute: 'uid', cacheTtlSeconds: options.linkTtlSeconds ?? 0 },
     actionEntityType: 'Lib::Action',
   };
 }
@@ -213,7 +239,10 @@ export interface LibraryWorld {
   /** A signed id token of the library's Cognito pool for `sub`, with these claims laid over the protocol ones. */
   token(sub: string, claims?: Record<string, unknown>): string;
   /** Writes a principal's template links, as an operator granting a delegation at run time would. */
-  putLinks(principal: { type: string; id: string }, links: readonly { id: string; templateId: string; resource: { type: string; id: string } }[]): Promise<void>;
+  putLinks(
+    principal: { type: string; id: string },
+    links: readonly { id: string; templateId: string; resource: { type: string; id: string } }[],
+  ): Promise<void>;
   /** Writes a links item's text as it is, well-formed or not. */
   putLinksText(principal: { type: string; id: string }, text: string): Promise<void>;
   close(): Promise<void>;
@@ -299,7 +328,11 @@ export function restClient(world: LibraryWorld, mode: ModeConfig, options: { now
       const before = telemetry.records.length;
       const result: APIGatewayAuthorizerResult = await handler(event);
       const record = telemetry.records[before];
-      return { effect: result.policyDocument.Statement[0]?.Effect ?? 'none', reason: record?.reason, determiningPolicies: record?.determiningPolicies ?? [] };
+      return {
+        effect: result.policyDocument.Statement[0]?.Effect ?? 'none',
+        reason: record?.reason,
+        determiningPolicies: record?.determiningPolicies ?? [],
+      };
     },
   };
 }
@@ -310,7 +343,13 @@ export function httpClient(world: LibraryWorld, mode: ModeConfig) {
   const handler = httpAuthorizer({ mode, bundle: libraryBundle(), dependencies: dependencies(world, { telemetry }) });
   return {
     async call(path: string, token: string, callOptions: CallOptions = {}): Promise<{ isAuthorized: boolean; reason: string | undefined }> {
-      const event = httpRequestEvent(API, { ...incoming(path, token, callOptions), headers: { authorization: `Bearer ${token}` } }, `GET ${path}`, {}, []);
+      const event = httpRequestEvent(
+        API,
+        { ...incoming(path, token, callOptions), headers: { authorization: `Bearer ${token}` } },
+        `GET ${path}`,
+        {},
+        [],
+      );
       if (callOptions.requestTimeEpochMs !== undefined) event.requestContext.timeEpoch = callOptions.requestTimeEpochMs;
       const before = telemetry.records.length;
       const result = await handler(event);
