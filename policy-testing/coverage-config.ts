@@ -1,7 +1,7 @@
 // Loads the coverage gate's settings (tests/policies/coverage.yaml): the minimum of determining cases, and reviewed waivers.
 import type { SourceFile } from '../generator/load/source-files.js';
 import { loadYaml } from '../generator/load/yaml-source.js';
-import { closestMatch } from '../generator/validate/did-you-mean.js';
+import { closestMatch } from '../common/did-you-mean.js';
 import { hasTestErrors, testDiagnostic, type TestDiagnostic } from './diagnostics.js';
 import { checkTestFile } from './file-schema.js';
 

@@ -4,7 +4,7 @@ import type { SourcePosition } from '../generator/diagnostics/diagnostic.js';
 import type { SchemaModel } from '../generator/load/cedar-schema.js';
 import type { SourceFile } from '../generator/load/source-files.js';
 import { loadYaml, type YamlPath, type YamlSource } from '../generator/load/yaml-source.js';
-import { closestMatch } from '../generator/validate/did-you-mean.js';
+import { closestMatch } from '../common/did-you-mean.js';
 import { toCedarRecord } from './cedar-json.js';
 import { hasTestErrors, testDiagnostic, type TestDiagnostic, type TestDiagnosticCode } from './diagnostics.js';
 import { formatEntityUid, sameUid } from './entity-uid.js';

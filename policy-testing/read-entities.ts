@@ -3,7 +3,7 @@ import { checkParseEntities, type EntityJson, type TypeAndId } from '@cedar-poli
 import type { SourcePosition } from '../generator/diagnostics/diagnostic.js';
 import type { SchemaModel } from '../generator/load/cedar-schema.js';
 import type { YamlPath, YamlSource } from '../generator/load/yaml-source.js';
-import { closestMatch } from '../generator/validate/did-you-mean.js';
+import { closestMatch } from '../common/did-you-mean.js';
 import { toCedarRecord } from './cedar-json.js';
 import { testDiagnostic, type TestDiagnostic } from './diagnostics.js';
 import { formatEntityUid, parseEntityUid, sameUid } from './entity-uid.js';

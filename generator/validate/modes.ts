@@ -6,7 +6,7 @@ import type { SchemaModel } from '../load/cedar-schema.js';
 import { formatValueType, parseValueType, ValueTypeSpellingError, type ParsedValueType } from '../../runtime/claims/value-type.js';
 import type { ContextSource, ModeFile, RequestContextField, RouteSpec } from '../load/mode-file.js';
 import type { YamlPath, YamlSource } from '../load/yaml-source.js';
-import { closestMatch } from './did-you-mean.js';
+import { closestMatch } from '../../common/did-you-mean.js';
 import { AVP_QUOTAS } from './quotas.js';
 
 export interface LoadedMode {

@@ -3,7 +3,7 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { SourcePosition } from '../diagnostics/diagnostic.js';
 import type { YamlPath, YamlSource } from '../load/yaml-source.js';
-import { closestMatch } from './did-you-mean.js';
+import { closestMatch } from '../../common/did-you-mean.js';
 
 export interface SchemaErrorCodes<C extends string> {
   /** A missing field, or none of an `anyOf`'s alternatives. */

@@ -1,7 +1,7 @@
 // The command line of `npm run explain`, parsed into a request; nothing is read, started or decided here.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { closestMatch } from '../../generator/validate/did-you-mean.js';
+import { closestMatch } from '../../common/did-you-mean.js';
 import { ExplainArgumentError } from './errors.js';
 
 export const EXPLAIN_USAGE = `usage: npm run -s explain -- --mode <name> [--root <dir>]

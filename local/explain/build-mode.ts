@@ -1,7 +1,7 @@
 // Builds the mode as `npm run generate` does (load → validate → model), from the sources: generated/ is never read.
 import { generateProject } from '../../generator/generate.js';
 import type { ModeModel } from '../../generator/model/build-model.js';
-import { closestMatch } from '../../generator/validate/did-you-mean.js';
+import { closestMatch } from '../../common/did-you-mean.js';
 import { ExplainUsageError, InvalidProjectError } from './errors.js';
 
 /** Throws InvalidProjectError when the project does not validate, ExplainUsageError for an unknown mode. */

@@ -1,6 +1,6 @@
 // The token of the explained request: given as is, signed from a claims file, or minted for a demo principal.
 import type { ModeConfig } from '../../runtime/config.js';
-import { closestMatch } from '../../generator/validate/did-you-mean.js';
+import { closestMatch } from '../../common/did-you-mean.js';
 import type { DemoData } from '../demo/demo-data.js';
 import { mintDemoToken } from '../demo/demo-tokens.js';
 import { decodeToken, type LocalIssuer } from '../issuer/token-issuer.js';

@@ -2,7 +2,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { closestMatch } from '../../generator/validate/did-you-mean.js';
+import { closestMatch } from '../../common/did-you-mean.js';
 import { DeployUsageError, UnknownModeError } from './errors.js';
 
 export const DEPLOY_USAGE = 'usage: npm run deploy -- <mode> [--dry-run] [-- <cdk deploy options>]';

@@ -1,6 +1,6 @@
 // The command line of `npm run tenant`, parsed into a request; nothing is read or written here.
 import { parseArgs } from 'node:util';
-import { closestMatch } from '../../generator/validate/did-you-mean.js';
+import { closestMatch } from '../../common/did-you-mean.js';
 import { TenantUsageError } from './errors.js';
 import { assertTenantId } from './tenant-id.js';
 
