@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    // Fixture domains are generated once per run; tests read them through tests/support/fixture-domain.ts.
+    globalSetup: ['tests/support/generate-fixture-domains.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,0 +1,64 @@
+// The fixture domains under tests/fixtures/ are what toolkit tests run on, so that a team replacing the repository's
+// own domain keeps a green toolkit suite. A fixture's generated mode configuration comes from the real generator
+// (load → validate → model), generated once per test run by tests/support/generate-fixture-domains.ts (vitest's
+// globalSetup) and read here; outside vitest it is generated in-process.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateProject } from '../../generator/generate.js';
+import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
+import { REPO_ROOT } from './project-copy.js';
+
+export const FIXTURE_DOMAINS = ['billing', 'research-archive'] as const;
+export type FixtureDomainName = (typeof FIXTURE_DOMAINS)[number];
+
+/** Where the globalSetup leaves each domain's generated modes, as `<name>.json`. */
+export const GENERATED_FIXTURES_DIR = join(REPO_ROOT, '.tmp/fixture-domains');
+
+/** What a generated `generated/<mode>/authorizer.ts` exports, for a fixture domain's mode. */
+export interface FixtureMode {
+  readonly MODE_CONFIG: ModeConfig;
+  readonly POLICY_BUNDLE: PolicyBundle;
+}
+
+export type GeneratedFixtureDomain = Readonly<Record<string, FixtureMode>>;
+
+export function fixtureRoot(domain: FixtureDomainName): string {
+  return join(REPO_ROOT, 'tests/fixtures', domain);
+}
+
+const loaded = new Map<FixtureDomainName, GeneratedFixtureDomain>();
+
+/** Every mode of a fixture domain, as the generator renders it into `generated/<mode>/`. */
+export function fixtureModes(domain: FixtureDomainName): GeneratedFixtureDomain {
+  const cached = loaded.get(domain);
+  if (cached) return cached;
+  const file = join(GENERATED_FIXTURES_DIR, `${domain}.json`);
+  const modes = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as GeneratedFixtureDomain) : generateFixtureDomain(domain);
+  loaded.set(domain, modes);
+  return modes;
+}
+
+/** One mode of a fixture domain: `fixtureMode('billing', 'customer').MODE_CONFIG`. */
+export function fixtureMode(domain: FixtureDomainName, mode: string): FixtureMode {
+  const modes = fixtureModes(domain);
+  const found = modes[mode];
+  if (!found) throw new Error(`fixture domain ${domain} has no mode ${mode}; it has ${Object.keys(modes).join(', ')}`);
+  return found;
+}
+
+/**
+ * Runs the generator on a fixture domain. The JSON round trip is the one the rendered files make (MODE_CONFIG and
+ * policies.json are JSON), so a test sees exactly what a generated authorizer holds.
+ */
+export function generateFixtureDomain(domain: FixtureDomainName): GeneratedFixtureDomain {
+  const { diagnostics, model } = generateProject(fixtureRoot(domain));
+  if (!model) {
+    const errors = diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`).join('\n');
+    throw new Error(`fixture domain ${domain} does not validate:\n${errors}`);
+  }
+  const modes: Record<string, FixtureMode> = {};
+  for (const mode of model.modes) {
+    modes[mode.name] = JSON.parse(JSON.stringify({ MODE_CONFIG: mode.config, POLICY_BUNDLE: mode.bundle })) as FixtureMode;
+  }
+  return modes;
+}
