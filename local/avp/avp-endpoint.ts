@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { PolicyBundle } from '../../runtime/config.js';
 import type { TemplateLinkRecord } from '../../runtime/engine/decision.js';
 import {
+  AccessDeniedException,
   AvpServiceError,
   InternalServerException,
   SerializationException,
@@ -102,6 +103,9 @@ export async function startLocalAvpEndpoint(options: LocalAvpEndpointOptions = {
         return;
       case 'server-error':
         sendError(response, new InternalServerException('injected fault: internal server error'));
+        return;
+      case 'access-denied':
+        sendError(response, new AccessDeniedException('injected fault: the caller is not authorized to perform this operation'));
         return;
       case 'malformed':
         send(response, 200, '<html><body>injected fault: this is not JSON</body></html>');

@@ -49,6 +49,13 @@ export class InvalidStateException extends AvpServiceError {
   readonly statusCode = 400;
 }
 
+/** The caller's credentials may not make the call (AVP answers 403 before looking at the resource). */
+export class AccessDeniedException extends AvpServiceError {
+  override readonly name = 'AccessDeniedException';
+  readonly type = 'AccessDeniedException';
+  readonly statusCode = 403;
+}
+
 export class ThrottlingException extends AvpServiceError {
   override readonly name = 'ThrottlingException';
   readonly type = 'ThrottlingException';

@@ -1,6 +1,6 @@
 // Faults the local endpoint injects on purpose, set and cleared at run time, optionally for the next N requests only.
 
-export const FAULT_KINDS = ['latency', 'throttle', 'server-error', 'malformed', 'reset'] as const;
+export const FAULT_KINDS = ['latency', 'throttle', 'server-error', 'access-denied', 'malformed', 'reset'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 interface FaultLimit {
@@ -12,6 +12,7 @@ interface FaultLimit {
  * - `latency`: answer normally, `ms` late.
  * - `throttle`: HTTP 429 `ThrottlingException`, as AVP replies when a quota is exceeded.
  * - `server-error`: HTTP 500 `InternalServerException`.
+ * - `access-denied`: HTTP 403 `AccessDeniedException`, as AVP replies to credentials without the IAM permission.
  * - `malformed`: HTTP 200 with a body that is not JSON.
  * - `reset`: destroy the connection without a reply.
  */
@@ -20,6 +21,7 @@ export type Fault = FaultLimit &
     | { readonly kind: 'latency'; readonly ms: number }
     | { readonly kind: 'throttle' }
     | { readonly kind: 'server-error' }
+    | { readonly kind: 'access-denied' }
     | { readonly kind: 'malformed' }
     | { readonly kind: 'reset' }
   );

@@ -9,6 +9,7 @@ import {
   deletePolicyStore,
   getPolicy,
   getPolicyStore,
+  getPolicyTemplate,
   getSchema,
   listPolicies,
   listPolicyStores,
@@ -33,6 +34,7 @@ export const AVP_OPERATIONS = [
   'ListPolicies',
   'DeletePolicy',
   'CreatePolicyTemplate',
+  'GetPolicyTemplate',
   'ListPolicyTemplates',
 ] as const;
 export type AvpOperation = (typeof AVP_OPERATIONS)[number];
@@ -55,6 +57,7 @@ export const OPERATION_HANDLERS: Readonly<Record<AvpOperation, OperationHandler>
   ListPolicies: listPolicies,
   DeletePolicy: deletePolicy,
   CreatePolicyTemplate: createPolicyTemplate,
+  GetPolicyTemplate: getPolicyTemplate,
   ListPolicyTemplates: listPolicyTemplates,
 };
 

@@ -7,6 +7,7 @@ import type {
   DeletePolicyStoreOutput,
   GetPolicyOutput,
   GetPolicyStoreOutput,
+  GetPolicyTemplateOutput,
   GetSchemaOutput,
   ListPoliciesOutput,
   ListPolicyStoresOutput,
@@ -223,6 +224,20 @@ export function createPolicyTemplate(stores: PolicyStores, body: JsonObject): Wi
     policyTemplateId: template.id,
     createdDate: iso(template.createdDate),
     lastUpdatedDate: iso(template.lastUpdatedDate),
+  };
+}
+
+export function getPolicyTemplate(stores: PolicyStores, body: JsonObject): Wire<GetPolicyTemplateOutput> {
+  const store = stores.get(requiredString(body, 'policyStoreId'));
+  const template = stores.getTemplate(store, requiredString(body, 'policyTemplateId'));
+  return {
+    policyStoreId: store.id,
+    policyTemplateId: template.id,
+    ...(template.description !== undefined ? { description: template.description } : {}),
+    statement: template.statement,
+    createdDate: iso(template.createdDate),
+    lastUpdatedDate: iso(template.lastUpdatedDate),
+    ...(template.name !== undefined ? { name: template.name } : {}),
   };
 }
 
