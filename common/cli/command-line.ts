@@ -107,12 +107,13 @@ export async function runCommand<O extends OptionSpecs>(
     }
     return await main(line);
   } catch (error) {
+    const name = spec.command.replace(/ --$/, '');
     if (error instanceof UsageError) {
-      io.stderr(`${error.message}\n${spec.usage}\n`);
+      io.stderr(`${name}: ${error.message}\n${spec.usage}\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);
-    io.stderr(`${spec.command.replace(/ --$/, '')}: ${message}\n`);
+    io.stderr(`${name}: ${message}\n`);
     return error instanceof CommandFailure ? error.exitCode : 1;
   }
 }

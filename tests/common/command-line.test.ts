@@ -64,7 +64,7 @@ describe('runCommand', () => {
     const code = await runCommand(SPEC, ['a', '--check=1'], () => 0, io);
     expect({ code, err: io.err.join('') }).toEqual({
       code: 2,
-      err: `Option '--check' does not take an argument\n${SPEC.usage}\n`,
+      err: `npm run demo: Option '--check' does not take an argument\n${SPEC.usage}\n`,
     });
   });
 
