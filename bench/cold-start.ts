@@ -8,10 +8,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { CommandFailure, runCli, UsageError } from '../common/cli/command-line.js';
 import { AUTHORIZER_ESBUILD_TARGET } from '../infra/authorizer-function.js';
 import type { ModeConfig } from '../runtime/config.js';
+import { httpRoutes } from '../runtime/routes/route-table.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DRIVER = fileURLToPath(new URL('./cold-start-driver.cjs', import.meta.url));
@@ -91,18 +92,19 @@ function median(values: readonly number[]): number {
 /** A real-shaped event with no token: refused once the module (engine included) has initialised, before any decision. */
 function anonymousEvent(mode: ModeConfig): unknown {
   const route = mode.routes[0];
-  const path = (route?.path ?? '/').replace(/\{[^}]+\}/g, 'bench-1');
+  const http = httpRoutes(mode.routes)[0];
+  const path = (http?.path ?? '/').replace(/\{[^}]+\}/g, 'bench-1');
   const arnBase = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod';
   if (mode.api.type === 'http') {
     return {
       version: '2.0',
       type: 'REQUEST',
-      routeArn: `${arnBase}/${route?.method}${path}`,
+      routeArn: `${arnBase}/${http?.method}${path}`,
       identitySource: [],
-      routeKey: `${route?.method} ${route?.path}`,
+      routeKey: `${http?.method} ${http?.path}`,
       rawPath: path,
       headers: {},
-      requestContext: { http: { method: route?.method, path }, stage: '$default' },
+      requestContext: { http: { method: http?.method, path }, stage: '$default' },
     };
   }
   if (mode.api.type === 'websocket') {
@@ -117,8 +119,8 @@ function anonymousEvent(mode: ModeConfig): unknown {
   }
   return {
     type: 'REQUEST',
-    methodArn: `${arnBase}/${route?.method}${path}`,
-    httpMethod: route?.method,
+    methodArn: `${arnBase}/${http?.method}${path}`,
+    httpMethod: http?.method,
     path,
     headers: {},
     queryStringParameters: {},
@@ -181,11 +183,16 @@ function signJwt(key: KeyObject, kid: string, payload: Record<string, unknown>):
   return `${signingInput}.${sign('sha256', Buffer.from(signingInput), key).toString('base64url')}`;
 }
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { mode: { type: 'string', default: 'customer' }, runs: { type: 'string', default: '7' } } });
-  const modeName = values.mode;
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer, got ${values.runs}`);
+const SPEC = {
+  command: 'cold-start',
+  usage: 'usage: npx tsx bench/cold-start.ts [--mode <generated mode>] [--runs <count>]   (defaults: customer, 7)',
+  options: { mode: { type: 'string' }, runs: { type: 'string' } },
+} as const;
+
+async function main(values: { readonly mode?: string; readonly runs?: string }): Promise<number> {
+  const modeName = values.mode ?? 'customer';
+  const runs = Number(values.runs ?? '7');
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, got ${values.runs}`);
   const bundleJson = JSON.parse(readFileSync(join(ROOT, 'generated', modeName, 'policies.json'), 'utf8')) as { mode: string };
   const { MODE_CONFIG } = (await import(join(ROOT, 'generated', modeName, 'authorizer.ts'))) as { MODE_CONFIG: ModeConfig };
   if (bundleJson.mode !== MODE_CONFIG.name) throw new Error(`generated/${modeName} is inconsistent; run npm run generate`);
@@ -231,10 +238,12 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: unknown) => {
-    process.stderr.write(`cold-start: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+runCli(SPEC, async ({ values }) => {
+  try {
+    return await main(values);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    // Exit 2 keeps "the benchmark itself failed" apart from exit 1, "over a target".
+    throw new CommandFailure(error instanceof Error ? error.message : String(error), 2, { cause: error });
+  }
+});

@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { runCli, UsageError } from '../common/cli/command-line.js';
+import { closestMatch } from '../common/did-you-mean.js';
 import { benchAuthorizerDecision, type DecisionBenchResult } from './authorizer-decision.js';
 import { benchGatewayLoad, type GatewayLoadResult } from './gateway-load.js';
 import type { LatencyStats } from './lib/measure.js';
@@ -222,13 +223,26 @@ const differential: Runner = async () => {
 
 const RUNNERS: Record<string, Runner> = { decision, cedarling, scaling, coldStart, pipeline, gateway, soak, differential };
 
-async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { baseline: { type: 'boolean' }, only: { type: 'string', multiple: true } } });
+const SPEC = {
+  command: 'bench',
+  usage: `usage: npm run bench -- [--only <name>]... [--baseline]
+  --only      run only these benchmarks (${Object.keys(RUNNERS).join(', ')})
+  --baseline  also write bench/baseline.{json,md}, the committed reference
+  BENCH_QUICK=1 runs fewer iterations`,
+  options: { baseline: { type: 'boolean' }, only: { type: 'string', multiple: true } },
+} as const;
+
+runCli(SPEC, async ({ values }) => {
   const names = values.only ?? Object.keys(RUNNERS);
+  for (const name of names) {
+    if (RUNNERS[name] !== undefined) continue;
+    const suggestion = closestMatch(name, Object.keys(RUNNERS));
+    throw new UsageError(`unknown benchmark ${name}${suggestion ? `; did you mean ${suggestion}?` : ''}`);
+  }
   const sections: Section[] = [];
   for (const name of names) {
     const runner = RUNNERS[name];
-    if (!runner) throw new Error(`unknown benchmark ${name}; choose from ${Object.keys(RUNNERS).join(', ')}`);
+    if (!runner) continue;
     process.stderr.write(`bench: ${name}...\n`);
     const started = performance.now();
     try {
@@ -257,14 +271,4 @@ async function main(): Promise<number> {
   }
   process.stdout.write(markdown);
   return 0;
-}
-
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  },
-);
+});

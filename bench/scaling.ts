@@ -7,7 +7,6 @@
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import {
   preparsePolicySet,
   statefulIsAuthorized,
@@ -17,6 +16,7 @@ import {
 } from '@cedar-policy/cedar-wasm/nodejs';
 import { POLICY_BUNDLE as MULTI_TENANT_BUNDLE } from '../generated/multi-tenant/authorizer.js';
 import { measure, round, type LatencyStats } from './lib/measure.js';
+import { runCli } from '../common/cli/command-line.js';
 
 export const TEMPLATE_ID = 'tenant.delegated-account-read';
 export const DEFAULT_SIZES = [10, 100, 1_000, 10_000] as const;
@@ -284,13 +284,20 @@ const delegateRequest = (i: number) => readAccount(delegate(i), 'viewer', accoun
 const outsiderRequest = () => readAccount({ type: 'Payments::TenantUser', id: 'outsider' }, 'viewer', account(0), 'deny');
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { policies: { type: 'string' }, iterations: { type: 'string' } } });
-  const iterations = values.iterations !== undefined ? Number(values.iterations) : undefined;
-  const result =
-    values.policies !== undefined
-      ? await benchSize(Number(values.policies), iterations ?? 5_000)
-      : await benchScaling(iterations !== undefined ? { iterations } : {});
-  process.stdout.write(
-    `${JSON.stringify(result, values.policies !== undefined ? undefined : null, values.policies !== undefined ? undefined : 2)}\n`,
-  );
+  const spec = {
+    command: 'scaling',
+    usage: 'usage: npx tsx bench/scaling.ts [--policies <linked policies>] [--iterations <count>]',
+    options: { policies: { type: 'string' }, iterations: { type: 'string' } },
+  } as const;
+  runCli(spec, async ({ values }) => {
+    const iterations = values.iterations !== undefined ? Number(values.iterations) : undefined;
+    const result =
+      values.policies !== undefined
+        ? await benchSize(Number(values.policies), iterations ?? 5_000)
+        : await benchScaling(iterations !== undefined ? { iterations } : {});
+    process.stdout.write(
+      `${JSON.stringify(result, values.policies !== undefined ? undefined : null, values.policies !== undefined ? undefined : 2)}\n`,
+    );
+    return 0;
+  });
 }

@@ -1,34 +1,31 @@
 // `npm run deploy -- <mode> [--dry-run] [-- <cdk deploy options>]`: generate --check, the tests, then `cdk deploy` of that mode's stack.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { DeployError, DeployStepError, DeployUsageError } from './deploy/errors.js';
-import { DEPLOY_USAGE, commandLine, deploySteps, listModes, parseDeployArgs, stackIdFor } from './deploy/plan.js';
+import { runCommand, UsageError } from '../common/cli/command-line.js';
+import { DeployStepError, DeployUsageError } from './deploy/errors.js';
+import { commandLine, DEPLOY_COMMAND, deployRequestOf, deploySteps, listModes, splitCdkArgs, stackIdFor } from './deploy/plan.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-function main(argv: readonly string[]): number {
+// runCommand rather than runCli: the arguments after `--` belong to cdk, so deploy parses only its own.
+const { own, cdkArgs } = splitCdkArgs(process.argv.slice(2));
+process.exitCode = await runCommand(DEPLOY_COMMAND, own, (line) => {
+  let request: ReturnType<typeof deployRequestOf>;
   try {
-    const request = parseDeployArgs(argv, listModes(ROOT));
-    const steps = deploySteps(request);
-    process.stdout.write(
-      `deploy mode ${request.mode} (stack ${stackIdFor(request.mode)})${request.dryRun ? ': dry run, nothing is executed' : ''}\n`,
-    );
-    steps.forEach((step, index) => {
-      process.stdout.write(`${index + 1}. ${step.title}: ${commandLine(step)}\n`);
-      if (request.dryRun) return;
-      const { status } = spawnSync(step.command, step.args, { cwd: ROOT, stdio: 'inherit' });
-      if (status !== 0) throw new DeployStepError(step.title, status);
-    });
-    return 0;
+    request = deployRequestOf(line, cdkArgs, listModes(ROOT));
   } catch (error) {
-    if (!(error instanceof DeployError)) throw error;
-    process.stderr.write(`deploy: ${error.message}\n`);
-    if (error instanceof DeployUsageError) {
-      process.stderr.write(`${DEPLOY_USAGE}\n`);
-      return 2;
-    }
-    return 1;
+    // A missing or unknown mode is a usage error: exit 2, with the usage.
+    if (error instanceof DeployUsageError) throw new UsageError(error.message, { cause: error });
+    throw error;
   }
-}
-
-process.exitCode = main(process.argv.slice(2));
+  process.stdout.write(
+    `deploy mode ${request.mode} (stack ${stackIdFor(request.mode)})${request.dryRun ? ': dry run, nothing is executed' : ''}\n`,
+  );
+  deploySteps(request).forEach((step, index) => {
+    process.stdout.write(`${index + 1}. ${step.title}: ${commandLine(step)}\n`);
+    if (request.dryRun) return;
+    const { status } = spawnSync(step.command, step.args, { cwd: ROOT, stdio: 'inherit' });
+    if (status !== 0) throw new DeployStepError(step.title, status);
+  });
+  return 0;
+});

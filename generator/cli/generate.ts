@@ -1,37 +1,19 @@
 // `npm run generate [-- --check]`: validates, then writes generated/ (or, with --check, proves it is up to date).
-import { parseArgs } from 'node:util';
-import { formatDiagnostics, OUTPUT_FORMATS, summarize, type OutputFormat } from '../diagnostics/format.js';
+import { runCli } from '../../common/cli/command-line.js';
+import { formatDiagnostics, summarize } from '../diagnostics/format.js';
 import { generateProject } from '../generate.js';
 import { findStaleFiles } from '../write/check-files.js';
 import { writeGeneratedFiles } from '../write/write-files.js';
+import { outputFormatOf } from './output-format.js';
 
-const USAGE = 'usage: npm run generate -- [--check] [--root <dir>] [--format text|github|json]';
+const SPEC = {
+  command: 'generate',
+  usage: 'usage: npm run generate -- [--check] [--root <dir>] [--format text|github|json]',
+  options: { root: { type: 'string' }, format: { type: 'string' }, check: { type: 'boolean' } },
+} as const;
 
-function main(argv: string[]): number {
-  let values: { root?: string; format?: string; check?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        root: { type: 'string' },
-        format: { type: 'string' },
-        check: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const format = (values.format ?? 'text') as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) {
-    process.stderr.write(`unknown --format "${values.format}"; use one of ${OUTPUT_FORMATS.join(', ')}\n${USAGE}\n`);
-    return 2;
-  }
+runCli(SPEC, ({ values }) => {
+  const format = outputFormatOf(values.format);
   const root = values.root ?? process.cwd();
   const started = performance.now();
   const { diagnostics, files, model } = generateProject(root);
@@ -58,10 +40,8 @@ function main(argv: string[]): number {
     `generate: wrote ${files.length} files for ${model.modes.length} modes (${model.modes.map((m) => m.name).join(', ')}) in ${elapsed(started)} ms\n`,
   );
   return 0;
-}
+});
 
 function elapsed(started: number): number {
   return Math.round(performance.now() - started);
 }
-
-process.exitCode = main(process.argv.slice(2));

@@ -1,7 +1,6 @@
-// The command line of `npm run explain`, parsed into a request; nothing is read, started or decided here.
+// The command line of `npm run explain`, read into a request; nothing is read, started or decided here.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { closestMatch } from '../../common/did-you-mean.js';
+import { parseCommandLine, type CommandSpec, type OptionSpecs, type OptionValues } from '../../common/cli/command-line.js';
 import { ExplainArgumentError } from './errors.js';
 
 export const EXPLAIN_USAGE = `usage: npm run -s explain -- --mode <name> [--root <dir>]
@@ -41,46 +40,44 @@ export interface ExplainRequest {
   readonly format: ExplainFormat;
 }
 
+export const EXPLAIN_COMMAND = {
+  command: 'explain',
+  usage: EXPLAIN_USAGE,
+  options: {
+    mode: { type: 'string' },
+    root: { type: 'string' },
+    token: { type: 'string' },
+    claims: { type: 'string' },
+    principal: { type: 'string' },
+    method: { type: 'string' },
+    path: { type: 'string' },
+    connect: { type: 'boolean' },
+    header: { type: 'string', multiple: true },
+    query: { type: 'string', multiple: true },
+    entities: { type: 'string' },
+    format: { type: 'string' },
+  },
+} as const satisfies CommandSpec<OptionSpecs>;
+
 export type ExplainCommand = { readonly kind: 'help' } | { readonly kind: 'explain'; readonly request: ExplainRequest };
 
-/** Throws ExplainArgumentError for anything malformed. */
+/**
+ * `argv` read as `npm run explain` reads it, for callers holding a command line rather than runCli's parse. Throws
+ * UsageError for what the command-line reader refuses, ExplainArgumentError for the rest.
+ */
 export function parseExplainArgs(argv: readonly string[], cwd: string): ExplainCommand {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        mode: { type: 'string' },
-        root: { type: 'string' },
-        token: { type: 'string' },
-        claims: { type: 'string' },
-        principal: { type: 'string' },
-        method: { type: 'string' },
-        path: { type: 'string' },
-        connect: { type: 'boolean' },
-        header: { type: 'string', multiple: true },
-        query: { type: 'string', multiple: true },
-        entities: { type: 'string' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new ExplainArgumentError(parseFailure(error, argv), { cause: error });
-  }
-  if (values.help) return { kind: 'help' };
+  const line = parseCommandLine(EXPLAIN_COMMAND, argv);
+  return line.kind === 'help' ? line : { kind: 'explain', request: explainRequestOf(line.values, cwd) };
+}
 
-  for (const name of ['mode', 'root', 'token', 'claims', 'principal', 'method', 'path', 'entities', 'format'] as const) {
-    if (values[name] === '') throw new ExplainArgumentError(`--${name} needs a value`);
-  }
+/** The options as runCli parsed them, read into a request; throws ExplainArgumentError for anything malformed. */
+export function explainRequestOf(values: OptionValues<typeof EXPLAIN_COMMAND.options>, cwd: string): ExplainRequest {
   if (values.mode === undefined) throw new ExplainArgumentError('--mode is required');
   const format = values.format ?? 'text';
   if (!isFormat(format)) throw new ExplainArgumentError(`unknown --format "${format}"; use one of ${EXPLAIN_FORMATS.join(', ')}`);
 
   const queryPairs = (values.query ?? []).map(queryPair);
-  const request: ExplainRequest = {
+  return {
     mode: values.mode,
     root: resolve(cwd, values.root ?? '.'),
     identity: identityOf(values),
@@ -89,35 +86,6 @@ export function parseExplainArgs(argv: readonly string[], cwd: string): ExplainC
     ...(values.entities !== undefined ? { entitiesFile: values.entities } : {}),
     format,
   };
-  return { kind: 'explain', request };
-}
-
-const OPTION_NAMES = [
-  'mode',
-  'root',
-  'token',
-  'claims',
-  'principal',
-  'method',
-  'path',
-  'connect',
-  'header',
-  'query',
-  'entities',
-  'format',
-  'help',
-];
-
-/** Node's own message, first line only (the rest is advice about positionals, which explain takes none of). */
-function parseFailure(error: unknown, argv: readonly string[]): string {
-  const unknown = argv.find((arg) => arg.startsWith('--') && !OPTION_NAMES.includes(arg.slice(2).split('=')[0] ?? ''));
-  if (unknown !== undefined) {
-    const name = unknown.slice(2).split('=')[0] ?? '';
-    const suggestion = closestMatch(name, OPTION_NAMES);
-    return `unknown option --${name}${suggestion ? ` (did you mean --${suggestion}?)` : ''}`;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0] ?? message;
 }
 
 function identityOf(values: { token?: string; claims?: string; principal?: string }): IdentityInput {

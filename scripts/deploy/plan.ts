@@ -1,7 +1,7 @@
 // What `npm run deploy -- <mode>` does, as data: the arguments parsed, then the steps in order. Nothing runs here.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import type { CommandSpec, OptionSpecs, OptionValues } from '../../common/cli/command-line.js';
 import { closestMatch } from '../../common/did-you-mean.js';
 import { DeployUsageError, UnknownModeError } from './errors.js';
 
@@ -34,22 +34,31 @@ export function listModes(root: string): string[] {
     .sort();
 }
 
-/** `<mode> [--dry-run] [-- <cdk args>]`; throws DeployUsageError or UnknownModeError. */
-export function parseDeployArgs(argv: readonly string[], knownModes: readonly string[]): DeployRequest {
+export const DEPLOY_COMMAND = {
+  command: 'deploy',
+  usage: DEPLOY_USAGE,
+  options: { 'dry-run': { type: 'boolean' } },
+  // Counted in deployRequestOf, whose messages name the known modes.
+  positionals: { min: 0, max: Number.POSITIVE_INFINITY },
+} as const satisfies CommandSpec<OptionSpecs>;
+
+/** The arguments before the first `--` are deploy's own; the rest go to `cdk deploy` untouched. */
+export function splitCdkArgs(argv: readonly string[]): { readonly own: readonly string[]; readonly cdkArgs: readonly string[] } {
   const separator = argv.indexOf('--');
-  const own = separator === -1 ? [...argv] : argv.slice(0, separator);
-  const cdkArgs = separator === -1 ? [] : argv.slice(separator + 1);
-  let parsed;
-  try {
-    parsed = parseArgs({ args: own, options: { 'dry-run': { type: 'boolean' } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new DeployUsageError((error as Error).message, { cause: error });
-  }
-  const [mode, ...extra] = parsed.positionals;
+  return separator === -1 ? { own: argv, cdkArgs: [] } : { own: argv.slice(0, separator), cdkArgs: argv.slice(separator + 1) };
+}
+
+/** `<mode> [--dry-run]` as runCli parsed it, plus the cdk arguments; throws DeployUsageError or UnknownModeError. */
+export function deployRequestOf(
+  line: { readonly values: OptionValues<typeof DEPLOY_COMMAND.options>; readonly positionals: readonly string[] },
+  cdkArgs: readonly string[],
+  knownModes: readonly string[],
+): DeployRequest {
+  const [mode, ...extra] = line.positionals;
   if (mode === undefined) throw new DeployUsageError(`name the mode to deploy: one of ${knownModes.join(', ')}`);
   if (extra.length > 0) throw new DeployUsageError(`deploy one mode at a time; unexpected ${extra.map((arg) => `"${arg}"`).join(', ')}`);
   if (!knownModes.includes(mode)) throw new UnknownModeError(mode, knownModes, closestMatch(mode, knownModes));
-  return { mode, dryRun: parsed.values['dry-run'] ?? false, cdkArgs };
+  return { mode, dryRun: line.values['dry-run'] ?? false, cdkArgs };
 }
 
 /** Generated code up to date, then every test, then the one stack: a failing step stops the rest. */

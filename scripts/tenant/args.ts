@@ -1,5 +1,5 @@
-// The command line of `npm run tenant`, parsed into a request; nothing is read or written here.
-import { parseArgs } from 'node:util';
+// The command line of `npm run tenant`, read into a request; nothing is read or written here.
+import type { CommandSpec, OptionSpecs, OptionValues } from '../../common/cli/command-line.js';
 import { closestMatch } from '../../common/did-you-mean.js';
 import { TenantUsageError } from './errors.js';
 import { assertTenantId } from './tenant-id.js';
@@ -28,35 +28,30 @@ export interface TenantFlags {
 
 export type TenantRequest =
   | { readonly command: 'create' | 'delete'; readonly tenantId: string; readonly flags: TenantFlags }
-  | { readonly command: 'list'; readonly flags: TenantFlags }
-  | { readonly command: 'help' };
+  | { readonly command: 'list'; readonly flags: TenantFlags };
 
-/** Throws TenantUsageError, or InvalidTenantIdError for a tenant id outside TENANT_ID_PATTERN. */
-export function parseTenantArgs(argv: readonly string[]): TenantRequest {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: {
-        table: { type: 'string' },
-        region: { type: 'string' },
-        'endpoint-avp': { type: 'string' },
-        'endpoint-dynamodb': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new TenantUsageError((error as Error).message, { cause: error });
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return { command: 'help' };
+export const TENANT_COMMAND = {
+  command: 'tenant',
+  usage: TENANT_USAGE,
+  options: {
+    table: { type: 'string' },
+    region: { type: 'string' },
+    'endpoint-avp': { type: 'string' },
+    'endpoint-dynamodb': { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  // Counted in tenantRequestOf, whose messages name the command the extra argument is for.
+  positionals: { min: 0, max: Number.POSITIVE_INFINITY },
+} as const satisfies CommandSpec<OptionSpecs>;
 
-  for (const name of ['table', 'region', 'endpoint-avp', 'endpoint-dynamodb'] as const) {
-    if (values[name] === '') throw new TenantUsageError(`--${name} needs a value`);
-  }
+/** The command line as parsed by runCli; throws TenantUsageError, or InvalidTenantIdError for an id outside TENANT_ID_PATTERN. */
+export function tenantRequestOf({
+  values,
+  positionals,
+}: {
+  readonly values: OptionValues<typeof TENANT_COMMAND.options>;
+  readonly positionals: readonly string[];
+}): TenantRequest {
   const flags: TenantFlags = {
     ...(values.table !== undefined ? { table: values.table } : {}),
     ...(values.region !== undefined ? { region: values.region } : {}),

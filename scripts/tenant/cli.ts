@@ -1,35 +1,16 @@
 // `npm run tenant -- create|delete <tenantId>`, `npm run tenant -- list`: onboarding of multi-tenant tenants; exit 0, 1 (failure) or 2 (usage).
 import { MODE_CONFIG, POLICY_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
-import { parseTenantArgs, TENANT_USAGE, type TenantRequest } from './args.js';
+import { runCli, UsageError } from '../../common/cli/command-line.js';
+import { TENANT_COMMAND, tenantRequestOf, type TenantRequest } from './args.js';
 import { createTenantClients } from './clients.js';
 import { createTenant, type CreateTenantResult } from './create-tenant.js';
 import { deleteTenant, type DeleteTenantResult } from './delete-tenant.js';
-import { TenantCliError, TenantUsageError } from './errors.js';
+import { TenantUsageError } from './errors.js';
 import { listTenants } from './list-tenants.js';
 import { resolveSettings } from './settings.js';
 import { TenantTable, type ListedTenant } from './tenant-table.js';
 
-async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  try {
-    const request = parseTenantArgs(argv);
-    if (request.command === 'help') {
-      process.stdout.write(`${TENANT_USAGE}\n`);
-      return 0;
-    }
-    process.stdout.write(`${await run(request, env)}\n`);
-    return 0;
-  } catch (error) {
-    if (!(error instanceof TenantCliError)) throw error;
-    process.stderr.write(`tenant: ${error.message}\n`);
-    if (error instanceof TenantUsageError) {
-      process.stderr.write(`${TENANT_USAGE}\n`);
-      return 2;
-    }
-    return 1;
-  }
-}
-
-async function run(request: Exclude<TenantRequest, { command: 'help' }>, env: NodeJS.ProcessEnv): Promise<string> {
+async function run(request: TenantRequest, env: NodeJS.ProcessEnv): Promise<string> {
   const { tenancy } = MODE_CONFIG;
   const lookup = tenancy.policyStoreLookup;
   const settings = resolveSettings({ flags: request.flags, env, lookup });
@@ -92,4 +73,13 @@ function plural(count: number, one: string, many: string): string {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-process.exitCode = await main(process.argv.slice(2), process.env);
+runCli(TENANT_COMMAND, async (line) => {
+  try {
+    process.stdout.write(`${await run(tenantRequestOf(line), process.env)}\n`);
+    return 0;
+  } catch (error) {
+    // A bad command, tenant id or endpoint is a usage error (exit 2, with the usage); runCli prints any other as exit 1.
+    if (error instanceof TenantUsageError) throw new UsageError(error.message, { cause: error });
+    throw error;
+  }
+});

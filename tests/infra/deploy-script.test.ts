@@ -4,12 +4,30 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeployUsageError, UnknownModeError } from '../../scripts/deploy/errors.js';
-import { commandLine, deploySteps, listModes, parseDeployArgs, stackIdFor } from '../../scripts/deploy/plan.js';
+import { parseCommandLine, UsageError } from '../../common/cli/command-line.js';
+import {
+  commandLine,
+  DEPLOY_COMMAND,
+  type DeployRequest,
+  deployRequestOf,
+  deploySteps,
+  listModes,
+  splitCdkArgs,
+  stackIdFor,
+} from '../../scripts/deploy/plan.js';
 import { REPO_ROOT } from '../support/project-copy.js';
 
 const MODES = ['customer', 'internal', 'm2m', 'multi-tenant'];
 
-describe('parseDeployArgs', () => {
+/** The command line as scripts/deploy.ts reads it: cdk's arguments split off, runCli's parse, then the request. */
+function parseDeployArgs(argv: readonly string[], knownModes: readonly string[]): DeployRequest {
+  const { own, cdkArgs } = splitCdkArgs(argv);
+  const line = parseCommandLine(DEPLOY_COMMAND, own);
+  if (line.kind === 'help') throw new Error('unexpected --help');
+  return deployRequestOf(line, cdkArgs, knownModes);
+}
+
+describe('the deploy command line', () => {
   it('takes one mode, no dry run and no cdk options by default', () => {
     expect(parseDeployArgs(['m2m'], MODES)).toEqual({ mode: 'm2m', dryRun: false, cdkArgs: [] });
   });
@@ -54,10 +72,7 @@ describe('parseDeployArgs', () => {
   });
 
   it('refuses an unknown option before "--"', () => {
-    const attempt = () => parseDeployArgs(['customer', '--force'], MODES);
-
-    expect(attempt).toThrow(DeployUsageError);
-    expect(attempt).toThrow("Unknown option '--force'");
+    expect(() => parseDeployArgs(['customer', '--force'], MODES)).toThrow(new UsageError('unknown option --force'));
   });
 
   it('refuses an empty mode name', () => {

@@ -1,14 +1,21 @@
 // The command line of `npm run tenant` and where it connects: flags first, then the environment, then the mode.
 import { describe, expect, it } from 'vitest';
 import { MODE_CONFIG } from '../../generated/multi-tenant/authorizer.js';
-import { parseTenantArgs } from '../../scripts/tenant/args.js';
+import { parseCommandLine, UsageError } from '../../common/cli/command-line.js';
+import { TENANT_COMMAND, tenantRequestOf, type TenantRequest } from '../../scripts/tenant/args.js';
 import { InvalidTenantIdError, TenantUsageError } from '../../scripts/tenant/errors.js';
 import { isLoopback, resolveSettings } from '../../scripts/tenant/settings.js';
 
 const LOOKUP = MODE_CONFIG.tenancy.policyStoreLookup;
 const NO_FLAGS = { json: false };
 
-describe('parseTenantArgs', () => {
+/** The command line as `npm run tenant` reads it: runCli's parse, then the tenant request. */
+function parseTenantArgs(argv: readonly string[]): TenantRequest | { readonly kind: 'help' } {
+  const line = parseCommandLine(TENANT_COMMAND, argv);
+  return line.kind === 'help' ? line : tenantRequestOf(line);
+}
+
+describe('the tenant command line', () => {
   it('takes create and delete with one tenant id, and list with none', () => {
     expect(parseTenantArgs(['create', 'acme-bank'])).toEqual({ command: 'create', tenantId: 'acme-bank', flags: NO_FLAGS });
     expect(parseTenantArgs(['delete', 'acme-bank'])).toEqual({ command: 'delete', tenantId: 'acme-bank', flags: NO_FLAGS });
@@ -37,8 +44,8 @@ describe('parseTenantArgs', () => {
   });
 
   it('answers --help with the usage', () => {
-    expect(parseTenantArgs(['--help'])).toEqual({ command: 'help' });
-    expect(parseTenantArgs(['create', '-h'])).toEqual({ command: 'help' });
+    expect(parseTenantArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseTenantArgs(['create', '-h'])).toEqual({ kind: 'help' });
   });
 
   it.each([
@@ -48,13 +55,19 @@ describe('parseTenantArgs', () => {
     [['create'], 'create needs a tenant id: npm run tenant -- create <tenantId>'],
     [['delete', 'a1', 'b2'], 'delete takes one tenant id; unexpected "b2"'],
     [['list', 'acme'], 'list takes no argument; unexpected "acme"'],
-    [['list', '--force'], "Unknown option '--force'"],
-    [['list', '--table', ''], '--table needs a value'],
   ])('refuses %j: %s', (argv, message) => {
     const attempt = () => parseTenantArgs(argv);
 
     expect(attempt).toThrow(TenantUsageError);
     expect(attempt).toThrow(message);
+  });
+
+  it.each([
+    [['list', '--force'], 'unknown option --force'],
+    [['list', '--tabel', 't1'], 'unknown option --tabel; did you mean --table?'],
+    [['list', '--table', ''], '--table needs a value'],
+  ])('refuses the options %j as runCli does: %s', (argv, message) => {
+    expect(() => parseTenantArgs(argv)).toThrow(new UsageError(message));
   });
 
   it('refuses a bad tenant id with InvalidTenantIdError, a usage error', () => {

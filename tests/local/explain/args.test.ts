@@ -1,17 +1,18 @@
 // The command line of `npm run explain`: what it accepts, and the usage error (exit code 2) for everything else.
 import { describe, expect, it } from 'vitest';
 import { parseExplainArgs, type ExplainCommand } from '../../../local/explain/args.js';
+import { UsageError } from '../../../common/cli/command-line.js';
 import { ExplainArgumentError } from '../../../local/explain/errors.js';
 
 const CWD = '/work/project';
 const ALICE_READS_ACCT_1 = ['--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1'];
 
-function usageErrorOf(argv: readonly string[]): ExplainArgumentError | undefined {
+function usageErrorOf(argv: readonly string[]): ExplainArgumentError | UsageError | undefined {
   try {
     parseExplainArgs(argv, CWD);
     return undefined;
   } catch (error) {
-    if (error instanceof ExplainArgumentError) return error;
+    if (error instanceof ExplainArgumentError || error instanceof UsageError) return error;
     throw error;
   }
 }
@@ -77,15 +78,18 @@ describe('parseExplainArgs', () => {
     [
       'a misspelt option, with a suggestion',
       ['--mode', 'customer', '--principle', 'alice', '--method', 'GET', '--path', '/a'],
-      'unknown option --principle (did you mean --principal?)',
+      'unknown option --principle; did you mean --principal?',
     ],
-    [
-      'a positional argument',
-      ['--mode', 'customer', 'stray', ...ALICE_READS_ACCT_1],
-      "Unexpected argument 'stray'. This command does not take positional arguments",
-    ],
-    ['a missing --mode', ALICE_READS_ACCT_1, '--mode is required'],
+    ['a positional argument', ['--mode', 'customer', 'stray', ...ALICE_READS_ACCT_1], 'unexpected argument "stray"'],
     ['an empty --mode', ['--mode', '', ...ALICE_READS_ACCT_1], '--mode needs a value'],
+  ])("refuses %s with the command-line reader's usage error (exit code 2, with the usage)", (_name, argv, message) => {
+    const error = usageErrorOf(argv);
+
+    expect({ isUsageError: error instanceof UsageError, message: error?.message }).toEqual({ isUsageError: true, message });
+  });
+
+  it.each([
+    ['a missing --mode', ALICE_READS_ACCT_1, '--mode is required'],
     [
       'both --token and --claims',
       ['--mode', 'customer', '--token', 'x', '--claims', 'c.json', '--method', 'GET', '--path', '/a'],
