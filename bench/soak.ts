@@ -13,7 +13,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { isAuthorized, type CedarValueJson, type EntityJson, type TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import { WebSocket } from 'ws';
 import type { DemoData, DemoPrincipal } from '../local/demo/demo-data.js';
@@ -24,6 +23,7 @@ import type { ClaimsConfig, ModeConfig, RouteConfig, ValueType } from '../runtim
 import { routeRequestInputs, type RequestInput } from '../runtime/routes/request-inputs.js';
 import { round, summarize, type LatencyStats } from './lib/measure.js';
 import { quietTelemetry } from './lib/quiet-telemetry.js';
+import { runCli } from '../common/cli/command-line.js';
 
 export interface SoakOptions {
   /** @default 100_000 */
@@ -717,14 +717,19 @@ function mulberry32(seed: number): () => number {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({
+  const spec = {
+    command: 'soak',
+    usage: 'usage: npx tsx bench/soak.ts [--requests <n>] [--concurrency <n>] [--caching on|off] [--seed <n>]',
     options: { requests: { type: 'string' }, concurrency: { type: 'string' }, caching: { type: 'string' }, seed: { type: 'string' } },
+  } as const;
+  runCli(spec, async ({ values }) => {
+    const result = await benchSoak({
+      ...(values.requests !== undefined ? { requests: Number(values.requests) } : {}),
+      ...(values.concurrency !== undefined ? { concurrency: Number(values.concurrency) } : {}),
+      ...(values.caching === 'off' ? { caching: 'off' as const } : {}),
+      ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
+    });
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
   });
-  const result = await benchSoak({
-    ...(values.requests !== undefined ? { requests: Number(values.requests) } : {}),
-    ...(values.concurrency !== undefined ? { concurrency: Number(values.concurrency) } : {}),
-    ...(values.caching === 'off' ? { caching: 'off' as const } : {}),
-    ...(values.seed !== undefined ? { seed: Number(values.seed) } : {}),
-  });
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
