@@ -4,7 +4,9 @@
 // globalSetup) and read here; outside vitest it is generated in-process.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateProject } from '../../generator/generate.js';
+import { PROJECT_FILE, readProjectSources } from '../../generator/load/source-files.js';
+import { buildModel } from '../../generator/model/build-model.js';
+import { validateProject } from '../../generator/validate/project.js';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
 import { REPO_ROOT } from './project-copy.js';
 
@@ -51,7 +53,14 @@ export function fixtureMode(domain: FixtureDomainName, mode: string): FixtureMod
  * policies.json are JSON), so a test sees exactly what a generated authorizer holds.
  */
 export function generateFixtureDomain(domain: FixtureDomainName): GeneratedFixtureDomain {
-  const { diagnostics, model } = generateProject(fixtureRoot(domain));
+  // A fixture holds only the domain paths; the project settings (project.yaml) are the toolkit's, so the repository's.
+  const settings = join(REPO_ROOT, PROJECT_FILE);
+  const sources = {
+    ...readProjectSources(fixtureRoot(domain)),
+    ...(existsSync(settings) ? { projectFile: { path: PROJECT_FILE, text: readFileSync(settings, 'utf8') } } : {}),
+  };
+  const { diagnostics, project } = validateProject(sources);
+  const model = project && buildModel(project);
   if (!model) {
     const errors = diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`).join('\n');
     throw new Error(`fixture domain ${domain} does not validate:\n${errors}`);

@@ -1,13 +1,18 @@
-// Loads the broken-input corpus (`*.case.yaml`) and applies one case to a fresh temporary copy of the project.
+// Loads the broken-input corpus (`*.case.yaml`) and applies one case to a fresh temporary copy of the billing fixture
+// domain (tests/fixtures/billing), so the corpus never depends on the repository's own domain.
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { ALL_DIAGNOSTIC_CODES, type DiagnosticCode } from '../../../../generator/diagnostics/codes.js';
+import { PROJECT_FILE } from '../../../../generator/load/source-files.js';
+import { fixtureRoot } from '../../../support/fixture-domain.js';
 
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const CORPUS_DIR = fileURLToPath(new URL('.', import.meta.url));
+/** The domain every case edits. */
+export const CORPUS_DOMAIN_ROOT = fixtureRoot('billing');
 const PROJECT_DIRS = ['schema', 'policies', 'modes'] as const;
 const CASE_SUFFIX = '.case.yaml';
 
@@ -76,10 +81,15 @@ function parseCase(name: string, text: string): CorpusCase {
   return { name, title: data.title, edits: data.edits, expect: data.expect };
 }
 
-/** Copies schema/, policies/ and modes/ into a fresh temporary folder and applies the case's edits there. */
+/**
+ * Copies the fixture domain's schema/, policies/ and modes/, with the repository's project.yaml (toolkit-side
+ * settings every project has), into a fresh temporary folder and applies the case's edits there.
+ */
 export function materializeCase(corpusCase: CorpusCase): string {
   const root = mkdtempSync(join(tmpdir(), `cedar-corpus-${corpusCase.name}-`));
-  for (const dir of PROJECT_DIRS) cpSync(join(REPOSITORY_ROOT, dir), join(root, dir), { recursive: true });
+  for (const dir of PROJECT_DIRS) cpSync(join(CORPUS_DOMAIN_ROOT, dir), join(root, dir), { recursive: true });
+  const projectFile = join(REPOSITORY_ROOT, PROJECT_FILE);
+  if (existsSync(projectFile)) cpSync(projectFile, join(root, PROJECT_FILE));
   for (const edit of corpusCase.edits) applyEdit(root, edit, corpusCase.name);
   return root;
 }
