@@ -36,13 +36,11 @@ export function loadPolicyFile(file: SourceFile): PolicyFileLoadResult {
   if (split.type === 'failure') {
     return { policies: [], diagnostics: syntaxDiagnostics(file, split.errors, positionOfByte) };
   }
-  const taken = new Set<number>();
+  const claimed: Span[] = [];
   const parts = [
-    ...split.policies.map((text) => ({ text, kind: 'policy' as const })),
-    ...split.policy_templates.map((text) => ({ text, kind: 'template' as const })),
-  ]
-    .map((part) => ({ ...part, offset: locate(file.text, part.text, taken) }))
-    .sort((a, b) => a.offset - b.offset);
+    ...locateAll(file.text, split.policies, 'policy', claimed),
+    ...locateAll(file.text, split.policy_templates, 'template', claimed),
+  ].sort((a, b) => a.offset - b.offset);
 
   const policies: PolicySource[] = [];
   let previousEnd = 0;
@@ -83,17 +81,30 @@ function syntaxDiagnostics(file: SourceFile, errors: DetailedError[], positionOf
   });
 }
 
-/** Finds a policy's text in its file; two identical policies get two different offsets. */
-function locate(fileText: string, policyText: string, taken: Set<number>): number {
+type Span = readonly [start: number, end: number];
+
+/**
+ * Finds each policy's text in its file. cedar-wasm lists each kind in source order, so each search starts after the
+ * previous find; a text never matches inside an already found policy (`forbid (...);` inside `@a("x") forbid (...);`).
+ */
+function locateAll<K extends PolicySource['kind']>(
+  fileText: string,
+  texts: readonly string[],
+  kind: K,
+  claimed: Span[],
+): { text: string; kind: K; offset: number }[] {
   let from = 0;
-  for (;;) {
-    const offset = fileText.indexOf(policyText, from);
-    if (offset < 0 || !taken.has(offset)) {
-      if (offset >= 0) taken.add(offset);
-      return offset;
+  return texts.map((text) => {
+    let offset = fileText.indexOf(text, from);
+    while (offset >= 0 && claimed.some(([start, end]) => offset < end && offset + text.length > start)) {
+      offset = fileText.indexOf(text, offset + 1);
     }
-    from = offset + 1;
-  }
+    if (offset >= 0) {
+      claimed.push([offset, offset + text.length]);
+      from = offset + text.length;
+    }
+    return { text, kind, offset };
+  });
 }
 
 /** The index of `@name(` in a policy's annotations, skipping comments. */

@@ -1,6 +1,7 @@
 // Reads the project's inputs from disk: the schema, the policy files and the mode files, in sorted order.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listFileTree } from '../../common/file-tree.js';
 
 export interface SourceFile {
   /** Path relative to the project root, with forward slashes; what diagnostics print. */
@@ -28,22 +29,11 @@ export function readProjectSources(root: string): ProjectSources {
   };
 }
 
-/** Every file under `dir` ending in `extension`, sorted by path so that output never depends on disk order. */
+/** Every file under `dir` ending in `extension`, in the tree reader's order so that output never depends on disk order. */
 function readTree(root: string, dir: string, extension: string): SourceFile[] {
-  const base = join(root, dir);
-  if (!existsSync(base)) return [];
-  const found: string[] = [];
-  const walk = (current: string): void => {
-    for (const entry of readdirSync(current)) {
-      const full = join(current, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else if (entry.endsWith(extension)) found.push(full);
-    }
-  };
-  walk(base);
-  return found
-    .map((full) => ({ path: relative(root, full).split(sep).join('/'), text: withoutByteOrderMark(readFileSync(full, 'utf8')) }))
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return listFileTree(join(root, dir))
+    .filter((path) => path.endsWith(extension))
+    .map((path) => ({ path: `${dir}/${path}`, text: withoutByteOrderMark(readFileSync(join(root, dir, path), 'utf8')) }));
 }
 
 /**

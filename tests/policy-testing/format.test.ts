@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { readProjectSources } from '../../generator/load/source-files.js';
 import { formatCedarFile } from '../../policy-testing/format.js';
-import { copyProject, REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
+import { FIXTURE_DOMAINS, fixtureRoot } from '../support/fixture-domain.js';
+import { REPO_ROOT } from '../support/project-copy.js';
 
 function runFmt(args: readonly string[]): { status: number | null; stdout: string } {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'policy-testing/cli/fmt.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -13,22 +15,25 @@ function runFmt(args: readonly string[]): { status: number | null; stdout: strin
 }
 
 describe('formatting Cedar files', () => {
-  it('finds every policy file of the repository already formatted', () => {
-    const unformatted = readProjectSources(REPO_ROOT)
-      .policyFiles.map(formatCedarFile)
-      .filter((result) => !('changed' in result) || result.changed);
-    expect(unformatted.map((result) => result.file.path)).toEqual([]);
+  it('finds every policy file of the fixture domains already formatted', () => {
+    const unformatted = FIXTURE_DOMAINS.flatMap((domain) =>
+      readProjectSources(fixtureRoot(domain))
+        .policyFiles.map(formatCedarFile)
+        .filter((result) => !('changed' in result) || result.changed)
+        .map((result) => `${domain}: ${result.file.path}`),
+    );
+    expect(unformatted).toEqual([]);
   });
 
   it('formats to 80 columns with a 2-space indent and exactly one trailing newline', () => {
     const result = formatCedarFile({
       path: 'policies/x.cedar',
-      text: '/// Why.\n@id("x")\npermit(principal,action==Payments::Action::"ViewAccount",resource)when{principal.scopes.contains("payments/read")};',
+      text: '/// Why.\n@id("x")\npermit(principal,action==Billing::Action::"ViewAccount",resource)when{principal.scopes.contains("billing/read")};',
     });
     expect(result).toMatchObject({
       changed: true,
       formatted:
-        '/// Why.\n@id("x")\npermit (\n  principal,\n  action == Payments::Action::"ViewAccount",\n  resource\n)\nwhen { principal.scopes.contains("payments/read") };\n',
+        '/// Why.\n@id("x")\npermit (\n  principal,\n  action == Billing::Action::"ViewAccount",\n  resource\n)\nwhen { principal.scopes.contains("billing/read") };\n',
     });
   });
 
@@ -44,19 +49,20 @@ describe('formatting Cedar files', () => {
   });
 });
 
-describe('npm run fmt:check and npm run fmt on a badly formatted copy', () => {
-  let project: ProjectCopy;
+describe('npm run fmt:check and npm run fmt on a badly formatted copy of the billing fixture', () => {
+  const project = { root: '' };
   const path = 'policies/shared/guardrails.cedar';
-  const original = readFileSync(join(REPO_ROOT, path), 'utf8');
+  const original = readFileSync(join(fixtureRoot('billing'), path), 'utf8');
 
   beforeAll(() => {
-    project = copyProject();
+    project.root = mkdtempSync(join(tmpdir(), 'fmt-'));
+    cpSync(join(fixtureRoot('billing'), 'policies'), join(project.root, 'policies'), { recursive: true });
     writeFileSync(
       join(project.root, path),
       original.replace('when { resource.frozen };', 'when {resource.frozen};').replace('  principal,\n', '    principal ,\n'),
     );
   });
-  afterAll(() => project.remove());
+  afterAll(() => rmSync(project.root, { recursive: true, force: true }));
 
   it('fmt:check fails, naming the file and the lines that differ', () => {
     expect(runFmt(['--check', '--root', project.root])).toEqual({

@@ -1,7 +1,8 @@
 // Copies the repository's inputs (and what generated code imports) into a temporary folder, for tests that change them.
-import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listFileTree } from '../../common/file-tree.js';
 
 export const REPO_ROOT = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
@@ -33,11 +34,7 @@ export function copyProject(options: CopyOptions = {}): ProjectCopy {
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
+/** Every file under `dir`, as absolute paths in the tree reader's order. */
 export function listFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((entry) => {
-      const path = join(dir, entry);
-      return statSync(path).isDirectory() ? listFiles(path) : [path];
-    });
+  return listFileTree(dir).map((path) => join(dir, path));
 }
