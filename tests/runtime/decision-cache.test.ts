@@ -5,26 +5,28 @@ import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissi
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MODE_CONFIG as MULTI_TENANT, POLICY_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/local-dynamodb.js';
 import { decodeToken, startLocalIssuer, type LocalIssuer } from '../../local/issuer/token-issuer.js';
 import type { ModeConfig } from '../../runtime/config.js';
 import { httpAuthorizer, MemoryTelemetry } from '../../runtime/index.js';
+import { fixtureMode } from '../support/fixture-domain.js';
 
-const TENANT_TABLE = 'payments-tenants';
-const ENTITY_TABLE = 'payments-entities';
+const { MODE_CONFIG: MULTI_TENANT, POLICY_BUNDLE } = fixtureMode('billing', 'multi-tenant');
+
+const TENANT_TABLE = 'billing-tenants';
+const ENTITY_TABLE = 'billing-entities';
 const DOMAIN = 'saas-api.execute-api.eu-west-1.amazonaws.com';
 
 // ------------------------------------------------------------------ fixtures
 
-const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });
+const ref = (type: string, id: string) => ({ __entity: { type: `Billing::${type}`, id } });
 
 function account(id: string, owner: string): EntityJson {
   return {
-    uid: { type: 'Payments::Account', id },
+    uid: { type: 'Billing::Account', id },
     attrs: { owner: ref('Customer', owner), tenant: ref('Tenant', 'acme-bank'), currency: 'EUR', frozen: false },
-    parents: [{ type: 'Payments::Customer', id: owner }],
+    parents: [{ type: 'Billing::Customer', id: owner }],
   };
 }
 
@@ -112,14 +114,14 @@ const viewAccount = (accountId: string): RouteRequest => ({
   template: '/tenants/{tenantId}/accounts/{accountId}',
   accountId,
 });
-const listPayments = (accountId: string): RouteRequest => ({
+const listBilling = (accountId: string): RouteRequest => ({
   method: 'GET',
-  template: '/tenants/{tenantId}/accounts/{accountId}/payments',
+  template: '/tenants/{tenantId}/accounts/{accountId}/billing',
   accountId,
 });
 const createPayment = (accountId: string, amount: string): RouteRequest => ({
   method: 'POST',
-  template: '/tenants/{tenantId}/accounts/{accountId}/payments',
+  template: '/tenants/{tenantId}/accounts/{accountId}/billing',
   accountId,
   headers: { 'x-payment-amount': amount, 'x-payment-currency': 'EUR' },
 });
@@ -188,7 +190,7 @@ describe('a repeated identical request', () => {
 
 describe('what makes a request a cache miss', () => {
   it.each([
-    { name: 'another route on the same account', first: viewAccount('acct-a1'), second: listPayments('acct-a1'), newToken: false },
+    { name: 'another route on the same account', first: viewAccount('acct-a1'), second: listBilling('acct-a1'), newToken: false },
     { name: 'another resource id on the same route', first: viewAccount('acct-a1'), second: viewAccount('acct-a3'), newToken: false },
     { name: 'another X-Payment-Amount', first: createPayment('acct-a1', '100'), second: createPayment('acct-a1', '200'), newToken: false },
     { name: 'another token of the same user', first: viewAccount('acct-a1'), second: viewAccount('acct-a1'), newToken: true },
@@ -219,7 +221,7 @@ describe('what makes a request a cache miss', () => {
       isAuthorized: false,
       context: {
         principalId: 'alice',
-        principalType: 'Payments::TenantUser',
+        principalType: 'Billing::TenantUser',
         tenantId: 'acme-bank',
         roles: 'payer',
         decision: 'deny',

@@ -6,36 +6,38 @@ import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissi
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../generated/customer/authorizer.js';
-import { MODE_CONFIG as INTERNAL, POLICY_BUNDLE as INTERNAL_BUNDLE } from '../../generated/internal/authorizer.js';
-import { MODE_CONFIG as MULTI_TENANT, POLICY_BUNDLE as MULTI_TENANT_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
 import { createLocalAvpClient, startLocalAvpEndpoint, type Fault, type LocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
 import { createTables, LOCAL_REGION, putEntities, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/local-dynamodb.js';
 import { decodeToken, startLocalIssuer, type LocalIssuer } from '../../local/issuer/token-issuer.js';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
 import { httpAuthorizer, MemoryTelemetry, restRequestAuthorizer, UNAUTHORIZED, type RuntimeDependencies } from '../../runtime/index.js';
+import { fixtureMode } from '../support/fixture-domain.js';
 
-const ENTITY_TABLE = 'payments-entities';
-const TENANT_TABLE = 'payments-tenants';
+const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: CUSTOMER_BUNDLE } = fixtureMode('billing', 'customer');
+const { MODE_CONFIG: INTERNAL, POLICY_BUNDLE: INTERNAL_BUNDLE } = fixtureMode('billing', 'internal');
+const { MODE_CONFIG: MULTI_TENANT, POLICY_BUNDLE: MULTI_TENANT_BUNDLE } = fixtureMode('billing', 'multi-tenant');
+
+const ENTITY_TABLE = 'billing-entities';
+const TENANT_TABLE = 'billing-tenants';
 const INTERNAL_STORE = 'ps-internal';
 const TENANT_STORE = 'ps-acme';
 const ARN_PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:api-id/prod';
 
 // ------------------------------------------------------------------ fixtures
 
-const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });
+const ref = (type: string, id: string) => ({ __entity: { type: `Billing::${type}`, id } });
 
 /** acct-1 belongs to cust-1 of tenant acme-bank: every mode below can read it. */
 const ENTITIES: readonly EntityJson[] = [
   {
-    uid: { type: 'Payments::Customer', id: 'cust-1' },
+    uid: { type: 'Billing::Customer', id: 'cust-1' },
     attrs: { tenant: ref('Tenant', 'acme-bank'), country: 'FR' },
-    parents: [{ type: 'Payments::Tenant', id: 'acme-bank' }],
+    parents: [{ type: 'Billing::Tenant', id: 'acme-bank' }],
   },
   {
-    uid: { type: 'Payments::Account', id: 'acct-1' },
+    uid: { type: 'Billing::Account', id: 'acct-1' },
     attrs: { owner: ref('Customer', 'cust-1'), tenant: ref('Tenant', 'acme-bank'), currency: 'EUR', frozen: false },
-    parents: [{ type: 'Payments::Customer', id: 'cust-1' }],
+    parents: [{ type: 'Billing::Customer', id: 'cust-1' }],
   },
 ];
 
@@ -107,9 +109,9 @@ function internalHandler(mode: ModeConfig = INTERNAL_FAST) {
 
 function staffToken(options: { signingKid?: string } = {}): string {
   const claims = issuer.claimsFor(INTERNAL, {
-    id: 'sam@payments.example',
+    id: 'sam@billing.example',
     groups: ['support'],
-    attributes: { email: 'sam@payments.example' },
+    attributes: { email: 'sam@billing.example' },
   });
   return issuer.mint(INTERNAL, claims, options);
 }
@@ -206,9 +208,9 @@ function iamAnswer(effect: 'Allow' | 'Deny', principalId: string, context: Recor
   };
 }
 
-const SUPPORT_ALLOW = iamAnswer('Allow', 'sam@payments.example', {
-  principalId: 'sam@payments.example',
-  principalType: 'Payments::StaffUser',
+const SUPPORT_ALLOW = iamAnswer('Allow', 'sam@billing.example', {
+  principalId: 'sam@billing.example',
+  principalType: 'Billing::StaffUser',
   roles: 'support',
   decision: 'allow',
   determiningPolicies: 'staff.support-read',
@@ -300,7 +302,7 @@ describe('JWKS faults', () => {
       result: 'unauthorized',
       errorKind: 'jwks',
       reason:
-        'the signing keys could not be fetched: Failed to fetch https://payments.okta.com/oauth2/default/v1/keys: Status code is 503, expected 200',
+        'the signing keys could not be fetched: Failed to fetch https://billing.okta.com/oauth2/default/v1/keys: Status code is 503, expected 200',
     });
     expect(after).toEqual(SUPPORT_ALLOW);
     expect(avp.requestCount('IsAuthorized')).toBe(1);
@@ -322,7 +324,7 @@ describe('JWKS faults', () => {
         result: 'unauthorized',
         errorKind: 'jwks',
         reason: expect.stringMatching(
-          /^the signing keys could not be fetched: Failed to fetch https:\/\/payments\.okta\.com\/oauth2\/default\/v1\/keys: fetch failed/,
+          /^the signing keys could not be fetched: Failed to fetch https:\/\/billing\.okta\.com\/oauth2\/default\/v1\/keys: fetch failed/,
         ),
       },
     ]);
@@ -349,7 +351,7 @@ describe('JWKS faults', () => {
     expect(telemetry.records[0]).toMatchObject({
       result: 'unauthorized',
       errorKind: 'jwks',
-      reason: `the signing keys could not be fetched: Failed to fetch https://payments.okta.com/oauth2/default/v1/keys: Response time-out (after ${INTERNAL_FAST.timeouts.jwksMs} ms.)`,
+      reason: `the signing keys could not be fetched: Failed to fetch https://billing.okta.com/oauth2/default/v1/keys: Response time-out (after ${INTERNAL_FAST.timeouts.jwksMs} ms.)`,
     });
     expect(after).toEqual(SUPPORT_ALLOW);
   });

@@ -8,8 +8,6 @@ import type {
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../generated/customer/authorizer.js';
-import { MODE_CONFIG as M2M, POLICY_BUNDLE as M2M_BUNDLE } from '../../generated/m2m/authorizer.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/local-dynamodb.js';
 import { createUnsignedToken, decodeToken, startLocalIssuer, tamperPayload, type LocalIssuer } from '../../local/issuer/token-issuer.js';
 import type { ModeConfig } from '../../runtime/config.js';
@@ -22,6 +20,11 @@ import {
   webSocketAuthorizer,
   type RuntimeDependencies,
 } from '../../runtime/index.js';
+import { fixtureMode } from '../support/fixture-domain.js';
+
+const { MODE_CONFIG: M2M, POLICY_BUNDLE: M2M_BUNDLE } = fixtureMode('billing', 'm2m');
+
+const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: CUSTOMER_BUNDLE } = fixtureMode('billing', 'customer');
 
 const ACCOUNT_ID = '123456789012';
 const API_ID = 'api-id';
@@ -31,7 +34,7 @@ const ARN_PREFIX = `arn:aws:execute-api:eu-west-1:${ACCOUNT_ID}:${API_ID}`;
 // ------------------------------------------------------------------ fixtures
 
 const ref = (type: string, id: string) => ({ __entity: { type, id } });
-const TENANT = ref('Payments::Tenant', 'bank-a');
+const TENANT = ref('Billing::Tenant', 'bank-a');
 
 /**
  * cust-1 owns acct-1, acct-frozen and an account whose id is `*` (an IAM wildcard in a methodArn); cust-2 owns acct-2.
@@ -39,14 +42,14 @@ const TENANT = ref('Payments::Tenant', 'bank-a');
  */
 const ENTITIES: readonly EntityJson[] = [
   {
-    uid: { type: 'Payments::Customer', id: 'cust-1' },
+    uid: { type: 'Billing::Customer', id: 'cust-1' },
     attrs: { tenant: TENANT, country: 'FR' },
-    parents: [{ type: 'Payments::Tenant', id: 'bank-a' }],
+    parents: [{ type: 'Billing::Tenant', id: 'bank-a' }],
   },
   {
-    uid: { type: 'Payments::Customer', id: 'cust-2' },
+    uid: { type: 'Billing::Customer', id: 'cust-2' },
     attrs: { tenant: TENANT, country: 'DE' },
-    parents: [{ type: 'Payments::Tenant', id: 'bank-a' }],
+    parents: [{ type: 'Billing::Tenant', id: 'bank-a' }],
   },
   account('acct-1', 'cust-1', false),
   account('acct-2', 'cust-2', false),
@@ -58,25 +61,25 @@ const ENTITIES: readonly EntityJson[] = [
 
 function account(id: string, owner: string, frozen: boolean): EntityJson {
   return {
-    uid: { type: 'Payments::Account', id },
-    attrs: { owner: ref('Payments::Customer', owner), tenant: TENANT, currency: 'EUR', frozen },
-    parents: [{ type: 'Payments::Customer', id: owner }],
+    uid: { type: 'Billing::Account', id },
+    attrs: { owner: ref('Billing::Customer', owner), tenant: TENANT, currency: 'EUR', frozen },
+    parents: [{ type: 'Billing::Customer', id: owner }],
   };
 }
 
 function payment(id: string, accountId: string, createdBy: string): EntityJson {
   return {
-    uid: { type: 'Payments::Payment', id },
+    uid: { type: 'Billing::Payment', id },
     attrs: {
-      account: ref('Payments::Account', accountId),
-      owner: ref('Payments::Customer', 'cust-1'),
+      account: ref('Billing::Account', accountId),
+      owner: ref('Billing::Customer', 'cust-1'),
       tenant: TENANT,
       amount: 25_000,
       currency: 'EUR',
       status: 'held',
       createdBy,
     },
-    parents: [{ type: 'Payments::Account', id: accountId }],
+    parents: [{ type: 'Billing::Account', id: accountId }],
   };
 }
 
@@ -85,8 +88,8 @@ let dynamo: LocalDynamo;
 
 beforeAll(async () => {
   [issuer, dynamo] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo()]);
-  await createTables(dynamo.client, [{ name: 'payments-entities', keyAttribute: 'uid' }]);
-  await putEntities(dynamo.client, 'payments-entities', ENTITIES);
+  await createTables(dynamo.client, [{ name: 'billing-entities', keyAttribute: 'uid' }]);
+  await putEntities(dynamo.client, 'billing-entities', ENTITIES);
 });
 
 afterAll(async () => {
@@ -130,15 +133,15 @@ const viewAccount = (accountId: string): RouteRequest => ({
 
 const createPayment = (accountId: string): RouteRequest => ({
   method: 'POST',
-  path: `/accounts/${accountId}/payments`,
-  resource: '/accounts/{accountId}/payments',
+  path: `/accounts/${accountId}/billing`,
+  resource: '/accounts/{accountId}/billing',
   pathParameters: { accountId },
 });
 
 const approvePayment = (paymentId: string): RouteRequest => ({
   method: 'POST',
-  path: `/payments/${paymentId}/approve`,
-  resource: '/payments/{paymentId}/approve',
+  path: `/billing/${paymentId}/approve`,
+  resource: '/billing/{paymentId}/approve',
   pathParameters: { paymentId },
 });
 
@@ -158,7 +161,7 @@ const identity = {
   principalOrgId: null,
   sourceIp: '198.51.100.7',
   user: null,
-  userAgent: 'payments-web/1.0',
+  userAgent: 'billing-web/1.0',
   userArn: null,
 };
 
@@ -173,7 +176,7 @@ function restRequestEvent(
 ): APIGatewayRequestAuthorizerEvent {
   const headers: Record<string, string> = {
     Host: DOMAIN,
-    'User-Agent': 'payments-web/1.0',
+    'User-Agent': 'billing-web/1.0',
     'X-Forwarded-Proto': 'https',
     ...(options.token !== undefined ? { Authorization: `Bearer ${options.token}` } : {}),
     ...options.headers,
@@ -230,13 +233,13 @@ function httpEvent(route: RouteRequest, options: { token?: string; stage?: strin
     rawPath,
     rawQueryString: '',
     cookies: [],
-    headers: { host: DOMAIN, 'user-agent': 'payments-web/1.0', ...(authorization !== undefined ? { authorization } : {}) },
+    headers: { host: DOMAIN, 'user-agent': 'billing-web/1.0', ...(authorization !== undefined ? { authorization } : {}) },
     requestContext: {
       accountId: ACCOUNT_ID,
       apiId: API_ID,
       domainName: DOMAIN,
       domainPrefix: API_ID,
-      http: { method: route.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: 'payments-web/1.0' },
+      http: { method: route.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: 'billing-web/1.0' },
       requestId: randomUUID(),
       routeKey,
       stage,
@@ -371,7 +374,7 @@ describe('REST request authorizer (customer mode)', () => {
         'Allow',
         'arn:aws:execute-api:eu-west-1:123456789012:api-id/prod/GET/accounts/acct-1',
         'user-1',
-        allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own'),
+        allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.read-own'),
       ),
     );
     expectStringContext(result);
@@ -385,7 +388,7 @@ describe('REST request authorizer (customer mode)', () => {
     expect(result).toEqual(
       iamAnswer('Deny', methodArn(viewAccount('acct-2')), 'user-1', {
         principalId: 'user-1',
-        principalType: 'Payments::CustomerUser',
+        principalType: 'Billing::CustomerUser',
         roles: 'payer',
         decision: 'deny',
         determiningPolicies: '',
@@ -404,7 +407,7 @@ describe('REST request authorizer (customer mode)', () => {
         'Allow',
         methodArn(createPayment('acct-1')),
         'user-1',
-        allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.pay-from-own-account'),
+        allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.pay-from-own-account'),
       ),
     );
   });
@@ -428,7 +431,7 @@ describe('REST request authorizer (customer mode)', () => {
     const result = await handler(restRequestEvent(createPayment('acct-frozen'), { token: customerToken(), headers }));
 
     expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
-    expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: 'shared.forbid-payments-from-frozen-account' });
+    expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: 'shared.forbid-billing-from-frozen-account' });
   });
 
   it('denies a payment whose amount header is not an integer', async () => {
@@ -459,7 +462,7 @@ describe('REST request authorizer (customer mode)', () => {
         'Allow',
         methodArn(approvePayment('pay-1')),
         'user-1',
-        allowContext('user-1', 'Payments::CustomerUser', 'admin', 'customer.admin-approve-payment'),
+        allowContext('user-1', 'Billing::CustomerUser', 'admin', 'customer.admin-approve-payment'),
       ),
     );
   });
@@ -499,7 +502,7 @@ describe('REST request authorizer (customer mode)', () => {
 
     expect(result).toEqual(
       iamAnswer('Deny', `${ARN_PREFIX}/prod/GET/accounts/*`, 'user-1', {
-        ...allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own'),
+        ...allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.read-own'),
         decision: 'deny',
         reason: 'method-arn',
       }),
@@ -728,7 +731,7 @@ describe('REST token authorizer (customer mode, uncached)', () => {
         'Allow',
         methodArn(viewAccount('acct-1')),
         'user-1',
-        allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own'),
+        allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.read-own'),
       ),
     );
   });
@@ -774,7 +777,7 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
 
     const result = await handler(httpEvent(viewAccount('acct-1'), { token: customerToken() }));
 
-    expect(result).toEqual({ isAuthorized: true, context: allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own') });
+    expect(result).toEqual({ isAuthorized: true, context: allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.read-own') });
   });
 
   it('strips a named stage from rawPath before matching the route', async () => {
@@ -782,7 +785,7 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
 
     const result = await handler(httpEvent(viewAccount('acct-1'), { token: customerToken(), stage: 'prod' }));
 
-    expect(result).toEqual({ isAuthorized: true, context: allowContext('user-1', 'Payments::CustomerUser', 'payer', 'customer.read-own') });
+    expect(result).toEqual({ isAuthorized: true, context: allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.read-own') });
   });
 
   it("denies another customer's account", async () => {
@@ -794,7 +797,7 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
       isAuthorized: false,
       context: {
         principalId: 'user-1',
-        principalType: 'Payments::CustomerUser',
+        principalType: 'Billing::CustomerUser',
         roles: 'payer',
         decision: 'deny',
         determiningPolicies: '',
@@ -893,17 +896,17 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
     return { handler: webSocketAuthorizer({ mode: M2M, bundle: M2M_BUNDLE, dependencies: dependencies(telemetry) }), telemetry };
   }
 
-  it('allows a service with payments/events.read to subscribe to an account, token in the Authorization header', async () => {
+  it('allows a service with billing/events.read to subscribe to an account, token in the Authorization header', async () => {
     const { handler } = build();
 
-    const result = await handler(webSocketEvent({ token: serviceToken(['payments/events.read']), accountId: 'acct-1' }));
+    const result = await handler(webSocketEvent({ token: serviceToken(['billing/events.read']), accountId: 'acct-1' }));
 
     expect(result).toEqual(
       iamAnswer(
         'Allow',
         connectArn,
         'ledgerservice01',
-        allowContext('ledgerservice01', 'Payments::Service', '', 'service.subscribe-payment-events'),
+        allowContext('ledgerservice01', 'Billing::Service', '', 'service.subscribe-payment-events'),
       ),
     );
     expectStringContext(result);
@@ -912,20 +915,20 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
   it('allows the token in the access_token query parameter, as browsers cannot set WebSocket headers', async () => {
     const { handler } = build();
 
-    const result = await handler(webSocketEvent({ token: serviceToken(['payments/events.read']), tokenIn: 'query', accountId: 'acct-1' }));
+    const result = await handler(webSocketEvent({ token: serviceToken(['billing/events.read']), tokenIn: 'query', accountId: 'acct-1' }));
 
     expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [connectArn] }]);
   });
 
-  it('denies a service whose only mode scope is payments/read', async () => {
+  it('denies a service whose only mode scope is billing/read', async () => {
     const { handler } = build();
 
-    const result = await handler(webSocketEvent({ token: serviceToken(['payments/read'], 'reconservice03'), accountId: 'acct-1' }));
+    const result = await handler(webSocketEvent({ token: serviceToken(['billing/read'], 'reconservice03'), accountId: 'acct-1' }));
 
     expect(result).toEqual(
       iamAnswer('Deny', connectArn, 'reconservice03', {
         principalId: 'reconservice03',
-        principalType: 'Payments::Service',
+        principalType: 'Billing::Service',
         roles: '',
         decision: 'deny',
         determiningPolicies: '',
@@ -936,7 +939,7 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
   it('denies an account that is not in the entity store', async () => {
     const { handler } = build();
 
-    const result = await handler(webSocketEvent({ token: serviceToken(['payments/events.read']), accountId: 'acct-unknown' }));
+    const result = await handler(webSocketEvent({ token: serviceToken(['billing/events.read']), accountId: 'acct-unknown' }));
 
     expect(result).toEqual(iamAnswer('Deny', connectArn, 'anonymous', { decision: 'deny', reason: 'entity-store' }));
   });
@@ -944,7 +947,7 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
   it('denies a connection that names no account', async () => {
     const { handler } = build();
 
-    const result = await handler(webSocketEvent({ token: serviceToken(['payments/events.read']) }));
+    const result = await handler(webSocketEvent({ token: serviceToken(['billing/events.read']) }));
 
     expect(result).toEqual(iamAnswer('Deny', connectArn, 'anonymous', { decision: 'deny', reason: 'route' }));
   });
@@ -953,7 +956,7 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
     const { handler } = build();
 
     const result = await handler(
-      webSocketEvent({ token: serviceToken(['payments/events.read']), accountId: 'acct-1', routeKey: 'sendMessage' }),
+      webSocketEvent({ token: serviceToken(['billing/events.read']), accountId: 'acct-1', routeKey: 'sendMessage' }),
     );
 
     expect(result).toEqual(iamAnswer('Deny', `${ARN_PREFIX}/prod/sendMessage`, 'anonymous', { decision: 'deny', reason: 'route' }));
@@ -961,8 +964,8 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
 
   it.each([
     { name: 'no token', token: () => undefined },
-    { name: 'a token carrying none of the mode scopes', token: () => serviceToken(['payments/admin']) },
-    { name: 'a token of an unknown client', token: () => serviceToken(['payments/events.read'], 'rogueservice99') },
+    { name: 'a token carrying none of the mode scopes', token: () => serviceToken(['billing/admin']) },
+    { name: 'a token of an unknown client', token: () => serviceToken(['billing/events.read'], 'rogueservice99') },
     { name: "a customer user's id token", token: () => customerToken() },
     { name: 'a token that expired 1 s ago', token: () => issuer.mint(M2M, {}, { expiresInSeconds: -1 }) },
   ])('throws exactly Unauthorized for $name', async ({ token }) => {
@@ -978,7 +981,7 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
 
   it('caches nothing when the mode TTL is 0, and never logs a token sent in the query string', async () => {
     const { handler, telemetry } = build();
-    const token = serviceToken(['payments/events.read']);
+    const token = serviceToken(['billing/events.read']);
 
     await handler(webSocketEvent({ token, tokenIn: 'query', accountId: 'acct-1' }));
     await handler(webSocketEvent({ token, tokenIn: 'query', accountId: 'acct-1' }));
@@ -1007,7 +1010,7 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
 
   it('denies a malformed event that carries a valid token but no requestContext', async () => {
     const handler = build().handler as (event: unknown) => Promise<APIGatewayAuthorizerResult>;
-    const event = { ...webSocketEvent({ token: serviceToken(['payments/events.read']), accountId: 'acct-1' }), requestContext: null };
+    const event = { ...webSocketEvent({ token: serviceToken(['billing/events.read']), accountId: 'acct-1' }), requestContext: null };
 
     const result = await handler(event);
 

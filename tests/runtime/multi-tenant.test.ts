@@ -5,15 +5,17 @@ import { CreatePolicyCommand, ListPoliciesCommand, type VerifiedPermissionsClien
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MODE_CONFIG as MULTI_TENANT, POLICY_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/local-dynamodb.js';
 import { startLocalIssuer, type LocalIssuer } from '../../local/issuer/token-issuer.js';
 import type { PolicyBundle } from '../../runtime/config.js';
 import { httpAuthorizer, MemoryTelemetry } from '../../runtime/index.js';
+import { fixtureMode } from '../support/fixture-domain.js';
 
-const TENANT_TABLE = 'payments-tenants';
-const ENTITY_TABLE = 'payments-entities';
+const { MODE_CONFIG: MULTI_TENANT, POLICY_BUNDLE } = fixtureMode('billing', 'multi-tenant');
+
+const TENANT_TABLE = 'billing-tenants';
+const ENTITY_TABLE = 'billing-entities';
 const ACME_STORE = 'ps-acme';
 const GLOBEX_STORE = 'ps-globex';
 const DOMAIN = 'saas-api.execute-api.eu-west-1.amazonaws.com';
@@ -27,25 +29,25 @@ const GLOBEX_BUNDLE: PolicyBundle = {
   policies: {
     ...POLICY_BUNDLE.policies,
     [GLOBEX_ONLY_POLICY]: `@id("${GLOBEX_ONLY_POLICY}")
-forbid (principal in Payments::Role::"viewer", action == Payments::Action::"ListPayments", resource);`,
+forbid (principal in Billing::Role::"viewer", action == Billing::Action::"ListBilling", resource);`,
   },
 };
 
-const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });
+const ref = (type: string, id: string) => ({ __entity: { type: `Billing::${type}`, id } });
 
 function customer(id: string, tenant: string): EntityJson {
   return {
-    uid: { type: 'Payments::Customer', id },
+    uid: { type: 'Billing::Customer', id },
     attrs: { tenant: ref('Tenant', tenant), country: 'FR' },
-    parents: [{ type: 'Payments::Tenant', id: tenant }],
+    parents: [{ type: 'Billing::Tenant', id: tenant }],
   };
 }
 
 function account(id: string, owner: string, tenant: string): EntityJson {
   return {
-    uid: { type: 'Payments::Account', id },
+    uid: { type: 'Billing::Account', id },
     attrs: { owner: ref('Customer', owner), tenant: ref('Tenant', tenant), currency: 'EUR', frozen: false },
-    parents: [{ type: 'Payments::Customer', id: owner }],
+    parents: [{ type: 'Billing::Customer', id: owner }],
   };
 }
 
@@ -112,8 +114,8 @@ beforeAll(async () => {
       definition: {
         templateLinked: {
           policyTemplateId: 'tenant.delegated-account-read',
-          principal: { entityType: 'Payments::TenantUser', entityId: AUDITOR.id },
-          resource: { entityType: 'Payments::Account', entityId: 'acct-a2' },
+          principal: { entityType: 'Billing::TenantUser', entityId: AUDITOR.id },
+          resource: { entityType: 'Billing::Account', entityId: 'acct-a2' },
         },
       },
     }),
@@ -136,7 +138,9 @@ afterAll(async () => {
 });
 
 function avpClient(): VerifiedPermissionsClient {
-  const client = createLocalAvpClient(avp.url, { maxAttempts: MULTI_TENANT.engine.maxRetries + 1 });
+  const engine = MULTI_TENANT.engine;
+  if (engine.kind !== 'avp') throw new Error('the multi-tenant fixture mode uses the AVP engine');
+  const client = createLocalAvpClient(avp.url, { maxAttempts: engine.maxRetries + 1 });
   clients.push(client);
   return client;
 }
@@ -191,14 +195,14 @@ const viewAccount = (tenantId: string, accountId: string): RouteRequest => ({
   template: '/tenants/{tenantId}/accounts/{accountId}',
   pathParameters: { tenantId, accountId },
 });
-const listPayments = (tenantId: string, accountId: string): RouteRequest => ({
+const listBilling = (tenantId: string, accountId: string): RouteRequest => ({
   method: 'GET',
-  template: '/tenants/{tenantId}/accounts/{accountId}/payments',
+  template: '/tenants/{tenantId}/accounts/{accountId}/billing',
   pathParameters: { tenantId, accountId },
 });
 const createPayment = (tenantId: string, accountId: string): RouteRequest => ({
   method: 'POST',
-  template: '/tenants/{tenantId}/accounts/{accountId}/payments',
+  template: '/tenants/{tenantId}/accounts/{accountId}/billing',
   pathParameters: { tenantId, accountId },
 });
 
@@ -236,7 +240,7 @@ function httpEvent(route: RouteRequest, token: string, headers: Readonly<Record<
 function decided(user: User, decision: 'allow' | 'deny', determiningPolicies: string) {
   return {
     principalId: user.id,
-    principalType: 'Payments::TenantUser',
+    principalType: 'Billing::TenantUser',
     tenantId: user.tenant,
     roles: (user.groups ?? []).join(','),
     decision,
@@ -301,11 +305,11 @@ describe('tenant isolation', () => {
 });
 
 describe('one policy store per tenant', () => {
-  it("asks each tenant's own store: a viewer lists payments at acme-bank, globex's own rule refuses it", async () => {
+  it("asks each tenant's own store: a viewer lists billing at acme-bank, globex's own rule refuses it", async () => {
     const { handler, storesAsked } = build();
 
-    const acme = await handler(httpEvent(listPayments('acme-bank', 'acct-a1'), tokenFor(VICTOR)));
-    const globex = await handler(httpEvent(listPayments('globex', 'acct-g1'), tokenFor(GINA)));
+    const acme = await handler(httpEvent(listBilling('acme-bank', 'acct-a1'), tokenFor(VICTOR)));
+    const globex = await handler(httpEvent(listBilling('globex', 'acct-g1'), tokenFor(GINA)));
 
     expect(acme).toEqual({ isAuthorized: true, context: decided(VICTOR, 'allow', 'tenant.read-own') });
     expect(globex).toEqual({ isAuthorized: false, context: decided(GINA, 'deny', GLOBEX_ONLY_POLICY) });
@@ -374,7 +378,7 @@ describe('the template tenant.delegated-account-read, linked in acme-bank’s st
     const { handler } = build();
 
     const view = await handler(httpEvent(viewAccount('acme-bank', 'acct-a2'), tokenFor(AUDITOR)));
-    const list = await handler(httpEvent(listPayments('acme-bank', 'acct-a2'), tokenFor(AUDITOR)));
+    const list = await handler(httpEvent(listBilling('acme-bank', 'acct-a2'), tokenFor(AUDITOR)));
 
     expect(view).toEqual({ isAuthorized: true, context: decided(AUDITOR, 'allow', delegationPolicyId) });
     expect(list).toEqual({ isAuthorized: true, context: decided(AUDITOR, 'allow', delegationPolicyId) });

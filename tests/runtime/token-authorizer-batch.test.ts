@@ -1,28 +1,31 @@
 // A cached TOKEN authorizer: one answer per token must list, one by one, exactly the routes that token may call.
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../generated/customer/authorizer.js';
 import { startLocalAvpEndpoint, createLocalAvpClient, type LocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/local-dynamodb.js';
 import { startLocalIssuer, type LocalIssuer } from '../../local/issuer/token-issuer.js';
 import type { ModeConfig, RouteConfig } from '../../runtime/config.js';
 import { MemoryTelemetry, restTokenAuthorizer, UNAUTHORIZED } from '../../runtime/index.js';
+import { fixtureMode } from '../support/fixture-domain.js';
+
+const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: CUSTOMER_BUNDLE } = fixtureMode('billing', 'customer');
 
 const BASE = 'arn:aws:execute-api:eu-west-1:123456789012:api-id/prod';
 const ref = (type: string, id: string) => ({ __entity: { type, id } });
-const TENANT = ref('Payments::Tenant', 'bank-a');
+const TENANT = ref('Billing::Tenant', 'bank-a');
 const account = (id: string, owner: string): EntityJson => ({
-  uid: { type: 'Payments::Account', id },
-  attrs: { owner: ref('Payments::Customer', owner), tenant: TENANT, currency: 'EUR', frozen: false },
-  parents: [{ type: 'Payments::Customer', id: owner }],
+  uid: { type: 'Billing::Account', id },
+  attrs: { owner: ref('Billing::Customer', owner), tenant: TENANT, currency: 'EUR', frozen: false },
+  parents: [{ type: 'Billing::Customer', id: owner }],
 });
 
 const fixed = (method: string, path: string, action: string, id: string): RouteConfig => ({
+  kind: 'http',
   key: `${method} ${path}`,
   method,
   path,
   action,
-  resource: { type: 'Payments::Account', id },
+  resource: { type: 'Billing::Account', id },
   context: [],
 });
 
@@ -34,7 +37,7 @@ const PARTNER: ModeConfig = {
   cache: { ttlSeconds: 300, decisionCacheSize: 100 },
   routes: [
     fixed('GET', '/house-account', 'ViewAccount', 'acct-1'),
-    fixed('GET', '/house-account/payments', 'ListPayments', 'acct-1'),
+    fixed('GET', '/house-account/billing', 'ListBilling', 'acct-1'),
     fixed('GET', '/settlement-account', 'ViewAccount', 'acct-2'),
   ],
 };
@@ -45,8 +48,8 @@ let avp: LocalAvpEndpoint;
 
 beforeAll(async () => {
   [issuer, dynamo, avp] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo(), startLocalAvpEndpoint()]);
-  await createTables(dynamo.client, [{ name: 'payments-entities', keyAttribute: 'uid' }]);
-  await putEntities(dynamo.client, 'payments-entities', [account('acct-1', 'cust-1'), account('acct-2', 'cust-2')]);
+  await createTables(dynamo.client, [{ name: 'billing-entities', keyAttribute: 'uid' }]);
+  await putEntities(dynamo.client, 'billing-entities', [account('acct-1', 'cust-1'), account('acct-2', 'cust-2')]);
   avp.seedPolicyStore({ policyStoreId: 'ps-partner', bundle: CUSTOMER_BUNDLE });
 });
 afterAll(async () => {
@@ -89,9 +92,9 @@ describe.each([
 
     expect(result.principalId).toBe('user-1');
     expect(result.policyDocument.Statement).toEqual([
-      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${BASE}/GET/house-account`, `${BASE}/GET/house-account/payments`] },
+      { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${BASE}/GET/house-account`, `${BASE}/GET/house-account/billing`] },
     ]);
-    expect(result.context?.['allowedRoutes']).toBe('GET /house-account,GET /house-account/payments');
+    expect(result.context?.['allowedRoutes']).toBe('GET /house-account,GET /house-account/billing');
   });
 
   it('denies when the token may call none of the routes', async () => {

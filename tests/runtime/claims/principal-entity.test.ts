@@ -1,13 +1,15 @@
 // principalFromClaims for each generated mode: ids, typed attributes, group and tenant parents, and hostile claims.
 import { describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../../generated/customer/authorizer.js';
-import { MODE_CONFIG as INTERNAL } from '../../../generated/internal/authorizer.js';
-import { MODE_CONFIG as M2M } from '../../../generated/m2m/authorizer.js';
-import { MODE_CONFIG as MULTI_TENANT } from '../../../generated/multi-tenant/authorizer.js';
 import { compileClaims, principalFromClaims, type Principal } from '../../../runtime/claims/principal-entity.js';
 import type { ClaimAttributeConfig, ClaimsConfig } from '../../../runtime/config.js';
 import { createLocalEngine } from '../../../runtime/engine/local-engine.js';
 import { ClaimError } from '../../../runtime/errors.js';
+import { fixtureMode } from '../../support/fixture-domain.js';
+
+const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: CUSTOMER_BUNDLE } = fixtureMode('billing', 'customer');
+const { MODE_CONFIG: INTERNAL } = fixtureMode('billing', 'internal');
+const { MODE_CONFIG: M2M } = fixtureMode('billing', 'm2m');
+const { MODE_CONFIG: MULTI_TENANT } = fixtureMode('billing', 'multi-tenant');
 
 const CUSTOMER_CLAIMS: ClaimsConfig = CUSTOMER.claims;
 
@@ -39,20 +41,20 @@ describe('customer mode (Cognito id token claims)', () => {
 
     const principal = principalOf(claims, CUSTOMER_CLAIMS);
 
-    expect(principal.uid).toEqual({ type: 'Payments::CustomerUser', id: 'user-1' });
+    expect(principal.uid).toEqual({ type: 'Billing::CustomerUser', id: 'user-1' });
     expect(principal.groups).toEqual(['payer', 'viewer']);
     expect(principal.tenantId).toBeUndefined();
     expect(principal.entities).toEqual([
       {
-        uid: { type: 'Payments::CustomerUser', id: 'user-1' },
-        attrs: { userId: 'user-1', customer: { __entity: { type: 'Payments::Customer', id: 'cust-1' } }, email: 'ana@example.com' },
+        uid: { type: 'Billing::CustomerUser', id: 'user-1' },
+        attrs: { userId: 'user-1', customer: { __entity: { type: 'Billing::Customer', id: 'cust-1' } }, email: 'ana@example.com' },
         parents: [
-          { type: 'Payments::Role', id: 'payer' },
-          { type: 'Payments::Role', id: 'viewer' },
+          { type: 'Billing::Role', id: 'payer' },
+          { type: 'Billing::Role', id: 'viewer' },
         ],
       },
-      { uid: { type: 'Payments::Role', id: 'payer' }, attrs: {}, parents: [] },
-      { uid: { type: 'Payments::Role', id: 'viewer' }, attrs: {}, parents: [] },
+      { uid: { type: 'Billing::Role', id: 'payer' }, attrs: {}, parents: [] },
+      { uid: { type: 'Billing::Role', id: 'viewer' }, attrs: {}, parents: [] },
     ]);
   });
 
@@ -61,8 +63,8 @@ describe('customer mode (Cognito id token claims)', () => {
 
     expect(principal.entities).toEqual([
       {
-        uid: { type: 'Payments::CustomerUser', id: 'user-1' },
-        attrs: { userId: 'user-1', customer: { __entity: { type: 'Payments::Customer', id: 'cust-1' } } },
+        uid: { type: 'Billing::CustomerUser', id: 'user-1' },
+        attrs: { userId: 'user-1', customer: { __entity: { type: 'Billing::Customer', id: 'cust-1' } } },
         parents: [],
       },
     ]);
@@ -90,16 +92,16 @@ describe('customer mode (Cognito id token claims)', () => {
 
 describe('internal mode (Okta access token claims)', () => {
   it('maps sub to the StaffUser id and Okta groups to StaffGroup parents', () => {
-    const claims = { sub: 'staff@payments.example', email: 'staff@payments.example', department: 'fraud', groups: ['support', 'fraud'] };
+    const claims = { sub: 'staff@billing.example', email: 'staff@billing.example', department: 'fraud', groups: ['support', 'fraud'] };
 
     const principal = principalOf(claims, INTERNAL.claims);
 
     expect(principal.entities[0]).toEqual({
-      uid: { type: 'Payments::StaffUser', id: 'staff@payments.example' },
-      attrs: { email: 'staff@payments.example', department: 'fraud' },
+      uid: { type: 'Billing::StaffUser', id: 'staff@billing.example' },
+      attrs: { email: 'staff@billing.example', department: 'fraud' },
       parents: [
-        { type: 'Payments::StaffGroup', id: 'fraud' },
-        { type: 'Payments::StaffGroup', id: 'support' },
+        { type: 'Billing::StaffGroup', id: 'fraud' },
+        { type: 'Billing::StaffGroup', id: 'support' },
       ],
     });
   });
@@ -113,14 +115,14 @@ describe('internal mode (Okta access token claims)', () => {
 
 describe('m2m mode (client-credentials claims)', () => {
   it('maps client_id to the Service id and splits the space-delimited scope into a set, dropping empty items', () => {
-    const claims = { client_id: 'ledgerservice01', sub: 'ledgerservice01', scope: 'payments/events.read  payments/read ' };
+    const claims = { client_id: 'ledgerservice01', sub: 'ledgerservice01', scope: 'billing/events.read  billing/read ' };
 
     const principal = principalOf(claims, M2M.claims);
 
     expect(principal.entities).toEqual([
       {
-        uid: { type: 'Payments::Service', id: 'ledgerservice01' },
-        attrs: { clientId: 'ledgerservice01', scopes: ['payments/events.read', 'payments/read'] },
+        uid: { type: 'Billing::Service', id: 'ledgerservice01' },
+        attrs: { clientId: 'ledgerservice01', scopes: ['billing/events.read', 'billing/read'] },
         parents: [],
       },
     ]);
@@ -142,19 +144,19 @@ describe('multi-tenant mode (Cognito access token claims with a tenant)', () => 
     expect(principal.tenantId).toBe('bank-a');
     expect(principal.entities).toEqual([
       {
-        uid: { type: 'Payments::TenantUser', id: 'user-1' },
+        uid: { type: 'Billing::TenantUser', id: 'user-1' },
         attrs: {
           userId: 'user-1',
-          customer: { __entity: { type: 'Payments::Customer', id: 'cust-1' } },
-          tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } },
+          customer: { __entity: { type: 'Billing::Customer', id: 'cust-1' } },
+          tenant: { __entity: { type: 'Billing::Tenant', id: 'bank-a' } },
         },
         parents: [
-          { type: 'Payments::Role', id: 'admin' },
-          { type: 'Payments::Tenant', id: 'bank-a' },
+          { type: 'Billing::Role', id: 'admin' },
+          { type: 'Billing::Tenant', id: 'bank-a' },
         ],
       },
-      { uid: { type: 'Payments::Role', id: 'admin' }, attrs: {}, parents: [] },
-      { uid: { type: 'Payments::Tenant', id: 'bank-a' }, attrs: {}, parents: [] },
+      { uid: { type: 'Billing::Role', id: 'admin' }, attrs: {}, parents: [] },
+      { uid: { type: 'Billing::Tenant', id: 'bank-a' }, attrs: {}, parents: [] },
     ]);
   });
 
@@ -269,7 +271,7 @@ describe('claims of the wrong type', () => {
     },
     {
       name: 'a scope list holding a number',
-      claims: { client_id: 'ledgerservice01', scope: ['payments/read', 7] },
+      claims: { client_id: 'ledgerservice01', scope: ['billing/read', 7] },
       config: M2M.claims,
       message: 'claim scope: expected a string, got number 7',
     },
@@ -318,7 +320,7 @@ describe('claims named like Object.prototype members', () => {
   });
 
   it('a groups claim named constructor that is absent gives no groups', () => {
-    const config: ClaimsConfig = { ...CUSTOMER_CLAIMS, groups: { claim: 'constructor', entityType: 'Payments::Role' } };
+    const config: ClaimsConfig = { ...CUSTOMER_CLAIMS, groups: { claim: 'constructor', entityType: 'Billing::Role' } };
 
     const principal = principalOf(customerUser, config);
 
@@ -328,7 +330,7 @@ describe('claims named like Object.prototype members', () => {
   it('a principal id claim named toString that is absent is refused', () => {
     const config: ClaimsConfig = {
       ...CUSTOMER_CLAIMS,
-      principal: { entityType: 'Payments::CustomerUser', idClaim: 'toString', attributeSource: { kind: 'token' } },
+      principal: { entityType: 'Billing::CustomerUser', idClaim: 'toString', attributeSource: { kind: 'token' } },
     };
 
     const error = claimError(customerUser, config);
@@ -360,7 +362,7 @@ describe('claims named like Object.prototype members', () => {
   it('an own claim named __proto__ is read when the mode maps it', () => {
     const config: ClaimsConfig = {
       ...MULTI_TENANT.claims,
-      tenant: { claim: '__proto__', entityType: 'Payments::Tenant', attribute: 'tenant', asParent: true },
+      tenant: { claim: '__proto__', entityType: 'Billing::Tenant', attribute: 'tenant', asParent: true },
     };
     const claims = JSON.parse('{"sub":"user-1","custom:customer_id":"cust-1","__proto__":"bank-a"}');
 
@@ -374,12 +376,12 @@ describe('group names carrying Cedar syntax', () => {
   const injected = 'admin" || true || "';
 
   it('stay one plain entity id, character for character', () => {
-    const principal = principalOf({ ...customerUser, 'cognito:groups': [injected, 'Payments::Role::"admin"'] }, CUSTOMER_CLAIMS);
+    const principal = principalOf({ ...customerUser, 'cognito:groups': [injected, 'Billing::Role::"admin"'] }, CUSTOMER_CLAIMS);
 
-    expect(principal.groups).toEqual(['Payments::Role::"admin"', injected]);
+    expect(principal.groups).toEqual(['Billing::Role::"admin"', injected]);
     expect(principal.entities[0]?.parents).toEqual([
-      { type: 'Payments::Role', id: 'Payments::Role::"admin"' },
-      { type: 'Payments::Role', id: injected },
+      { type: 'Billing::Role', id: 'Billing::Role::"admin"' },
+      { type: 'Billing::Role', id: injected },
     ]);
   });
 
@@ -390,15 +392,15 @@ describe('group names carrying Cedar syntax', () => {
       return engine.isAuthorized(
         {
           principal: principal.uid,
-          action: { type: 'Payments::Action', id: 'AddBeneficiary' },
-          resource: { type: 'Payments::Customer', id: 'cust-1' },
+          action: { type: 'Billing::Action', id: 'AddBeneficiary' },
+          resource: { type: 'Billing::Customer', id: 'cust-1' },
           context: {},
           entities: [
             ...principal.entities,
             // Conforms to the schema, which the local engine checks entities against.
             {
-              uid: { type: 'Payments::Customer', id: 'cust-1' },
-              attrs: { tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } }, country: 'FR' },
+              uid: { type: 'Billing::Customer', id: 'cust-1' },
+              attrs: { tenant: { __entity: { type: 'Billing::Tenant', id: 'bank-a' } }, country: 'FR' },
               parents: [],
             },
           ],
@@ -407,7 +409,7 @@ describe('group names carrying Cedar syntax', () => {
       );
     };
 
-    const forged = await decide([injected, 'Payments::Role::"admin"']);
+    const forged = await decide([injected, 'Billing::Role::"admin"']);
     const genuine = await decide(['admin']);
 
     expect(forged).toEqual({ decision: 'deny', determiningPolicies: [], errors: [] });

@@ -1,7 +1,6 @@
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import customerBundle from '../../../generated/customer/policies.json' with { type: 'json' };
 import { createLocalAvpClient, startLocalAvpEndpoint, type Fault, type LocalAvpEndpoint } from '../../../local/avp/avp-endpoint.js';
 import type { PolicyBundle } from '../../../runtime/config.js';
 import { createAvpEngine } from '../../../runtime/engine/avp-engine.js';
@@ -9,11 +8,14 @@ import type { AuthorizationRequest, Engine } from '../../../runtime/engine/decis
 import { EngineError } from '../../../runtime/errors.js';
 import { LAB_BUNDLE } from '../../differential/lab-domain.js';
 import { dataset, lab, labRequest, user } from '../../differential/lab-world.js';
+import { fixtureMode } from '../../support/fixture-domain.js';
+
+const customerBundle = fixtureMode('billing', 'customer').POLICY_BUNDLE;
 
 const CUSTOMER: PolicyBundle = customerBundle;
 
-const uid = (type: string, id: string): TypeAndId => ({ type: `Payments::${type}`, id });
-const action = (id: string): TypeAndId => ({ type: 'Payments::Action', id });
+const uid = (type: string, id: string): TypeAndId => ({ type: `Billing::${type}`, id });
+const action = (id: string): TypeAndId => ({ type: 'Billing::Action', id });
 const ref = (u: TypeAndId): CedarValueJson => ({ __entity: u });
 
 function customerUser(id: string, role: string, customer: string): EntityJson {
@@ -106,7 +108,7 @@ describe('decisions through the real SDK', () => {
 
     expect(decision).toEqual({
       decision: 'deny',
-      determiningPolicies: ['shared.forbid-large-payment-without-approver', 'shared.forbid-payments-from-frozen-account'],
+      determiningPolicies: ['shared.forbid-billing-from-frozen-account', 'shared.forbid-large-payment-without-approver'],
       errors: [],
     });
   });
@@ -146,7 +148,7 @@ describe('decisions through the real SDK', () => {
 
     await expect(decision).rejects.toThrow(
       new EngineError(
-        'Verified Permissions failed (ValidationException): entity does not conform to the schema: expected entity `Payments::Account::"acct-1"` to have attribute `frozen`, but it does not',
+        'Verified Permissions failed (ValidationException): entity does not conform to the schema: expected entity `Billing::Account::"acct-1"` to have attribute `frozen`, but it does not',
       ),
     );
   });

@@ -1,4 +1,4 @@
-// The local engine and the AVP engine (real SDK → local AVP endpoint) agree on the Cedar features the payments corpus
+// The local engine and the AVP engine (real SDK → local AVP endpoint) agree on the Cedar features the billing corpus
 // does not reach: action groups, group → group hierarchies, tags, the four extension types, records, enum entities,
 // template links, evaluation errors and requests outside the schema.
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';

@@ -2,10 +2,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import { policyToJson, type CedarValueJson, type EntityJson, type TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import customerBundle from '../../../generated/customer/policies.json' with { type: 'json' };
-import internalBundle from '../../../generated/internal/policies.json' with { type: 'json' };
-import m2mBundle from '../../../generated/m2m/policies.json' with { type: 'json' };
-import multiTenantBundle from '../../../generated/multi-tenant/policies.json' with { type: 'json' };
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../../local/avp/avp-endpoint.js';
 import type { PolicyBundle } from '../../../runtime/config.js';
 import { createAvpEngine } from '../../../runtime/engine/avp-engine.js';
@@ -13,9 +9,15 @@ import type { AuthorizationRequest, Decision } from '../../../runtime/engine/dec
 import { createLocalEngine } from '../../../runtime/engine/local-engine.js';
 import { asUid } from '../../../runtime/engine/avp-values.js';
 import { EngineError } from '../../../runtime/errors.js';
+import { fixtureMode } from '../../support/fixture-domain.js';
 
-// ------------------------------------------------------------------ the world, after schema/payments.cedarschema
-const uid = (type: string, id: string): TypeAndId => ({ type: `Payments::${type}`, id });
+const customerBundle = fixtureMode('billing', 'customer').POLICY_BUNDLE;
+const internalBundle = fixtureMode('billing', 'internal').POLICY_BUNDLE;
+const m2mBundle = fixtureMode('billing', 'm2m').POLICY_BUNDLE;
+const multiTenantBundle = fixtureMode('billing', 'multi-tenant').POLICY_BUNDLE;
+
+// ------------------------------------------------------------------ the world, after schema/billing.cedarschema
+const uid = (type: string, id: string): TypeAndId => ({ type: `Billing::${type}`, id });
 const ref = (u: TypeAndId): CedarValueJson => ({ __entity: u });
 const key = (u: TypeAndId): string => `${u.type}::${JSON.stringify(u.id)}`;
 
@@ -71,7 +73,7 @@ const customerUser = (id: string, role: string | undefined, customer: TypeAndId)
 const staffUser = (id: string, groups: readonly string[]) =>
   principal(
     uid('StaffUser', id),
-    { email: `${id}@payments.example.com` },
+    { email: `${id}@billing.example.com` },
     groups.map((g) => uid('StaffGroup', g)),
   );
 const service = (id: string, scopes: readonly string[]) =>
@@ -107,7 +109,7 @@ function request(who: Principal, actionId: string, resource: TypeAndId, context:
     const entityUid = '__entity' in entity.uid ? entity.uid.__entity : entity.uid;
     if (!entities.has(key(entityUid))) entities.set(key(entityUid), entity);
   }
-  return { principal: who.uid, action: { type: 'Payments::Action', id: actionId }, resource, context, entities: [...entities.values()] };
+  return { principal: who.uid, action: { type: 'Billing::Action', id: actionId }, resource, context, entities: [...entities.values()] };
 }
 
 function allow(name: string, req: AuthorizationRequest, ...determiningPolicies: string[]): Case {
@@ -119,7 +121,7 @@ function deny(name: string, req: AuthorizationRequest, ...determiningPolicies: s
 }
 
 // ------------------------------------------------------------------ corpora, one per mode
-const FROZEN = 'shared.forbid-payments-from-frozen-account';
+const FROZEN = 'shared.forbid-billing-from-frozen-account';
 const LARGE = 'shared.forbid-large-payment-without-approver';
 const SELF_APPROVAL = 'shared.forbid-self-approval';
 const SELF_APPROVED = 'shared.forbid-self-approved-payment';
@@ -133,7 +135,7 @@ const mallory = customerUser('mallory', 'admin', C2);
 
 const CUSTOMER_CASES: readonly Case[] = [
   allow('vera_ViewAccount_acctC1', request(vera, 'ViewAccount', ACCT_C1), 'customer.read-own'),
-  allow('vera_ListPayments_acctC1', request(vera, 'ListPayments', ACCT_C1), 'customer.read-own'),
+  allow('vera_ListBilling_acctC1', request(vera, 'ListBilling', ACCT_C1), 'customer.read-own'),
   allow('vera_ViewPayment_payC1ByBob', request(vera, 'ViewPayment', PAY_C1_BY_BOB), 'customer.read-own'),
   allow('vera_ViewBeneficiary_benC1', request(vera, 'ViewBeneficiary', BEN_C1), 'customer.read-own'),
   deny('vera_ViewAccount_acctC2', request(vera, 'ViewAccount', ACCT_C2)),
@@ -174,7 +176,7 @@ const CONTRACTORS = 'staff.forbid-contractor-changes';
 
 const INTERNAL_CASES: readonly Case[] = [
   allow('sam_ViewAccount_acctC1', request(sam, 'ViewAccount', ACCT_C1), 'staff.support-read'),
-  allow('sam_ListPayments_acctC2', request(sam, 'ListPayments', ACCT_C2), 'staff.support-read'),
+  allow('sam_ListBilling_acctC2', request(sam, 'ListBilling', ACCT_C2), 'staff.support-read'),
   allow('sam_ViewPayment_payC2', request(sam, 'ViewPayment', PAY_C2), 'staff.support-read'),
   allow('sam_ViewBeneficiary_benC2', request(sam, 'ViewBeneficiary', BEN_C2), 'staff.support-read'),
   allow('kim_ViewAccount_acctC1', request(kim, 'ViewAccount', ACCT_C1), 'staff.support-read'),
@@ -193,18 +195,18 @@ const INTERNAL_CASES: readonly Case[] = [
   deny('sam_FreezeAccount_acctC1_mfa', request(sam, 'FreezeAccount', ACCT_C1, MFA)),
 ];
 
-const ledger = service('ledger', ['payments/events.read']);
-const recon = service('recon', ['payments/read']);
-const initiator = service('initiator', ['payments/write']);
-const omni = service('omni', ['payments/events.read', 'payments/read', 'payments/write']);
+const ledger = service('ledger', ['billing/events.read']);
+const recon = service('recon', ['billing/read']);
+const initiator = service('initiator', ['billing/write']);
+const omni = service('omni', ['billing/events.read', 'billing/read', 'billing/write']);
 const bare = service('bare', []);
 
 const M2M_CASES: readonly Case[] = [
   allow('ledger_SubscribePaymentEvents_acctC1', request(ledger, 'SubscribePaymentEvents', ACCT_C1), 'service.subscribe-payment-events'),
   deny('recon_SubscribePaymentEvents_acctC1', request(recon, 'SubscribePaymentEvents', ACCT_C1)),
-  allow('recon_ViewAccount_acctC1', request(recon, 'ViewAccount', ACCT_C1), 'service.read-payments'),
-  allow('recon_ListPayments_acctC2', request(recon, 'ListPayments', ACCT_C2), 'service.read-payments'),
-  allow('recon_ViewPayment_payC1ByBob', request(recon, 'ViewPayment', PAY_C1_BY_BOB), 'service.read-payments'),
+  allow('recon_ViewAccount_acctC1', request(recon, 'ViewAccount', ACCT_C1), 'service.read-billing'),
+  allow('recon_ListBilling_acctC2', request(recon, 'ListBilling', ACCT_C2), 'service.read-billing'),
+  allow('recon_ViewPayment_payC1ByBob', request(recon, 'ViewPayment', PAY_C1_BY_BOB), 'service.read-billing'),
   deny('ledger_ViewAccount_acctC1', request(ledger, 'ViewAccount', ACCT_C1)),
   allow('initiator_CreatePayment_acctC1', request(initiator, 'CreatePayment', ACCT_C1, payment(5000)), 'service.create-payment'),
   deny('initiator_CreatePayment_acctC1Frozen', request(initiator, 'CreatePayment', ACCT_C1_FROZEN, payment(5000)), FROZEN),
@@ -217,7 +219,7 @@ const M2M_CASES: readonly Case[] = [
   ),
   deny('recon_CreatePayment_acctC1', request(recon, 'CreatePayment', ACCT_C1, payment(5000))),
   allow('omni_SubscribePaymentEvents_acctC2', request(omni, 'SubscribePaymentEvents', ACCT_C2), 'service.subscribe-payment-events'),
-  allow('omni_ViewPayment_payC2', request(omni, 'ViewPayment', PAY_C2), 'service.read-payments'),
+  allow('omni_ViewPayment_payC2', request(omni, 'ViewPayment', PAY_C2), 'service.read-billing'),
   deny('omni_CreatePayment_acctC2Frozen_large', request(omni, 'CreatePayment', ACCT_C2_FROZEN, payment(5_000_000)), LARGE, FROZEN),
   deny('bare_ViewAccount_acctC1', request(bare, 'ViewAccount', ACCT_C1)),
   deny('initiator_ViewAccount_acctC1', request(initiator, 'ViewAccount', ACCT_C1)),
@@ -233,7 +235,7 @@ const ISOLATION = 'tenant.isolation';
 
 const MULTI_TENANT_CASES: readonly Case[] = [
   allow('tv_ViewAccount_acctC1', request(tv, 'ViewAccount', ACCT_C1), 'tenant.read-own'),
-  allow('tv_ListPayments_acctC1', request(tv, 'ListPayments', ACCT_C1), 'tenant.read-own'),
+  allow('tv_ListBilling_acctC1', request(tv, 'ListBilling', ACCT_C1), 'tenant.read-own'),
   allow('tv_ViewPayment_payC1ByBob', request(tv, 'ViewPayment', PAY_C1_BY_BOB), 'tenant.read-own'),
   deny('t3v_ViewAccount_acctC1', request(t3v, 'ViewAccount', ACCT_C1)),
   allow('t3v_ViewAccount_acctC3', request(t3v, 'ViewAccount', ACCT_C3), 'tenant.read-own'),
@@ -288,12 +290,12 @@ const CORPORA: Readonly<Record<string, ModeCorpus>> = {
             key(asUid(e.uid)) === key(ACCT_C1) ? { ...e, attrs: { ...e.attrs, iban: 'DE00' } } : e,
           ),
         },
-        reason: 'attribute `iban` on `Payments::Account::"acct-c1"` should not exist according to the schema',
+        reason: 'attribute `iban` on `Billing::Account::"acct-c1"` should not exist according to the schema',
       },
     ],
     unreachable: [],
   },
-  // Staff neither create nor approve payments.
+  // Staff neither create nor approve billing.
   internal: {
     bundle: internalBundle,
     cases: INTERNAL_CASES,
@@ -306,7 +308,7 @@ const CORPORA: Readonly<Record<string, ModeCorpus>> = {
     ],
     unreachable: [FROZEN, LARGE, SELF_APPROVAL, SELF_APPROVED, NON_POSITIVE],
   },
-  // Services do not approve payments.
+  // Services do not approve billing.
   m2m: {
     bundle: m2mBundle,
     cases: M2M_CASES,
@@ -314,7 +316,7 @@ const CORPORA: Readonly<Record<string, ModeCorpus>> = {
       {
         name: 'recon_ViewBeneficiary_benC1',
         request: request(recon, 'ViewBeneficiary', BEN_C1),
-        reason: 'principal type `Payments::Service` is not valid for `Payments::Action::"ViewBeneficiary"`',
+        reason: 'principal type `Billing::Service` is not valid for `Billing::Action::"ViewBeneficiary"`',
       },
     ],
     unreachable: [SELF_APPROVAL, SELF_APPROVED],

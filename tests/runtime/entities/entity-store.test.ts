@@ -4,13 +4,13 @@ import { DynamoEntityStore, entityKey } from '../../../runtime/entities/entity-s
 import { EntityStoreError } from '../../../runtime/errors.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/local-dynamodb.js';
 
-const table = 'payments-entities';
+const table = 'billing-entities';
 const account = {
-  uid: { type: 'Payments::Account', id: 'acct-1' },
-  attrs: { owner: { __entity: { type: 'Payments::Customer', id: 'cust-1' } }, frozen: false },
-  parents: [{ type: 'Payments::Customer', id: 'cust-1' }],
+  uid: { type: 'Billing::Account', id: 'acct-1' },
+  attrs: { owner: { __entity: { type: 'Billing::Customer', id: 'cust-1' } }, frozen: false },
+  parents: [{ type: 'Billing::Customer', id: 'cust-1' }],
 };
-const quoted = { uid: { type: 'Payments::Account', id: 'acct "2"' }, attrs: { frozen: true }, parents: [] };
+const quoted = { uid: { type: 'Billing::Account', id: 'acct "2"' }, attrs: { frozen: true }, parents: [] };
 
 describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
   let dynamo: LocalDynamo;
@@ -25,12 +25,12 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
     new DynamoEntityStore({ client: dynamo.client, table, keyAttribute: 'uid', cacheTtlMs, timeoutMs: 1_000 });
 
   it('keys entities by Cedar uid spelling, quoting ids safely', () => {
-    expect(entityKey({ type: 'Payments::Account', id: 'acct-1' })).toBe('Payments::Account::"acct-1"');
-    expect(entityKey({ type: 'Payments::Account', id: 'acct "2"' })).toBe('Payments::Account::"acct \\"2\\""');
+    expect(entityKey({ type: 'Billing::Account', id: 'acct-1' })).toBe('Billing::Account::"acct-1"');
+    expect(entityKey({ type: 'Billing::Account', id: 'acct "2"' })).toBe('Billing::Account::"acct \\"2\\""');
   });
 
   it('loads the entities that exist and leaves out the ones that do not', async () => {
-    const found = await store().load([account.uid, quoted.uid, { type: 'Payments::Account', id: 'nope' }]);
+    const found = await store().load([account.uid, quoted.uid, { type: 'Billing::Account', id: 'nope' }]);
     expect(found.map((e) => e.uid).sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))).toEqual(
       [quoted.uid, account.uid].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1)),
     );
@@ -48,9 +48,9 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
 
   it('refuses an item whose entity is not JSON', async () => {
     await dynamo.client.send(
-      new PutItemCommand({ TableName: table, Item: { uid: { S: 'Payments::Account::"broken"' }, entity: { S: '{not json' } } }),
+      new PutItemCommand({ TableName: table, Item: { uid: { S: 'Billing::Account::"broken"' }, entity: { S: '{not json' } } }),
     );
-    await expect(store().load([{ type: 'Payments::Account', id: 'broken' }])).rejects.toThrow(EntityStoreError);
+    await expect(store().load([{ type: 'Billing::Account', id: 'broken' }])).rejects.toThrow(EntityStoreError);
   });
 
   it('fails with EntityStoreError when DynamoDB is down', async () => {
@@ -62,7 +62,7 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
 
   it("reads more than 100 keys in chunks of 100 (BatchGetItem's limit), finding every entity", async () => {
     const many = Array.from({ length: 101 }, (_, i) => ({
-      uid: { type: 'Payments::Account', id: `many-${i}` },
+      uid: { type: 'Billing::Account', id: `many-${i}` },
       attrs: { frozen: false },
       parents: [],
     }));
@@ -75,7 +75,7 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
   });
 
   it('round-trips entity tags through the seeder and the store', async () => {
-    const tagged = { uid: { type: 'Payments::Account', id: 'tagged' }, attrs: {}, parents: [], tags: { region: 'eu', limit: 5 } };
+    const tagged = { uid: { type: 'Billing::Account', id: 'tagged' }, attrs: {}, parents: [], tags: { region: 'eu', limit: 5 } };
     await putEntities(dynamo.client, table, [tagged]);
 
     expect(await store().load([tagged.uid])).toEqual([tagged]);
@@ -89,9 +89,9 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
       keyAttribute: 'uid',
       cacheTtlMs: 5_000,
       timeoutMs: 1_000,
-      now: () => now,
+      clock: { now: () => now },
     });
-    const late = { uid: { type: 'Payments::Account', id: 'late' }, attrs: {}, parents: [] };
+    const late = { uid: { type: 'Billing::Account', id: 'late' }, attrs: {}, parents: [] };
     await entities.load([late.uid]);
     await putEntities(dynamo.client, table, [late]);
 
@@ -107,12 +107,12 @@ describe('the entity store (DynamoDB BatchGetItem through dynalite)', () => {
     await dynamo.client.send(
       new PutItemCommand({
         TableName: table,
-        Item: { uid: { S: 'Payments::Account::"bad-tags"' }, entity: { S: '{"attrs":{},"parents":[],"tags":[1]}' } },
+        Item: { uid: { S: 'Billing::Account::"bad-tags"' }, entity: { S: '{"attrs":{},"parents":[],"tags":[1]}' } },
       }),
     );
 
-    await expect(store().load([{ type: 'Payments::Account', id: 'bad-tags' }])).rejects.toThrow(
-      new EntityStoreError('entity Payments::Account::"bad-tags" in payments-entities has tags that are not a map'),
+    await expect(store().load([{ type: 'Billing::Account', id: 'bad-tags' }])).rejects.toThrow(
+      new EntityStoreError('entity Billing::Account::"bad-tags" in billing-entities has tags that are not a map'),
     );
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER } from '../../../generated/customer/authorizer.js';
-import { MODE_CONFIG as M2M } from '../../../generated/m2m/authorizer.js';
 import { groupRoutesByRequestInputs, routeRequestInputs } from '../../../runtime/routes/request-inputs.js';
+import { fixtureMode } from '../../support/fixture-domain.js';
+
+const { MODE_CONFIG: CUSTOMER } = fixtureMode('billing', 'customer');
+const { MODE_CONFIG: M2M } = fixtureMode('billing', 'm2m');
 
 const route = (key: string) => {
   const found = CUSTOMER.routes.find((r) => r.key === key);
@@ -11,7 +13,7 @@ const route = (key: string) => {
 
 describe('the request values a route decision reads (its cache-key inputs)', () => {
   it('are the headers of CreatePayment, sorted, and not the claim-sourced approver', () => {
-    expect(routeRequestInputs(route('POST /accounts/{accountId}/payments'))).toEqual([
+    expect(routeRequestInputs(route('POST /accounts/{accountId}/billing'))).toEqual([
       { in: 'header', name: 'X-Payment-Amount' },
       { in: 'header', name: 'X-Payment-Currency' },
     ]);

@@ -5,7 +5,7 @@ import { staticPolicyStore, TenantPolicyStoreResolver } from '../../../runtime/t
 import { createTables, startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/local-dynamodb.js';
 
 const lookup = {
-  table: 'payments-tenants',
+  table: 'billing-tenants',
   keyAttribute: 'tenantId',
   policyStoreIdAttribute: 'policyStoreId',
   cacheTtlSeconds: 300,
@@ -74,7 +74,7 @@ describe('the tenant → policy store lookup (DynamoDB through dynalite)', () =>
     await createTables(down.client, [{ name: lookup.table, keyAttribute: lookup.keyAttribute }]);
     const tenants = new TenantPolicyStoreResolver({ client: down.client, lookup, table: lookup.table, timeoutMs: 500 });
     await down.close();
-    await expect(tenants.resolve('acme-bank')).rejects.toThrow(/tenant lookup in payments-tenants failed/);
+    await expect(tenants.resolve('acme-bank')).rejects.toThrow(/tenant lookup in billing-tenants failed/);
   });
 
   it('a static store answers its id whatever the tenant', async () => {

@@ -4,9 +4,9 @@ import { withEnvironmentOverrides } from '../../../runtime/token/verify-token.js
 
 const okta: IdentitySourceConfig = {
   kind: 'oidc',
-  issuer: 'https://payments.okta.com/oauth2/default',
-  jwksUri: 'https://payments.okta.com/oauth2/default/v1/keys',
-  audience: 'api://payments-internal',
+  issuer: 'https://billing.okta.com/oauth2/default',
+  jwksUri: 'https://billing.okta.com/oauth2/default/v1/keys',
+  audience: 'api://billing-internal',
   issuerEnv: 'INTERNAL_ISSUER',
 };
 const cognito: IdentitySourceConfig = {
@@ -24,10 +24,10 @@ describe('identity source overrides from the environment', () => {
   });
 
   it('replaces an OIDC issuer and moves the JWKS URI with it', () => {
-    const staging = withEnvironmentOverrides(okta, { INTERNAL_ISSUER: 'https://payments-staging.okta.com/oauth2/default' });
+    const staging = withEnvironmentOverrides(okta, { INTERNAL_ISSUER: 'https://billing-staging.okta.com/oauth2/default' });
     expect(staging).toMatchObject({
-      issuer: 'https://payments-staging.okta.com/oauth2/default',
-      jwksUri: 'https://payments-staging.okta.com/oauth2/default/v1/keys',
+      issuer: 'https://billing-staging.okta.com/oauth2/default',
+      jwksUri: 'https://billing-staging.okta.com/oauth2/default/v1/keys',
     });
   });
 

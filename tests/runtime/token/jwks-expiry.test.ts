@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER } from '../../../generated/customer/authorizer.js';
 import { startLocalIssuer, type LocalIssuer } from '../../../local/issuer/token-issuer.js';
 import { TokenError } from '../../../runtime/errors.js';
 import { createTokenVerifier } from '../../../runtime/token/verify-token.js';
+import { fixtureMode } from '../../support/fixture-domain.js';
+
+const { MODE_CONFIG: CUSTOMER } = fixtureMode('billing', 'customer');
 
 let issuer: LocalIssuer;
 beforeAll(async () => {

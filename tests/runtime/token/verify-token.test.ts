@@ -1,9 +1,5 @@
 // createTokenVerifier against a local issuer: real keys, a JWKS served over HTTP on 127.0.0.1, the real aws-jwt-verify.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER } from '../../../generated/customer/authorizer.js';
-import { MODE_CONFIG as INTERNAL } from '../../../generated/internal/authorizer.js';
-import { MODE_CONFIG as M2M } from '../../../generated/m2m/authorizer.js';
-import { MODE_CONFIG as MULTI_TENANT } from '../../../generated/multi-tenant/authorizer.js';
 import {
   createHmacToken,
   createUnsignedToken,
@@ -19,6 +15,12 @@ import type { ModeConfig } from '../../../runtime/config.js';
 import { JwksError, TokenError } from '../../../runtime/errors.js';
 import { MAX_TOKEN_LENGTH, normalizeBearer } from '../../../runtime/token/extract-token.js';
 import { createTokenVerifier, type TokenVerifier } from '../../../runtime/token/verify-token.js';
+import { fixtureMode } from '../../support/fixture-domain.js';
+
+const { MODE_CONFIG: CUSTOMER } = fixtureMode('billing', 'customer');
+const { MODE_CONFIG: INTERNAL } = fixtureMode('billing', 'internal');
+const { MODE_CONFIG: M2M } = fixtureMode('billing', 'm2m');
+const { MODE_CONFIG: MULTI_TENANT } = fixtureMode('billing', 'multi-tenant');
 
 /** One mode per identity-source kind. */
 const KINDS: readonly { kind: string; mode: ModeConfig; claims: Claims; untrustedIssuer: (iss: string) => string }[] = [
@@ -43,8 +45,8 @@ const KINDS: readonly { kind: string; mode: ModeConfig; claims: Claims; untruste
   {
     kind: 'Okta access token',
     mode: INTERNAL,
-    claims: { sub: 'staff@payments.example', email: 'staff@payments.example' },
-    untrustedIssuer: (iss) => `Issuer not allowed: ${iss}. Expected: https://payments.okta.com/oauth2/default`,
+    claims: { sub: 'staff@billing.example', email: 'staff@billing.example' },
+    untrustedIssuer: (iss) => `Issuer not allowed: ${iss}. Expected: https://billing.okta.com/oauth2/default`,
   },
 ];
 
@@ -121,11 +123,11 @@ describe('valid tokens', () => {
   });
 
   it('a client-credentials token carrying one of the mode scopes verifies, its sub being the client id', async () => {
-    const token = issuer.mint(M2M, { client_id: 'reconservice03', scope: 'payments/read' });
+    const token = issuer.mint(M2M, { client_id: 'reconservice03', scope: 'billing/read' });
 
     const { claims } = await verifierFor(M2M).verify(token);
 
-    expect(claims).toMatchObject({ sub: 'reconservice03', client_id: 'reconservice03', token_use: 'access', scope: 'payments/read' });
+    expect(claims).toMatchObject({ sub: 'reconservice03', client_id: 'reconservice03', token_use: 'access', scope: 'billing/read' });
   });
 
   for (const { kind, mode, claims } of KINDS) {
@@ -246,12 +248,12 @@ describe('the wrong audience or client', () => {
   });
 
   it('a client-credentials token with none of the mode scopes is refused', async () => {
-    const token = issuer.mint(M2M, { scope: 'payments/admin other/read' });
+    const token = issuer.mint(M2M, { scope: 'billing/admin other/read' });
 
     const error = await refusal(verifierFor(M2M), token);
 
     expect(error).toBeInstanceOf(TokenError);
-    expect((error as Error).message).toMatch(/^Scope not allowed: payments\/admin, other\/read/);
+    expect((error as Error).message).toMatch(/^Scope not allowed: billing\/admin, other\/read/);
   });
 });
 
@@ -275,7 +277,7 @@ describe('token use confusion', () => {
   });
 
   it('an id token of the service pool is refused where a client-credentials token is required, even carrying a mode scope', async () => {
-    const token = issuer.mint(withTokenUse(M2M, 'id'), { sub: 'ledgerservice01', scope: 'payments/events.read' });
+    const token = issuer.mint(withTokenUse(M2M, 'id'), { sub: 'ledgerservice01', scope: 'billing/events.read' });
 
     const error = await refusal(verifierFor(M2M), token);
 
@@ -504,7 +506,7 @@ describe('the JWKS endpoint is down', () => {
 
       expect(error).toBeInstanceOf(JwksError);
       expect((error as Error).message).toMatch(
-        /^the signing keys could not be fetched: Failed to fetch https:\/\/payments\.okta\.com\/oauth2\/default\/v1\/keys/,
+        /^the signing keys could not be fetched: Failed to fetch https:\/\/billing\.okta\.com\/oauth2\/default\/v1\/keys/,
       );
     } finally {
       issuer.setDown(false);
