@@ -1,6 +1,7 @@
 // Finds the suite and fixture files under the suites folder and reads them, sorted by path so runs never depend on disk order.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listFileTree } from '../common/file-tree.js';
 import type { SourceFile } from '../generator/load/source-files.js';
 
 /** Where suites live, relative to the project root. */
@@ -28,19 +29,8 @@ export function readSourceFile(root: string, path: string): SourceFile | undefin
 }
 
 function readTree(root: string, dir: string, wanted: (path: string) => boolean): SourceFile[] {
-  const base = join(root, dir);
-  if (!existsSync(base)) return [];
-  const found: string[] = [];
-  const walk = (current: string): void => {
-    for (const entry of readdirSync(current)) {
-      const full = join(current, entry);
-      if (statSync(full).isDirectory()) walk(full);
-      else found.push(relative(root, full).split(sep).join('/'));
-    }
-  };
-  walk(base);
-  return found
+  return listFileTree(join(root, dir))
+    .map((path) => `${dir}/${path}`)
     .filter(wanted)
-    .sort()
     .map((path) => ({ path, text: readFileSync(join(root, path), 'utf8') }));
 }

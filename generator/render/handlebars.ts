@@ -1,7 +1,8 @@
 // The one Handlebars instance of the generator, with every helper and partial registered here and nowhere else.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
+import { listFileTree } from '../../common/file-tree.js';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../templates/', import.meta.url));
 
@@ -33,7 +34,7 @@ export function handlebars(): typeof Handlebars {
     return new hbs.SafeString(list.length === 0 ? 'never' : list.map((v) => JSON.stringify(String(v))).join(' | '));
   });
 
-  for (const file of readdirSync(TEMPLATES_DIR).sort()) {
+  for (const file of listFileTree(TEMPLATES_DIR)) {
     const partial = /^_(.+)\.hbs$/.exec(file);
     if (partial?.[1]) hbs.registerPartial(partial[1], readFileSync(`${TEMPLATES_DIR}${file}`, 'utf8'));
   }

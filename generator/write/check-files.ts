@@ -1,6 +1,7 @@
 // `generate --check`: compares what the sources produce with what is committed, without writing anything.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listFileTree } from '../../common/file-tree.js';
 import { GENERATED_DIR, type RenderedFile } from '../render/render.js';
 
 export interface StaleFile {
@@ -22,19 +23,10 @@ export function findStaleFiles(root: string, files: readonly RenderedFile[]): St
     const actual = readFileSync(path, 'utf8');
     if (actual !== file.contents) stale.push({ path: file.path, problem: 'changed', diff: shortDiff(actual, file.contents) });
   }
-  for (const path of listFiles(join(root, GENERATED_DIR))) {
-    const relativePath = relative(root, path).split(sep).join('/');
-    if (!expected.has(relativePath)) stale.push({ path: relativePath, problem: 'extra' });
+  for (const path of listFileTree(join(root, GENERATED_DIR)).map((file) => `${GENERATED_DIR}/${file}`)) {
+    if (!expected.has(path)) stale.push({ path, problem: 'extra' });
   }
   return stale.sort((a, b) => (a.path < b.path ? -1 : 1));
-}
-
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((entry) => {
-    const path = join(dir, entry);
-    return statSync(path).isDirectory() ? listFiles(path) : [path];
-  });
 }
 
 /** The first few differing lines, `-` for what is on disk and `+` for what the sources produce. */

@@ -1,8 +1,8 @@
 // What `npm run deploy -- <mode>` does, as data: the arguments parsed, then the steps in order. Nothing runs here.
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { CommandSpec, OptionSpecs, OptionValues } from '../../common/cli/command-line.js';
 import { closestMatch } from '../../common/did-you-mean.js';
+import { listFileTree } from '../../common/file-tree.js';
 import { DeployUsageError, UnknownModeError } from './errors.js';
 
 export const DEPLOY_USAGE = 'usage: npm run deploy -- <mode> [--dry-run] [-- <cdk deploy options>]';
@@ -26,11 +26,11 @@ export function stackIdFor(mode: string): string {
   return `PaymentsAuthorizer-${mode}`;
 }
 
-/** Modes are the YAML files in modes/, as the generator reads them. */
+/** Modes are the YAML files under modes/, as the generator reads them; a mode is named after its file. */
 export function listModes(root: string): string[] {
-  return readdirSync(join(root, 'modes'))
-    .filter((file) => file.endsWith('.yaml'))
-    .map((file) => file.slice(0, -'.yaml'.length))
+  return listFileTree(join(root, 'modes'))
+    .filter((path) => path.endsWith('.yaml'))
+    .map((path) => basename(path, '.yaml'))
     .sort();
 }
 
