@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
+    // policy-testing/harness/: the entries that run the suites of the domain at the root (tests/policies/ holds only its data).
+    include: ['tests/**/*.test.ts', 'policy-testing/harness/**/*.test.ts'],
     // Fixture domains are generated once per run; tests read them through tests/support/fixture-domain.ts.
     globalSetup: ['tests/support/generate-fixture-domains.ts'],
     testTimeout: 30_000,

@@ -1,9 +1,12 @@
-// Loads the coverage gate's settings (tests/policies/coverage.yaml): the minimum of determining cases, and reviewed waivers.
+// Loads the coverage gate's settings (a domain's optional tests/policies/coverage.yaml): the minimum of determining cases,
+// and reviewed waivers.
 import type { SourceFile } from '../generator/load/source-files.js';
 import { loadYaml } from '../generator/load/yaml-source.js';
 import { closestMatch } from '../common/did-you-mean.js';
 import { hasTestErrors, testDiagnostic, type TestDiagnostic } from './diagnostics.js';
 import { checkTestFile } from './file-schema.js';
+import type { PolicyTests } from './load-tests.js';
+import { COVERAGE_CONFIG, readSourceFile, SUITES_DIR } from './test-files.js';
 
 export interface CoverageWaiver {
   readonly id: string;
@@ -45,4 +48,12 @@ export function loadCoverageConfig(file: SourceFile | undefined, policyIds: read
     );
   });
   return { config, diagnostics };
+}
+
+/** The settings of a loaded project: its tests/policies/coverage.yaml, or the defaults when the domain has none. */
+export function readCoverageConfig(tests: PolicyTests): CoverageConfigLoad {
+  return loadCoverageConfig(
+    readSourceFile(tests.root, `${SUITES_DIR}/${COVERAGE_CONFIG}`),
+    tests.catalog.policies.flatMap((policy) => policy.id ?? []),
+  );
 }

@@ -1,4 +1,4 @@
-// The errors of the policy-testing tools: one base class, one subclass per kind, each with its own `name`.
+// The errors of the policy-testing tools and the runtime-parity harness: one base class, one subclass per kind.
 
 export abstract class PolicyTestingError extends Error {}
 
@@ -20,4 +20,19 @@ export class CedarValueError extends PolicyTestingError {
 /** A typed request names a mode that has no mode file, or whose policies do not load. */
 export class UnknownModeError extends PolicyTestingError {
   override readonly name = 'UnknownModeError';
+}
+
+/** Runtime parity: the project does not generate, so there is no mode to run the suites through. */
+export class ParityProjectError extends PolicyTestingError {
+  override readonly name = 'ParityProjectError';
+}
+
+/** Runtime parity: a suite names a mode the generator did not build. */
+export class ParityModeError extends PolicyTestingError {
+  override readonly name = 'ParityModeError';
+}
+
+/** Runtime parity: seeding a table or a policy store on the loopback services failed; the harness, not the runtime, is broken. */
+export class ParitySeedError extends PolicyTestingError {
+  override readonly name = 'ParitySeedError';
 }

@@ -14,8 +14,8 @@ export const TEST_FILE_SCHEMAS = {
 } as const;
 export type TestFileKind = keyof typeof TEST_FILE_SCHEMAS;
 
-/** Where the schemas live in this repository; suites anywhere else are still checked against these. */
-export const SCHEMA_DIR = fileURLToPath(new URL('../tests/policies/', import.meta.url));
+/** The toolkit's schemas: every domain's suites, fixtures and waivers are checked against these, wherever they live. */
+export const SCHEMA_DIR = fileURLToPath(new URL('./schemas/', import.meta.url));
 
 let validators: Record<TestFileKind, ValidateFunction> | undefined;
 

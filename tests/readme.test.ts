@@ -5,7 +5,9 @@ import { REPO_ROOT } from './support/project-copy.js';
 
 const readme = readFileSync(`${REPO_ROOT}/README.md`, 'utf8');
 const packageJson = JSON.parse(readFileSync(`${REPO_ROOT}/package.json`, 'utf8')) as { scripts: Record<string, string> };
-const modeSchema = JSON.parse(readFileSync(`${REPO_ROOT}/modes/mode.schema.json`, 'utf8')) as { properties: Record<string, unknown> };
+const modeSchema = JSON.parse(readFileSync(`${REPO_ROOT}/generator/schemas/mode.schema.json`, 'utf8')) as {
+  properties: Record<string, unknown>;
+};
 
 describe('README.md', () => {
   it('documents every diagnostic code', () => {

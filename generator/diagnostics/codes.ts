@@ -25,12 +25,14 @@ export const DIAGNOSTIC_CODES = {
   MODE_SCHEMA_LINE: {
     severity: 'warning',
     summary: 'A mode file does not start with the yaml-language-server schema line.',
-    hint: 'Make the first line `# yaml-language-server: $schema=./mode.schema.json` so editors autocomplete and check it.',
+    hint:
+      'Make the first line `# yaml-language-server: $schema=../generator/schemas/mode.schema.json` ' +
+      'so editors autocomplete and check it.',
   },
   MODE_REQUIRED: {
     severity: 'error',
     summary: 'A mode file lacks a required field.',
-    hint: 'Add the field; modes/mode.schema.json describes every field.',
+    hint: 'Add the field; generator/schemas/mode.schema.json describes every field.',
   },
   MODE_UNKNOWN_KEY: {
     severity: 'error',
@@ -40,7 +42,7 @@ export const DIAGNOSTIC_CODES = {
   MODE_INVALID_VALUE: {
     severity: 'error',
     summary: 'A mode field has a value of the wrong type or outside its allowed values.',
-    hint: 'Use a value that modes/mode.schema.json allows.',
+    hint: 'Use a value that generator/schemas/mode.schema.json allows.',
   },
   MODE_NAME_MISMATCH: {
     severity: 'error',

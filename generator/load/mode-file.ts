@@ -1,4 +1,4 @@
-// The shape of a mode YAML file, as modes/mode.schema.json describes it. Only schema-valid data gets this type.
+// The shape of a mode YAML file, as generator/schemas/mode.schema.json describes it. Only schema-valid data gets this type.
 
 export const API_TYPES = ['rest', 'http', 'websocket'] as const;
 export type ApiType = (typeof API_TYPES)[number];

@@ -1,4 +1,4 @@
-// Checks a mode file against modes/mode.schema.json with ajv and points each error at its YAML node.
+// Checks a mode file against generator/schemas/mode.schema.json with ajv and points each error at its YAML node.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -6,7 +6,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { YamlSource } from '../load/yaml-source.js';
 import { explainSchemaErrors } from './schema-errors.js';
 
-const MODE_SCHEMA_PATH = fileURLToPath(new URL('../../modes/mode.schema.json', import.meta.url));
+const MODE_SCHEMA_PATH = fileURLToPath(new URL('../schemas/mode.schema.json', import.meta.url));
 
 let compiled: ValidateFunction | undefined;
 

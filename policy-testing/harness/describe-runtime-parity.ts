@@ -1,18 +1,18 @@
 // Declares the runtime-parity tests of one project root: one vitest test per suite case, all sharing one set of
-// loopback services. The payments domain calls it for the repository; a second domain calls it for its own root.
+// loopback services. The harness entry calls it for the domain at the repository root; toolkit tests, for a fixture domain.
 import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
-import { formatTestDiagnostics } from '../../../policy-testing/diagnostics.js';
-import type { PolicyCase } from '../../../policy-testing/load-suites.js';
-import { loadPolicyTests } from '../../../policy-testing/load-tests.js';
-import { createSuiteEvaluator, runCase } from '../../../policy-testing/run-suites.js';
-import { planCase } from '../../../policy-testing/runtime-parity/case-plan.js';
-import { startParityEnvironment, type ParityEnvironment } from '../../../policy-testing/runtime-parity/parity-environment.js';
-import { buildParityModes, modeNamed } from '../../../policy-testing/runtime-parity/parity-modes.js';
-import { runParityCase, type ParityResult } from '../../../policy-testing/runtime-parity/run-case.js';
-import { parityText, summarizeParity, type ParitySummary } from '../../../policy-testing/runtime-parity/summary.js';
-import { UNREACHABLE_TITLES } from '../../../policy-testing/runtime-parity/unreachable.js';
-import { SUITES_DIR } from '../../../policy-testing/test-files.js';
-import { writeOutput } from '../../../policy-testing/write-output.js';
+import { formatTestDiagnostics } from '../diagnostics.js';
+import type { PolicyCase } from '../load-suites.js';
+import { loadPolicyTests } from '../load-tests.js';
+import { createSuiteEvaluator, runCase } from '../run-suites.js';
+import { planCase } from '../runtime-parity/case-plan.js';
+import { startParityEnvironment, type ParityEnvironment } from '../runtime-parity/parity-environment.js';
+import { buildParityModes, modeNamed } from '../runtime-parity/parity-modes.js';
+import { runParityCase, type ParityResult } from '../runtime-parity/run-case.js';
+import { parityText, summarizeParity, type ParitySummary } from '../runtime-parity/summary.js';
+import { UNREACHABLE_TITLES } from '../runtime-parity/unreachable.js';
+import { SUITES_DIR } from '../test-files.js';
+import { writeOutput } from '../write-output.js';
 
 export interface ParitySuiteOptions {
   /** The project whose schema, policies, modes and tests/policies suites are run. */

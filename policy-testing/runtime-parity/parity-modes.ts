@@ -5,7 +5,7 @@ import { readProjectSources, type ProjectSources } from '../../generator/load/so
 import { buildModel } from '../../generator/model/build-model.js';
 import { validateProject } from '../../generator/validate/project.js';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
-import { ParityModeError, ParityProjectError } from './errors.js';
+import { ParityModeError, ParityProjectError } from '../errors.js';
 import type { HandlerFactory } from './handler-call.js';
 
 export interface ParityMode {

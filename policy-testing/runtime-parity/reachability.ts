@@ -3,7 +3,7 @@
 import type { LoadedSuite, PolicyCase } from '../load-suites.js';
 import type { ProjectSources } from '../../generator/load/source-files.js';
 import { planCase } from './case-plan.js';
-import { ParityProjectError } from './errors.js';
+import { ParityProjectError } from '../errors.js';
 import { buildParityModes } from './parity-modes.js';
 import { countByKind, type Unreachable, type UnreachableKind } from './unreachable.js';
 

@@ -10,7 +10,7 @@ import type { LocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
 import type { ModeConfig } from '../../runtime/config.js';
 import { entityKey } from '../../runtime/entities/entity-store.js';
 import type { TemplateLinkSpec } from '../evaluate.js';
-import { ParitySeedError } from './errors.js';
+import { ParitySeedError } from '../errors.js';
 import type { ParityMode } from './parity-modes.js';
 
 /** The names the runtime must read for one case; a mode's config points at them (see `withSeededStores`). */

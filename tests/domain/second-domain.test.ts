@@ -9,19 +9,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, assert, describe, expect, it } from 'vitest';
-import { loadDemoData } from '../../local/demo/demo-data.js';
+import { loadDemoData } from '../../local/demo-world/demo-data.js';
 import { parseExplainArgs } from '../../local/explain/args.js';
 import type { Explanation } from '../../local/explain/explanation.js';
 import { runExplain } from '../../local/explain/run-explain.js';
-import { loadCoverageConfig } from '../../policy-testing/coverage-config.js';
+import { readCoverageConfig } from '../../policy-testing/coverage-config.js';
 import { applyGate, computeCoverage } from '../../policy-testing/coverage.js';
 import { formatTestDiagnostics } from '../../policy-testing/diagnostics.js';
 import { formatEntityUid } from '../../policy-testing/entity-uid.js';
-import { loadPolicyTests } from '../../policy-testing/load-tests.js';
-import { createSuiteEvaluator, runCase, type CaseResult } from '../../policy-testing/run-suites.js';
-import { COVERAGE_CONFIG, readSourceFile, SUITES_DIR } from '../../policy-testing/test-files.js';
 import type { ClaimAttributeConfig, ContextValueConfig, ModeConfig } from '../../runtime/config.js';
-import { describeRuntimeParity } from '../policy-testing/runtime-parity/parity-suite.js';
+import { describePolicySuites } from '../../policy-testing/harness/describe-policy-suites.js';
+import { describeRuntimeParity } from '../../policy-testing/harness/describe-runtime-parity.js';
 import { REPO_ROOT } from '../support/project-copy.js';
 import { copyDomain } from './domain-project.js';
 
@@ -196,37 +194,15 @@ describe(`the ${DOMAIN} domain through the pipeline`, () => {
 });
 
 describe(`the ${DOMAIN} policy suites`, () => {
-  const tests = loadPolicyTests({ root: project.root });
-  const results: CaseResult[] = [];
-
-  it('load without a diagnostic', () => {
-    expect(formatTestDiagnostics(tests.diagnostics)).toBe('');
-  });
+  const { tests, results } = describePolicySuites(project.root);
 
   it(`hold ${CASE_COUNT} cases`, () => {
     expect(tests.suites.reduce((count, suite) => count + suite.cases.length, 0)).toBe(CASE_COUNT);
   });
 
-  for (const suite of tests.suites) {
-    describe(`${suite.file.replace(`${SUITES_DIR}/`, '')} (${suite.mode})`, () => {
-      const evaluator = createSuiteEvaluator(tests, suite);
-      for (const testCase of suite.cases) {
-        it(testCase.name, () => {
-          const result = runCase(evaluator, testCase);
-          results.push(result);
-          const { line, column } = testCase.position;
-          assert(result.verdict.pass, `${testCase.suite}:${line}:${column} ${testCase.id}\n${result.verdict.report}`);
-        });
-      }
-    });
-  }
-
   describe('coverage', () => {
     it('has every policy and the template determine a case, and every routed action both allow and deny', () => {
-      const config = loadCoverageConfig(
-        readSourceFile(project.root, `${SUITES_DIR}/${COVERAGE_CONFIG}`),
-        tests.catalog.policies.flatMap((policy) => policy.id ?? []),
-      );
+      const config = readCoverageConfig(tests);
       const gate = applyGate(computeCoverage(tests, results), config.config);
 
       expect({ diagnostics: formatTestDiagnostics(config.diagnostics), failures: gate.failures }).toEqual({

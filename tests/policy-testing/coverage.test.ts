@@ -12,7 +12,7 @@ import { UNREACHABLE_KINDS } from '../../policy-testing/runtime-parity/unreachab
 import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
 import { FIXTURE_LINE, SUITE_LINE, suiteProject } from './suite-project.js';
 
-const COVERAGE_LINE = '# yaml-language-server: $schema=./policy-coverage.schema.json\n';
+const COVERAGE_LINE = '# yaml-language-server: $schema=../../policy-testing/schemas/policy-coverage.schema.json\n';
 
 // An m2m-only project: the other modes and their policy folders are removed, and the shared guardrails are pinned to
 // this copy, so every number below is exact whatever the repository's own policies become.

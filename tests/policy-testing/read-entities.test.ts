@@ -23,7 +23,7 @@ function fixture(text: string): YamlSource {
   return source;
 }
 
-const TAGGED = `# yaml-language-server: $schema=../policy-fixture.schema.json
+const TAGGED = `# yaml-language-server: $schema=../../../policy-testing/schemas/policy-fixture.schema.json
 description: A tagged document.
 entities:
   - uid: Docs::Document::"d1"

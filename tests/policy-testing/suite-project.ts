@@ -19,8 +19,8 @@ export function writeFiles(root: string, files: ProjectFiles): void {
   }
 }
 
-export const SUITE_LINE = '# yaml-language-server: $schema=../policy-test.schema.json\n';
-export const FIXTURE_LINE = '# yaml-language-server: $schema=../policy-fixture.schema.json\n';
+export const SUITE_LINE = '# yaml-language-server: $schema=../../../policy-testing/schemas/policy-test.schema.json\n';
+export const FIXTURE_LINE = '# yaml-language-server: $schema=../../../policy-testing/schemas/policy-fixture.schema.json\n';
 
 /** Two services and one account: enough for small m2m suites with exact expectations. */
 export const SERVICES_FIXTURE = `${FIXTURE_LINE}description: Two services and an account.
