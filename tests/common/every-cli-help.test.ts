@@ -37,6 +37,6 @@ describe('--help of every package.json CLI', () => {
 
       expect({ code, firstLine: stdout.split('\n')[0]?.startsWith('usage: ') }).toEqual({ code: 0, firstLine: true });
     },
-    60_000,
+    120_000,
   );
 });
