@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyProject, type ProjectCopy } from '../../support/project-copy.js';
 import { loadCorpus, materializeCase, removeCase, REPOSITORY_ROOT } from '../validate/corpus/cases.js';
 
 interface CliRun {
@@ -23,11 +24,15 @@ function lines(text: string): string[] {
   return text.split('\n').filter((line) => line !== '');
 }
 
-// A copy of the repository whose customer mode misspells `action` as `acton` on its first route.
+// A copy of the billing fixture domain whose customer mode misspells `action` as `acton` on its first route.
 const BROKEN_CASE = 'mode-unknown-key-route';
 let brokenRoot = '';
+// The billing fixture domain as it is: a valid project.
+let valid: ProjectCopy | undefined;
+const validRoot = (): string => valid?.root ?? '';
 
 beforeAll(() => {
+  valid = copyProject({ domain: 'billing' });
   const corpusCase = loadCorpus().find((c) => c.name === BROKEN_CASE);
   if (!corpusCase) throw new Error(`corpus case ${BROKEN_CASE} is missing`);
   brokenRoot = materializeCase(corpusCase);
@@ -35,11 +40,12 @@ beforeAll(() => {
 
 afterAll(() => {
   if (brokenRoot) removeCase(brokenRoot);
+  valid?.remove();
 });
 
-describe('npm run validate on the repository', () => {
+describe('npm run validate on a valid project', () => {
   it('exits 0 and prints only a `valid:` summary with the project counts', () => {
-    const run = runValidate([]);
+    const run = runValidate(['--root', validRoot()]);
 
     expect(run.status).toBe(0);
     expect(lines(run.stdout)).toEqual([
@@ -101,8 +107,8 @@ describe('npm run validate --root on a broken copy', () => {
     });
   });
 
-  it('prints an empty diagnostics list with --format json on the repository', () => {
-    const run = runValidate(['--format', 'json']);
+  it('prints an empty diagnostics list with --format json on a valid project', () => {
+    const run = runValidate(['--root', validRoot(), '--format', 'json']);
 
     expect(run.status).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({ diagnostics: [] });
@@ -117,7 +123,7 @@ describe('npm run validate --root on a broken copy', () => {
     expect(run.status).toBe(1);
     expect(
       (JSON.parse(run.stdout) as { diagnostics: Array<{ file: string; code: string }> }).diagnostics.map((d) => `${d.code} ${d.file}`),
-    ).toEqual(['INPUT_MISSING modes/', 'INPUT_MISSING policies/', 'INPUT_MISSING schema/']);
+    ).toEqual(['INPUT_MISSING modes/', 'INPUT_MISSING policies/', 'PROJECT_MISSING project.yaml', 'INPUT_MISSING schema/']);
   });
 });
 
