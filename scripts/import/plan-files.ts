@@ -1,6 +1,7 @@
 // Compares the rendered files with the project on disk: what to create, update, leave or remove, and what is in the way.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { listFileTree } from '../../common/file-tree.js';
 import { ImportConflictError } from './errors.js';
 import { isImportedFile } from './import-header.js';
 import type { RenderedFile } from './rendered-file.js';
@@ -49,12 +50,8 @@ export function planImport(root: string, files: readonly RenderedFile[]): FileCh
 function readImportRoots(root: string): Map<string, string> {
   const found = new Map<string, string>();
   for (const dir of IMPORT_ROOTS) {
-    const base = join(root, dir);
-    if (!existsSync(base)) continue;
-    for (const entry of readdirSync(base, { recursive: true, encoding: 'utf8' })) {
-      const path = `${dir}/${entry.split('\\').join('/')}`;
-      if (!/\.cedar(schema)?$/.test(path) || !statSync(join(root, path)).isFile()) continue;
-      found.set(path, readFileSync(join(root, path), 'utf8'));
+    for (const entry of listFileTree(join(root, dir))) {
+      if (/\.cedar(schema)?$/.test(entry)) found.set(`${dir}/${entry}`, readFileSync(join(root, dir, entry), 'utf8'));
     }
   }
   return found;
