@@ -4,7 +4,7 @@
 // globalSetup) and read here; outside vitest it is generated in-process.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_FILE, readProjectSources } from '../../generator/load/source-files.js';
+import { PROJECT_FILE, type ProjectSources, readProjectSources } from '../../generator/load/source-files.js';
 import { buildModel } from '../../generator/model/build-model.js';
 import { validateProject } from '../../generator/validate/project.js';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
@@ -26,6 +26,18 @@ export type GeneratedFixtureDomain = Readonly<Record<string, FixtureMode>>;
 
 export function fixtureRoot(domain: FixtureDomainName): string {
   return join(REPO_ROOT, 'tests/fixtures', domain);
+}
+
+/**
+ * A fixture domain's inputs as the generator reads a project. A fixture holds only the domain paths; the project
+ * settings (project.yaml) are the toolkit's, so they are the repository's.
+ */
+export function fixtureSources(domain: FixtureDomainName): ProjectSources {
+  const settings = join(REPO_ROOT, PROJECT_FILE);
+  return {
+    ...readProjectSources(fixtureRoot(domain)),
+    ...(existsSync(settings) ? { projectFile: { path: PROJECT_FILE, text: readFileSync(settings, 'utf8') } } : {}),
+  };
 }
 
 const loaded = new Map<FixtureDomainName, GeneratedFixtureDomain>();
@@ -53,13 +65,7 @@ export function fixtureMode(domain: FixtureDomainName, mode: string): FixtureMod
  * policies.json are JSON), so a test sees exactly what a generated authorizer holds.
  */
 export function generateFixtureDomain(domain: FixtureDomainName): GeneratedFixtureDomain {
-  // A fixture holds only the domain paths; the project settings (project.yaml) are the toolkit's, so the repository's.
-  const settings = join(REPO_ROOT, PROJECT_FILE);
-  const sources = {
-    ...readProjectSources(fixtureRoot(domain)),
-    ...(existsSync(settings) ? { projectFile: { path: PROJECT_FILE, text: readFileSync(settings, 'utf8') } } : {}),
-  };
-  const { diagnostics, project } = validateProject(sources);
+  const { diagnostics, project } = validateProject(fixtureSources(domain));
   const model = project && buildModel(project);
   if (!model) {
     const errors = diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`).join('\n');

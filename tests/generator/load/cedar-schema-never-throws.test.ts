@@ -1,8 +1,9 @@
 // The schema loader returns a model or diagnostics for any text, never a throw: mutated schemas, fixed seed.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSchema } from '../../../generator/load/cedar-schema.js';
-import { REPO_ROOT } from '../../support/project-copy.js';
+import { fixtureRoot } from '../../support/fixture-domain.js';
 
 const SEED = 20261206;
 const CASES = 200;
@@ -54,7 +55,7 @@ function mutate(text: string, next: () => number): string {
 describe('loading mutated schemas', () => {
   it(`never throws, and every diagnostic has a 1-based position (${CASES} cases, seed ${SEED})`, () => {
     // arrange
-    const original = readFileSync(`${REPO_ROOT}/schema/payments.cedarschema`, 'utf8');
+    const original = readFileSync(join(fixtureRoot('billing'), 'schema/billing.cedarschema'), 'utf8');
     const next = random(SEED);
     const failures: string[] = [];
 
@@ -62,7 +63,7 @@ describe('loading mutated schemas', () => {
       const text = mutate(original, next);
       // act
       try {
-        const result = loadSchema({ path: 'schema/payments.cedarschema', text });
+        const result = loadSchema({ path: 'schema/billing.cedarschema', text });
         const bad = result.diagnostics.find((d) => d.line < 1 || d.column < 1);
         if (bad) failures.push(`case ${index}: diagnostic at ${bad.line}:${bad.column}\n${text}`);
         if (!result.schema && result.diagnostics.length === 0) failures.push(`case ${index}: neither a model nor a diagnostic\n${text}`);

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readProjectSources } from '../../../generator/load/source-files.js';
 import { buildModel, pascalCase, sortKeys } from '../../../generator/model/build-model.js';
 import { toTsType } from '../../../generator/model/schema-types.js';
 import { validateProject } from '../../../generator/validate/project.js';
-import { REPO_ROOT } from '../../support/project-copy.js';
+import { fixtureSources } from '../../support/fixture-domain.js';
 
 function model() {
-  const { project } = validateProject(readProjectSources(REPO_ROOT));
-  if (!project) throw new Error('the repository must validate');
+  const { project } = validateProject(fixtureSources('billing'));
+  if (!project) throw new Error('the billing fixture domain must validate');
   return buildModel(project);
 }
 
@@ -46,9 +45,9 @@ describe('the model step (modes + schema + policies → model)', () => {
       'customer.admin-delete-beneficiary',
       'customer.pay-from-own-account',
       'customer.read-own',
+      'shared.forbid-billing-from-frozen-account',
       'shared.forbid-large-payment-without-approver',
       'shared.forbid-non-positive-amount',
-      'shared.forbid-payments-from-frozen-account',
       'shared.forbid-self-approval',
       'shared.forbid-self-approved-payment',
     ]);
@@ -82,14 +81,14 @@ describe('the model step (modes + schema + policies → model)', () => {
     expect(mode('multi-tenant').config.tenancy).toMatchObject({
       kind: 'multi',
       pathParameter: 'tenantId',
-      policyStoreLookup: { table: 'payments-tenants', negativeCacheTtlSeconds: 30 },
+      policyStoreLookup: { table: 'billing-tenants', negativeCacheTtlSeconds: 30 },
     });
-    expect(mode('customer').config.actionEntityType).toBe('Payments::Action');
+    expect(mode('customer').config.actionEntityType).toBe('Billing::Action');
   });
 
   it('turns routes into keyed route configs with context sorted by name', () => {
     const create = mode('customer').config.routes.find((r) => r.action === 'CreatePayment');
-    expect(create?.key).toBe('POST /accounts/{accountId}/payments');
+    expect(create?.key).toBe('POST /accounts/{accountId}/billing');
     expect(create?.context.map((c) => [c.name, c.source, c.key, c.type, c.required])).toEqual([
       ['amount', 'header', 'X-Payment-Amount', 'Long', true],
       ['approverId', 'claim', 'custom:approver_id', 'String', false],
@@ -98,7 +97,7 @@ describe('the model step (modes + schema + policies → model)', () => {
     expect(mode('m2m').config.routes[0]).toMatchObject({
       key: '$connect',
       routeKey: '$connect',
-      resource: { type: 'Payments::Account', queryParameter: 'accountId' },
+      resource: { type: 'Billing::Account', queryParameter: 'accountId' },
     });
   });
 
@@ -107,19 +106,19 @@ describe('the model step (modes + schema + policies → model)', () => {
       'modes/internal.yaml',
       'policies/shared/guardrails.cedar',
       'policies/staff/support.cedar',
-      'schema/payments.cedarschema',
+      'schema/billing.cedarschema',
     ]);
     expect(mode('internal').provenance.sourceHash).not.toBe(mode('customer').provenance.sourceHash);
-    expect(built.schemaProvenance.sources).toEqual(['schema/payments.cedarschema']);
+    expect(built.schemaProvenance.sources).toEqual(['schema/billing.cedarschema']);
   });
 
   it('describes the schema for TypeScript: entity interfaces, actions and their context', () => {
-    const account = built.schemaTypes.entityTypes.find((e) => e.cedarName === 'Payments::Account');
+    const account = built.schemaTypes.entityTypes.find((e) => e.cedarName === 'Billing::Account');
     expect(account?.attributes).toEqual([
       { name: 'currency', key: 'currency', type: 'string', optional: false },
       { name: 'frozen', key: 'frozen', type: 'boolean', optional: false },
-      { name: 'owner', key: 'owner', type: "EntityRef<'Payments::Customer'>", optional: false },
-      { name: 'tenant', key: 'tenant', type: "EntityRef<'Payments::Tenant'>", optional: false },
+      { name: 'owner', key: 'owner', type: "EntityRef<'Billing::Customer'>", optional: false },
+      { name: 'tenant', key: 'tenant', type: "EntityRef<'Billing::Tenant'>", optional: false },
     ]);
     const create = built.schemaTypes.actions.find((a) => a.id === 'CreatePayment');
     expect(create?.context).toEqual([
@@ -127,7 +126,7 @@ describe('the model step (modes + schema + policies → model)', () => {
       { name: 'approverId', key: 'approverId', type: 'string', optional: true },
       { name: 'currency', key: 'currency', type: 'string', optional: false },
     ]);
-    expect(create?.principalTypes).toEqual(['Payments::CustomerUser', 'Payments::Service', 'Payments::TenantUser']);
+    expect(create?.principalTypes).toEqual(['Billing::CustomerUser', 'Billing::Service', 'Billing::TenantUser']);
   });
 });
 

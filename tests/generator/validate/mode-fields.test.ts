@@ -17,7 +17,7 @@ function validateWith(edits: readonly CaseEdit[]) {
 
 describe('mode fields that satisfy a check', () => {
   it('a principal completed from the entity store needs no claim for its required attributes', () => {
-    // arrange: m2m loses the claim that fills Payments::Service.clientId, and reads the principal from the store
+    // arrange: m2m loses the claim that fills Billing::Service.clientId, and reads the principal from the store
     const edits: CaseEdit[] = [
       { file: 'modes/m2m.yaml', from: '    - claim: client_id\n      attribute: clientId\n      type: String\n', to: '' },
       { file: 'modes/m2m.yaml', from: '    idClaim: client_id\n', to: '    idClaim: client_id\n    fromStore: { wins: token }\n' },
@@ -36,7 +36,7 @@ describe('mode fields that satisfy a check', () => {
       { file: 'modes/customer.yaml', from: 'policies: [customer, shared]\n', to: 'policies: [customer, shared, tenant]\n' },
       {
         file: 'modes/customer.yaml',
-        insert: 'templateLinks:\n  table: payments-template-links\n  tableEnv: TEMPLATE_LINK_TABLE\n  keyAttribute: uid\n',
+        insert: 'templateLinks:\n  table: billing-template-links\n  tableEnv: TEMPLATE_LINK_TABLE\n  keyAttribute: uid\n',
       },
     ];
 
