@@ -343,7 +343,7 @@ function callerFor(running: RunningMode, demo: DemoData, mint: Mint): Caller {
         random() < UNKNOWN_RESOURCE_SHARE ? `missing-${Math.floor(random() * 3)}` : pick(idsByType.get(route.resource.type) ?? ['none']);
 
       const pathParameters: Record<string, string> = {};
-      let path = route.path ?? '/';
+      let path = route.kind === 'http' ? route.path : '/';
       for (const [, name] of path.matchAll(/\{([^}]+)\}/g)) {
         if (name === undefined) continue;
         let value: string;
@@ -377,7 +377,7 @@ function callerFor(running: RunningMode, demo: DemoData, mint: Mint): Caller {
               ? pick(CURRENCIES)
               : `${value.name}-${Math.floor(random() * 3)}`;
       }
-      const method = route.method ?? 'GET';
+      const method = route.kind === 'http' ? route.method : 'GET';
       const target = `${path}${queryString ? `?${queryString}` : ''}`;
       const shownQuery = new URLSearchParams(Object.entries(query).filter(([name]) => name !== mode.api.tokenQueryParameter)).toString();
       return {
@@ -392,7 +392,7 @@ function callerFor(running: RunningMode, demo: DemoData, mint: Mint): Caller {
         pathParameters,
         query,
         contextHeaders,
-        describe: route.routeKey === '$connect' ? `$connect ?${shownQuery}` : `${method} ${path}${shownQuery ? `?${shownQuery}` : ''}`,
+        describe: route.kind === 'connect' ? `$connect ?${shownQuery}` : `${method} ${path}${shownQuery ? `?${shownQuery}` : ''}`,
         key: JSON.stringify([mode.name, principalName, tokenProblem ?? 'valid', route.key, pathParameters, shownQuery, contextHeaders]),
       };
     },

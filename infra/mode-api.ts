@@ -10,8 +10,9 @@ import {
   aws_logs as logs,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { ModeConfig, RouteConfig } from '../runtime/config.js';
+import type { ConnectRoute, ModeConfig, RouteConfig } from '../runtime/config.js';
 import { connectIdentityInput, groupRoutesByRequestInputs, type RequestInput } from '../runtime/routes/request-inputs.js';
+import { connectRouteOf, httpRoutes } from '../runtime/routes/route-table.js';
 
 export type BackendConfig = { readonly kind: 'http'; readonly url: string } | { readonly kind: 'lambda'; readonly functionArn: string };
 
@@ -62,7 +63,7 @@ function authorizerId(inputs: readonly RequestInput[]): string {
 }
 
 /** `$connect`'s identity source, by the rule in runtime/routes/request-inputs.ts that the local gateway follows too. */
-export function webSocketIdentitySources(mode: ModeConfig, connect: RouteConfig): string[] {
+export function webSocketIdentitySources(mode: ModeConfig, connect: ConnectRoute): string[] {
   const input = connectIdentityInput(mode, connect);
   return [`route.request.${input.in === 'query' ? 'querystring' : 'header'}.${input.name}`];
 }
@@ -148,11 +149,10 @@ export class ModeApi extends Construct {
         for (const route of group.routes) authorizers.set(route.key, requestAuthorizer);
       }
     }
-    for (const route of mode.routes) {
+    for (const route of httpRoutes(mode.routes)) {
       const gatewayAuthorizer = authorizers.get(route.key);
       // A route without its authorizer would be open to the internet: refuse to synthesize it.
       if (!gatewayAuthorizer) throw new Error(`mode ${mode.name}: route ${route.key} has no authorizer`);
-      if (!route.method || !route.path) throw new Error(`mode ${mode.name}: REST route ${route.key} needs a method and a path`);
       const parameters = pathParameters(route.path);
       const integration =
         backend.kind === 'lambda'
@@ -199,10 +199,9 @@ export class ModeApi extends Construct {
       });
       for (const route of group.routes) routeAuthorizers.set(route.key, httpAuthorizer);
     }
-    for (const route of mode.routes) {
+    for (const route of httpRoutes(mode.routes)) {
       const gatewayAuthorizer = routeAuthorizers.get(route.key);
       if (!gatewayAuthorizer) throw new Error(`mode ${mode.name}: route ${route.key} has no authorizer`);
-      if (!route.method || !route.path) throw new Error(`mode ${mode.name}: HTTP route ${route.key} needs a method and a path`);
       const method = httpMethodOf(mode, route.method);
       const integration =
         backend.kind === 'lambda'
@@ -217,7 +216,7 @@ export class ModeApi extends Construct {
   }
 
   private webSocketApi({ mode, authorizer, backend }: ModeApiProps): string {
-    const connect = mode.routes.find((route) => route.routeKey === '$connect');
+    const connect = connectRouteOf(mode.routes);
     if (!connect) throw new Error(`mode ${mode.name}: a WebSocket mode needs a $connect route`);
     const integration =
       backend.kind === 'lambda'

@@ -102,12 +102,10 @@ export type ContextValueConfig =
       readonly required: true;
     };
 
-export interface RouteConfig {
+/** What every route has: its key, the action it asks for, where its resource comes from, and its context. */
+interface RouteBase {
   /** `GET /accounts/{accountId}`, or `$connect` for WebSocket. */
   readonly key: string;
-  readonly method?: string;
-  readonly path?: string;
-  readonly routeKey?: '$connect';
   readonly action: string;
   readonly resource: {
     readonly type: string;
@@ -118,6 +116,21 @@ export interface RouteConfig {
   };
   readonly context: readonly ContextValueConfig[];
 }
+
+/** A REST or HTTP API route: its method and path are always present. */
+export interface HttpRoute extends RouteBase {
+  readonly kind: 'http';
+  readonly method: string;
+  readonly path: string;
+}
+
+/** A WebSocket API's `$connect`: the one route its authorizer is called for; it has no method or path. */
+export interface ConnectRoute extends RouteBase {
+  readonly kind: 'connect';
+  readonly routeKey: '$connect';
+}
+
+export type RouteConfig = HttpRoute | ConnectRoute;
 
 export type EngineConfig =
   | { readonly kind: 'local' }
@@ -188,7 +201,7 @@ export interface ModeConfig {
   readonly tenancy: TenancyConfig;
   readonly entityStore?: EntityStoreConfig;
   readonly templateLinks: TemplateLinkSource;
-  /** The entity type of actions, such as `Payments::Action`. */
+  /** The entity type of actions, such as `Ns::Action`. */
   readonly actionEntityType: string;
 }
 

@@ -15,7 +15,7 @@ import {
   type RequestFacts,
 } from './authorizer.js';
 import { iamPolicy, type AuthorizerContext } from './response/responses.js';
-import { parseMethodArn } from './routes/route-table.js';
+import { httpRoutes, parseMethodArn } from './routes/route-table.js';
 import { headerValue, queryValue } from './token/extract-token.js';
 
 /** API Gateway's convention: throwing exactly this makes it answer 401. */
@@ -70,11 +70,11 @@ async function everyRouteAnswer(
   const outcome = await authorizer.authorizeAllRoutes(rawToken);
   if (outcome.result === 'unauthorized') throw new Error(UNAUTHORIZED);
   const arn = parseMethodArn(methodArn);
-  const routes = new Map(authorizer.mode.routes.map((route) => [route.key, route]));
+  const routes = new Map(httpRoutes(authorizer.mode.routes).map((route) => [route.key, route]));
   const allowed = arn
     ? outcome.allowedRoutes.flatMap((key) => {
         const route = routes.get(key);
-        return route?.method && route.path ? [`${arn.base}/${route.method}/${route.path.replace(/^\//, '')}`] : [];
+        return route ? [`${arn.base}/${route.method}/${route.path.replace(/^\//, '')}`] : [];
       })
     : [];
   if (allowed.length === 0 || allowed.some((resource) => resource.includes('*'))) {

@@ -118,11 +118,7 @@ export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
 }
 
 function toRouteConfig(route: RouteSpec): RouteConfig {
-  return {
-    key: route.routeKey ?? `${route.method ?? ''} ${route.path ?? ''}`,
-    ...(route.method !== undefined ? { method: route.method } : {}),
-    ...(route.path !== undefined ? { path: route.path } : {}),
-    ...(route.routeKey !== undefined ? { routeKey: route.routeKey } : {}),
+  const common = {
     action: route.action,
     resource: {
       type: route.resource.type,
@@ -130,26 +126,36 @@ function toRouteConfig(route: RouteSpec): RouteConfig {
       ...(route.resource.queryParameter !== undefined ? { queryParameter: route.resource.queryParameter } : {}),
       ...(route.resource.id !== undefined ? { id: route.resource.id } : {}),
     },
-    // Sorted by name: the order of keys in YAML must not change the generated code.
-    context: Object.entries(route.context ?? {})
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([name, source]): ContextValueConfig => {
-        const type = canonicalType(source.type);
-        const required = source.required ?? true;
-        if (source.header !== undefined) return { name, source: 'header', key: source.header, type, required };
-        if (source.query !== undefined) return { name, source: 'query', key: source.query, type, required };
-        // API Gateway always sets the request context, so these values are always present.
-        if (source.request !== undefined) return { name, source: 'request', key: source.request, type, required: true };
-        return {
-          name,
-          source: 'claim',
-          key: source.claim ?? '',
-          type,
-          required,
-          encoding: source.carriedAs ?? MODE_DEFAULTS.claimEncoding,
-        };
-      }),
+    context: toContextConfig(route),
   };
+  if (route.routeKey !== undefined) return { kind: 'connect', key: route.routeKey, routeKey: route.routeKey, ...common };
+  // The mode file is YAML: its routes become the union here, once, so nothing downstream checks for a missing method or path.
+  if (route.method === undefined || route.path === undefined) {
+    throw new Error('a route without routeKey, method or path reached the model; validation should have refused it');
+  }
+  return { kind: 'http', key: `${route.method} ${route.path}`, method: route.method, path: route.path, ...common };
+}
+
+/** Sorted by name: the order of keys in YAML must not change the generated code. */
+function toContextConfig(route: RouteSpec): ContextValueConfig[] {
+  return Object.entries(route.context ?? {})
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, source]): ContextValueConfig => {
+      const type = canonicalType(source.type);
+      const required = source.required ?? true;
+      if (source.header !== undefined) return { name, source: 'header', key: source.header, type, required };
+      if (source.query !== undefined) return { name, source: 'query', key: source.query, type, required };
+      // API Gateway always sets the request context, so these values are always present.
+      if (source.request !== undefined) return { name, source: 'request', key: source.request, type, required: true };
+      return {
+        name,
+        source: 'claim',
+        key: source.claim ?? '',
+        type,
+        required,
+        encoding: source.carriedAs ?? MODE_DEFAULTS.claimEncoding,
+      };
+    });
 }
 
 /** The one spelling the runtime parses: `Bool` becomes `Boolean`, record attributes are sorted. Validation parsed it already. */

@@ -2,7 +2,7 @@
 import type { HandlerShape } from '../../generator/model/build-model.js';
 import type { ModeConfig, PolicyBundle, RouteConfig } from '../../runtime/config.js';
 import type { RuntimeDependencies } from '../../runtime/index.js';
-import { RouteTable } from '../../runtime/routes/route-table.js';
+import { connectRouteOf, RouteTable } from '../../runtime/routes/route-table.js';
 import type { ApiIdentity, IncomingRequest } from '../gateway/authorizer-events.js';
 import { createHandlerInvoker, type GatewayVerdict } from '../gateway/handler-invoker.js';
 import type { TargetInput } from './args.js';
@@ -35,7 +35,7 @@ export function routeRequest(
   for (const name of Object.keys(allHeaders)) if (name.toLowerCase() === mode.api.tokenHeader.toLowerCase()) delete allHeaders[name];
   allHeaders[mode.api.tokenHeader] = `Bearer ${token}`;
   if (target.kind === 'connect') {
-    const route = mode.routes.find((candidate) => candidate.routeKey === '$connect');
+    const route = connectRouteOf(mode.routes);
     if (mode.api.type !== 'websocket' || !route)
       throw new ExplainUsageError(`mode "${mode.name}" is a ${mode.api.type} API with no $connect route; use --method and --path`);
     return {

@@ -23,7 +23,7 @@ export function formatTrace(trace: ExplainTrace): string {
   const { method, path, rawQuery } = routed.request;
   const query = rawQuery !== '' ? `?${rawQuery}` : '';
   const parameters = Object.entries(routed.pathParameters).map(([name, value]) => `${name}=${value}`);
-  if (routed.route.routeKey !== undefined) line('route', `${routed.route.routeKey}${query}`);
+  if (routed.route.kind === 'connect') line('route', `${routed.route.routeKey}${query}`);
   else line('route', `${method} ${path}${query} → ${routed.route.key}${parameters.length > 0 ? ` (${parameters.join(', ')})` : ''}`);
   more(`→ action ${uid(request.action)}`);
   more(`→ resource ${uid(request.resource)}`);

@@ -53,7 +53,8 @@ export function createHandlerInvoker(factory: HandlerShape['factory'], options: 
       const handler = restRequestAuthorizer(options);
       return ({ request, route, pathParameters, requestTimeEpochMs }) =>
         gateway(async () => {
-          const event = restRequestEvent(api, request, route.path ?? '', { ...pathParameters });
+          // A REST API has only HTTP routes (validation refuses `$connect` there); the event names the route as API Gateway does.
+          const event = restRequestEvent(api, request, route.kind === 'http' ? route.path : route.routeKey, { ...pathParameters });
           const result = await handler(atTime(event, requestTimeEpochMs));
           return evaluatePolicy(result, event.methodArn) === 'allow' ? 'allow' : 'deny';
         });

@@ -11,11 +11,12 @@ import type {
   APIGatewayTokenAuthorizerEvent,
 } from 'aws-lambda';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { Clock } from '../../common/clock.js';
 import type { ModeConfig } from '../../runtime/config.js';
 import type { AuthorizerContext } from '../../runtime/response/responses.js';
 import { connectIdentityInput, routeRequestInputs } from '../../runtime/routes/request-inputs.js';
 import { TtlLruCache } from '../../runtime/cache/ttl-lru.js';
-import { RouteTable } from '../../runtime/routes/route-table.js';
+import { connectRouteOf, RouteTable } from '../../runtime/routes/route-table.js';
 import { headerValue } from '../../runtime/token/extract-token.js';
 import {
   httpRequestEvent,
@@ -42,7 +43,8 @@ export interface LocalGatewayOptions {
   readonly handler: (event: never) => Promise<unknown>;
   readonly backendUrl: string;
   readonly port?: number;
-  readonly now?: () => number;
+  /** Expires cached authorizer answers, as the runtime's caches expire. @default SYSTEM_CLOCK */
+  readonly clock?: Clock;
 }
 
 export interface GatewayStats {
@@ -81,11 +83,10 @@ type CachedAnswer =
 
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const { mode } = options;
-  const now = options.now ?? Date.now;
   const api: ApiIdentity = { apiId: `local-${mode.name}`, stage: mode.api.type === 'http' ? '$default' : 'prod' };
   const routes = new RouteTable(mode.routes);
   // Bounded and expiring like the runtime's own caches, so a long soak does not grow the heap with every key.
-  const cache = new TtlLruCache<string, CachedAnswer>(GATEWAY_CACHE_ENTRIES, now);
+  const cache = new TtlLruCache<string, CachedAnswer>(GATEWAY_CACHE_ENTRIES, options.clock);
   const stats: GatewayStats = { authorizerCalls: 0, cacheHits: 0 };
   const sockets = new Set<Socket>();
 
@@ -146,7 +147,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         const key = JSON.stringify(tokenOnly ? [token] : [token, request.method, request.path, ...inputs]);
         const event = tokenOnly
           ? restTokenEvent(api, request, token)
-          : restRequestEvent(api, request, match.route.path ?? '', { ...match.pathParameters });
+          : restRequestEvent(api, request, match.route.path, { ...match.pathParameters });
         outcome = await authorize(key, async () => ({ kind: 'policy', result: await (options.handler as PolicyHandler)(event as never) }));
       }
     } catch (error) {
@@ -230,7 +231,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
 /** `$connect`'s identity source is its resource's query parameter when it has one, else the token header. */
 function hasWebSocketIdentitySource(mode: ModeConfig, request: IncomingRequest): boolean {
-  const connect = mode.routes.find((route) => route.routeKey === '$connect');
+  const connect = connectRouteOf(mode.routes);
   if (!connect) return false;
   const input = connectIdentityInput(mode, connect);
   const value = input.in === 'query' ? new URLSearchParams(request.rawQuery).get(input.name) : headerValue(request.headers, input.name);

@@ -3,7 +3,7 @@
 import type { CedarValueJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { AuthorizationInput, RequestFacts } from '../../runtime/authorizer.js';
 import { parseValueType, type ParsedValueType } from '../../runtime/claims/value-type.js';
-import type { ContextValueConfig, ModeConfig, RouteConfig } from '../../runtime/config.js';
+import type { ContextValueConfig, HttpRoute, ModeConfig, RouteConfig } from '../../runtime/config.js';
 import { RouteTable } from '../../runtime/routes/route-table.js';
 import { formatEntityUid } from '../entity-uid.js';
 import type { TestRequest } from '../evaluate.js';
@@ -69,12 +69,13 @@ function routeRequest(
   }
   if (resource.queryParameter !== undefined) query[resource.queryParameter] = resourceId;
 
-  let path: string | undefined;
+  let target: { readonly method: string; readonly path: string } | undefined;
   let pathParameters: Readonly<Record<string, string>> = {};
-  if (route.method !== undefined && route.path !== undefined) {
+  if (route.kind === 'http') {
     const filled = fillPath(mode, route, resourceId, tenantId);
     if (!filled.ok) return filled;
-    path = filled.value;
+    const path = filled.value;
+    target = { method: route.method, path };
     // The runtime's own route table must pick this route for this path: an earlier route may capture it.
     const match = table.match(route.method, path);
     if (match?.route.key !== route.key) {
@@ -115,16 +116,14 @@ function routeRequest(
 
   const requestContext: RequestFacts = facts;
   const input: Omit<AuthorizationInput, 'rawToken'> =
-    route.routeKey === '$connect' || path === undefined || route.method === undefined
-      ? { connect: true, headers, query, requestContext }
-      : { method: route.method, path, headers, query, requestContext };
+    target === undefined ? { connect: true, headers, query, requestContext } : { ...target, headers, query, requestContext };
   return expressed({ route, input, pathParameters, contextClaims });
 }
 
-function fillPath(mode: ModeConfig, route: RouteConfig, resourceId: string, tenantId: string | undefined): Expressed<string> {
+function fillPath(mode: ModeConfig, route: HttpRoute, resourceId: string, tenantId: string | undefined): Expressed<string> {
   const tenantParameter = mode.tenancy.kind === 'multi' ? mode.tenancy.pathParameter : undefined;
   const segments: string[] = [];
-  for (const segment of (route.path ?? '').split('/')) {
+  for (const segment of route.path.split('/')) {
     const parameter = /^\{([^}]+)\}$/.exec(segment)?.[1];
     if (parameter === undefined) segments.push(segment);
     else if (parameter === route.resource.pathParameter) segments.push(encodeURIComponent(resourceId));

@@ -1,17 +1,18 @@
 // A size-bounded LRU map whose entries also expire: used for decisions, tenants and entities.
+import { SYSTEM_CLOCK, type Clock } from '../../common/clock.js';
 
 export class TtlLruCache<K, V> {
   private readonly entries = new Map<K, { value: V; expiresAt: number }>();
 
   constructor(
     private readonly maxEntries: number,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = SYSTEM_CLOCK,
   ) {}
 
   get(key: K): V | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
+    if (entry.expiresAt <= this.clock.now()) {
       this.entries.delete(key);
       return undefined;
     }
@@ -24,7 +25,7 @@ export class TtlLruCache<K, V> {
   set(key: K, value: V, ttlMs: number): void {
     if (this.maxEntries <= 0 || ttlMs <= 0) return;
     this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt: this.now() + ttlMs });
+    this.entries.set(key, { value, expiresAt: this.clock.now() + ttlMs });
     while (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done) break;

@@ -1,6 +1,7 @@
 // Reads Cedar entities (attributes, parents, tags) from DynamoDB with BatchGetItem, cached briefly in memory.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
+import type { Clock } from '../../common/clock.js';
 import { TtlLruCache } from '../cache/ttl-lru.js';
 import { EntityStoreError } from '../errors.js';
 import { batchGetByKey } from './batch-get.js';
@@ -10,7 +11,7 @@ export interface EntityStore {
   load(uids: readonly TypeAndId[]): Promise<EntityJson[]>;
 }
 
-/** The key of an entity item: Cedar's own uid spelling, `Payments::Account::"acct-1"`. */
+/** The key of an entity item: Cedar's own uid spelling, `Ns::User::"alice"`. */
 export function entityKey(uid: TypeAndId): string {
   return `${uid.type}::${JSON.stringify(uid.id)}`;
 }
@@ -33,8 +34,8 @@ export interface DynamoEntityStoreOptions {
   readonly maxCachedEntities?: number;
   /** Brings a read entity into the form the engines take (see SchemaShapes.normalize); done once, before caching. */
   readonly normalize?: (entity: EntityJson, key: string) => EntityJson;
-  /** @default Date.now */
-  readonly now?: () => number;
+  /** Expires the cache. @default SYSTEM_CLOCK */
+  readonly clock?: Clock;
 }
 
 export class DynamoEntityStore implements EntityStore {
@@ -42,7 +43,7 @@ export class DynamoEntityStore implements EntityStore {
   private readonly cache: TtlLruCache<string, EntityJson | null>;
 
   constructor(private readonly options: DynamoEntityStoreOptions) {
-    this.cache = new TtlLruCache(options.maxCachedEntities ?? 10_000, options.now);
+    this.cache = new TtlLruCache(options.maxCachedEntities ?? 10_000, options.clock);
   }
 
   async load(uids: readonly TypeAndId[]): Promise<EntityJson[]> {

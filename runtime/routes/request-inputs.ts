@@ -1,5 +1,5 @@
 // The values of a request, beyond token, method and path, that a route's decision depends on.
-import type { ModeConfig, RouteConfig } from '../config.js';
+import type { ConnectRoute, ModeConfig, RouteConfig } from '../config.js';
 
 export interface RequestInput {
   readonly in: 'header' | 'query';
@@ -45,7 +45,7 @@ export function groupRoutesByRequestInputs(
  * is absent, and the token may come in a header or in the query string, so it is the route's query-string resource id
  * when there is one, else the token header. WebSocket authorizers never cache, so this is no cache key.
  */
-export function connectIdentityInput(mode: ModeConfig, connect: RouteConfig): RequestInput {
+export function connectIdentityInput(mode: ModeConfig, connect: ConnectRoute): RequestInput {
   return connect.resource.queryParameter !== undefined
     ? { in: 'query', name: connect.resource.queryParameter }
     : { in: 'header', name: mode.api.tokenHeader };

@@ -1,40 +1,46 @@
 // Matches a request's method and path against the mode's routes; an unmatched request is never authorized.
-import type { RouteConfig } from '../config.js';
+import type { ConnectRoute, HttpRoute, RouteConfig } from '../config.js';
+import { RouteError } from '../errors.js';
 
-export interface RouteMatch {
-  readonly route: RouteConfig;
+export interface RouteMatch<Route extends RouteConfig = RouteConfig> {
+  readonly route: Route;
   readonly pathParameters: Readonly<Record<string, string>>;
+}
+
+/** Where a request goes, as its event says: a WebSocket `$connect`, or a method and path (absent from a malformed event). */
+export interface RequestTarget {
+  readonly connect?: boolean;
+  readonly method?: string;
+  readonly path?: string;
 }
 
 type Segment = { readonly literal: string } | { readonly parameter: string };
 
 interface CompiledRoute {
-  readonly route: RouteConfig;
-  readonly method: string;
+  readonly route: HttpRoute;
   readonly segments: readonly Segment[];
 }
 
 export class RouteTable {
   private readonly compiled: readonly CompiledRoute[];
+  private readonly connect: ConnectRoute | undefined;
 
   constructor(readonly routes: readonly RouteConfig[]) {
-    this.compiled = routes
-      .filter((route) => route.method !== undefined && route.path !== undefined)
-      .map((route) => ({
-        route,
-        method: route.method ?? '',
-        segments: splitPath(route.path ?? '').map((segment) => {
-          const parameter = /^\{([^}]+)\}$/.exec(segment)?.[1];
-          return parameter !== undefined ? { parameter } : { literal: segment };
-        }),
-      }));
+    this.compiled = httpRoutes(routes).map((route) => ({
+      route,
+      segments: splitPath(route.path).map((segment) => {
+        const parameter = /^\{([^}]+)\}$/.exec(segment)?.[1];
+        return parameter !== undefined ? { parameter } : { literal: segment };
+      }),
+    }));
+    this.connect = connectRouteOf(routes);
   }
 
   /** `path` as it arrives on the wire: percent-encoded segments are decoded one by one, never across `/`. */
-  match(method: string, path: string): RouteMatch | undefined {
+  match(method: string, path: string): RouteMatch<HttpRoute> | undefined {
     const parts = splitPath(path);
     for (const candidate of this.compiled) {
-      if (candidate.method !== method.toUpperCase() || candidate.segments.length !== parts.length) continue;
+      if (candidate.route.method !== method.toUpperCase() || candidate.segments.length !== parts.length) continue;
       const parameters: Record<string, string> = {};
       let matched = true;
       for (let i = 0; i < parts.length && matched; i++) {
@@ -53,9 +59,31 @@ export class RouteTable {
     return undefined;
   }
 
-  connectRoute(): RouteConfig | undefined {
-    return this.routes.find((route) => route.routeKey === '$connect');
+  connectRoute(): ConnectRoute | undefined {
+    return this.connect;
   }
+
+  /** The route a request's event targets; a RouteError (a Deny) when it names none of the mode's routes. */
+  matchTarget(target: RequestTarget): RouteMatch {
+    if (target.connect) {
+      if (!this.connect) throw new RouteError('this mode has no $connect route');
+      return { route: this.connect, pathParameters: {} };
+    }
+    if (target.method === undefined || target.path === undefined) throw new RouteError('the event has no method or path');
+    const match = this.match(target.method, target.path);
+    if (!match) throw new RouteError(`no route for ${target.method} ${target.path}`);
+    return match;
+  }
+}
+
+/** A REST or HTTP API mode's routes, all of them (validation allows no other kind there). */
+export function httpRoutes(routes: readonly RouteConfig[]): HttpRoute[] {
+  return routes.filter((route): route is HttpRoute => route.kind === 'http');
+}
+
+/** A WebSocket mode's `$connect` route. */
+export function connectRouteOf(routes: readonly RouteConfig[]): ConnectRoute | undefined {
+  return routes.find((route): route is ConnectRoute => route.kind === 'connect');
 }
 
 function splitPath(path: string): string[] {

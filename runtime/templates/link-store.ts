@@ -2,6 +2,7 @@
 // principal and its ancestors in one batch and cached, so a link written at run time applies after the cache TTL.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
+import type { Clock } from '../../common/clock.js';
 import { TtlLruCache } from '../cache/ttl-lru.js';
 import type { TemplateLinkRecord } from '../engine/decision.js';
 import { entityKey } from '../entities/entity-store.js';
@@ -21,8 +22,8 @@ export interface DynamoTemplateLinkStoreOptions {
   readonly timeoutMs: number;
   /** @default 10000 */
   readonly maxCachedPrincipals?: number;
-  /** @default Date.now */
-  readonly now?: () => number;
+  /** Expires the cache. @default SYSTEM_CLOCK */
+  readonly clock?: Clock;
 }
 
 export class DynamoTemplateLinkStore implements TemplateLinkStore {
@@ -30,7 +31,7 @@ export class DynamoTemplateLinkStore implements TemplateLinkStore {
   private readonly cache: TtlLruCache<string, readonly TemplateLinkRecord[]>;
 
   constructor(private readonly options: DynamoTemplateLinkStoreOptions) {
-    this.cache = new TtlLruCache(options.maxCachedPrincipals ?? 10_000, options.now);
+    this.cache = new TtlLruCache(options.maxCachedPrincipals ?? 10_000, options.clock);
   }
 
   async linksFor(principals: readonly TypeAndId[]): Promise<TemplateLinkRecord[]> {

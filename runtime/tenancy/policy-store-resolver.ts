@@ -1,5 +1,6 @@
 // Finds the policy store to ask: a static id, or per tenant through a DynamoDB table, cached with a TTL and a bound.
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Clock } from '../../common/clock.js';
 import { TtlLruCache } from '../cache/ttl-lru.js';
 import type { TenancyConfig } from '../config.js';
 import { reasonOf, TenantError } from '../errors.js';
@@ -18,8 +19,8 @@ export interface TenantPolicyStoreOptions {
   readonly lookup: Extract<TenancyConfig, { kind: 'multi' }>['policyStoreLookup'];
   readonly table: string;
   readonly timeoutMs: number;
-  /** @default Date.now */
-  readonly now?: () => number;
+  /** Expires the cache. @default SYSTEM_CLOCK */
+  readonly clock?: Clock;
 }
 
 const UNKNOWN = Symbol('unknown tenant');
@@ -28,7 +29,7 @@ export class TenantPolicyStoreResolver implements PolicyStoreResolver {
   private readonly cache: TtlLruCache<string, string | typeof UNKNOWN>;
 
   constructor(private readonly options: TenantPolicyStoreOptions) {
-    this.cache = new TtlLruCache(options.lookup.maxEntries, options.now);
+    this.cache = new TtlLruCache(options.lookup.maxEntries, options.clock);
   }
 
   async resolve(tenantId: string | undefined): Promise<string> {

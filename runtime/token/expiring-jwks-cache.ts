@@ -1,5 +1,6 @@
 // A JWKS cache whose key sets expire, so a key the issuer removed (say, a compromised one) stops verifying.
 import type { Fetcher } from 'aws-jwt-verify/https';
+import { SYSTEM_CLOCK, type Clock } from '../../common/clock.js';
 import { SimpleJwksCache, type JwkWithKid, type Jwks, type PenaltyBox } from 'aws-jwt-verify/jwk';
 import type { DecomposedJwt } from 'aws-jwt-verify/jwt';
 
@@ -10,7 +11,8 @@ export interface ExpiringJwksCacheOptions {
   readonly maxAgeMs: number;
   /** After a failed refresh the old set is kept this long before trying again, so an outage costs one timeout. */
   readonly retryAfterFailureMs: number;
-  readonly now?: () => number;
+  /** @default SYSTEM_CLOCK */
+  readonly clock?: Clock;
 }
 
 /**
@@ -22,16 +24,16 @@ export interface ExpiringJwksCacheOptions {
 export class ExpiringJwksCache extends SimpleJwksCache {
   private readonly fetchedAt = new Map<string, number>();
   private readonly refreshFailedAt = new Map<string, number>();
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
   constructor(private readonly expiring: ExpiringJwksCacheOptions) {
     super({ fetcher: expiring.fetcher, penaltyBox: expiring.penaltyBox });
-    this.now = expiring.now ?? Date.now;
+    this.clock = expiring.clock ?? SYSTEM_CLOCK;
   }
 
   override async getJwks(jwksUri: string): Promise<Jwks> {
     const jwks = await super.getJwks(jwksUri);
-    this.fetchedAt.set(jwksUri, this.now());
+    this.fetchedAt.set(jwksUri, this.clock.now());
     this.refreshFailedAt.delete(jwksUri);
     return jwks;
   }
@@ -39,13 +41,13 @@ export class ExpiringJwksCache extends SimpleJwksCache {
   override async getJwk(jwksUri: string, decomposedJwt: DecomposedJwt): Promise<JwkWithKid> {
     const fetchedAt = this.fetchedAt.get(jwksUri);
     const failedAt = this.refreshFailedAt.get(jwksUri);
-    const stale = fetchedAt !== undefined && this.now() - fetchedAt >= this.expiring.maxAgeMs;
-    const waiting = failedAt !== undefined && this.now() - failedAt < this.expiring.retryAfterFailureMs;
+    const stale = fetchedAt !== undefined && this.clock.now() - fetchedAt >= this.expiring.maxAgeMs;
+    const waiting = failedAt !== undefined && this.clock.now() - failedAt < this.expiring.retryAfterFailureMs;
     if (stale && !waiting) {
       try {
         await this.getJwks(jwksUri);
       } catch {
-        this.refreshFailedAt.set(jwksUri, this.now());
+        this.refreshFailedAt.set(jwksUri, this.clock.now());
       }
     }
     return super.getJwk(jwksUri, decomposedJwt);

@@ -3,6 +3,7 @@ import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksNotAvailableInCacheError, WaitPeriodNotYetEndedJwkError } from 'aws-jwt-verify/error';
 import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
 import { SimplePenaltyBox } from 'aws-jwt-verify/jwk';
+import type { Clock } from '../../common/clock.js';
 import type { IdentitySourceConfig } from '../config.js';
 import { JwksError, TokenError } from '../errors.js';
 import { ExpiringJwksCache } from './expiring-jwks-cache.js';
@@ -30,6 +31,8 @@ export interface TokenVerifierOptions {
   readonly unknownKidWaitSeconds?: number;
   /** A cached JWKS older than this is refreshed before use, so removed keys stop verifying. @default 600 */
   readonly jwksMaxAgeSeconds?: number;
+  /** Expires cached key sets. @default SYSTEM_CLOCK */
+  readonly clock?: Clock;
   /** Where `userPoolIdEnv` and `issuerEnv` are looked up. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -46,6 +49,7 @@ export function createTokenVerifier(source: IdentitySourceConfig, options: Token
     penaltyBox: new SimplePenaltyBox({ waitSeconds: options.unknownKidWaitSeconds ?? 10 }),
     maxAgeMs: (options.jwksMaxAgeSeconds ?? 600) * 1000,
     retryAfterFailureMs: 30_000,
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const verify = buildVerifier(withEnvironmentOverrides(source, options.env ?? process.env), jwksCache);
   return {

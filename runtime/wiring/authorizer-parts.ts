@@ -2,6 +2,7 @@
 // loader and template-link store. Defaults come from the mode (filled in by the generator); nothing is invented here.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
+import type { Clock } from '../../common/clock.js';
 import type { ModeConfig, PolicyBundle } from '../config.js';
 import type { Engine } from '../engine/decision.js';
 import { createLocalEngine } from '../engine/local-engine.js';
@@ -18,7 +19,7 @@ export interface PartsOptions {
   readonly mode: ModeConfig;
   readonly bundle: PolicyBundle;
   readonly env: Env;
-  readonly now: () => number;
+  readonly clock: Clock;
   readonly dynamoDb?: DynamoDBClient;
   readonly verifiedPermissions?: VerifiedPermissionsClient;
 }
@@ -31,7 +32,7 @@ export interface AuthorizerParts {
   readonly linkStore?: TemplateLinkStore;
 }
 
-export function createParts({ mode, bundle, env, now, dynamoDb: injected, verifiedPermissions }: PartsOptions): AuthorizerParts {
+export function createParts({ mode, bundle, env, clock, dynamoDb: injected, verifiedPermissions }: PartsOptions): AuthorizerParts {
   const linkTable = mode.engine.kind === 'local' && mode.templateLinks.kind === 'table' ? mode.templateLinks : undefined;
   const dynamoDb = injected ?? (mode.entityStore || mode.tenancy.kind === 'multi' || linkTable ? new DynamoDBClient({}) : undefined);
   const shapes = new SchemaShapes(bundle.schema);
@@ -45,12 +46,12 @@ export function createParts({ mode, bundle, env, now, dynamoDb: injected, verifi
           cacheTtlMs: entityStore.cacheTtlSeconds * 1000,
           timeoutMs: mode.timeouts.entityStoreMs,
           normalize: (entity, key) => shapes.normalize(entity, key),
-          now,
+          clock,
         })
       : undefined;
   return {
     engine: createEngine(mode, bundle, verifiedPermissions),
-    storeResolver: createStoreResolver(mode, env, now, dynamoDb),
+    storeResolver: createStoreResolver(mode, env, clock, dynamoDb),
     entityLoader: new EntityLoader({
       store,
       shapes,
@@ -68,7 +69,7 @@ export function createParts({ mode, bundle, env, now, dynamoDb: injected, verifi
             keyAttribute: linkTable.keyAttribute,
             cacheTtlMs: linkTable.cacheTtlSeconds * 1000,
             timeoutMs: mode.timeouts.entityStoreMs,
-            now,
+            clock,
           }),
         }
       : {}),
@@ -119,7 +120,7 @@ function lazyAvpEngine(maxRetries: number, timeoutMs: number, injected: Verified
   };
 }
 
-function createStoreResolver(mode: ModeConfig, env: Env, now: () => number, dynamoDb: DynamoDBClient | undefined): PolicyStoreResolver {
+function createStoreResolver(mode: ModeConfig, env: Env, clock: Clock, dynamoDb: DynamoDBClient | undefined): PolicyStoreResolver {
   if (mode.tenancy.kind === 'multi') {
     if (!dynamoDb) throw new Error('a multi-tenant mode needs a DynamoDB client');
     const lookup = mode.tenancy.policyStoreLookup;
@@ -128,7 +129,7 @@ function createStoreResolver(mode: ModeConfig, env: Env, now: () => number, dyna
       lookup,
       table: tableName(lookup, env),
       timeoutMs: mode.timeouts.entityStoreMs,
-      now,
+      clock,
     });
   }
   if (mode.engine.kind === 'avp' && mode.engine.policyStore) {

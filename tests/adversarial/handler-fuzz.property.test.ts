@@ -167,6 +167,7 @@ const PARTNER: ModeConfig = {
   cache: { ttlSeconds: 300, decisionCacheSize: 100 },
   routes: [
     {
+      kind: 'http',
       key: 'GET /house-account',
       method: 'GET',
       path: '/house-account',
@@ -175,6 +176,7 @@ const PARTNER: ModeConfig = {
       context: [],
     },
     {
+      kind: 'http',
       key: 'GET /settlement-account',
       method: 'GET',
       path: '/settlement-account',

@@ -73,7 +73,7 @@ function incoming(target: Target, authorization: string | undefined): IncomingRe
 function matched(mode: ModeConfig, target: Target): { resource: string; pathParameters: Record<string, string> } {
   const match = new RouteTable(mode.routes).match(target.method, target.path);
   return match
-    ? { resource: match.route.path ?? target.path, pathParameters: { ...match.pathParameters } }
+    ? { resource: match.route.path, pathParameters: { ...match.pathParameters } }
     : { resource: target.path, pathParameters: {} };
 }
 

@@ -45,8 +45,8 @@ describe('routeRequest', () => {
   it("routes --connect to a WebSocket mode's $connect route", () => {
     const routed = routeRequest(m2m, { kind: 'connect', rawQuery: 'accountId=acct-1' }, [], 'jwt');
 
-    expect({ routeKey: routed.route.routeKey, rawQuery: routed.request.rawQuery }).toEqual({
-      routeKey: '$connect',
+    expect({ route: routed.route.key, rawQuery: routed.request.rawQuery }).toEqual({
+      route: '$connect',
       rawQuery: 'accountId=acct-1',
     });
   });

@@ -15,6 +15,7 @@ const CLAIMS: ClaimsConfig = {
 
 const ROUTES: readonly RouteConfig[] = [
   {
+    kind: 'http',
     key: 'GET /tenants/{tenantId}/accounts/{accountId}',
     method: 'GET',
     path: '/tenants/{tenantId}/accounts/{accountId}',
@@ -23,6 +24,7 @@ const ROUTES: readonly RouteConfig[] = [
     context: [],
   },
   {
+    kind: 'http',
     key: 'POST /tenants/{tenantId}/accounts/{accountId}/payments',
     method: 'POST',
     path: '/tenants/{tenantId}/accounts/{accountId}/payments',
@@ -36,6 +38,7 @@ const ROUTES: readonly RouteConfig[] = [
     ],
   },
   {
+    kind: 'http',
     key: 'GET /reports/daily',
     method: 'GET',
     path: '/reports/daily',
@@ -93,6 +96,7 @@ export const SERVICE_MODE: ModeConfig = {
   },
   routes: [
     {
+      kind: 'connect',
       key: '$connect',
       routeKey: '$connect',
       action: 'SubscribePaymentEvents',

@@ -134,6 +134,7 @@ describe('the request time a case reads', () => {
     ...TENANT_MODE,
     routes: [
       {
+        kind: 'http',
         key: 'GET /t/{accountId}',
         method: 'GET',
         path: '/t/{accountId}',

@@ -4,7 +4,7 @@ import { TtlLruCache } from '../../../runtime/cache/ttl-lru.js';
 describe('TtlLruCache', () => {
   it('returns a value until its TTL passes, then forgets it', () => {
     let now = 1_000;
-    const cache = new TtlLruCache<string, string>(10, () => now);
+    const cache = new TtlLruCache<string, string>(10, { now: () => now });
     cache.set('a', 'A', 500);
     now = 1_499;
     expect(cache.get('a')).toBe('A');

@@ -86,7 +86,7 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
 describe('template links granted at run time (templateLinks: { table })', () => {
   it('a link written for the principal takes effect once the link cache TTL has passed, with no deploy', async () => {
     let now = Date.now();
-    const client = restClient(world, libraryMode({ linkTtlSeconds: 60 }), { now: () => now });
+    const client = restClient(world, libraryMode({ linkTtlSeconds: 60 }), { clock: { now: () => now } });
     const token = world.token('frank');
     const before = await client.call('/delegated/d-plain', token);
 

@@ -4,6 +4,7 @@ import { schemaToJson, type EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import type { Clock } from '../../../../common/clock.js';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../../../local/avp/avp-endpoint.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../../local/dynamodb/local-dynamodb.js';
 import {
@@ -97,6 +98,7 @@ export function libraryBundle(): PolicyBundle {
 }
 
 const docRoute = (segment: string, action: string, context: readonly ContextValueConfig[] = []): RouteConfig => ({
+  kind: 'http',
   key: `GET /${segment}/{docId}`,
   method: 'GET',
   path: `/${segment}/{docId}`,
@@ -115,6 +117,7 @@ export const ROUTES: readonly RouteConfig[] = [
   docRoute('cleared', 'viewCleared'),
   docRoute('delegated', 'viewDelegated'),
   {
+    kind: 'http',
     key: 'GET /colors/{color}',
     method: 'GET',
     path: '/colors/{color}',
@@ -297,14 +300,14 @@ function incoming(path: string, token: string, options: CallOptions): IncomingRe
   };
 }
 
-export function dependencies(world: LibraryWorld, options: { now?: () => number; telemetry?: MemoryTelemetry } = {}): RuntimeDependencies {
+export function dependencies(world: LibraryWorld, options: { clock?: Clock; telemetry?: MemoryTelemetry } = {}): RuntimeDependencies {
   return {
     jwksFetcher: world.issuer.fetcher,
     dynamoDb: world.dynamo.client,
     verifiedPermissions: world.verifiedPermissions,
     env: {},
     telemetry: options.telemetry ?? new MemoryTelemetry(),
-    ...(options.now ? { now: options.now } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   };
 }
 
@@ -316,7 +319,7 @@ export interface Answer {
 }
 
 /** One REST REQUEST authorizer for a mode; `call` sends the event API Gateway would send for `GET path`. */
-export function restClient(world: LibraryWorld, mode: ModeConfig, options: { now?: () => number } = {}) {
+export function restClient(world: LibraryWorld, mode: ModeConfig, options: { clock?: Clock } = {}) {
   const telemetry = new MemoryTelemetry();
   const handler = restRequestAuthorizer({ mode, bundle: libraryBundle(), dependencies: dependencies(world, { ...options, telemetry }) });
   return {
@@ -375,6 +378,7 @@ export function tokenClient(world: LibraryWorld, mode: ModeConfig) {
 export function webSocketMode(options: ModeOptions = {}): ModeConfig {
   const base = libraryMode({ ...options, api: { type: 'websocket', authorizer: 'request', tokenHeader: 'Authorization' } });
   const connect: RouteConfig = {
+    kind: 'connect',
     key: '$connect',
     routeKey: '$connect',
     action: 'enter',
