@@ -3,7 +3,7 @@
 // Source: policies/customer/roles.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:c4aed1f91f8d1a91e49a732c86e529a377e977ca86e39262b6729ae06e87ab6b
+// Source hash: sha256:0b617d8804214f35be13e30e7586177c9c11d7b221e74a606b1532494fbac1d7
 //
 // The Lambda authorizer of mode `customer` (rest API, request authorizer, local engine).
 // This file holds the mode's configuration as typed constants; the decision logic lives in runtime/.
@@ -68,6 +68,7 @@ export const MODE_CONFIG = {
   },
   "routes": [
     {
+      "kind": "http",
       "key": "GET /accounts/{accountId}",
       "method": "GET",
       "path": "/accounts/{accountId}",
@@ -79,6 +80,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "GET /accounts/{accountId}/payments",
       "method": "GET",
       "path": "/accounts/{accountId}/payments",
@@ -90,6 +92,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "POST /accounts/{accountId}/payments",
       "method": "POST",
       "path": "/accounts/{accountId}/payments",
@@ -124,6 +127,7 @@ export const MODE_CONFIG = {
       ]
     },
     {
+      "kind": "http",
       "key": "GET /payments/{paymentId}",
       "method": "GET",
       "path": "/payments/{paymentId}",
@@ -135,6 +139,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "POST /payments/{paymentId}/approve",
       "method": "POST",
       "path": "/payments/{paymentId}/approve",
@@ -146,6 +151,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "GET /beneficiaries/{beneficiaryId}",
       "method": "GET",
       "path": "/beneficiaries/{beneficiaryId}",
@@ -157,6 +163,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "POST /customers/{customerId}/beneficiaries",
       "method": "POST",
       "path": "/customers/{customerId}/beneficiaries",
@@ -168,6 +175,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "DELETE /beneficiaries/{beneficiaryId}",
       "method": "DELETE",
       "path": "/beneficiaries/{beneficiaryId}",

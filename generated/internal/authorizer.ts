@@ -3,7 +3,7 @@
 // Source: policies/shared/guardrails.cedar
 // Source: policies/staff/support.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:c405992bc9d099f1af5cff400d2f002e217894f23eb89226d479eba54bac44d9
+// Source hash: sha256:000d73a02273127d8e73877a3c6688f5c20cef0d2d9b16cf211d99793dd32f06
 //
 // The Lambda authorizer of mode `internal` (rest API, request authorizer, avp engine).
 // This file holds the mode's configuration as typed constants; the decision logic lives in runtime/.
@@ -58,6 +58,7 @@ export const MODE_CONFIG = {
   },
   "routes": [
     {
+      "kind": "http",
       "key": "GET /accounts/{accountId}",
       "method": "GET",
       "path": "/accounts/{accountId}",
@@ -69,6 +70,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "GET /accounts/{accountId}/payments",
       "method": "GET",
       "path": "/accounts/{accountId}/payments",
@@ -80,6 +82,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "GET /payments/{paymentId}",
       "method": "GET",
       "path": "/payments/{paymentId}",
@@ -91,6 +94,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "GET /beneficiaries/{beneficiaryId}",
       "method": "GET",
       "path": "/beneficiaries/{beneficiaryId}",
@@ -102,6 +106,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "POST /payments/{paymentId}/refund",
       "method": "POST",
       "path": "/payments/{paymentId}/refund",
@@ -122,6 +127,7 @@ export const MODE_CONFIG = {
       ]
     },
     {
+      "kind": "http",
       "key": "POST /accounts/{accountId}/freeze",
       "method": "POST",
       "path": "/accounts/{accountId}/freeze",
@@ -142,6 +148,7 @@ export const MODE_CONFIG = {
       ]
     },
     {
+      "kind": "http",
       "key": "POST /accounts/{accountId}/unfreeze",
       "method": "POST",
       "path": "/accounts/{accountId}/unfreeze",

@@ -3,7 +3,7 @@
 // Source: policies/service/scopes.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:0228f2ddeaf0ff53cd447d558a629917d9e788f64d53b4539b14d013dc65e6cc
+// Source hash: sha256:b8a0488c1d14afb0a299498fe078e3a1e85a5cba882de8760984c559a650d596
 //
 // The Lambda authorizer of mode `m2m` (websocket API, request authorizer, local engine).
 // This file holds the mode's configuration as typed constants; the decision logic lives in runtime/.
@@ -64,6 +64,7 @@ export const MODE_CONFIG = {
   },
   "routes": [
     {
+      "kind": "connect",
       "key": "$connect",
       "routeKey": "$connect",
       "action": "SubscribePaymentEvents",

@@ -4,7 +4,7 @@
 // Source: policies/tenant/templates.cedar
 // Source: policies/tenant/tenant-users.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:1ff528ccb03a3c1e1b18e89c8281f5efbc5a5592e17da4346bf311d4efe6da3d
+// Source hash: sha256:8b0bb3f52cef7c6803552694a98ceb7d596b4ef692e095dcfa3c4199a4942917
 //
 // The Lambda authorizer of mode `multi-tenant` (http API, request authorizer, avp engine).
 // This file holds the mode's configuration as typed constants; the decision logic lives in runtime/.
@@ -67,6 +67,7 @@ export const MODE_CONFIG = {
   },
   "routes": [
     {
+      "kind": "http",
       "key": "GET /tenants/{tenantId}/accounts/{accountId}",
       "method": "GET",
       "path": "/tenants/{tenantId}/accounts/{accountId}",
@@ -78,6 +79,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "GET /tenants/{tenantId}/accounts/{accountId}/payments",
       "method": "GET",
       "path": "/tenants/{tenantId}/accounts/{accountId}/payments",
@@ -89,6 +91,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "POST /tenants/{tenantId}/accounts/{accountId}/payments",
       "method": "POST",
       "path": "/tenants/{tenantId}/accounts/{accountId}/payments",
@@ -123,6 +126,7 @@ export const MODE_CONFIG = {
       ]
     },
     {
+      "kind": "http",
       "key": "GET /tenants/{tenantId}/payments/{paymentId}",
       "method": "GET",
       "path": "/tenants/{tenantId}/payments/{paymentId}",
@@ -134,6 +138,7 @@ export const MODE_CONFIG = {
       "context": []
     },
     {
+      "kind": "http",
       "key": "POST /tenants/{tenantId}/payments/{paymentId}/approve",
       "method": "POST",
       "path": "/tenants/{tenantId}/payments/{paymentId}/approve",
