@@ -19,7 +19,7 @@ export const DIAGNOSTIC_CODES = {
   },
   YAML_SYNTAX: {
     severity: 'error',
-    summary: 'A mode file is not valid YAML.',
+    summary: 'A mode file or project.yaml is not valid YAML.',
     hint: 'Fix the YAML at this position: check indentation, quoting and duplicate keys.',
   },
   MODE_SCHEMA_LINE: {
@@ -43,6 +43,31 @@ export const DIAGNOSTIC_CODES = {
     severity: 'error',
     summary: 'A mode field has a value of the wrong type or outside its allowed values.',
     hint: 'Use a value that generator/schemas/mode.schema.json allows.',
+  },
+  PROJECT_MISSING: {
+    severity: 'error',
+    summary: 'The project root has no project.yaml, the settings every mode shares (application name, alarm topic, tags, owners).',
+    hint: 'Create project.yaml at the root with `application`, `alarmTopic`, `tags` and `owners`; README.md, Project settings, has one.',
+  },
+  PROJECT_SCHEMA_LINE: {
+    severity: 'warning',
+    summary: 'project.yaml does not start with the yaml-language-server schema line.',
+    hint: 'Make the first line `# yaml-language-server: $schema=./generator/schemas/project.schema.json` so editors check it.',
+  },
+  PROJECT_REQUIRED: {
+    severity: 'error',
+    summary: 'project.yaml lacks a required field.',
+    hint: 'Add the field; generator/schemas/project.schema.json describes every field.',
+  },
+  PROJECT_UNKNOWN_KEY: {
+    severity: 'error',
+    summary: 'project.yaml has a key its schema does not know (often a typo).',
+    hint: 'Remove the key or correct its spelling.',
+  },
+  PROJECT_INVALID_VALUE: {
+    severity: 'error',
+    summary: 'A project.yaml field has a value of the wrong type or outside its allowed values, such as a name not in kebab-case.',
+    hint: 'Use a value that generator/schemas/project.schema.json allows.',
   },
   MODE_NAME_MISMATCH: {
     severity: 'error',
@@ -102,7 +127,7 @@ export const DIAGNOSTIC_CODES = {
   ENTITY_TYPE_UNKNOWN: {
     severity: 'error',
     summary: 'A mode names an entity type the schema does not declare.',
-    hint: 'Use a namespaced entity type from the schema, such as Payments::Account.',
+    hint: 'Use a namespaced entity type the schema declares, spelt `Namespace::Type`.',
   },
   ACTION_UNKNOWN: {
     severity: 'error',

@@ -44,7 +44,7 @@ function failOnOf(value: string | undefined): FailOn | undefined {
   if (value === undefined || isFailOn(value)) return value;
   const suggestion = closestMatch(value, FAIL_ON);
   throw new UsageError(
-    `unknown --fail-on "${value}"${suggestion ? `; did you mean ${suggestion}?` : ''}; use one of ${FAIL_ON.join(', ')}`,
+    `unknown --fail-on "${value}"; use one of ${FAIL_ON.join(', ')}${suggestion ? ` (did you mean ${suggestion}?)` : ''}`,
   );
 }
 
