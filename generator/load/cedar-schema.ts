@@ -20,7 +20,7 @@ export interface CedarAttribute {
 }
 
 interface EntityTypeFields {
-  /** Fully qualified, such as `Payments::Account`. */
+  /** Fully qualified, such as `Ns::User`. */
   readonly name: string;
   readonly memberOfTypes: readonly string[];
   readonly attributes: Readonly<Record<string, CedarAttribute>>;
@@ -40,7 +40,7 @@ export type EntityTypeModel =
 export interface ActionModel {
   /** The action id, such as `ViewAccount`. */
   readonly id: string;
-  /** The action's entity type, such as `Payments::Action`. */
+  /** The action's entity type, such as `Ns::Action`. */
   readonly entityType: string;
   /** Empty for an action without `appliesTo` (an action group, typically): no request can name it. */
   readonly principalTypes: readonly string[];
