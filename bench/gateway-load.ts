@@ -1,7 +1,7 @@
 // The local gateway under load with autocannon: requests per second and p50/p99 latency, with every answer checked.
 import autocannon from 'autocannon';
-import { demoPrincipal } from '../local/demo/demo-data.js';
-import { mintDemoToken } from '../local/demo/demo-tokens.js';
+import { demoPrincipal } from '../local/demo-world/demo-data.js';
+import { mintDemoToken } from '../local/demo-world/demo-tokens.js';
 import { startLocalEnvironment } from '../local/environment.js';
 import type { ModeConfig } from '../runtime/config.js';
 import { quietTelemetry } from './lib/quiet-telemetry.js';

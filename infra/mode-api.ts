@@ -18,6 +18,10 @@ export type BackendConfig = { readonly kind: 'http'; readonly url: string } | { 
 
 export interface ModeApiProps {
   readonly mode: ModeConfig;
+  /** `acme-api-customer` (infra/project.ts `modeNames`). */
+  readonly apiName: string;
+  /** The application's display name, such as `Acme API`, which opens the API's description. */
+  readonly displayName: string;
   readonly authorizer: lambda.IFunction;
   /** Where allowed requests go; every route of the mode is integrated with it. */
   readonly backend: BackendConfig;
@@ -97,16 +101,16 @@ export class ModeApi extends Construct {
     }
   }
 
-  private restApi({ mode, authorizer, backend }: ModeApiProps): string {
+  private restApi({ mode, authorizer, backend, apiName, displayName }: ModeApiProps): string {
     const api = new apigw.RestApi(this, 'RestApi', {
-      restApiName: `payments-${mode.name}`,
-      description: `Payments API, mode ${mode.name}: every route behind the Cedar authorizer`,
+      restApiName: apiName,
+      description: `${displayName}, mode ${mode.name}: every route behind the Cedar authorizer`,
       cloudWatchRole: false,
       deployOptions: {
         stageName: STAGE_NAME,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogs),
         accessLogFormat: apigw.AccessLogFormat.custom(REST_ACCESS_LOG_FORMAT),
-        // Errors only, and never request or response bodies: execution logs must not hold tokens or payments.
+        // Errors only, and never request or response bodies: execution logs must not hold tokens or request data.
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
@@ -174,10 +178,10 @@ export class ModeApi extends Construct {
     return api.url;
   }
 
-  private httpApi({ mode, authorizer, backend }: ModeApiProps): string {
+  private httpApi({ mode, authorizer, backend, apiName, displayName }: ModeApiProps): string {
     const api = new apigwv2.HttpApi(this, 'HttpApi', {
-      apiName: `payments-${mode.name}`,
-      description: `Payments API, mode ${mode.name}: every route behind the Cedar authorizer`,
+      apiName,
+      description: `${displayName}, mode ${mode.name}: every route behind the Cedar authorizer`,
       createDefaultStage: false,
     });
     const stage = new apigwv2.HttpStage(this, 'Stage', {
@@ -215,7 +219,7 @@ export class ModeApi extends Construct {
     return stage.url;
   }
 
-  private webSocketApi({ mode, authorizer, backend }: ModeApiProps): string {
+  private webSocketApi({ mode, authorizer, backend, apiName, displayName }: ModeApiProps): string {
     const connect = connectRouteOf(mode.routes);
     if (!connect) throw new Error(`mode ${mode.name}: a WebSocket mode needs a $connect route`);
     const integration =
@@ -223,8 +227,8 @@ export class ModeApi extends Construct {
         ? new integrations.WebSocketLambdaIntegration('Backend', lambda.Function.fromFunctionArn(this, 'Backend', backend.functionArn))
         : new WebSocketHttpProxyIntegration('Backend', backend.url);
     const api = new apigwv2.WebSocketApi(this, 'WebSocketApi', {
-      apiName: `payments-${mode.name}`,
-      description: `Payments event stream, mode ${mode.name}: $connect behind the Cedar authorizer`,
+      apiName,
+      description: `${displayName} event stream, mode ${mode.name}: $connect behind the Cedar authorizer`,
       connectRouteOptions: {
         integration,
         authorizer: new authorizers.WebSocketLambdaAuthorizer('Authorizer', authorizer, {

@@ -1,9 +1,12 @@
-// Starts everything `npm start` runs on 127.0.0.1: token issuer, dynalite, the AVP endpoint, the demo backend and a
-// gateway per mode in front of the same runtime handlers the generated Lambdas use. Tests and benchmarks use it too.
+// Starts everything `npm start` runs on 127.0.0.1 for a domain: token issuer, dynalite, the AVP endpoint, the demo
+// backend and a gateway per mode in front of the same runtime handlers the generated Lambdas use. The modes are built
+// from the domain's sources (generated/ is never imported), and the domain's demo world, if it has one, is seeded.
+// Tests and benchmarks use it too.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { formatDiagnostics } from '../generator/diagnostics/format.js';
+import { readProjectSources } from '../generator/load/source-files.js';
+import { buildModel, type GenerationModel, type ModeModel } from '../generator/model/build-model.js';
+import { validateProject } from '../generator/validate/project.js';
 import type { ModeConfig, PolicyBundle } from '../runtime/config.js';
 import {
   httpAuthorizer,
@@ -14,26 +17,33 @@ import {
   type Telemetry,
 } from '../runtime/index.js';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from './avp/avp-endpoint.js';
-import { loadDemoData, type DemoData } from './demo/demo-data.js';
+import { loadDemoWorld, REPOSITORY_ROOT, type DemoData } from './demo-world/demo-data.js';
+import { localPolicyStoreId, seedStores } from './demo-world/seed-stores.js';
 import { loadOrCreateDevKeys } from './dev-keys.js';
-import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from './dynamodb/local-dynamodb.js';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { startLocalDynamo, type LocalDynamo } from './dynamodb/local-dynamodb.js';
+import { LocalEnvironmentError, startComponent } from './environment-errors.js';
 import { startDemoBackend, type DemoBackend } from './gateway/demo-backend.js';
-import { startLocalGateway, type LocalGateway } from './gateway/local-gateway.js';
+import { startLocalGateway, type GatewayHandler, type LocalGateway } from './gateway/local-gateway.js';
 import { startLocalIssuer, type LocalIssuer } from './issuer/token-issuer.js';
-
-export const GENERATED_DIR = fileURLToPath(new URL('../generated/', import.meta.url));
 
 export type EngineChoice = 'mode' | 'local' | 'avp';
 
+/** Ports from the base: gateways at +1, +2, ... in mode order, then the shared services. */
+const PORT_OFFSETS = { issuer: 20, dynamodb: 21, avp: 22, backend: 23 } as const;
+
 export interface LocalEnvironmentOptions {
+  /** The project whose domain runs. @default this repository */
+  readonly root?: string;
+  /** The project's model, when the caller already built it from `root`. @default built from `root` */
+  readonly model?: GenerationModel;
   /** Gateways listen on basePort+1, +2, ... in mode order; the issuer on basePort+20... 0 picks free ports. @default 0 */
   readonly basePort?: number;
-  /** Run only these modes. @default every mode in generated/ */
+  /** Run only these modes. @default every mode of the project */
   readonly modes?: readonly string[];
   /** `mode` keeps each mode's engine; `local` or `avp` forces one. @default 'mode' */
   readonly engine?: EngineChoice;
   readonly telemetry?: Telemetry;
+  /** @default the domain's local/demo/seed.yaml, or an empty world when it has none */
   readonly demo?: DemoData;
   /** Signing keys shared with `npm run token`. @default fresh keys (tests) */
   readonly useDevKeys?: boolean;
@@ -48,93 +58,80 @@ export interface RunningMode {
 }
 
 export interface LocalEnvironment {
+  readonly root: string;
   readonly issuer: LocalIssuer;
   readonly dynamo: LocalDynamo;
   readonly avp: LocalAvpEndpoint;
   readonly backend: DemoBackend;
   readonly modes: readonly RunningMode[];
   readonly demo: DemoData;
+  /** The seed file the demo world came from; absent for a domain without one (an empty world). */
+  readonly seedFile?: string;
   /** The client secret of the issuer's `/oauth2/token` endpoint, made at start. */
   readonly clientSecret: string;
   gateway(mode: string): LocalGateway;
   close(): Promise<void>;
 }
 
-interface GeneratedMode {
-  readonly MODE_CONFIG: ModeConfig;
-  readonly POLICY_BUNDLE: PolicyBundle;
+/** The project's modes, built from its sources as `npm run generate` builds them (nothing rendered); throws if invalid. */
+export function buildProjectModel(root: string): GenerationModel {
+  const { diagnostics, project } = validateProject(readProjectSources(root));
+  if (!project) throw new LocalEnvironmentError(`${root} does not validate:\n${formatDiagnostics(diagnostics, 'text')}`);
+  return buildModel(project);
 }
 
-/** Every mode in generated/, in name order: a fifth mode shows up with no change here. */
-export async function loadGeneratedModes(only?: readonly string[]): Promise<GeneratedMode[]> {
-  const names = readdirSync(GENERATED_DIR)
-    .filter((name) => existsSync(join(GENERATED_DIR, name, 'authorizer.ts')))
-    .sort();
+/** The modes named by `only` (all when empty), in name order; an unknown name is an error listing the modes. */
+export function selectModes(model: GenerationModel, only?: readonly string[]): ModeModel[] {
+  const names = model.modes.map((mode) => mode.name);
   const unknown = (only ?? []).filter((name) => !names.includes(name));
-  if (unknown.length > 0) throw new Error(`unknown mode ${unknown.join(', ')}; the modes are: ${names.join(', ')}`);
-  const chosen = only && only.length > 0 ? names.filter((name) => only.includes(name)) : names;
-  return Promise.all(
-    chosen.map(async (name) => (await import(pathToFileURL(join(GENERATED_DIR, name, 'authorizer.ts')).href)) as GeneratedMode),
-  );
+  if (unknown.length > 0) throw new LocalEnvironmentError(`unknown mode ${unknown.join(', ')}; the modes are: ${names.join(', ')}`);
+  return [...model.modes]
+    .filter((mode) => !only || only.length === 0 || only.includes(mode.name))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
-  const demo = options.demo ?? loadDemoData();
-  const generated = await loadGeneratedModes(options.modes);
-  const port = (offset: number) => (options.basePort ? options.basePort + offset : 0);
+  const root = options.root ?? REPOSITORY_ROOT;
+  const world = options.demo ? { demo: options.demo } : loadDemoWorld(root);
+  const { demo } = world;
+  const chosen = selectModes(options.model ?? buildProjectModel(root), options.modes);
+  const basePort = options.basePort ?? 0;
+  const port = (offset: number) => (basePort > 0 ? basePort + offset : 0);
   const clientSecret = randomBytes(18).toString('base64url');
   const adjust = options.adjustMode ?? ((mode: ModeConfig) => mode);
-  const modes = generated.map((g) => adjust(withEngine(g.MODE_CONFIG, options.engine ?? 'mode')));
+  const modes = chosen.map((model) => ({ mode: adjust(withEngine(model.config, options.engine ?? 'mode')), bundle: model.bundle }));
 
   const started: { close(): Promise<void> }[] = [];
   try {
-    const issuer = await startLocalIssuer({
-      port: port(20),
-      env: {},
-      modes,
-      ...(options.useDevKeys ? { keys: loadOrCreateDevKeys() } : {}),
-      clientCredentials: { modes: modes.filter((m) => m.identitySource.kind === 'clientCredentials'), clientSecret },
-    });
+    const issuer = await startComponent('issuer', port(PORT_OFFSETS.issuer), () =>
+      startLocalIssuer({
+        port: port(PORT_OFFSETS.issuer),
+        env: {},
+        modes: modes.map(({ mode }) => mode),
+        ...(options.useDevKeys ? { keys: loadOrCreateDevKeys() } : {}),
+        clientCredentials: {
+          modes: modes.map(({ mode }) => mode).filter((mode) => mode.identitySource.kind === 'clientCredentials'),
+          clientSecret,
+        },
+      }),
+    );
     started.push(issuer);
-    const dynamo = await startLocalDynamo({ port: port(21) });
+    const dynamo = await startComponent('dynamodb', port(PORT_OFFSETS.dynamodb), () =>
+      startLocalDynamo({ port: port(PORT_OFFSETS.dynamodb) }),
+    );
     started.push(dynamo);
-    const avp = await startLocalAvpEndpoint({ port: port(22) });
+    const avp = await startComponent('avp', port(PORT_OFFSETS.avp), () => startLocalAvpEndpoint({ port: port(PORT_OFFSETS.avp) }));
     started.push(avp);
-    const backend = await startDemoBackend(port(23));
+    const backend = await startComponent('backend', port(PORT_OFFSETS.backend), () => startDemoBackend(port(PORT_OFFSETS.backend)));
     started.push(backend);
 
-    // Tables and stores every mode may need; names come from the modes themselves.
-    const tables = new Map<string, string>();
-    for (const mode of modes) {
-      if (mode.entityStore) tables.set(mode.entityStore.table, mode.entityStore.keyAttribute);
-      if (mode.tenancy.kind === 'multi') tables.set(mode.tenancy.policyStoreLookup.table, mode.tenancy.policyStoreLookup.keyAttribute);
-    }
-    await createTables(
-      dynamo.client,
-      [...tables].map(([name, keyAttribute]) => ({ name, keyAttribute })),
-    );
-    for (const mode of modes)
-      if (mode.entityStore) await putEntities(dynamo.client, mode.entityStore.table, demo.entities, mode.entityStore.keyAttribute);
+    await seedStores(dynamo.client, avp, modes, demo);
 
     const running: RunningMode[] = [];
-    for (const [index, mode] of modes.entries()) {
-      const bundle = generated[index]?.POLICY_BUNDLE;
-      if (!bundle) throw new Error(`mode ${mode.name} has no policy bundle`);
+    for (const [index, { mode, bundle }] of modes.entries()) {
       const env: Record<string, string> = {};
-      if (mode.tenancy.kind === 'multi') {
-        const lookup = mode.tenancy.policyStoreLookup;
-        for (const tenant of demo.tenants) {
-          avp.seedPolicyStore({ policyStoreId: tenant.policyStoreId, bundle });
-          await dynamo.client.send(
-            new PutItemCommand({
-              TableName: lookup.table,
-              Item: { [lookup.keyAttribute]: { S: tenant.tenantId }, [lookup.policyStoreIdAttribute]: { S: tenant.policyStoreId } },
-            }),
-          );
-        }
-      } else if (mode.engine.kind === 'avp') {
-        const storeId = avp.seedPolicyStore({ policyStoreId: `ps-${mode.name}`, bundle });
-        env[mode.engine.policyStore?.env ?? 'POLICY_STORE_ID'] = storeId;
+      if (mode.tenancy.kind === 'single' && mode.engine.kind === 'avp') {
+        env[mode.engine.policyStore?.env ?? 'POLICY_STORE_ID'] = localPolicyStoreId(mode);
       }
       const dependencies: RuntimeDependencies = {
         jwksFetcher: issuer.fetcher,
@@ -143,23 +140,23 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         env,
         ...(options.telemetry ? { telemetry: options.telemetry } : {}),
       };
-      const gateway = await startLocalGateway({
-        mode,
-        handler: handlerFor(mode, bundle, dependencies) as never,
-        backendUrl: backend.url,
-        port: port(1 + index),
-      });
+      const gatewayPort = port(1 + index);
+      const gateway = await startComponent(`gateway ${mode.name}`, gatewayPort, () =>
+        startLocalGateway({ mode, handler: handlerFor(mode, bundle, dependencies), backendUrl: backend.url, port: gatewayPort }),
+      );
       started.push(gateway);
       running.push({ mode, bundle, gateway });
     }
 
     return {
+      root,
       issuer,
       dynamo,
       avp,
       backend,
       modes: running,
       demo,
+      ...(world.seedFile !== undefined ? { seedFile: world.seedFile } : {}),
       clientSecret,
       gateway(name) {
         const found = running.find((r) => r.mode.name === name);
@@ -178,12 +175,14 @@ async function closeAll(started: readonly { close(): Promise<void> }[]): Promise
   for (const part of [...started].reverse()) await part.close().catch(() => undefined);
 }
 
-/** The same factory the generated handler calls, with loopback dependencies. */
-function handlerFor(mode: ModeConfig, bundle: PolicyBundle, dependencies: RuntimeDependencies): unknown {
+/** The same factory the generated handler calls, with loopback dependencies, tagged with the event kind it takes. */
+function handlerFor(mode: ModeConfig, bundle: PolicyBundle, dependencies: RuntimeDependencies): GatewayHandler {
   const options = { mode, bundle, dependencies };
-  if (mode.api.type === 'http') return httpAuthorizer(options);
-  if (mode.api.type === 'websocket') return webSocketAuthorizer(options);
-  return mode.api.authorizer === 'token' ? restTokenAuthorizer(options) : restRequestAuthorizer(options);
+  if (mode.api.type === 'http') return { kind: 'http', handle: httpAuthorizer(options) };
+  if (mode.api.type === 'websocket') return { kind: 'websocket', handle: webSocketAuthorizer(options) };
+  return mode.api.authorizer === 'token'
+    ? { kind: 'token', handle: restTokenAuthorizer(options) }
+    : { kind: 'request', handle: restRequestAuthorizer(options) };
 }
 
 function withEngine(mode: ModeConfig, engine: EngineChoice): ModeConfig {

@@ -1,42 +1,60 @@
-// `npm run token -- <mode> <principal>`: prints a signed JWT for a demo principal, verifiable by `npm start`'s gateways.
-import { loadDemoData, demoPrincipal } from '../demo/demo-data.js';
-import { mintDemoToken } from '../demo/demo-tokens.js';
+// `npm run -s token -- <mode> (<principal> | --claims <file.json|JSON>)`: prints a signed JWT, verifiable by the
+// gateways of `npm start`, for a demo principal of the domain's seed or for the claims given.
+import { CommandFailure, runCli, UsageError } from '../../common/cli/command-line.js';
+import { readClaimsOption } from '../demo-world/claims-option.js';
+import { demoPrincipal, loadDemoWorld } from '../demo-world/demo-data.js';
+import { mintDemoToken } from '../demo-world/demo-tokens.js';
+import { projectRoot } from '../demo-world/project-root.js';
 import { loadOrCreateDevKeys } from '../dev-keys.js';
-import { loadGeneratedModes } from '../environment.js';
+import { buildProjectModel, selectModes } from '../environment.js';
 import { startLocalIssuer } from '../issuer/token-issuer.js';
 
-const USAGE = 'usage: npm run token -- <mode> <principal> [--expires-in <seconds>]';
+const USAGE = `usage: npm run -s token -- <mode> (<principal> | --claims <file.json|JSON>) [--root <dir>] [--expires-in <seconds>]
+  <principal>   a demo principal of the mode, from the domain's local/demo/seed.yaml
+  --claims      a JSON object of claims (a file, or inline); iss, aud or client_id, token_use, iat and exp are filled in
+                for the mode, and a claim given here wins
+  --root        the project root (default: the current directory)
+  --expires-in  seconds until exp (default 3600; negative for an expired token)`;
 
-async function main(argv: string[]): Promise<number> {
-  const [modeName, principalName, flag, value] = argv;
-  if (!modeName || !principalName || (flag !== undefined && flag !== '--expires-in')) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  const expiresInSeconds = value === undefined ? 3600 : Number(value);
-  if (!Number.isFinite(expiresInSeconds)) {
-    process.stderr.write(`--expires-in must be a number of seconds\n${USAGE}\n`);
-    return 2;
-  }
-  const [generated] = await loadGeneratedModes([modeName]);
-  if (!generated) throw new Error(`unknown mode ${modeName}`);
-  const principal = demoPrincipal(loadDemoData(), modeName, principalName);
-  // Minting needs no server; the issuer is closed at once. Its keys are the ones `npm start` publishes.
-  const issuer = await startLocalIssuer({ env: {}, keys: loadOrCreateDevKeys() });
-  try {
-    process.stdout.write(`${mintDemoToken(issuer, generated.MODE_CONFIG, principal, { expiresInSeconds })}\n`);
-  } finally {
-    await issuer.close();
-  }
-  return 0;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
+runCli(
+  {
+    command: 'npm run token --',
+    usage: USAGE,
+    options: { root: { type: 'string' }, claims: { type: 'string' }, 'expires-in': { type: 'string' } },
+    positionals: { min: 1, max: 2 },
   },
-  (error: unknown) => {
-    process.stderr.write(`token: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
+  async ({ values, positionals }) => {
+    const [modeName = '', principalName] = positionals;
+    if (principalName === undefined && values.claims === undefined)
+      throw new UsageError('say who the token is for: <principal> or --claims');
+    if (principalName !== undefined && values.claims !== undefined) throw new UsageError('<principal> and --claims exclude each other');
+    const expiresInSeconds = values['expires-in'] === undefined ? 3600 : Number(values['expires-in']);
+    if (!Number.isInteger(expiresInSeconds)) throw new UsageError(`--expires-in takes whole seconds, not "${values['expires-in']}"`);
+
+    const root = projectRoot(values.root);
+    const [model] = selectModes(buildProjectModel(root), [modeName]);
+    if (!model) throw new CommandFailure(`unknown mode ${modeName}`);
+    const mode = model.config;
+    const claims = values.claims === undefined ? undefined : claimsOf(values.claims);
+    const principal = principalName === undefined ? undefined : demoPrincipal(loadDemoWorld(root).demo, mode.name, principalName);
+    // Minting needs no server; the issuer is closed at once. Its keys are the ones `npm start` publishes.
+    const issuer = await startLocalIssuer({ env: {}, keys: loadOrCreateDevKeys() });
+    try {
+      const token = principal
+        ? mintDemoToken(issuer, mode, principal, { expiresInSeconds })
+        : issuer.mint(mode, claims ?? {}, { expiresInSeconds });
+      process.stdout.write(`${token}\n`);
+    } finally {
+      await issuer.close();
+    }
+    return 0;
   },
 );
+
+function claimsOf(value: string): Record<string, unknown> {
+  try {
+    return readClaimsOption(value);
+  } catch (error) {
+    throw new CommandFailure(error instanceof Error ? error.message : String(error), 2, { cause: error });
+  }
+}

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import { parse } from 'yaml';
-import { loadDemoData, SEED_FILE, type DemoData } from '../demo/demo-data.js';
+import { loadDemoData, SEED_FILE, type DemoData } from '../demo-world/demo-data.js';
 import { ExplainUsageError, reasonOf } from './errors.js';
 
 /** One linked principal's template links, as a local mode's link table holds them. */

@@ -1,8 +1,8 @@
 // The token of the explained request: given as is, signed from a claims file, or minted for a demo principal.
 import type { ModeConfig } from '../../runtime/config.js';
 import { closestMatch } from '../../common/did-you-mean.js';
-import type { DemoData } from '../demo/demo-data.js';
-import { mintDemoToken } from '../demo/demo-tokens.js';
+import type { DemoData } from '../demo-world/demo-data.js';
+import { mintDemoToken } from '../demo-world/demo-tokens.js';
 import { decodeToken, type LocalIssuer } from '../issuer/token-issuer.js';
 import type { IdentityInput } from './args.js';
 import { ExplainUsageError } from './errors.js';

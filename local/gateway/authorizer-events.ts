@@ -71,7 +71,7 @@ export function restRequestEvent(
       resourcePath: resource,
       identity: localIdentity(request),
     },
-  } as APIGatewayRequestAuthorizerEvent;
+  };
 }
 
 export function httpRequestEvent(
@@ -114,7 +114,7 @@ export function httpRequestEvent(
       time: new Date(now).toISOString(),
       timeEpoch: now,
     },
-  } as APIGatewayRequestAuthorizerEventV2;
+  };
 }
 
 export function webSocketConnectEvent(api: ApiIdentity, request: IncomingRequest, connectionId: string): APIGatewayRequestAuthorizerEvent {
@@ -122,12 +122,25 @@ export function webSocketConnectEvent(api: ApiIdentity, request: IncomingRequest
   return {
     type: 'REQUEST',
     methodArn: `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${api.apiId}/${api.stage}/$connect`,
+    // Required by the REST event type aws-lambda uses for $connect too; the runtime reads only the route key.
+    resource: '$connect',
+    path: '/',
+    httpMethod: 'GET',
+    pathParameters: null,
     headers: { ...request.headers },
     multiValueHeaders: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, [v]])),
     queryStringParameters: query,
     multiValueQueryStringParameters: multiValue(query),
     stageVariables: null,
     requestContext: {
+      // aws-lambda types the $connect authorizer event as the REST one, whose request context requires these too.
+      accountId: LOCAL_ACCOUNT,
+      authorizer: undefined,
+      protocol: 'HTTP/1.1',
+      httpMethod: 'GET',
+      path: `/${api.stage}`,
+      resourceId: '$connect',
+      resourcePath: '$connect',
       routeKey: '$connect',
       eventType: 'CONNECT',
       extendedRequestId: randomUUID(),
@@ -142,7 +155,7 @@ export function webSocketConnectEvent(api: ApiIdentity, request: IncomingRequest
       connectionId,
       apiId: api.apiId,
     },
-  } as unknown as APIGatewayRequestAuthorizerEvent;
+  };
 }
 
 function localIdentity(request: IncomingRequest) {

@@ -1,6 +1,6 @@
 // The demo backend behind every local gateway: it echoes the request and the authorizer context it was given.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.js';
 
 export const AUTHORIZER_CONTEXT_HEADER = 'x-authorizer-context';
 export const AUTHORIZER_PRINCIPAL_HEADER = 'x-authorizer-principal-id';
@@ -31,8 +31,7 @@ export async function startDemoBackend(port = 0): Promise<DemoBackend> {
     request.resume();
   });
   server.keepAliveTimeout = 1000;
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  const { port: bound } = server.address() as AddressInfo;
+  const bound = await listenOnLoopback(server, port);
   return {
     url: `http://127.0.0.1:${bound}`,
     close: () =>

@@ -10,7 +10,7 @@ interface Statement {
 }
 
 export function evaluatePolicy(result: APIGatewayAuthorizerResult, methodArn: string): PolicyVerdict {
-  const statements = (result.policyDocument?.Statement ?? []) as readonly Statement[];
+  const statements: readonly Statement[] = result.policyDocument?.Statement ?? [];
   let allowed = false;
   for (const statement of statements) {
     if (!list(statement.Action).some((action) => wildcardMatch(action, 'execute-api:Invoke'))) continue;

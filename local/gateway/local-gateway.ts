@@ -1,15 +1,9 @@
 // An HTTP server that behaves like API Gateway in front of a mode's generated authorizer: routing, identity sources,
 // the authorizer result cache, IAM policy enforcement, API Gateway's 401/403 bodies, and forwarding to a backend.
 import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type {
-  APIGatewayAuthorizerResult,
-  APIGatewayRequestAuthorizerEvent,
-  APIGatewayRequestAuthorizerEventV2,
-  APIGatewaySimpleAuthorizerWithContextResult,
-  APIGatewayTokenAuthorizerEvent,
-} from 'aws-lambda';
+import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { APIGatewayAuthorizerResult, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock } from '../../common/clock.js';
 import type { ModeConfig } from '../../runtime/config.js';
@@ -28,19 +22,16 @@ import {
   type IncomingRequest,
 } from './authorizer-events.js';
 import { AUTHORIZER_CONTEXT_HEADER, AUTHORIZER_PRINCIPAL_HEADER } from './demo-backend.js';
+import { type GatewayHandler, policyContext } from './gateway-handler.js';
 import { evaluatePolicy } from './iam-policy.js';
+import { listenOnLoopback } from './listen.js';
 
-export type PolicyHandler = (
-  event: APIGatewayRequestAuthorizerEvent & APIGatewayTokenAuthorizerEvent,
-) => Promise<APIGatewayAuthorizerResult>;
-export type SimpleHandler = (
-  event: APIGatewayRequestAuthorizerEventV2,
-) => Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>>;
+export type { GatewayHandler } from './gateway-handler.js';
 
 export interface LocalGatewayOptions {
   readonly mode: ModeConfig;
   /** The mode's authorizer handler, built with the runtime factory the generated handler uses. */
-  readonly handler: (event: never) => Promise<unknown>;
+  readonly handler: GatewayHandler;
   readonly backendUrl: string;
   readonly port?: number;
   /** Expires cached authorizer answers, as the runtime's caches expire. @default SYSTEM_CLOCK */
@@ -121,7 +112,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const token = headerValue(request.headers, mode.api.tokenHeader);
     // The route's identity sources, as infra/mode-api.ts declares them: the token, then every header or query value
     // the decision reads. An absent one is a 401 before any authorizer runs.
-    const tokenOnly = mode.api.type === 'rest' && mode.api.authorizer === 'token';
+    const { handler } = options;
+    const tokenOnly = handler.kind === 'token';
     const inputs = tokenOnly
       ? []
       : routeRequestInputs(match.route).map((input) =>
@@ -135,20 +127,32 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
     let outcome: { answer: CachedAnswer; hit: boolean };
     try {
-      if (mode.api.type === 'http') {
-        const identitySource = [token, request.method, request.path, ...inputs.map(String)];
-        outcome = await authorize(JSON.stringify(identitySource), async () => ({
-          kind: 'simple',
-          result: await (options.handler as SimpleHandler)(
-            httpRequestEvent(api, request, match.route.key, { ...match.pathParameters }, identitySource),
-          ),
-        }));
-      } else {
-        const key = JSON.stringify(tokenOnly ? [token] : [token, request.method, request.path, ...inputs]);
-        const event = tokenOnly
-          ? restTokenEvent(api, request, token)
-          : restRequestEvent(api, request, match.route.path, { ...match.pathParameters });
-        outcome = await authorize(key, async () => ({ kind: 'policy', result: await (options.handler as PolicyHandler)(event as never) }));
+      switch (handler.kind) {
+        case 'http': {
+          const identitySource = [token, request.method, request.path, ...inputs.map(String)];
+          outcome = await authorize(JSON.stringify(identitySource), async () => ({
+            kind: 'simple',
+            result: await handler.handle(httpRequestEvent(api, request, match.route.key, { ...match.pathParameters }, identitySource)),
+          }));
+          break;
+        }
+        case 'token':
+          outcome = await authorize(JSON.stringify([token]), async () => ({
+            kind: 'policy',
+            result: await handler.handle(restTokenEvent(api, request, token)),
+          }));
+          break;
+        case 'request': {
+          const event = restRequestEvent(api, request, match.route.path, { ...match.pathParameters });
+          outcome = await authorize(JSON.stringify([token, request.method, request.path, ...inputs]), async () => ({
+            kind: 'policy',
+            result: await handler.handle(event),
+          }));
+          break;
+        }
+        case 'websocket':
+          // A WebSocket API routes upgrades only: a plain request reaches no authorizer.
+          return send(response, 404, GATEWAY_BODIES.notFound);
       }
     } catch (error) {
       if (error instanceof Error && error.message === 'Unauthorized') return send(response, 401, GATEWAY_BODIES.unauthorized);
@@ -167,13 +171,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       const verdict = evaluatePolicy(outcome.answer.result, methodArn(api, request.method, request.path));
       if (verdict === 'explicit-deny') return send(response, 403, GATEWAY_BODIES.explicitDeny, cacheHeader);
       if (verdict === 'implicit-deny') return send(response, 403, GATEWAY_BODIES.implicitDeny, cacheHeader);
-      context = outcome.answer.result.context as AuthorizerContext | undefined;
+      context = policyContext(outcome.answer.result.context);
       principalId = outcome.answer.result.principalId;
     }
     await forward(options.backendUrl, incoming, request, { principalId, context: context ?? {} }, response, cacheHeader);
   }
 
-  const server: Server = createServer((incoming, response) => {
+  const server: Server = http.createServer((incoming, response) => {
     handleHttp(incoming, response).catch(() => send(response, 500, GATEWAY_BODIES.authorizerError));
   });
   server.on('connection', (socket) => {
@@ -193,11 +197,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const request = toIncomingRequest(incoming);
     // As infra/mode-api.ts's webSocketIdentitySources: an absent identity source is a 401 before any authorizer runs.
     if (!hasWebSocketIdentitySource(mode, request)) return refuseUpgrade(socket, 401, GATEWAY_BODIES.unauthorized);
+    const { handler } = options;
+    if (handler.kind !== 'websocket') return refuseUpgrade(socket, 500, GATEWAY_BODIES.authorizerError);
     const connectionId = randomUUID();
     let result: APIGatewayAuthorizerResult;
     stats.authorizerCalls++;
     try {
-      result = await (options.handler as PolicyHandler)(webSocketConnectEvent(api, request, connectionId) as never);
+      result = await handler.handle(webSocketConnectEvent(api, request, connectionId));
     } catch (error) {
       if (error instanceof Error && error.message === 'Unauthorized') return refuseUpgrade(socket, 401, GATEWAY_BODIES.unauthorized);
       return refuseUpgrade(socket, 500, GATEWAY_BODIES.authorizerError);
@@ -205,7 +211,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const verdict = evaluatePolicy(result, `arn:aws:execute-api:eu-west-1:123456789012:${api.apiId}/${api.stage}/$connect`);
     if (verdict !== 'allow')
       return refuseUpgrade(socket, 403, verdict === 'explicit-deny' ? GATEWAY_BODIES.explicitDeny : GATEWAY_BODIES.implicitDeny);
-    const context = { principalId: result.principalId, context: (result.context ?? {}) as AuthorizerContext };
+    const context = { principalId: result.principalId, context: policyContext(result.context) };
     const welcome = await postToBackend(options.backendUrl, '/$connect', context);
     webSockets?.handleUpgrade(incoming, socket, head, (client: WebSocket) => {
       client.send(welcome);
@@ -213,8 +219,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     });
   }
 
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port ?? 0);
   return {
     url: `http://127.0.0.1:${port}`,
     mode,
@@ -279,7 +284,7 @@ function forward(
 ): Promise<void> {
   return new Promise((resolve) => {
     const target = new URL(`${request.path}${request.rawQuery ? `?${request.rawQuery}` : ''}`, backendUrl);
-    const upstream = httpRequest(
+    const upstream = http.request(
       target,
       {
         method: request.method,
@@ -305,7 +310,7 @@ function forward(
 
 function postToBackend(backendUrl: string, path: string, authorizer: { principalId: string; context: AuthorizerContext }): Promise<string> {
   return new Promise((resolve) => {
-    const upstream = httpRequest(
+    const upstream = http.request(
       new URL(path, backendUrl),
       {
         method: 'POST',

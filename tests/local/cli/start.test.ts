@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoData } from '../../../local/demo/demo-data.js';
+import { loadDemoData } from '../../../local/demo-world/demo-data.js';
 import { GATEWAY_BODIES } from '../../../local/gateway/local-gateway.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,8 +1,8 @@
 // Property: in any order of requests, the local gateway's authorizer cache answers exactly as a fresh evaluation does.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPrincipal } from '../../../local/demo/demo-data.js';
-import { mintDemoToken } from '../../../local/demo/demo-tokens.js';
+import { demoPrincipal } from '../../../local/demo-world/demo-data.js';
+import { mintDemoToken } from '../../../local/demo-world/demo-tokens.js';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local/environment.js';
 import { CACHE_HEADER, type LocalGateway } from '../../../local/gateway/local-gateway.js';
 import { MemoryTelemetry } from '../../../runtime/index.js';

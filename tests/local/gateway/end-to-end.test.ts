@@ -1,8 +1,8 @@
 // End to end over real HTTP and a real WebSocket client: each mode's local API Gateway, its authorizer and the backend.
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPrincipal, loadDemoData } from '../../../local/demo/demo-data.js';
-import { mintDemoToken } from '../../../local/demo/demo-tokens.js';
+import { demoPrincipal, loadDemoData } from '../../../local/demo-world/demo-data.js';
+import { mintDemoToken } from '../../../local/demo-world/demo-tokens.js';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local/environment.js';
 import { CACHE_HEADER, GATEWAY_BODIES } from '../../../local/gateway/local-gateway.js';
 import { tamperPayload } from '../../../local/issuer/token-issuer.js';
