@@ -9,10 +9,11 @@
 // Source: policies/staff/support.cedar
 // Source: policies/tenant/templates.cedar
 // Source: policies/tenant/tenant-users.cedar
+// Source: project.yaml
 // Source: schema/payments.cedarschema
-// Source hash: sha256:83bfb133108feb3d595caa80a331a1bce22aaace4ba5ca0b97420822e5ebac73
+// Source hash: sha256:97dffc5ed110b747ad8be38b42d56f27261e2e4310daf1db593612d9caf0f923
 //
-// The CDK app: one stack per mode. `npx cdk synth` (through cdk.json) and `npm run synth` run this file.
+// The CDK app: one stack per mode, named after project.yaml's application. `npx cdk synth` (through cdk.json) and `npm run synth` run this file.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CustomerAuthorizerStack } from './customer/stack.js';
@@ -22,10 +23,10 @@ import { MultiTenantAuthorizerStack } from './multi-tenant/stack.js';
 
 /** Builds every stack into `app`. cdk-nag's AWS Solutions checks run at synth: an unacknowledged finding fails it. */
 export function buildApp(app: App = new App()): App {
-  new CustomerAuthorizerStack(app, "PaymentsAuthorizer-customer");
-  new InternalAuthorizerStack(app, "PaymentsAuthorizer-internal");
-  new M2mAuthorizerStack(app, "PaymentsAuthorizer-m2m");
-  new MultiTenantAuthorizerStack(app, "PaymentsAuthorizer-multi-tenant");
+  new CustomerAuthorizerStack(app, "AcmeApiAuthorizer-customer");
+  new InternalAuthorizerStack(app, "AcmeApiAuthorizer-internal");
+  new M2mAuthorizerStack(app, "AcmeApiAuthorizer-m2m");
+  new MultiTenantAuthorizerStack(app, "AcmeApiAuthorizer-multi-tenant");
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;
 }

@@ -3,10 +3,14 @@ import {
   Duration,
   aws_cloudwatch as cloudwatch,
   aws_cloudwatch_actions as actions,
+  aws_iam as iam,
+  aws_kms as kms,
   type aws_lambda as lambda,
   aws_sns as sns,
+  Stack,
 } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import type { AlarmTopicConfig } from './project.js';
 
 export interface AuthorizerAlarmsProps {
   readonly modeName: string;
@@ -17,11 +21,13 @@ export interface AuthorizerAlarmsProps {
    * @default 1000
    */
   readonly p99LatencyThresholdMs?: number;
-  /**
-   * An existing SNS topic that on-call subscribes to; each alarm notifies it on ALARM and OK.
-   * @default - no action: the alarms show on the dashboard and in the console only
-   */
-  readonly alarmTopicArn?: string;
+  /** Where each alarm notifies, on ALARM and on OK (project.yaml `alarmTopic`). */
+  readonly alarmTopic: AlarmTopicConfig;
+  /** The namespace of the runtime's EMF metrics (infra/project.ts `modeNames`). */
+  readonly metricsNamespace: string;
+  readonly dashboardName: string;
+  /** Opens the created topic's display name, such as `Acme API`. */
+  readonly displayName: string;
 }
 
 /**
@@ -33,6 +39,7 @@ export class AuthorizerAlarms extends Construct {
   readonly throttles: cloudwatch.Alarm;
   readonly p99Latency: cloudwatch.Alarm;
   readonly dashboard: cloudwatch.Dashboard;
+  readonly topic: sns.ITopic;
 
   constructor(scope: Construct, id: string, props: AuthorizerAlarmsProps) {
     super(scope, id);
@@ -67,15 +74,20 @@ export class AuthorizerAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    if (props.alarmTopicArn) {
-      const topic = new actions.SnsAction(sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn));
-      for (const alarm of [this.errors, this.throttles, this.p99Latency]) {
-        alarm.addAlarmAction(topic);
-        alarm.addOkAction(topic);
-      }
+    this.topic =
+      props.alarmTopic.kind === 'existing'
+        ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopic.arn)
+        : createdTopic(this, `${props.displayName} authorizer alarms, mode ${props.modeName}`);
+    const action = new actions.SnsAction(this.topic);
+    for (const alarm of [this.errors, this.throttles, this.p99Latency]) {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
     }
 
+    const metric = (metricName: string, statistic: string): cloudwatch.Metric =>
+      decisionMetric({ namespace: props.metricsNamespace, modeName: props.modeName, metricName, statistic });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName,
       defaultInterval: Duration.hours(3),
       widgets: [
         [
@@ -90,9 +102,7 @@ export class AuthorizerAlarms extends Construct {
           new cloudwatch.GraphWidget({
             title: 'Decisions',
             width: 12,
-            left: (['allow', 'deny', 'unauthorized'] as const).map((result) =>
-              decisionMetric(props.modeName, `Decision.${result}`, cloudwatch.Stats.SUM),
-            ),
+            left: (['allow', 'deny', 'unauthorized'] as const).map((result) => metric(`Decision.${result}`, cloudwatch.Stats.SUM)),
           }),
           new cloudwatch.GraphWidget({
             title: 'Authorizer duration (ms)',
@@ -110,8 +120,8 @@ export class AuthorizerAlarms extends Construct {
           new cloudwatch.GraphWidget({
             title: 'Decision latency and cache hits',
             width: 12,
-            left: [decisionMetric(props.modeName, 'DecisionLatency', cloudwatch.Stats.p(99))],
-            right: [decisionMetric(props.modeName, 'DecisionCacheHit', cloudwatch.Stats.SUM)],
+            left: [metric('DecisionLatency', cloudwatch.Stats.p(99))],
+            right: [metric('DecisionCacheHit', cloudwatch.Stats.SUM)],
           }),
         ],
       ],
@@ -119,10 +129,49 @@ export class AuthorizerAlarms extends Construct {
   }
 }
 
-/** The runtime's EMF metrics (runtime/observability/telemetry.ts): namespace PaymentsAuthorizer, dimensions service + mode. */
-function decisionMetric(modeName: string, metricName: string, statistic: string): cloudwatch.Metric {
+/**
+ * A topic encrypted with its own key (SNS has no unencrypted default worth keeping, and CloudWatch cannot publish to
+ * a topic under the AWS-managed `alias/aws/sns` key), accepting only TLS, published to by this account's alarms only.
+ */
+function createdTopic(scope: Construct, displayName: string): sns.Topic {
+  const key = new kms.Key(scope, 'AlarmTopicKey', { enableKeyRotation: true, description: `Encrypts the topic of: ${displayName}` });
+  const topic = new sns.Topic(scope, 'AlarmTopic', { displayName: displayName.slice(0, 100), masterKey: key, enforceSSL: true });
+  const { account, region, partition } = Stack.of(scope);
+  const cloudwatchPrincipal = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
+  const fromThisAccountsAlarms = {
+    StringEquals: { 'aws:SourceAccount': account },
+    ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+  };
+  topic.addToResourcePolicy(
+    new iam.PolicyStatement({
+      actions: ['sns:Publish'],
+      principals: [cloudwatchPrincipal],
+      resources: [topic.topicArn],
+      conditions: fromThisAccountsAlarms,
+    }),
+  );
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      principals: [cloudwatchPrincipal],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:SourceAccount': account } },
+    }),
+  );
+  return topic;
+}
+
+interface DecisionMetric {
+  readonly namespace: string;
+  readonly modeName: string;
+  readonly metricName: string;
+  readonly statistic: string;
+}
+
+/** The runtime's EMF metrics (runtime/observability/telemetry.ts): the project's namespace, dimensions service + mode. */
+function decisionMetric({ namespace, modeName, metricName, statistic }: DecisionMetric): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: 'PaymentsAuthorizer',
+    namespace,
     metricName,
     dimensionsMap: { service: `authorizer-${modeName}`, mode: modeName },
     statistic,

@@ -28,6 +28,8 @@ export interface AuthorizerFunctionProps {
   readonly logRetentionDays?: number;
   /** Mode, policy store and tables: what the runtime reads from its environment. */
   readonly environment: Readonly<Record<string, string>>;
+  /** The namespace of the runtime's EMF metrics, from the project's application name (infra/project.ts `modeNames`). */
+  readonly metricsNamespace: string;
 }
 
 /**
@@ -73,7 +75,8 @@ export class AuthorizerFunction extends Construct {
       description: `Cedar authorizer of mode ${props.modeName}`,
       environment: {
         POWERTOOLS_SERVICE_NAME: `authorizer-${props.modeName}`,
-        POWERTOOLS_METRICS_NAMESPACE: 'PaymentsAuthorizer',
+        // Powertools reads both: the runtime names neither (runtime/observability/telemetry.ts).
+        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         ...props.environment,
       },
       bundling: {

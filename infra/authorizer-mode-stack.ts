@@ -1,11 +1,12 @@
 // One mode's whole deployment: policy store, tables (entities, tenants, template links), authorizer Lambda with least-privilege grants, API and alarms.
-import { CfnOutput, Stack, Validations, aws_iam as iam, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Tags, Validations, aws_iam as iam, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ModeConfig, PolicyBundle } from '../runtime/config.js';
 import { AuthorizerAlarms } from './authorizer-alarms.js';
 import { AuthorizerFunction } from './authorizer-function.js';
 import { ModeApi, type BackendConfig } from './mode-api.js';
 import { ModePolicyStore } from './policy-store.js';
+import { modeNames, type ProjectConfig } from './project.js';
 import { AuthorizerTable } from './tables.js';
 
 export const AVP_AUTHORIZE_ACTIONS = ['verifiedpermissions:IsAuthorized', 'verifiedpermissions:BatchIsAuthorized'] as const;
@@ -15,6 +16,8 @@ export const DYNAMODB_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem
 const DEFAULT_POLICY_STORE_ENV = 'POLICY_STORE_ID';
 
 export interface AuthorizerModeStackProps extends StackProps {
+  /** The project's settings (generated/project.ts, from project.yaml): names, alarm topic and tags. */
+  readonly project: ProjectConfig;
   readonly mode: ModeConfig;
   readonly bundle: PolicyBundle;
   /** The generated authorizer.ts, bundled with esbuild. */
@@ -22,10 +25,10 @@ export interface AuthorizerModeStackProps extends StackProps {
   readonly lambda: { readonly memoryMb: number; readonly timeoutSeconds: number; readonly logRetentionDays?: number };
   readonly backend: BackendConfig;
   /**
-   * Alarm settings: the p99 latency threshold and the SNS topic on-call subscribes to.
-   * @default - a 1000 ms p99 threshold and no alarm action
+   * The p99 latency above which the latency alarm fires; where alarms notify is the project's `alarmTopic`.
+   * @default - a 1000 ms p99 threshold
    */
-  readonly alarms?: { readonly p99LatencyThresholdMs?: number; readonly topicArn?: string };
+  readonly alarms?: { readonly p99LatencyThresholdMs?: number };
 }
 
 /**
@@ -48,9 +51,11 @@ export class AuthorizerModeStack extends Stack {
 
   constructor(scope: Construct, id: string, props: AuthorizerModeStackProps) {
     super(scope, id, props);
-    const { mode, bundle } = props;
+    const { mode, bundle, project } = props;
     if (mode.name !== bundle.mode) throw new Error(`stack for mode ${mode.name} was given the policy bundle of ${bundle.mode}`);
     this.mode = mode;
+    const names = modeNames(project, mode.name);
+    for (const [key, value] of Object.entries(project.tags).sort(([a], [b]) => (a < b ? -1 : 1))) Tags.of(this).add(key, value);
 
     const environment: Record<string, string> = { AUTHORIZER_MODE: mode.name };
     const statements: iam.PolicyStatement[] = [];
@@ -119,6 +124,7 @@ export class AuthorizerModeStack extends Stack {
       timeoutSeconds: props.lambda.timeoutSeconds,
       ...(props.lambda.logRetentionDays !== undefined ? { logRetentionDays: props.lambda.logRetentionDays } : {}),
       environment,
+      metricsNamespace: names.metricsNamespace,
     });
     for (const statement of statements) this.authorizer.role.addToPrincipalPolicy(statement);
     if (mode.tenancy.kind === 'multi') {
@@ -132,12 +138,21 @@ export class AuthorizerModeStack extends Stack {
       });
     }
 
-    this.api = new ModeApi(this, 'Api', { mode, authorizer: this.authorizer.function, backend: props.backend });
+    this.api = new ModeApi(this, 'Api', {
+      mode,
+      authorizer: this.authorizer.function,
+      backend: props.backend,
+      apiName: names.apiName,
+      displayName: project.displayName,
+    });
     this.alarms = new AuthorizerAlarms(this, 'Alarms', {
       modeName: mode.name,
       function: this.authorizer.function,
+      alarmTopic: project.alarmTopic,
+      metricsNamespace: names.metricsNamespace,
+      dashboardName: names.dashboardName,
+      displayName: project.displayName,
       ...(props.alarms?.p99LatencyThresholdMs !== undefined ? { p99LatencyThresholdMs: props.alarms.p99LatencyThresholdMs } : {}),
-      ...(props.alarms?.topicArn !== undefined ? { alarmTopicArn: props.alarms.topicArn } : {}),
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: `The ${mode.api.type} API of mode ${mode.name}` });

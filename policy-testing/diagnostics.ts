@@ -42,12 +42,12 @@ export const TEST_DIAGNOSTIC_CODES = {
   TEST_ENTITY_UNKNOWN: {
     severity: 'error',
     summary: 'A principal, resource or link names an entity the suite does not hold, or an id that several entities share.',
-    hint: 'Use the id of an entity in the suite\'s fixtures, or a full uid such as `Payments::Account::"acct-1"`.',
+    hint: 'Use the id of an entity in the suite\'s fixtures, or a full uid such as `Ns::User::"alice"`.',
   },
   TEST_ENTITY_TYPE_UNKNOWN: {
     severity: 'error',
     summary: 'An entity uid has a type the Cedar schema does not declare.',
-    hint: 'Use a namespaced entity type from the schema, such as Payments::Account.',
+    hint: 'Use a namespaced entity type the schema declares, spelt `Namespace::Type`.',
   },
   TEST_ENTITY_INVALID: {
     severity: 'error',

@@ -1,4 +1,4 @@
-// Reads and writes entity uids in Cedar's own syntax, `Payments::Account::"acct-1"`, as suites and reports spell them.
+// Reads and writes entity uids in Cedar's own syntax, `Ns::User::"alice"`, as suites and reports spell them.
 import type { TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 
 const UID = /^((?:[A-Za-z_][A-Za-z0-9_]*::)*[A-Za-z_][A-Za-z0-9_]*)::"((?:[^"\\]|\\.)*)"$/;

@@ -4,7 +4,7 @@ import type { CaseResult } from './run-suites.js';
 export interface JunitOptions {
   /** The name of the whole report. @default policy suites */
   readonly name?: string;
-  /** Stripped from suite paths to make class names: `tests/policies/customer/payments.test.yaml` → `customer.payments`. */
+  /** Stripped from suite paths to make class names: `tests/policies/customer/orders.test.yaml` → `customer.orders`. */
   readonly suitesDir: string;
 }
 

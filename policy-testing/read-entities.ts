@@ -95,24 +95,36 @@ function readUid(
         file: source.file.path,
         at,
         code: 'TEST_INVALID_VALUE',
-        message: `${JSON.stringify(text)} is not an entity uid such as Payments::Account::"acct-1"`,
+        message: `${JSON.stringify(text)} is not an entity uid such as ${exampleUid(schema)}`,
       }),
     );
     return undefined;
   }
   if (!schema.entityTypes.has(uid.type)) {
     const suggestion = closestMatch(uid.type, [...schema.entityTypes.keys()]);
+    const example = suggestion ?? firstEntityType(schema);
     diagnostics.push(
       testDiagnostic({
         file: source.file.path,
         at,
         code: 'TEST_ENTITY_TYPE_UNKNOWN',
         message: `entity type \`${uid.type}\` is not in the schema${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+        ...(example === undefined ? {} : { hint: `Use a namespaced entity type the schema declares, such as ${example}.` }),
       }),
     );
     return undefined;
   }
   return uid;
+}
+
+/** The first entity type of the loaded schema, so examples name the domain at hand, whatever it is. */
+function firstEntityType(schema: SchemaModel): string | undefined {
+  return [...schema.entityTypes.keys()].sort()[0];
+}
+
+/** `Ns::User::"id"`, with a type of the loaded schema. */
+function exampleUid(schema: SchemaModel): string {
+  return `${firstEntityType(schema) ?? 'Ns::User'}::"id"`;
 }
 
 /**

@@ -3,20 +3,22 @@
 // Source: policies/customer/roles.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:c4aed1f91f8d1a91e49a732c86e529a377e977ca86e39262b6729ae06e87ab6b
+// Source hash: sha256:0b617d8804214f35be13e30e7586177c9c11d7b221e74a606b1532494fbac1d7
 //
 // The CDK stack of mode `customer`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import { AuthorizerModeStack, type AuthorizerModeStackProps } from '../../infra/authorizer-mode-stack.js';
+import { PROJECT } from '../project.js';
 import { MODE_CONFIG, POLICY_BUNDLE } from './authorizer.js';
 
-export type CustomerStackProps = Partial<Omit<AuthorizerModeStackProps, 'mode' | 'bundle'>>;
+export type CustomerStackProps = Partial<Omit<AuthorizerModeStackProps, 'project' | 'mode' | 'bundle'>>;
 
 export class CustomerAuthorizerStack extends AuthorizerModeStack {
   constructor(scope: Construct, id: string, props: CustomerStackProps = {}) {
     super(scope, id, {
       description: "Customers' own users, signed in to the customer web app and API with Cognito. Roles (viewer, payer, admin) come from Cognito groups; every rule checks that the resource belongs to the user's customer.",
+      project: PROJECT,
       mode: MODE_CONFIG,
       bundle: POLICY_BUNDLE,
       handlerEntry: fileURLToPath(new URL('./authorizer.ts', import.meta.url)),

@@ -3,20 +3,22 @@
 // Source: policies/shared/guardrails.cedar
 // Source: policies/staff/support.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:c405992bc9d099f1af5cff400d2f002e217894f23eb89226d479eba54bac44d9
+// Source hash: sha256:000d73a02273127d8e73877a3c6688f5c20cef0d2d9b16cf211d99793dd32f06
 //
 // The CDK stack of mode `internal`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import { AuthorizerModeStack, type AuthorizerModeStackProps } from '../../infra/authorizer-mode-stack.js';
+import { PROJECT } from '../project.js';
 import { MODE_CONFIG, POLICY_BUNDLE } from './authorizer.js';
 
-export type InternalStackProps = Partial<Omit<AuthorizerModeStackProps, 'mode' | 'bundle'>>;
+export type InternalStackProps = Partial<Omit<AuthorizerModeStackProps, 'project' | 'mode' | 'bundle'>>;
 
 export class InternalAuthorizerStack extends AuthorizerModeStack {
   constructor(scope: Construct, id: string, props: InternalStackProps = {}) {
     super(scope, id, {
       description: "Customer-service staff federated from Okta. Okta groups (support, refunds, fraud, contractors) grant permissions; refunds and account freezes need a session that passed MFA, read from the token's `amr` claim.",
+      project: PROJECT,
       mode: MODE_CONFIG,
       bundle: POLICY_BUNDLE,
       handlerEntry: fileURLToPath(new URL('./authorizer.ts', import.meta.url)),

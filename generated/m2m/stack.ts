@@ -3,20 +3,22 @@
 // Source: policies/service/scopes.cedar
 // Source: policies/shared/guardrails.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:0228f2ddeaf0ff53cd447d558a629917d9e788f64d53b4539b14d013dc65e6cc
+// Source hash: sha256:b8a0488c1d14afb0a299498fe078e3a1e85a5cba882de8760984c559a650d596
 //
 // The CDK stack of mode `m2m`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import { AuthorizerModeStack, type AuthorizerModeStackProps } from '../../infra/authorizer-mode-stack.js';
+import { PROJECT } from '../project.js';
 import { MODE_CONFIG, POLICY_BUNDLE } from './authorizer.js';
 
-export type M2mStackProps = Partial<Omit<AuthorizerModeStackProps, 'mode' | 'bundle'>>;
+export type M2mStackProps = Partial<Omit<AuthorizerModeStackProps, 'project' | 'mode' | 'bundle'>>;
 
 export class M2mAuthorizerStack extends AuthorizerModeStack {
   constructor(scope: Construct, id: string, props: M2mStackProps = {}) {
     super(scope, id, {
       description: "Internal services (ledger, notifications, reconciliation) subscribing to an account's payment event stream over WebSocket, with Cognito client-credentials access tokens. OAuth scopes grant permissions.",
+      project: PROJECT,
       mode: MODE_CONFIG,
       bundle: POLICY_BUNDLE,
       handlerEntry: fileURLToPath(new URL('./authorizer.ts', import.meta.url)),

@@ -4,20 +4,22 @@
 // Source: policies/tenant/templates.cedar
 // Source: policies/tenant/tenant-users.cedar
 // Source: schema/payments.cedarschema
-// Source hash: sha256:1ff528ccb03a3c1e1b18e89c8281f5efbc5a5592e17da4346bf311d4efe6da3d
+// Source hash: sha256:8b0bb3f52cef7c6803552694a98ceb7d596b4ef692e095dcfa3c4199a4942917
 //
 // The CDK stack of mode `multi-tenant`. The constructs live in infra/; this file only wires in the mode.
 import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import { AuthorizerModeStack, type AuthorizerModeStackProps } from '../../infra/authorizer-mode-stack.js';
+import { PROJECT } from '../project.js';
 import { MODE_CONFIG, POLICY_BUNDLE } from './authorizer.js';
 
-export type MultiTenantStackProps = Partial<Omit<AuthorizerModeStackProps, 'mode' | 'bundle'>>;
+export type MultiTenantStackProps = Partial<Omit<AuthorizerModeStackProps, 'project' | 'mode' | 'bundle'>>;
 
 export class MultiTenantAuthorizerStack extends AuthorizerModeStack {
   constructor(scope: Construct, id: string, props: MultiTenantStackProps = {}) {
     super(scope, id, {
       description: "The SaaS edition. Each tenant (a bank or fintech) has its own Amazon Verified Permissions policy store, found through the token's `tenant_id` claim in a DynamoDB table. A tenant named in the path must be the token's tenant.",
+      project: PROJECT,
       mode: MODE_CONFIG,
       bundle: POLICY_BUNDLE,
       handlerEntry: fileURLToPath(new URL('./authorizer.ts', import.meta.url)),

@@ -1,5 +1,5 @@
-// Reads the project's inputs from disk: the schema, the policy files and the mode files, in sorted order.
-import { readFileSync } from 'node:fs';
+// Reads the project's inputs from disk: project.yaml, the schema, the policy files and the mode files, in sorted order.
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listFileTree } from '../../common/file-tree.js';
 
@@ -14,11 +14,14 @@ export interface ProjectSources {
   readonly schemaFiles: readonly SourceFile[];
   readonly policyFiles: readonly SourceFile[];
   readonly modeFiles: readonly SourceFile[];
+  /** The project's settings; absent when the root has no project.yaml, which validation reports. */
+  readonly projectFile?: SourceFile;
 }
 
 export const SCHEMA_DIR = 'schema';
 export const POLICIES_DIR = 'policies';
 export const MODES_DIR = 'modes';
+export const PROJECT_FILE = 'project.yaml';
 
 export function readProjectSources(root: string): ProjectSources {
   return {
@@ -26,7 +29,13 @@ export function readProjectSources(root: string): ProjectSources {
     schemaFiles: readTree(root, SCHEMA_DIR, '.cedarschema'),
     policyFiles: readTree(root, POLICIES_DIR, '.cedar'),
     modeFiles: readTree(root, MODES_DIR, '.yaml'),
+    ...readProjectFile(root),
   };
+}
+
+function readProjectFile(root: string): { projectFile?: SourceFile } {
+  const full = join(root, PROJECT_FILE);
+  return existsSync(full) ? { projectFile: { path: PROJECT_FILE, text: withoutByteOrderMark(readFileSync(full, 'utf8')) } } : {};
 }
 
 /** Every file under `dir` ending in `extension`, in the tree reader's order so that output never depends on disk order. */

@@ -1,4 +1,5 @@
 // The model step: a validated project becomes everything the templates need, and nothing they must compute.
+import { modeNames } from '../../infra/project.js';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
 import type { PolicySource } from '../load/cedar-policies.js';
 import type { ModeFile } from '../load/mode-file.js';
@@ -6,6 +7,7 @@ import type { SourceFile } from '../load/source-files.js';
 import { policyBelongsTo } from '../validate/modes.js';
 import type { ValidProject } from '../validate/project.js';
 import { toModeConfig } from './mode-config.js';
+import { toProjectModel, type ProjectModel } from './project-model.js';
 import { toSchemaTypes, type SchemaTypesModel } from './schema-types.js';
 import { hashSources } from './source-hash.js';
 
@@ -26,6 +28,8 @@ export interface ModeModel {
   readonly name: string;
   /** `MultiTenant`: the mode name as a TypeScript identifier part. */
   readonly pascalName: string;
+  /** `AcmeApiAuthorizer-customer`: from project.yaml's application name (infra/project.ts). */
+  readonly stackId: string;
   readonly description: string;
   readonly config: ModeConfig;
   readonly bundle: PolicyBundle;
@@ -36,10 +40,13 @@ export interface ModeModel {
 }
 
 export interface GenerationModel {
+  readonly project: ProjectModel;
+  /** project.yaml alone: what generated/project.ts and .github/CODEOWNERS come from. */
+  readonly projectProvenance: Provenance;
   readonly schemaTypes: SchemaTypesModel;
   readonly schemaProvenance: Provenance;
   readonly modes: readonly ModeModel[];
-  /** Every input, for files that depend on all of them (app.ts, cdk.json). */
+  /** Every input, project.yaml included, for files that depend on all of them (app.ts, cdk.json). */
   readonly provenance: Provenance;
 }
 
@@ -67,7 +74,9 @@ const HANDLER_SHAPES: Record<string, HandlerShape> = {
 };
 
 export function buildModel(project: ValidProject): GenerationModel {
-  const { schema, policies, modes, sources } = project;
+  const { schema, policies, modes, sources, settings } = project;
+  const projectModel = toProjectModel(settings);
+  const projectFiles = sources.projectFile ? [sources.projectFile] : [];
   const schemaProvenance = provenance([schema.file]);
   const modeModels = modes
     .map(({ mode, source }) => {
@@ -78,6 +87,7 @@ export function buildModel(project: ValidProject): GenerationModel {
       return {
         name: mode.name,
         pascalName: pascalCase(mode.name),
+        stackId: modeNames(projectModel.config, mode.name).stackId,
         description: mode.description.trim(),
         config: toModeConfig(mode, schema.namespace),
         bundle: toBundle(mode.name, schema.namespace, schema.json, bundled),
@@ -89,10 +99,12 @@ export function buildModel(project: ValidProject): GenerationModel {
     })
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   return {
+    project: projectModel,
+    projectProvenance: provenance(projectFiles),
     schemaTypes: toSchemaTypes(schema),
     schemaProvenance,
     modes: modeModels,
-    provenance: provenance([...sources.schemaFiles, ...sources.policyFiles, ...sources.modeFiles]),
+    provenance: provenance([...projectFiles, ...sources.schemaFiles, ...sources.policyFiles, ...sources.modeFiles]),
   };
 }
 

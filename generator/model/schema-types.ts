@@ -13,7 +13,7 @@ export interface TsProperty {
 }
 
 export interface TsEntityType {
-  /** `Payments::Account` */
+  /** `Ns::User` */
   readonly cedarName: string;
   /** `Account` */
   readonly tsName: string;

@@ -351,11 +351,15 @@ export function policyBelongsTo(policyFile: string, entry: string): boolean {
 
 function checkEntityType(context: CheckContext, schema: SchemaModel, path: YamlPath, name: string): boolean {
   if (schema.entityTypes.has(name)) return true;
-  const suggestion = closestMatch(name, [...schema.entityTypes.keys()]);
+  const known = [...schema.entityTypes.keys()].sort();
+  const suggestion = closestMatch(name, known);
+  // The hint names a type of this schema, whatever the domain: the closest one, or else the first.
+  const example = suggestion ?? known[0];
   context.report(
     path,
     'ENTITY_TYPE_UNKNOWN',
     `entity type \`${name}\` is not in the schema${suggestion ? `; did you mean \`${suggestion}\`?` : ''}`,
+    example === undefined ? {} : { hint: `Use a namespaced entity type the schema declares, such as ${example}.` },
   );
   return false;
 }

@@ -1,19 +1,24 @@
 // Loads and validates the whole policy repository, collecting every diagnostic before anything is reported.
 import { diagnostic, hasErrors, sortDiagnostics, START_OF_FILE, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { schemaNames } from '../diagnostics/plain-cedar-hints.js';
 import { loadPolicyFile, type PolicySource } from '../load/cedar-policies.js';
 import { loadSchema, type SchemaModel } from '../load/cedar-schema.js';
 import type { ModeFile } from '../load/mode-file.js';
+import type { ProjectFile } from '../load/project-file.js';
 import { MODES_DIR, POLICIES_DIR, SCHEMA_DIR, type ProjectSources } from '../load/source-files.js';
 import { loadYaml } from '../load/yaml-source.js';
 import { checkModeSchema } from './mode-schema.js';
 import { checkMode, type LoadedMode } from './modes.js';
 import { checkPolicies } from './policies.js';
+import { checkProjectSettings } from './project-settings.js';
 import { checkSchemaSize } from './quotas.js';
 import { checkSchemaSupport } from './schema-support.js';
 
 /** Everything a valid repository holds, ready for the model step. */
 export interface ValidProject {
   readonly sources: ProjectSources;
+  /** project.yaml: what every mode shares. */
+  readonly settings: ProjectFile;
   readonly schema: SchemaModel;
   readonly policies: readonly PolicySource[];
   readonly modes: readonly LoadedMode[];
@@ -27,6 +32,9 @@ export interface ValidationResult {
 
 export function validateProject(sources: ProjectSources): ValidationResult {
   const diagnostics: Diagnostic[] = [];
+
+  const { diagnostics: settingsProblems, settings } = checkProjectSettings(sources.projectFile);
+  diagnostics.push(...settingsProblems);
 
   const schema = loadOnlySchema(sources, diagnostics);
 
@@ -49,7 +57,7 @@ export function validateProject(sources: ProjectSources): ValidationResult {
     const loaded = loadYaml(file);
     diagnostics.push(...loaded.diagnostics);
     if (!loaded.source) continue;
-    const schemaProblems = checkModeSchema(loaded.source);
+    const schemaProblems = checkModeSchema(loaded.source, schema && schemaNames(schema));
     diagnostics.push(...schemaProblems);
     // Cross-checks assume the shape the mode schema guarantees, so they only run on schema-valid files.
     if (schemaProblems.length > 0) continue;
@@ -59,8 +67,8 @@ export function validateProject(sources: ProjectSources): ValidationResult {
   }
 
   const sorted = sortDiagnostics(diagnostics);
-  if (hasErrors(sorted) || !schema) return { diagnostics: sorted };
-  return { diagnostics: sorted, project: { sources, schema, policies, modes } };
+  if (hasErrors(sorted) || !schema || !settings) return { diagnostics: sorted };
+  return { diagnostics: sorted, project: { sources, settings, schema, policies, modes } };
 }
 
 function loadOnlySchema(sources: ProjectSources, diagnostics: Diagnostic[]): SchemaModel | undefined {

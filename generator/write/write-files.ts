@@ -28,8 +28,9 @@ export function writeGeneratedFiles(root: string, files: readonly RenderedFile[]
   if (hadPrevious) renameSync(target, previous);
   try {
     renameSync(join(staging, GENERATED_DIR), target);
-    // Files outside generated/ (cdk.json) are replaced one by one with an atomic rename each.
+    // Files outside generated/ (cdk.json, .github/CODEOWNERS) are replaced one by one with an atomic rename each.
     for (const file of files.filter((f) => !f.path.startsWith(`${GENERATED_DIR}/`))) {
+      mkdirSync(dirname(join(root, file.path)), { recursive: true });
       renameSync(join(staging, file.path), join(root, file.path));
     }
   } catch (error) {

@@ -71,7 +71,7 @@ export async function createTables(client: DynamoDBClient, tables: readonly Tabl
 
 /**
  * Writes entities in the layout the runtime's entity store reads: the key is Cedar's uid spelling
- * (`Payments::Account::"acct-1"`) and `entity` holds `{ attrs, parents, tags? }` as JSON text.
+ * (`Ns::User::"alice"`) and `entity` holds `{ attrs, parents, tags? }` as JSON text.
  */
 export async function putEntities(
   client: DynamoDBClient,

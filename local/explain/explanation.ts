@@ -69,7 +69,7 @@ function reasonOf(decision: GatewayVerdict, record: DecisionRecord): string {
   return 'no permit policy applies, so Cedar denies by default';
 }
 
-/** The decision record spells uids as Cedar does (`Payments::Account::"acct-1"`). */
+/** The decision record spells uids as Cedar does (`Ns::User::"alice"`). */
 function uidOrNull(spelling: string | undefined): TypeAndId | null {
   return spelling !== undefined ? (parseEntityKey(spelling) ?? null) : null;
 }

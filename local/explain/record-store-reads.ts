@@ -74,7 +74,7 @@ function storedEntity(item: Item, keyAttribute: string): { key: string; entity: 
   }
 }
 
-/** `Payments::Account::"acct-1"` → `{ type: 'Payments::Account', id: 'acct-1' }`. */
+/** `Ns::User::"alice"` → `{ type: 'Ns::User', id: 'alice' }`. */
 export function parseEntityKey(key: string): { type: string; id: string } | undefined {
   const at = key.indexOf('::"');
   if (at < 0) return undefined;

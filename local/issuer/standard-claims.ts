@@ -72,7 +72,7 @@ export function protocolClaims(mode: ModeConfig, overrides: Claims, nowSeconds: 
         cid: '0oalocalclient',
         uid: '00ulocaluser',
         scp: ['openid', 'profile', 'email'],
-        sub: 'staff@payments.example',
+        sub: 'staff@example.com',
         amr: ['pwd'],
       };
   }

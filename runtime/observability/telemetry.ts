@@ -23,7 +23,9 @@ export interface Telemetry {
 
 export function powertoolsTelemetry(mode: string): Telemetry {
   const logger = new Logger({ serviceName: `authorizer-${mode}` });
-  const metrics = new Metrics({ namespace: 'PaymentsAuthorizer', serviceName: `authorizer-${mode}`, defaultDimensions: { mode } });
+  // The namespace is the project's: Powertools reads POWERTOOLS_METRICS_NAMESPACE, which the stack sets from
+  // project.yaml (infra/authorizer-function.ts), so the runtime names no application.
+  const metrics = new Metrics({ serviceName: `authorizer-${mode}`, defaultDimensions: { mode } });
   return {
     record(decision) {
       logger.info('authorization decision', { decision: { ...decision } });

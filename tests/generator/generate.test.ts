@@ -32,9 +32,10 @@ function snapshot(root: string): Record<string, string> {
 }
 
 describe('generate', () => {
-  it('produces the files of every mode, plus schema.ts, app.ts and cdk.json', () => {
+  it('produces the files of every mode, plus schema.ts, app.ts, project.ts, cdk.json and .github/CODEOWNERS', () => {
     const { files } = generateProject(REPO_ROOT);
     expect(files?.map((f) => f.path)).toEqual([
+      '.github/CODEOWNERS',
       'cdk.json',
       'generated/app.ts',
       'generated/customer/authorizer.ts',
@@ -49,6 +50,7 @@ describe('generate', () => {
       'generated/multi-tenant/authorizer.ts',
       'generated/multi-tenant/policies.json',
       'generated/multi-tenant/stack.ts',
+      'generated/project.ts',
       'generated/schema.ts',
     ]);
   });
@@ -79,7 +81,7 @@ describe('generate', () => {
     const first = snapshot(project.root);
     expect(generateCli(project.root).status).toBe(0);
     expect(snapshot(project.root)).toEqual(first);
-    expect(Object.keys(first).length).toBe(15);
+    expect(Object.keys(first).length).toBe(16);
   });
 
   it('is byte-identical when the input files were created in another order', () => {
@@ -100,7 +102,7 @@ describe('generate --check', () => {
     generateCli(project.root);
     const result = generateCli(project.root, '--check');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/15 files up to date/);
+    expect(result.stdout).toMatch(/17 files up to date/);
   });
 
   it('catches a hand edit to any generated file', () => {

@@ -15,6 +15,7 @@ const PROPS: AuthorizerFunctionProps = {
   timeoutSeconds: 5,
   logRetentionDays: 90,
   environment: { AUTHORIZER_MODE: 'customer' },
+  metricsNamespace: 'AcmeApiAuthorizer',
 };
 
 function functionTemplate(props: Partial<AuthorizerFunctionProps> = {}): Template {
@@ -36,7 +37,7 @@ describe('AuthorizerFunction', () => {
       Environment: {
         Variables: {
           POWERTOOLS_SERVICE_NAME: 'authorizer-customer',
-          POWERTOOLS_METRICS_NAMESPACE: 'PaymentsAuthorizer',
+          POWERTOOLS_METRICS_NAMESPACE: 'AcmeApiAuthorizer',
           AUTHORIZER_MODE: 'customer',
         },
       },

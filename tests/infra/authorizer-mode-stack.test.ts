@@ -8,6 +8,7 @@ import { POLICY_BUNDLE as TENANT_BUNDLE } from '../../generated/multi-tenant/aut
 import { AuthorizerModeStack } from '../../infra/authorizer-mode-stack.js';
 import { logicalIdFor } from '../../infra/logical-id.js';
 import { NO_BUNDLING, logicalIdOfOnly, synthesizedApp } from './support/synthesized-app.js';
+import { TEST_PROJECT } from './support/test-project.js';
 
 const { template } = synthesizedApp();
 
@@ -43,14 +44,14 @@ const AVP_ACTIONS = ['verifiedpermissions:IsAuthorized', 'verifiedpermissions:Ba
 const DYNAMODB_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
 
 describe('the app', () => {
-  it('has one stack per mode, named PaymentsAuthorizer-<mode>', () => {
+  it("has one stack per mode, named after project.yaml's application: AcmeApiAuthorizer-<mode>", () => {
     const { stacks } = synthesizedApp();
 
     expect([...stacks.entries()].map(([mode, s]) => [mode, s.stackName])).toEqual([
-      ['customer', 'PaymentsAuthorizer-customer'],
-      ['internal', 'PaymentsAuthorizer-internal'],
-      ['m2m', 'PaymentsAuthorizer-m2m'],
-      ['multi-tenant', 'PaymentsAuthorizer-multi-tenant'],
+      ['customer', 'AcmeApiAuthorizer-customer'],
+      ['internal', 'AcmeApiAuthorizer-internal'],
+      ['m2m', 'AcmeApiAuthorizer-m2m'],
+      ['multi-tenant', 'AcmeApiAuthorizer-multi-tenant'],
     ]);
   });
 });
@@ -143,7 +144,7 @@ describe('the authorizer function', () => {
       Environment: {
         Variables: {
           POWERTOOLS_SERVICE_NAME: 'authorizer-customer',
-          POWERTOOLS_METRICS_NAMESPACE: 'PaymentsAuthorizer',
+          POWERTOOLS_METRICS_NAMESPACE: 'AcmeApiAuthorizer',
           AUTHORIZER_MODE: 'customer',
           POLICY_STORE_ID: { 'Fn::GetAtt': [logicalIdOfOnly(t, 'AWS::VerifiedPermissions::PolicyStore'), 'PolicyStoreId'] },
           ENTITY_TABLE: { Ref: tableId(t, 'payments-entities-customer') },
@@ -159,7 +160,7 @@ describe('the authorizer function', () => {
       Environment: {
         Variables: {
           POWERTOOLS_SERVICE_NAME: 'authorizer-internal',
-          POWERTOOLS_METRICS_NAMESPACE: 'PaymentsAuthorizer',
+          POWERTOOLS_METRICS_NAMESPACE: 'AcmeApiAuthorizer',
           AUTHORIZER_MODE: 'internal',
           POLICY_STORE_ID: { 'Fn::GetAtt': [logicalIdOfOnly(t, 'AWS::VerifiedPermissions::PolicyStore'), 'PolicyStoreId'] },
           ENTITY_TABLE: { Ref: tableId(t, 'payments-entities-internal') },
@@ -175,7 +176,7 @@ describe('the authorizer function', () => {
       Environment: {
         Variables: {
           POWERTOOLS_SERVICE_NAME: 'authorizer-multi-tenant',
-          POWERTOOLS_METRICS_NAMESPACE: 'PaymentsAuthorizer',
+          POWERTOOLS_METRICS_NAMESPACE: 'AcmeApiAuthorizer',
           AUTHORIZER_MODE: 'multi-tenant',
           TENANT_TABLE: { Ref: tableId(t, 'payments-tenants') },
           ENTITY_TABLE: { Ref: tableId(t, 'payments-entities-multi-tenant') },
@@ -273,6 +274,7 @@ describe('AuthorizerModeStack validation', () => {
     expect(
       () =>
         new AuthorizerModeStack(app, 'Mismatch', {
+          project: TEST_PROJECT,
           mode: CUSTOMER_MODE,
           bundle: INTERNAL_BUNDLE,
           handlerEntry: 'unused.ts',

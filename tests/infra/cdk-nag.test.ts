@@ -63,13 +63,13 @@ describe("cdk-nag's AWS Solutions checks", () => {
     const found = acknowledgements(synthesizedApp().app);
 
     expect(Object.fromEntries(Object.entries(found).map(([path, rules]) => [path, Object.keys(rules).sort()]))).toEqual({
-      'PaymentsAuthorizer-customer/Authorizer/Function': [L1],
-      'PaymentsAuthorizer-customer/Api/RestApi': [APIG3, COG4],
-      'PaymentsAuthorizer-internal/Authorizer/Function': [L1],
-      'PaymentsAuthorizer-internal/Api/RestApi': [APIG3, COG4],
-      'PaymentsAuthorizer-m2m/Authorizer/Function': [L1],
-      'PaymentsAuthorizer-multi-tenant/Authorizer/Function': [L1],
-      'PaymentsAuthorizer-multi-tenant/Authorizer/Role': [IAM5_TENANT_STORES],
+      'AcmeApiAuthorizer-customer/Authorizer/Function': [L1],
+      'AcmeApiAuthorizer-customer/Api/RestApi': [APIG3, COG4],
+      'AcmeApiAuthorizer-internal/Authorizer/Function': [L1],
+      'AcmeApiAuthorizer-internal/Api/RestApi': [APIG3, COG4],
+      'AcmeApiAuthorizer-m2m/Authorizer/Function': [L1],
+      'AcmeApiAuthorizer-multi-tenant/Authorizer/Function': [L1],
+      'AcmeApiAuthorizer-multi-tenant/Authorizer/Role': [IAM5_TENANT_STORES],
     });
     const shortReasons = Object.values(found)
       .flatMap((rules) => Object.entries(rules))

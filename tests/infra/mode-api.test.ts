@@ -206,7 +206,13 @@ describe('ModeApi validation', () => {
   function build(mode: ModeConfig, url = 'https://payments.internal.example.com'): ModeApi {
     const stack = bareStack();
     const authorizer = lambda.Function.fromFunctionArn(stack, 'Authorizer', 'arn:aws:lambda:eu-west-1:123456789012:function:authorizer');
-    return new ModeApi(stack, 'Api', { mode, authorizer, backend: { kind: 'http', url } });
+    return new ModeApi(stack, 'Api', {
+      mode,
+      apiName: `acme-api-${mode.name}`,
+      displayName: 'Acme API',
+      authorizer,
+      backend: { kind: 'http', url },
+    });
   }
 
   it('refuses a mode without routes, failing synth', () => {

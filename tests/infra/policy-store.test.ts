@@ -15,6 +15,7 @@ import { ModePolicyStore } from '../../infra/policy-store.js';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
 import { copyProject } from '../support/project-copy.js';
 import { NO_BUNDLING, bareStack, logicalIdOfOnly } from './support/synthesized-app.js';
+import { TEST_PROJECT } from './support/test-project.js';
 
 const MODES: readonly { mode: ModeConfig; bundle: PolicyBundle }[] = [
   { mode: CUSTOMER_MODE, bundle: CUSTOMER_BUNDLE },
@@ -25,7 +26,8 @@ const MODES: readonly { mode: ModeConfig; bundle: PolicyBundle }[] = [
 
 /** The whole mode stack, as generated/<mode>/stack.ts builds it, from any bundle. */
 function modeStackTemplate(mode: ModeConfig, bundle: PolicyBundle): Template {
-  const stack = new AuthorizerModeStack(new App({ context: NO_BUNDLING }), `PaymentsAuthorizer-${mode.name}`, {
+  const stack = new AuthorizerModeStack(new App({ context: NO_BUNDLING }), `AcmeApiAuthorizer-${mode.name}`, {
+    project: TEST_PROJECT,
     mode,
     bundle,
     handlerEntry: fileURLToPath(new URL(`../../generated/${mode.name}/authorizer.ts`, import.meta.url)),

@@ -8,6 +8,7 @@ import { MODE_CONFIG as INTERNAL_MODE, POLICY_BUNDLE as INTERNAL_BUNDLE } from '
 import { AuthorizerModeStack } from '../../infra/authorizer-mode-stack.js';
 import type { ModeConfig, PolicyBundle, TemplateLinkSource } from '../../runtime/config.js';
 import { NO_BUNDLING } from './support/synthesized-app.js';
+import { TEST_PROJECT } from './support/test-project.js';
 
 type Resources = Record<string, { Properties: Record<string, unknown> }>;
 
@@ -21,6 +22,7 @@ const LINKS: TemplateLinkSource = {
 
 function stackOf(mode: ModeConfig, bundle: PolicyBundle): AuthorizerModeStack {
   return new AuthorizerModeStack(new App({ context: NO_BUNDLING }), `Links-${mode.name}`, {
+    project: TEST_PROJECT,
     mode,
     bundle,
     handlerEntry: fileURLToPath(new URL('../../generated/customer/authorizer.ts', import.meta.url)),
