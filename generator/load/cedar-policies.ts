@@ -36,11 +36,10 @@ export function loadPolicyFile(file: SourceFile): PolicyFileLoadResult {
   if (split.type === 'failure') {
     return { policies: [], diagnostics: syntaxDiagnostics(file, split.errors, positionOfByte) };
   }
-  const claimed: Span[] = [];
-  const parts = [
-    ...locateAll(file.text, split.policies, 'policy', claimed),
-    ...locateAll(file.text, split.policy_templates, 'template', claimed),
-  ].sort((a, b) => a.offset - b.offset);
+  const parts = locateAll(file.text, [
+    ...split.policies.map((text) => ({ text, kind: 'policy' as const })),
+    ...split.policy_templates.map((text) => ({ text, kind: 'template' as const })),
+  ]).sort((a, b) => a.offset - b.offset);
 
   const policies: PolicySource[] = [];
   let previousEnd = 0;
@@ -81,30 +80,30 @@ function syntaxDiagnostics(file: SourceFile, errors: DetailedError[], positionOf
   });
 }
 
-type Span = readonly [start: number, end: number];
+interface Part {
+  readonly text: string;
+  readonly kind: PolicySource['kind'];
+}
 
 /**
- * Finds each policy's text in its file. cedar-wasm lists each kind in source order, so each search starts after the
- * previous find; a text never matches inside an already found policy (`forbid (...);` inside `@a("x") forbid (...);`).
+ * Finds each policy's text in its file (cedar-wasm lists them in no source order). Longer texts are placed first and
+ * no text is placed inside another, so `forbid (...);` never lands inside an earlier `@a("x") forbid (...);`, and two
+ * identical policies get two different offsets.
  */
-function locateAll<K extends PolicySource['kind']>(
-  fileText: string,
-  texts: readonly string[],
-  kind: K,
-  claimed: Span[],
-): { text: string; kind: K; offset: number }[] {
-  let from = 0;
-  return texts.map((text) => {
-    let offset = fileText.indexOf(text, from);
-    while (offset >= 0 && claimed.some(([start, end]) => offset < end && offset + text.length > start)) {
-      offset = fileText.indexOf(text, offset + 1);
-    }
-    if (offset >= 0) {
-      claimed.push([offset, offset + text.length]);
-      from = offset + text.length;
-    }
-    return { text, kind, offset };
-  });
+function locateAll(fileText: string, parts: readonly Part[]): (Part & { readonly offset: number })[] {
+  const claimed: (readonly [start: number, end: number])[] = [];
+  const overlaps = (start: number, length: number): boolean => claimed.some(([from, to]) => start < to && start + length > from);
+  const byLength = parts
+    .map((part, index) => ({ part, index }))
+    .sort((a, b) => b.part.text.length - a.part.text.length || a.index - b.index);
+  const offsets = new Map<number, number>();
+  for (const { part, index } of byLength) {
+    let offset = fileText.indexOf(part.text);
+    while (offset >= 0 && overlaps(offset, part.text.length)) offset = fileText.indexOf(part.text, offset + 1);
+    if (offset >= 0) claimed.push([offset, offset + part.text.length]);
+    offsets.set(index, offset);
+  }
+  return parts.map((part, index) => ({ ...part, offset: offsets.get(index) ?? -1 }));
 }
 
 /** The index of `@name(` in a policy's annotations, skipping comments. */

@@ -23,4 +23,12 @@ describe('loadPolicyFile', () => {
 
     expect(policies.map((p) => p.position.line)).toEqual([1, 2]);
   });
+
+  it('places each of more than ten policies at its own line, though cedar-wasm lists them out of source order', () => {
+    const text = Array.from({ length: 12 }, (_, i) => `@id("p${i}")\npermit (principal, action, resource);\n`).join('');
+
+    const { policies } = loadPolicyFile({ path: 'policies/a.cedar', text });
+
+    expect(policies.map((p) => `${p.id}@${p.position.line}`)).toEqual(Array.from({ length: 12 }, (_, i) => `p${i}@${2 * i + 1}`));
+  });
 });
