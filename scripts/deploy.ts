@@ -1,7 +1,8 @@
 // `npm run deploy -- <mode> [--dry-run] [-- <cdk deploy options>]`: generate --check, the tests, then `cdk deploy` of that mode's stack.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runCommand, UsageError } from '../common/cli/command-line.js';
+import { CommandFailure, runCommand, UsageError } from '../common/cli/command-line.js';
+import { ProjectSettingsError, readProjectConfig } from '../generator/project-config.js';
 import { DeployStepError, DeployUsageError } from './deploy/errors.js';
 import { commandLine, DEPLOY_COMMAND, deployRequestOf, deploySteps, listModes, splitCdkArgs, stackIdFor } from './deploy/plan.js';
 
@@ -18,10 +19,11 @@ process.exitCode = await runCommand(DEPLOY_COMMAND, own, (line) => {
     if (error instanceof DeployUsageError) throw new UsageError(error.message, { cause: error });
     throw error;
   }
+  const project = readProjectSettings();
   process.stdout.write(
-    `deploy mode ${request.mode} (stack ${stackIdFor(request.mode)})${request.dryRun ? ': dry run, nothing is executed' : ''}\n`,
+    `deploy mode ${request.mode} (stack ${stackIdFor(project, request.mode)})${request.dryRun ? ': dry run, nothing is executed' : ''}\n`,
   );
-  deploySteps(request).forEach((step, index) => {
+  deploySteps(request, project).forEach((step, index) => {
     process.stdout.write(`${index + 1}. ${step.title}: ${commandLine(step)}\n`);
     if (request.dryRun) return;
     const { status } = spawnSync(step.command, step.args, { cwd: ROOT, stdio: 'inherit' });
@@ -29,3 +31,13 @@ process.exitCode = await runCommand(DEPLOY_COMMAND, own, (line) => {
   });
   return 0;
 });
+
+/** The stack ids come from project.yaml; a broken file stops the deployment before anything runs (exit 1). */
+function readProjectSettings(): ReturnType<typeof readProjectConfig> {
+  try {
+    return readProjectConfig(ROOT);
+  } catch (error) {
+    if (error instanceof ProjectSettingsError) throw new CommandFailure(error.message, 1, { cause: error });
+    throw error;
+  }
+}

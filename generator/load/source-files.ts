@@ -29,13 +29,18 @@ export function readProjectSources(root: string): ProjectSources {
     schemaFiles: readTree(root, SCHEMA_DIR, '.cedarschema'),
     policyFiles: readTree(root, POLICIES_DIR, '.cedar'),
     modeFiles: readTree(root, MODES_DIR, '.yaml'),
-    ...readProjectFile(root),
+    ...optionalProjectFile(readProjectFile(root)),
   };
 }
 
-function readProjectFile(root: string): { projectFile?: SourceFile } {
+/** The root's project.yaml, or undefined when it has none. */
+export function readProjectFile(root: string): SourceFile | undefined {
   const full = join(root, PROJECT_FILE);
-  return existsSync(full) ? { projectFile: { path: PROJECT_FILE, text: withoutByteOrderMark(readFileSync(full, 'utf8')) } } : {};
+  return existsSync(full) ? { path: PROJECT_FILE, text: withoutByteOrderMark(readFileSync(full, 'utf8')) } : undefined;
+}
+
+function optionalProjectFile(projectFile: SourceFile | undefined): { projectFile?: SourceFile } {
+  return projectFile ? { projectFile } : {};
 }
 
 /** Every file under `dir` ending in `extension`, in the tree reader's order so that output never depends on disk order. */

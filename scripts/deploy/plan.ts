@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import type { CommandSpec, OptionSpecs, OptionValues } from '../../common/cli/command-line.js';
 import { closestMatch } from '../../common/did-you-mean.js';
 import { listFileTree } from '../../common/file-tree.js';
+import { modeNames, type ProjectConfig } from '../../infra/project.js';
 import { DeployUsageError, UnknownModeError } from './errors.js';
 
 export const DEPLOY_USAGE = 'usage: npm run deploy -- <mode> [--dry-run] [-- <cdk deploy options>]';
@@ -21,9 +22,9 @@ export interface DeployStep {
   readonly args: readonly string[];
 }
 
-/** The CDK stack id of a mode, as generated/app.ts names it. */
-export function stackIdFor(mode: string): string {
-  return `PaymentsAuthorizer-${mode}`;
+/** The CDK stack id of a mode, as generated/app.ts names it: after project.yaml's application (infra/project.ts). */
+export function stackIdFor(project: Pick<ProjectConfig, 'name'>, mode: string): string {
+  return modeNames(project, mode).stackId;
 }
 
 /** Modes are the YAML files under modes/, as the generator reads them; a mode is named after its file. */
@@ -62,14 +63,15 @@ export function deployRequestOf(
 }
 
 /** Generated code up to date, then every test, then the one stack: a failing step stops the rest. */
-export function deploySteps(request: DeployRequest): DeployStep[] {
+export function deploySteps(request: DeployRequest, project: Pick<ProjectConfig, 'name'>): DeployStep[] {
+  const stackId = stackIdFor(project, request.mode);
   return [
     { title: 'generated code is up to date', command: 'npm', args: ['run', 'generate', '--', '--check'] },
     { title: 'tests', command: 'npm', args: ['test'] },
     {
-      title: `deploy ${stackIdFor(request.mode)}`,
+      title: `deploy ${stackId}`,
       command: 'npx',
-      args: ['cdk', 'deploy', stackIdFor(request.mode), '--exclusively', ...request.cdkArgs],
+      args: ['cdk', 'deploy', stackId, '--exclusively', ...request.cdkArgs],
     },
   ];
 }

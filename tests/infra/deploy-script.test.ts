@@ -15,6 +15,7 @@ import {
   splitCdkArgs,
   stackIdFor,
 } from '../../scripts/deploy/plan.js';
+import { readProjectConfig } from '../../generator/project-config.js';
 import { REPO_ROOT } from '../support/project-copy.js';
 
 const MODES = ['customer', 'internal', 'm2m', 'multi-tenant'];
@@ -82,12 +83,12 @@ describe('the deploy command line', () => {
 
 describe('deploySteps', () => {
   it("checks the generated code, runs the tests, then deploys only the mode's stack, in that order", () => {
-    const steps = deploySteps({ mode: 'internal', dryRun: false, cdkArgs: ['--require-approval', 'never'] });
+    const steps = deploySteps({ mode: 'internal', dryRun: false, cdkArgs: ['--require-approval', 'never'] }, { name: 'acme-api' });
 
     expect(steps.map(commandLine)).toEqual([
       'npm run generate -- --check',
       'npm test',
-      'npx cdk deploy PaymentsAuthorizer-internal --exclusively --require-approval never',
+      'npx cdk deploy AcmeApiAuthorizer-internal --exclusively --require-approval never',
     ]);
   });
 });
@@ -102,7 +103,7 @@ describe('modes and stacks', () => {
 
     const stackIds = [...app.matchAll(/AuthorizerStack\(app, "([^"]+)"\)/g)].map((match) => match[1]);
 
-    expect(stackIds).toEqual(MODES.map(stackIdFor));
+    expect(stackIds).toEqual(MODES.map((mode) => stackIdFor(readProjectConfig(REPO_ROOT), mode)));
   });
 });
 
@@ -144,7 +145,7 @@ describe('npm run deploy', () => {
     expect(log()).toEqual([
       'npm run generate -- --check',
       'npm test',
-      'npx cdk deploy PaymentsAuthorizer-m2m --exclusively --require-approval never',
+      'npx cdk deploy AcmeApiAuthorizer-m2m --exclusively --require-approval never',
     ]);
     expect(result.status).toBe(0);
   }, 30_000);
@@ -164,10 +165,10 @@ describe('npm run deploy', () => {
 
     expect(result.stdout).toBe(
       [
-        'deploy mode customer (stack PaymentsAuthorizer-customer): dry run, nothing is executed',
+        'deploy mode customer (stack AcmeApiAuthorizer-customer): dry run, nothing is executed',
         '1. generated code is up to date: npm run generate -- --check',
         '2. tests: npm test',
-        '3. deploy PaymentsAuthorizer-customer: npx cdk deploy PaymentsAuthorizer-customer --exclusively --require-approval never',
+        '3. deploy AcmeApiAuthorizer-customer: npx cdk deploy AcmeApiAuthorizer-customer --exclusively --require-approval never',
         '',
       ].join('\n'),
     );
