@@ -5,14 +5,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { generateProject } from '../../generator/generate.js';
 import { findStaleFiles } from '../../generator/write/check-files.js';
 import { GenerateWriteError, writeGeneratedFiles } from '../../generator/write/write-files.js';
-import { copyProject, listFiles, REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
+import { type CopyOptions, copyProject, listFiles, REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
 
 const copies: ProjectCopy[] = [];
 afterEach(() => {
   while (copies.length > 0) copies.pop()?.remove();
 });
-function copy(options?: Parameters<typeof copyProject>[0]): ProjectCopy {
-  const made = copyProject(options);
+/** A scratch copy of the billing fixture domain: generation is tested on it, never on the repository's own domain. */
+function copy(options: Omit<CopyOptions, 'domain'> = {}): ProjectCopy {
+  const made = copyProject({ domain: 'billing', ...options });
   copies.push(made);
   return made;
 }
@@ -33,7 +34,7 @@ function snapshot(root: string): Record<string, string> {
 
 describe('generate', () => {
   it('produces the files of every mode, plus schema.ts, app.ts, project.ts, cdk.json and .github/CODEOWNERS', () => {
-    const { files } = generateProject(REPO_ROOT);
+    const { files } = generateProject(copy().root);
     expect(files?.map((f) => f.path)).toEqual([
       '.github/CODEOWNERS',
       'cdk.json',
@@ -56,7 +57,7 @@ describe('generate', () => {
   });
 
   it('puts a do-not-edit header with its sources and their hash on every file', () => {
-    const { files } = generateProject(REPO_ROOT);
+    const { files } = generateProject(copy().root);
     for (const file of files ?? []) {
       expect(file.contents, file.path).toMatch(/DO NOT EDIT/);
       expect(file.contents, file.path).toMatch(/sha256:[0-9a-f]{64}/);
@@ -68,8 +69,10 @@ describe('generate', () => {
   });
 
   it('contains no absolute path and no timestamp', () => {
-    const { files } = generateProject(REPO_ROOT);
+    const project = copy();
+    const { files } = generateProject(project.root);
     for (const file of files ?? []) {
+      expect(file.contents, file.path).not.toContain(project.root);
       expect(file.contents, file.path).not.toContain(REPO_ROOT);
       expect(file.contents, file.path).not.toMatch(/\b20\d\d-\d\d-\d\dT\d\d:/);
     }
@@ -90,9 +93,11 @@ describe('generate', () => {
     expect(reversed).toEqual(forward);
   });
 
-  it('keeps the repository committed output in sync with its sources (the --check the test command runs)', () => {
-    const { files } = generateProject(REPO_ROOT);
-    expect(findStaleFiles(REPO_ROOT, files ?? [])).toEqual([]);
+  it('renders in-process exactly what the CLI writes, so --check (which the test command runs) agrees with generate', () => {
+    const project = copy();
+    expect(generateCli(project.root).status).toBe(0);
+    const { files } = generateProject(project.root);
+    expect(findStaleFiles(project.root, files ?? [])).toEqual([]);
   });
 });
 
