@@ -107,7 +107,9 @@ export const DIAGNOSTIC_CODES = {
   POLICY_MISSING_ID: {
     severity: 'error',
     summary: 'A policy has no @id annotation.',
-    hint: 'Add a stable, unique `@id("area.what-it-allows")` line above the policy; tests and stacks refer to it.',
+    hint:
+      'Run `npm run fmt -- --fix`: it adds an @id derived from the file and the policy scope. Or add a unique ' +
+      '`@id("area.what-it-allows")` line above the policy; tests and stacks refer to it.',
   },
   POLICY_DUPLICATE_ID: {
     severity: 'error',

@@ -10,6 +10,7 @@ import { EXTENSION_TYPES, type ExtensionType } from '../../runtime/config.js';
 import type { ParsedValueType } from '../../runtime/claims/value-type.js';
 import { diagnostic, START_OF_FILE, type Diagnostic, type SourcePosition } from '../diagnostics/diagnostic.js';
 import { LineIndex, utf8OffsetToIndex } from '../diagnostics/position.js';
+import { moveIntoNamespaceHint, wrapInNamespaceHint } from '../diagnostics/plain-cedar-hints.js';
 import { findDeclarations, type DeclarationPositions } from './cedar-schema-positions.js';
 import type { SourceFile } from './source-files.js';
 
@@ -153,11 +154,13 @@ function namespaceDiagnostic(file: SourceFile, namespaces: readonly string[], de
   const outside = declarations.namespaces.find((n) => n.name === '');
   const second = declarations.namespaces[1];
   if (namespaces.length === 1 || (outside && namespaces.length === 2 && namespaces.includes(''))) {
+    const named = namespaces.find((n) => n !== '');
     return diagnostic({
       file: file.path,
       at: outside?.at ?? START_OF_FILE,
       code: 'CEDAR_SCHEMA_NAMESPACE',
       message: 'the schema declares types outside any namespace',
+      hint: named === undefined ? wrapInNamespaceHint(file.path, outside?.at ?? START_OF_FILE) : moveIntoNamespaceHint(named),
     });
   }
   return diagnostic({

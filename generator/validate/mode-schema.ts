@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { YamlSource } from '../load/yaml-source.js';
+import type { SchemaNames } from '../diagnostics/plain-cedar-hints.js';
+import { modeNameHintFor } from './mode-name-hint.js';
 import { explainSchemaErrors } from './schema-errors.js';
 
 const MODE_SCHEMA_PATH = fileURLToPath(new URL('../schemas/mode.schema.json', import.meta.url));
@@ -17,15 +19,17 @@ function modeValidator(): ValidateFunction {
   return compiled;
 }
 
-export function checkModeSchema(source: YamlSource): Diagnostic[] {
+/** `names`, the Cedar schema's names when it loaded, let a name written without its namespace get the one to write. */
+export function checkModeSchema(source: YamlSource, names?: SchemaNames): Diagnostic[] {
   const validate = modeValidator();
   if (validate(source.data)) return [];
-  return explain(source, validate.errors ?? []);
+  return explain(source, validate.errors ?? [], names);
 }
 
-function explain(source: YamlSource, errors: readonly ErrorObject[]): Diagnostic[] {
-  return explainSchemaErrors(source, errors, { codes: MODE_CODES, documentName: 'the mode', hintForValue: typeSpellingHint }).map(
-    (finding) => diagnostic({ file: source.file.path, ...finding }),
+function explain(source: YamlSource, errors: readonly ErrorObject[], names: SchemaNames | undefined): Diagnostic[] {
+  const hintForValue = (error: ErrorObject): string | undefined => typeSpellingHint(error) ?? modeNameHintFor(error, names);
+  return explainSchemaErrors(source, errors, { codes: MODE_CODES, documentName: 'the mode', hintForValue }).map((finding) =>
+    diagnostic({ file: source.file.path, ...finding }),
   );
 }
 

@@ -1,6 +1,7 @@
 // Checks the policies: strict validation against the schema, unique @ids, a `///` comment on each, AVP size quotas.
-import { validate } from '@cedar-policy/cedar-wasm/nodejs';
+import { validate, type DetailedError } from '@cedar-policy/cedar-wasm/nodejs';
 import { diagnostic, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { schemaNames, unrecognizedNameHint, type SchemaNames } from '../diagnostics/plain-cedar-hints.js';
 import { LineIndex, utf8OffsetToIndex } from '../diagnostics/position.js';
 import type { PolicySource } from '../load/cedar-policies.js';
 import type { SchemaModel } from '../load/cedar-schema.js';
@@ -46,6 +47,10 @@ function checkAnnotations(policies: readonly PolicySource[]): Diagnostic[] {
           at: policy.position,
           code: 'POLICY_MISSING_DOC',
           message: `${policy.id ? `policy "${policy.id}"` : `this ${policy.kind}`} has no \`///\` comment saying why it exists`,
+          // Plain Cedar lacks both; say which half the tool can add.
+          ...(policy.id
+            ? {}
+            : { hint: 'Add a `/// why this policy exists` comment above it; `npm run fmt -- --fix` adds the @id, not the comment.' }),
         }),
       );
     }
@@ -86,6 +91,7 @@ function checkAgainstSchema(policies: readonly PolicySource[], schema: SchemaMod
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   const lineIndexes = new Map<string, LineIndex>();
+  const names = schemaNames(schema);
   for (const { policyId, error } of answer.validationErrors) {
     const policy = policies[Number(policyId)];
     if (!policy) continue;
@@ -105,11 +111,22 @@ function checkAgainstSchema(policies: readonly PolicySource[], schema: SchemaMod
         at: lines.positionOf(policy.offset + utf8OffsetToIndex(policy.text, start)),
         code: 'CEDAR_POLICY_INVALID',
         message: (policy.id ? `policy "${policy.id}": ` : '') + withoutPolicyKey(error.message),
-        ...(error.help ? { hint: `${capitalize(withoutPolicyKey(error.help))}${error.help.trim().endsWith('?') ? '?' : '.'}` } : {}),
+        ...hintFor(error, names),
       }),
     );
   }
   return diagnostics;
+}
+
+/**
+ * For a name the schema does not declare, the qualified name to write: Cedar's own guess, the nearest spelling of the
+ * whole name, can name another action. Otherwise Cedar's help, or the code's default hint when it has none.
+ */
+function hintFor(error: DetailedError, names: SchemaNames): { hint?: string } {
+  const rewrite = unrecognizedNameHint(error.message, names);
+  if (rewrite !== undefined) return { hint: rewrite };
+  if (/unrecognized (entity type|action) `/.test(error.message) || !error.help) return {};
+  return { hint: `${capitalize(withoutPolicyKey(error.help))}${error.help.trim().endsWith('?') ? '?' : '.'}` };
 }
 
 /** cedar-wasm names a policy by its key in the validation call (its index here), which means nothing to a reader. */
