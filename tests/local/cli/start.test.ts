@@ -1,153 +1,120 @@
-// `npm start` and `npm run token` as a user runs them: real processes, the printed curl commands run with real curl.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
+// `npm start` and `npm run token` as a user runs them, on scratch copies of a fixture domain: real processes, the
+// printed curl commands run with real curl, tokens from `npm run -s token`, and the shutdown by SIGTERM and SIGINT.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoData } from '../../../local/demo-world/demo-data.js';
 import { GATEWAY_BODIES } from '../../../local/gateway/local-gateway.js';
+import { copyProject, REPO_ROOT, type ProjectCopy } from '../../support/project-copy.js';
+import { closedPort, printedExamples, printedPorts, run, runPrinted, startProcess, type StartedProcess } from './processes.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const READY_LINE = 'Ctrl-C stops everything.';
-const STOPPED_LINE = 'stopped: nothing is left listening';
-const TIMEOUT_MS = 60_000;
+const TIMEOUT_MS = 90_000;
+const DOMAIN = 'research-archive';
 
-interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs a command to its end and collects what it printed. */
-function run(command: string, args: readonly string[]): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-interface PrintedExample {
-  readonly expect: number;
-  readonly principal: string;
-  readonly why: string;
-  readonly command: string;
-}
-
-/** The `| expect | principal | why |` rows `npm start` prints, each followed by its indented curl command. */
-function printedExamples(stdout: string): PrintedExample[] {
-  const lines = stdout.split('\n');
-  const examples: PrintedExample[] = [];
-  for (const [index, line] of lines.entries()) {
-    const row = /^\| (\d{3}) \| (\S+) \| (.+) \|$/.exec(line);
-    if (!row?.[1] || !row[2] || !row[3]) continue;
-    const command = lines.slice(index + 1).find((next) => next.startsWith('    curl '));
-    if (command === undefined) throw new Error(`no curl command after the row ${line}`);
-    examples.push({ expect: Number(row[1]), principal: row[2], why: row[3], command: command.trim() });
+/** A scratch copy of the fixture domain, with its demo world (local/demo/seed.yaml) or without one. */
+function scratchDomain(options: { readonly withSeed: boolean }): ProjectCopy {
+  const project = copyProject({ domain: DOMAIN });
+  if (options.withSeed) {
+    mkdirSync(join(project.root, 'local/demo'), { recursive: true });
+    cpSync(join(REPO_ROOT, 'tests/fixtures', DOMAIN, 'local/demo/seed.yaml'), join(project.root, 'local/demo/seed.yaml'));
   }
-  return examples;
+  return project;
 }
 
-/** Every URL `npm start` printed: the gateways, issuer, dynalite, the AVP endpoint and the backend. */
-function printedPorts(stdout: string): number[] {
-  const environment = stdout.slice(stdout.indexOf('Local environment'), stdout.indexOf('Tokens:'));
-  return [...environment.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1]));
+/**
+ * What Cognito would put in a lab researcher's id token, as `--claims` takes it: no demo principal involved. No
+ * groups: a team the store does not hold has no `division`, which the schema requires, so Cedar would refuse it.
+ */
+const RESEARCHER_CLAIMS = {
+  sub: 'zoe',
+  'custom:clearance': '1',
+  'custom:quota_gb': '50.0',
+  'custom:projects': 'lumen',
+  'custom:site': '{"campus":"annex"}',
+};
+
+/** `npm run -s token -- --root <root> lab --claims <file.json|JSON>`: the token on stdout. */
+async function tokenFromClaims(root: string, given: 'file' | 'inline'): Promise<string> {
+  const file = join(root, 'claims.json');
+  writeFileSync(file, JSON.stringify(RESEARCHER_CLAIMS));
+  const claims = given === 'file' ? file : JSON.stringify(RESEARCHER_CLAIMS);
+  const minted = await run('npm', ['run', '-s', 'token', '--', '--root', root, 'lab', '--claims', claims]);
+  if (minted.code !== 0) throw new Error(`npm run token exited ${minted.code}: ${minted.stderr}`);
+  return minted.stdout.trim();
 }
 
-/** Runs a printed command as the user pastes it, in bash, from the repository root. */
-async function runPrinted(command: string): Promise<{ readonly body: string; readonly status: number }> {
-  const finished = await run('bash', ['-c', command]);
-  if (finished.code !== 0) throw new Error(`${command} exited ${finished.code}: ${finished.stderr}`);
-  // The REST commands print the body, then `-w '\n%{http_code}\n'`.
-  const lines = finished.stdout.trimEnd().split('\n');
-  return { body: lines.slice(0, -1).join('\n'), status: Number(lines.at(-1)) };
+async function get(url: string, token: string): Promise<{ readonly status: number; readonly body: unknown }> {
+  const response = await fetch(url, { headers: { Authorization: `Bearer ${token}` } });
+  return { status: response.status, body: await response.json() };
 }
 
-function connectionRefused(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED'));
-  });
-}
-
-describe('npm start --port 0 --mode customer', () => {
-  let start: ChildProcess | undefined;
-  let stdout = '';
-  let stderr = '';
-  let exited: Promise<number | null>;
+describe('npm start --root <scratch copy of research-archive> --port 0', () => {
+  let project: ProjectCopy;
+  let start: StartedProcess;
 
   beforeAll(async () => {
     const curl = spawnSync('curl', ['--version']);
-    if (curl.error)
-      throw new Error(`curl is not installed or not on PATH (${curl.error.message}); these tests run the printed curl commands with it`);
-
-    // `npm start` is `tsx local/cli/start.ts`; node --import tsx runs the same file without npm's and tsx's wrappers.
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/cli/start.ts', '--port', '0', '--mode', 'customer'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    start = child;
-    exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "${READY_LINE}" within ${TIMEOUT_MS} ms\n${stdout}\n${stderr}`)), TIMEOUT_MS);
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString('utf8');
-        if (stdout.includes(READY_LINE)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`start exited with ${code} before "${READY_LINE}"\n${stdout}\n${stderr}`));
-      });
-    });
+    if (curl.error) throw new Error(`curl is not on PATH (${curl.error.message}); these tests run the printed curl commands with it`);
+    project = scratchDomain({ withSeed: true });
+    start = await startProcess(['--root', project.root, '--port', '0'], TIMEOUT_MS);
   }, TIMEOUT_MS + 5_000);
 
   afterAll(async () => {
-    // Only when a test failed before Ctrl-C: never leave the child listening.
-    if (start && start.exitCode === null && start.signalCode === null) {
-      start.kill('SIGKILL');
-      await exited;
-    }
+    await start?.kill();
+    project?.remove();
   });
 
-  it('prints the customer gateway and a curl command for every seed example of the mode, in seed order', () => {
-    const seed = loadDemoData().examples['customer'] ?? [];
+  it('prints, per mode, the gateway URL, the JWKS URL and how to get a token', () => {
+    const { stdout } = start;
 
-    expect(stdout).toMatch(/^ {2}customer {6}rest {6}local http:\/\/127\.0\.0\.1:\d+$/m);
-    expect(printedExamples(stdout).map(({ expect: status, principal, why }) => ({ status, principal, why }))).toEqual(
-      seed.map(({ expect: status, principal, why }) => ({ status, principal, why })),
+    expect(stdout).toMatch(/^ {2}lab {11}rest {6}local http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(stdout).toMatch(
+      /^ {16}JWKS {6}http:\/\/127\.0\.0\.1:\d+\/cognito-idp\.eu-central-1\.amazonaws\.com\/eu-central-1_LabPool01\/\.well-known\/jwks\.json$/m,
+    );
+    expect(stdout).toContain(`token     npm run -s token -- --root ${project.root} lab <principal>`);
+    expect(stdout).toMatch(/^ {16}JWKS {6}http:\/\/127\.0\.0\.1:\d+\/login\.archive-institute\.example\/oauth2\/curators\/v1\/keys$/m);
+  });
+
+  it('the printed JWKS URL serves the keys the tokens are signed with', async () => {
+    const url = /JWKS {6}(\S+eu-central-1_LabPool01\/\.well-known\/jwks\.json)$/m.exec(start.stdout)?.[1];
+    if (url === undefined) throw new Error(`no JWKS URL in\n${start.stdout}`);
+
+    const jwks = (await (await fetch(url)).json()) as { keys: { kid: string }[] };
+
+    expect(jwks.keys.map((key) => typeof key.kid)).toEqual(['string', 'string']);
+  });
+
+  it('prints a curl command for every example of the seed, in seed order', () => {
+    const seed = loadDemoData(join(project.root, 'local/demo/seed.yaml'));
+    const expected = ['curation', 'lab'].flatMap((mode) => seed.examples[mode] ?? []);
+
+    expect(printedExamples(start.stdout).map(({ expect: status, principal, why }) => ({ status, principal, why }))).toEqual(
+      expected.map(({ expect: status, principal, why }) => ({ status, principal, why })),
     );
   });
 
   it(
-    'the first printed allowed example, run with curl and `npm run -s token`, answers 200 with the backend echo',
+    'the printed example of a delegated read answers 200: the seed template links are in the link table',
     async () => {
-      const allowed = printedExamples(stdout).find((example) => example.expect === 200);
-      if (!allowed) throw new Error(`no allowed example in\n${stdout}`);
+      const delegated = printedExamples(start.stdout).find((example) => example.principal === 'eva');
+      if (!delegated) throw new Error(`no example for eva in\n${start.stdout}`);
 
-      const reply = await runPrinted(allowed.command);
+      const reply = await runPrinted(delegated.command);
 
       expect(reply.status).toBe(200);
-      expect(JSON.parse(reply.body)).toMatchObject({ backend: 'demo', principalId: allowed.principal, authorizer: { decision: 'allow' } });
+      expect(JSON.parse(reply.body)).toMatchObject({ backend: 'demo', path: '/datasets/ds-genome', principalId: 'eva' });
     },
     TIMEOUT_MS,
   );
 
   it(
-    'the first printed denied example, run with curl and `npm run -s token`, answers 403 with the explicit-deny body',
+    'the printed denied example of the lab mode, run with curl and `npm run -s token`, answers 403 with the explicit-deny body',
     async () => {
-      const denied = printedExamples(stdout).find((example) => example.expect === 403);
-      if (!denied) throw new Error(`no denied example in\n${stdout}`);
+      // cleo's lapsed training, in the lab mode: a REST API, whose refusals carry the IAM policy's body.
+      const denied = printedExamples(start.stdout).find((example) => example.principal === 'cleo');
+      if (!denied) throw new Error(`no example for cleo in\n${start.stdout}`);
 
       const reply = await runPrinted(denied.command);
 
@@ -158,17 +125,129 @@ describe('npm start --port 0 --mode customer', () => {
   );
 
   it(
-    'Ctrl-C (SIGINT) exits 0, says nothing is left listening, and every printed port refuses connections',
+    'a token from `npm run token --root ... --claims <file>` is served end to end: 200 with the backend echo',
     async () => {
-      const ports = printedPorts(stdout);
+      const token = await tokenFromClaims(project.root, 'file');
 
-      start?.kill('SIGINT');
-      const code = await exited;
+      const reply = await get(`${start.gatewayUrl('lab')}/classifications/internal/guide`, token);
+
+      expect(reply).toEqual({
+        status: 200,
+        body: expect.objectContaining({ backend: 'demo', path: '/classifications/internal/guide', principalId: 'zoe' }),
+      });
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'SIGTERM exits 0 as Ctrl-C does, says nothing is left listening, and every printed port refuses connections',
+    async () => {
+      const ports = printedPorts(start.stdout);
+
+      const code = await start.stop('SIGTERM');
 
       expect(code).toBe(0);
-      expect(stdout).toContain(STOPPED_LINE);
-      expect(ports).toHaveLength(5);
-      expect(await Promise.all(ports.map(connectionRefused))).toEqual(ports.map(() => true));
+      expect(start.stdout).toContain('stopped (SIGTERM): nothing is left listening');
+      expect(ports).toHaveLength(6);
+      expect(await Promise.all(ports.map(closedPort))).toEqual(ports.map(() => true));
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe('npm start on a domain without local/demo/', () => {
+  let project: ProjectCopy;
+  let start: StartedProcess;
+
+  beforeAll(async () => {
+    project = scratchDomain({ withSeed: false });
+    start = await startProcess(['--root', project.root, '--port', '0', '--mode', 'lab'], TIMEOUT_MS);
+  }, TIMEOUT_MS + 5_000);
+
+  afterAll(async () => {
+    await start?.kill();
+    project?.remove();
+  });
+
+  it('says the stores are empty and prints a --claims example for the mode from its first route', () => {
+    expect(start.stdout).toContain(
+      'Demo world: none (no local/demo/seed.yaml): the stores are empty and there are no demo principals; mint tokens with --claims',
+    );
+    expect(start.stdout).toContain(`$(npm run -s token -- --root ${project.root} lab --claims '{"sub":"example-user"}')`);
+    expect(start.stdout).toMatch(/^\| \? \| --claims \| GET \/datasets\/\{datasetId\}, as a principal with only an id; .+ \|$/m);
+  });
+
+  it(
+    'an inline --claims token is allowed where no stored entity is needed (an enum resource), denied on an absent dataset',
+    async () => {
+      const token = await tokenFromClaims(project.root, 'inline');
+
+      const guide = await get(`${start.gatewayUrl('lab')}/classifications/internal/guide`, token);
+      const dataset = await get(`${start.gatewayUrl('lab')}/datasets/ds-particle`, token);
+
+      expect([guide.status, dataset.status]).toEqual([200, 403]);
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    '`npm run token` for a demo principal exits 1 and says the mode has none',
+    async () => {
+      const finished = await run('npm', ['run', '-s', 'token', '--', '--root', project.root, 'lab', 'ada']);
+
+      expect(finished.code).toBe(1);
+      expect(finished.stderr).toBe(
+        'npm run token: mode "lab" has no demo principals in local/demo/seed.yaml; mint one with --claims <file.json|JSON>\n',
+      );
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'Ctrl-C (SIGINT) exits 0 and says nothing is left listening',
+    async () => {
+      const code = await start.stop('SIGINT');
+
+      expect(code).toBe(0);
+      expect(start.stdout).toContain('stopped (SIGINT): nothing is left listening');
+    },
+    TIMEOUT_MS,
+  );
+});
+
+describe('a busy port', () => {
+  let project: ProjectCopy;
+  let holder: Server;
+  let heldPort: number;
+
+  beforeAll(async () => {
+    project = scratchDomain({ withSeed: false });
+    holder = createServer();
+    heldPort = await new Promise<number>((resolve) =>
+      holder.listen(0, '127.0.0.1', () => {
+        const address = holder.address();
+        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => holder.close(() => resolve()));
+    project?.remove();
+  });
+
+  it(
+    'held by another process at <base>+1, fails start with exit 1, names the first gateway and suggests --port 0, no stack trace',
+    async () => {
+      const base = String(heldPort - 1);
+
+      const finished = await run(process.execPath, ['--import', 'tsx', 'local/cli/start.ts', '--root', project.root, '--port', base]);
+
+      expect(finished.code).toBe(1);
+      expect(finished.stderr).toContain(
+        `npm start: port ${heldPort} (gateway curation) is already in use; stop what holds it, or use --port 0 (free ports for everything)\n`,
+      );
+      expect(finished.stderr).not.toMatch(/^\s+at /m);
     },
     TIMEOUT_MS,
   );
@@ -176,25 +255,24 @@ describe('npm start --port 0 --mode customer', () => {
 
 describe('command-line mistakes', () => {
   it(
-    '`npm run token -- customer nobody` exits 1 and names the principals of the mode',
+    '`npm start -- --engine lokal` exits 2 with a did-you-mean and the usage, before generating or starting anything',
     async () => {
-      const finished = await run('npm', ['run', 'token', '--', 'customer', 'nobody']);
+      const finished = await run('npm', ['start', '--', '--engine', 'lokal']);
 
-      expect(finished.code).toBe(1);
-      expect(finished.stdout).not.toMatch(/^ey/m);
-      expect(finished.stderr).toContain('token: no demo principal "nobody" in mode "customer"; try one of: alice, bob, carol, dave');
+      expect(finished.code).toBe(2);
+      expect(finished.stderr).toContain('unknown --engine "lokal"; did you mean local? (use mode, local or avp)\nusage: npm start --');
+      expect(finished.stdout).not.toContain('validated;');
     },
     TIMEOUT_MS,
   );
 
   it(
-    '`npm start -- --engine xyz` exits 2 with the usage, before generating or starting anything',
+    '`npm run token -- lab` with neither a principal nor --claims exits 2 with the usage',
     async () => {
-      const finished = await run('npm', ['start', '--', '--engine', 'xyz']);
+      const finished = await run('npm', ['run', '-s', 'token', '--', 'lab']);
 
       expect(finished.code).toBe(2);
-      expect(finished.stderr).toContain('unknown --engine "xyz"; use local or avp\nusage: npm start -- [--engine local|avp]');
-      expect(finished.stdout).not.toContain('validated;');
+      expect(finished.stderr).toContain('say who the token is for: <principal> or --claims\nusage: npm run -s token --');
     },
     TIMEOUT_MS,
   );
