@@ -27,13 +27,18 @@ export interface ModeNames {
 }
 
 export function modeNames(project: Pick<ProjectConfig, 'name'>, modeName: string): ModeNames {
-  const prefix = `${pascalCase(project.name)}Authorizer`;
+  const prefix = metricsNamespaceOf(project);
   return {
     stackId: `${prefix}-${modeName}`,
     apiName: `${project.name}-${modeName}`,
     metricsNamespace: prefix,
     dashboardName: `${prefix}-${modeName}`,
   };
+}
+
+/** `AcmeApiAuthorizer`: what every mode's stack id starts with, and the namespace of the runtime's metrics. */
+export function metricsNamespaceOf(project: Pick<ProjectConfig, 'name'>): string {
+  return `${pascalCase(project.name)}Authorizer`;
 }
 
 /** `acme-api` → `AcmeApi`. */

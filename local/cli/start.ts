@@ -7,6 +7,7 @@ import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { generateProject } from '../../generator/generate.js';
 import { findStaleFiles } from '../../generator/write/check-files.js';
 import { writeGeneratedFiles } from '../../generator/write/write-files.js';
+import { metricsNamespaceOf } from '../../infra/project.js';
 import { curlExamples, formatExamples } from '../demo-world/curl-examples.js';
 import { SEED_PATH } from '../demo-world/demo-data.js';
 import { projectRoot } from '../demo-world/project-root.js';
@@ -55,6 +56,8 @@ runCli(
     if (stale.length > 0) writeGeneratedFiles(root, files);
     const rewritten = stale.length > 0 ? `rewritten (${stale.length} files changed)` : 'already up to date';
     process.stdout.write(`validated; generated/ ${rewritten} for ${model.modes.length} modes\n`);
+    // Powertools reads the metrics namespace from the environment, which the stack sets in AWS (project.yaml).
+    process.env['POWERTOOLS_METRICS_NAMESPACE'] ??= metricsNamespaceOf(model.project.config);
 
     const environment = await startLocalEnvironment({
       root,
