@@ -6,6 +6,7 @@ import { mintDemoToken } from '../../../local/demo-world/demo-tokens.js';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local/environment.js';
 import { CACHE_HEADER, type LocalGateway } from '../../../local/gateway/local-gateway.js';
 import { MemoryTelemetry } from '../../../runtime/index.js';
+import { fixtureRoot } from '../../support/fixture-domain.js';
 
 /** Payers of two customers and an admin: principals whose answers differ on the same routes and ids. */
 const PRINCIPALS = ['alice', 'dave', 'carol'] as const;
@@ -17,7 +18,7 @@ interface Probe {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-// Every customer route, each with resource ids of both customers, and payments below and above the approver limit on
+// Every customer route, each with resource ids of both customers, and amounts below and above the approver limit on
 // one account: API Gateway's cache key holds the token, method, path and the headers the route reads.
 const PAYMENT = { 'X-Payment-Amount': '100', 'X-Payment-Currency': 'EUR' };
 const LARGE_PAYMENT = { 'X-Payment-Amount': '1000001', 'X-Payment-Currency': 'EUR' };
@@ -25,16 +26,16 @@ const REQUESTS: readonly Probe[] = [
   { method: 'GET', path: '/accounts/acct-1' },
   { method: 'GET', path: '/accounts/acct-2' },
   { method: 'GET', path: '/accounts/acct-frozen' },
-  { method: 'GET', path: '/accounts/acct-1/payments' },
-  { method: 'GET', path: '/accounts/acct-2/payments' },
-  { method: 'POST', path: '/accounts/acct-1/payments', headers: PAYMENT },
-  { method: 'POST', path: '/accounts/acct-1/payments', headers: LARGE_PAYMENT },
-  { method: 'POST', path: '/accounts/acct-2/payments', headers: PAYMENT },
-  { method: 'POST', path: '/accounts/acct-frozen/payments', headers: PAYMENT },
-  { method: 'GET', path: '/payments/pay-1' },
-  { method: 'GET', path: '/payments/pay-2' },
-  { method: 'POST', path: '/payments/pay-1/approve' },
-  { method: 'POST', path: '/payments/pay-2/approve' },
+  { method: 'GET', path: '/accounts/acct-1/billing' },
+  { method: 'GET', path: '/accounts/acct-2/billing' },
+  { method: 'POST', path: '/accounts/acct-1/billing', headers: PAYMENT },
+  { method: 'POST', path: '/accounts/acct-1/billing', headers: LARGE_PAYMENT },
+  { method: 'POST', path: '/accounts/acct-2/billing', headers: PAYMENT },
+  { method: 'POST', path: '/accounts/acct-frozen/billing', headers: PAYMENT },
+  { method: 'GET', path: '/billing/pay-1' },
+  { method: 'GET', path: '/billing/pay-2' },
+  { method: 'POST', path: '/billing/pay-1/approve' },
+  { method: 'POST', path: '/billing/pay-2/approve' },
   { method: 'GET', path: '/beneficiaries/ben-1' },
   { method: 'DELETE', path: '/beneficiaries/ben-1' },
   { method: 'POST', path: '/customers/cust-1/beneficiaries' },
@@ -71,7 +72,7 @@ async function send(principal: PrincipalName, probe: Probe): Promise<Answer> {
 }
 
 beforeAll(async () => {
-  env = await startLocalEnvironment({ modes: ['customer'], telemetry: new MemoryTelemetry() });
+  env = await startLocalEnvironment({ root: fixtureRoot('billing'), modes: ['customer'], telemetry: new MemoryTelemetry() });
   gateway = env.gateway('customer');
   // One token per principal for the whole suite, so that requests of different runs share cache keys.
   for (const name of PRINCIPALS) tokens.set(name, mintDemoToken(env.issuer, gateway.mode, demoPrincipal(env.demo, 'customer', name)));
@@ -131,7 +132,7 @@ describe('context headers are part of the cache key', () => {
   it('a cached Allow for a 500.00 payment does not allow the same token to pay 10,000.01 without an approver', async () => {
     const token = mintDemoToken(env.issuer, gateway.mode, demoPrincipal(env.demo, 'customer', 'alice'));
     const pay = (amount: string) =>
-      fetch(`${gateway.url}/accounts/acct-1/payments`, {
+      fetch(`${gateway.url}/accounts/acct-1/billing`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'X-Payment-Amount': amount, 'X-Payment-Currency': 'EUR' },
       });

@@ -1,17 +1,19 @@
 // End to end over real HTTP and a real WebSocket client: each mode's local API Gateway, its authorizer and the backend.
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPrincipal, loadDemoData } from '../../../local/demo-world/demo-data.js';
+import { demoPrincipal, loadDemoData, SEED_PATH } from '../../../local/demo-world/demo-data.js';
 import { mintDemoToken } from '../../../local/demo-world/demo-tokens.js';
 import { startLocalEnvironment, type LocalEnvironment } from '../../../local/environment.js';
 import { CACHE_HEADER, GATEWAY_BODIES } from '../../../local/gateway/local-gateway.js';
 import { tamperPayload } from '../../../local/issuer/token-issuer.js';
 import { MemoryTelemetry } from '../../../runtime/index.js';
+import { fixtureRoot } from '../../support/fixture-domain.js';
 
 let env: LocalEnvironment;
 
 beforeAll(async () => {
-  env = await startLocalEnvironment({ telemetry: new MemoryTelemetry() });
+  env = await startLocalEnvironment({ root: fixtureRoot('billing'), telemetry: new MemoryTelemetry() });
 });
 
 afterAll(async () => {
@@ -120,7 +122,7 @@ const HTTP_MODES: readonly HttpModeCase[] = [
       path: '/accounts/acct-1',
       authorizer: {
         principalId: 'alice',
-        principalType: 'Payments::CustomerUser',
+        principalType: 'Billing::CustomerUser',
         roles: 'payer',
         decision: 'allow',
         determiningPolicies: 'customer.read-own',
@@ -130,12 +132,12 @@ const HTTP_MODES: readonly HttpModeCase[] = [
     deniedBody: GATEWAY_BODIES.explicitDeny,
     refusedToken: REST_REFUSED_TOKEN,
     unknownRoute: { status: 403, body: GATEWAY_BODIES.missingToken },
-    otherRoute: { method: 'GET', path: '/accounts/acct-1/payments', status: 200 },
+    otherRoute: { method: 'GET', path: '/accounts/acct-1/billing', status: 200 },
     otherResource: { method: 'GET', path: '/accounts/acct-frozen', status: 200 },
     crossResource: {
       principal: 'alice',
-      allowed: { method: 'POST', path: '/accounts/acct-1/payments', headers: PAYMENT_HEADERS },
-      denied: { method: 'POST', path: '/accounts/acct-2/payments', headers: PAYMENT_HEADERS },
+      allowed: { method: 'POST', path: '/accounts/acct-1/billing', headers: PAYMENT_HEADERS },
+      denied: { method: 'POST', path: '/accounts/acct-2/billing', headers: PAYMENT_HEADERS },
     },
   },
   {
@@ -144,25 +146,25 @@ const HTTP_MODES: readonly HttpModeCase[] = [
     allowed: {
       principal: 'sam',
       method: 'GET',
-      path: '/payments/pay-2',
+      path: '/billing/pay-2',
       authorizer: {
         principalId: 'sam',
-        principalType: 'Payments::StaffUser',
+        principalType: 'Billing::StaffUser',
         roles: 'support',
         decision: 'allow',
         determiningPolicies: 'staff.support-read',
       },
     },
-    denied: { principal: 'rob', method: 'POST', path: '/payments/pay-1/refund' },
+    denied: { principal: 'rob', method: 'POST', path: '/billing/pay-1/refund' },
     deniedBody: GATEWAY_BODIES.explicitDeny,
     refusedToken: REST_REFUSED_TOKEN,
     unknownRoute: { status: 403, body: GATEWAY_BODIES.missingToken },
     otherRoute: { method: 'GET', path: '/accounts/acct-1', status: 200 },
-    otherResource: { method: 'GET', path: '/payments/pay-1', status: 200 },
+    otherResource: { method: 'GET', path: '/billing/pay-1', status: 200 },
     crossResource: {
       principal: 'rita',
-      allowed: { method: 'POST', path: '/payments/pay-1/refund' },
-      denied: { method: 'POST', path: '/payments/pay-2/refund' },
+      allowed: { method: 'POST', path: '/billing/pay-1/refund' },
+      denied: { method: 'POST', path: '/billing/pay-2/refund' },
     },
   },
   {
@@ -174,7 +176,7 @@ const HTTP_MODES: readonly HttpModeCase[] = [
       path: '/tenants/acme-bank/accounts/acct-a1',
       authorizer: {
         principalId: 'tina',
-        principalType: 'Payments::TenantUser',
+        principalType: 'Billing::TenantUser',
         tenantId: 'acme-bank',
         roles: 'payer',
         decision: 'allow',
@@ -189,7 +191,7 @@ const HTTP_MODES: readonly HttpModeCase[] = [
       because: '403 Forbidden: a simple-response authorizer has no 401, it answers isAuthorized false',
     },
     unknownRoute: { status: 404, body: GATEWAY_BODIES.notFound },
-    otherRoute: { method: 'GET', path: '/tenants/acme-bank/accounts/acct-a1/payments', status: 200 },
+    otherRoute: { method: 'GET', path: '/tenants/acme-bank/accounts/acct-a1/billing', status: 200 },
     otherResource: { method: 'GET', path: '/tenants/acme-bank/accounts/acct-g1', status: 403 },
     crossResource: {
       principal: 'tina',
@@ -313,7 +315,7 @@ describe('customer (REST): a cached Allow stays with its account', () => {
 describe('m2m (WebSocket $connect)', () => {
   const LEDGER_CONTEXT = {
     principalId: 'ledgerservice01',
-    principalType: 'Payments::Service',
+    principalType: 'Billing::Service',
     roles: '',
     decision: 'allow',
     determiningPolicies: 'service.subscribe-payment-events',
@@ -363,7 +365,7 @@ describe('m2m (WebSocket $connect)', () => {
   });
 
   it('a token altered after signing fails the upgrade with 401 Unauthorized', async () => {
-    const forged = tamperPayload(tokenFor('m2m', 'notify'), { scope: 'payments/events.read' });
+    const forged = tamperPayload(tokenFor('m2m', 'notify'), { scope: 'billing/events.read' });
 
     const refused = await upgrade('m2m', '/?accountId=acct-1', { Authorization: `Bearer ${forged}` });
 
@@ -410,9 +412,11 @@ describe('m2m (WebSocket $connect)', () => {
   });
 });
 
-describe('the examples of local/demo/seed.yaml behave as declared', () => {
+describe('the examples of the billing fixture'"'"'s local/demo/seed.yaml behave as declared', () => {
   // Read from the seed file at collection time: a new example is tested with no change here.
-  const examples = Object.entries(loadDemoData().examples).flatMap(([mode, list]) => list.map((example) => ({ mode, ...example })));
+  const examples = Object.entries(loadDemoData(join(fixtureRoot('billing'), SEED_PATH)).examples).flatMap(([mode, list]) =>
+    list.map((example) => ({ mode, ...example })),
+  );
 
   for (const example of examples) {
     it(`${example.mode}: ${example.principal} ${example.method} ${example.path} → ${example.expect} (${example.why})`, async () => {
