@@ -50,6 +50,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 const INJECTED: Record<Fault['kind'], string> = {
   'server-error': 'InternalServerException: injected fault: internal server error',
+  'access-denied': 'AccessDeniedException: injected fault: the caller is not authorized to perform this operation',
   throttle: 'ThrottlingException: Rate exceeded',
   reset: 'socket hang up',
   malformed: 'is not valid JSON Deserialization error',
