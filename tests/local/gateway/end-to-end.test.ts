@@ -412,7 +412,7 @@ describe('m2m (WebSocket $connect)', () => {
   });
 });
 
-describe('the examples of the billing fixture'"'"'s local/demo/seed.yaml behave as declared', () => {
+describe('the examples of the billing fixture seed (local/demo/seed.yaml) behave as declared', () => {
   // Read from the seed file at collection time: a new example is tested with no change here.
   const examples = Object.entries(loadDemoData(join(fixtureRoot('billing'), SEED_PATH)).examples).flatMap(([mode, list]) =>
     list.map((example) => ({ mode, ...example })),
