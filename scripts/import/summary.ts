@@ -29,7 +29,8 @@ export function formatImportSummary(result: ImportResult): string {
   const undocumented = result.policies.filter((p) => !p.documented);
   if (undocumented.length > 0) {
     lines.push(
-      `${count(undocumented.length, 'policy has', 'policies have')} no description saying why it exists (none in the store, or only an id); ` +
+      `${undocumented.length} ${kindsNoun(undocumented.map((p) => p.kind))} no description of why ` +
+        `${undocumented.length === 1 ? 'it exists' : 'they exist'} (none in the store, or only an id); ` +
         'describe each in the store, or in its `///` comment once these files are your source:',
       ...undocumented.map((p) => `  ${p.path} (${p.kind} ${p.storeId})`),
     );
@@ -41,6 +42,16 @@ export function formatImportSummary(result: ImportResult): string {
       : STATUSES.map((status) => `${status} ${tally.get(status) ?? 0}`).join(', '),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** `policy has`, `templates have`, `policies and templates have`: as many and as mixed as the items are. */
+function kindsNoun(kinds: readonly ('policy' | 'template')[]): string {
+  const one = kinds.length === 1;
+  const policies = kinds.includes('policy');
+  const templates = kinds.includes('template');
+  const noun =
+    policies && templates ? 'policies and templates' : templates ? (one ? 'template' : 'templates') : one ? 'policy' : 'policies';
+  return `${noun} ${one ? 'has' : 'have'}`;
 }
 
 function count(n: number, singular: string, plural = `${singular}s`): string {

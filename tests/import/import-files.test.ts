@@ -118,7 +118,7 @@ permit (
         '  created   schema/photo-flash.cedarschema',
         '1 template-linked policy stays in the store (links are data, made at run time; they are not written as policies):',
         `  ${ids.bobTripLink}: template permit-view-photo-e8458b (principal PhotoFlash::User::"bob", resource PhotoFlash::Album::"trip")`,
-        '2 policies have no description saying why it exists (none in the store, or only an id); ' +
+        '2 policies have no description of why they exist (none in the store, or only an id); ' +
           'describe each in the store, or in its `///` comment once these files are your source:',
         `  policies/imported/forbid-view-photo-cee029.cedar (policy ${ids.privateForbid})`,
         `  policies/imported/photo.owner-delete.cedar (policy ${ids.ownerDelete})`,

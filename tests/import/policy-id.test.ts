@@ -55,7 +55,7 @@ describe('kebab case', () => {
     ['Acme::HTTPServer', 'acme-http-server'],
     ['view_photo', 'view-photo'],
     ['read:all', 'read-all'],
-    ['Payments2Api', 'payments2-api'],
+    ['Photos2Api', 'photos2-api'],
   ])('%s → %s', (name, expected) => {
     expect(kebabCase(name)).toBe(expected);
   });
