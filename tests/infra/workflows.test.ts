@@ -106,10 +106,12 @@ describe('the workflows', () => {
     expect(steps.map((step) => step.run)).toContain('npm run deploy -- "$MODE" -- --require-approval never');
   });
 
-  it('CODEOWNERS names owners for policies/, schema/ and modes/', () => {
+  it('CODEOWNERS, generated from project.yaml, names owners for policies/, schema/ and the mode files', () => {
     const owners = readFileSync(join(REPO_ROOT, '.github/CODEOWNERS'), 'utf8');
 
-    for (const path of ['/policies/', '/schema/', '/modes/']) expect(owners).toMatch(new RegExp(`^${path}\\s+@\\S+`, 'm'));
+    for (const path of ['/policies/', '/schema/', '/modes/*.yaml']) {
+      expect(owners).toMatch(new RegExp(`^${path.replace(/[.*]/g, '\\$&')}\\s+@\\S+`, 'm'));
+    }
   });
 
   it('the pull request template has a checklist for policy, schema and mode changes', () => {
