@@ -1,5 +1,5 @@
 // `npm run new-mode`: drafts modes/<name>.yaml from the project's schema, checks that it validates, and writes it.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODES_DIR } from '../load/source-files.js';
 import { assertDraftValid } from './check-draft.js';
@@ -23,6 +23,8 @@ export function createMode({ root, name, api, identity }: NewModeRequest): NewMo
   const example = pickExampleRoute(domain.schema);
   const text = renderModeYaml(draftMode({ name, api, identity, domain, example }));
   assertDraftValid(path, text, domain);
+  // The first mode of a new domain is written before modes/ exists.
+  mkdirSync(join(root, MODES_DIR), { recursive: true });
   try {
     // `wx`: an existing mode, even one made a moment ago by someone else, is never overwritten.
     writeFileSync(join(root, path), text, { flag: 'wx' });
