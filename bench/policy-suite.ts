@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import { stringify } from 'yaml';
-import { formatTestDiagnostics } from '../policy-testing/diagnostics.js';
+import { formatDiagnostics } from '../generator/diagnostics/format.js';
 import { formatEntityUid } from '../policy-testing/entity-uid.js';
 import { loadPolicyTests } from '../policy-testing/load-tests.js';
 import type { PolicyCase } from '../policy-testing/load-suites.js';
@@ -107,7 +107,7 @@ function main(): void {
     const started = performance.now();
     const tests = loadPolicyTests({ root });
     const loaded = performance.now();
-    if (tests.diagnostics.length > 0) throw new Error(`the generated suites do not load:\n${formatTestDiagnostics(tests.diagnostics)}`);
+    if (tests.diagnostics.length > 0) throw new Error(`the generated suites do not load:\n${formatDiagnostics(tests.diagnostics, 'text')}`);
     const evaluators = tests.suites.map((suite) => ({ suite, evaluator: createSuiteEvaluator(tests, suite) }));
     const preparsed = performance.now();
     const results = evaluators.flatMap(({ suite, evaluator }) => suite.cases.map((testCase) => runCase(evaluator, testCase)));

@@ -3,7 +3,8 @@
 import type { SourceFile } from '../generator/load/source-files.js';
 import { loadYaml } from '../generator/load/yaml-source.js';
 import { closestMatch } from '../common/did-you-mean.js';
-import { hasTestErrors, testDiagnostic, type TestDiagnostic } from './diagnostics.js';
+import { testDiagnostic, type TestDiagnostic } from './diagnostics.js';
+import { hasErrors } from '../generator/diagnostics/diagnostic.js';
 import { checkTestFile } from './file-schema.js';
 import type { PolicyTests } from './load-tests.js';
 import { COVERAGE_CONFIG, readSourceFile, SUITES_DIR } from './test-files.js';
@@ -33,7 +34,7 @@ export function loadCoverageConfig(file: SourceFile | undefined, policyIds: read
   if (!loaded.source) return { config: DEFAULT_COVERAGE_CONFIG, diagnostics: loaded.diagnostics };
   const source = loaded.source;
   const diagnostics = checkTestFile(source, 'coverage');
-  if (hasTestErrors(diagnostics)) return { config: DEFAULT_COVERAGE_CONFIG, diagnostics };
+  if (hasErrors(diagnostics)) return { config: DEFAULT_COVERAGE_CONFIG, diagnostics };
   const config = source.data as CoverageConfig;
   config.waivers.forEach((waiver, index) => {
     if (policyIds.includes(waiver.id)) return;

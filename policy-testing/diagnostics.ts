@@ -1,12 +1,7 @@
-// Diagnostics for suite, fixture and coverage files: the same `path:line:col: severity CODE: message` shape as `validate`.
-import type { DiagnosticCode, Severity } from '../generator/diagnostics/codes.js';
-import type { Diagnostic, SourcePosition } from '../generator/diagnostics/diagnostic.js';
-
-interface CodeInfo {
-  readonly severity: Severity;
-  readonly summary: string;
-  readonly hint: string;
-}
+// Diagnostics for suite, fixture and coverage files: the same `path:line:col: severity CODE: message` shape as `validate`,
+// built by the same factory (generator/diagnostics/diagnostic.ts) from this catalog of codes.
+import type { CodeInfo, DiagnosticCode } from '../generator/diagnostics/codes.js';
+import { type Diagnostic, diagnosticFactory } from '../generator/diagnostics/diagnostic.js';
 
 export const TEST_DIAGNOSTIC_CODES = {
   TEST_SCHEMA_LINE: {
@@ -94,35 +89,6 @@ export const TEST_DIAGNOSTIC_CODES = {
 export type TestDiagnosticCode = keyof typeof TEST_DIAGNOSTIC_CODES;
 
 /** A diagnostic of the test files, or one the generator's loaders reported about a YAML or Cedar file. */
-export interface TestDiagnostic extends Omit<Diagnostic, 'code'> {
-  readonly code: TestDiagnosticCode | DiagnosticCode;
-}
+export type TestDiagnostic = Diagnostic<TestDiagnosticCode | DiagnosticCode>;
 
-export interface TestDiagnosticInput {
-  readonly file: string;
-  readonly at: SourcePosition;
-  readonly code: TestDiagnosticCode;
-  readonly message: string;
-  readonly hint?: string;
-}
-
-export function testDiagnostic({ file, at, code, message, hint }: TestDiagnosticInput): TestDiagnostic {
-  const info = TEST_DIAGNOSTIC_CODES[code];
-  return { file, line: at.line, column: at.column, severity: info.severity, code, message, hint: hint ?? info.hint };
-}
-
-export function formatTestDiagnostics(diagnostics: readonly TestDiagnostic[]): string {
-  return diagnostics.map((d) => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n  hint: ${d.hint}\n`).join('');
-}
-
-export function hasTestErrors(diagnostics: readonly TestDiagnostic[]): boolean {
-  return diagnostics.some((d) => d.severity === 'error');
-}
-
-/** Orders diagnostics by file, then position, then code, so output is stable. */
-export function sortTestDiagnostics(diagnostics: readonly TestDiagnostic[]): TestDiagnostic[] {
-  const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-  return [...diagnostics].sort(
-    (a, b) => compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.code, b.code) || compare(a.message, b.message),
-  );
-}
+export const testDiagnostic = diagnosticFactory(TEST_DIAGNOSTIC_CODES);

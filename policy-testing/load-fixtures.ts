@@ -2,7 +2,8 @@
 import type { SchemaModel } from '../generator/load/cedar-schema.js';
 import type { SourceFile } from '../generator/load/source-files.js';
 import { loadYaml, type YamlPath, type YamlSource } from '../generator/load/yaml-source.js';
-import { hasTestErrors, type TestDiagnostic } from './diagnostics.js';
+import type { TestDiagnostic } from './diagnostics.js';
+import { hasErrors } from '../generator/diagnostics/diagnostic.js';
 import { checkTestFile } from './file-schema.js';
 import { checkConformance, readEntities, type RawEntity, type TestEntity } from './read-entities.js';
 
@@ -49,12 +50,12 @@ export function loadFixtures(files: readonly SourceFile[], schema: SchemaModel, 
     if (!source) continue;
     const shape = checkTestFile(source, 'fixture');
     diagnostics.push(...shape);
-    if (hasTestErrors(shape)) continue;
+    if (hasErrors(shape)) continue;
     const raw = source.data as RawFixtureFile;
     const read = readEntities(source, ['entities'], raw.entities, schema);
     const problems = [...read.diagnostics, ...checkConformance(read.entities, schemaText)];
     diagnostics.push(...problems);
-    if (hasTestErrors(problems)) continue;
+    if (hasErrors(problems)) continue;
     const name = /([^/]+)\.yaml$/.exec(file.path)?.[1] ?? file.path;
     fixtures.set(name, {
       name,

@@ -6,7 +6,8 @@ import type { SourceFile } from '../generator/load/source-files.js';
 import { loadYaml, type YamlPath, type YamlSource } from '../generator/load/yaml-source.js';
 import { closestMatch } from '../common/did-you-mean.js';
 import { toCedarRecord } from './cedar-json.js';
-import { hasTestErrors, testDiagnostic, type TestDiagnostic, type TestDiagnosticCode } from './diagnostics.js';
+import { testDiagnostic, type TestDiagnostic, type TestDiagnosticCode } from './diagnostics.js';
+import { hasErrors } from '../generator/diagnostics/diagnostic.js';
 import { formatEntityUid, sameUid } from './entity-uid.js';
 import { CedarValueError } from './errors.js';
 import type { SchemaCheck, TemplateLinkSpec, TestRequest } from './evaluate.js';
@@ -110,11 +111,11 @@ export function loadSuites(files: readonly SourceFile[], inputs: SuiteLoadInputs
     if (!loaded.source) continue;
     const shape = checkTestFile(loaded.source, 'suite');
     diagnostics.push(...shape);
-    if (hasTestErrors(shape)) continue;
+    if (hasErrors(shape)) continue;
     const builder = new SuiteBuilder(loaded.source, inputs);
     const suite = builder.build();
     diagnostics.push(...builder.diagnostics);
-    if (suite && !hasTestErrors(builder.diagnostics)) suites.push(suite);
+    if (suite && !hasErrors(builder.diagnostics)) suites.push(suite);
   }
   return { suites, diagnostics };
 }

@@ -1,7 +1,8 @@
 // Loads everything a policy test run needs from one project folder: the schema, each mode's policies, the fixtures and the suites.
 import { loadSchema, type SchemaModel } from '../generator/load/cedar-schema.js';
 import { readProjectSources, type ProjectSources } from '../generator/load/source-files.js';
-import { sortTestDiagnostics, type TestDiagnostic } from './diagnostics.js';
+import type { TestDiagnostic } from './diagnostics.js';
+import { sortDiagnostics } from '../generator/diagnostics/diagnostic.js';
 import { loadFixtures } from './load-fixtures.js';
 import { loadSuites, type LoadedSuite } from './load-suites.js';
 import { loadPolicyCatalog, type PolicyCatalog } from './policy-catalog.js';
@@ -33,12 +34,11 @@ export function loadPolicyTests({ root, suitesDir = SUITES_DIR, sources = readPr
   const schemaLoad = schemaFile ? loadSchema(schemaFile) : undefined;
   diagnostics.push(...(schemaLoad?.diagnostics ?? []));
   const schema = schemaLoad?.schema;
-  if (!schema || !schemaFile)
-    return { root, sources, schema: undefined, catalog, suites: [], diagnostics: sortTestDiagnostics(diagnostics) };
+  if (!schema || !schemaFile) return { root, sources, schema: undefined, catalog, suites: [], diagnostics: sortDiagnostics(diagnostics) };
 
   const files = readTestFiles(root, suitesDir);
   const fixtures = loadFixtures(files.fixtures, schema, schemaFile.text);
   const suites = loadSuites(files.suites, { root, schema, catalog, fixtures: fixtures.fixtures });
   diagnostics.push(...fixtures.diagnostics, ...suites.diagnostics);
-  return { root, sources, schema, catalog, suites: suites.suites, diagnostics: sortTestDiagnostics(diagnostics) };
+  return { root, sources, schema, catalog, suites: suites.suites, diagnostics: sortDiagnostics(diagnostics) };
 }

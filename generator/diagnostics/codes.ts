@@ -3,7 +3,8 @@
 
 export type Severity = 'error' | 'warning';
 
-interface CodeInfo {
+/** One entry of a catalog of codes: this one for `validate`, policy-testing/diagnostics.ts for the test files. */
+export interface CodeInfo {
   readonly severity: Severity;
   /** One line: what is wrong. */
   readonly summary: string;

@@ -4,7 +4,7 @@ import type { Diagnostic } from './diagnostic.js';
 export const OUTPUT_FORMATS = ['text', 'github', 'json'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
-export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: OutputFormat): string {
+export function formatDiagnostics(diagnostics: readonly Diagnostic<string>[], format: OutputFormat): string {
   switch (format) {
     case 'text':
       return diagnostics.map(formatText).join('');
@@ -15,12 +15,12 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], format: Ou
   }
 }
 
-export function formatText(d: Diagnostic): string {
+export function formatText(d: Diagnostic<string>): string {
   return `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.code}: ${d.message}\n  hint: ${d.hint}\n`;
 }
 
 /** https://docs.github.com/actions/reference/workflow-commands-for-github-actions#setting-an-error-message */
-function formatGithub(d: Diagnostic): string {
+function formatGithub(d: Diagnostic<string>): string {
   const properties = `file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(d.code)}`;
   return `::${d.severity} ${properties}::${escapeData(`${d.message} (hint: ${d.hint})`)}\n`;
 }
@@ -33,7 +33,7 @@ function escapeProperty(value: string): string {
   return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function summarize(diagnostics: readonly Diagnostic[]): string {
+export function summarize(diagnostics: readonly Diagnostic<string>[]): string {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.length - errors;
   return `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;

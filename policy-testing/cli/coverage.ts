@@ -3,7 +3,8 @@ import { runCli } from '../../common/cli/command-line.js';
 import { applyGate, computeCoverage } from '../coverage.js';
 import { readCoverageConfig } from '../coverage-config.js';
 import { coverageJson, coverageText } from '../coverage-report.js';
-import { formatTestDiagnostics, hasTestErrors } from '../diagnostics.js';
+import { formatDiagnostics } from '../../generator/diagnostics/format.js';
+import { hasErrors } from '../../generator/diagnostics/diagnostic.js';
 import { loadPolicyTests } from '../load-tests.js';
 import { runSuites } from '../run-suites.js';
 import { DEFAULT_COVERAGE_PATH, writeOutput } from '../write-output.js';
@@ -24,12 +25,12 @@ runCli(SPEC, ({ values }) => {
   const tests = loadPolicyTests({ root });
   const configLoad = readCoverageConfig(tests);
   const diagnostics = [...tests.diagnostics, ...configLoad.diagnostics];
-  process.stderr.write(formatTestDiagnostics(diagnostics));
+  process.stderr.write(formatDiagnostics(diagnostics, 'text'));
 
   const report = computeCoverage(tests, runSuites(tests));
   const gate = applyGate(report, configLoad.config);
   const json = coverageJson(report, gate);
   const written = writeOutput(root, values.out ?? DEFAULT_COVERAGE_PATH, json);
   process.stdout.write(values.json ? json : `${coverageText(report, gate)}JSON: ${written}\n`);
-  return gate.pass && report.failedCases === 0 && !hasTestErrors(diagnostics) ? 0 : 1;
+  return gate.pass && report.failedCases === 0 && !hasErrors(diagnostics) ? 0 : 1;
 });

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyGate, computeCoverage } from '../coverage.js';
 import { readCoverageConfig } from '../coverage-config.js';
-import { formatTestDiagnostics } from '../diagnostics.js';
+import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { loadPolicyTests } from '../load-tests.js';
 import { runSuites } from '../run-suites.js';
 import { REPOSITORY_ROOT } from './repository-root.js';
@@ -18,7 +18,7 @@ describe('policy coverage of the repository', () => {
   const requestActions = new Set([...(tests.schema?.actions.values() ?? [])].filter((a) => a.principalTypes.length > 0).map((a) => a.id));
 
   it('reads tests/policies/coverage.yaml, when the domain has one, without a diagnostic', () => {
-    expect(formatTestDiagnostics(configLoad.diagnostics)).toBe('');
+    expect(formatDiagnostics(configLoad.diagnostics, 'text')).toBe('');
   });
 
   it('has every policy determine at least the minimum of cases, and every route allow and deny', () => {

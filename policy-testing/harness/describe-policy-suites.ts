@@ -1,6 +1,6 @@
 // Declares the policy suites of one project root as vitest tests: one `describe` per suite file, one test per case.
 import { assert, describe, expect, it } from 'vitest';
-import { formatTestDiagnostics } from '../diagnostics.js';
+import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { loadPolicyTests, type PolicyTests } from '../load-tests.js';
 import { createSuiteEvaluator, runCase, type CaseResult } from '../run-suites.js';
 import { SUITES_DIR } from '../test-files.js';
@@ -18,7 +18,7 @@ export function describePolicySuites(root: string): PolicySuiteRun {
 
   describe('policy suite files', () => {
     it('load without a diagnostic', () => {
-      expect(formatTestDiagnostics(tests.diagnostics)).toBe('');
+      expect(formatDiagnostics(tests.diagnostics, 'text')).toBe('');
     });
   });
 

@@ -1,7 +1,7 @@
 // Declares the runtime-parity tests of one project root: one vitest test per suite case, all sharing one set of
 // loopback services. The harness entry calls it for the domain at the repository root; toolkit tests, for a fixture domain.
 import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
-import { formatTestDiagnostics } from '../diagnostics.js';
+import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import type { PolicyCase } from '../load-suites.js';
 import { loadPolicyTests } from '../load-tests.js';
 import { createSuiteEvaluator, runCase } from '../run-suites.js';
@@ -43,7 +43,7 @@ export function describeRuntimeParity({ root, reportPath = '.tmp/runtime-parity.
 
   describe('policy suite files', () => {
     it('load without a diagnostic', () => {
-      expect(formatTestDiagnostics(tests.diagnostics)).toBe('');
+      expect(formatDiagnostics(tests.diagnostics, 'text')).toBe('');
     });
   });
 

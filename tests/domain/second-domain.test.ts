@@ -15,7 +15,7 @@ import type { Explanation } from '../../local/explain/explanation.js';
 import { runExplain } from '../../local/explain/run-explain.js';
 import { readCoverageConfig } from '../../policy-testing/coverage-config.js';
 import { applyGate, computeCoverage } from '../../policy-testing/coverage.js';
-import { formatTestDiagnostics } from '../../policy-testing/diagnostics.js';
+import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { formatEntityUid } from '../../policy-testing/entity-uid.js';
 import type { ClaimAttributeConfig, ContextValueConfig, ModeConfig } from '../../runtime/config.js';
 import { describePolicySuites } from '../../policy-testing/harness/describe-policy-suites.js';
@@ -205,7 +205,7 @@ describe(`the ${DOMAIN} policy suites`, () => {
       const config = readCoverageConfig(tests);
       const gate = applyGate(computeCoverage(tests, results), config.config);
 
-      expect({ diagnostics: formatTestDiagnostics(config.diagnostics), failures: gate.failures }).toEqual({
+      expect({ diagnostics: formatDiagnostics(config.diagnostics, 'text'), failures: gate.failures }).toEqual({
         diagnostics: '',
         failures: [],
       });

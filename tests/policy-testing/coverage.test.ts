@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyGate, computeCoverage, type CoverageReport } from '../../policy-testing/coverage.js';
 import { loadCoverageConfig } from '../../policy-testing/coverage-config.js';
 import { coverageText } from '../../policy-testing/coverage-report.js';
-import { formatTestDiagnostics } from '../../policy-testing/diagnostics.js';
+import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { loadPolicyTests, type PolicyTests } from '../../policy-testing/load-tests.js';
 import { runSuites } from '../../policy-testing/run-suites.js';
 import { UNREACHABLE_KINDS } from '../../policy-testing/runtime-parity/unreachable.js';
@@ -215,7 +215,7 @@ waivers:
 waivers:
   - { id: service.read-payment, reason: A typo in the policy id. }
 `);
-    expect(formatTestDiagnostics(load.diagnostics)).toBe(
+    expect(formatDiagnostics(load.diagnostics, 'text')).toBe(
       'tests/policies/coverage.yaml:4:11: error TEST_WAIVER_UNKNOWN: no policy or template has the id `service.read-payment`; did you mean `service.read-payments`?\n' +
         '  hint: Remove the waiver or correct the id.\n',
     );

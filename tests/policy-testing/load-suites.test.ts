@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatTestDiagnostics } from '../../policy-testing/diagnostics.js';
+import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { loadPolicyTests, type PolicyTests } from '../../policy-testing/load-tests.js';
 import type { ProjectCopy } from '../support/project-copy.js';
 import { FIXTURE_LINE, SERVICES_FIXTURE, SUITE_LINE, suiteProject } from './suite-project.js';
@@ -115,7 +115,7 @@ describe('loading suites', () => {
   afterAll(() => project.remove());
 
   it('reports every problem as path:line:col with its code, message and hint', () => {
-    expect(formatTestDiagnostics(tests.diagnostics)).toBe(
+    expect(formatDiagnostics(tests.diagnostics, 'text')).toBe(
       [
         'tests/policies/fixtures/broken.yaml:4:5: error TEST_ENTITY_INVALID: Payments::Account::"acct-7": entity does not conform to the schema: expected entity `Payments::Account::"acct-7"` to have attribute `tenant`, but it does not',
         "  hint: Give the entity the attributes and parent types the schema declares; deliberately broken entities belong in a case's `entities`.",
