@@ -82,6 +82,24 @@ describe('a store that cannot be read', () => {
     });
   });
 
+  it("names the call and the service error when AVP keeps failing after the SDK's retries", async () => {
+    const root = world.newProject();
+    world.endpoint.setFault({ kind: 'server-error' });
+
+    const run = await world.importInto(root).finally(() => world.endpoint.setFault(undefined));
+
+    expect({ run, files: readProject(root) }).toEqual({
+      run: {
+        exitCode: 1,
+        stdout: '',
+        stderr:
+          `npm run import: GetSchema on policy store ${world.store.policyStoreId} failed: ` +
+          'InternalServerException: injected fault: internal server error\n',
+      },
+      files: {},
+    });
+  });
+
   it('refuses a store without a schema, since every policy of a project is validated against one', async () => {
     const root = world.newProject();
     const { policyStoreId } = await world.client.send(new CreatePolicyStoreCommand({ validationSettings: { mode: 'OFF' } }));

@@ -1,6 +1,9 @@
 // Reading a store pages through ListPolicies and ListPolicyTemplates to the last nextToken, and reads each statement
-// with GetPolicy / GetPolicyTemplate (API reference: PolicyItem carries no statement; GetPolicy's definition.static
-// does). Against the local AVP endpoint through the real SDK.
+// with GetPolicy / GetPolicyTemplate. AVP API reference: ListPolicies and ListPolicyTemplates return `nextToken` while
+// more items remain (API_ListPolicies.html, API_ListPolicyTemplates.html); a PolicyItem carries a static policy's
+// description but no statement (API_PolicyItem.html, API_StaticPolicyDefinitionItem.html), GetPolicy's
+// definition.static does (API_GetPolicy.html), all under https://docs.aws.amazon.com/verifiedpermissions/latest/apireference/.
+// Against the local AVP endpoint through the real SDK.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AvpOperation } from '../../local/avp/avp-endpoint.js';
 import { readPolicyStore } from '../../scripts/import/read-store.js';
