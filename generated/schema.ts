@@ -118,7 +118,7 @@ export interface EntityAttributes {
 export interface EntityTags {
 }
 
-/** Typed constructors for entity uids: `uid.Account('acct-1')`. */
+/** Typed constructors for entity uids: `uid.User('alice')`. */
 export const uid = {
   Account: (id: string): EntityUid<"Payments::Account"> => ({ type: "Payments::Account", id }),
   Beneficiary: (id: string): EntityUid<"Payments::Beneficiary"> => ({ type: "Payments::Beneficiary", id }),

@@ -39,7 +39,7 @@ export type EntityTypeModel =
   | (EntityTypeFields & { readonly kind: 'enum'; readonly choices: readonly string[] });
 
 export interface ActionModel {
-  /** The action id, such as `ViewAccount`. */
+  /** The action id, such as `read`. */
   readonly id: string;
   /** The action's entity type, such as `Ns::Action`. */
   readonly entityType: string;

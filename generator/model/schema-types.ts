@@ -118,7 +118,7 @@ export function toSchemaTypes(schema: SchemaModel): SchemaTypesModel {
   };
 }
 
-/** `ViewAccount` → `ViewAccountContext`; an id that is no identifier (`"read group"`) → `ReadGroupContext`. */
+/** `ReadFile` → `ReadFileContext`; an id that is no identifier (`"read group"`) → `ReadGroupContext`. */
 export function contextTypeName(actionId: string): string {
   const pascal = actionId
     .split(/[^A-Za-z0-9_]+/)

@@ -136,7 +136,7 @@ function checkRoutes(context: CheckContext): void {
             hint:
               parameters.length > 0
                 ? `Use one of: ${parameters.join(', ')}.`
-                : 'This path has no parameters; add one, such as {accountId}.',
+                : `This path has no parameters; add {${route.resource.pathParameter}} where the id goes.`,
           },
         );
       }
