@@ -74,15 +74,15 @@ describe('the toolkit', () => {
 
 describe('findNames', () => {
   it('reports each line naming the domain as path:line, in any case', () => {
-    const text = 'const a = 1;\n// see Payments::Account\nconst table = "payments-entities";\n';
+    const text = 'const a = 1;\n// see Orders::Item\nconst table = "orders-entities";\n';
 
-    expect(findNames('runtime/x.ts', text, ['Payments'])).toEqual([
-      'runtime/x.ts:2: // see Payments::Account',
-      'runtime/x.ts:3: const table = "payments-entities";',
+    expect(findNames('runtime/x.ts', text, ['Orders'])).toEqual([
+      'runtime/x.ts:2: // see Orders::Item',
+      'runtime/x.ts:3: const table = "orders-entities";',
     ]);
   });
 
   it('skips binary files', () => {
-    expect(findNames('bench/x.wasm', 'Payments\0', ['Payments'])).toEqual([]);
+    expect(findNames('bench/x.wasm', 'Orders\0', ['Orders'])).toEqual([]);
   });
 });
