@@ -19,15 +19,17 @@ export function renderSchema(policyStoreId: string, schemaJson: string): Rendere
   const namespaces = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? Object.keys(parsed) : [];
   const [namespace] = namespaces;
   if (namespaces.length !== 1 || namespace === undefined || namespace === '') {
+    const declared = namespaces.length === 1 ? 'no named namespace' : `${namespaces.length} namespaces`;
     throw new UnsupportedStoreError(
-      `the schema of policy store ${policyStoreId} declares ${namespaces.length === 1 ? 'no named namespace' : `${namespaces.length} namespaces`}` +
+      `the schema of policy store ${policyStoreId} declares ${declared}` +
         `${namespaces.length > 1 ? ` (${namespaces.join(', ')})` : ''}; a project holds one schema with exactly one namespace`,
     );
   }
   const text = schemaToText(parsed as SchemaJson<string>);
   if (text.type === 'failure') {
     throw new UnsupportedStoreError(
-      `the schema of policy store ${policyStoreId} does not convert to Cedar's schema format: ${text.errors.map((e) => e.message).join('; ')}`,
+      `the schema of policy store ${policyStoreId} does not convert to Cedar's schema format: ` +
+        text.errors.map((e) => e.message).join('; '),
     );
   }
   return {

@@ -36,9 +36,11 @@ export function formatImportSummary(result: ImportResult): string {
     );
   }
   const tally = new Map(STATUSES.map((status) => [status, result.changes.filter((c) => c.status === status).length]));
+  const total = result.changes.length;
+  const matching = total === 1 ? 'the imported file already matches' : `all ${total} imported files already match`;
   lines.push(
-    tally.get('unchanged') === result.changes.length
-      ? `unchanged: ${result.changes.length === 1 ? 'the imported file already matches' : `all ${result.changes.length} imported files already match`} the store`
+    tally.get('unchanged') === total
+      ? `unchanged: ${matching} the store`
       : STATUSES.map((status) => `${status} ${tally.get(status) ?? 0}`).join(', '),
   );
   return `${lines.join('\n')}\n`;

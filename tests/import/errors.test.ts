@@ -35,7 +35,9 @@ describe('a store that cannot be read', () => {
       run: {
         exitCode: 1,
         stdout: '',
-        stderr: `npm run import: policy store PSdoesNotExist0000000 not found at ${world.endpoint.url}; check --policy-store-id and --region\n`,
+        stderr:
+          `npm run import: policy store PSdoesNotExist0000000 not found at ${world.endpoint.url}; ` +
+          'check --policy-store-id and --region\n',
       },
       files: {},
     });
@@ -110,7 +112,9 @@ describe('a store that cannot be read', () => {
       run: {
         exitCode: 1,
         stdout: '',
-        stderr: `npm run import: policy store ${policyStoreId} has no schema; a project validates every policy against one, so put a schema in the store first\n`,
+        stderr:
+          `npm run import: policy store ${policyStoreId} has no schema; ` +
+          'a project validates every policy against one, so put a schema in the store first\n',
       },
       files: {},
     });

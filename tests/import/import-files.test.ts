@@ -17,7 +17,7 @@ afterAll(() => world.close());
 function header(item?: string): string {
   return (
     '// Imported by `npm run import` from Amazon Verified Permissions\n' +
-    `// policy store ${world.store.policyStoreId}${item === undefined ? '' : `, ${item}`}. The next import replaces this file.\n`
+    `// policy store ${world.store.policyStoreId}${item === undefined ? '' : `, ${item}`}. The next import replaces this file.`
   );
 }
 
@@ -26,7 +26,8 @@ describe('importing a policy store into an empty project', () => {
     const { ids } = world.store;
 
     expect(readProject(root)).toEqual({
-      'schema/photo-flash.cedarschema': `${header()}namespace PhotoFlash {
+      'schema/photo-flash.cedarschema': `${header()}
+namespace PhotoFlash {
   entity Album;
 
   entity Photo in [Album] = {
@@ -57,7 +58,8 @@ describe('importing a policy store into an empty project', () => {
   };
 }
 `,
-      'policies/imported/album.view-any.cedar': `${header(`policy ${ids.albumsPublic}`)}/// Every album is public; its photos decide for themselves.
+      'policies/imported/album.view-any.cedar': `${header(`policy ${ids.albumsPublic}`)}
+/// Every album is public; its photos decide for themselves.
 @id("album.view-any")
 permit (
   principal,
@@ -65,7 +67,8 @@ permit (
   resource
 );
 `,
-      'policies/imported/forbid-view-photo-cee029.cedar': `${header(`policy ${ids.privateForbid}`)}/// Undocumented in the policy store (no description): say here why this policy exists.
+      'policies/imported/forbid-view-photo-cee029.cedar': `${header(`policy ${ids.privateForbid}`)}
+/// Undocumented in the policy store (no description): say here why this policy exists.
 @id("forbid-view-photo-cee029")
 forbid (
   principal,
@@ -75,7 +78,8 @@ forbid (
 when { resource.private }
 unless { resource.owner == principal };
 `,
-      'policies/imported/permit-view-photo-f5297a.cedar': `${header(`policy ${ids.adminsView}`)}/// Members of the admins group may view every photo.
+      'policies/imported/permit-view-photo-f5297a.cedar': `${header(`policy ${ids.adminsView}`)}
+/// Members of the admins group may view every photo.
 @id("permit-view-photo-f5297a")
 permit (
   principal in PhotoFlash::UserGroup::"admins",
@@ -83,7 +87,8 @@ permit (
   resource
 );
 `,
-      'policies/imported/photo.owner-delete.cedar': `${header(`policy ${ids.ownerDelete}`)}/// Undocumented in the policy store (no description): say here why this policy exists.
+      'policies/imported/photo.owner-delete.cedar': `${header(`policy ${ids.ownerDelete}`)}
+/// Undocumented in the policy store (no description): say here why this policy exists.
 @id("photo.owner-delete")
 permit (
   principal,
@@ -92,7 +97,8 @@ permit (
 )
 when { resource.owner == principal };
 `,
-      'policies/imported/templates/permit-view-photo-e8458b.cedar': `${header(`template ${ids.shareAlbum}`)}/// Shares the photos of one album with one user.
+      'policies/imported/templates/permit-view-photo-e8458b.cedar': `${header(`template ${ids.shareAlbum}`)}
+/// Shares the photos of one album with one user.
 @id("permit-view-photo-e8458b")
 permit (
   principal == ?principal,

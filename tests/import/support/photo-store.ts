@@ -34,7 +34,8 @@ export const STATEMENTS = {
   adminsView: 'permit (principal in PhotoFlash::UserGroup::"admins", action == PhotoFlash::Action::"ViewPhoto", resource);',
   ownerDelete: 'permit (principal, action == PhotoFlash::Action::"DeletePhoto", resource) when { resource.owner == principal };',
   privateForbid:
-    'forbid (principal, action == PhotoFlash::Action::"ViewPhoto", resource) when { resource.private } unless { resource.owner == principal };',
+    'forbid (principal, action == PhotoFlash::Action::"ViewPhoto", resource) ' +
+    'when { resource.private } unless { resource.owner == principal };',
   albumsPublic: '@id("album.view-any")\npermit (principal, action == PhotoFlash::Action::"ViewAlbum", resource);',
   shareAlbum: 'permit (principal == ?principal, action == PhotoFlash::Action::"ViewPhoto", resource in ?resource);',
 } as const;
