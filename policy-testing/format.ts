@@ -1,7 +1,8 @@
 // Formats Cedar policy files with cedar-wasm's formatter (80 columns, 2-space indent, one trailing newline).
 import { formatPolicies } from '@cedar-policy/cedar-wasm/nodejs';
-import { diagnostic, START_OF_FILE, type Diagnostic } from '../generator/diagnostics/diagnostic.js';
-import { LineIndex, utf8OffsetToIndex } from '../generator/diagnostics/position.js';
+import { cedarErrorPosition } from '../generator/diagnostics/cedar-error.js';
+import { diagnostic, type Diagnostic } from '../generator/diagnostics/diagnostic.js';
+import { LineIndex } from '../generator/diagnostics/position.js';
 import type { SourceFile } from '../generator/load/source-files.js';
 import { shortDiff } from '../generator/write/check-files.js';
 
@@ -17,16 +18,15 @@ export function formatCedarFile(file: SourceFile): FormatResult {
     const lines = new LineIndex(file.text);
     return {
       file,
-      diagnostics: answer.errors.map((error) => {
-        const start = error.sourceLocations?.[0]?.start;
-        return diagnostic({
+      diagnostics: answer.errors.map((error) =>
+        diagnostic({
           file: file.path,
-          at: start === undefined ? START_OF_FILE : lines.positionOf(utf8OffsetToIndex(file.text, start)),
+          at: cedarErrorPosition({ text: file.text, error, lines }),
           code: 'CEDAR_POLICY_SYNTAX',
           message: `cannot format: ${error.message}`,
           ...(error.help ? { hint: error.help } : {}),
-        });
-      }),
+        }),
+      ),
     };
   }
   const formatted = `${answer.formatted_policy.trimEnd()}\n`;

@@ -1,7 +1,8 @@
 // Splits Cedar policy files into single policies and templates, each with its @id, its position and its doc comment.
 import { policySetTextToParts, policyToJson, templateToJson, type DetailedError } from '@cedar-policy/cedar-wasm/nodejs';
-import { diagnostic, START_OF_FILE, type Diagnostic, type SourcePosition } from '../diagnostics/diagnostic.js';
-import { LineIndex, utf8OffsetToIndex } from '../diagnostics/position.js';
+import { diagnostic, type Diagnostic, type SourcePosition } from '../diagnostics/diagnostic.js';
+import { cedarErrorPosition } from '../diagnostics/cedar-error.js';
+import { LineIndex } from '../diagnostics/position.js';
 import type { SourceFile } from './source-files.js';
 
 export interface PolicySource {
@@ -30,11 +31,9 @@ export interface PolicyFileLoadResult {
 
 export function loadPolicyFile(file: SourceFile): PolicyFileLoadResult {
   const lines = new LineIndex(file.text);
-  const positionOfByte = (byteOffset: number): SourcePosition => lines.positionOf(utf8OffsetToIndex(file.text, byteOffset));
-
   const split = policySetTextToParts(file.text);
   if (split.type === 'failure') {
-    return { policies: [], diagnostics: syntaxDiagnostics(file, split.errors, positionOfByte) };
+    return { policies: [], diagnostics: syntaxDiagnostics(file, split.errors, lines) };
   }
   const parts = locateAll(file.text, [
     ...split.policies.map((text) => ({ text, kind: 'policy' as const })),
@@ -67,12 +66,12 @@ export function loadPolicyFile(file: SourceFile): PolicyFileLoadResult {
   return { policies, diagnostics: [] };
 }
 
-function syntaxDiagnostics(file: SourceFile, errors: DetailedError[], positionOfByte: (offset: number) => SourcePosition): Diagnostic[] {
+function syntaxDiagnostics(file: SourceFile, errors: DetailedError[], lines: LineIndex): Diagnostic[] {
   return errors.map((error) => {
     const location = error.sourceLocations?.[0];
     return diagnostic({
       file: file.path,
-      at: location ? positionOfByte(location.start) : START_OF_FILE,
+      at: cedarErrorPosition({ text: file.text, error, lines }),
       code: 'CEDAR_POLICY_SYNTAX',
       message: error.message.replace(/^failed to parse policies from string: /, '') + (location?.label ? ` (${location.label})` : ''),
       ...(error.help ? { hint: error.help } : {}),

@@ -9,7 +9,8 @@ import {
 import { EXTENSION_TYPES, type ExtensionType } from '../../runtime/config.js';
 import type { ParsedValueType } from '../../runtime/claims/value-type.js';
 import { diagnostic, START_OF_FILE, type Diagnostic, type SourcePosition } from '../diagnostics/diagnostic.js';
-import { LineIndex, utf8OffsetToIndex } from '../diagnostics/position.js';
+import { cedarErrorPosition } from '../diagnostics/cedar-error.js';
+import { LineIndex } from '../diagnostics/position.js';
 import { moveIntoNamespaceHint, wrapInNamespaceHint } from '../diagnostics/plain-cedar-hints.js';
 import { findDeclarations, type DeclarationPositions } from './cedar-schema-positions.js';
 import type { SourceFile } from './source-files.js';
@@ -87,7 +88,7 @@ export function loadSchema(file: SourceFile): SchemaLoadResult {
       const location = error.sourceLocations?.[0];
       return diagnostic({
         file: file.path,
-        at: location ? lines.positionOf(utf8OffsetToIndex(file.text, location.start)) : declarationNamedIn(error.message, declarations),
+        at: cedarErrorPosition({ text: file.text, error, lines, fallback: declarationNamedIn(error.message, declarations) }),
         code: 'CEDAR_SCHEMA_SYNTAX',
         message: stripPrefix(error.message) + (location?.label ? ` (${location.label})` : ''),
         ...(error.help ? { hint: error.help } : {}),
@@ -108,7 +109,7 @@ export function loadSchema(file: SourceFile): SchemaLoadResult {
   const warnings = resolved.warnings.map((warning) =>
     diagnostic({
       file: file.path,
-      at: warning.sourceLocations?.[0] ? lines.positionOf(utf8OffsetToIndex(file.text, warning.sourceLocations[0].start)) : START_OF_FILE,
+      at: cedarErrorPosition({ text: file.text, error: warning, lines }),
       code: 'CEDAR_SCHEMA_WARNING',
       message: stripPrefix(warning.message),
       ...(warning.help ? { hint: warning.help } : {}),
