@@ -52,8 +52,8 @@ export interface LocalGateway {
   close(): Promise<void>;
 }
 
-/** API Gateway's own bodies for refusals. */
-export const GATEWAY_BODIES = {
+/** API Gateway's own bodies for refusals; frozen: callers compare answers with them and never change them. */
+export const GATEWAY_BODIES = Object.freeze({
   unauthorized: { message: 'Unauthorized' },
   missingToken: { message: 'Missing Authentication Token' },
   notFound: { message: 'Not Found' },
@@ -61,7 +61,7 @@ export const GATEWAY_BODIES = {
   explicitDeny: { Message: 'User is not authorized to access this resource with an explicit deny' },
   implicitDeny: { Message: 'User is not authorized to access this resource' },
   authorizerError: { message: null },
-} as const;
+});
 
 export const CACHE_HEADER = 'x-local-gateway-authorizer-cache';
 
