@@ -23,6 +23,8 @@ function checkAnnotations(policies: readonly PolicySource[]): Diagnostic[] {
           at: policy.position,
           code: 'POLICY_MISSING_ID',
           message: `this ${policy.kind} has no @id annotation`,
+          // `fmt --fix` adds a missing @id but never rewrites one that is there, even empty.
+          ...(policy.id === undefined ? {} : { hint: 'Write an id into the empty `@id("")`, such as `@id("area.what-it-allows")`.' }),
         }),
       );
     } else {
