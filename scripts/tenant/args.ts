@@ -11,6 +11,8 @@ export const TENANT_USAGE = `usage: npm run tenant -- create <tenantId> [options
        npm run tenant -- delete <tenantId> [options]
        npm run tenant -- list [options]
 options:
+  --mode <name>                the multi-tenant mode (default: the project's only one)
+  --root <dir>                 the project root, whose generated/ is read (default: the current directory)
   --table <name>               the tenant table (default: the mode's tableEnv variable, else its table)
   --region <region>            AWS region (default: AWS_REGION or the profile's; eu-west-1 for local endpoints)
   --endpoint-avp <url>         Verified Permissions endpoint (default: AWS_ENDPOINT_URL_VERIFIEDPERMISSIONS, else AWS)
@@ -19,6 +21,8 @@ options:
   --help                       print this help`;
 
 export interface TenantFlags {
+  readonly mode?: string;
+  readonly root?: string;
   readonly table?: string;
   readonly region?: string;
   readonly endpointAvp?: string;
@@ -34,6 +38,8 @@ export const TENANT_COMMAND = {
   command: 'tenant',
   usage: TENANT_USAGE,
   options: {
+    mode: { type: 'string' },
+    root: { type: 'string' },
     table: { type: 'string' },
     region: { type: 'string' },
     'endpoint-avp': { type: 'string' },
@@ -53,6 +59,8 @@ export function tenantRequestOf({
   readonly positionals: readonly string[];
 }): TenantRequest {
   const flags: TenantFlags = {
+    ...(values.mode !== undefined ? { mode: values.mode } : {}),
+    ...(values.root !== undefined ? { root: values.root } : {}),
     ...(values.table !== undefined ? { table: values.table } : {}),
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(values['endpoint-avp'] !== undefined ? { endpointAvp: values['endpoint-avp'] } : {}),

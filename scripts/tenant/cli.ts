@@ -1,6 +1,6 @@
 // `npm run tenant -- create|delete <tenantId>`, `npm run tenant -- list`: onboarding of multi-tenant tenants; exit 0, 1 (failure) or 2 (usage).
-import { MODE_CONFIG, POLICY_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
 import { runCli, UsageError } from '../../common/cli/command-line.js';
+import { loadGeneratedModes } from '../../common/generated-modes.js';
 import { TENANT_COMMAND, tenantRequestOf, type TenantRequest } from './args.js';
 import { createTenantClients } from './clients.js';
 import { createTenant, type CreateTenantResult } from './create-tenant.js';
@@ -8,11 +8,12 @@ import { deleteTenant, type DeleteTenantResult } from './delete-tenant.js';
 import { TenantUsageError } from './errors.js';
 import { listTenants } from './list-tenants.js';
 import { resolveSettings } from './settings.js';
+import { selectTenantMode } from './tenant-mode.js';
 import { TenantTable, type ListedTenant } from './tenant-table.js';
 
 async function run(request: TenantRequest, env: NodeJS.ProcessEnv): Promise<string> {
-  const { tenancy } = MODE_CONFIG;
-  const lookup = tenancy.policyStoreLookup;
+  const mode = selectTenantMode(await loadGeneratedModes(request.flags.root ?? process.cwd()), request.flags.mode);
+  const lookup = mode.tenancy.policyStoreLookup;
   const settings = resolveSettings({ flags: request.flags, env, lookup });
   const clients = createTenantClients(settings);
   const table = new TenantTable({ client: clients.dynamoDb, name: settings.table, lookup });
@@ -23,8 +24,8 @@ async function run(request: TenantRequest, env: NodeJS.ProcessEnv): Promise<stri
       case 'create': {
         const result = await createTenant({
           tenantId: request.tenantId,
-          mode: MODE_CONFIG,
-          bundle: POLICY_BUNDLE,
+          mode: mode.config,
+          bundle: mode.bundle,
           avp: clients.avp,
           table,
           onStep,

@@ -2,7 +2,6 @@
 import fc from 'fast-check';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../generated/customer/authorizer.js';
 import {
   createHmacToken,
   createUnsignedToken,
@@ -26,6 +25,9 @@ import {
   type Target,
 } from './support/modes.js';
 import { startWorld, type World } from './support/world.js';
+import { fixtureMode } from '../support/fixture-domain.js';
+
+const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: CUSTOMER_BUNDLE } = fixtureMode('billing', 'customer');
 
 /** Fixed, so a failure replays exactly; fast-check prints it with the counterexample, and the test names carry it. */
 const SEED = 0x5eed_f022;
@@ -53,14 +55,14 @@ const PRINCIPALS: Readonly<Record<ModeName, () => readonly Claims[]>> = {
   ],
   internal: () => [
     {
-      ...world.issuer.claimsFor(MODES.internal.mode, { id: 'sam', groups: ['support'], attributes: { email: 'sam@payments.example' } }),
+      ...world.issuer.claimsFor(MODES.internal.mode, { id: 'sam', groups: ['support'], attributes: { email: 'sam@billing.example' } }),
       amr: ['pwd'],
     },
     {
       ...world.issuer.claimsFor(MODES.internal.mode, {
         id: 'frank',
         groups: ['fraud', 'refunds'],
-        attributes: { email: 'frank@payments.example' },
+        attributes: { email: 'frank@billing.example' },
       }),
       amr: ['pwd', 'mfa'],
     },
@@ -68,9 +70,9 @@ const PRINCIPALS: Readonly<Record<ModeName, () => readonly Claims[]>> = {
   m2m: () => [
     world.issuer.claimsFor(MODES.m2m.mode, {
       id: 'ledgerservice01',
-      attributes: { clientId: 'ledgerservice01', scopes: ['payments/events.read'] },
+      attributes: { clientId: 'ledgerservice01', scopes: ['billing/events.read'] },
     }),
-    world.issuer.claimsFor(MODES.m2m.mode, { id: 'reconservice03', attributes: { clientId: 'reconservice03', scopes: ['payments/read'] } }),
+    world.issuer.claimsFor(MODES.m2m.mode, { id: 'reconservice03', attributes: { clientId: 'reconservice03', scopes: ['billing/read'] } }),
   ],
   'multi-tenant': () => [
     world.issuer.claimsFor(MODES['multi-tenant'].mode, {
@@ -99,21 +101,21 @@ const TARGETS: Readonly<Record<ModeName, readonly Target[]>> = {
   customer: [
     { method: 'GET', path: '/accounts/acct-1' },
     { method: 'GET', path: '/accounts/acct-2' },
-    { method: 'GET', path: '/accounts/acct-1/payments' },
-    { method: 'POST', path: '/accounts/acct-1/payments', headers: pay('100') },
-    { method: 'POST', path: '/accounts/acct-1/payments', headers: pay('1000001') },
-    { method: 'POST', path: '/accounts/acct-1/payments', headers: pay('1000001', 'user-9') },
-    { method: 'GET', path: '/payments/pay-1' },
-    { method: 'POST', path: '/payments/pay-1/approve' },
+    { method: 'GET', path: '/accounts/acct-1/billing' },
+    { method: 'POST', path: '/accounts/acct-1/billing', headers: pay('100') },
+    { method: 'POST', path: '/accounts/acct-1/billing', headers: pay('1000001') },
+    { method: 'POST', path: '/accounts/acct-1/billing', headers: pay('1000001', 'user-9') },
+    { method: 'GET', path: '/billing/pay-1' },
+    { method: 'POST', path: '/billing/pay-1/approve' },
     { method: 'POST', path: '/customers/cust-1/beneficiaries' },
     { method: 'POST', path: '/customers/cust-2/beneficiaries' },
     { method: 'DELETE', path: '/beneficiaries/ben-1' },
     { method: 'GET', path: '/beneficiaries/ben-1' },
   ],
   internal: [
-    { method: 'GET', path: '/payments/pay-1' },
-    { method: 'POST', path: '/payments/pay-1/refund' },
-    { method: 'POST', path: '/payments/pay-2/refund' },
+    { method: 'GET', path: '/billing/pay-1' },
+    { method: 'POST', path: '/billing/pay-1/refund' },
+    { method: 'POST', path: '/billing/pay-2/refund' },
     { method: 'POST', path: '/accounts/acct-1/freeze' },
     { method: 'POST', path: '/accounts/acct-1/unfreeze' },
     { method: 'GET', path: '/accounts/acct-2' },
@@ -130,10 +132,10 @@ const TARGETS: Readonly<Record<ModeName, readonly Target[]>> = {
     { method: 'GET', path: '/tenants/globex/accounts/acct-a1' },
     { method: 'GET', path: '/tenants/globex/accounts/acct-g1' },
     { method: 'GET', path: '/tenants/acme-bank/accounts/acct-g9' },
-    { method: 'POST', path: '/tenants/globex/payments/pay-g1/approve' },
-    { method: 'POST', path: '/tenants/acme-bank/payments/pay-a1/approve' },
-    { method: 'POST', path: '/tenants/globex/accounts/acct-g1/payments', headers: pay('100') },
-    { method: 'POST', path: '/tenants/globex/accounts/acct-g1/payments', headers: pay('1000001') },
+    { method: 'POST', path: '/tenants/globex/billing/pay-g1/approve' },
+    { method: 'POST', path: '/tenants/acme-bank/billing/pay-a1/approve' },
+    { method: 'POST', path: '/tenants/globex/accounts/acct-g1/billing', headers: pay('100') },
+    { method: 'POST', path: '/tenants/globex/accounts/acct-g1/billing', headers: pay('1000001') },
   ],
 };
 
@@ -172,7 +174,7 @@ const PARTNER: ModeConfig = {
       method: 'GET',
       path: '/house-account',
       action: 'ViewAccount',
-      resource: { type: 'Payments::Account', id: 'acct-1' },
+      resource: { type: 'Billing::Account', id: 'acct-1' },
       context: [],
     },
     {
@@ -181,7 +183,7 @@ const PARTNER: ModeConfig = {
       method: 'GET',
       path: '/settlement-account',
       action: 'ViewAccount',
-      resource: { type: 'Payments::Account', id: 'acct-2' },
+      resource: { type: 'Billing::Account', id: 'acct-2' },
       context: [],
     },
   ] satisfies RouteConfig[],
@@ -285,7 +287,7 @@ beforeAll(() => {
           sub: 'someone-else',
           'cognito:groups': ['admin'],
           groups: ['fraud'],
-          scope: 'payments/events.read',
+          scope: 'billing/events.read',
           'custom:tenant_id': 'globex',
         }),
         stripSignature(genuine),
@@ -334,7 +336,7 @@ function mutatedToken(of: ModeName): fc.Arbitrary<string> {
     .record({
       principal: fc.nat(),
       claim: fc.constantFrom(...MUTABLE_CLAIMS),
-      value: fc.oneof(jsonValue, fc.constantFrom('admin', ['admin'], 'globex', 'payments/events.read', '', 0, -1)),
+      value: fc.oneof(jsonValue, fc.constantFrom('admin', ['admin'], 'globex', 'billing/events.read', '', 0, -1)),
     })
     .map(({ principal, claim, value }) => {
       const principals = PRINCIPALS[of]();

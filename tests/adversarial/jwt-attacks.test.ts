@@ -74,31 +74,31 @@ interface Scenario {
   readonly requiredClaim: { readonly claim: string; readonly expected: Expected };
 }
 
-const CUSTOMER_ADMIN_ONLY: Target = { method: 'POST', path: '/payments/pay-1/approve' };
-const TENANT_ADMIN_ONLY: Target = { method: 'POST', path: '/tenants/acme-bank/payments/pay-a1/approve' };
+const CUSTOMER_ADMIN_ONLY: Target = { method: 'POST', path: '/billing/pay-1/approve' };
+const TENANT_ADMIN_ONLY: Target = { method: 'POST', path: '/tenants/acme-bank/billing/pay-a1/approve' };
 const FRAUD_ONLY: Target = { method: 'POST', path: '/accounts/acct-1/freeze' };
 
 const customerUser = (roles: string, determiningPolicies = ''): PolicyContext => ({
   principalId: 'user-1',
-  principalType: 'Payments::CustomerUser',
+  principalType: 'Billing::CustomerUser',
   roles,
   determiningPolicies,
 });
 const staffUser = (roles: string, determiningPolicies = ''): PolicyContext => ({
   principalId: 'sam',
-  principalType: 'Payments::StaffUser',
+  principalType: 'Billing::StaffUser',
   roles,
   determiningPolicies,
 });
 const service = (determiningPolicies = ''): PolicyContext => ({
   principalId: 'ledgerservice01',
-  principalType: 'Payments::Service',
+  principalType: 'Billing::Service',
   roles: '',
   determiningPolicies,
 });
 const tenantUser = (roles: string, determiningPolicies = ''): PolicyContext => ({
   principalId: 'tina',
-  principalType: 'Payments::TenantUser',
+  principalType: 'Billing::TenantUser',
   tenantId: 'acme-bank',
   roles,
   determiningPolicies,
@@ -145,10 +145,10 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
   internal: {
     m: MODES.internal,
     claims: () => ({
-      ...world.issuer.claimsFor(MODES.internal.mode, { id: 'sam', groups: ['support'], attributes: { email: 'sam@payments.example' } }),
+      ...world.issuer.claimsFor(MODES.internal.mode, { id: 'sam', groups: ['support'], attributes: { email: 'sam@billing.example' } }),
       amr: ['pwd', 'mfa'],
     }),
-    target: { method: 'GET', path: '/payments/pay-1' },
+    target: { method: 'GET', path: '/billing/pay-1' },
     allowedBy: staffUser('support', 'staff.support-read'),
     wrongAudience: { aud: 'api://other-api' },
     // Okta's id token is for the OIDC client: its audience is the client id, not the API.
@@ -170,9 +170,9 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
     },
     duplicateIdentity: {
       claim: 'aud',
-      first: 'api://payments-internal',
+      first: 'api://billing-internal',
       last: 'api://other-api',
-      target: { method: 'GET', path: '/payments/pay-1' },
+      target: { method: 'GET', path: '/billing/pay-1' },
       expected: unauthorized,
     },
     requiredClaim: { claim: 'email', expected: denyFor('claims') },
@@ -182,16 +182,16 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
     claims: () =>
       world.issuer.claimsFor(MODES.m2m.mode, {
         id: 'ledgerservice01',
-        attributes: { clientId: 'ledgerservice01', scopes: ['payments/events.read'] },
+        attributes: { clientId: 'ledgerservice01', scopes: ['billing/events.read'] },
       }),
     target: { method: 'GET', path: '/', query: { accountId: 'acct-1' } },
     allowedBy: service('service.subscribe-payment-events'),
     wrongAudience: { client_id: 'rogueservice99' },
-    otherTokenUse: () => world.issuer.mint(withTokenUse(MODES.m2m.mode, 'id'), { sub: 'ledgerservice01', scope: 'payments/events.read' }),
+    otherTokenUse: () => world.issuer.mint(withTokenUse(MODES.m2m.mode, 'id'), { sub: 'ledgerservice01', scope: 'billing/events.read' }),
     privilege: {
       claim: 'scope',
-      granted: 'payments/events.read',
-      withheld: 'payments/read',
+      granted: 'billing/events.read',
+      withheld: 'billing/read',
       target: { method: 'GET', path: '/', query: { accountId: 'acct-1' } },
       allowedBy: service('service.subscribe-payment-events'),
       deniedBy: () => service(),
@@ -521,7 +521,7 @@ describe('type confusion in claims', () => {
     {
       mode: 'customer',
       name: 'the customer id as an entity reference',
-      claims: { 'custom:customer_id': { __entity: { type: 'Payments::Customer', id: 'cust-1' } } },
+      claims: { 'custom:customer_id': { __entity: { type: 'Billing::Customer', id: 'cust-1' } } },
       expected: denyFor('claims'),
     },
     { mode: 'internal', name: 'groups as a list of objects', claims: { groups: [{ name: 'fraud' }] }, expected: denyFor('claims') },
@@ -538,7 +538,7 @@ describe('type confusion in claims', () => {
     {
       mode: 'm2m',
       name: 'scope as a list where a string is expected',
-      claims: { scope: ['payments/events.read'] },
+      claims: { scope: ['billing/events.read'] },
       expected: unauthorized,
     },
     { mode: 'm2m', name: 'the client id as a number', claims: { client_id: 1 }, expected: unauthorized },
@@ -580,10 +580,10 @@ function lookAlikes(group: string, entityType: string): readonly { name: string;
 }
 
 const GROUP_TARGETS: readonly { mode: ModeName; group: string; entityType: string; target: Target }[] = [
-  { mode: 'customer', group: 'admin', entityType: 'Payments::Role', target: CUSTOMER_ADMIN_ONLY },
-  { mode: 'customer', group: 'admin', entityType: 'Payments::Role', target: { method: 'POST', path: '/customers/cust-1/beneficiaries' } },
-  { mode: 'internal', group: 'fraud', entityType: 'Payments::StaffGroup', target: FRAUD_ONLY },
-  { mode: 'multi-tenant', group: 'admin', entityType: 'Payments::Role', target: TENANT_ADMIN_ONLY },
+  { mode: 'customer', group: 'admin', entityType: 'Billing::Role', target: CUSTOMER_ADMIN_ONLY },
+  { mode: 'customer', group: 'admin', entityType: 'Billing::Role', target: { method: 'POST', path: '/customers/cust-1/beneficiaries' } },
+  { mode: 'internal', group: 'fraud', entityType: 'Billing::StaffGroup', target: FRAUD_ONLY },
+  { mode: 'multi-tenant', group: 'admin', entityType: 'Billing::Role', target: TENANT_ADMIN_ONLY },
 ];
 
 describe('group names carrying Cedar syntax or Unicode confusables', () => {
@@ -609,13 +609,13 @@ describe('group names carrying Cedar syntax or Unicode confusables', () => {
 
 describe('scope names carrying confusables (m2m)', () => {
   // Scopes are space-delimited: a trailing space is only a delimiter, and scopes are no entities.
-  const cases = lookAlikes('payments/events.read', 'Payments::Scope').filter(
+  const cases = lookAlikes('billing/events.read', 'Billing::Scope').filter(
     ({ name }) => name !== 'a Cedar entity literal' && name !== 'boundary, a trailing space',
   );
 
   it.each(cases)('$name, next to a genuine mode scope, is denied', async ({ value }) => {
     const s = SCENARIOS.m2m;
 
-    await expectAttack(s, mint(s, { scope: `payments/read ${value}` }), deny(service()));
+    await expectAttack(s, mint(s, { scope: `billing/read ${value}` }), deny(service()));
   });
 });

@@ -22,11 +22,11 @@ const ROLE_SETS: readonly (readonly string[])[] = [[], ['viewer'], ['payer'], ['
 
 /** The mode's routes, by what they need: the resource type their id names, and the headers CreatePayment reads. */
 const ROUTES = [
-  { method: 'GET', suffix: (id: string) => `/accounts/${id}`, type: 'Payments::Account' },
-  { method: 'GET', suffix: (id: string) => `/accounts/${id}/payments`, type: 'Payments::Account' },
-  { method: 'POST', suffix: (id: string) => `/accounts/${id}/payments`, type: 'Payments::Account' },
-  { method: 'GET', suffix: (id: string) => `/payments/${id}`, type: 'Payments::Payment' },
-  { method: 'POST', suffix: (id: string) => `/payments/${id}/approve`, type: 'Payments::Payment' },
+  { method: 'GET', suffix: (id: string) => `/accounts/${id}`, type: 'Billing::Account' },
+  { method: 'GET', suffix: (id: string) => `/accounts/${id}/billing`, type: 'Billing::Account' },
+  { method: 'POST', suffix: (id: string) => `/accounts/${id}/billing`, type: 'Billing::Account' },
+  { method: 'GET', suffix: (id: string) => `/billing/${id}`, type: 'Billing::Payment' },
+  { method: 'POST', suffix: (id: string) => `/billing/${id}/approve`, type: 'Billing::Payment' },
 ] as const;
 
 interface TokenSpec {

@@ -1,4 +1,4 @@
-// The differential tests' own domain, a research lab (not payments): group → group hierarchies, tags, the four
+// The differential tests' own domain, a research lab (not billing): group → group hierarchies, tags, the four
 // extension types, records, sets, an enum entity type, action groups, templates, and policies that can error.
 import type { ApplySpec, SchemaJson, Type } from '@cedar-policy/cedar-wasm/nodejs';
 import type { PolicyBundle } from '../../runtime/config.js';

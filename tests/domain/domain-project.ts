@@ -8,7 +8,7 @@ import { listFiles, REPO_ROOT, type ProjectCopy } from '../support/project-copy.
 export const DOMAIN_PATHS = ['schema', 'policies', 'modes', 'tests/policies', 'local/demo/seed.yaml'] as const;
 
 /** The code generated files import. */
-const CODE_DIRS = ['runtime', 'infra'] as const;
+const CODE_DIRS = ['runtime', 'infra', 'common'] as const;
 
 export const FIXTURES_DIR = join(REPO_ROOT, 'tests/fixtures');
 
@@ -25,6 +25,8 @@ export function copyDomain(name: string): ProjectCopy {
   }
   for (const dir of CODE_DIRS) cpSync(join(REPO_ROOT, dir), join(root, dir), { recursive: true });
   cpSync(join(REPO_ROOT, 'package.json'), join(root, 'package.json'));
+  // The project's settings are the toolkit side's, not the domain's: every project has them.
+  cpSync(join(REPO_ROOT, 'project.yaml'), join(root, 'project.yaml'));
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(root, 'node_modules'), 'dir');
   writeFileSync(join(root, 'tsconfig.json'), generatedOnlyTsconfig());
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PROJECT_FILE, type ProjectSources, readProjectSources } from '../../generator/load/source-files.js';
 import { buildModel } from '../../generator/model/build-model.js';
 import { validateProject } from '../../generator/validate/project.js';
-import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
+import type { EngineConfig, ModeConfig, PolicyBundle, TenancyConfig } from '../../runtime/config.js';
 import { REPO_ROOT } from './project-copy.js';
 
 export const FIXTURE_DOMAINS = ['billing', 'research-archive'] as const;
@@ -29,15 +29,11 @@ export function fixtureRoot(domain: FixtureDomainName): string {
 }
 
 /**
- * A fixture domain's inputs as the generator reads a project. A fixture holds only the domain paths; the project
- * settings (project.yaml) are the toolkit's, so they are the repository's.
+ * A fixture domain's inputs as the generator reads a project. A fixture is a whole project: its domain paths and its
+ * own project.yaml, so that toolkit tests depend neither on the repository's domain nor on its project settings.
  */
 export function fixtureSources(domain: FixtureDomainName): ProjectSources {
-  const settings = join(REPO_ROOT, PROJECT_FILE);
-  return {
-    ...readProjectSources(fixtureRoot(domain)),
-    ...(existsSync(settings) ? { projectFile: { path: PROJECT_FILE, text: readFileSync(settings, 'utf8') } } : {}),
-  };
+  return readProjectSources(fixtureRoot(domain));
 }
 
 const loaded = new Map<FixtureDomainName, GeneratedFixtureDomain>();
@@ -76,4 +72,16 @@ export function generateFixtureDomain(domain: FixtureDomainName): GeneratedFixtu
     modes[mode.name] = JSON.parse(JSON.stringify({ MODE_CONFIG: mode.config, POLICY_BUNDLE: mode.bundle })) as FixtureMode;
   }
   return modes;
+}
+
+/** The mode's AVP engine settings; a generated file's literal type gives them directly, a fixture's config is narrowed here. */
+export function avpEngineOf(config: ModeConfig): Extract<EngineConfig, { kind: 'avp' }> {
+  if (config.engine.kind !== 'avp') throw new Error(`mode ${config.name} uses the ${config.engine.kind} engine, not AVP`);
+  return config.engine;
+}
+
+/** The mode's multi-tenant settings; throws for a single-tenant mode. */
+export function multiTenancyOf(config: ModeConfig): Extract<TenancyConfig, { kind: 'multi' }> {
+  if (config.tenancy.kind !== 'multi') throw new Error(`mode ${config.name} is single-tenant`);
+  return config.tenancy;
 }

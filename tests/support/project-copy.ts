@@ -1,4 +1,4 @@
-// Copies a fixture domain's inputs (tests/fixtures/<name>/), with the repository's project.yaml and what generated code
+// Copies a fixture project's inputs (tests/fixtures/<name>/: its domain and its project.yaml), and what generated code
 // imports, into a temporary folder, for tests that change them; toolkit tests never run on the repository's own domain.
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,9 +30,8 @@ export function copyProject(options: CopyOptions): ProjectCopy {
     if (options.reverseOrder) files.reverse();
     for (const file of files) cpSync(file, join(root, file.slice(domainRoot.length + 1)));
   }
-  // The project's settings are the toolkit's, not the domain's: every project has them.
-  const projectFile = join(REPO_ROOT, 'project.yaml');
-  if (existsSync(projectFile)) cpSync(projectFile, join(root, 'project.yaml'));
+  // A fixture is a whole project: its own settings come with it, so no test depends on the repository's project.yaml.
+  cpSync(join(domainRoot, 'project.yaml'), join(root, 'project.yaml'));
   if (options.withCode) {
     for (const dir of ['runtime', 'infra', 'common']) cpSync(join(REPO_ROOT, dir), join(root, dir), { recursive: true });
     cpSync(join(REPO_ROOT, 'tsconfig.json'), join(root, 'tsconfig.json'));

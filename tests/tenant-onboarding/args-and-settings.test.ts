@@ -1,12 +1,14 @@
 // The command line of `npm run tenant` and where it connects: flags first, then the environment, then the mode.
 import { describe, expect, it } from 'vitest';
-import { MODE_CONFIG } from '../../generated/multi-tenant/authorizer.js';
 import { parseCommandLine, UsageError } from '../../common/cli/command-line.js';
 import { TENANT_COMMAND, tenantRequestOf, type TenantRequest } from '../../scripts/tenant/args.js';
 import { InvalidTenantIdError, TenantUsageError } from '../../scripts/tenant/errors.js';
 import { isLoopback, resolveSettings } from '../../scripts/tenant/settings.js';
+import { fixtureMode, multiTenancyOf } from '../support/fixture-domain.js';
 
-const LOOKUP = MODE_CONFIG.tenancy.policyStoreLookup;
+const { MODE_CONFIG } = fixtureMode('billing', 'multi-tenant');
+
+const LOOKUP = multiTenancyOf(MODE_CONFIG).policyStoreLookup;
 const NO_FLAGS = { json: false };
 
 /** The command line as `npm run tenant` reads it: runCli's parse, then the tenant request. */
@@ -81,12 +83,12 @@ describe('the tenant command line', () => {
 
 describe('resolveSettings', () => {
   it('with nothing set: the mode’s table, and region, endpoints and credentials from the AWS SDK’s own chain', () => {
-    expect(resolveSettings({ flags: NO_FLAGS, env: {}, lookup: LOOKUP })).toEqual({ table: 'payments-tenants' });
+    expect(resolveSettings({ flags: NO_FLAGS, env: {}, lookup: LOOKUP })).toEqual({ table: 'billing-tenants' });
   });
 
   it('takes the table from the variable the mode names (TENANT_TABLE), as the runtime does', () => {
     expect(resolveSettings({ flags: NO_FLAGS, env: { TENANT_TABLE: 'tenants-staging' }, lookup: LOOKUP }).table).toBe('tenants-staging');
-    expect(resolveSettings({ flags: NO_FLAGS, env: { TENANT_TABLE: '' }, lookup: LOOKUP }).table).toBe('payments-tenants');
+    expect(resolveSettings({ flags: NO_FLAGS, env: { TENANT_TABLE: '' }, lookup: LOOKUP }).table).toBe('billing-tenants');
   });
 
   it('prefers --table to TENANT_TABLE', () => {
@@ -99,7 +101,7 @@ describe('resolveSettings', () => {
     const env = { AWS_ENDPOINT_URL_VERIFIEDPERMISSIONS: 'http://127.0.0.1:7001', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:7002' };
 
     expect(resolveSettings({ flags: NO_FLAGS, env, lookup: LOOKUP })).toEqual({
-      table: 'payments-tenants',
+      table: 'billing-tenants',
       region: 'eu-west-1',
       avpEndpoint: 'http://127.0.0.1:7001',
       dynamoDbEndpoint: 'http://127.0.0.1:7002',

@@ -1,13 +1,18 @@
 // `npm run tenant` as a user runs it: a real process against the local AVP endpoint and dynalite, its output and exit codes.
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { POLICY_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
 import { TENANT_USAGE } from '../../scripts/tenant/args.js';
 import { createTenantTable, startLocalServices, storeIds, tenantTable, type LocalServices } from './support/local-services.js';
+import { copyDomain } from '../domain/domain-project.js';
+import { fixtureMode } from '../support/fixture-domain.js';
+import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = 'scripts/tenant/cli.ts';
+const { POLICY_BUNDLE } = fixtureMode('billing', 'multi-tenant');
+
+const CLI = join(REPO_ROOT, 'scripts/tenant/cli.ts');
 const POLICIES = Object.keys(POLICY_BUNDLE.policies).length;
 const TEMPLATES = Object.keys(POLICY_BUNDLE.templates).length;
 
@@ -18,10 +23,17 @@ interface Finished {
 }
 
 let services: LocalServices;
+/** The billing fixture over a scratch project, generated: the CLI onboards tenants for the modes it finds in generated/. */
+let project: ProjectCopy;
 
 beforeAll(async () => {
+  project = copyDomain('billing');
+  const generate = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'generator/cli/generate.ts'), '--root', project.root], {
+    encoding: 'utf8',
+  });
+  if (generate.status !== 0) throw new Error(`generate failed:\n${generate.stdout}${generate.stderr}`);
   services = await startLocalServices();
-});
+}, 120_000);
 
 afterEach(() => {
   services.avp.setFault(undefined);
@@ -29,6 +41,7 @@ afterEach(() => {
 
 afterAll(async () => {
   await services.close();
+  project.remove();
 });
 
 /** The environment of a shell with no AWS or tenant settings, plus `extra`. */
@@ -38,11 +51,14 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 }
 
 /** Runs the CLI to its end. Asynchronous: the endpoints it talks to live in this process. */
-function tenant(args: readonly string[], options: { readonly env?: NodeJS.ProcessEnv; readonly local?: boolean } = {}): Promise<Finished> {
+function tenant(
+  args: readonly string[],
+  options: { readonly env?: NodeJS.ProcessEnv; readonly local?: boolean; readonly cwd?: string } = {},
+): Promise<Finished> {
   const endpoints = options.local === false ? [] : ['--endpoint-avp', services.avp.url, '--endpoint-dynamodb', services.dynamo.endpoint];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, ...endpoints], {
-      cwd: ROOT,
+      cwd: options.cwd ?? project.root,
       env: options.env ?? cleanEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -67,7 +83,7 @@ describe('npm run tenant -- create', () => {
     const policyStoreId = await services.table.get('acme-bank');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `created tenant acme-bank: policy store ${policyStoreId} (STRICT, deletion protection on) with the schema, ${POLICIES} policies and ${TEMPLATES} template; mapped in table payments-tenants\n`,
+      `created tenant acme-bank: policy store ${policyStoreId} (STRICT, deletion protection on) with the schema, ${POLICIES} policies and ${TEMPLATES} template; mapped in table billing-tenants\n`,
     );
     expect(ownLines(run.stderr)).toEqual([
       'tenant: reading the tenant table…',
@@ -87,7 +103,7 @@ describe('npm run tenant -- create', () => {
 
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `tenant acme-bank already exists: policy store ${policyStoreId} (table payments-tenants); nothing was changed\n`,
+      `tenant acme-bank already exists: policy store ${policyStoreId} (table billing-tenants); nothing was changed\n`,
     );
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
   });
@@ -100,7 +116,7 @@ describe('npm run tenant -- create', () => {
       status: 'created',
       tenantId: 'globex',
       policyStoreId: await services.table.get('globex'),
-      table: 'payments-tenants',
+      table: 'billing-tenants',
       policies: POLICIES,
       templates: TEMPLATES,
     });
@@ -183,7 +199,7 @@ describe('npm run tenant -- delete', () => {
     const run = await tenant(['delete', 'globex']);
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(`deleted tenant globex: policy store ${policyStoreId} deleted, mapping removed from table payments-tenants\n`);
+    expect(run.stdout).toBe(`deleted tenant globex: policy store ${policyStoreId} deleted, mapping removed from table billing-tenants\n`);
     expect(await services.table.get('globex')).toBeUndefined();
     expect(await storeIds(services.avpClient)).not.toContain(policyStoreId);
   });
@@ -194,7 +210,7 @@ describe('npm run tenant -- delete', () => {
     expect(run.code).toBe(1);
     expect(ownLines(run.stderr)).toEqual([
       'tenant: reading the tenant table…',
-      'tenant: tenant "globex" is unknown: table payments-tenants has no mapping for it (npm run tenant -- list shows the tenants)',
+      'tenant: tenant "globex" is unknown: table billing-tenants has no mapping for it (npm run tenant -- list shows the tenants)',
     ]);
     expect(run.stderr).not.toContain('usage:');
   });
@@ -245,5 +261,40 @@ describe('usage', () => {
 
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`${TENANT_USAGE}\n`);
+  });
+});
+
+describe('which mode', () => {
+  it('onboards for the only multi-tenant mode of the generated output when --mode is absent', async () => {
+    const implicit = await tenant(['list', '--json']);
+    const named = await tenant(['list', '--json', '--mode', 'multi-tenant']);
+
+    expect({ code: implicit.code, stdout: implicit.stdout }).toEqual({ code: 0, stdout: named.stdout });
+    expect(named.code).toBe(0);
+  });
+
+  it('exits 2 when --mode names a single-tenant mode, naming the multi-tenant ones', async () => {
+    const run = await tenant(['list', '--mode', 'customer']);
+
+    expect({ code: run.code, first: run.stderr.split('\n')[0] }).toEqual({
+      code: 2,
+      first: 'tenant: mode customer is single-tenant; tenants are onboarded for multi-tenant',
+    });
+  });
+
+  it('exits 1 in a project that has not been generated, saying how to generate it', async () => {
+    // A project with its dependencies installed and no generated/.
+    const empty = mkdtempSync(join(tmpdir(), 'authz-empty-'));
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(empty, 'node_modules'), 'dir');
+    try {
+      const run = await tenant(['list'], { cwd: empty });
+
+      expect({ code: run.code, lines: ownLines(run.stderr) }).toEqual({
+        code: 1,
+        lines: [`tenant: no generated mode under ${join(empty, 'generated')}; run npm run generate`],
+      });
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -8,10 +8,12 @@ import {
   ListPolicyTemplatesCommand,
 } from '@aws-sdk/client-verifiedpermissions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODE_CONFIG, POLICY_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
 import { createTenant, CREATE_STEPS } from '../../scripts/tenant/create-tenant.js';
 import { InvalidTenantIdError, StaleTenantMappingError } from '../../scripts/tenant/errors.js';
 import { listStores, startLocalServices, storeIds, TENANT_TABLE, type LocalServices } from './support/local-services.js';
+import { fixtureMode } from '../support/fixture-domain.js';
+
+const { MODE_CONFIG, POLICY_BUNDLE } = fixtureMode('billing', 'multi-tenant');
 
 let services: LocalServices;
 
@@ -81,7 +83,7 @@ describe('create of a new tenant', () => {
     const schema = await services.avpClient.send(new GetSchemaCommand({ policyStoreId: result.policyStoreId }));
 
     expect(JSON.parse(schema.schema ?? '')).toEqual(POLICY_BUNDLE.schema);
-    expect(schema.namespaces).toEqual(['Payments']);
+    expect(schema.namespaces).toEqual(['Billing']);
   });
 
   it('creates one static policy per bundle @id, its description the @id and its statement the bundle’s', async () => {
@@ -137,7 +139,7 @@ describe('create of a tenant that exists', () => {
 
     await expect(attempt).rejects.toThrow(StaleTenantMappingError);
     await expect(attempt).rejects.toThrow(
-      'tenant "initech" is mapped in table payments-tenants to policy store GoneStore000000000000, which does not exist; nothing was changed. ' +
+      'tenant "initech" is mapped in table billing-tenants to policy store GoneStore000000000000, which does not exist; nothing was changed. ' +
         'Run `npm run tenant -- delete initech` to remove the mapping, then create the tenant again',
     );
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);

@@ -2,7 +2,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetPolicyStoreCommand, ResourceNotFoundException } from '@aws-sdk/client-verifiedpermissions';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MODE_CONFIG, POLICY_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
 import { createTenant } from '../../scripts/tenant/create-tenant.js';
 import { deleteTenant, DELETE_STEPS } from '../../scripts/tenant/delete-tenant.js';
 import { InvalidTenantIdError, OffboardingError, TenantTableReadError, UnknownTenantError } from '../../scripts/tenant/errors.js';
@@ -16,6 +15,9 @@ import {
   TENANT_TABLE,
   type LocalServices,
 } from './support/local-services.js';
+import { fixtureMode } from '../support/fixture-domain.js';
+
+const { MODE_CONFIG, POLICY_BUNDLE } = fixtureMode('billing', 'multi-tenant');
 
 let services: LocalServices;
 const cleanups: (() => void)[] = [];
@@ -62,7 +64,7 @@ describe('delete', () => {
 
     await expect(attempt).rejects.toThrow(UnknownTenantError);
     await expect(attempt).rejects.toThrow(
-      'tenant "nobody" is unknown: table payments-tenants has no mapping for it (npm run tenant -- list shows the tenants)',
+      'tenant "nobody" is unknown: table billing-tenants has no mapping for it (npm run tenant -- list shows the tenants)',
     );
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
   });

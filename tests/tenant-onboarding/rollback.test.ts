@@ -1,7 +1,6 @@
 // `create` rolled back: a fault at any step after CreatePolicyStore leaves no store and no mapping; a failed rollback names what is left.
 import { DeleteTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MODE_CONFIG, POLICY_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
 import type { Fault } from '../../local/avp/avp-endpoint.js';
 import { startLocalDynamo } from '../../local/dynamodb/local-dynamodb.js';
 import { createTenant, CREATE_STEPS } from '../../scripts/tenant/create-tenant.js';
@@ -18,6 +17,9 @@ import {
   TENANT_TABLE,
   type LocalServices,
 } from './support/local-services.js';
+import { fixtureMode } from '../support/fixture-domain.js';
+
+const { MODE_CONFIG, POLICY_BUNDLE } = fixtureMode('billing', 'multi-tenant');
 
 let services: LocalServices;
 const cleanups: (() => void | Promise<void>)[] = [];
@@ -195,7 +197,7 @@ describe('the tenant table', () => {
     expect(leftovers).toEqual({
       policyStoreLeft: false,
       mappingMayBeLeft: true,
-      failures: [expect.stringMatching(/^removing the mapping from payments-tenants: Error: connect ECONNREFUSED /)],
+      failures: [expect.stringMatching(/^removing the mapping from billing-tenants: Error: connect ECONNREFUSED /)],
     });
     expect(message).toMatch(
       /^create "initech": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:\d+; the rollback failed too \(.+\)\. /,

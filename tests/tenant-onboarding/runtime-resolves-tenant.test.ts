@@ -4,7 +4,6 @@ import { ListPoliciesCommand, type VerifiedPermissionsClient } from '@aws-sdk/cl
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODE_CONFIG, POLICY_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
 import { createLocalAvpClient } from '../../local/avp/avp-endpoint.js';
 import { createTables, putEntities } from '../../local/dynamodb/local-dynamodb.js';
 import { startLocalIssuer, type LocalIssuer } from '../../local/issuer/token-issuer.js';
@@ -12,22 +11,25 @@ import { httpAuthorizer, MemoryTelemetry } from '../../runtime/index.js';
 import { createTenant } from '../../scripts/tenant/create-tenant.js';
 import { deleteTenant } from '../../scripts/tenant/delete-tenant.js';
 import { startLocalServices, TENANT_TABLE, type LocalServices } from './support/local-services.js';
+import { avpEngineOf, fixtureMode } from '../support/fixture-domain.js';
 
-const ENTITY_TABLE = 'payments-entities';
+const { MODE_CONFIG, POLICY_BUNDLE } = fixtureMode('billing', 'multi-tenant');
+
+const ENTITY_TABLE = 'billing-entities';
 const ROUTE = '/tenants/{tenantId}/accounts/{accountId}';
 const UMA = { id: 'uma', tenant: 'umbrella', customer: 'cust-u1', groups: ['viewer'] } as const;
 
-const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });
+const ref = (type: string, id: string) => ({ __entity: { type: `Billing::${type}`, id } });
 const ENTITIES: readonly EntityJson[] = [
   {
-    uid: { type: 'Payments::Customer', id: 'cust-u1' },
+    uid: { type: 'Billing::Customer', id: 'cust-u1' },
     attrs: { tenant: ref('Tenant', 'umbrella'), country: 'GB' },
-    parents: [{ type: 'Payments::Tenant', id: 'umbrella' }],
+    parents: [{ type: 'Billing::Tenant', id: 'umbrella' }],
   },
   {
-    uid: { type: 'Payments::Account', id: 'acct-u1' },
+    uid: { type: 'Billing::Account', id: 'acct-u1' },
     attrs: { owner: ref('Customer', 'cust-u1'), tenant: ref('Tenant', 'umbrella'), currency: 'GBP', frozen: false },
-    parents: [{ type: 'Payments::Customer', id: 'cust-u1' }],
+    parents: [{ type: 'Billing::Customer', id: 'cust-u1' }],
   },
 ];
 
@@ -40,7 +42,7 @@ beforeAll(async () => {
   [services, issuer] = await Promise.all([startLocalServices(), startLocalIssuer({ env: {} })]);
   await createTables(services.dynamo.client, [{ name: ENTITY_TABLE, keyAttribute: 'uid' }]);
   await putEntities(services.dynamo.client, ENTITY_TABLE, ENTITIES);
-  handlerClient = createLocalAvpClient(services.avp.url, { maxAttempts: MODE_CONFIG.engine.maxRetries + 1 });
+  handlerClient = createLocalAvpClient(services.avp.url, { maxAttempts: avpEngineOf(MODE_CONFIG).maxRetries + 1 });
 });
 
 afterAll(async () => {
@@ -124,7 +126,7 @@ describe('a tenant onboarded by create', () => {
       isAuthorized: true,
       context: {
         principalId: 'uma',
-        principalType: 'Payments::TenantUser',
+        principalType: 'Billing::TenantUser',
         tenantId: 'umbrella',
         roles: 'viewer',
         decision: 'allow',

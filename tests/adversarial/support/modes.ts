@@ -1,10 +1,6 @@
 // The four generated modes as API Gateway drives them: each one's real handler factory, the event its API type sends, and its exact answers.
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { expect } from 'vitest';
-import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../../generated/customer/authorizer.js';
-import { MODE_CONFIG as INTERNAL, POLICY_BUNDLE as INTERNAL_BUNDLE } from '../../../generated/internal/authorizer.js';
-import { MODE_CONFIG as M2M, POLICY_BUNDLE as M2M_BUNDLE } from '../../../generated/m2m/authorizer.js';
-import { MODE_CONFIG as MULTI_TENANT, POLICY_BUNDLE as MULTI_TENANT_BUNDLE } from '../../../generated/multi-tenant/authorizer.js';
 import {
   httpRequestEvent,
   methodArn,
@@ -26,6 +22,12 @@ import {
 } from '../../../runtime/index.js';
 import { RouteTable } from '../../../runtime/routes/route-table.js';
 import type { World } from './world.js';
+import { fixtureMode } from '../../support/fixture-domain.js';
+
+const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: CUSTOMER_BUNDLE } = fixtureMode('billing', 'customer');
+const { MODE_CONFIG: INTERNAL, POLICY_BUNDLE: INTERNAL_BUNDLE } = fixtureMode('billing', 'internal');
+const { MODE_CONFIG: M2M, POLICY_BUNDLE: M2M_BUNDLE } = fixtureMode('billing', 'm2m');
+const { MODE_CONFIG: MULTI_TENANT, POLICY_BUNDLE: MULTI_TENANT_BUNDLE } = fixtureMode('billing', 'multi-tenant');
 
 export const MODE_NAMES = ['customer', 'internal', 'm2m', 'multi-tenant'] as const;
 export type ModeName = (typeof MODE_NAMES)[number];

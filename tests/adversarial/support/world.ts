@@ -3,13 +3,15 @@ import { setFlagsFromString } from 'node:v8';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
-import { POLICY_BUNDLE as INTERNAL_BUNDLE } from '../../../generated/internal/authorizer.js';
-import { POLICY_BUNDLE as MULTI_TENANT_BUNDLE } from '../../../generated/multi-tenant/authorizer.js';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../../local/avp/avp-endpoint.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/local-dynamodb.js';
 import { generateSigningKey, type SigningKey } from '../../../local/issuer/signing-keys.js';
 import { startLocalIssuer, type LocalIssuer } from '../../../local/issuer/token-issuer.js';
 import type { RuntimeDependencies, Telemetry } from '../../../runtime/index.js';
+import { fixtureMode } from '../../support/fixture-domain.js';
+
+const { POLICY_BUNDLE: INTERNAL_BUNDLE } = fixtureMode('billing', 'internal');
+const { POLICY_BUNDLE: MULTI_TENANT_BUNDLE } = fixtureMode('billing', 'multi-tenant');
 
 // Node 20's V8 (11.3) aborted the test process now and then ("Fatal error ... unreachable code" in
 // Deoptimizer::DoComputeBuiltinContinuation) while lazily deoptimizing a hot caller of cedar-wasm's
@@ -17,8 +19,8 @@ import type { RuntimeDependencies, Telemetry } from '../../../runtime/index.js';
 // inline JS-to-Wasm calls made it go away. It changes how code is optimized, never what it computes.
 setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
-export const ENTITY_TABLE = 'payments-entities';
-export const TENANT_TABLE = 'payments-tenants';
+export const ENTITY_TABLE = 'billing-entities';
+export const TENANT_TABLE = 'billing-tenants';
 export const INTERNAL_STORE = 'ps-internal';
 
 export const TENANTS = ['acme-bank', 'globex', 'initech'] as const;
@@ -30,27 +32,27 @@ export const storeOf = (tenant: Tenant): string => `ps-${tenant}`;
 /** The one-letter prefix of a tenant's entity ids: acme-bank owns cust-a1, acct-a1, pay-a1... */
 const CODE: Readonly<Record<Tenant, string>> = { 'acme-bank': 'a', globex: 'g', initech: 'i' };
 
-const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });
+const ref = (type: string, id: string) => ({ __entity: { type: `Billing::${type}`, id } });
 
 function customer(id: string, tenant: string): EntityJson {
   return {
-    uid: { type: 'Payments::Customer', id },
+    uid: { type: 'Billing::Customer', id },
     attrs: { tenant: ref('Tenant', tenant), country: 'FR' },
-    parents: [{ type: 'Payments::Tenant', id: tenant }],
+    parents: [{ type: 'Billing::Tenant', id: tenant }],
   };
 }
 
 function account(id: string, owner: string, tenant: string): EntityJson {
   return {
-    uid: { type: 'Payments::Account', id },
+    uid: { type: 'Billing::Account', id },
     attrs: { owner: ref('Customer', owner), tenant: ref('Tenant', tenant), currency: 'EUR', frozen: false },
-    parents: [{ type: 'Payments::Customer', id: owner }],
+    parents: [{ type: 'Billing::Customer', id: owner }],
   };
 }
 
 function payment(id: string, accountId: string, owner: string, tenant: string, createdBy: string, status = 'settled'): EntityJson {
   return {
-    uid: { type: 'Payments::Payment', id },
+    uid: { type: 'Billing::Payment', id },
     attrs: {
       account: ref('Account', accountId),
       owner: ref('Customer', owner),
@@ -60,13 +62,13 @@ function payment(id: string, accountId: string, owner: string, tenant: string, c
       status,
       createdBy,
     },
-    parents: [{ type: 'Payments::Account', id: accountId }],
+    parents: [{ type: 'Billing::Account', id: accountId }],
   };
 }
 
 /** A resource of a SaaS tenant, as the tenant-isolation property draws them. */
 export interface TenantResource {
-  readonly type: 'Payments::Account' | 'Payments::Payment';
+  readonly type: 'Billing::Account' | 'Billing::Payment';
   readonly id: string;
   readonly tenant: Tenant;
 }
@@ -80,11 +82,11 @@ export interface TenantResource {
 export const TENANT_RESOURCES: readonly TenantResource[] = TENANTS.flatMap((tenant) => {
   const x = CODE[tenant];
   return [
-    { type: 'Payments::Account' as const, id: `acct-${x}1`, tenant },
-    { type: 'Payments::Account' as const, id: `acct-${x}2`, tenant },
-    { type: 'Payments::Account' as const, id: `acct-${x}9`, tenant },
-    { type: 'Payments::Payment' as const, id: `pay-${x}1`, tenant },
-    { type: 'Payments::Payment' as const, id: `pay-${x}2`, tenant },
+    { type: 'Billing::Account' as const, id: `acct-${x}1`, tenant },
+    { type: 'Billing::Account' as const, id: `acct-${x}2`, tenant },
+    { type: 'Billing::Account' as const, id: `acct-${x}9`, tenant },
+    { type: 'Billing::Payment' as const, id: `pay-${x}1`, tenant },
+    { type: 'Billing::Payment' as const, id: `pay-${x}2`, tenant },
   ];
 });
 
@@ -117,9 +119,9 @@ const BANK_ENTITIES: readonly EntityJson[] = [
   payment('pay-1', 'acct-1', 'cust-1', 'bank-a', 'user-2'),
   payment('pay-2', 'acct-2', 'cust-2', 'bank-a', 'user-1', 'pending'),
   {
-    uid: { type: 'Payments::Beneficiary', id: 'ben-1' },
+    uid: { type: 'Billing::Beneficiary', id: 'ben-1' },
     attrs: { owner: ref('Customer', 'cust-1'), tenant: ref('Tenant', 'bank-a'), country: 'ES' },
-    parents: [{ type: 'Payments::Customer', id: 'cust-1' }],
+    parents: [{ type: 'Billing::Customer', id: 'cust-1' }],
   },
 ];
 

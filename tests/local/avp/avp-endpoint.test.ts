@@ -24,19 +24,21 @@ import {
   type VerifiedPermissionsClient,
 } from '@aws-sdk/client-verifiedpermissions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import customerBundle from '../../../generated/customer/policies.json' with { type: 'json' };
-import multiTenantBundle from '../../../generated/multi-tenant/policies.json' with { type: 'json' };
 import { createLocalAvpClient, MAX_BATCH_REQUESTS, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../../local/avp/avp-endpoint.js';
 import { ValidationException as EndpointValidationException } from '../../../local/avp/errors.js';
 import type { PolicyBundle } from '../../../runtime/config.js';
+import { fixtureMode } from '../../support/fixture-domain.js';
+
+const customerBundle = fixtureMode('billing', 'customer').POLICY_BUNDLE;
+const multiTenantBundle = fixtureMode('billing', 'multi-tenant').POLICY_BUNDLE;
 
 const CUSTOMER: PolicyBundle = customerBundle;
 const MULTI_TENANT: PolicyBundle = multiTenantBundle;
 const SCHEMA_JSON = JSON.stringify(CUSTOMER.schema);
 
-const VIEW_ACCOUNT = { actionType: 'Payments::Action', actionId: 'ViewAccount' };
-const CREATE_PAYMENT = { actionType: 'Payments::Action', actionId: 'CreatePayment' };
-const uid = (type: string, id: string) => ({ entityType: `Payments::${type}`, entityId: id });
+const VIEW_ACCOUNT = { actionType: 'Billing::Action', actionId: 'ViewAccount' };
+const CREATE_PAYMENT = { actionType: 'Billing::Action', actionId: 'CreatePayment' };
+const uid = (type: string, id: string) => ({ entityType: `Billing::${type}`, entityId: id });
 
 /** A customer user with one role, in the AVP typed form the SDK sends. */
 function customerUser(id: string, role: string, customer: string): EntityItem {
@@ -177,9 +179,9 @@ describe('schema', () => {
     const put = await client.send(new PutSchemaCommand({ policyStoreId, definition: { cedarJson: SCHEMA_JSON } }));
     const read = await client.send(new GetSchemaCommand({ policyStoreId }));
 
-    expect(put.namespaces).toEqual(['Payments']);
+    expect(put.namespaces).toEqual(['Billing']);
     expect(read.schema).toBe(SCHEMA_JSON);
-    expect(read.namespaces).toEqual(['Payments']);
+    expect(read.namespaces).toEqual(['Billing']);
   });
 
   it('PutSchema with two namespaces raises ValidationException, as AVP allows one', async () => {
@@ -194,7 +196,7 @@ describe('schema', () => {
 
   it('PutSchema with a schema Cedar cannot parse raises ValidationException', async () => {
     const policyStoreId = await newStore();
-    const broken = JSON.stringify({ Payments: { entityTypes: { User: { memberOfTypes: 'not-a-list' } }, actions: {} } });
+    const broken = JSON.stringify({ Billing: { entityTypes: { User: { memberOfTypes: 'not-a-list' } }, actions: {} } });
 
     const put = client.send(new PutSchemaCommand({ policyStoreId, definition: { cedarJson: broken } }));
 
@@ -214,7 +216,7 @@ describe('static policies', () => {
 
   it('CreatePolicy stores a policy that conforms to the schema, and GetPolicy returns its statement, effect and scope', async () => {
     const policyStoreId = await newStoreWithSchema();
-    const statement = 'permit (principal == Payments::CustomerUser::"alice", action == Payments::Action::"ViewAccount", resource);';
+    const statement = 'permit (principal == Billing::CustomerUser::"alice", action == Billing::Action::"ViewAccount", resource);';
 
     const created = await client.send(
       new CreatePolicyCommand({ policyStoreId, definition: { static: { statement, description: 'alice reads' } } }),
@@ -235,12 +237,12 @@ describe('static policies', () => {
   it('CreatePolicy in STRICT mode refuses a policy that reads an attribute the schema lacks, with ValidationException', async () => {
     const policyStoreId = await newStoreWithSchema();
     const statement =
-      'permit (principal is Payments::CustomerUser, action == Payments::Action::"ViewAccount", resource is Payments::Account) when { resource.balance > 0 };';
+      'permit (principal is Billing::CustomerUser, action == Billing::Action::"ViewAccount", resource is Billing::Account) when { resource.balance > 0 };';
 
     const creation = client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement } } }));
 
     await expect(creation).rejects.toThrow(ValidationException);
-    await expect(creation).rejects.toThrow('attribute `balance` on entity type `Payments::Account` not found');
+    await expect(creation).rejects.toThrow('attribute `balance` on entity type `Billing::Account` not found');
   });
 
   it('CreatePolicy in STRICT mode refuses any static policy while the store has no schema', async () => {
@@ -346,7 +348,7 @@ describe('policy templates and template-linked policies', () => {
 
   it('CreatePolicyTemplate refuses a template with an unconstrained principal, as AVP does', async () => {
     const policyStoreId = await newStoreWithSchema();
-    const statement = 'permit (principal, action == Payments::Action::"ViewAccount", resource == ?resource);';
+    const statement = 'permit (principal, action == Billing::Action::"ViewAccount", resource == ?resource);';
 
     const creation = client.send(new CreatePolicyTemplateCommand({ policyStoreId, statement }));
 
@@ -357,12 +359,12 @@ describe('policy templates and template-linked policies', () => {
   it('CreatePolicyTemplate in STRICT mode refuses a template naming an entity type the schema lacks', async () => {
     const policyStoreId = await newStoreWithSchema();
     const statement =
-      'permit (principal == ?principal, action == Payments::Action::"ViewAccount", resource is Payments::Vault in ?resource);';
+      'permit (principal == ?principal, action == Billing::Action::"ViewAccount", resource is Billing::Vault in ?resource);';
 
     const creation = client.send(new CreatePolicyTemplateCommand({ policyStoreId, statement }));
 
     await expect(creation).rejects.toThrow(ValidationException);
-    await expect(creation).rejects.toThrow('unrecognized entity type `Payments::Vault`');
+    await expect(creation).rejects.toThrow('unrecognized entity type `Billing::Vault`');
   });
 
   it('a template-linked policy allows the linked principal on the linked resource, and no one else', async () => {
@@ -455,7 +457,7 @@ describe('policy templates and template-linked policies', () => {
     );
 
     await expect(creation).rejects.toThrow(ValidationException);
-    await expect(creation).rejects.toThrow('unrecognized entity type `Payments::Vault`');
+    await expect(creation).rejects.toThrow('unrecognized entity type `Billing::Vault`');
   });
 });
 
@@ -524,15 +526,15 @@ describe('IsAuthorized', () => {
         entities: {
           cedarJson: JSON.stringify([
             {
-              uid: { type: 'Payments::CustomerUser', id: 'pat' },
-              attrs: { userId: 'pat', customer: { __entity: { type: 'Payments::Customer', id: 'c1' } } },
-              parents: [{ type: 'Payments::Role', id: 'payer' }],
+              uid: { type: 'Billing::CustomerUser', id: 'pat' },
+              attrs: { userId: 'pat', customer: { __entity: { type: 'Billing::Customer', id: 'c1' } } },
+              parents: [{ type: 'Billing::Role', id: 'payer' }],
             },
             {
-              uid: { type: 'Payments::Account', id: 'acct-1' },
+              uid: { type: 'Billing::Account', id: 'acct-1' },
               attrs: {
-                owner: { __entity: { type: 'Payments::Customer', id: 'c1' } },
-                tenant: { __entity: { type: 'Payments::Tenant', id: 't1' } },
+                owner: { __entity: { type: 'Billing::Customer', id: 'c1' } },
+                tenant: { __entity: { type: 'Billing::Tenant', id: 't1' } },
                 currency: 'EUR',
                 frozen: false,
               },
@@ -574,7 +576,7 @@ describe('IsAuthorized', () => {
     expect(answer).toMatchObject({
       decision: 'DENY',
       determiningPolicies: [],
-      errors: [{ errorDescription: 'policy customer.read-own: entity `Payments::Account::"acct-1"` does not exist' }],
+      errors: [{ errorDescription: 'policy customer.read-own: entity `Billing::Account::"acct-1"` does not exist' }],
     });
   });
 
@@ -850,14 +852,14 @@ describe('seedPolicyStore', () => {
   it('refuses a bundle whose policy does not conform to its schema, and leaves no store behind', async () => {
     const broken: PolicyBundle = {
       ...CUSTOMER,
-      policies: { 'bad.policy': 'permit (principal, action, resource is Payments::Account) when { resource.nope };' },
+      policies: { 'bad.policy': 'permit (principal, action, resource is Billing::Account) when { resource.nope };' },
     };
 
     const seeding = () => endpoint.seedPolicyStore({ policyStoreId: 'BrokenStore', bundle: broken });
 
     expect(seeding).toThrow(EndpointValidationException);
     expect(seeding).toThrow(
-      'the policy does not conform to the schema: for policy `bad.policy`, attribute `nope` on entity type `Payments::Account` not found',
+      'the policy does not conform to the schema: for policy `bad.policy`, attribute `nope` on entity type `Billing::Account` not found',
     );
     await expect(client.send(new GetPolicyStoreCommand({ policyStoreId: 'BrokenStore' }))).rejects.toThrow(ResourceNotFoundException);
   });

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { EXPLAIN_SOURCE_IP, routeRequest } from '../../../local/explain/authorizer-call.js';
 import { buildMode } from '../../../local/explain/build-mode.js';
 import { ExplainUsageError } from '../../../local/explain/errors.js';
-import { REPO_ROOT } from '../../support/project-copy.js';
+import { fixtureRoot } from '../../support/fixture-domain.js';
 
-const customer = buildMode(REPO_ROOT, 'customer').config;
-const m2m = buildMode(REPO_ROOT, 'm2m').config;
+const customer = buildMode(fixtureRoot('billing'), 'customer').config;
+const m2m = buildMode(fixtureRoot('billing'), 'm2m').config;
 
 function refusal(route: () => unknown): { readonly isUsageError: boolean; readonly message: string } | undefined {
   try {

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMode } from '../../../local/explain/build-mode.js';
 import { startLocalIssuer } from '../../../local/issuer/token-issuer.js';
-import { REPO_ROOT } from '../../support/project-copy.js';
+import { fixtureRoot } from '../../support/fixture-domain.js';
 import { explainJson, scratchFiles, type ScratchFiles } from './support/explain-cli.js';
 
 const ALICE_CLAIMS = { sub: 'alice', 'custom:customer_id': 'cust-1', 'cognito:groups': ['payer'] };
@@ -47,7 +47,7 @@ describe('npm run explain: decisions', () => {
       '--method',
       'POST',
       '--path',
-      '/accounts/acct-frozen/payments',
+      '/accounts/acct-frozen/billing',
       '--header',
       'X-Payment-Amount: 100',
       '--header',
@@ -56,7 +56,7 @@ describe('npm run explain: decisions', () => {
 
     expect({ decision: result.decision, determiningPolicies: result.determiningPolicies }).toEqual({
       decision: 'deny',
-      determiningPolicies: ['shared.forbid-payments-from-frozen-account'],
+      determiningPolicies: ['shared.forbid-billing-from-frozen-account'],
     });
   });
 
@@ -67,7 +67,7 @@ describe('npm run explain: decisions', () => {
 
     expect({ decision: result.decision, principal: result.request.principal }).toEqual({
       decision: 'allow',
-      principal: { type: 'Payments::CustomerUser', id: 'alice' },
+      principal: { type: 'Billing::CustomerUser', id: 'alice' },
     });
   });
 
@@ -84,7 +84,7 @@ describe('npm run explain: decisions', () => {
   });
 
   it('a token signed by a key the local issuer never published is unauthorized', async () => {
-    const mode = buildMode(REPO_ROOT, 'customer').config;
+    const mode = buildMode(fixtureRoot('billing'), 'customer').config;
     const foreignIssuer = await startLocalIssuer({ env: {} });
     const foreign = foreignIssuer.mint(mode, ALICE_CLAIMS);
     const kid = foreignIssuer.currentKid();

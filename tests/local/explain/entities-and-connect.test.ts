@@ -3,19 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainJson, scratchFiles, type ScratchFiles } from './support/explain-cli.js';
 
 const customer = (id: string) => ({
-  uid: { type: 'Payments::Customer', id },
-  attrs: { tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } }, country: 'FR' },
+  uid: { type: 'Billing::Customer', id },
+  attrs: { tenant: { __entity: { type: 'Billing::Tenant', id: 'bank-a' } }, country: 'FR' },
   parents: [],
 });
 const accountOwnedBy = (owner: string) => ({
-  uid: { type: 'Payments::Account', id: 'acct-1' },
+  uid: { type: 'Billing::Account', id: 'acct-1' },
   attrs: {
-    owner: { __entity: { type: 'Payments::Customer', id: owner } },
-    tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } },
+    owner: { __entity: { type: 'Billing::Customer', id: owner } },
+    tenant: { __entity: { type: 'Billing::Tenant', id: 'bank-a' } },
     currency: 'EUR',
     frozen: false,
   },
-  parents: [{ type: 'Payments::Customer', id: owner }],
+  parents: [{ type: 'Billing::Customer', id: owner }],
 });
 
 let files: ScratchFiles;
@@ -81,7 +81,7 @@ describe('npm run explain -- --connect', () => {
     expect({ decision: result.decision, determiningPolicies: result.determiningPolicies, resource: result.request.resource }).toEqual({
       decision: 'allow',
       determiningPolicies: ['service.subscribe-payment-events'],
-      resource: { type: 'Payments::Account', id: 'acct-1' },
+      resource: { type: 'Billing::Account', id: 'acct-1' },
     });
   });
 

@@ -4,10 +4,10 @@ import { buildMode } from '../../../local/explain/build-mode.js';
 import { explanationOf, type ExplanationSources } from '../../../local/explain/explanation.js';
 import type { EngineCall } from '../../../local/explain/record-engine-calls.js';
 import type { DecisionRecord } from '../../../runtime/index.js';
-import { REPO_ROOT } from '../../support/project-copy.js';
+import { fixtureRoot } from '../../support/fixture-domain.js';
 
-const mode = buildMode(REPO_ROOT, 'customer').config;
-const ACCOUNT = { uid: { type: 'Payments::Account', id: 'acct-1' }, attrs: { frozen: false }, parents: [] };
+const mode = buildMode(fixtureRoot('billing'), 'customer').config;
+const ACCOUNT = { uid: { type: 'Billing::Account', id: 'acct-1' }, attrs: { frozen: false }, parents: [] };
 
 function record(overrides: Partial<DecisionRecord>): DecisionRecord {
   return { mode: 'customer', result: 'allow', determiningPolicies: [], latencyMs: 1, cacheHit: false, ...overrides };
@@ -22,27 +22,27 @@ describe('explanationOf', () => {
     const explanation = explanationOf(
       sources({
         record: record({
-          principal: 'Payments::CustomerUser::"alice"',
+          principal: 'Billing::CustomerUser::"alice"',
           action: 'ViewAccount',
-          resource: 'Payments::Account::"acct-1"',
+          resource: 'Billing::Account::"acct-1"',
           determiningPolicies: ['customer.read-own'],
         }),
       }),
     );
 
     expect(explanation.request).toEqual({
-      principal: { type: 'Payments::CustomerUser', id: 'alice' },
-      action: { type: 'Payments::Action', id: 'ViewAccount' },
-      resource: { type: 'Payments::Account', id: 'acct-1' },
+      principal: { type: 'Billing::CustomerUser', id: 'alice' },
+      action: { type: 'Billing::Action', id: 'ViewAccount' },
+      resource: { type: 'Billing::Account', id: 'acct-1' },
       context: null,
     });
   });
 
   it('takes the request, context, entities and evaluation errors from the engine call when there was one', () => {
     const call: EngineCall = {
-      principal: { type: 'Payments::StaffUser', id: 'rob' },
-      action: { type: 'Payments::Action', id: 'RefundPayment' },
-      resource: { type: 'Payments::Payment', id: 'pay-1' },
+      principal: { type: 'Billing::StaffUser', id: 'rob' },
+      action: { type: 'Billing::Action', id: 'RefundPayment' },
+      resource: { type: 'Billing::Payment', id: 'pay-1' },
       context: { authMethods: ['pwd'] },
       entities: [ACCOUNT],
       errors: ['policy staff.x: attribute missing'],
@@ -79,8 +79,8 @@ describe('explanationOf', () => {
     [
       'a deny with policies names the forbids',
       'deny',
-      ['shared.forbid-payments-from-frozen-account'],
-      'forbidden by shared.forbid-payments-from-frozen-account',
+      ['shared.forbid-billing-from-frozen-account'],
+      'forbidden by shared.forbid-billing-from-frozen-account',
     ],
     ["a deny without policies is Cedar's default", 'deny', [], 'no permit policy applies, so Cedar denies by default'],
   ] as const)('%s', (_name, result, determiningPolicies, reason) => {

@@ -25,13 +25,13 @@ function refusal(read: () => unknown): { readonly isUsageError: boolean; readonl
 
 describe('readEntitiesFile', () => {
   it("fills in attrs and parents an entity leaves out, as Cedar's entities JSON allows", () => {
-    const file = files.write('bare.json', [{ uid: { type: 'Payments::Tenant', id: 'bank-a' } }]);
+    const file = files.write('bare.json', [{ uid: { type: 'Billing::Tenant', id: 'bank-a' } }]);
 
-    expect(readEntitiesFile(file)).toEqual([{ uid: { type: 'Payments::Tenant', id: 'bank-a' }, attrs: {}, parents: [] }]);
+    expect(readEntitiesFile(file)).toEqual([{ uid: { type: 'Billing::Tenant', id: 'bank-a' }, attrs: {}, parents: [] }]);
   });
 
   it('keeps tags, so hasTag and getTag see what the file says', () => {
-    const entity = { uid: { type: 'Payments::Account', id: 'a' }, attrs: {}, parents: [], tags: { region: 'eu' } };
+    const entity = { uid: { type: 'Billing::Account', id: 'a' }, attrs: {}, parents: [], tags: { region: 'eu' } };
     const file = files.write('tags.json', [entity]);
 
     expect(readEntitiesFile(file)).toEqual([entity]);

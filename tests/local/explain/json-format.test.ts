@@ -29,9 +29,9 @@ describe('npm run explain -- --format json', () => {
     const result = await explainJson(['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1']);
 
     expect({ principal: result.request.principal, action: result.request.action, resource: result.request.resource }).toEqual({
-      principal: { type: 'Payments::CustomerUser', id: 'alice' },
-      action: { type: 'Payments::Action', id: 'ViewAccount' },
-      resource: { type: 'Payments::Account', id: 'acct-1' },
+      principal: { type: 'Billing::CustomerUser', id: 'alice' },
+      action: { type: 'Billing::Action', id: 'ViewAccount' },
+      resource: { type: 'Billing::Account', id: 'acct-1' },
     });
   });
 
@@ -39,14 +39,14 @@ describe('npm run explain -- --format json', () => {
     const result = await explainJson(['--mode', 'customer', '--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1']);
 
     expect(result.entities.find((entity) => entity.uid.id === 'acct-1')).toEqual({
-      uid: { type: 'Payments::Account', id: 'acct-1' },
+      uid: { type: 'Billing::Account', id: 'acct-1' },
       attrs: {
-        owner: { __entity: { type: 'Payments::Customer', id: 'cust-1' } },
-        tenant: { __entity: { type: 'Payments::Tenant', id: 'bank-a' } },
+        owner: { __entity: { type: 'Billing::Customer', id: 'cust-1' } },
+        tenant: { __entity: { type: 'Billing::Tenant', id: 'bank-a' } },
         currency: 'EUR',
         frozen: false,
       },
-      parents: [{ type: 'Payments::Customer', id: 'cust-1' }],
+      parents: [{ type: 'Billing::Customer', id: 'cust-1' }],
     });
   });
 });
@@ -61,7 +61,7 @@ describe('npm run explain on a local-engine mode', () => {
       '--method',
       'POST',
       '--path',
-      '/accounts/acct-1/payments',
+      '/accounts/acct-1/billing',
       '--header',
       'X-Payment-Amount: 2500',
       '--header',
@@ -70,14 +70,14 @@ describe('npm run explain on a local-engine mode', () => {
 
     expect({ context: result.request.context, principal: result.entities.find((entity) => entity.uid.id === 'alice')?.parents }).toEqual({
       context: { amount: 2500, currency: 'EUR' },
-      principal: [{ type: 'Payments::Role', id: 'payer' }],
+      principal: [{ type: 'Billing::Role', id: 'payer' }],
     });
   });
 });
 
 describe('npm run explain on an AVP mode (the local AVP endpoint, through the real SDK)', () => {
   it("a refunds-group member with MFA is allowed by staff.refund-with-mfa; the context holds the token's amr", async () => {
-    const result = await explainJson(['--mode', 'internal', '--principal', 'rita', '--method', 'POST', '--path', '/payments/pay-1/refund']);
+    const result = await explainJson(['--mode', 'internal', '--principal', 'rita', '--method', 'POST', '--path', '/billing/pay-1/refund']);
 
     expect({ decision: result.decision, determiningPolicies: result.determiningPolicies, context: result.request.context }).toEqual({
       decision: 'allow',
@@ -87,7 +87,7 @@ describe('npm run explain on an AVP mode (the local AVP endpoint, through the re
   });
 
   it('a refunds-group member without MFA is denied by default', async () => {
-    const result = await explainJson(['--mode', 'internal', '--principal', 'rob', '--method', 'POST', '--path', '/payments/pay-1/refund']);
+    const result = await explainJson(['--mode', 'internal', '--principal', 'rob', '--method', 'POST', '--path', '/billing/pay-1/refund']);
 
     expect({ decision: result.decision, determiningPolicies: result.determiningPolicies, context: result.request.context }).toEqual({
       decision: 'deny',
@@ -97,12 +97,12 @@ describe('npm run explain on an AVP mode (the local AVP endpoint, through the re
   });
 
   it('shows the principal entity built from the token, with its group as parent, among the entities the engine got', async () => {
-    const result = await explainJson(['--mode', 'internal', '--principal', 'rob', '--method', 'POST', '--path', '/payments/pay-1/refund']);
+    const result = await explainJson(['--mode', 'internal', '--principal', 'rob', '--method', 'POST', '--path', '/billing/pay-1/refund']);
 
     expect(result.entities.find((entity) => entity.uid.id === 'rob')).toEqual({
-      uid: { type: 'Payments::StaffUser', id: 'rob' },
-      attrs: { email: 'rob@payments.example' },
-      parents: [{ type: 'Payments::StaffGroup', id: 'refunds' }],
+      uid: { type: 'Billing::StaffUser', id: 'rob' },
+      attrs: { email: 'rob@billing.example' },
+      parents: [{ type: 'Billing::StaffGroup', id: 'refunds' }],
     });
   });
 

@@ -7,9 +7,9 @@ import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '.
 const ENTITIES = 'explain-entities';
 const LINKS = 'explain-links';
 const ACCOUNT = {
-  uid: { type: 'Payments::Account', id: 'acct-1' },
+  uid: { type: 'Billing::Account', id: 'acct-1' },
   attrs: { frozen: false },
-  parents: [{ type: 'Payments::Customer', id: 'cust-1' }],
+  parents: [{ type: 'Billing::Customer', id: 'cust-1' }],
 };
 
 let dynamo: LocalDynamo;
@@ -23,14 +23,14 @@ beforeAll(async () => {
   ]);
   await putEntities(dynamo.client, ENTITIES, [ACCOUNT]);
   await dynamo.client.send(
-    new PutItemCommand({ TableName: LINKS, Item: { uid: { S: 'Payments::CustomerUser::"eva"' }, links: { S: '[]' } } }),
+    new PutItemCommand({ TableName: LINKS, Item: { uid: { S: 'Billing::CustomerUser::"eva"' }, links: { S: '[]' } } }),
   );
   reads = recordStoreReads(dynamo.client, { name: ENTITIES, keyAttribute: 'uid' });
   await dynamo.client.send(
     new BatchGetItemCommand({
       RequestItems: {
-        [ENTITIES]: { Keys: [{ uid: { S: 'Payments::Account::"acct-1"' } }, { uid: { S: 'Payments::Tenant::"bank-a"' } }] },
-        [LINKS]: { Keys: [{ uid: { S: 'Payments::CustomerUser::"eva"' } }, { uid: { S: 'Payments::CustomerUser::"ada"' } }] },
+        [ENTITIES]: { Keys: [{ uid: { S: 'Billing::Account::"acct-1"' } }, { uid: { S: 'Billing::Tenant::"bank-a"' } }] },
+        [LINKS]: { Keys: [{ uid: { S: 'Billing::CustomerUser::"eva"' } }, { uid: { S: 'Billing::CustomerUser::"ada"' } }] },
       },
     }),
   );
@@ -46,6 +46,6 @@ describe('recordStoreReads', () => {
   });
 
   it("records the entity uids asked for and not found, leaving other tables' keys out", () => {
-    expect(reads.missing).toEqual(['Payments::Tenant::"bank-a"']);
+    expect(reads.missing).toEqual(['Billing::Tenant::"bank-a"']);
   });
 });

@@ -3,21 +3,23 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPLAIN_USAGE } from '../../../local/explain/args.js';
-import { copyProject, REPO_ROOT, type ProjectCopy } from '../../support/project-copy.js';
+import { fixtureRoot } from '../../support/fixture-domain.js';
+import { copyDomain } from '../../domain/domain-project.js';
+import { REPO_ROOT, type ProjectCopy } from '../../support/project-copy.js';
 import { explain, explainJson, ownErrorLines, scratchFiles, withoutSdkNotice, type ScratchFiles } from './support/explain-cli.js';
 
 /** A second Cedar domain with its own local/demo/seed.yaml (entities, template links, principals). */
-const SECOND_DOMAIN = join(REPO_ROOT, 'tests/fixtures/research-archive');
+const SECOND_DOMAIN = fixtureRoot('research-archive');
 const ALICE_READS_ACCT_1 = ['--principal', 'alice', '--method', 'GET', '--path', '/accounts/acct-1'];
 
 const SCRATCH_FORBID = `/// A scratch rule of this test: nobody views acct-1.
 @id("customer.scratch-forbid-acct-1")
-forbid (principal, action == Payments::Action::"ViewAccount", resource == Payments::Account::"acct-1");
+forbid (principal, action == Billing::Action::"ViewAccount", resource == Billing::Account::"acct-1");
 `;
 
 const BROKEN_POLICY = `/// Refers to an entity type the schema does not declare.
 @id("customer.broken")
-permit (principal is Payments::Nobody, action, resource);
+permit (principal is Billing::Nobody, action, resource);
 `;
 
 let files: ScratchFiles;
@@ -33,7 +35,8 @@ afterAll(() => {
 });
 
 function projectWith(file: string, text: string): string {
-  const copy = copyProject();
+  // The whole billing domain (its demo world too: --principal alice) over a scratch project.
+  const copy = copyDomain('billing');
   copies.push(copy);
   writeFileSync(join(copy.root, file), text);
   return copy.root;
@@ -141,8 +144,8 @@ describe('npm run explain: exit codes', () => {
       code: 2,
       stderr: [
         'explain: GET /nowhere matches no route of mode "customer", so API Gateway would answer without its authorizer; the routes are: ' +
-          'GET /accounts/{accountId}, GET /accounts/{accountId}/payments, POST /accounts/{accountId}/payments, GET /payments/{paymentId}, ' +
-          'POST /payments/{paymentId}/approve, GET /beneficiaries/{beneficiaryId}, POST /customers/{customerId}/beneficiaries, DELETE /beneficiaries/{beneficiaryId}',
+          'GET /accounts/{accountId}, GET /accounts/{accountId}/billing, POST /accounts/{accountId}/billing, GET /billing/{paymentId}, ' +
+          'POST /billing/{paymentId}/approve, GET /beneficiaries/{beneficiaryId}, POST /customers/{customerId}/beneficiaries, DELETE /beneficiaries/{beneficiaryId}',
       ],
     });
   });

@@ -21,10 +21,10 @@ describe('npm run explain (text)', () => {
 
     const lines = finished.stdout.split('\n');
     expect(lines.filter((line) => /^\s*(→|route|decision|determining|reason)|^\s+(determining|reason)/.test(line))).toEqual([
-      '            → principal Payments::CustomerUser::"alice"',
+      '            → principal Billing::CustomerUser::"alice"',
       'route       GET /accounts/acct-1 → GET /accounts/{accountId} (accountId=acct-1)',
-      '            → action Payments::Action::"ViewAccount"',
-      '            → resource Payments::Account::"acct-1"',
+      '            → action Billing::Action::"ViewAccount"',
+      '            → resource Billing::Account::"acct-1"',
       'decision    ALLOW',
       '            determining policies: customer.read-own',
       '            reason: permitted by customer.read-own',

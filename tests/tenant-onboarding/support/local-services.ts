@@ -2,12 +2,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListPolicyStoresCommand, type PolicyStoreItem, type VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
-import { MODE_CONFIG } from '../../../generated/multi-tenant/authorizer.js';
 import { createLocalAvpClient, startLocalAvpEndpoint, type Fault, type LocalAvpEndpoint } from '../../../local/avp/avp-endpoint.js';
 import { createTables, startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/local-dynamodb.js';
 import { TenantTable } from '../../../scripts/tenant/tenant-table.js';
+import { fixtureMode, multiTenancyOf } from '../../support/fixture-domain.js';
 
-export const LOOKUP = MODE_CONFIG.tenancy.policyStoreLookup;
+const { MODE_CONFIG } = fixtureMode('billing', 'multi-tenant');
+
+export const LOOKUP = multiTenancyOf(MODE_CONFIG).policyStoreLookup;
 export const TENANT_TABLE = LOOKUP.table;
 
 export interface LocalServices {

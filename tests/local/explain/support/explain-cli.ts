@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fixtureRoot } from '../../../support/fixture-domain.js';
 import { REPO_ROOT } from '../../../support/project-copy.js';
 
 export interface Finished {
@@ -32,7 +33,8 @@ const CLI = 'local/cli/explain.ts';
 export function explain(args: readonly string[], options: { readonly cwd?: string } = {}): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, CLI), ...args], {
-      cwd: options.cwd ?? REPO_ROOT,
+      // The toolkit's tests explain requests of the billing fixture, never of the repository's own domain.
+      cwd: options.cwd ?? fixtureRoot('billing'),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
