@@ -24,15 +24,9 @@ export async function seedStores(
   modes: readonly SeededMode[],
   demo: DemoData,
 ): Promise<void> {
-  const tables = new Map<string, string>();
-  for (const { mode } of modes) {
-    if (mode.entityStore) tables.set(mode.entityStore.table, mode.entityStore.keyAttribute);
-    if (mode.templateLinks.kind === 'table') tables.set(mode.templateLinks.table, mode.templateLinks.keyAttribute);
-    if (mode.tenancy.kind === 'multi') tables.set(mode.tenancy.policyStoreLookup.table, mode.tenancy.policyStoreLookup.keyAttribute);
-  }
-  await createTables(
+  await createModeTables(
     client,
-    [...tables].map(([name, keyAttribute]) => ({ name, keyAttribute })),
+    modes.map(({ mode }) => mode),
   );
   for (const { mode, bundle } of modes) {
     if (mode.entityStore) await putEntities(client, mode.entityStore.table, demo.entities, mode.entityStore.keyAttribute);
@@ -54,8 +48,22 @@ export async function seedStores(
   }
 }
 
+/** Every table the modes read, each once: modes may share one, and a mode may keep entities, links or tenants in one. */
+export async function createModeTables(client: DynamoDBClient, modes: readonly ModeConfig[]): Promise<void> {
+  const tables = new Map<string, string>();
+  for (const mode of modes) {
+    if (mode.entityStore) tables.set(mode.entityStore.table, mode.entityStore.keyAttribute);
+    if (mode.templateLinks.kind === 'table') tables.set(mode.templateLinks.table, mode.templateLinks.keyAttribute);
+    if (mode.tenancy.kind === 'multi') tables.set(mode.tenancy.policyStoreLookup.table, mode.tenancy.policyStoreLookup.keyAttribute);
+  }
+  await createTables(
+    client,
+    [...tables].map(([name, keyAttribute]) => ({ name, keyAttribute })),
+  );
+}
+
 /** One item per linked principal, keyed by its uid spelling; `links` holds the JSON text the runtime reads. */
-async function putTemplateLinks(
+export async function putTemplateLinks(
   client: DynamoDBClient,
   table: { readonly table: string; readonly keyAttribute: string },
   seed: readonly SeedTemplateLinks[],

@@ -1,14 +1,14 @@
 // The services one explained request needs, on 127.0.0.1 (port 0): the issuer's JWKS, dynalite and the AVP endpoint.
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
-import { entityKey } from '../../runtime/entities/entity-store.js';
 import type { RuntimeDependencies, Telemetry } from '../../runtime/index.js';
 import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../avp/avp-endpoint.js';
 import { loadOrCreateDevKeys } from '../dev-keys.js';
-import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../dynamodb/local-dynamodb.js';
+import type { SeedTemplateLinks } from '../demo-world/demo-data.js';
+import { createModeTables, putTemplateLinks } from '../demo-world/seed-stores.js';
+import { putEntities, startLocalDynamo, type LocalDynamo } from '../dynamodb/local-dynamodb.js';
 import { startLocalIssuer, type LocalIssuer } from '../issuer/token-issuer.js';
-import type { SeedTemplateLinks } from './demo-world.js';
 import { recordEngineCalls, type EngineCall } from './record-engine-calls.js';
 import { recordStoreReads, type StoreReads } from './record-store-reads.js';
 
@@ -80,7 +80,7 @@ async function prepare(
   seed: WorldSeed,
 ): Promise<PreparedWorld> {
   const { dynamo, avp, issuer } = services;
-  if (dynamo) await createModeTables(mode, dynamo.client);
+  if (dynamo) await createModeTables(dynamo.client, [mode]);
   if (dynamo && mode.entityStore) await putEntities(dynamo.client, mode.entityStore.table, seed.entities, mode.entityStore.keyAttribute);
   if (dynamo && mode.templateLinks.kind === 'table') await putTemplateLinks(dynamo.client, mode.templateLinks, seed.templateLinks);
   if (avp) seedPolicyStores(mode, bundle, avp);
@@ -117,34 +117,6 @@ async function prepare(
     ...(storeReads ? { storeReads } : {}),
     engineCalls: recorder.calls,
   };
-}
-
-/** Every table the mode reads, each once: a mode may keep entities, links or tenants in one table. */
-async function createModeTables(mode: ModeConfig, client: DynamoDBClient): Promise<void> {
-  const tables = new Map<string, string>();
-  if (mode.entityStore) tables.set(mode.entityStore.table, mode.entityStore.keyAttribute);
-  if (mode.templateLinks.kind === 'table') tables.set(mode.templateLinks.table, mode.templateLinks.keyAttribute);
-  if (mode.tenancy.kind === 'multi') tables.set(mode.tenancy.policyStoreLookup.table, mode.tenancy.policyStoreLookup.keyAttribute);
-  await createTables(
-    client,
-    [...tables].map(([name, keyAttribute]) => ({ name, keyAttribute })),
-  );
-}
-
-/** One item per linked principal, keyed by its uid spelling; `links` holds the JSON text the runtime reads. */
-async function putTemplateLinks(
-  client: DynamoDBClient,
-  table: { readonly table: string; readonly keyAttribute: string },
-  seed: readonly SeedTemplateLinks[],
-): Promise<void> {
-  for (const { principal, links } of seed) {
-    await client.send(
-      new PutItemCommand({
-        TableName: table.table,
-        Item: { [table.keyAttribute]: { S: entityKey(principal) }, links: { S: JSON.stringify(links) } },
-      }),
-    );
-  }
 }
 
 /** A single-tenant AVP mode decides against its declared store id, which the local endpoint holds under that id. */

@@ -28,7 +28,8 @@ export interface ExplainTrace {
 export async function runExplain(request: ExplainRequest): Promise<ExplainTrace> {
   const model = buildMode(request.root, request.mode);
   const { config: mode, bundle, handler } = model;
-  const { demo, templateLinks, source } = loadExplainDemo(request.root);
+  const { demo, source } = loadExplainDemo(request.root);
+  const { templateLinks } = demo;
   if (request.entitiesFile !== undefined && !mode.entityStore)
     throw new ExplainUsageError(`mode "${mode.name}" has no entity store to seed with --entities`);
   const entities = request.entitiesFile !== undefined ? readEntitiesFile(request.entitiesFile) : demo.entities;

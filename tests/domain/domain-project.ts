@@ -8,7 +8,7 @@ import { listFiles, REPO_ROOT, type ProjectCopy } from '../support/project-copy.
 export const DOMAIN_PATHS = ['schema', 'policies', 'modes', 'tests/policies', 'local/demo/seed.yaml'] as const;
 
 /** The code generated files import. */
-const CODE_DIRS = ['runtime', 'infra', 'common'] as const;
+const CODE_DIRS = ['runtime', 'infra', 'common', 'generator'] as const;
 
 export const FIXTURES_DIR = join(REPO_ROOT, 'tests/fixtures');
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPLAIN_USAGE } from '../../../local/explain/args.js';
 import { fixtureRoot } from '../../support/fixture-domain.js';
 import { copyDomain } from '../../domain/domain-project.js';
-import { REPO_ROOT, type ProjectCopy } from '../../support/project-copy.js';
+import { copyProject, REPO_ROOT, type ProjectCopy } from '../../support/project-copy.js';
 import { explain, explainJson, ownErrorLines, scratchFiles, withoutSdkNotice, type ScratchFiles } from './support/explain-cli.js';
 
 /** A second Cedar domain with its own local/demo/seed.yaml (entities, template links, principals). */
@@ -72,6 +72,34 @@ describe('npm run explain -- --root', () => {
       decision: 'allow',
       determiningPolicies: ['eva-reads-bio-seq'],
     });
+  });
+});
+
+describe('npm run explain -- --root of a project without a demo world', () => {
+  it('starts from an empty store and says so, with the principal from --claims', async () => {
+    // The billing domain's schema, policies and modes, but no local/demo/seed.yaml.
+    const copy = copyProject({ domain: 'billing' });
+    copies.push(copy);
+    const claims = files.write('cora.json', { sub: 'cora', 'custom:customer_id': 'c-1', 'cognito:groups': ['payer'] });
+
+    const finished = await explain([
+      '--mode',
+      'customer',
+      '--root',
+      copy.root,
+      '--claims',
+      claims,
+      '--method',
+      'GET',
+      '--path',
+      '/accounts/acct-1',
+    ]);
+
+    expect({
+      code: finished.code,
+      decision: finished.stdout.split('\n').find((line) => line.startsWith('decision')),
+      seeded: /store seeded from the demo world \(empty: the project has no local\/demo\/seed\.yaml\)/.test(finished.stdout),
+    }).toEqual({ code: 0, decision: 'decision    DENY', seeded: true });
   });
 });
 
