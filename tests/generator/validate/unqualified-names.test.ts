@@ -15,7 +15,7 @@ const SCHEMA = `namespace PhotoApp {
 const POLICY = '/// Anyone views.\n@id("photos.view")\npermit (principal, action == Action::"view", resource);\n';
 
 describe('an action written without its namespace', () => {
-  it('gets the same hint on every run, although cedar-wasm's own nearest-spelling guess moves with its hash order', () => {
+  it('gets the same hint on every run, although the nearest-spelling guess of cedar-wasm moves with its hash order', () => {
     // cedar-wasm's guess for `Action::"view"` is sometimes `PhotoApp::Action::"a"`: the hint must not come from it.
     const { schema } = loadSchema({ path: 'schema/photo-app.cedarschema', text: SCHEMA });
     const hints = new Set<string | undefined>();
@@ -24,7 +24,9 @@ describe('an action written without its namespace', () => {
       for (const diagnostic of checkPolicies(policies, schema)) hints.add(diagnostic.hint);
     }
 
-    expect([...hints]).toEqual(['Write `PhotoApp::Action::"view"` instead of `Action::"view"`: the schema declares it in namespace PhotoApp.']);
+    expect([...hints]).toEqual([
+      'Write `PhotoApp::Action::"view"` instead of `Action::"view"`: the schema declares it in namespace PhotoApp.',
+    ]);
   });
 
   it('gets a hint naming the same action with the namespace', () => {
