@@ -1,6 +1,7 @@
 // One mode's whole deployment: policy store, tables (entities, tenants, template links), authorizer Lambda with least-privilege grants, API and alarms.
 import { CfnOutput, Stack, Tags, Validations, aws_iam as iam, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { MODE_DEFAULTS } from '../generator/model/mode-config.js';
 import type { ModeConfig, PolicyBundle } from '../runtime/config.js';
 import { AuthorizerAlarms } from './authorizer-alarms.js';
 import { AuthorizerFunction } from './authorizer-function.js';
@@ -11,9 +12,6 @@ import { AuthorizerTable } from './tables.js';
 
 export const AVP_AUTHORIZE_ACTIONS = ['verifiedpermissions:IsAuthorized', 'verifiedpermissions:BatchIsAuthorized'] as const;
 export const DYNAMODB_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] as const;
-
-/** The environment variable that carries the policy store id when the mode names none. */
-const DEFAULT_POLICY_STORE_ENV = 'POLICY_STORE_ID';
 
 export interface AuthorizerModeStackProps extends StackProps {
   /** The project's settings (generated/project.ts, from project.yaml): names, alarm topic and tags. */
@@ -63,7 +61,7 @@ export class AuthorizerModeStack extends Stack {
 
     if (mode.tenancy.kind === 'single') {
       this.policyStore = new ModePolicyStore(this, 'PolicyStore', { mode, bundle });
-      const storeEnv = (mode.engine.kind === 'avp' ? mode.engine.policyStore?.env : undefined) ?? DEFAULT_POLICY_STORE_ENV;
+      const storeEnv = (mode.engine.kind === 'avp' ? mode.engine.policyStore?.env : undefined) ?? MODE_DEFAULTS.policyStoreEnv;
       environment[storeEnv] = this.policyStore.store.attrPolicyStoreId;
       // The local engine decides from the bundle inside the Lambda: it gets no AVP permission at all.
       if (mode.engine.kind === 'avp') {
@@ -77,7 +75,7 @@ export class AuthorizerModeStack extends Stack {
       });
       const lookup = mode.tenancy.policyStoreLookup;
       this.tenantTable = new AuthorizerTable(this, 'TenantTable', { tableName: lookup.table, partitionKey: lookup.keyAttribute });
-      environment[lookup.tableEnv ?? 'TENANT_TABLE'] = this.tenantTable.table.tableName;
+      environment[lookup.tableEnv] = this.tenantTable.table.tableName;
       tableArns.push(this.tenantTable.table.tableArn);
       statements.push(
         new iam.PolicyStatement({
@@ -99,20 +97,19 @@ export class AuthorizerModeStack extends Stack {
         tableName: `${mode.entityStore.table}-${mode.name}`,
         partitionKey: mode.entityStore.keyAttribute,
       });
-      environment[mode.entityStore.tableEnv ?? 'ENTITY_TABLE'] = this.entityTable.table.tableName;
+      environment[mode.entityStore.tableEnv] = this.entityTable.table.tableName;
       tableArns.push(this.entityTable.table.tableArn);
     }
     if (mode.templateLinks.kind === 'table') {
       const links = mode.templateLinks;
       if (mode.engine.kind !== 'local')
         throw new Error(`mode ${mode.name}: template links are read by the local engine only; AVP keeps them in the policy store`);
-      // With an environment variable the table is per mode, as the entity table is; without one the runtime reads the
-      // table by the name the mode gives, so the stack must create exactly that name.
+      // Per mode, as the entity table is; the runtime finds it through the mode's tableEnv variable.
       this.templateLinkTable = new AuthorizerTable(this, 'TemplateLinkTable', {
-        tableName: links.tableEnv ? `${links.table}-${mode.name}` : links.table,
+        tableName: `${links.table}-${mode.name}`,
         partitionKey: links.keyAttribute,
       });
-      if (links.tableEnv) environment[links.tableEnv] = this.templateLinkTable.table.tableName;
+      environment[links.tableEnv] = this.templateLinkTable.table.tableName;
       tableArns.push(this.templateLinkTable.table.tableArn);
     }
     if (tableArns.length > 0) statements.push(new iam.PolicyStatement({ actions: [...DYNAMODB_READ_ACTIONS], resources: tableArns }));

@@ -147,7 +147,8 @@ export type TenancyConfig =
       readonly pathParameter?: string;
       readonly policyStoreLookup: {
         readonly table: string;
-        readonly tableEnv?: string;
+        /** The variable whose value, when set, replaces `table` (the stack sets it); MODE_DEFAULTS names it when the mode does not. */
+        readonly tableEnv: string;
         readonly keyAttribute: string;
         readonly policyStoreIdAttribute: string;
         readonly cacheTtlSeconds: number;
@@ -158,7 +159,8 @@ export type TenancyConfig =
 
 export interface EntityStoreConfig {
   readonly table: string;
-  readonly tableEnv?: string;
+  /** The variable whose value, when set, replaces `table` (the stack sets it); MODE_DEFAULTS names it when the mode does not. */
+  readonly tableEnv: string;
   readonly keyAttribute: string;
   readonly cacheTtlSeconds: number;
   /**
@@ -179,7 +181,8 @@ export type TemplateLinkSource =
   | {
       readonly kind: 'table';
       readonly table: string;
-      readonly tableEnv?: string;
+      /** The variable whose value, when set, replaces `table` (the stack sets it); MODE_DEFAULTS names it when the mode does not. */
+      readonly tableEnv: string;
       readonly keyAttribute: string;
       readonly cacheTtlSeconds: number;
     };

@@ -24,8 +24,12 @@ export const MODE_DEFAULTS = {
   entityMaxDepth: 6,
   entityMaxEntities: 200,
   templateLinkCacheTtlSeconds: 5,
-  /** The stack passes the per-mode link table's name in this variable when the mode names none. */
+  // The environment variables through which the stack hands the authorizer its tables' and policy store's real names,
+  // when the mode names none. The runtime and infra/ both read them from the mode configuration; neither has its own.
+  entityTableEnv: 'ENTITY_TABLE',
+  tenantTableEnv: 'TENANT_TABLE',
   templateLinkTableEnv: 'TEMPLATE_LINK_TABLE',
+  policyStoreEnv: 'POLICY_STORE_ID',
   claimEncoding: 'json',
   principalStoreWins: 'token',
 } as const;
@@ -80,7 +84,7 @@ export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
         : {
             kind: 'avp',
             ...(engine.policyStore
-              ? { policyStore: { id: engine.policyStore.id, ...(engine.policyStore.env ? { env: engine.policyStore.env } : {}) } }
+              ? { policyStore: { id: engine.policyStore.id, env: engine.policyStore.env ?? MODE_DEFAULTS.policyStoreEnv } }
               : {}),
             maxRetries: engine.maxRetries ?? MODE_DEFAULTS.avpMaxRetries,
           },
@@ -91,7 +95,7 @@ export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
             ...(tenancy.pathParameter !== undefined ? { pathParameter: tenancy.pathParameter } : {}),
             policyStoreLookup: {
               table: tenancy.policyStoreLookup.table,
-              ...(tenancy.policyStoreLookup.tableEnv ? { tableEnv: tenancy.policyStoreLookup.tableEnv } : {}),
+              tableEnv: tenancy.policyStoreLookup.tableEnv ?? MODE_DEFAULTS.tenantTableEnv,
               keyAttribute: tenancy.policyStoreLookup.keyAttribute,
               policyStoreIdAttribute: tenancy.policyStoreLookup.policyStoreIdAttribute,
               cacheTtlSeconds: tenancy.policyStoreLookup.cacheTtlSeconds ?? MODE_DEFAULTS.tenantCacheTtlSeconds,
@@ -104,7 +108,7 @@ export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
       ? {
           entityStore: {
             table: entityStore.table,
-            ...(entityStore.tableEnv ? { tableEnv: entityStore.tableEnv } : {}),
+            tableEnv: entityStore.tableEnv ?? MODE_DEFAULTS.entityTableEnv,
             keyAttribute: entityStore.keyAttribute,
             cacheTtlSeconds: entityStore.cacheTtlSeconds ?? MODE_DEFAULTS.entityCacheTtlSeconds,
             maxDepth: entityStore.maxDepth ?? MODE_DEFAULTS.entityMaxDepth,

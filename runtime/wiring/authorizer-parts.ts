@@ -12,8 +12,7 @@ import { SchemaShapes } from '../entities/schema-shapes.js';
 import { EngineError, reasonOf } from '../errors.js';
 import { DynamoTemplateLinkStore, type TemplateLinkStore } from '../templates/link-store.js';
 import { staticPolicyStore, TenantPolicyStoreResolver, type PolicyStoreResolver } from '../tenancy/policy-store-resolver.js';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { type Env, policyStoreId, tableName } from './environment.js';
 
 export interface PartsOptions {
   readonly mode: ModeConfig;
@@ -76,11 +75,6 @@ export function createParts({ mode, bundle, env, clock, dynamoDb: injected, veri
   };
 }
 
-/** A table's name: the environment variable the mode names, when set, else the mode's own. */
-function tableName(source: { readonly table: string; readonly tableEnv?: string }, env: Env): string {
-  return (source.tableEnv && env[source.tableEnv]) || source.table;
-}
-
 function createEngine(mode: ModeConfig, bundle: PolicyBundle, verifiedPermissions: VerifiedPermissionsClient | undefined): Engine {
   try {
     if (mode.engine.kind === 'local') return createLocalEngine(bundle);
@@ -133,8 +127,7 @@ function createStoreResolver(mode: ModeConfig, env: Env, clock: Clock, dynamoDb:
     });
   }
   if (mode.engine.kind === 'avp' && mode.engine.policyStore) {
-    const { id, env: variable } = mode.engine.policyStore;
-    return staticPolicyStore((variable && env[variable]) || id);
+    return staticPolicyStore(policyStoreId(mode.engine.policyStore, env));
   }
   return staticPolicyStore(undefined);
 }

@@ -59,7 +59,7 @@ export const TENANT_MODE: ModeConfig = {
   timeouts: { engineMs: 1500, jwksMs: 1500, entityStoreMs: 500 },
   engine: { kind: 'local' },
   tenancy: { kind: 'single' },
-  entityStore: { table: 'entities', keyAttribute: 'uid', cacheTtlSeconds: 5, maxDepth: 6, maxEntities: 200 },
+  entityStore: { table: 'entities', tableEnv: 'ENTITY_TABLE', keyAttribute: 'uid', cacheTtlSeconds: 5, maxDepth: 6, maxEntities: 200 },
   templateLinks: { kind: 'none' },
   actionEntityType: 'Payments::Action',
 };
@@ -72,6 +72,7 @@ export const PATH_TENANT_MODE: ModeConfig = {
     pathParameter: 'tenantId',
     policyStoreLookup: {
       table: 'tenants',
+      tableEnv: 'TENANT_TABLE',
       keyAttribute: 'tenantId',
       policyStoreIdAttribute: 'policyStoreId',
       cacheTtlSeconds: 60,

@@ -18,7 +18,10 @@ const DOC: EntityJson = {
   tags: { project: 'apollo' },
 };
 const LOCAL_LINKS_MODE: ParityMode = {
-  config: { ...TENANT_MODE, templateLinks: { kind: 'table', table: 'links', keyAttribute: 'uid', cacheTtlSeconds: 5 } },
+  config: {
+    ...TENANT_MODE,
+    templateLinks: { kind: 'table', table: 'links', tableEnv: 'TEMPLATE_LINK_TABLE', keyAttribute: 'uid', cacheTtlSeconds: 5 },
+  },
   bundle: { mode: 'saas', namespace: 'Payments', schema: {}, policies: {}, templates: {} },
   handler: 'httpAuthorizer',
 };
@@ -72,7 +75,10 @@ describe('the mode a case’s runtime is built from', () => {
   const stores: SeededStores = { entityTable: 'e1', linkTable: 'l1', policyStoreId: 'PS1', tenantTable: 't1', linkIdOf: new Map() };
 
   it('differs from the generator’s only in the names of its tables', () => {
-    const config = { ...TENANT_MODE, templateLinks: { kind: 'table', table: 'links', keyAttribute: 'uid', cacheTtlSeconds: 5 } } as const;
+    const config = {
+      ...TENANT_MODE,
+      templateLinks: { kind: 'table', table: 'links', tableEnv: 'TEMPLATE_LINK_TABLE', keyAttribute: 'uid', cacheTtlSeconds: 5 },
+    } as const;
 
     expect(withSeededStores(config, stores)).toEqual({
       ...config,

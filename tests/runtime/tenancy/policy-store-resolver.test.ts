@@ -6,6 +6,7 @@ import { createTables, startLocalDynamo, type LocalDynamo } from '../../../local
 
 const lookup = {
   table: 'billing-tenants',
+  tableEnv: 'TENANT_TABLE',
   keyAttribute: 'tenantId',
   policyStoreIdAttribute: 'policyStoreId',
   cacheTtlSeconds: 300,

@@ -186,6 +186,7 @@ export function libraryMode(options: ModeOptions = {}): ModeConfig {
     tenancy: { kind: 'single' },
     entityStore: {
       table: ENTITY_TABLE,
+      tableEnv: 'ENTITY_TABLE',
       keyAttribute: 'uid',
       cacheTtlSeconds: options.entityTtlSeconds ?? 0,
       maxDepth: options.maxDepth ?? 6,
@@ -195,7 +196,7 @@ export function libraryMode(options: ModeOptions = {}): ModeConfig {
     templateLinks:
       options.engine === 'avp'
         ? { kind: 'none' }
-        : { kind: 'table', table: LINK_TABLE, keyAttribute: 'uid', cacheTtlSeconds: options.linkTtlSeconds ?? 0 },
+        : { kind: 'table', table: LINK_TABLE, tableEnv: 'TEMPLATE_LINK_TABLE', keyAttribute: 'uid', cacheTtlSeconds: options.linkTtlSeconds ?? 0 },
     actionEntityType: 'Lib::Action',
   };
 }
