@@ -1,7 +1,6 @@
 // One mode's whole deployment: policy store, tables (entities, tenants, template links), authorizer Lambda with least-privilege grants, API and alarms.
 import { CfnOutput, Stack, Tags, Validations, aws_iam as iam, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { MODE_DEFAULTS } from '../generator/model/mode-config.js';
 import type { ModeConfig, PolicyBundle } from '../runtime/config.js';
 import { AuthorizerAlarms } from './authorizer-alarms.js';
 import { AuthorizerFunction } from './authorizer-function.js';
@@ -12,6 +11,12 @@ import { AuthorizerTable } from './tables.js';
 
 export const AVP_AUTHORIZE_ACTIONS = ['verifiedpermissions:IsAuthorized', 'verifiedpermissions:BatchIsAuthorized'] as const;
 export const DYNAMODB_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] as const;
+
+/**
+ * A local-engine mode names no policy store (its runtime never asks one); the store's id is still exported under this
+ * name. AVP modes always carry their `policyStore.env`, filled in by the generator from MODE_DEFAULTS.
+ */
+const LOCAL_MODE_POLICY_STORE_ENV = 'POLICY_STORE_ID';
 
 export interface AuthorizerModeStackProps extends StackProps {
   /** The project's settings (generated/project.ts, from project.yaml): names, alarm topic and tags. */
@@ -61,7 +66,7 @@ export class AuthorizerModeStack extends Stack {
 
     if (mode.tenancy.kind === 'single') {
       this.policyStore = new ModePolicyStore(this, 'PolicyStore', { mode, bundle });
-      const storeEnv = (mode.engine.kind === 'avp' ? mode.engine.policyStore?.env : undefined) ?? MODE_DEFAULTS.policyStoreEnv;
+      const storeEnv = (mode.engine.kind === 'avp' ? mode.engine.policyStore?.env : undefined) ?? LOCAL_MODE_POLICY_STORE_ENV;
       environment[storeEnv] = this.policyStore.store.attrPolicyStoreId;
       // The local engine decides from the bundle inside the Lambda: it gets no AVP permission at all.
       if (mode.engine.kind === 'avp') {
