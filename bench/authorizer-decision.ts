@@ -1,10 +1,11 @@
 // The full authorizer decision on the local engine (token verify + claims + entities + Cedar), cache miss and hit,
 // side by side with per-call re-parsing (as inline engines do) and the AVP round trip through the local endpoint.
+// The workload is fixed (bench/lib/fixture-workload.ts): the billing fixture's user-pool REST mode, alice reading
+// her own account, so that numbers stay comparable with bench/baseline.md whatever domain sits at the root.
 import { isAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import type { APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../generated/customer/authorizer.js';
 import { createLocalAvpClient, startLocalAvpEndpoint } from '../local/avp/avp-endpoint.js';
-import { loadDemoData, demoPrincipal } from '../local/demo-world/demo-data.js';
+import { demoPrincipal } from '../local/demo-world/demo-data.js';
 import { mintDemoToken } from '../local/demo-world/demo-tokens.js';
 import { createTables, putEntities, startLocalDynamo } from '../local/dynamodb/local-dynamodb.js';
 import { startLocalIssuer } from '../local/issuer/token-issuer.js';
@@ -12,6 +13,7 @@ import type { ModeConfig } from '../runtime/config.js';
 import { restRequestAuthorizer, createAuthorizer } from '../runtime/index.js';
 import { withoutSchemaForBench } from '../runtime/engine/local-engine.js';
 import { measure, summarize, type LatencyStats } from './lib/measure.js';
+import { WORKLOAD_NAMESPACE as NS, userRequestAuthorizerMode, workloadDemo } from './lib/fixture-workload.js';
 import { quietTelemetry } from './lib/quiet-telemetry.js';
 
 export interface DecisionBenchResult {
@@ -37,15 +39,16 @@ export interface SchemaSideBySide {
 const METHOD_ARN = 'arn:aws:execute-api:eu-west-1:123456789012:api/prod/GET/accounts/acct-1';
 
 export async function benchAuthorizerDecision(iterations = 20_000): Promise<DecisionBenchResult> {
-  const demo = loadDemoData();
+  const demo = workloadDemo();
+  const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: CUSTOMER_BUNDLE } = userRequestAuthorizerMode();
   const [issuer, dynamo, avp] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo(), startLocalAvpEndpoint()]);
   try {
     const entityStore = CUSTOMER.entityStore;
-    if (!entityStore) throw new Error('the customer mode has no entity store');
+    if (!entityStore) throw new Error(`the ${CUSTOMER.name} mode has no entity store`);
     await createTables(dynamo.client, [{ name: entityStore.table, keyAttribute: entityStore.keyAttribute }]);
     await putEntities(dynamo.client, entityStore.table, demo.entities);
     avp.seedPolicyStore({ policyStoreId: 'ps-bench', bundle: CUSTOMER_BUNDLE });
-    const token = mintDemoToken(issuer, CUSTOMER, demoPrincipal(demo, 'customer', 'alice'));
+    const token = mintDemoToken(issuer, CUSTOMER, demoPrincipal(demo, CUSTOMER.name, 'alice'));
     // Entities stay cached for the whole run, so a miss times token verify + mapping + Cedar, not DynamoDB.
     const base: ModeConfig = { ...CUSTOMER, entityStore: { ...entityStore, cacheTtlSeconds: 300 } };
     const dependencies = { jwksFetcher: issuer.fetcher, dynamoDb: dynamo.client, telemetry: quietTelemetry, env: {} };
@@ -104,18 +107,18 @@ export async function benchAuthorizerDecision(iterations = 20_000): Promise<Deci
     // Inline engines hand cedar-wasm the policy text on every call; same request, same entities.
     const entities = [
       {
-        uid: { type: 'Payments::CustomerUser', id: 'alice' },
-        attrs: { userId: 'alice', customer: { __entity: { type: 'Payments::Customer', id: 'cust-1' } } },
-        parents: [{ type: 'Payments::Role', id: 'payer' }],
+        uid: { type: `${NS}::CustomerUser`, id: 'alice' },
+        attrs: { userId: 'alice', customer: { __entity: { type: `${NS}::Customer`, id: 'cust-1' } } },
+        parents: [{ type: `${NS}::Role`, id: 'payer' }],
       },
       ...demo.entities,
     ];
     const reparsePerCall = await measure(
       () => {
         const answer = isAuthorized({
-          principal: { type: 'Payments::CustomerUser', id: 'alice' },
-          action: { type: 'Payments::Action', id: 'ViewAccount' },
-          resource: { type: 'Payments::Account', id: 'acct-1' },
+          principal: { type: `${NS}::CustomerUser`, id: 'alice' },
+          action: { type: `${NS}::Action`, id: 'ViewAccount' },
+          resource: { type: `${NS}::Account`, id: 'acct-1' },
           context: {},
           policies: { staticPolicies: { ...CUSTOMER_BUNDLE.policies } },
           entities,
