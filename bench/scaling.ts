@@ -14,9 +14,10 @@ import {
   type TemplateLink,
   type TypeAndId,
 } from '@cedar-policy/cedar-wasm/nodejs';
-import { POLICY_BUNDLE as MULTI_TENANT_BUNDLE } from '../generated/multi-tenant/authorizer.js';
 import { measure, round, type LatencyStats } from './lib/measure.js';
 import { runCli } from '../common/cli/command-line.js';
+import { WORKLOAD_NAMESPACE as NS, workloadMode } from './lib/fixture-workload.js';
+import type { PolicyBundle } from '../runtime/config.js';
 
 export const TEMPLATE_ID = 'tenant.delegated-account-read';
 export const DEFAULT_SIZES = [10, 100, 1_000, 10_000] as const;
@@ -151,8 +152,8 @@ function runSizeInChild(size: number, iterations: number): SizeResult | undefine
 
 /** Preparses the static policies plus `size` links, then times an allowed and a denied request. */
 export async function benchSize(size: number, iterations: number): Promise<SizeResult> {
-  const template = MULTI_TENANT_BUNDLE.templates[TEMPLATE_ID];
-  if (template === undefined) throw new Error(`generated/multi-tenant/policies.json has no template ${TEMPLATE_ID}`);
+  const template = delegationBundle().templates[TEMPLATE_ID];
+  if (template === undefined) throw new Error(`bench: the billing fixture has no template ${TEMPLATE_ID}`);
   const templateLinks: TemplateLink[] = Array.from({ length: size }, (_, i) => ({
     templateId: TEMPLATE_ID,
     newId: `delegate-${i}`,
@@ -169,7 +170,7 @@ export async function benchSize(size: number, iterations: number): Promise<SizeR
   const started = performance.now();
   const policySetId = `scaling-${size}`;
   const parsed = preparsePolicySet(policySetId, {
-    staticPolicies: { ...MULTI_TENANT_BUNDLE.policies },
+    staticPolicies: { ...delegationBundle().policies },
     templates: { [TEMPLATE_ID]: template },
     templateLinks,
   });
@@ -196,7 +197,7 @@ export async function benchSize(size: number, iterations: number): Promise<SizeR
 
   return {
     linkedPolicies: size,
-    staticPolicies: Object.keys(MULTI_TENANT_BUNDLE.policies).length,
+    staticPolicies: Object.keys(delegationBundle().policies).length,
     preparseMs: round(preparseMs),
     matchingLink,
     matchingNone,
@@ -230,8 +231,8 @@ async function timeDecisions(call: () => void, iterations: number): Promise<Deci
 function warmUpEngine(): void {
   const id = 'scaling-warm-up';
   preparsePolicySet(id, {
-    staticPolicies: { ...MULTI_TENANT_BUNDLE.policies },
-    templates: { ...MULTI_TENANT_BUNDLE.templates },
+    staticPolicies: { ...delegationBundle().policies },
+    templates: { ...delegationBundle().templates },
     templateLinks: [],
   });
   for (let i = 0; i < 200; i++) statefulIsAuthorized({ ...outsiderRequest().call, preparsedPolicySetId: id });
@@ -242,23 +243,28 @@ interface Request {
   readonly expected: 'allow' | 'deny';
 }
 
-const TENANT = { type: 'Payments::Tenant', id: 'acme-bank' };
-const delegate = (i: number): TypeAndId => ({ type: 'Payments::TenantUser', id: `delegate-${i}` });
-const account = (i: number): TypeAndId => ({ type: 'Payments::Account', id: `acct-${i}` });
+/** The billing fixture's mode holding the delegation template (the fixed workload: bench/lib/fixture-workload.ts). */
+function delegationBundle(): PolicyBundle {
+  return workloadMode(`mode with the template ${TEMPLATE_ID}`, ({ POLICY_BUNDLE: b }) => TEMPLATE_ID in b.templates).POLICY_BUNDLE;
+}
+
+const TENANT = { type: `${NS}::Tenant`, id: 'acme-bank' };
+const delegate = (i: number): TypeAndId => ({ type: `${NS}::TenantUser`, id: `delegate-${i}` });
+const account = (i: number): TypeAndId => ({ type: `${NS}::Account`, id: `acct-${i}` });
 
 /**
  * What the runtime hands the engine for a multi-tenant user: the principal with its role and tenant parents, and
  * the resource with its owner. `userCustomer` is not the account's owner, so only a delegation link can allow.
  */
 function readAccount(principal: TypeAndId, role: string, resource: TypeAndId, expected: 'allow' | 'deny'): Request {
-  const customer = { type: 'Payments::Customer', id: 'cust-owner' };
-  const userCustomer = { type: 'Payments::Customer', id: 'cust-accountant' };
-  const roleUid = { type: 'Payments::Role', id: role };
+  const customer = { type: `${NS}::Customer`, id: 'cust-owner' };
+  const userCustomer = { type: `${NS}::Customer`, id: 'cust-accountant' };
+  const roleUid = { type: `${NS}::Role`, id: role };
   return {
     expected,
     call: {
       principal,
-      action: { type: 'Payments::Action', id: 'ViewAccount' },
+      action: { type: `${NS}::Action`, id: 'ViewAccount' },
       resource,
       context: {},
       entities: [
@@ -281,7 +287,7 @@ function readAccount(principal: TypeAndId, role: string, resource: TypeAndId, ex
 }
 
 const delegateRequest = (i: number) => readAccount(delegate(i), 'viewer', account(i), 'allow');
-const outsiderRequest = () => readAccount({ type: 'Payments::TenantUser', id: 'outsider' }, 'viewer', account(0), 'deny');
+const outsiderRequest = () => readAccount({ type: `${NS}::TenantUser`, id: 'outsider' }, 'viewer', account(0), 'deny');
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const spec = {
