@@ -1,4 +1,4 @@
-// A second Cedar domain (tests/fixtures/research-archive) replaces the payments domain in a scratch project and goes
+// A second Cedar domain (tests/fixtures/research-archive) is laid over the domain paths of a scratch project and goes
 // through the whole pipeline: validate → generate → typecheck → policy suites → the same suites through the runtime
 // → `npm run explain` on its demo world. It exercises every row of issue 12's table (action groups, nested groups and
 // folders, attribute-referenced entities, tags, extension types, records, templates in a local mode, enums, numeric
