@@ -4,7 +4,7 @@
 // aws-jwt-verify against the issuer's JWKS, Cedarling with its own JWT service against the same JWKS, found through
 // the issuer's discovery document. Cedarling fetches those with `fetch`, so this process replaces `globalThis.fetch`
 // while Cedarling runs and answers the issuer's https URLs from the local issuer. Our side runs the customer mode's
-// policies; Cedarling runs bench/cedarling/customer-read-own.cedar, our `customer.read-own` in its token model (the
+// policies; Cedarling runs bench/cedarling/billing-customer-read-own.cedar, our `customer.read-own` in its token model (the
 // mapping is explained there). Resources are the same local/demo/seed.yaml entities on both sides.
 //
 // Two request types alternate: alice reading her own customer's account (allow) and another customer's account
@@ -14,8 +14,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { CedarValueJson, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Cedarling } from '@janssenproject/cedarling_wasm';
-import { MODE_CONFIG as CUSTOMER, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../generated/customer/authorizer.js';
-import { demoPrincipal, loadDemoData } from '../local/demo-world/demo-data.js';
+import { demoPrincipal } from '../local/demo-world/demo-data.js';
 import { mintDemoToken } from '../local/demo-world/demo-tokens.js';
 import { createTables, putEntities, startLocalDynamo } from '../local/dynamodb/local-dynamodb.js';
 import { loopbackPath } from '../local/issuer/loopback-fetcher.js';
@@ -23,6 +22,7 @@ import { startLocalIssuer, type LocalIssuer } from '../local/issuer/token-issuer
 import type { ModeConfig } from '../runtime/config.js';
 import { createAuthorizer } from '../runtime/index.js';
 import { measure, round, type LatencyStats } from './lib/measure.js';
+import { WORKLOAD_NAMESPACE as NS, userRequestAuthorizerMode, workloadDemo } from './lib/fixture-workload.js';
 import { quietTelemetry } from './lib/quiet-telemetry.js';
 
 export type CedarlingBenchResult = CedarlingComparison | { readonly available: false; readonly reason: string };
@@ -72,16 +72,18 @@ const REQUESTS: readonly BenchRequest[] = [
 const ISSUER_NAME = 'CustomerPool';
 const TOKEN_MAPPING = `${ISSUER_NAME}::Id_token`;
 const POLICY_ID = 'cedarling.customer.read-own';
-const POLICY_FILE = fileURLToPath(new URL('./cedarling/customer-read-own.cedar', import.meta.url));
-const SCHEMA_FILE = fileURLToPath(new URL('./cedarling/customer.cedarschema', import.meta.url));
+const POLICY_FILE = fileURLToPath(new URL('./cedarling/billing-customer-read-own.cedar', import.meta.url));
+const SCHEMA_FILE = fileURLToPath(new URL('./cedarling/billing-customer.cedarschema', import.meta.url));
 const PACKAGE = '@janssenproject/cedarling_wasm';
 
 export async function benchCedarling(iterations = 5_000): Promise<CedarlingBenchResult> {
-  const demo = loadDemoData();
+  // The fixed workload (bench/lib/fixture-workload.ts): the billing fixture's user-pool REST mode and its demo world.
+  const demo = workloadDemo();
+  const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: CUSTOMER_BUNDLE } = userRequestAuthorizerMode();
   const [issuer, dynamo] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo()]);
   const restoreFetch = serveIssuerToFetch(issuer);
   try {
-    const token = mintDemoToken(issuer, CUSTOMER, demoPrincipal(demo, 'customer', 'alice'));
+    const token = mintDemoToken(issuer, CUSTOMER, demoPrincipal(demo, CUSTOMER.name, 'alice'));
     let wrong = 0;
     const wrongBy: Record<string, number> = {};
     const check = (section: string, expected: Decision, actual: string) => {
@@ -132,7 +134,7 @@ export async function benchCedarling(iterations = 5_000): Promise<CedarlingBench
 
     // ---------------------------------------------------------------- ours
     const entityStore = CUSTOMER.entityStore;
-    if (!entityStore) throw new Error('the customer mode has no entity store');
+    if (!entityStore) throw new Error(`the ${CUSTOMER.name} mode has no entity store`);
     await createTables(dynamo.client, [{ name: entityStore.table, keyAttribute: entityStore.keyAttribute }]);
     await putEntities(dynamo.client, entityStore.table, demo.entities);
     // Entities stay cached for the whole run, as in bench/authorizer-decision.ts: a miss times verify + mapping +
@@ -201,7 +203,7 @@ async function startCedarling(issuer: LocalIssuer): Promise<StartedCedarling> {
   const wasm = (await import(PACKAGE)) as typeof import('@janssenproject/cedarling_wasm');
   const version = (require(`${PACKAGE}/package.json`) as { version: string }).version;
   wasm.initSync({ module: readFileSync(require.resolve(`${PACKAGE}/cedarling_wasm_bg.wasm`)) });
-  const { discoveryUri } = issuer.endpointsFor(CUSTOMER);
+  const { discoveryUri } = issuer.endpointsFor(userRequestAuthorizerMode().MODE_CONFIG);
   const policyStore = {
     cedar_version: 'v4.0.0',
     policy_stores: {
@@ -251,7 +253,7 @@ function cedarlingRequest(token: string, resource: EntityJson): string {
   const uid = '__entity' in resource.uid ? resource.uid.__entity : resource.uid;
   return JSON.stringify({
     tokens: [{ mapping: TOKEN_MAPPING, payload: token }],
-    action: 'Payments::Action::"ViewAccount"',
+    action: `${NS}::Action::"ViewAccount"`,
     resource: { cedar_entity_mapping: { entity_type: uid.type, id: uid.id }, ...flattenReferences(resource.attrs) },
   });
 }
@@ -260,9 +262,9 @@ function cedarlingRequest(token: string, resource: EntityJson): string {
 function resourceEntity(entities: readonly EntityJson[], accountId: string): EntityJson {
   const found = entities.find((entity) => {
     const uid = '__entity' in entity.uid ? entity.uid.__entity : entity.uid;
-    return uid.type === 'Payments::Account' && uid.id === accountId;
+    return uid.type === `${NS}::Account` && uid.id === accountId;
   });
-  if (!found) throw new Error(`local/demo/seed.yaml has no Payments::Account ${accountId}`);
+  if (!found) throw new Error(`the billing fixture's local/demo/seed.yaml has no ${NS}::Account ${accountId}`);
   return found;
 }
 

@@ -128,7 +128,7 @@ function anonymousEvent(mode: ModeConfig): unknown {
 }
 
 /** Customer mode, all the way to Cedar: a signed Cognito id token, its JWKS, and the account it asks for. */
-function customerDecision(mode: ModeConfig): Scenario | undefined {
+function customerDecision(mode: ModeConfig, namespace: string): Scenario | undefined {
   const source = mode.identitySource;
   if (mode.name !== 'customer' || source.kind !== 'cognito') return undefined;
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -146,7 +146,7 @@ function customerDecision(mode: ModeConfig): Scenario | undefined {
     iat: now,
     exp: now + 3600,
   });
-  const account = { type: 'Payments::Account', id: 'acct-1' };
+  const account = { type: `${namespace}::Account`, id: 'acct-1' };
   return {
     name: 'first decision (signed token → Allow)',
     event: {
@@ -164,8 +164,8 @@ function customerDecision(mode: ModeConfig): Scenario | undefined {
         entity: {
           S: JSON.stringify({
             attrs: {
-              owner: { __entity: { type: 'Payments::Customer', id: 'cust-1' } },
-              tenant: { __entity: { type: 'Payments::Tenant', id: 'tenant-1' } },
+              owner: { __entity: { type: `${namespace}::Customer`, id: 'cust-1' } },
+              tenant: { __entity: { type: `${namespace}::Tenant`, id: 'tenant-1' } },
               currency: 'EUR',
               frozen: false,
             },
@@ -193,7 +193,10 @@ async function main(values: { readonly mode?: string; readonly runs?: string }):
   const modeName = values.mode ?? 'customer';
   const runs = Number(values.runs ?? '7');
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, got ${values.runs}`);
-  const bundleJson = JSON.parse(readFileSync(join(ROOT, 'generated', modeName, 'policies.json'), 'utf8')) as { mode: string };
+  const bundleJson = JSON.parse(readFileSync(join(ROOT, 'generated', modeName, 'policies.json'), 'utf8')) as {
+    mode: string;
+    namespace: string;
+  };
   const { MODE_CONFIG } = (await import(join(ROOT, 'generated', modeName, 'authorizer.ts'))) as { MODE_CONFIG: ModeConfig };
   if (bundleJson.mode !== MODE_CONFIG.name) throw new Error(`generated/${modeName} is inconsistent; run npm run generate`);
 
@@ -211,7 +214,7 @@ async function main(values: { readonly mode?: string; readonly runs?: string }):
     );
 
     const scenarios = [
-      customerDecision(MODE_CONFIG),
+      customerDecision(MODE_CONFIG, bundleJson.namespace),
       { name: 'no token (refused: 401, or isAuthorized false on HTTP APIs)', event: anonymousEvent(MODE_CONFIG) },
     ].filter((scenario): scenario is Scenario => scenario !== undefined);
     let withinTargets = bundle.jsBytes <= BUNDLE_TARGET_BYTES;

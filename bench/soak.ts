@@ -120,7 +120,7 @@ const FIRST_WRONG_KEPT = 10;
 const EXTRA_PRINCIPALS: Readonly<Record<string, Readonly<Record<string, DemoPrincipal>>>> = {
   customer: {
     erin: { id: 'erin', groups: ['viewer'], attributes: { userId: 'erin', customer: 'cust-2' } },
-    // A second signature carried in the token: large payments become possible for her.
+    // A second signature carried in the token: large amounts become possible for her.
     fiona: {
       id: 'fiona',
       groups: ['payer'],
