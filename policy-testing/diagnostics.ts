@@ -57,7 +57,7 @@ export const TEST_DIAGNOSTIC_CODES = {
   TEST_ACTION_UNKNOWN: {
     severity: 'error',
     summary: 'A case or matrix names an action the Cedar schema does not declare.',
-    hint: 'Use an action id from the schema, such as CreatePayment.',
+    hint: 'Use an action id the schema declares, spelled as there (its id alone, without the namespace).',
   },
   TEST_POLICY_UNKNOWN: {
     severity: 'error',

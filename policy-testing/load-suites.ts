@@ -21,7 +21,7 @@ import { displayName, readEntities, resolveReference, type RawEntity, type TestE
 export interface PolicyCase {
   /** `<principal>_<action>_<resource>`, with `_<variant>` when the suite tells cases of one triple apart. */
   readonly id: string;
-  /** `alice (payer) CreatePayment acct-1 → allow`: the test's name. */
+  /** `alice (viewer) ViewDocument doc-1 → allow`: the test's name. */
   readonly name: string;
   readonly suite: string;
   readonly mode: string;

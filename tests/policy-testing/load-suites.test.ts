@@ -138,7 +138,7 @@ describe('loading suites', () => {
         'tests/policies/m2m/references.test.yaml:6:16: error TEST_ENTITY_UNKNOWN: no entity of this suite has the id `initator`; did you mean `initiator`?',
         '  hint: Use the id of an entity in the suite\'s fixtures, or a full uid such as `Payments::Account::"acct-1"`.',
         'tests/policies/m2m/references.test.yaml:7:13: error TEST_ACTION_UNKNOWN: action `ViewAcount` is not in the schema; did you mean `ViewAccount`?',
-        '  hint: Use an action id from the schema, such as CreatePayment.',
+        '  hint: Use an action id the schema declares, spelled as there (its id alone, without the namespace).',
         'tests/policies/m2m/references.test.yaml:13:46: error TEST_POLICY_UNKNOWN: no policy, template or link `service.read-payment` in mode `m2m`; did you mean `service.read-payments`?',
         "  hint: Use the @id of a policy of the suite's mode, or the id of one of its template links.",
         'tests/policies/m2m/references.test.yaml:18:5: error TEST_CASE_DUPLICATE: case `recon_ViewAccount_acct-1` is already defined at 14:5',
