@@ -61,7 +61,7 @@ describe('decision diff against a git revision', () => {
 
   beforeAll(() => {
     // GIVEN a repository whose last commit holds the policies and a small m2m suite
-    project = suiteProject({ 'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE, 'tests/policies/m2m/payments.test.yaml': SUITE });
+    project = suiteProject({ 'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE, 'tests/policies/m2m/billing.test.yaml': SUITE });
     git(project.root, 'init', '-q');
     git(project.root, 'add', '-A');
     git(project.root, 'commit', '-q', '-m', 'base');
@@ -70,8 +70,8 @@ describe('decision diff against a git revision', () => {
     edit(
       project.root,
       'policies/service/scopes.cedar',
-      'principal.scopes.contains("payments/read")',
-      'principal.scopes.contains("payments/read.all")',
+      'principal.scopes.contains("billing/read")',
+      'principal.scopes.contains("billing/read.all")',
     );
     // WHEN the working tree is compared with HEAD
     diff = diffDecisions({ root: project.root, base: 'HEAD' });
@@ -99,15 +99,15 @@ describe('decision diff against a git revision', () => {
         { amount: 1500000, currency: 'EUR' },
         { decision: 'deny', determining: ['shared.forbid-large-payment-without-approver'], errors: [] },
         { decision: 'allow', determining: ['service.create-payment'], errors: [] },
-        ['case tests/policies/m2m/payments.test.yaml:6 initiator_CreatePayment_acct-1'],
+        ['case tests/policies/m2m/billing.test.yaml:6 initiator_CreatePayment_acct-1'],
       ],
       [
-        'ListPayments',
+        'ListBilling',
         'm2m',
         'recon (read)',
         'acct-1',
         {},
-        { decision: 'allow', determining: ['service.read-payments'], errors: [] },
+        { decision: 'allow', determining: ['service.read-billing'], errors: [] },
         { decision: 'deny', determining: [], errors: [] },
         ['fixtures'],
       ],
@@ -117,9 +117,9 @@ describe('decision diff against a git revision', () => {
         'recon (read)',
         'acct-1',
         {},
-        { decision: 'allow', determining: ['service.read-payments'], errors: [] },
+        { decision: 'allow', determining: ['service.read-billing'], errors: [] },
         { decision: 'deny', determining: [], errors: [] },
-        ['case tests/policies/m2m/payments.test.yaml:17 recon_ViewAccount_acct-1'],
+        ['case tests/policies/m2m/billing.test.yaml:17 recon_ViewAccount_acct-1'],
       ],
     ]);
   });
@@ -154,19 +154,19 @@ describe('decision diff against a git revision', () => {
         '',
         '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
         '|---|---|---|---|---|---|---|',
-        '| m2m | initiator (write) | acct-1 | amount=1500000, currency="EUR" | deny → **allow** | shared.forbid-large-payment-without-approver → service.create-payment | case tests/policies/m2m/payments.test.yaml:6 initiator_CreatePayment_acct-1 |',
+        '| m2m | initiator (write) | acct-1 | amount=1500000, currency="EUR" | deny → **allow** | shared.forbid-large-payment-without-approver → service.create-payment | case tests/policies/m2m/billing.test.yaml:6 initiator_CreatePayment_acct-1 |',
         '',
-        '### ListPayments',
+        '### ListBilling',
         '',
         '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
         '|---|---|---|---|---|---|---|',
-        '| m2m | recon (read) | acct-1 |  | allow → **deny** | service.read-payments → (none) | fixtures |',
+        '| m2m | recon (read) | acct-1 |  | allow → **deny** | service.read-billing → (none) | fixtures |',
         '',
         '### ViewAccount',
         '',
         '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
         '|---|---|---|---|---|---|---|',
-        '| m2m | recon (read) | acct-1 |  | allow → **deny** | service.read-payments → (none) | case tests/policies/m2m/payments.test.yaml:17 recon_ViewAccount_acct-1 |',
+        '| m2m | recon (read) | acct-1 |  | allow → **deny** | service.read-billing → (none) | case tests/policies/m2m/billing.test.yaml:17 recon_ViewAccount_acct-1 |',
         '',
       ].join('\n'),
     );

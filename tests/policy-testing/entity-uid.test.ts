@@ -3,22 +3,22 @@ import { formatEntityUid, parseEntityUid } from '../../policy-testing/entity-uid
 
 describe('entity uids in Cedar syntax', () => {
   it('parses a namespaced uid', () => {
-    expect(parseEntityUid('Payments::Account::"acct-1"')).toEqual({ type: 'Payments::Account', id: 'acct-1' });
+    expect(parseEntityUid('Billing::Account::"acct-1"')).toEqual({ type: 'Billing::Account', id: 'acct-1' });
   });
 
   it('keeps an id written in Cedar syntax as data, escapes included', () => {
-    expect(parseEntityUid('Payments::Role::"Payments::Role::\\"admin\\""')).toEqual({
-      type: 'Payments::Role',
-      id: 'Payments::Role::"admin"',
+    expect(parseEntityUid('Billing::Role::"Billing::Role::\\"admin\\""')).toEqual({
+      type: 'Billing::Role',
+      id: 'Billing::Role::"admin"',
     });
   });
 
   it('reads \\u{...} escapes', () => {
-    expect(parseEntityUid('Payments::Role::"adm\\u{69}n"')).toEqual({ type: 'Payments::Role', id: 'admin' });
+    expect(parseEntityUid('Billing::Role::"adm\\u{69}n"')).toEqual({ type: 'Billing::Role', id: 'admin' });
   });
 
   it('treats a bare id, or a malformed escape, as no uid', () => {
-    expect([parseEntityUid('alice'), parseEntityUid('Payments::Role::"a\\q"'), parseEntityUid('Payments::Role::admin')]).toEqual([
+    expect([parseEntityUid('alice'), parseEntityUid('Billing::Role::"a\\q"'), parseEntityUid('Billing::Role::admin')]).toEqual([
       undefined,
       undefined,
       undefined,
@@ -26,7 +26,7 @@ describe('entity uids in Cedar syntax', () => {
   });
 
   it('writes what it reads', () => {
-    const uid = { type: 'Payments::Role', id: 'admin" || true || "\n' };
+    const uid = { type: 'Billing::Role', id: 'admin" || true || "\n' };
     expect(parseEntityUid(formatEntityUid(uid))).toEqual(uid);
   });
 });

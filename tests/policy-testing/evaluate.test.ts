@@ -1,37 +1,38 @@
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PolicySetError } from '../../policy-testing/errors.js';
 import { createEvaluator, type TestRequest } from '../../policy-testing/evaluate.js';
-import { REPO_ROOT } from '../support/project-copy.js';
+import { fixtureRoot } from '../support/fixture-domain.js';
 
-const schemaText = readFileSync(`${REPO_ROOT}/schema/payments.cedarschema`, 'utf8');
-const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });
+const schemaText = readFileSync(join(fixtureRoot('billing'), 'schema/billing.cedarschema'), 'utf8');
+const ref = (type: string, id: string) => ({ __entity: { type: `Billing::${type}`, id } });
 
 // A permit and a forbid whose condition reads an attribute the test may leave out.
 const policySet = {
   mode: 'test',
   staticPolicies: {
     'read-own':
-      'permit (principal is Payments::TenantUser, action == Payments::Action::"ViewAccount", resource) when { resource.owner == principal.customer };',
-    isolation: 'forbid (principal is Payments::TenantUser, action, resource) unless { resource.tenant == principal.tenant };',
+      'permit (principal is Billing::TenantUser, action == Billing::Action::"ViewAccount", resource) when { resource.owner == principal.customer };',
+    isolation: 'forbid (principal is Billing::TenantUser, action, resource) unless { resource.tenant == principal.tenant };',
   },
-  templates: { delegated: 'permit (principal == ?principal, action == Payments::Action::"ViewAccount", resource in ?resource);' },
+  templates: { delegated: 'permit (principal == ?principal, action == Billing::Action::"ViewAccount", resource in ?resource);' },
 };
 const user = {
-  uid: { type: 'Payments::TenantUser', id: 'tina' },
+  uid: { type: 'Billing::TenantUser', id: 'tina' },
   attrs: { userId: 'tina', tenant: ref('Tenant', 'n'), customer: ref('Customer', 'c') },
   parents: [],
 };
 const account = {
-  uid: { type: 'Payments::Account', id: 'a' },
+  uid: { type: 'Billing::Account', id: 'a' },
   attrs: { owner: ref('Customer', 'c'), tenant: ref('Tenant', 'n'), currency: 'EUR', frozen: false },
   parents: [],
 };
 const withoutTenant = { ...account, attrs: { owner: ref('Customer', 'c'), currency: 'EUR', frozen: false } };
 const request: TestRequest = {
-  principal: { type: 'Payments::TenantUser', id: 'tina' },
-  action: { type: 'Payments::Action', id: 'ViewAccount' },
-  resource: { type: 'Payments::Account', id: 'a' },
+  principal: { type: 'Billing::TenantUser', id: 'tina' },
+  action: { type: 'Billing::Action', id: 'ViewAccount' },
+  resource: { type: 'Billing::Account', id: 'a' },
   context: {},
 };
 
@@ -54,7 +55,7 @@ describe('evaluating a request', () => {
       cedarDecision: 'allow',
       determining: [],
       cedarDetermining: ['read-own'],
-      errors: ['isolation: `Payments::Account::"a"` does not have the attribute `tenant`'],
+      errors: ['isolation: `Billing::Account::"a"` does not have the attribute `tenant`'],
     });
   });
 
@@ -65,7 +66,7 @@ describe('evaluating a request', () => {
       determining: [],
       cedarDetermining: [],
       errors: [
-        'entity does not conform to the schema: expected entity `Payments::Account::"a"` to have attribute `tenant`, but it does not',
+        'entity does not conform to the schema: expected entity `Billing::Account::"a"` to have attribute `tenant`, but it does not',
       ],
     });
   });

@@ -1,7 +1,7 @@
 // `npm run fmt -- --fix` on a copy of the billing fixture whose @id lines were all removed: it puts back one @id per
 // policy, derived from the file and the scope, and changes nothing else.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,8 +32,8 @@ function billingWithoutIds(): { root: string; stripped: Map<string, string> } {
   const root = mkdtempSync(join(tmpdir(), 'fmt-fix-'));
   roots.push(root);
   for (const dir of ['schema', 'policies', 'modes']) cpSync(join(fixtureRoot('billing'), dir), join(root, dir), { recursive: true });
-  // Project settings are the toolkit's, at the repository root: validation wants them next to the domain.
-  if (existsSync(join(REPO_ROOT, 'project.yaml'))) cpSync(join(REPO_ROOT, 'project.yaml'), join(root, 'project.yaml'));
+  // A fixture is a whole project: its own project.yaml comes with it, so validation does not read the repository's.
+  cpSync(join(fixtureRoot('billing'), 'project.yaml'), join(root, 'project.yaml'));
   const stripped = new Map<string, string>();
   for (const file of readProjectSources(root).policyFiles) {
     const text = file.text.replace(ID_LINE, '');

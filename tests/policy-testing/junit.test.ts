@@ -12,7 +12,7 @@ cases:
   - principal: recon
     action: ViewAccount
     resource: acct-1
-    expect: { decision: allow, determining: [service.read-payments] }
+    expect: { decision: allow, determining: [service.read-billing] }
   - principal: initiator
     action: ViewAccount
     resource: acct-1

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { reachableEntities } from '../../policy-testing/reachable-entities.js';
 
-const uidOf = (type: string, id: string) => ({ type: `Payments::${type}`, id });
+const uidOf = (type: string, id: string) => ({ type: `Billing::${type}`, id });
 const entity = (type: string, id: string, attrs: EntityJson['attrs'] = {}, parents: EntityJson['parents'] = []): EntityJson => ({
   uid: uidOf(type, id),
   attrs,
@@ -23,7 +23,7 @@ describe('the entities a request reaches', () => {
     const reached = reachableEntities(
       {
         principal: uidOf('CustomerUser', 'alice'),
-        action: { type: 'Payments::Action', id: 'ViewAccount' },
+        action: { type: 'Billing::Action', id: 'ViewAccount' },
         resource: uidOf('Account', 'a'),
         context: {},
       },

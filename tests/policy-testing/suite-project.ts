@@ -1,4 +1,4 @@
-// Builds a throwaway project for the policy-testing tests: the repository's schema, policies and modes plus the suites a test writes.
+// Builds a throwaway project for the policy-testing tests: the billing fixture's schema, policies and modes plus the suites a test writes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { copyProject, type ProjectCopy } from '../support/project-copy.js';
@@ -7,7 +7,7 @@ import { copyProject, type ProjectCopy } from '../support/project-copy.js';
 export type ProjectFiles = Readonly<Record<string, string>>;
 
 export function suiteProject(files: ProjectFiles): ProjectCopy {
-  const project = copyProject();
+  const project = copyProject({ domain: 'billing' });
   writeFiles(project.root, files);
   return project;
 }
@@ -25,16 +25,16 @@ export const FIXTURE_LINE = '# yaml-language-server: $schema=../../../policy-tes
 /** Two services and one account: enough for small m2m suites with exact expectations. */
 export const SERVICES_FIXTURE = `${FIXTURE_LINE}description: Two services and an account.
 entities:
-  - uid: Payments::Service::"initiator"
+  - uid: Billing::Service::"initiator"
     label: write
-    attrs: { clientId: init01, scopes: [payments/write] }
-  - uid: Payments::Service::"recon"
+    attrs: { clientId: init01, scopes: [billing/write] }
+  - uid: Billing::Service::"recon"
     label: read
-    attrs: { clientId: recon01, scopes: [payments/read] }
-  - uid: Payments::Account::"acct-1"
+    attrs: { clientId: recon01, scopes: [billing/read] }
+  - uid: Billing::Account::"acct-1"
     attrs:
-      owner: { __entity: { type: Payments::Customer, id: cust-acme } }
-      tenant: { __entity: { type: Payments::Tenant, id: t-north } }
+      owner: { __entity: { type: Billing::Customer, id: cust-acme } }
+      tenant: { __entity: { type: Billing::Tenant, id: t-north } }
       currency: EUR
       frozen: false
 `;

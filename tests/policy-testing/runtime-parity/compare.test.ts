@@ -4,20 +4,20 @@ import type { Outcome } from '../../../policy-testing/evaluate.js';
 import type { PolicyCase } from '../../../policy-testing/load-suites.js';
 import { compareAnswers, type RuntimeAnswer } from '../../../policy-testing/runtime-parity/compare.js';
 
-const ACCOUNT: EntityJson = { uid: { type: 'Payments::Account', id: 'acct-1' }, attrs: { frozen: false }, parents: [] };
+const ACCOUNT: EntityJson = { uid: { type: 'Billing::Account', id: 'acct-1' }, attrs: { frozen: false }, parents: [] };
 
 const CASE: PolicyCase = {
   id: 'alice_CreatePayment_acct-1',
   name: 'alice CreatePayment acct-1 → allow',
-  suite: 'tests/policies/customer/payments.test.yaml',
+  suite: 'tests/policies/customer/billing.test.yaml',
   mode: 'customer',
   position: { line: 12, column: 5 },
   origin: 'case',
   description: undefined,
   request: {
-    principal: { type: 'Payments::CustomerUser', id: 'alice' },
-    action: { type: 'Payments::Action', id: 'CreatePayment' },
-    resource: { type: 'Payments::Account', id: 'acct-1' },
+    principal: { type: 'Billing::CustomerUser', id: 'alice' },
+    action: { type: 'Billing::Action', id: 'CreatePayment' },
+    resource: { type: 'Billing::Account', id: 'acct-1' },
     context: { amount: 100, currency: 'EUR' },
   },
   entities: [ACCOUNT],
@@ -38,7 +38,7 @@ function runtime(answer: Partial<RuntimeAnswer>): RuntimeAnswer {
     result: 'allow',
     determining: [],
     reason: undefined,
-    route: 'POST /accounts/{accountId}/payments',
+    route: 'POST /accounts/{accountId}/billing',
     entities: [ACCOUNT],
     ...answer,
   };
@@ -61,7 +61,7 @@ describe('the runtime’s answer against the suite’s', () => {
       SUITE_ALLOW,
       runtime({
         result: 'deny',
-        reason: 'evaluation: shared.forbid-payments-from-frozen-account: no attribute',
+        reason: 'evaluation: shared.forbid-billing-from-frozen-account: no attribute',
         entities: [{ ...ACCOUNT, attrs: {} }],
       }),
     );
@@ -69,10 +69,10 @@ describe('the runtime’s answer against the suite’s', () => {
     expect(result).toEqual({
       agree: false,
       message: [
-        'tests/policies/customer/payments.test.yaml:12:5 alice_CreatePayment_acct-1: the runtime of mode customer disagrees with the suite',
+        'tests/policies/customer/billing.test.yaml:12:5 alice_CreatePayment_acct-1: the runtime of mode customer disagrees with the suite',
         '  suite (cedar-wasm): allow, determined by [customer.pay-from-own-account]',
-        '  runtime (POST /accounts/{accountId}/payments): deny, determined by []; reason: evaluation: shared.forbid-payments-from-frozen-account: no attribute',
-        '  first entity difference: Payments::Account::"acct-1" attribute `frozen`: the suite has false, the runtime none',
+        '  runtime (POST /accounts/{accountId}/billing): deny, determined by []; reason: evaluation: shared.forbid-billing-from-frozen-account: no attribute',
+        '  first entity difference: Billing::Account::"acct-1" attribute `frozen`: the suite has false, the runtime none',
       ].join('\n'),
     });
   });
@@ -81,7 +81,7 @@ describe('the runtime’s answer against the suite’s', () => {
     const result = compareAnswers(CASE, SUITE_ALLOW, runtime({ result: 'unauthorized', reason: 'token: expired', entities: undefined }));
 
     expect(result.agree ? [] : result.message.split('\n').slice(2)).toEqual([
-      '  runtime (POST /accounts/{accountId}/payments): unauthorized, determined by []; reason: token: expired',
+      '  runtime (POST /accounts/{accountId}/billing): unauthorized, determined by []; reason: token: expired',
       '  first entity difference: none to compare: the runtime answered before asking its engine (see its reason)',
     ]);
   });

@@ -4,11 +4,11 @@ import { SERVICE_MODE, TENANT_MODE } from './mode-configs.js';
 
 describe('the identity source', () => {
   it('accepts the claims of a known client holding an accepted scope', () => {
-    expect(identityRefusal(SERVICE_MODE, { client_id: 'ledger01', scope: 'openid payments/read' })).toBeUndefined();
+    expect(identityRefusal(SERVICE_MODE, { client_id: 'ledger01', scope: 'openid billing/read' })).toBeUndefined();
   });
 
   it('refuses a client id that is not one of the mode’s app clients', () => {
-    expect(identityRefusal(SERVICE_MODE, { client_id: 'init04', scope: 'payments/read' })?.unreachable).toEqual({
+    expect(identityRefusal(SERVICE_MODE, { client_id: 'init04', scope: 'billing/read' })?.unreachable).toEqual({
       kind: 'identity-source',
       reason: 'the token\'s client_id would be "init04"; mode services accepts only the app clients ledger01',
     });
@@ -19,8 +19,8 @@ describe('the identity source', () => {
       identityRefusal(SERVICE_MODE, { client_id: 'ledger01', scope: 'openid' })?.unreachable.reason,
       identityRefusal(SERVICE_MODE, { client_id: 'ledger01', scope: undefined })?.unreachable.reason,
     ]).toEqual([
-      'the token\'s scope "openid" holds none of payments/read, one of which the identity source requires',
-      "the token's scope null holds none of payments/read, one of which the identity source requires",
+      'the token\'s scope "openid" holds none of billing/read, one of which the identity source requires',
+      "the token's scope null holds none of billing/read, one of which the identity source requires",
     ]);
   });
 

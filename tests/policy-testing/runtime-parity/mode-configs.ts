@@ -3,14 +3,14 @@ import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { ClaimsConfig, ModeConfig, RouteConfig } from '../../../runtime/config.js';
 
 const CLAIMS: ClaimsConfig = {
-  principal: { entityType: 'Payments::TenantUser', idClaim: 'sub', attributeSource: { kind: 'token' } },
+  principal: { entityType: 'Billing::TenantUser', idClaim: 'sub', attributeSource: { kind: 'token' } },
   attributes: [
     { claim: 'sub', attribute: 'userId', type: 'String', required: true, encoding: 'json' },
-    { claim: 'custom:customer_id', attribute: 'customer', type: 'Entity<Payments::Customer>', required: true, encoding: 'json' },
+    { claim: 'custom:customer_id', attribute: 'customer', type: 'Entity<Billing::Customer>', required: true, encoding: 'json' },
     { claim: 'custom:clearance', attribute: 'clearance', type: 'Long', required: false, encoding: 'text' },
   ],
-  groups: { claim: 'cognito:groups', entityType: 'Payments::Role' },
-  tenant: { claim: 'custom:tenant_id', entityType: 'Payments::Tenant', attribute: 'tenant', asParent: true },
+  groups: { claim: 'cognito:groups', entityType: 'Billing::Role' },
+  tenant: { claim: 'custom:tenant_id', entityType: 'Billing::Tenant', attribute: 'tenant', asParent: true },
 };
 
 const ROUTES: readonly RouteConfig[] = [
@@ -20,16 +20,16 @@ const ROUTES: readonly RouteConfig[] = [
     method: 'GET',
     path: '/tenants/{tenantId}/accounts/{accountId}',
     action: 'ViewAccount',
-    resource: { type: 'Payments::Account', pathParameter: 'accountId' },
+    resource: { type: 'Billing::Account', pathParameter: 'accountId' },
     context: [],
   },
   {
     kind: 'http',
-    key: 'POST /tenants/{tenantId}/accounts/{accountId}/payments',
+    key: 'POST /tenants/{tenantId}/accounts/{accountId}/billing',
     method: 'POST',
-    path: '/tenants/{tenantId}/accounts/{accountId}/payments',
+    path: '/tenants/{tenantId}/accounts/{accountId}/billing',
     action: 'CreatePayment',
-    resource: { type: 'Payments::Account', pathParameter: 'accountId' },
+    resource: { type: 'Billing::Account', pathParameter: 'accountId' },
     context: [
       { name: 'amount', source: 'header', key: 'X-Payment-Amount', type: 'Long', required: true },
       { name: 'currency', source: 'query', key: 'currency', type: 'String', required: true },
@@ -43,7 +43,7 @@ const ROUTES: readonly RouteConfig[] = [
     method: 'GET',
     path: '/reports/daily',
     action: 'ViewAccount',
-    resource: { type: 'Payments::Account', id: 'daily' },
+    resource: { type: 'Billing::Account', id: 'daily' },
     context: [],
   },
 ];
@@ -61,7 +61,7 @@ export const TENANT_MODE: ModeConfig = {
   tenancy: { kind: 'single' },
   entityStore: { table: 'entities', tableEnv: 'ENTITY_TABLE', keyAttribute: 'uid', cacheTtlSeconds: 5, maxDepth: 6, maxEntities: 200 },
   templateLinks: { kind: 'none' },
-  actionEntityType: 'Payments::Action',
+  actionEntityType: 'Billing::Action',
 };
 
 /** Tenancy by path: `{tenantId}` must be the token's tenant. */
@@ -87,9 +87,9 @@ export const SERVICE_MODE: ModeConfig = {
   ...TENANT_MODE,
   name: 'services',
   api: { type: 'websocket', authorizer: 'request', tokenHeader: 'Authorization' },
-  identitySource: { kind: 'clientCredentials', userPoolId: 'eu-west-1_Svc1', clientIds: ['ledger01'], scopes: ['payments/read'] },
+  identitySource: { kind: 'clientCredentials', userPoolId: 'eu-west-1_Svc1', clientIds: ['ledger01'], scopes: ['billing/read'] },
   claims: {
-    principal: { entityType: 'Payments::Service', idClaim: 'client_id', attributeSource: { kind: 'token' } },
+    principal: { entityType: 'Billing::Service', idClaim: 'client_id', attributeSource: { kind: 'token' } },
     attributes: [
       { claim: 'client_id', attribute: 'clientId', type: 'String', required: true, encoding: 'json' },
       { claim: 'scope', attribute: 'scopes', type: 'Set<String>', delimiter: ' ', required: true, encoding: 'json' },
@@ -101,14 +101,14 @@ export const SERVICE_MODE: ModeConfig = {
       key: '$connect',
       routeKey: '$connect',
       action: 'SubscribePaymentEvents',
-      resource: { type: 'Payments::Account', queryParameter: 'accountId' },
+      resource: { type: 'Billing::Account', queryParameter: 'accountId' },
       context: [],
     },
   ],
 };
 
-export const ref = (type: string, id: string) => ({ __entity: { type: `Payments::${type}`, id } });
-export const uid = (type: string, id: string) => ({ type: `Payments::${type}`, id });
+export const ref = (type: string, id: string) => ({ __entity: { type: `Billing::${type}`, id } });
+export const uid = (type: string, id: string) => ({ type: `Billing::${type}`, id });
 
 /** Tina: a payer of Acme in tenant t-north, as the multi-tenant fixtures hold her. */
 export const TINA: EntityJson = {

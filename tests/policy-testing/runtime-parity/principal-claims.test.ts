@@ -27,12 +27,12 @@ describe('the claims that carry a fixture principal', () => {
   it('join the scopes of a service with the scope claim’s delimiter', () => {
     const service: EntityJson = {
       uid: uid('Service', 'ledger01'),
-      attrs: { clientId: 'ledger01', scopes: ['payments/read', 'payments/events.read'] },
+      attrs: { clientId: 'ledger01', scopes: ['billing/read', 'billing/events.read'] },
       parents: [],
     };
 
     expect(claimsOf(service, SERVICE_MODE)).toEqual({
-      claims: { client_id: 'ledger01', scope: 'payments/read payments/events.read' },
+      claims: { client_id: 'ledger01', scope: 'billing/read billing/events.read' },
       tenantId: undefined,
     });
   });
@@ -42,12 +42,12 @@ describe('a fixture principal no token can carry', () => {
   it('is of another type than the mode’s principal', () => {
     expect(claimsOf({ uid: uid('CustomerUser', 'alice'), attrs: {}, parents: [] })).toEqual({
       kind: 'principal-type',
-      reason: 'Payments::CustomerUser::"alice" is not a Payments::TenantUser, the principal type of mode saas',
+      reason: 'Billing::CustomerUser::"alice" is not a Billing::TenantUser, the principal type of mode saas',
     });
   });
 
   it('needs one claim to hold two values: the id claim and an attribute read from it differ', () => {
-    const service: EntityJson = { uid: uid('Service', 'ledger'), attrs: { clientId: 'ledger01', scopes: ['payments/read'] }, parents: [] };
+    const service: EntityJson = { uid: uid('Service', 'ledger'), attrs: { clientId: 'ledger01', scopes: ['billing/read'] }, parents: [] };
 
     expect(claimsOf(service, SERVICE_MODE)).toEqual({
       kind: 'claim-conflict',
@@ -59,7 +59,7 @@ describe('a fixture principal no token can carry', () => {
     expect(claimsOf({ ...TINA, attrs: { ...TINA.attrs, nickname: 'T' } })).toEqual({
       kind: 'principal-attribute',
       reason:
-        'Payments::TenantUser::"tina"\'s `nickname`: no claim of mode saas carries it, and the mode does not read the principal\'s stored entity',
+        'Billing::TenantUser::"tina"\'s `nickname`: no claim of mode saas carries it, and the mode does not read the principal\'s stored entity',
     });
   });
 
@@ -68,14 +68,14 @@ describe('a fixture principal no token can carry', () => {
 
     expect(claimsOf({ ...TINA, attrs })).toEqual({
       kind: 'principal-attribute-absent',
-      reason: 'Payments::TenantUser::"tina" has no `customer`, which the required claim `custom:customer_id` always supplies',
+      reason: 'Billing::TenantUser::"tina" has no `customer`, which the required claim `custom:customer_id` always supplies',
     });
   });
 
   it('has an attribute value of another type than its claim carries', () => {
     expect(claimsOf({ ...TINA, attrs: { ...TINA.attrs, clearance: 'high' } })).toEqual({
       kind: 'claim-value',
-      reason: 'Payments::TenantUser::"tina"\'s `clearance` cannot travel in claim `custom:clearance` (Long, text): "high" is not a Long',
+      reason: 'Billing::TenantUser::"tina"\'s `clearance` cannot travel in claim `custom:clearance` (Long, text): "high" is not a Long',
     });
   });
 
@@ -83,14 +83,14 @@ describe('a fixture principal no token can carry', () => {
     expect(claimsOf({ ...TINA, parents: [...TINA.parents, uid('StaffGroup', 'support')] })).toEqual({
       kind: 'principal-parent',
       reason:
-        'Payments::TenantUser::"tina" is a member of Payments::StaffGroup::"support": the token makes it a member of Payments::Role groups and its Payments::Tenant only, and the mode does not read the principal\'s stored entity',
+        'Billing::TenantUser::"tina" is a member of Billing::StaffGroup::"support": the token makes it a member of Billing::Role groups and its Billing::Tenant only, and the mode does not read the principal\'s stored entity',
     });
   });
 
   it('belongs to two tenants', () => {
     expect(claimsOf({ ...TINA, parents: [...TINA.parents, uid('Tenant', 't-south')] })).toEqual({
       kind: 'tenant',
-      reason: 'Payments::TenantUser::"tina" belongs to the tenants t-north, t-south; the tenant claim names one',
+      reason: 'Billing::TenantUser::"tina" belongs to the tenants t-north, t-south; the tenant claim names one',
     });
   });
 
@@ -98,7 +98,7 @@ describe('a fixture principal no token can carry', () => {
     expect(claimsOf({ ...TINA, parents: [uid('Role', 'payer')] })).toEqual({
       kind: 'tenant',
       reason:
-        'Payments::TenantUser::"tina" is not a member of any Payments::Tenant, which the tenant claim `custom:tenant_id` always makes it',
+        'Billing::TenantUser::"tina" is not a member of any Billing::Tenant, which the tenant claim `custom:tenant_id` always makes it',
     });
   });
 });

@@ -6,7 +6,7 @@ import type { ModeConfig } from '../../../runtime/config.js';
 import { PATH_TENANT_MODE, SERVICE_MODE, TENANT_MODE, uid } from './mode-configs.js';
 
 function request(action: string, resource: { type: string; id: string }, context: Context = {}): TestRequest {
-  return { principal: uid('TenantUser', 'tina'), action: { type: 'Payments::Action', id: action }, resource, context };
+  return { principal: uid('TenantUser', 'tina'), action: { type: 'Billing::Action', id: action }, resource, context };
 }
 
 function routed(mode: ModeConfig, testRequest: TestRequest, tenantId?: string) {
@@ -41,10 +41,10 @@ describe('the route a case takes', () => {
 
   it('puts each context value where the route reads it: header and query as text, claim, request context', () => {
     expect(routed(TENANT_MODE, request('CreatePayment', uid('Account', 'acct-1'), PAYMENT))).toEqual({
-      route: 'POST /tenants/{tenantId}/accounts/{accountId}/payments',
+      route: 'POST /tenants/{tenantId}/accounts/{accountId}/billing',
       input: {
         method: 'POST',
-        path: '/tenants/parity/accounts/acct-1/payments',
+        path: '/tenants/parity/accounts/acct-1/billing',
         headers: { 'X-Payment-Amount': '250' },
         query: { currency: 'EUR' },
         requestContext: { sourceIp: '198.51.100.7' },
@@ -77,7 +77,7 @@ describe('a case no route can carry', () => {
   it('has an action the mode does not route for its resource type', () => {
     expect(routed(TENANT_MODE, request('ViewPayment', uid('Payment', 'pay-1')))).toEqual({
       kind: 'no-route',
-      reason: 'mode saas routes no ViewPayment on a Payments::Payment',
+      reason: 'mode saas routes no ViewPayment on a Billing::Payment',
     });
   });
 
@@ -86,14 +86,14 @@ describe('a case no route can carry', () => {
 
     expect(routed(modeWithFixedOnly, request('ViewAccount', uid('Account', 'acct-1')))).toEqual({
       kind: 'resource-not-nameable',
-      reason: 'route GET /reports/daily always names Payments::Account::"daily", not Payments::Account::"acct-1"',
+      reason: 'route GET /reports/daily always names Billing::Account::"daily", not Billing::Account::"acct-1"',
     });
   });
 
   it('has a context value the route does not supply', () => {
     expect(routed(TENANT_MODE, request('CreatePayment', uid('Account', 'acct-1'), { ...PAYMENT, channel: 'web' }))).toEqual({
       kind: 'context-value',
-      reason: 'context `channel`: route POST /tenants/{tenantId}/accounts/{accountId}/payments supplies no such value',
+      reason: 'context `channel`: route POST /tenants/{tenantId}/accounts/{accountId}/billing supplies no such value',
     });
   });
 
@@ -101,7 +101,7 @@ describe('a case no route can carry', () => {
     expect(routed(TENANT_MODE, request('CreatePayment', uid('Account', 'acct-1'), { ...PAYMENT, amount: '1000001' }))).toEqual({
       kind: 'context-value',
       reason:
-        'context `amount` (header X-Payment-Amount, Long) on route POST /tenants/{tenantId}/accounts/{accountId}/payments: "1000001" is not a Long',
+        'context `amount` (header X-Payment-Amount, Long) on route POST /tenants/{tenantId}/accounts/{accountId}/billing: "1000001" is not a Long',
     });
   });
 
@@ -111,7 +111,7 @@ describe('a case no route can carry', () => {
     expect(routed(TENANT_MODE, request('CreatePayment', uid('Account', 'acct-1'), withoutIp))).toEqual({
       kind: 'context-value',
       reason:
-        "route POST /tenants/{tenantId}/accounts/{accountId}/payments always supplies `ip` from the request's sourceIp; the case has none",
+        "route POST /tenants/{tenantId}/accounts/{accountId}/billing always supplies `ip` from the request's sourceIp; the case has none",
     });
   });
 
@@ -124,7 +124,7 @@ describe('a case no route can carry', () => {
     ).toEqual({
       kind: 'context-value',
       reason:
-        'context `ip` (request sourceIp, ipaddr) on route POST /tenants/{tenantId}/accounts/{accountId}/payments: "10.0.0.0/8" is not the one address a request comes from',
+        'context `ip` (request sourceIp, ipaddr) on route POST /tenants/{tenantId}/accounts/{accountId}/billing: "10.0.0.0/8" is not the one address a request comes from',
     });
   });
 });
@@ -139,7 +139,7 @@ describe('the request time a case reads', () => {
         method: 'GET',
         path: '/t/{accountId}',
         action: 'ViewAccount',
-        resource: { type: 'Payments::Account', pathParameter: 'accountId' },
+        resource: { type: 'Billing::Account', pathParameter: 'accountId' },
         context: [{ name: 'now', source: 'request', key: 'requestTime', type, required: true }],
       },
     ],

@@ -13,27 +13,27 @@ import { FIXTURE_LINE, SUITE_LINE, suiteProject } from '../suite-project.js';
 
 const WORLD = `${FIXTURE_LINE}description: Acme in tenant t-north, its account and users of both modes.
 entities:
-  - uid: Payments::Tenant::"t-north"
-  - uid: Payments::Role::"payer"
-  - uid: Payments::Customer::"cust-acme"
-    attrs: { tenant: { __entity: { type: Payments::Tenant, id: t-north } }, country: FR }
-    parents: [Payments::Tenant::"t-north"]
-  - uid: Payments::Account::"acct-1"
+  - uid: Billing::Tenant::"t-north"
+  - uid: Billing::Role::"payer"
+  - uid: Billing::Customer::"cust-acme"
+    attrs: { tenant: { __entity: { type: Billing::Tenant, id: t-north } }, country: FR }
+    parents: [Billing::Tenant::"t-north"]
+  - uid: Billing::Account::"acct-1"
     attrs:
-      owner: { __entity: { type: Payments::Customer, id: cust-acme } }
-      tenant: { __entity: { type: Payments::Tenant, id: t-north } }
+      owner: { __entity: { type: Billing::Customer, id: cust-acme } }
+      tenant: { __entity: { type: Billing::Tenant, id: t-north } }
       currency: EUR
       frozen: false
-    parents: [Payments::Customer::"cust-acme"]
-  - uid: Payments::CustomerUser::"alice"
-    attrs: { userId: alice, customer: { __entity: { type: Payments::Customer, id: cust-acme } } }
-    parents: [Payments::Role::"payer"]
-  - uid: Payments::TenantUser::"ada"
+    parents: [Billing::Customer::"cust-acme"]
+  - uid: Billing::CustomerUser::"alice"
+    attrs: { userId: alice, customer: { __entity: { type: Billing::Customer, id: cust-acme } } }
+    parents: [Billing::Role::"payer"]
+  - uid: Billing::TenantUser::"ada"
     attrs:
       userId: ada
-      tenant: { __entity: { type: Payments::Tenant, id: t-north } }
-      customer: { __entity: { type: Payments::Customer, id: cust-acme } }
-    parents: [Payments::Tenant::"t-north"]
+      tenant: { __entity: { type: Billing::Tenant, id: t-north } }
+      customer: { __entity: { type: Billing::Customer, id: cust-acme } }
+    parents: [Billing::Tenant::"t-north"]
 `;
 
 const FILES = {
@@ -56,8 +56,8 @@ cases:
 mode: m2m
 fixtures: [world]
 entities:
-  - uid: Payments::Service::"ledgerservice01"
-    attrs: { clientId: ledgerservice01, scopes: [payments/events.read] }
+  - uid: Billing::Service::"ledgerservice01"
+    attrs: { clientId: ledgerservice01, scopes: [billing/events.read] }
 cases:
   - principal: ledgerservice01
     action: SubscribePaymentEvents
@@ -170,7 +170,7 @@ describe('a case sent through the real runtime', () => {
 
     expect(result).toEqual({
       kind: 'unreachable',
-      unreachable: { kind: 'no-route', reason: 'mode customer routes no ViewPayment on a Payments::Account' },
+      unreachable: { kind: 'no-route', reason: 'mode customer routes no ViewPayment on a Billing::Account' },
     });
   });
 });

@@ -8,7 +8,7 @@ import { startParityEnvironment, type ParityEnvironment } from '../../../policy-
 import { buildParityModes, type ParityMode } from '../../../policy-testing/runtime-parity/parity-modes.js';
 import { runParityCase } from '../../../policy-testing/runtime-parity/run-case.js';
 import { withSeededStores, type SeededStores } from '../../../policy-testing/runtime-parity/store-seeding.js';
-import { REPO_ROOT } from '../../support/project-copy.js';
+import { fixtureRoot } from '../../support/fixture-domain.js';
 import { PATH_TENANT_MODE, TENANT_MODE, uid } from './mode-configs.js';
 
 const DOC: EntityJson = {
@@ -22,7 +22,7 @@ const LOCAL_LINKS_MODE: ParityMode = {
     ...TENANT_MODE,
     templateLinks: { kind: 'table', table: 'links', tableEnv: 'TEMPLATE_LINK_TABLE', keyAttribute: 'uid', cacheTtlSeconds: 5 },
   },
-  bundle: { mode: 'saas', namespace: 'Payments', schema: {}, policies: {}, templates: {} },
+  bundle: { mode: 'saas', namespace: 'Billing', schema: {}, policies: {}, templates: {} },
   handler: 'httpAuthorizer',
 };
 const LINK = {
@@ -53,19 +53,19 @@ describe('the stores seeded for a case', () => {
     const again = await environment.seeder.seed({ mode: LOCAL_LINKS_MODE, entities: [DOC], links: [], tenantId: undefined });
     const table = first.entityTable ?? '';
 
-    expect({ same: again.entityTable === table, item: await item(table, 'Payments::Account::"acct-1"') }).toEqual({
+    expect({ same: again.entityTable === table, item: await item(table, 'Billing::Account::"acct-1"') }).toEqual({
       same: true,
-      item: { uid: 'Payments::Account::"acct-1"', entity: JSON.stringify({ attrs: DOC.attrs, parents: DOC.parents, tags: DOC.tags }) },
+      item: { uid: 'Billing::Account::"acct-1"', entity: JSON.stringify({ attrs: DOC.attrs, parents: DOC.parents, tags: DOC.tags }) },
     });
   });
 
   it('hold a local mode’s template links under the linked principal’s uid, as the runtime reads them', async () => {
     const { linkTable } = await environment.seeder.seed({ mode: LOCAL_LINKS_MODE, entities: [], links: [LINK], tenantId: undefined });
 
-    expect(await item(linkTable ?? '', 'Payments::TenantUser::"tina"')).toEqual({
-      uid: 'Payments::TenantUser::"tina"',
+    expect(await item(linkTable ?? '', 'Billing::TenantUser::"tina"')).toEqual({
+      uid: 'Billing::TenantUser::"tina"',
       links: JSON.stringify([
-        { id: 'tina-reads-acct-1', templateId: 'tenant.delegated-account-read', resource: { type: 'Payments::Account', id: 'acct-1' } },
+        { id: 'tina-reads-acct-1', templateId: 'tenant.delegated-account-read', resource: { type: 'Billing::Account', id: 'acct-1' } },
       ]),
     });
   });
@@ -95,7 +95,7 @@ describe('the mode a case’s runtime is built from', () => {
 });
 
 describe('template links of a local-engine mode, through the second domain', () => {
-  const root = `${REPO_ROOT}/tests/fixtures/research-archive`;
+  const root = fixtureRoot('research-archive');
 
   it('decide as the suite says: each case its links determine agrees, naming the same link', async () => {
     const tests = loadPolicyTests({ root });

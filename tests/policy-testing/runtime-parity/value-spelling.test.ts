@@ -20,7 +20,7 @@ describe('a Cedar value spelled as a JSON claim', () => {
     ['Boolean', false, false],
     ['decimal', extn('decimal', '12.50'), '12.50'],
     ['ipaddr', extn('ip', '10.0.0.0/8'), '10.0.0.0/8'],
-    ['Entity<Payments::Customer>', ref('Payments::Customer', 'cust-acme'), 'cust-acme'],
+    ['Entity<Billing::Customer>', ref('Billing::Customer', 'cust-acme'), 'cust-acme'],
     ['Set<String>', ['payer', 'viewer'], ['payer', 'viewer']],
     ['{ city: String, zip?: String }', { city: 'Lyon' }, { city: 'Lyon' }],
   ])('%s %j travels as %j', (type, value, claim) => {
@@ -28,18 +28,16 @@ describe('a Cedar value spelled as a JSON claim', () => {
   });
 
   it('joins a set of strings with the mapping’s delimiter, as Cognito’s `scope`', () => {
-    expect(claimSpelling(['payments/read', 'payments/write'], parseValueType('Set<String>'), { encoding: 'json', delimiter: ' ' })).toEqual(
-      {
-        ok: true,
-        value: 'payments/read payments/write',
-      },
-    );
+    expect(claimSpelling(['billing/read', 'billing/write'], parseValueType('Set<String>'), { encoding: 'json', delimiter: ' ' })).toEqual({
+      ok: true,
+      value: 'billing/read billing/write',
+    });
   });
 
   it('cannot carry a set item that holds the delimiter', () => {
-    expect(claimSpelling(['payments/read payments/write'], parseValueType('Set<String>'), { encoding: 'json', delimiter: ' ' })).toEqual({
+    expect(claimSpelling(['billing/read billing/write'], parseValueType('Set<String>'), { encoding: 'json', delimiter: ' ' })).toEqual({
       ok: false,
-      problem: 'the set item "payments/read payments/write" cannot be told apart in text split on " "',
+      problem: 'the set item "billing/read billing/write" cannot be told apart in text split on " "',
     });
   });
 
@@ -48,9 +46,9 @@ describe('a Cedar value spelled as a JSON claim', () => {
   });
 
   it('cannot carry a reference to an entity of another type', () => {
-    expect(claimSpelling(ref('Payments::Tenant', 't-north'), parseValueType('Entity<Payments::Customer>'), json)).toEqual({
+    expect(claimSpelling(ref('Billing::Tenant', 't-north'), parseValueType('Entity<Billing::Customer>'), json)).toEqual({
       ok: false,
-      problem: '{"__entity":{"type":"Payments::Tenant","id":"t-north"}} is not a Entity<Payments::Customer>',
+      problem: '{"__entity":{"type":"Billing::Tenant","id":"t-north"}} is not a Entity<Billing::Customer>',
     });
   });
 
