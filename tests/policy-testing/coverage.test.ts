@@ -19,21 +19,21 @@ const COVERAGE_LINE = '# yaml-language-server: $schema=../../policy-testing/sche
 const PINNED_GUARDRAILS = `// Guardrails that hold in every mode. They are \`forbid\` policies, so they
 // override any \`permit\` a role, group or scope grants.
 /// A frozen account is frozen for everyone: fraud holds must stop outgoing
-/// payments no matter which role, scope or tenant asks.
-@id("shared.forbid-payments-from-frozen-account")
+/// billing no matter which role, scope or tenant asks.
+@id("shared.forbid-billing-from-frozen-account")
 forbid (
   principal,
-  action == Payments::Action::"CreatePayment",
-  resource is Payments::Account
+  action == Billing::Action::"CreatePayment",
+  resource is Billing::Account
 )
 when { resource.frozen };
 
-/// Payments above 10,000.00 (1,000,000 minor units) need a second person:
+/// Billing above 10,000.00 (1,000,000 minor units) need a second person:
 /// without an approver the request is refused (four-eyes rule).
 @id("shared.forbid-large-payment-without-approver")
 forbid (
   principal,
-  action == Payments::Action::"CreatePayment",
+  action == Billing::Action::"CreatePayment",
   resource
 )
 when { context.amount > 1000000 && !(context has approverId) };
@@ -42,8 +42,8 @@ when { context.amount > 1000000 && !(context has approverId) };
 @id("shared.forbid-self-approval")
 forbid (
   principal,
-  action == Payments::Action::"ApprovePayment",
-  resource is Payments::Payment
+  action == Billing::Action::"ApprovePayment",
+  resource is Billing::Payment
 )
 when { resource.createdBy == principal.userId };
 `;
@@ -52,14 +52,14 @@ const FILES = {
   'policies/shared/guardrails.cedar': PINNED_GUARDRAILS,
   'tests/policies/fixtures/services.yaml': `${FIXTURE_LINE}description: Services and an account.
 entities:
-  - uid: Payments::Service::"initiator"
-    attrs: { clientId: init01, scopes: [payments/write] }
-  - uid: Payments::Service::"ledger"
-    attrs: { clientId: ledger01, scopes: [payments/events.read] }
-  - uid: Payments::Account::"acct-1"
+  - uid: Billing::Service::"initiator"
+    attrs: { clientId: init01, scopes: [billing/write] }
+  - uid: Billing::Service::"ledger"
+    attrs: { clientId: ledger01, scopes: [billing/events.read] }
+  - uid: Billing::Account::"acct-1"
     attrs:
-      owner: { __entity: { type: Payments::Customer, id: cust-acme } }
-      tenant: { __entity: { type: Payments::Tenant, id: t-north } }
+      owner: { __entity: { type: Billing::Customer, id: cust-acme } }
+      tenant: { __entity: { type: Billing::Tenant, id: t-north } }
       currency: EUR
       frozen: false
 `,
@@ -119,10 +119,10 @@ describe('policy coverage', () => {
   it('counts, for each policy, the cases it determined', () => {
     expect(report.policies.map((policy) => [policy.id, policy.determiningCases, policy.modes])).toEqual([
       ['service.create-payment', 1, ['m2m']],
-      ['service.read-payments', 0, []],
+      ['service.read-billing', 0, []],
       ['service.subscribe-payment-events', 1, ['m2m']],
+      ['shared.forbid-billing-from-frozen-account', 0, []],
       ['shared.forbid-large-payment-without-approver', 1, ['m2m']],
-      ['shared.forbid-payments-from-frozen-account', 0, []],
       ['shared.forbid-self-approval', 0, []],
     ]);
   });
@@ -134,7 +134,7 @@ describe('policy coverage', () => {
         'ApprovePayment',
         'DeleteBeneficiary',
         'FreezeAccount',
-        'ListPayments',
+        'ListBilling',
         'RefundPayment',
         'UnfreezeAccount',
         'ViewAccount',
@@ -142,15 +142,15 @@ describe('policy coverage', () => {
         'ViewPayment',
       ],
       entityTypes: [
-        'Payments::Beneficiary',
-        'Payments::Customer',
-        'Payments::CustomerUser',
-        'Payments::Payment',
-        'Payments::Role',
-        'Payments::StaffGroup',
-        'Payments::StaffUser',
-        'Payments::Tenant',
-        'Payments::TenantUser',
+        'Billing::Beneficiary',
+        'Billing::Customer',
+        'Billing::CustomerUser',
+        'Billing::Payment',
+        'Billing::Role',
+        'Billing::StaffGroup',
+        'Billing::StaffUser',
+        'Billing::Tenant',
+        'Billing::TenantUser',
       ],
     });
   });
@@ -158,8 +158,8 @@ describe('policy coverage', () => {
   it('fails the gate, naming each policy under the minimum, when nothing is waived', () => {
     const gate = applyGate(report, configFrom('minimumDeterminingCases: 1\nwaivers: []\n').config);
     expect(gate.failures).toEqual([
-      'service.read-payments (policies/service/scopes.cedar:14) determined 0 cases; the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
-      'shared.forbid-payments-from-frozen-account (policies/shared/guardrails.cedar:5) determined 0 cases; the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
+      'service.read-billing (policies/service/scopes.cedar:14) determined 0 cases; the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
+      'shared.forbid-billing-from-frozen-account (policies/shared/guardrails.cedar:5) determined 0 cases; the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
       'shared.forbid-self-approval (policies/shared/guardrails.cedar:24) determined 0 cases; the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
     ]);
   });
@@ -169,8 +169,8 @@ describe('policy coverage', () => {
       report,
       configFrom(`minimumDeterminingCases: 1
 waivers:
-  - { id: service.read-payments, reason: The m2m mode routes only $connect for now. }
-  - { id: shared.forbid-payments-from-frozen-account, reason: Covered by the customer suites in the full repository. }
+  - { id: service.read-billing, reason: The m2m mode routes only $connect for now. }
+  - { id: shared.forbid-billing-from-frozen-account, reason: Covered by the customer suites in the full repository. }
   - { id: shared.forbid-self-approval, reason: ApprovePayment does not apply to services. }
   - { id: service.create-payment, reason: Kept to show the warning. }
 `).config,
@@ -182,9 +182,9 @@ waivers:
       warnings: ['service.create-payment determines 1 case now; its waiver can go'],
       waived: [
         { id: 'service.create-payment', reason: 'Kept to show the warning.', determiningCases: 1 },
-        { id: 'service.read-payments', reason: 'The m2m mode routes only $connect for now.', determiningCases: 0 },
+        { id: 'service.read-billing', reason: 'The m2m mode routes only $connect for now.', determiningCases: 0 },
         {
-          id: 'shared.forbid-payments-from-frozen-account',
+          id: 'shared.forbid-billing-from-frozen-account',
           reason: 'Covered by the customer suites in the full repository.',
           determiningCases: 0,
         },
@@ -198,8 +198,8 @@ waivers:
       report,
       configFrom(`minimumDeterminingCases: 2
 waivers:
-  - { id: service.read-payments, reason: The m2m mode routes only $connect for now. }
-  - { id: shared.forbid-payments-from-frozen-account, reason: Covered by the customer suites in the full repository. }
+  - { id: service.read-billing, reason: The m2m mode routes only $connect for now. }
+  - { id: shared.forbid-billing-from-frozen-account, reason: Covered by the customer suites in the full repository. }
   - { id: shared.forbid-self-approval, reason: ApprovePayment does not apply to services. }
 `).config,
     );
@@ -213,10 +213,10 @@ waivers:
   it('reports a waiver of a policy that does not exist at its line and column', () => {
     const load = configFrom(`minimumDeterminingCases: 1
 waivers:
-  - { id: service.read-payment, reason: A typo in the policy id. }
+  - { id: service.read-biling, reason: A typo in the policy id. }
 `);
     expect(formatDiagnostics(load.diagnostics, 'text')).toBe(
-      'tests/policies/coverage.yaml:4:11: error TEST_WAIVER_UNKNOWN: no policy or template has the id `service.read-payment`; did you mean `service.read-payments`?\n' +
+      'tests/policies/coverage.yaml:4:11: error TEST_WAIVER_UNKNOWN: no policy or template has the id `service.read-biling`; did you mean `service.read-billing`?\n' +
         '  hint: Remove the waiver or correct the id.\n',
     );
   });
@@ -241,10 +241,10 @@ waivers:
       '| Policy @id                                   | Determining cases | Modes | Status        |',
       '|----------------------------------------------|-------------------|-------|---------------|',
       '| service.create-payment                       | 1                 | m2m   | ok            |',
-      '| service.read-payments                        | 0                 | -     | BELOW MINIMUM |',
+      '| service.read-billing                         | 0                 | -     | BELOW MINIMUM |',
       '| service.subscribe-payment-events             | 1                 | m2m   | ok            |',
+      '| shared.forbid-billing-from-frozen-account    | 0                 | -     | BELOW MINIMUM |',
       '| shared.forbid-large-payment-without-approver | 1                 | m2m   | ok            |',
-      '| shared.forbid-payments-from-frozen-account   | 0                 | -     | BELOW MINIMUM |',
       '| shared.forbid-self-approval                  | 0                 | -     | BELOW MINIMUM |',
       '',
     ]);
@@ -282,7 +282,7 @@ waivers:
     }).toEqual({
       status: 1,
       pass: false,
-      failing: ['service.read-payments', 'shared.forbid-payments-from-frozen-account', 'shared.forbid-self-approval'],
+      failing: ['service.read-billing', 'shared.forbid-billing-from-frozen-account', 'shared.forbid-self-approval'],
       written: true,
     });
   });

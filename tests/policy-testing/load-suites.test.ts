@@ -32,8 +32,8 @@ const BROKEN_FILES = {
   'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE,
   'tests/policies/fixtures/broken.yaml': `${FIXTURE_LINE}description: An account without its tenant.
 entities:
-  - uid: Payments::Account::"acct-7"
-    attrs: { owner: { __entity: { type: Payments::Customer, id: c } }, currency: EUR, frozen: false }
+  - uid: Billing::Account::"acct-7"
+    attrs: { owner: { __entity: { type: Billing::Customer, id: c } }, currency: EUR, frozen: false }
 `,
   'tests/policies/m2m/valid.test.yaml': VALID_SUITE,
   'tests/policies/m2m/bad-values.test.yaml': `${SUITE_LINE}description: A misspelt key and a misspelt decision.
@@ -72,7 +72,7 @@ cases:
   - principal: recon
     action: ViewAccount
     resource: acct-1
-    expect: { decision: allow, determining: [service.read-payment] }
+    expect: { decision: allow, determining: [service.read-biling] }
   - principal: recon
     action: ViewAccount
     resource: acct-1
@@ -87,7 +87,7 @@ matrices:
     resources: [acct-1]
     default: deny
     cells:
-      recon ListPayments acct-1: allow
+      recon ListBilling acct-1: allow
 `,
   'tests/policies/m2m/no-schema-line.test.yaml': `description: No schema line.
 mode: m2m
@@ -117,7 +117,7 @@ describe('loading suites', () => {
   it('reports every problem as path:line:col with its code, message and hint', () => {
     expect(formatDiagnostics(tests.diagnostics, 'text')).toBe(
       [
-        'tests/policies/fixtures/broken.yaml:4:5: error TEST_ENTITY_INVALID: Payments::Account::"acct-7": entity does not conform to the schema: expected entity `Payments::Account::"acct-7"` to have attribute `tenant`, but it does not',
+        'tests/policies/fixtures/broken.yaml:4:5: error TEST_ENTITY_INVALID: Billing::Account::"acct-7": entity does not conform to the schema: expected entity `Billing::Account::"acct-7"` to have attribute `tenant`, but it does not',
         "  hint: Give the entity the attributes and parent types the schema declares; deliberately broken entities belong in a case's `entities`.",
         'tests/policies/m2m/bad-values.test.yaml:6:5: error TEST_REQUIRED: `cases[0]` is missing the required field `expect`',
         '  hint: Add `expect:`.',
@@ -136,16 +136,16 @@ describe('loading suites', () => {
         'tests/policies/m2m/references.test.yaml:4:22: error TEST_FIXTURE_UNKNOWN: no fixture file `servces.yaml`; did you mean `services`?',
         '  hint: Use the name of a file in tests/policies/fixtures/ without `.yaml`.',
         'tests/policies/m2m/references.test.yaml:6:16: error TEST_ENTITY_UNKNOWN: no entity of this suite has the id `initator`; did you mean `initiator`?',
-        '  hint: Use the id of an entity in the suite\'s fixtures, or a full uid such as `Payments::Account::"acct-1"`.',
+        '  hint: Use the id of an entity in the suite\'s fixtures, or a full uid such as `Ns::User::"alice"`.',
         'tests/policies/m2m/references.test.yaml:7:13: error TEST_ACTION_UNKNOWN: action `ViewAcount` is not in the schema; did you mean `ViewAccount`?',
         '  hint: Use an action id the schema declares, spelled as there (its id alone, without the namespace).',
-        'tests/policies/m2m/references.test.yaml:13:46: error TEST_POLICY_UNKNOWN: no policy, template or link `service.read-payment` in mode `m2m`; did you mean `service.read-payments`?',
+        'tests/policies/m2m/references.test.yaml:13:46: error TEST_POLICY_UNKNOWN: no policy, template or link `service.read-biling` in mode `m2m`; did you mean `service.read-billing`?',
         "  hint: Use the @id of a policy of the suite's mode, or the id of one of its template links.",
         'tests/policies/m2m/references.test.yaml:18:5: error TEST_CASE_DUPLICATE: case `recon_ViewAccount_acct-1` is already defined at 14:5',
         '  hint: Add a `variant` to one of them, such as `variant: over-limit`.',
         'tests/policies/m2m/references.test.yaml:26:5: error TEST_CASE_DUPLICATE: case `recon_ViewAccount_acct-1` is already defined at 14:5',
         '  hint: Add a `variant` to one of them, such as `variant: over-limit`.',
-        'tests/policies/m2m/references.test.yaml:28:7: error TEST_MATRIX_CELL: cell `recon ListPayments acct-1` names the action `ListPayments`, which the matrix does not list',
+        'tests/policies/m2m/references.test.yaml:28:7: error TEST_MATRIX_CELL: cell `recon ListBilling acct-1` names the action `ListBilling`, which the matrix does not list',
         '  hint: Write cells as `<principal> <action> <resource>` from the matrix lists; the action must apply to both types.',
         '',
       ].join('\n'),
