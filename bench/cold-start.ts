@@ -1,5 +1,6 @@
 // The authorizer's cold start: bundle one mode as Lambda gets it, then time fresh `node` processes to their first answer.
-// `npx tsx bench/cold-start.ts [--mode customer] [--runs 7]`. Targets: bundle ≤ 1 MB (JS, without the wasm), ≤ 250 ms.
+// `npx tsx bench/cold-start.ts [--mode customer] [--runs 7]`, on the billing fixture project generated into a scratch
+// copy (bench/lib/fixture-workload.ts). Targets: bundle ≤ 1 MB (JS, without the wasm), ≤ 250 ms.
 // Exit code: 0 within both targets, 1 over one, 2 when the benchmark itself fails.
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
@@ -11,11 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { CommandFailure, runCli, UsageError } from '../common/cli/command-line.js';
 import { AUTHORIZER_ESBUILD_TARGET } from '../infra/authorizer-function.js';
+import { loadGeneratedModes } from '../common/generated-modes.js';
 import type { ModeConfig } from '../runtime/config.js';
+import { generatedWorkloadProject } from './lib/fixture-workload.js';
 import { httpRoutes } from '../runtime/routes/route-table.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DRIVER = fileURLToPath(new URL('./cold-start-driver.cjs', import.meta.url));
+const REPOSITORY_NODE_MODULES = fileURLToPath(new URL('../node_modules', import.meta.url));
 const BUNDLE_TARGET_BYTES = 1024 * 1024;
 const INIT_TARGET_MS = 250;
 
@@ -39,10 +42,10 @@ interface Run extends Answer {
 }
 
 /** What NodejsFunction runs for a Node 22 function: minified CJS for node22, the AWS SDK left to the runtime. */
-async function bundleMode(mode: string, outDir: string): Promise<{ js: string; jsBytes: number; wasmBytes: number }> {
+async function bundleMode(root: string, mode: string, outDir: string): Promise<{ js: string; jsBytes: number; wasmBytes: number }> {
   const js = join(outDir, 'index.js');
   await build({
-    entryPoints: [join(ROOT, 'generated', mode, 'authorizer.ts')],
+    entryPoints: [join(root, 'generated', mode, 'authorizer.ts')],
     outfile: js,
     bundle: true,
     minify: true,
@@ -63,7 +66,7 @@ function measure(bundle: string, scenarioFile: string): Promise<Run> {
     const started = performance.now();
     const child = spawn(process.execPath, [DRIVER, bundle, scenarioFile], {
       // Lambda provides the AWS SDK; here it resolves from the repository's node_modules.
-      env: { PATH: process.env['PATH'] ?? '', NODE_PATH: join(ROOT, 'node_modules'), AWS_REGION: 'eu-west-1' },
+      env: { PATH: process.env['PATH'] ?? '', NODE_PATH: REPOSITORY_NODE_MODULES, AWS_REGION: 'eu-west-1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -193,16 +196,17 @@ async function main(values: { readonly mode?: string; readonly runs?: string }):
   const modeName = values.mode ?? 'customer';
   const runs = Number(values.runs ?? '7');
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a positive integer, got ${values.runs}`);
-  const bundleJson = JSON.parse(readFileSync(join(ROOT, 'generated', modeName, 'policies.json'), 'utf8')) as {
-    mode: string;
-    namespace: string;
-  };
-  const { MODE_CONFIG } = (await import(join(ROOT, 'generated', modeName, 'authorizer.ts'))) as { MODE_CONFIG: ModeConfig };
-  if (bundleJson.mode !== MODE_CONFIG.name) throw new Error(`generated/${modeName} is inconsistent; run npm run generate`);
-
+  const project = generatedWorkloadProject();
   const outDir = mkdtempSync(join(tmpdir(), `cold-start-${modeName}-`));
   try {
-    const bundle = await bundleMode(modeName, outDir);
+    const modes = await loadGeneratedModes(project.root);
+    const generated = modes.find((mode) => mode.name === modeName);
+    if (!generated) throw new UsageError(`the workload has no mode ${modeName}; it has ${modes.map((mode) => mode.name).join(', ')}`);
+    const MODE_CONFIG = generated.config;
+    const bundleJson = JSON.parse(readFileSync(join(project.root, 'generated', modeName, 'policies.json'), 'utf8')) as {
+      namespace: string;
+    };
+    const bundle = await bundleMode(project.root, modeName, outDir);
     const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
     const verdict = (ok: boolean) => (ok ? 'ok' : 'OVER TARGET');
     process.stdout.write(
@@ -238,6 +242,7 @@ async function main(values: { readonly mode?: string; readonly runs?: string }):
     return withinTargets ? 0 : 1;
   } finally {
     rmSync(outDir, { recursive: true, force: true });
+    project.remove();
   }
 }
 

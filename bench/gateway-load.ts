@@ -5,6 +5,7 @@ import { mintDemoToken } from '../local/demo-world/demo-tokens.js';
 import { startLocalEnvironment } from '../local/environment.js';
 import type { ModeConfig } from '../runtime/config.js';
 import { quietTelemetry } from './lib/quiet-telemetry.js';
+import { workloadRoot } from './lib/fixture-workload.js';
 
 export interface GatewayLoadResult {
   readonly label: string;
@@ -21,6 +22,7 @@ export async function benchGatewayLoad(options: { durationSeconds?: number; conn
   const results: GatewayLoadResult[] = [];
   for (const cached of [true, false]) {
     const environment = await startLocalEnvironment({
+      root: workloadRoot(),
       modes: ['customer'],
       telemetry: quietTelemetry,
       ...(cached ? {} : { adjustMode: (mode: ModeConfig) => ({ ...mode, cache: { ...mode.cache, ttlSeconds: 0 } }) }),

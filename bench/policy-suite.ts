@@ -12,12 +12,14 @@ import type { PolicyCase } from '../policy-testing/load-suites.js';
 import { createSuiteEvaluator, runCase } from '../policy-testing/run-suites.js';
 import { canonical } from '../policy-testing/request-space.js';
 import { FIXTURES_SUBDIR, SUITES_DIR } from '../policy-testing/test-files.js';
+import { workloadRoot } from './lib/fixture-workload.js';
 
 const CASES = 1000;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The billing fixture project: a fixed workload whatever domain the repository carries (bench/lib/fixture-workload.ts). */
+const ROOT = workloadRoot();
 
 /**
- * One suite per mode, cycling through the repository's cases (with their reviewed expectations) until there are
+ * One suite per mode, cycling through the workload's cases (with their reviewed expectations) until there are
  * 1,000. The generated suites use the same fixture files; a case carries inline only the entities that are not a
  * fixture's (suite entities and the deliberately broken ones of adversarial cases).
  */
@@ -99,7 +101,7 @@ function main(): void {
   const suites = generateSuites();
   const root = mkdtempSync(join(tmpdir(), 'policy-bench-'));
   try {
-    for (const dir of ['schema', 'policies', 'modes', `${SUITES_DIR}/${FIXTURES_SUBDIR}`])
+    for (const dir of ['project.yaml', 'schema', 'policies', 'modes', `${SUITES_DIR}/${FIXTURES_SUBDIR}`])
       cpSync(join(ROOT, dir), join(root, dir), { recursive: true });
     mkdirSync(join(root, SUITES_DIR, 'bench'), { recursive: true });
     for (const [mode, text] of suites) writeFileSync(join(root, SUITES_DIR, 'bench', `${mode}.test.yaml`), text);

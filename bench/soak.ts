@@ -1,4 +1,5 @@
-// A soak through every local gateway: 100,000 mixed requests, each answer checked against a direct cedar-wasm oracle.
+// A soak through every local gateway of the billing fixture project (bench/lib/fixture-workload.ts): 100,000 mixed
+// requests, each answer checked against a direct cedar-wasm oracle.
 //
 // Requests mix the modes (customer REST with the local engine, internal REST and multi-tenant HTTP through the local
 // AVP endpoint, m2m WebSocket $connect, fewer), principals, routes, resource ids (some unknown), tenants in the path
@@ -24,6 +25,7 @@ import { routeRequestInputs, type RequestInput } from '../runtime/routes/request
 import { round, summarize, type LatencyStats } from './lib/measure.js';
 import { quietTelemetry } from './lib/quiet-telemetry.js';
 import { runCli } from '../common/cli/command-line.js';
+import { workloadRoot } from './lib/fixture-workload.js';
 
 export interface SoakOptions {
   /** @default 100_000 */
@@ -139,6 +141,7 @@ export async function benchSoak(options: SoakOptions = {}): Promise<SoakResult> 
   const gc = typeof globalThis.gc === 'function' ? globalThis.gc : undefined;
 
   const environment = await startLocalEnvironment({
+    root: workloadRoot(),
     telemetry: quietTelemetry,
     ...(caching === 'off' ? { adjustMode: (mode: ModeConfig) => ({ ...mode, cache: { ...mode.cache, ttlSeconds: 0 } }) } : {}),
   });

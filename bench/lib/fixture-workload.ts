@@ -3,6 +3,10 @@
 // stay comparable with bench/baseline.md whatever domain a team puts at the repository's root. Modes are picked
 // from the fixture's generated output by what a benchmark needs, never imported from `generated/<mode>` by name.
 import { join } from 'node:path';
+import { formatDiagnostics } from '../../generator/diagnostics/format.js';
+import { generateProject } from '../../generator/generate.js';
+import { writeGeneratedFiles } from '../../generator/write/write-files.js';
+import { copyDomain } from '../../tests/domain/domain-project.js';
 import { type DemoData, loadDemoData } from '../../local/demo-world/demo-data.js';
 import { type FixtureMode, fixtureModes, fixtureRoot } from '../../tests/support/fixture-domain.js';
 
@@ -46,4 +50,19 @@ export function userRequestAuthorizerMode(): FixtureMode {
 /** A mode whose policy bundle has templates (template-linked policies). */
 export function templatedMode(): FixtureMode {
   return workloadMode('mode with policy templates', ({ POLICY_BUNDLE: b }) => Object.keys(b.templates).length > 0);
+}
+
+/**
+ * The workload generated as `npm run generate` writes it, in a scratch project (the fixture's domain over a copy of
+ * the toolkit), for benchmarks that need real generated files, such as the cold start's Lambda bundle.
+ */
+export function generatedWorkloadProject(): { readonly root: string; remove(): void } {
+  const project = copyDomain(WORKLOAD_DOMAIN);
+  const { diagnostics, files } = generateProject(project.root);
+  if (!files) {
+    project.remove();
+    throw new Error(`bench: the ${WORKLOAD_DOMAIN} fixture does not generate:\n${formatDiagnostics(diagnostics, 'text')}`);
+  }
+  writeGeneratedFiles(project.root, files);
+  return project;
 }
