@@ -1,13 +1,13 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { AuthorizerFunction, type AuthorizerFunctionProps } from '../../infra/authorizer-function.js';
+import { billingProject } from './support/billing-project.js';
 import { bareStack, logicalIdOfOnly } from './support/synthesized-app.js';
 
-const ENTRY = fileURLToPath(new URL('../../generated/customer/authorizer.ts', import.meta.url));
+const ENTRY = billingProject().generated('customer/authorizer.ts');
 const PROPS: AuthorizerFunctionProps = {
   entry: ENTRY,
   modeName: 'customer',

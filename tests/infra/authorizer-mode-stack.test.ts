@@ -1,16 +1,18 @@
 import { App } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER_MODE, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../generated/customer/authorizer.js';
-import { POLICY_BUNDLE as INTERNAL_BUNDLE } from '../../generated/internal/authorizer.js';
-import { POLICY_BUNDLE as M2M_BUNDLE } from '../../generated/m2m/authorizer.js';
-import { POLICY_BUNDLE as TENANT_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
 import { AuthorizerModeStack } from '../../infra/authorizer-mode-stack.js';
 import { logicalIdFor } from '../../infra/logical-id.js';
 import { NO_BUNDLING, logicalIdOfOnly, synthesizedApp } from './support/synthesized-app.js';
 import { TEST_PROJECT } from './support/test-project.js';
+import { fixtureMode } from '../support/fixture-domain.js';
 
-const { template } = synthesizedApp();
+const { MODE_CONFIG: CUSTOMER_MODE, POLICY_BUNDLE: CUSTOMER_BUNDLE } = fixtureMode('billing', 'customer');
+const { POLICY_BUNDLE: INTERNAL_BUNDLE } = fixtureMode('billing', 'internal');
+const { POLICY_BUNDLE: M2M_BUNDLE } = fixtureMode('billing', 'm2m');
+const { POLICY_BUNDLE: TENANT_BUNDLE } = fixtureMode('billing', 'multi-tenant');
+
+const { template, stacks } = await synthesizedApp();
 
 const BUNDLES = { customer: CUSTOMER_BUNDLE, internal: INTERNAL_BUNDLE, m2m: M2M_BUNDLE, 'multi-tenant': TENANT_BUNDLE } as const;
 
@@ -45,8 +47,6 @@ const DYNAMODB_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
 
 describe('the app', () => {
   it("has one stack per mode, named after project.yaml's application: AcmeApiAuthorizer-<mode>", () => {
-    const { stacks } = synthesizedApp();
-
     expect([...stacks.entries()].map(([mode, s]) => [mode, s.stackName])).toEqual([
       ['customer', 'AcmeApiAuthorizer-customer'],
       ['internal', 'AcmeApiAuthorizer-internal'],
@@ -62,7 +62,7 @@ describe('the authorizer IAM policy', () => {
 
     expect(statementsOf(t)).toEqual([
       logsStatement(t),
-      { Action: DYNAMODB_ACTIONS, Effect: 'Allow', Resource: arnOf(tableId(t, 'payments-entities-customer')) },
+      { Action: DYNAMODB_ACTIONS, Effect: 'Allow', Resource: arnOf(tableId(t, 'billing-entities-customer')) },
     ]);
   });
 
@@ -72,7 +72,7 @@ describe('the authorizer IAM policy', () => {
     expect(statementsOf(t)).toEqual([
       logsStatement(t),
       { Action: AVP_ACTIONS, Effect: 'Allow', Resource: arnOf(logicalIdOfOnly(t, 'AWS::VerifiedPermissions::PolicyStore')) },
-      { Action: DYNAMODB_ACTIONS, Effect: 'Allow', Resource: arnOf(tableId(t, 'payments-entities-internal')) },
+      { Action: DYNAMODB_ACTIONS, Effect: 'Allow', Resource: arnOf(tableId(t, 'billing-entities-internal')) },
     ]);
   });
 
@@ -81,7 +81,7 @@ describe('the authorizer IAM policy', () => {
 
     expect(statementsOf(t)).toEqual([
       logsStatement(t),
-      { Action: DYNAMODB_ACTIONS, Effect: 'Allow', Resource: arnOf(tableId(t, 'payments-entities-m2m')) },
+      { Action: DYNAMODB_ACTIONS, Effect: 'Allow', Resource: arnOf(tableId(t, 'billing-entities-m2m')) },
     ]);
   });
 
@@ -101,7 +101,7 @@ describe('the authorizer IAM policy', () => {
       {
         Action: DYNAMODB_ACTIONS,
         Effect: 'Allow',
-        Resource: [arnOf(tableId(t, 'payments-tenants')), arnOf(tableId(t, 'payments-entities-multi-tenant'))],
+        Resource: [arnOf(tableId(t, 'billing-tenants')), arnOf(tableId(t, 'billing-entities-multi-tenant'))],
       },
     ]);
   });
@@ -147,7 +147,7 @@ describe('the authorizer function', () => {
           POWERTOOLS_METRICS_NAMESPACE: 'AcmeApiAuthorizer',
           AUTHORIZER_MODE: 'customer',
           POLICY_STORE_ID: { 'Fn::GetAtt': [logicalIdOfOnly(t, 'AWS::VerifiedPermissions::PolicyStore'), 'PolicyStoreId'] },
-          ENTITY_TABLE: { Ref: tableId(t, 'payments-entities-customer') },
+          ENTITY_TABLE: { Ref: tableId(t, 'billing-entities-customer') },
         },
       },
     });
@@ -163,7 +163,7 @@ describe('the authorizer function', () => {
           POWERTOOLS_METRICS_NAMESPACE: 'AcmeApiAuthorizer',
           AUTHORIZER_MODE: 'internal',
           POLICY_STORE_ID: { 'Fn::GetAtt': [logicalIdOfOnly(t, 'AWS::VerifiedPermissions::PolicyStore'), 'PolicyStoreId'] },
-          ENTITY_TABLE: { Ref: tableId(t, 'payments-entities-internal') },
+          ENTITY_TABLE: { Ref: tableId(t, 'billing-entities-internal') },
         },
       },
     });
@@ -178,8 +178,8 @@ describe('the authorizer function', () => {
           POWERTOOLS_SERVICE_NAME: 'authorizer-multi-tenant',
           POWERTOOLS_METRICS_NAMESPACE: 'AcmeApiAuthorizer',
           AUTHORIZER_MODE: 'multi-tenant',
-          TENANT_TABLE: { Ref: tableId(t, 'payments-tenants') },
-          ENTITY_TABLE: { Ref: tableId(t, 'payments-entities-multi-tenant') },
+          TENANT_TABLE: { Ref: tableId(t, 'billing-tenants') },
+          ENTITY_TABLE: { Ref: tableId(t, 'billing-entities-multi-tenant') },
         },
       },
     });
@@ -215,10 +215,10 @@ describe('the policy store', () => {
 
 describe('the tables', () => {
   it.each([
-    ['customer', ['payments-entities-customer']],
-    ['internal', ['payments-entities-internal']],
-    ['m2m', ['payments-entities-m2m']],
-    ['multi-tenant', ['payments-entities-multi-tenant', 'payments-tenants']],
+    ['customer', ['billing-entities-customer']],
+    ['internal', ['billing-entities-internal']],
+    ['m2m', ['billing-entities-m2m']],
+    ['multi-tenant', ['billing-entities-multi-tenant', 'billing-tenants']],
   ])('of %s are %j, each on demand, with PITR, encryption and deletion protection', (mode, names) => {
     const tables = Object.values(template(mode).findResources('AWS::DynamoDB::Table') as Resources);
 

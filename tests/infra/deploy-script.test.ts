@@ -16,9 +16,11 @@ import {
   stackIdFor,
 } from '../../scripts/deploy/plan.js';
 import { readProjectConfig } from '../../generator/project-config.js';
-import { REPO_ROOT } from '../support/project-copy.js';
+import { billingProject } from './support/billing-project.js';
 
 const MODES = ['customer', 'internal', 'm2m', 'multi-tenant'];
+/** The billing fixture generated into a scratch project: its modes/, its project.yaml, its generated app and deploy.ts. */
+const BILLING = billingProject();
 
 /** The command line as scripts/deploy.ts reads it: cdk's arguments split off, runCli's parse, then the request. */
 function parseDeployArgs(argv: readonly string[], knownModes: readonly string[]): DeployRequest {
@@ -95,22 +97,22 @@ describe('deploySteps', () => {
 
 describe('modes and stacks', () => {
   it('lists the modes from the YAML files in modes/', () => {
-    expect(listModes(REPO_ROOT)).toEqual(MODES);
+    expect(listModes(BILLING.root)).toEqual(MODES);
   });
 
-  it('names each stack as generated/app.ts does', () => {
-    const app = readFileSync(join(REPO_ROOT, 'generated/app.ts'), 'utf8');
+  it('names each stack as the generated app does', () => {
+    const app = readFileSync(BILLING.generated('app.ts'), 'utf8');
 
     const stackIds = [...app.matchAll(/AuthorizerStack\(app, "([^"]+)"\)/g)].map((match) => match[1]);
 
-    expect(stackIds).toEqual(MODES.map((mode) => stackIdFor(readProjectConfig(REPO_ROOT), mode)));
+    expect(stackIds).toEqual(MODES.map((mode) => stackIdFor(readProjectConfig(BILLING.root), mode)));
   });
 });
 
 describe('npm run deploy', () => {
   const run = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
-    spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/deploy.ts'), ...args], {
-      cwd: REPO_ROOT,
+    spawnSync(process.execPath, ['--import', 'tsx', join(BILLING.root, 'scripts/deploy.ts'), ...args], {
+      cwd: BILLING.root,
       encoding: 'utf8',
       env,
     });

@@ -1,12 +1,14 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER_MODE } from '../../generated/customer/authorizer.js';
-import { MODE_CONFIG as INTERNAL_MODE } from '../../generated/internal/authorizer.js';
-import { MODE_CONFIG as M2M_MODE } from '../../generated/m2m/authorizer.js';
-import { MODE_CONFIG as TENANT_MODE } from '../../generated/multi-tenant/authorizer.js';
 import { ModeIdentitySource } from '../../infra/identity-source.js';
 import type { ModeConfig } from '../../runtime/config.js';
 import { bareStack } from './support/synthesized-app.js';
+import { fixtureMode } from '../support/fixture-domain.js';
+
+const { MODE_CONFIG: CUSTOMER_MODE } = fixtureMode('billing', 'customer');
+const { MODE_CONFIG: INTERNAL_MODE } = fixtureMode('billing', 'internal');
+const { MODE_CONFIG: M2M_MODE } = fixtureMode('billing', 'm2m');
+const { MODE_CONFIG: TENANT_MODE } = fixtureMode('billing', 'multi-tenant');
 
 function identitySourceOf(mode: ModeConfig): Record<string, unknown> {
   const stack = bareStack();
@@ -22,29 +24,29 @@ function poolArn(region: string, poolId: string): unknown {
 }
 
 describe('the identity source', () => {
-  it('of customer is its existing Cognito pool, by id, with its app clients; groups become Payments::Role', () => {
+  it('of customer is its existing Cognito pool, by id, with its app clients; groups become Billing::Role', () => {
     expect(identitySourceOf(CUSTOMER_MODE)).toEqual({
       PolicyStoreId: 'PSexample',
-      PrincipalEntityType: 'Payments::CustomerUser',
+      PrincipalEntityType: 'Billing::CustomerUser',
       Configuration: {
         CognitoUserPoolConfiguration: {
           UserPoolArn: poolArn('eu-west-1', 'eu-west-1_CustPool1'),
           ClientIds: ['customerwebapp01', 'customerapi02'],
-          GroupConfiguration: { GroupEntityType: 'Payments::Role' },
+          GroupConfiguration: { GroupEntityType: 'Billing::Role' },
         },
       },
     });
   });
 
-  it('of internal is the Okta OIDC issuer, access tokens for its audience, groups from `groups` as Payments::StaffGroup', () => {
+  it('of internal is the Okta OIDC issuer, access tokens for its audience, groups from `groups` as Billing::StaffGroup', () => {
     expect(identitySourceOf(INTERNAL_MODE)).toEqual({
       PolicyStoreId: 'PSexample',
-      PrincipalEntityType: 'Payments::StaffUser',
+      PrincipalEntityType: 'Billing::StaffUser',
       Configuration: {
         OpenIdConnectConfiguration: {
-          Issuer: 'https://payments.okta.com/oauth2/default',
-          TokenSelection: { AccessTokenOnly: { Audiences: ['api://payments-internal'], PrincipalIdClaim: 'sub' } },
-          GroupConfiguration: { GroupClaim: 'groups', GroupEntityType: 'Payments::StaffGroup' },
+          Issuer: 'https://billing.okta.com/oauth2/default',
+          TokenSelection: { AccessTokenOnly: { Audiences: ['api://billing-internal'], PrincipalIdClaim: 'sub' } },
+          GroupConfiguration: { GroupClaim: 'groups', GroupEntityType: 'Billing::StaffGroup' },
         },
       },
     });
@@ -53,7 +55,7 @@ describe('the identity source', () => {
   it('of m2m is the services pool with the three service clients and no group mapping', () => {
     expect(identitySourceOf(M2M_MODE)).toEqual({
       PolicyStoreId: 'PSexample',
-      PrincipalEntityType: 'Payments::Service',
+      PrincipalEntityType: 'Billing::Service',
       Configuration: {
         CognitoUserPoolConfiguration: {
           UserPoolArn: poolArn('eu-west-1', 'eu-west-1_SvcPool01'),
@@ -63,15 +65,15 @@ describe('the identity source', () => {
     });
   });
 
-  it('of multi-tenant is the SaaS pool; groups become Payments::Role and the principal is Payments::TenantUser', () => {
+  it('of multi-tenant is the SaaS pool; groups become Billing::Role and the principal is Billing::TenantUser', () => {
     expect(identitySourceOf(TENANT_MODE)).toEqual({
       PolicyStoreId: 'PSexample',
-      PrincipalEntityType: 'Payments::TenantUser',
+      PrincipalEntityType: 'Billing::TenantUser',
       Configuration: {
         CognitoUserPoolConfiguration: {
           UserPoolArn: poolArn('eu-west-1', 'eu-west-1_SaasPool1'),
           ClientIds: ['saasportal01'],
-          GroupConfiguration: { GroupEntityType: 'Payments::Role' },
+          GroupConfiguration: { GroupEntityType: 'Billing::Role' },
         },
       },
     });
@@ -106,7 +108,7 @@ describe('the identity source', () => {
   it('refuses a Cognito pool whose groups are mapped from a claim other than cognito:groups', () => {
     const mode: ModeConfig = {
       ...CUSTOMER_MODE,
-      claims: { ...CUSTOMER_MODE.claims, groups: { claim: 'roles', entityType: 'Payments::Role' } },
+      claims: { ...CUSTOMER_MODE.claims, groups: { claim: 'roles', entityType: 'Billing::Role' } },
     };
 
     expect(() => identitySourceOf(mode)).toThrow(

@@ -1,15 +1,18 @@
 import { aws_lambda as lambda } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER_MODE } from '../../generated/customer/authorizer.js';
-import { MODE_CONFIG as INTERNAL_MODE } from '../../generated/internal/authorizer.js';
-import { MODE_CONFIG as TENANT_MODE } from '../../generated/multi-tenant/authorizer.js';
 import { ModeApi } from '../../infra/mode-api.js';
 import type { ModeConfig, RouteConfig } from '../../runtime/config.js';
 import { routeRequestInputs } from '../../runtime/routes/request-inputs.js';
 import { bareStack, logicalIdOfOnly, synthesizedApp } from './support/synthesized-app.js';
+import { fixtureMode } from '../support/fixture-domain.js';
+import { httpRoutes } from '../../runtime/routes/route-table.js';
 
-const { template } = synthesizedApp();
+const { MODE_CONFIG: CUSTOMER_MODE } = fixtureMode('billing', 'customer');
+const { MODE_CONFIG: INTERNAL_MODE } = fixtureMode('billing', 'internal');
+const { MODE_CONFIG: TENANT_MODE } = fixtureMode('billing', 'multi-tenant');
+
+const { template } = await synthesizedApp();
 
 type Resources = Record<string, { Properties: Record<string, unknown> }>;
 
@@ -54,10 +57,10 @@ describe.each([
     });
 
     expect(methods.sort()).toEqual(
-      mode.routes
+      httpRoutes(mode.routes)
         .map((route) => [
           route.method,
-          `https://payments.internal.example.com${route.path}`,
+          `https://billing.internal.example.com${route.path}`,
           'HTTP_PROXY',
           'CUSTOM',
           expectedIdentitySource(route),
@@ -126,7 +129,7 @@ describe('the HTTP API of multi-tenant', () => {
     ]);
 
     expect(routes.sort()).toEqual(
-      TENANT_MODE.routes
+      httpRoutes(TENANT_MODE.routes)
         .map((route) => [
           `${route.method} ${route.path}`,
           'CUSTOM',
@@ -139,7 +142,7 @@ describe('the HTTP API of multi-tenant', () => {
         ])
         .sort(),
     );
-    expect(routes.find((route) => route[0] === 'POST /tenants/{tenantId}/accounts/{accountId}/payments')?.[2]).toEqual([
+    expect(routes.find((route) => route[0] === 'POST /tenants/{tenantId}/accounts/{accountId}/billing')?.[2]).toEqual([
       '$request.header.Authorization',
       '$context.httpMethod',
       '$context.path',
@@ -154,7 +157,11 @@ describe('the HTTP API of multi-tenant', () => {
       integration['IntegrationUri'],
     ]);
 
-    expect(uris.sort()).toEqual(TENANT_MODE.routes.map((route) => ['HTTP_PROXY', `https://payments.saas.example.com${route.path}`]).sort());
+    expect(uris.sort()).toEqual(
+      httpRoutes(TENANT_MODE.routes)
+        .map((route) => ['HTTP_PROXY', `https://billing.saas.example.com${route.path}`])
+        .sort(),
+    );
   });
 
   it('auto-deploys the $default stage with access logs', () => {
@@ -203,7 +210,7 @@ describe('the WebSocket API of m2m', () => {
 });
 
 describe('ModeApi validation', () => {
-  function build(mode: ModeConfig, url = 'https://payments.internal.example.com'): ModeApi {
+  function build(mode: ModeConfig, url = 'https://billing.internal.example.com'): ModeApi {
     const stack = bareStack();
     const authorizer = lambda.Function.fromFunctionArn(stack, 'Authorizer', 'arn:aws:lambda:eu-west-1:123456789012:function:authorizer');
     return new ModeApi(stack, 'Api', {
@@ -220,8 +227,8 @@ describe('ModeApi validation', () => {
   });
 
   it('refuses a backend URL that is not http(s)', () => {
-    expect(() => build(CUSTOMER_MODE, 'ftp://payments')).toThrow(
-      new Error('mode customer: backend url ftp://payments is not an http(s) URL'),
+    expect(() => build(CUSTOMER_MODE, 'ftp://billing')).toThrow(
+      new Error('mode customer: backend url ftp://billing is not an http(s) URL'),
     );
   });
 

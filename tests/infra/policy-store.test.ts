@@ -1,13 +1,8 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER_MODE, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../generated/customer/authorizer.js';
-import { MODE_CONFIG as INTERNAL_MODE, POLICY_BUNDLE as INTERNAL_BUNDLE } from '../../generated/internal/authorizer.js';
-import { MODE_CONFIG as M2M_MODE, POLICY_BUNDLE as M2M_BUNDLE } from '../../generated/m2m/authorizer.js';
-import { MODE_CONFIG as TENANT_MODE, POLICY_BUNDLE as TENANT_BUNDLE } from '../../generated/multi-tenant/authorizer.js';
 import { generateProject } from '../../generator/generate.js';
 import { AuthorizerModeStack } from '../../infra/authorizer-mode-stack.js';
 import { logicalIdFor } from '../../infra/logical-id.js';
@@ -15,7 +10,16 @@ import { ModePolicyStore } from '../../infra/policy-store.js';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
 import { copyProject } from '../support/project-copy.js';
 import { NO_BUNDLING, bareStack, logicalIdOfOnly } from './support/synthesized-app.js';
+import { billingProject } from './support/billing-project.js';
 import { TEST_PROJECT } from './support/test-project.js';
+import { fixtureMode } from '../support/fixture-domain.js';
+
+const { MODE_CONFIG: CUSTOMER_MODE, POLICY_BUNDLE: CUSTOMER_BUNDLE } = fixtureMode('billing', 'customer');
+const { MODE_CONFIG: INTERNAL_MODE, POLICY_BUNDLE: INTERNAL_BUNDLE } = fixtureMode('billing', 'internal');
+const { MODE_CONFIG: M2M_MODE, POLICY_BUNDLE: M2M_BUNDLE } = fixtureMode('billing', 'm2m');
+const { MODE_CONFIG: TENANT_MODE, POLICY_BUNDLE: TENANT_BUNDLE } = fixtureMode('billing', 'multi-tenant');
+/** The generated authorizer entries the stacks point at: the billing fixture generated into a scratch project. */
+const BILLING = billingProject();
 
 const MODES: readonly { mode: ModeConfig; bundle: PolicyBundle }[] = [
   { mode: CUSTOMER_MODE, bundle: CUSTOMER_BUNDLE },
@@ -30,9 +34,9 @@ function modeStackTemplate(mode: ModeConfig, bundle: PolicyBundle): Template {
     project: TEST_PROJECT,
     mode,
     bundle,
-    handlerEntry: fileURLToPath(new URL(`../../generated/${mode.name}/authorizer.ts`, import.meta.url)),
+    handlerEntry: BILLING.generated(`${mode.name}/authorizer.ts`),
     lambda: { memoryMb: 512, timeoutSeconds: 5 },
-    backend: { kind: 'http', url: 'https://payments.internal.example.com' },
+    backend: { kind: 'http', url: 'https://billing.internal.example.com' },
   });
   return Template.fromStack(stack);
 }
@@ -109,7 +113,7 @@ describe('policy templates', () => {
 });
 
 describe('policy logical ids in the mode stack', () => {
-  const project = copyProject();
+  const project = copyProject({ domain: 'billing' });
   afterAll(() => project.remove());
 
   it('do not change when the bundle lists the policies in another order', () => {

@@ -5,7 +5,7 @@ import { bareStack } from './support/synthesized-app.js';
 
 describe('AuthorizerTable', () => {
   const stack = bareStack();
-  new AuthorizerTable(stack, 'Tenants', { tableName: 'payments-tenants', partitionKey: 'tenantId' });
+  new AuthorizerTable(stack, 'Tenants', { tableName: 'billing-tenants', partitionKey: 'tenantId' });
   const template = Template.fromStack(stack);
 
   it('is on demand, point-in-time recoverable, encrypted at rest and deletion-protected, keyed by one string', () => {
@@ -14,7 +14,7 @@ describe('AuthorizerTable', () => {
         [Object.keys(template.findResources('AWS::DynamoDB::Table'))[0] as string]: {
           Type: 'AWS::DynamoDB::Table',
           Properties: {
-            TableName: 'payments-tenants',
+            TableName: 'billing-tenants',
             BillingMode: 'PAY_PER_REQUEST',
             KeySchema: [{ AttributeName: 'tenantId', KeyType: 'HASH' }],
             AttributeDefinitions: [{ AttributeName: 'tenantId', AttributeType: 'S' }],
@@ -30,14 +30,14 @@ describe('AuthorizerTable', () => {
   });
 
   it('refuses a table name DynamoDB would refuse, failing synth', () => {
-    expect(() => new AuthorizerTable(bareStack(), 'Bad', { tableName: 'payments tenants', partitionKey: 'tenantId' })).toThrow(
-      new Error('table name "payments tenants" is not a valid DynamoDB table name'),
+    expect(() => new AuthorizerTable(bareStack(), 'Bad', { tableName: 'billing tenants', partitionKey: 'tenantId' })).toThrow(
+      new Error('table name "billing tenants" is not a valid DynamoDB table name'),
     );
   });
 
   it('refuses an empty partition key', () => {
-    expect(() => new AuthorizerTable(bareStack(), 'Bad', { tableName: 'payments-tenants', partitionKey: ' ' })).toThrow(
-      new Error('table payments-tenants: the partition key is empty'),
+    expect(() => new AuthorizerTable(bareStack(), 'Bad', { tableName: 'billing-tenants', partitionKey: ' ' })).toThrow(
+      new Error('table billing-tenants: the partition key is empty'),
     );
   });
 });

@@ -1,20 +1,24 @@
 // A local mode with `templateLinks` gets its link table, read-only access to it, and the table's name in its environment.
-import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { MODE_CONFIG as CUSTOMER_MODE, POLICY_BUNDLE as CUSTOMER_BUNDLE } from '../../generated/customer/authorizer.js';
-import { MODE_CONFIG as INTERNAL_MODE, POLICY_BUNDLE as INTERNAL_BUNDLE } from '../../generated/internal/authorizer.js';
 import { AuthorizerModeStack } from '../../infra/authorizer-mode-stack.js';
 import type { ModeConfig, PolicyBundle, TemplateLinkSource } from '../../runtime/config.js';
 import { NO_BUNDLING } from './support/synthesized-app.js';
+import { billingProject } from './support/billing-project.js';
 import { TEST_PROJECT } from './support/test-project.js';
+import { fixtureMode } from '../support/fixture-domain.js';
+
+const { MODE_CONFIG: CUSTOMER_MODE, POLICY_BUNDLE: CUSTOMER_BUNDLE } = fixtureMode('billing', 'customer');
+const { MODE_CONFIG: INTERNAL_MODE, POLICY_BUNDLE: INTERNAL_BUNDLE } = fixtureMode('billing', 'internal');
+/** The generated authorizer entry the stacks point at: the billing fixture generated into a scratch project. */
+const BILLING = billingProject();
 
 type Resources = Record<string, { Properties: Record<string, unknown> }>;
 
 const LINKS: TemplateLinkSource = {
   kind: 'table',
-  table: 'payments-template-links',
+  table: 'billing-template-links',
   tableEnv: 'TEMPLATE_LINK_TABLE',
   keyAttribute: 'uid',
   cacheTtlSeconds: 5,
@@ -25,7 +29,7 @@ function stackOf(mode: ModeConfig, bundle: PolicyBundle): AuthorizerModeStack {
     project: TEST_PROJECT,
     mode,
     bundle,
-    handlerEntry: fileURLToPath(new URL('../../generated/customer/authorizer.ts', import.meta.url)),
+    handlerEntry: BILLING.generated('customer/authorizer.ts'),
     lambda: { memoryMb: 512, timeoutSeconds: 5 },
     backend: { kind: 'http', url: 'https://example.com' },
   });
@@ -43,14 +47,14 @@ describe('the template-link table of a local mode', () => {
   // GIVEN the customer mode (local engine) with a template-link table
   const stack = stackOf({ ...CUSTOMER_MODE, templateLinks: LINKS }, CUSTOMER_BUNDLE);
   const template = Template.fromStack(stack);
-  const linkTableId = tableId(template, 'payments-template-links-customer');
-  const entityTableId = tableId(template, 'payments-entities-customer');
+  const linkTableId = tableId(template, 'billing-template-links-customer');
+  const entityTableId = tableId(template, 'billing-entities-customer');
 
   it("is a per-mode table keyed by the mode's key attribute, kept like the entity table", () => {
     // WHEN synthesized THEN
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {
-        TableName: 'payments-template-links-customer',
+        TableName: 'billing-template-links-customer',
         KeySchema: [{ AttributeName: 'uid', KeyType: 'HASH' }],
         BillingMode: 'PAY_PER_REQUEST',
         DeletionProtectionEnabled: true,
@@ -99,6 +103,6 @@ describe('template links outside the local engine', () => {
     expect(stack.templateLinkTable).toBeUndefined();
     expect(
       Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::Table') as Resources).map((t) => t.Properties['TableName']),
-    ).toEqual(['payments-entities-customer']);
+    ).toEqual(['billing-entities-customer']);
   });
 });

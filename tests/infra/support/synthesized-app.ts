@@ -1,8 +1,9 @@
-// The CDK app of generated/app.ts, built and synthesized once per test file and shared by its tests.
+// The CDK app the generator writes for the billing fixture, built and synthesized once per test file and shared by its tests.
+import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp } from '../../../generated/app.js';
 import { AuthorizerModeStack } from '../../../infra/authorizer-mode-stack.js';
+import { billingProject } from './billing-project.js';
 
 /**
  * Stack tests skip esbuild through CDK's own `aws:cdk:bundling-stacks` context (an empty list bundles no stack), so
@@ -17,11 +18,23 @@ export interface SynthesizedApp {
   stack(modeName: string): AuthorizerModeStack;
 }
 
+export type BuildApp = (app: App) => App;
+
+/** The billing fixture's generated `buildApp`: one stack per mode, named after its project.yaml, cdk-nag registered. */
+export async function billingBuildApp(): Promise<BuildApp> {
+  const generatedApp = (await import(pathToFileURL(billingProject().generated('app.ts')).href)) as { buildApp: BuildApp };
+  return generatedApp.buildApp;
+}
+
 let shared: SynthesizedApp | undefined;
 
-/** buildApp as `cdk synth` runs it, cdk-nag included; the first synth in a process takes about 2 s. */
-export function synthesizedApp(): SynthesizedApp {
+/**
+ * buildApp as `cdk synth` runs it, cdk-nag included; the first synth in a process takes about 2 s. Await it at the
+ * top level of a test file: the scratch project it generates is removed after the file's tests.
+ */
+export async function synthesizedApp(): Promise<SynthesizedApp> {
   if (shared) return shared;
+  const buildApp = await billingBuildApp();
   const app = buildApp(new App({ context: NO_BUNDLING }));
   app.synth();
   const stacks = new Map<string, AuthorizerModeStack>();
