@@ -1,4 +1,5 @@
-// One mode's whole deployment: policy store, tables (entities, tenants, template links), authorizer Lambda with least-privilege grants, API and alarms.
+// One mode's whole deployment: policy store, tables (entities, tenants, template links), authorizer Lambda with least-privilege grants, API
+// and alarms.
 import { CfnOutput, Stack, Tags, Validations, aws_iam as iam, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ModeConfig, PolicyBundle } from '../runtime/config.js';

@@ -14,13 +14,15 @@ export function coverageText(report: CoverageReport, gate: GateResult): string {
     policy.determiningCases >= gate.minimumDeterminingCases ? 'ok' : waivedIds.has(policy.id) ? 'waived' : 'BELOW MINIMUM',
   ]);
   const lines = [
-    `Policy coverage: ${plural(report.cases, 'case')} in ${plural(report.suites, 'suite')} (${byMode})${report.failedCases > 0 ? `, ${report.failedCases} FAILED` : ''}`,
+    `Policy coverage: ${plural(report.cases, 'case')} in ${plural(report.suites, 'suite')} (${byMode})` +
+      `${report.failedCases > 0 ? `, ${report.failedCases} FAILED` : ''}`,
     '',
     ...table(['Policy @id', 'Determining cases', 'Modes', 'Status'], rows),
     '',
     `Actions never exercised: ${listOrNone(report.actionsNeverExercised)}`,
     `Entity types never exercised: ${listOrNone(report.entityTypesNeverExercised)}`,
-    `Routes without both an allow and a deny case: ${listOrNone(report.routeGaps.map((gap) => `${gap.mode} ${gap.action} (no ${gap.missing.join(', no ')})`))}`,
+    `Routes without both an allow and a deny case: ` +
+      `${listOrNone(report.routeGaps.map((gap) => `${gap.mode} ${gap.action} (no ${gap.missing.join(', no ')})`))}`,
     reachabilityLine(report),
     ...gate.waived.map((waiver) => `Waived: ${waiver.id} (${plural(waiver.determiningCases, 'case')}): ${waiver.reason}`),
     ...gate.warnings.map((warning) => `warning: ${warning}`),

@@ -47,7 +47,9 @@ export const TEST_DIAGNOSTIC_CODES = {
   TEST_ENTITY_INVALID: {
     severity: 'error',
     summary: 'A fixture entity does not conform to the Cedar schema, or its attributes are not Cedar JSON.',
-    hint: "Give the entity the attributes and parent types the schema declares; deliberately broken entities belong in a case's `entities`.",
+    hint:
+      "Give the entity the attributes and parent types the schema declares; deliberately broken entities belong in a case's " +
+      '`entities`.',
   },
   TEST_ENTITY_DUPLICATE: {
     severity: 'error',

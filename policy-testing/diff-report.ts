@@ -7,11 +7,13 @@ export function diffMarkdown(diff: DecisionDiff): string {
   const lines = [
     `## Policy decision diff: \`${base.ref}\` (${base.commit}) → working tree`,
     '',
-    `**${summary(diff)}** over ${diff.requests.toLocaleString('en-US')} requests in ${diff.modes.length} mode${diff.modes.length === 1 ? '' : 's'} (${diff.modes.join(', ')}).`,
+    `**${summary(diff)}** over ${diff.requests.toLocaleString('en-US')} requests in ${diff.modes.length} ` +
+      `mode${diff.modes.length === 1 ? '' : 's'} (${diff.modes.join(', ')}).`,
   ];
   if (diff.determiningChanged > 0) {
     lines.push(
-      `${diff.determiningChanged} request${diff.determiningChanged === 1 ? '' : 's'} kept the same decision with other determining policies.`,
+      `${diff.determiningChanged} request${diff.determiningChanged === 1 ? '' : 's'} ` +
+        `kept the same decision with other determining policies.`,
     );
   }
   const actions = [...new Set(changes.map((change) => change.action))];

@@ -62,7 +62,8 @@ function describe(expectation: Expectation, outcome: Outcome, problems: readonly
         : ` (Cedar said ${outcome.cedarDecision} by ${list(outcome.cedarDetermining)}; an allow with errors is a deny)`;
   return [
     `expected: ${expectation.decision}, ${expectedPolicies}, ${expectedErrors}`,
-    `actual:   ${outcome.decision}${cedar}, determined by ${list(outcome.determining)}, ${outcome.errors.length === 0 ? 'no errors' : `errors:`}`,
+    `actual:   ${outcome.decision}${cedar}, determined by ${list(outcome.determining)}, ` +
+      `${outcome.errors.length === 0 ? 'no errors' : `errors:`}`,
     ...outcome.errors.map((error) => `  - ${error}`),
     ...problems.map((problem) => `✗ ${problem}`),
   ].join('\n');

@@ -23,7 +23,8 @@ export function renderJunit(results: readonly CaseResult[], { name = 'policy sui
       .replace(/\//g, '.');
     const suiteFailures = suiteResults.filter((result) => !result.verdict.pass).length;
     lines.push(
-      `  <testsuite name="${xml(file)}" tests="${suiteResults.length}" failures="${suiteFailures}" errors="0" skipped="0" time="${seconds(suiteResults)}">`,
+      `  <testsuite name="${xml(file)}" tests="${suiteResults.length}" ` +
+        `failures="${suiteFailures}" errors="0" skipped="0" time="${seconds(suiteResults)}">`,
     );
     lines.push(
       '    <properties>',
@@ -31,7 +32,9 @@ export function renderJunit(results: readonly CaseResult[], { name = 'policy sui
       '    </properties>',
     );
     for (const { testCase, verdict, durationMs, outcome } of suiteResults) {
-      const attributes = `name="${xml(testCase.name)}" classname="${xml(className)}" file="${xml(testCase.suite)}" line="${testCase.position.line}" time="${(durationMs / 1000).toFixed(6)}"`;
+      const attributes =
+        `name="${xml(testCase.name)}" classname="${xml(className)}" file="${xml(testCase.suite)}" ` +
+        `line="${testCase.position.line}" time="${(durationMs / 1000).toFixed(6)}"`;
       if (verdict.pass) {
         lines.push(`    <testcase ${attributes}/>`);
         continue;

@@ -379,7 +379,9 @@ class SuiteBuilder {
     const suffix = variant ? `_${variant}` : '';
     return {
       id: `${request.principal.id}_${request.action.id}_${request.resource.id}${suffix}`,
-      name: `${displayName(request.principal, pool)} ${request.action.id} ${displayName(request.resource, pool)}${variant ? ` [${variant}]` : ''} → ${input.expect.decision}`,
+      name:
+        `${displayName(request.principal, pool)} ${request.action.id} ${displayName(request.resource, pool)}` +
+        `${variant ? ` [${variant}]` : ''} → ${input.expect.decision}`,
       suite: this.source.file.path,
       mode: this.raw.mode,
       position: input.position,

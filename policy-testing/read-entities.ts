@@ -163,7 +163,9 @@ export function resolveReference(text: string, pool: readonly TestEntity[], sche
   if (only && others.length === 0) return { uid: only.uid };
   if (only)
     return {
-      problem: `\`${text}\` is the id of ${matches.length} entities (${matches.map((m) => formatEntityUid(m.uid)).join(', ')}); write the uid`,
+      problem:
+        `\`${text}\` is the id of ${matches.length} entities ` +
+        `(${matches.map((m) => formatEntityUid(m.uid)).join(', ')}); write the uid`,
     };
   const suggestion = closestMatch(text, [...new Set(pool.map((entity) => entity.uid.id))]);
   return { problem: `no entity of this suite has the id \`${text}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''}` };

@@ -1,4 +1,5 @@
-// The requests a decision diff evaluates: every test case, plus each suite's fixture principals x actions x fixture resources the schema allows.
+// The requests a decision diff evaluates: every test case, plus each suite's fixture principals x actions x fixture resources the schema
+// allows.
 import { createHash } from 'node:crypto';
 import type { Context, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { SchemaCheck, TestRequest } from './evaluate.js';

@@ -37,7 +37,8 @@ runCli(SPEC, ({ values }) => {
   }
   writeGeneratedFiles(root, files);
   process.stdout.write(
-    `generate: wrote ${files.length} files for ${model.modes.length} modes (${model.modes.map((m) => m.name).join(', ')}) in ${elapsed(started)} ms\n`,
+    `generate: wrote ${files.length} files for ${model.modes.length} modes ` +
+      `(${model.modes.map((m) => m.name).join(', ')}) in ${elapsed(started)} ms\n`,
   );
   return 0;
 });

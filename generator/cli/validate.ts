@@ -19,7 +19,8 @@ runCli(SPEC, ({ values }) => {
   if (format === 'text') {
     const elapsed = Math.round(performance.now() - started);
     const counts = project
-      ? ` (${project.modes.length} modes, ${project.policies.length} policies, ${project.schema.entityTypes.size} entity types, ${project.schema.actions.size} actions)`
+      ? ` (${project.modes.length} modes, ${project.policies.length} policies, ${project.schema.entityTypes.size} entity types, ` +
+        `${project.schema.actions.size} actions)`
       : '';
     process.stdout.write(`${project ? 'valid' : 'invalid'}: ${summarize(diagnostics)}${counts} in ${elapsed} ms\n`);
   }

@@ -324,7 +324,8 @@ class TypeConverter {
     const common = this.commonTypes[name];
     if (common) return this.convert(common, site, depth + 1);
     throw new UnsupportedSchemaError(
-      `${site.where} uses the type ${name}, which the generator does not know (it knows String, Long, Bool, ${EXTENSION_TYPES.join(', ')}, sets, records and entity types)`,
+      `${site.where} uses the type ${name}, which the generator does not know (it knows String, Long, Bool, ` +
+        `${EXTENSION_TYPES.join(', ')}, sets, records and entity types)`,
       site.at,
     );
   }

@@ -3,6 +3,7 @@ import { MODE_DEFAULTS } from '../model/mode-config.js';
 
 const REQUIRED = 'Required.';
 const OPTIONAL = 'Optional.';
+const TOKEN_QUERY_PARAMETER = 'WebSocket only: the query parameter that may carry the token on $connect, as browsers cannot set headers.';
 
 /** Keyed by the field's path; `*` stands for any list item or any name the user chooses (such as a context name). */
 const NOTES: Readonly<Record<string, string>> = {
@@ -12,7 +13,7 @@ const NOTES: Readonly<Record<string, string>> = {
   'api.type': `rest, http or websocket. ${REQUIRED}`,
   'api.authorizer': `request (reads headers, path and query) or token (REST only: the token alone is the cache key). ${REQUIRED}`,
   'api.tokenHeader': `The header that carries the bearer token. Default: ${MODE_DEFAULTS.tokenHeader}.`,
-  'api.tokenQueryParameter': `WebSocket only: the query parameter that may carry the token on $connect, as browsers cannot set headers. ${OPTIONAL}`,
+  'api.tokenQueryParameter': `${TOKEN_QUERY_PARAMETER} ${OPTIONAL}`,
   identitySource: `Who signs the tokens: cognito, oidc or clientCredentials. ${REQUIRED} Replace the example values with yours.`,
   'identitySource.kind': `cognito (a user pool's id or access tokens), oidc (any OpenID Connect issuer) or clientCredentials. ${REQUIRED}`,
   'identitySource.userPoolId': `The Cognito user pool that issues the tokens. ${REQUIRED}`,

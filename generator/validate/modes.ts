@@ -227,7 +227,8 @@ function checkCache({ loaded, report }: CheckContext): void {
           report(
             ['routes', index, 'context', name],
             'CACHE_CONTEXT_UNSAFE',
-            `context \`${name}\` comes from the request's ${source.request}, which API Gateway's cache key does not cover; with a ${cache.ttlSeconds} s cache, one request's answer would be reused for others`,
+            `context \`${name}\` comes from the request's ${source.request}, which API Gateway's cache key does not cover; with a ` +
+              `${cache.ttlSeconds} s cache, one request's answer would be reused for others`,
             { target: 'key', hint: 'Set `cache.ttlSeconds: 0` for a mode whose decisions read the request context.' },
           );
           continue;
@@ -236,7 +237,9 @@ function checkCache({ loaded, report }: CheckContext): void {
           report(
             ['routes', index, 'context', name],
             'CACHE_CONTEXT_UNSAFE',
-            `context \`${name}\` comes from an optional ${source.header !== undefined ? `header ${source.header}` : `query parameter ${source.query}`}; with a ${cache.ttlSeconds} s cache, an answer given without it would be reused with it, and the reverse`,
+            `context \`${name}\` comes from an optional ` +
+              `${source.header !== undefined ? `header ${source.header}` : `query parameter ${source.query}`}; ` +
+              `with a ${cache.ttlSeconds} s cache, an answer given without it would be reused with it, and the reverse`,
             { target: 'key' },
           );
         }
@@ -248,7 +251,8 @@ function checkCache({ loaded, report }: CheckContext): void {
     report(
       ['cache', 'ttlSeconds'],
       'CACHE_TOKEN_UNSAFE',
-      `a token authorizer caches on the token alone for ${cache.ttlSeconds} s, so the decision for one ${idRoute.resource.type} id would answer for every other id (route ${routeLabel(idRoute)})`,
+      `a token authorizer caches on the token alone for ${cache.ttlSeconds} s, so the decision for one ${idRoute.resource.type} id would ` +
+        `answer for every other id (route ${routeLabel(idRoute)})`,
     );
   }
 }
@@ -327,7 +331,8 @@ function checkPolicyPaths({ loaded, report }: CheckContext, policies: readonly P
       report(
         ['policies', index],
         'TEMPLATE_LINKS_MISSING',
-        `policies/${entry} holds ${ids.length === 1 ? 'the template' : 'templates'} ${ids.join(', ')}, but the mode declares no \`templateLinks\` source, so no link would ever reach the local engine`,
+        `policies/${entry} holds ${ids.length === 1 ? 'the template' : 'templates'} ${ids.join(', ')}, but the mode declares no ` +
+          `\`templateLinks\` source, so no link would ever reach the local engine`,
       );
     }
   });
@@ -429,7 +434,8 @@ function checkClaims(context: CheckContext, schema: SchemaModel): void {
       context.report(
         ['claims', 'tenant', 'attribute'],
         'CLAIM_TYPE_MISMATCH',
-        `${principalType}.${claims.tenant.attribute} is ${formatValueType(attribute.type)}, not the tenant type ${claims.tenant.entityType}`,
+        `${principalType}.${claims.tenant.attribute} is ${formatValueType(attribute.type)}, ` +
+          `not the tenant type ${claims.tenant.entityType}`,
       );
     } else {
       filled.add(claims.tenant.attribute);
@@ -557,7 +563,8 @@ function checkRouteActions(context: CheckContext, schema: SchemaModel): void {
         context.report(
           source ? [...at, 'context', name] : at,
           'ROUTE_CONTEXT_MISSING',
-          `${route.action} requires context \`${name}\` (${formatValueType(attribute.type)}) but route ${routeLabel(route)} does not always supply it`,
+          `${route.action} requires context \`${name}\` (${formatValueType(attribute.type)}) ` +
+            `but route ${routeLabel(route)} does not always supply it`,
           {
             target: source ? 'key' : 'value',
           },
@@ -574,7 +581,9 @@ function declaredType(context: CheckContext, path: YamlPath, spelling: string): 
   } catch (error) {
     if (!(error instanceof ValueTypeSpellingError)) throw error;
     context.report(path, 'MODE_INVALID_VALUE', `\`${spelling}\` is not a Cedar type: ${error.message}`, {
-      hint: 'Spell the type as Cedar schemas do: String, Long, Boolean, decimal, ipaddr, datetime, duration, Set<T>, Entity<Ns::Type>, { name: T, other?: T }.',
+      hint:
+        'Spell the type as Cedar schemas do: String, Long, Boolean, decimal, ipaddr, ' +
+        'datetime, duration, Set<T>, Entity<Ns::Type>, { name: T, other?: T }.',
     });
     return undefined;
   }

@@ -68,7 +68,9 @@ function checkSizes(policies: readonly PolicySource[]): Diagnostic[] {
         file: policy.file.path,
         at: policy.position,
         code: 'QUOTA_POLICY_SIZE',
-        message: `${policy.id ? `policy "${policy.id}"` : `this ${policy.kind}`} is ${Buffer.byteLength(policy.text, 'utf8')} bytes; Amazon Verified Permissions accepts at most ${AVP_QUOTAS.policyBytes}`,
+        message:
+          `${policy.id ? `policy "${policy.id}"` : `this ${policy.kind}`} is ${Buffer.byteLength(policy.text, 'utf8')} bytes; ` +
+          `Amazon Verified Permissions accepts at most ${AVP_QUOTAS.policyBytes}`,
       }),
     );
 }

@@ -116,7 +116,10 @@ function describeError(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'enum':
-      return `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, not ${JSON.stringify(error.data)}`;
+      return (
+        `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, ` +
+        `not ${JSON.stringify(error.data)}`
+      );
     case 'const':
       return `must be ${JSON.stringify(params['allowedValue'])}, not ${JSON.stringify(error.data)}`;
     case 'pattern':

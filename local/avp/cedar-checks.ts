@@ -32,7 +32,8 @@ export function parseStaticPolicy(statement: string): PolicyScope {
   const parts = splitStatement(statement);
   if (parts.policies.length !== 1 || parts.templates.length !== 0) {
     throw new ValidationException(
-      `a static policy statement must hold exactly one policy without slots (found ${parts.policies.length} policies, ${parts.templates.length} templates)`,
+      `a static policy statement must hold exactly one policy without slots (found ${parts.policies.length} policies, ` +
+        `${parts.templates.length} templates)`,
     );
   }
   const json = policyToJson(statement);
@@ -48,7 +49,8 @@ export function parseTemplate(statement: string): PolicyScope {
   const parts = splitStatement(statement);
   if (parts.templates.length !== 1 || parts.policies.length !== 0) {
     throw new ValidationException(
-      `a policy template statement must hold exactly one template with a slot (found ${parts.templates.length} templates, ${parts.policies.length} policies)`,
+      `a policy template statement must hold exactly one template with a slot (found ` +
+        `${parts.templates.length} templates, ${parts.policies.length} policies)`,
     );
   }
   const json = templateToJson(statement);

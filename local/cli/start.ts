@@ -85,7 +85,8 @@ function describe(environment: LocalEnvironment, tokenArguments: string): string
     const tokenUrl =
       mode.identitySource.kind === 'clientCredentials'
         ? `POST ${issuer.baseUrl}${TOKEN_PATH} (client credentials; client secret ${environment.clientSecret})`
-        : `${token}${mode.name} <principal>   or   ${token}${mode.name} --claims '${JSON.stringify({ [mode.claims.principal.idClaim]: '...' })}'`;
+        : `${token}${mode.name} <principal>   or   ${token}${mode.name} --claims ` +
+          `'${JSON.stringify({ [mode.claims.principal.idClaim]: '...' })}'`;
     return [
       `  ${mode.name.padEnd(13)} ${mode.api.type.padEnd(9)} ${mode.engine.kind.padEnd(5)} ${gateway.url}`,
       `  ${''.padEnd(13)} JWKS      ${jwks}`,

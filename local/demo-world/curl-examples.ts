@@ -60,7 +60,10 @@ function curlCommand(mode: ModeConfig, gatewayUrl: string, request: CurlRequest)
   const auth = `-H "${mode.api.tokenHeader}: Bearer ${request.token}"`;
   if (mode.api.type === 'websocket') {
     const upgrade = "-H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13'";
-    return `curl -si -o /dev/null -w '%{http_code}\\n' ${upgrade} -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' ${auth} --max-time 2 '${url}'`;
+    return (
+      `curl -si -o /dev/null -w '%{http_code}\\n' ${upgrade} -H ` +
+      `'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' ${auth} --max-time 2 '${url}'`
+    );
   }
   const headers = Object.entries(request.headers)
     .map(([name, value]) => `-H '${name}: ${value}' `)

@@ -50,7 +50,8 @@ export function routeRequest(
   if (!match) {
     const routes = mode.routes.map((route) => route.key).join(', ');
     throw new ExplainUsageError(
-      `${target.method} ${target.path} matches no route of mode "${mode.name}", so API Gateway would answer without its authorizer; the routes are: ${routes}`,
+      `${target.method} ${target.path} matches no route of mode "${mode.name}", so ` +
+        `API Gateway would answer without its authorizer; the routes are: ${routes}`,
     );
   }
   return {

@@ -30,7 +30,8 @@ export function formatTrace(trace: ExplainTrace): string {
   line('context', request.context ? JSON.stringify(request.context) : '(not reached)');
   line(
     'entities',
-    `${explanation.entities.length} ${trace.engineInputSeen ? 'given to the engine' : 'read from the entity store'} (store seeded from ${trace.seededFrom})`,
+    `${explanation.entities.length} ${trace.engineInputSeen ? 'given to the engine' : 'read from the entity store'} ` +
+      `(store seeded from ${trace.seededFrom})`,
   );
   for (const entity of explanation.entities) more(entityLine(entity));
   for (const missing of trace.missingEntities) more(`${missing} not in the store`);

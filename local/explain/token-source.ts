@@ -42,7 +42,8 @@ export function explainedToken({ identity, mode, issuer, demo }: TokenSourceOpti
           throw new ExplainUsageError(`mode "${mode.name}" has no demo principals in local/demo/seed.yaml; use --claims or --token`);
         const suggestion = closestMatch(identity.name, names);
         throw new ExplainUsageError(
-          `no demo principal "${identity.name}" in mode "${mode.name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; its principals are: ${names.join(', ')}`,
+          `no demo principal "${identity.name}" in mode "${mode.name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; ` +
+            `its principals are: ${names.join(', ')}`,
         );
       }
       return withContents(mintDemoToken(issuer, mode, principal), `minted for demo principal ${identity.name}`);

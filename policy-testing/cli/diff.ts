@@ -35,7 +35,8 @@ runCli(SPEC, ({ values }) => {
     (failOn === 'any' && diff.changes.length > 0);
   if (failed)
     process.stderr.write(
-      `--fail-on ${failOn}: ${failOn === 'any' ? 'decisions changed' : `a request is newly ${failOn === 'allow' ? 'allowed' : 'denied'}`}\n`,
+      `--fail-on ${failOn}: ` +
+        `${failOn === 'any' ? 'decisions changed' : `a request is newly ${failOn === 'allow' ? 'allowed' : 'denied'}`}\n`,
     );
   return failed ? 1 : 0;
 });

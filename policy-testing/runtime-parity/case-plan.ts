@@ -40,7 +40,8 @@ export function planCase(mode: ParityMode, links: readonly TemplateLinkSpec[], t
   if (linked.length > 0 && config.engine.kind === 'local' && config.templateLinks.kind === 'none') {
     return unreachable(
       'template-link',
-      `the suite links ${linked.map((link) => link.id).join(', ')} to ${formatEntityUid(request.principal)}, and mode ${config.name} (local engine) declares no templateLinks table`,
+      `the suite links ${linked.map((link) => link.id).join(', ')} to ${formatEntityUid(request.principal)}, and mode ${config.name} ` +
+        `(local engine) declares no templateLinks table`,
     );
   }
   return expressed({ claims: minted, routed: routed.value, tenantId });

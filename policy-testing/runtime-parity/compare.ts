@@ -30,7 +30,8 @@ export function compareAnswers(testCase: PolicyCase, suite: Outcome, runtime: Ru
     `  suite (cedar-wasm): ${suite.decision}, determined by ${list(suite.determining)}` +
       (suite.cedarDecision !== suite.decision ? ` (Cedar said ${suite.cedarDecision})` : '') +
       (suite.errors.length > 0 ? `; errors: ${suite.errors.join('; ')}` : ''),
-    `  runtime (${runtime.route}): ${runtime.result}, determined by ${list(runtime.determining)}${runtime.reason ? `; reason: ${runtime.reason}` : ''}`,
+    `  runtime (${runtime.route}): ${runtime.result}, determined by ${list(runtime.determining)}` +
+      `${runtime.reason ? `; reason: ${runtime.reason}` : ''}`,
     `  first entity difference: ${difference}`,
   ];
   return { agree: false, message: lines.join('\n') };

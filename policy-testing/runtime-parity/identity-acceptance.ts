@@ -28,7 +28,8 @@ export function identityRefusal(mode: ModeConfig, claims: Readonly<Record<string
       if (!source.scopes.some((accepted) => scopes.includes(accepted))) {
         return unreachable(
           'identity-source',
-          `the token's scope ${JSON.stringify(scope ?? null)} holds none of ${source.scopes.join(', ')}, one of which the identity source requires`,
+          `the token's scope ${JSON.stringify(scope ?? null)} holds none of ` +
+            `${source.scopes.join(', ')}, one of which the identity source requires`,
         );
       }
       return undefined;

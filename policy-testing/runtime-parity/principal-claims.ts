@@ -55,7 +55,8 @@ export function principalClaims(mode: ModeConfig, principal: TypeAndId, entity: 
       if (fromStore && !attribute.required) continue;
       return unreachable(
         'claim-value',
-        `${name}'s \`${attribute.attribute}\` cannot travel in claim \`${attribute.claim}\` (${attribute.type}, ${attribute.encoding}): ${spelling.problem}`,
+        `${name}'s \`${attribute.attribute}\` cannot travel in claim \`${attribute.claim}\` ` +
+          `(${attribute.type}, ${attribute.encoding}): ${spelling.problem}`,
       );
     }
     const clash = claims.put(attribute.claim, spelling.value, `attribute \`${attribute.attribute}\``);
@@ -67,7 +68,8 @@ export function principalClaims(mode: ModeConfig, principal: TypeAndId, entity: 
   if (uncarried.length > 0 && !fromStore) {
     return unreachable(
       'principal-attribute',
-      `${name}'s ${uncarried.map((key) => `\`${key}\``).join(', ')}: no claim of mode ${mode.name} carries it, and the mode does not read the principal's stored entity`,
+      `${name}'s ${uncarried.map((key) => `\`${key}\``).join(', ')}: no claim of mode ${mode.name} carries it, ` +
+        `and the mode does not read the principal's stored entity`,
     );
   }
 
@@ -77,8 +79,10 @@ export function principalClaims(mode: ModeConfig, principal: TypeAndId, entity: 
     else if (!(mapping.tenant?.asParent && parent.type === mapping.tenant.entityType) && !fromStore) {
       return unreachable(
         'principal-parent',
-        `${name} is a member of ${formatEntityUid(parent)}: the token makes it a member of ${mapping.groups ? `${mapping.groups.entityType} groups` : 'no group'}` +
-          `${mapping.tenant?.asParent ? ` and its ${mapping.tenant.entityType}` : ''} only, and the mode does not read the principal's stored entity`,
+        `${name} is a member of ${formatEntityUid(parent)}: ` +
+          `the token makes it a member of ${mapping.groups ? `${mapping.groups.entityType} groups` : 'no group'}` +
+          `${mapping.tenant?.asParent ? ` and its ${mapping.tenant.entityType}` : ''} only, ` +
+          `and the mode does not read the principal's stored entity`,
       );
     }
   }

@@ -46,7 +46,9 @@ export async function runParityCase(input: ParityCaseInput): Promise<ParityResul
   return {
     kind: 'disagree',
     runtime,
-    message: `${shared.message}\n  an authorizer with empty caches agrees with the suite: state an earlier case left in the shared one decided this case`,
+    message:
+      `${shared.message}\n  an authorizer with empty caches agrees with the ` +
+      `suite: state an earlier case left in the shared one decided this case`,
   };
 }
 

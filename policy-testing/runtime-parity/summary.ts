@@ -68,7 +68,8 @@ export function parityText(summary: ParitySummary): string {
   );
   return `${[
     `Runtime parity: ${summary.cases} cases; ${summary.run} run through the runtime: ${summary.agreements} agree ` +
-      `(${summary.agreementsByDecision.allow} allow, ${summary.agreementsByDecision.deny} deny), ${summary.disagreements.length} disagree; ${summary.unreachable} unreachable`,
+      `(${summary.agreementsByDecision.allow} allow, ${summary.agreementsByDecision.deny} deny), ${summary.disagreements.length} ` +
+      `disagree; ${summary.unreachable} unreachable`,
     ...reasons,
     ...(summary.otherDeterminingPolicies.length > 0
       ? [`Agreements on the decision with other determining policies: ${summary.otherDeterminingPolicies.length}`]

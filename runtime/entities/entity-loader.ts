@@ -76,7 +76,8 @@ export class EntityLoader {
       if (next.length === 0) break;
       if (depth + 1 > this.options.maxDepth) {
         throw new EntityLimitError(
-          `entity loading needs more than entityStore.maxDepth (${this.options.maxDepth}) levels: ${entityKey(next[0] ?? principal.uid)} is ${depth + 1} levels from the request's own entities; raise entityStore.maxDepth in modes/${this.options.modeName}.yaml`,
+          `entity loading needs more than entityStore.maxDepth (${this.options.maxDepth}) levels: ${entityKey(next[0] ?? principal.uid)} ` +
+            `is ${depth + 1} levels from the request's own entities; raise entityStore.maxDepth in modes/${this.options.modeName}.yaml`,
         );
       }
       for (const uid of next) visited.add(entityKey(uid));
@@ -122,7 +123,8 @@ export class EntityLoader {
     const { maxEntities, modeName } = this.options;
     if (count > maxEntities) {
       throw new EntityLimitError(
-        `entity loading reached entityStore.maxEntities (${maxEntities}): the request's entities reach at least ${count}; raise entityStore.maxEntities in modes/${modeName}.yaml`,
+        `entity loading reached entityStore.maxEntities (${maxEntities}): the request's entities reach at least ${count}; raise ` +
+          `entityStore.maxEntities in modes/${modeName}.yaml`,
       );
     }
   }

@@ -1,4 +1,5 @@
-// `npm run tenant -- create|delete <tenantId>`, `npm run tenant -- list`: onboarding of multi-tenant tenants; exit 0, 1 (failure) or 2 (usage).
+// `npm run tenant -- create|delete <tenantId>`, `npm run tenant -- list`: onboarding of multi-tenant tenants; exit 0, 1 (failure) or 2
+// (usage).
 import { runCli, UsageError } from '../../common/cli/command-line.js';
 import { loadGeneratedModes } from '../../common/generated-modes.js';
 import { TENANT_COMMAND, tenantRequestOf, type TenantRequest } from './args.js';
@@ -52,7 +53,8 @@ function describeCreated(result: CreateTenantResult): string {
   }
   return (
     `created tenant ${result.tenantId}: policy store ${result.policyStoreId} (STRICT, deletion protection on) with the schema, ` +
-    `${plural(result.policies, 'policy', 'policies')} and ${plural(result.templates, 'template', 'templates')}; mapped in table ${result.table}`
+    `${plural(result.policies, 'policy', 'policies')} and ${plural(result.templates, 'template', 'templates')}; mapped in table ` +
+    `${result.table}`
   );
 }
 

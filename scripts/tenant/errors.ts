@@ -99,7 +99,8 @@ export class RollbackError extends TenantCliError {
     options: { readonly cause: unknown },
   ) {
     super(
-      `create "${tenantId}": ${step} failed: ${describeCause(options.cause)}; the rollback failed too (${leftovers.failures.join('; ')}). ` +
+      `create "${tenantId}": ${step} failed: ${describeCause(options.cause)}; the rollback failed too ` +
+        `(${leftovers.failures.join('; ')}). ` +
         remedy(tenantId, policyStoreId, leftovers),
       options,
     );
@@ -108,10 +109,12 @@ export class RollbackError extends TenantCliError {
 }
 
 function remedy(tenantId: string, policyStoreId: string, leftovers: RollbackLeftovers): string {
-  const deleteTenant = `once the endpoints answer, run \`npm run tenant -- delete ${tenantId}\` if \`npm run tenant -- list\` shows the tenant`;
+  const listTenants = '`npm run tenant -- list`';
+  const deleteTenant = `once the endpoints answer, run \`npm run tenant -- delete ${tenantId}\` if ${listTenants} shows the tenant`;
   const deleteStore =
     `turn its deletion protection off and delete it (aws verifiedpermissions update-policy-store --policy-store-id ${policyStoreId} ` +
-    `--validation-settings mode=STRICT --deletion-protection DISABLED, then aws verifiedpermissions delete-policy-store --policy-store-id ${policyStoreId})`;
+    `--validation-settings mode=STRICT --deletion-protection DISABLED, then aws verifiedpermissions delete-policy-store ` +
+    `--policy-store-id ${policyStoreId})`;
   if (leftovers.policyStoreLeft && leftovers.mappingMayBeLeft) {
     return `Policy store ${policyStoreId} and a mapping of "${tenantId}" to it may be left: ${deleteTenant}; otherwise ${deleteStore}.`;
   }

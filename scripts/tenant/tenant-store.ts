@@ -1,4 +1,5 @@
-// A tenant's Verified Permissions policy store: created STRICT and deletion-protected, filled from the mode's bundle, deleted protection-off-first.
+// A tenant's Verified Permissions policy store: created STRICT and deletion-protected, filled from the mode's bundle, deleted
+// protection-off-first.
 import { randomUUID } from 'node:crypto';
 import {
   CreatePolicyCommand,
