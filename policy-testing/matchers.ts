@@ -1,9 +1,9 @@
-// Vitest matchers for typed requests: `expect(request).toBeAllowed()` and `expect(request).toBeDeniedBy('policy-id')`.
+// Vitest matchers for typed requests (typed by the generated schema or another schema's types): `expect(request).toBeAllowed()` and `expect(request).toBeDeniedBy('policy-id')`.
 import { expect } from 'vitest';
 import { formatEntityUid } from './entity-uid.js';
 import type { Outcome } from './evaluate.js';
 import { decide } from './request-decider.js';
-import type { PolicyRequest } from './typed-request.js';
+import type { DecidableRequest } from './typed-request.js';
 
 // The matchers exist only on expectations of a typed request; on anything else they are `never`, so
 // `expect(42).toBeAllowed()` does not compile. `T = any` repeats vitest's own declaration, as merging requires.
@@ -11,9 +11,9 @@ declare module 'vitest' {
   // biome-ignore lint/suspicious/noExplicitAny: declaration merging requires vitest's exact type parameter.
   interface Assertion<T = any> {
     /** The request's mode allows it, with no evaluation error. */
-    toBeAllowed: T extends PolicyRequest ? () => void : never;
+    toBeAllowed: T extends DecidableRequest ? () => void : never;
     /** The request is denied, and `policyId` is among the policies that determined the deny. */
-    toBeDeniedBy: T extends PolicyRequest ? (policyId: string) => void : never;
+    toBeDeniedBy: T extends DecidableRequest ? (policyId: string) => void : never;
   }
 }
 
@@ -25,7 +25,7 @@ interface MatcherResult {
 }
 
 expect.extend({
-  toBeAllowed(received: PolicyRequest): MatcherResult {
+  toBeAllowed(received: DecidableRequest): MatcherResult {
     const { outcome } = decide(received);
     const pass = outcome.decision === 'allow';
     return {
@@ -35,7 +35,7 @@ expect.extend({
       expected: { decision: this.isNot ? 'deny' : 'allow' },
     };
   },
-  toBeDeniedBy(received: PolicyRequest, policyId: string): MatcherResult {
+  toBeDeniedBy(received: DecidableRequest, policyId: string): MatcherResult {
     const { outcome, policyIds } = decide(received);
     if (!policyIds.includes(policyId)) {
       return { pass: false, message: () => `mode ${received.mode} has no policy "${policyId}"; its policies: ${policyIds.join(', ')}` };
@@ -51,7 +51,7 @@ expect.extend({
   },
 });
 
-function describe(request: PolicyRequest): string {
+function describe(request: DecidableRequest): string {
   return `${formatEntityUid(request.principal)} ${request.action} ${formatEntityUid(request.resource)} (mode ${request.mode})`;
 }
 

@@ -1,4 +1,5 @@
 // Decides typed requests with the working tree's policies of their mode, loading the project once per process.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSchema, type SchemaModel } from '../generator/load/cedar-schema.js';
 import { readProjectSources } from '../generator/load/source-files.js';
@@ -6,9 +7,12 @@ import { UnknownModeError } from './errors.js';
 import { createEvaluator, type Evaluator, type Outcome } from './evaluate.js';
 import { loadPolicyCatalog, policySetOf, type PolicyCatalog } from './policy-catalog.js';
 import { canonical } from './request-space.js';
-import { toTestRequest, type PolicyRequest } from './typed-request.js';
+import { type DecidableRequest, toTestRequest } from './typed-request.js';
 
 const REPOSITORY_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The project whose policies decide: the working tree, unless a test chose another (the toolkit's tests use a fixture). */
+let projectRoot = REPOSITORY_ROOT;
 
 interface Project {
   readonly catalog: PolicyCatalog;
@@ -24,11 +28,11 @@ export interface RequestDecision {
   readonly policyIds: readonly string[];
 }
 
-export function decide(request: PolicyRequest): RequestDecision {
+export function decide(request: DecidableRequest): RequestDecision {
   const { catalog, schema } = loadProject();
   const policySet = policySetOf(catalog, request.mode);
   if (!policySet) throw new UnknownModeError(`no mode "${request.mode}" in modes/; modes: ${[...catalog.modes.keys()].join(', ')}`);
-  const { request: json, entities, links } = toTestRequest(request);
+  const { request: json, entities, links } = toTestRequest(request, `${schema.namespace}::Action`);
   const key = canonical({ mode: request.mode, links });
   let evaluator = evaluators.get(key);
   if (!evaluator) {
@@ -41,12 +45,19 @@ export function decide(request: PolicyRequest): RequestDecision {
   };
 }
 
+/** Decides with the project at `root` from now on, such as a fixture domain under tests/fixtures/. */
+export function useProject(root: string): void {
+  projectRoot = root;
+  project = undefined;
+  evaluators.clear();
+}
+
 function loadProject(): Project {
   if (project) return project;
-  const sources = readProjectSources(REPOSITORY_ROOT);
+  const sources = readProjectSources(projectRoot);
   const schemaFile = sources.schemaFiles[0];
   const schema = schemaFile ? loadSchema(schemaFile).schema : undefined;
-  if (!schema) throw new UnknownModeError(`the schema in ${REPOSITORY_ROOT}schema/ does not load; run \`npm run validate\``);
+  if (!schema) throw new UnknownModeError(`the schema in ${join(projectRoot, 'schema')} does not load; run \`npm run validate\``);
   project = { catalog: loadPolicyCatalog(sources), schema };
   return project;
 }

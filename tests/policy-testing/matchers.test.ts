@@ -1,10 +1,92 @@
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import '../../policy-testing/matchers.js';
-import { uid, type CreatePaymentContext, type EntityRef, type EntityUid } from '../../generated/schema.js';
-import { entity, policyRequest, type ActionRequest } from '../../policy-testing/typed-request.js';
+import { useProject } from '../../policy-testing/request-decider.js';
+import {
+  type ActionRequest,
+  type TypedEntity,
+  entity as typedEntity,
+  policyRequest as typedRequest,
+  type SchemaTypes,
+} from '../../policy-testing/typed-request.js';
+import { fixtureRoot } from '../support/fixture-domain.js';
 
-const acme: EntityRef<'Payments::Customer'> = { __entity: uid.Customer('cust-acme') };
-const north: EntityRef<'Payments::Tenant'> = { __entity: uid.Tenant('t-north') };
+// The few types of the billing fixture's schema these requests need, as its generated schema.ts would declare them,
+// so that the matchers are tested on a fixture domain, not on the repository's own.
+interface EntityUid<T extends string = string> {
+  readonly type: T;
+  readonly id: string;
+}
+interface EntityRef<T extends string> {
+  readonly __entity: EntityUid<T>;
+}
+interface PaymentRequestContext {
+  readonly amount: number;
+  readonly approverId?: string;
+  readonly currency: string;
+}
+interface BillingTypes extends SchemaTypes {
+  readonly entityAttributes: {
+    readonly 'Billing::Account': {
+      readonly owner: EntityRef<'Billing::Customer'>;
+      readonly tenant: EntityRef<'Billing::Tenant'>;
+      readonly currency: string;
+      readonly frozen: boolean;
+    };
+    readonly 'Billing::Customer': { readonly tenant: EntityRef<'Billing::Tenant'>; readonly country: string };
+    readonly 'Billing::CustomerUser': {
+      readonly userId: string;
+      readonly customer: EntityRef<'Billing::Customer'>;
+      readonly email?: string;
+    };
+    readonly 'Billing::Role': Record<string, never>;
+    readonly 'Billing::Tenant': Record<string, never>;
+    readonly 'Billing::TenantUser': {
+      readonly userId: string;
+      readonly tenant: EntityRef<'Billing::Tenant'>;
+      readonly customer: EntityRef<'Billing::Customer'>;
+    };
+  };
+  readonly actionPrincipal: {
+    readonly CreatePayment: 'Billing::CustomerUser' | 'Billing::Service' | 'Billing::TenantUser';
+    readonly RefundPayment: 'Billing::StaffUser';
+    readonly ViewAccount: 'Billing::CustomerUser' | 'Billing::StaffUser' | 'Billing::Service' | 'Billing::TenantUser';
+  };
+  readonly actionResource: {
+    readonly CreatePayment: 'Billing::Account';
+    readonly RefundPayment: 'Billing::Payment';
+    readonly ViewAccount: 'Billing::Account';
+  };
+  readonly actionContext: {
+    readonly CreatePayment: PaymentRequestContext;
+    readonly RefundPayment: { readonly authMethods: readonly string[] };
+    readonly ViewAccount: Record<string, never>;
+  };
+}
+type BillingEntityType = keyof BillingTypes['entityAttributes'];
+type BillingAction = keyof BillingTypes['actionPrincipal'];
+
+const entity = <T extends BillingEntityType>(
+  uid: EntityUid<T>,
+  attrs: TypedEntity<T, BillingTypes>['attrs'],
+  parents: readonly EntityUid[] = [],
+) => typedEntity<T, BillingTypes>(uid, attrs, parents);
+const policyRequest = <A extends BillingAction>(request: ActionRequest<A, BillingTypes>) => typedRequest<A, BillingTypes>(request);
+const uidOf =
+  <T extends BillingEntityType>(type: T) =>
+  (id: string): EntityUid<T> => ({ type, id });
+const uid = {
+  Account: uidOf('Billing::Account'),
+  Customer: uidOf('Billing::Customer'),
+  CustomerUser: uidOf('Billing::CustomerUser'),
+  Role: uidOf('Billing::Role'),
+  Tenant: uidOf('Billing::Tenant'),
+  TenantUser: uidOf('Billing::TenantUser'),
+};
+
+beforeAll(() => useProject(fixtureRoot('billing')));
+
+const acme: EntityRef<'Billing::Customer'> = { __entity: uid.Customer('cust-acme') };
+const north: EntityRef<'Billing::Tenant'> = { __entity: uid.Tenant('t-north') };
 
 const alice = entity(uid.CustomerUser('alice'), { userId: 'alice', customer: acme }, [uid.Role('payer')]);
 const bob = entity(uid.CustomerUser('bob'), { userId: 'bob', customer: acme }, [uid.Role('viewer')]);
@@ -27,7 +109,7 @@ describe('toBeAllowed', () => {
 
   it('fails with the decision, the determining policies and the errors', () => {
     expect(() => expect({ ...payment, resource: uid.Account('acct-2') }).toBeAllowed()).toThrowError(
-      'expected Payments::CustomerUser::"alice" CreatePayment Payments::Account::"acct-2" (mode customer) to be allowed, but it was denied by shared.forbid-payments-from-frozen-account',
+      'expected Billing::CustomerUser::"alice" CreatePayment Billing::Account::"acct-2" (mode customer) to be allowed, but it was denied by shared.forbid-billing-from-frozen-account',
     );
   });
 
@@ -43,7 +125,7 @@ describe('toBeDeniedBy', () => {
 
   it('fails on a deny that no policy determined', () => {
     expect(() => expect({ ...payment, principal: uid.CustomerUser('bob') }).toBeDeniedBy('customer.pay-from-own-account')).toThrowError(
-      'expected Payments::CustomerUser::"bob" CreatePayment Payments::Account::"acct-1" (mode customer) to be denied by customer.pay-from-own-account, but it was denied by no policy',
+      'expected Billing::CustomerUser::"bob" CreatePayment Billing::Account::"acct-1" (mode customer) to be denied by customer.pay-from-own-account, but it was denied by no policy',
     );
   });
 
@@ -78,11 +160,11 @@ describe('toBeDeniedBy', () => {
   });
 });
 
-describe('request types follow the generated schema', () => {
+describe('request types follow the schema types', () => {
   it('types principal, resource and context by the action', () => {
-    expectTypeOf<ActionRequest<'RefundPayment'>['principal']>().toEqualTypeOf<EntityUid<'Payments::StaffUser'>>();
-    expectTypeOf<ActionRequest<'CreatePayment'>['resource']>().toEqualTypeOf<EntityUid<'Payments::Account'>>();
-    expectTypeOf<ActionRequest<'CreatePayment'>['context']>().toEqualTypeOf<CreatePaymentContext>();
+    expectTypeOf<ActionRequest<'RefundPayment', BillingTypes>['principal']>().toEqualTypeOf<EntityUid<'Billing::StaffUser'>>();
+    expectTypeOf<ActionRequest<'CreatePayment', BillingTypes>['resource']>().toEqualTypeOf<EntityUid<'Billing::Account'>>();
+    expectTypeOf<ActionRequest<'CreatePayment', BillingTypes>['context']>().toEqualTypeOf<PaymentRequestContext>();
   });
 
   it('offers the matchers only on typed requests', () => {
