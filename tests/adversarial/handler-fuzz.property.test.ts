@@ -1,4 +1,5 @@
-// Handler fuzzing: random events and tokens into every handler type never crash, never Allow without a valid token in the right place, never hang; the decision cache never Allows what a fresh handler denies.
+// Handler fuzzing: random events and tokens into every handler type never crash, never Allow without a valid token in the right place,
+// never hang; the decision cache never Allows what a fresh handler denies.
 import fc from 'fast-check';
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -517,7 +518,8 @@ function caseArbitrary(h: HandlerUnderTest): fc.Arbitrary<FuzzCase> {
       // A mutation of the token's own container (or the token itself) leaves no token where the handler reads it.
       const touched = tokenPath !== undefined && mutations.some(({ path }) => path.every((key, index) => tokenPath?.[index] === key));
       const honoured = tokenPath !== undefined && !touched && written.accepted ? token : undefined;
-      const description = `${written.name} token in ${where}${touched ? ' (then mutated)' : ''}, mutations ${JSON.stringify(mutations.map((m) => `${m.remove ? 'delete' : 'set'} ${m.path.join('.')}`))}`;
+      const mutationList = JSON.stringify(mutations.map((m) => `${m.remove ? 'delete' : 'set'} ${m.path.join('.')}`));
+      const description = `${written.name} token in ${where}${touched ? ' (then mutated)' : ''}, mutations ${mutationList}`;
       return { event, ...(honoured !== undefined ? { honoured } : {}), description };
     });
   return fc.oneof(
@@ -631,7 +633,8 @@ async function checkAnswer(h: HandlerUnderTest, c: FuzzCase, settled: Settled): 
 
 describe(`handler fuzzing (seed ${SEED})`, () => {
   it.each(HANDLERS)(
-    `$name: ${FUZZ_RUNS} random events answer exactly Unauthorized or a well-formed policy, Allow only for a valid token, within the budget`,
+    `$name: ${FUZZ_RUNS} random events answer exactly Unauthorized or a ` +
+      `well-formed policy, Allow only for a valid token, within the budget`,
     async (h) => {
       const telemetry = new MemoryTelemetry();
       const handler = h.handler(telemetry);

@@ -250,7 +250,9 @@ function signedPayload(s: Scenario, overrides: Claims = {}): Record<string, unkn
   return decodeToken(mint(s, overrides)).payload;
 }
 
-/** Sends `Bearer <token>` (or a raw Authorization value) to a fresh handler of the mode and checks the exact answer and logged error kind. */
+/**
+ * Sends `Bearer <token>` (or a raw Authorization value) to a fresh handler of the mode and checks the exact answer and logged error kind.
+ */
 async function expectAttack(
   s: Scenario,
   token: string,

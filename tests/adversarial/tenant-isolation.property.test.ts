@@ -144,7 +144,8 @@ describe('tenant isolation (multi-tenant mode, 3 tenant policy stores, entities 
           // An Allow is the token's own tenant, named in the path and owning the resource; anything else fails the run.
           if (answer === undefined || (answer.isAuthorized && (crossTenant || answer.context['tenantId'] !== token.tenant))) {
             violations.push(
-              `${token.tenant} token (customer ${token.customer}, roles [${token.roles.join(',')}]) allowed ${target.method} ${target.path}, a resource of ${resource?.tenant ?? 'nobody'}`,
+              `${token.tenant} token (customer ${token.customer}, roles [${token.roles.join(',')}]) allowed ${target.method} ` +
+                `${target.path}, a resource of ${resource?.tenant ?? 'nobody'}`,
             );
           }
         });

@@ -21,7 +21,8 @@ afterAll(async () => {
 });
 
 describe("the local engine, the AVP engine and cedar-wasm's isAuthorized", () => {
-  it(`agree on decision, determining policies and error count for ${SCENARIOS * REQUESTS_PER_SCENARIO}+ random requests (seed ${SEED})`, async () => {
+  it(`agree on decision, determining policies and error count for ${SCENARIOS * REQUESTS_PER_SCENARIO}+ random requests (seed ` +
+    `${SEED})`, async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb(REQUESTS_PER_SCENARIO), async (scenario) => {
         const [first] = await threeWay.check(scenario);

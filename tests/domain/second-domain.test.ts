@@ -365,7 +365,9 @@ describe(`npm run explain on the ${DOMAIN} demo world`, () => {
         );
         assert(command.kind === 'explain', 'the arguments ask for an explanation');
         const { explanation } = await runExplain(command.request);
-        const line = `${mode} ${example.principal} ${example.method} ${example.path} → ${explanation.decision} [${explanation.determiningPolicies.join(', ')}]`;
+        const line =
+          `${mode} ${example.principal} ${example.method} ${example.path} → ${explanation.decision} ` +
+          `[${explanation.determiningPolicies.join(', ')}]`;
         outcomes.push(line);
         if ((explanation.decision === 'allow') !== (example.expect === 200))
           contradicted.push(`${line}; the seed expects ${example.expect}: ${example.why}`);

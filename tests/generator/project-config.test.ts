@@ -38,7 +38,8 @@ describe('readProjectConfig', () => {
       new ProjectSettingsError(
         'project.yaml is not valid; run npm run validate:\n' +
           'project.yaml:1:1: error PROJECT_MISSING: the project root has no project.yaml\n' +
-          '  hint: Create project.yaml at the root with `application`, `alarmTopic`, `tags` and `owners`; README.md, Project settings, has one.',
+          '  hint: Create project.yaml at the root with `application`, `alarmTopic`, `tags` and `owners`; README.md, Project settings, ' +
+          'has one.',
       ),
     );
   });

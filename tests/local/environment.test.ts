@@ -30,21 +30,24 @@ describe('a port taken by another process', () => {
     await new Promise<void>((resolve) => holder.close(() => resolve()));
   });
 
-  it('rejects with a PortInUseError naming dynamodb (base + 21) and suggesting --port 0, and closes the issuer it had started', async () => {
-    const base = held - 21;
+  it(
+    'rejects with a PortInUseError naming dynamodb (base + 21) and ' + 'suggesting --port 0, and closes the issuer it had started',
+    async () => {
+      const base = held - 21;
 
-    const started = startLocalEnvironment({ root: fixtureRoot('research-archive'), basePort: base, demo: EMPTY_DEMO });
+      const started = startLocalEnvironment({ root: fixtureRoot('research-archive'), basePort: base, demo: EMPTY_DEMO });
 
-    await expect(started).rejects.toThrow(new PortInUseError('dynamodb', held).message);
-    await expect(started).rejects.toBeInstanceOf(PortInUseError);
-    const probe = createServer();
-    const issuerPortFree = await listen(probe, base + 20).then(
-      () => true,
-      () => false,
-    );
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
-    expect(issuerPortFree).toBe(true);
-  });
+      await expect(started).rejects.toThrow(new PortInUseError('dynamodb', held).message);
+      await expect(started).rejects.toBeInstanceOf(PortInUseError);
+      const probe = createServer();
+      const issuerPortFree = await listen(probe, base + 20).then(
+        () => true,
+        () => false,
+      );
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      expect(issuerPortFree).toBe(true);
+    },
+  );
 
   it('says which part and port, and how to get free ports', () => {
     expect(new PortInUseError('gateway lab', 4001).message).toBe(
@@ -64,7 +67,9 @@ describe('a domain without a demo world', () => {
           mode: 'lab',
           principal: '--claims',
           why: "GET /datasets/{datasetId}, as a principal with only an id; the domain's policies decide",
-          command: `curl -s -w '\\n%{http_code}\\n' -X GET -H "Authorization: Bearer $(npm run -s token -- --root /r lab --claims '{"sub":"example-user"}')" '${environment.gateway('lab').url}/datasets/example'`,
+          command:
+            `curl -s -w '\\n%{http_code}\\n' -X GET -H "Authorization: Bearer $(npm run -s token -- --root /r lab --claims ` +
+            `'{"sub":"example-user"}')" '${environment.gateway('lab').url}/datasets/example'`,
         },
       ]);
     } finally {

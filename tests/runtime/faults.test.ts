@@ -302,7 +302,8 @@ describe('JWKS faults', () => {
       result: 'unauthorized',
       errorKind: 'jwks',
       reason:
-        'the signing keys could not be fetched: Failed to fetch https://billing.okta.com/oauth2/default/v1/keys: Status code is 503, expected 200',
+        'the signing keys could not be fetched: Failed to fetch ' +
+        'https://billing.okta.com/oauth2/default/v1/keys: Status code is 503, expected 200',
     });
     expect(after).toEqual(SUPPORT_ALLOW);
     expect(avp.requestCount('IsAuthorized')).toBe(1);
@@ -351,35 +352,40 @@ describe('JWKS faults', () => {
     expect(telemetry.records[0]).toMatchObject({
       result: 'unauthorized',
       errorKind: 'jwks',
-      reason: `the signing keys could not be fetched: Failed to fetch https://billing.okta.com/oauth2/default/v1/keys: Response time-out (after ${INTERNAL_FAST.timeouts.jwksMs} ms.)`,
+      reason:
+        `the signing keys could not be fetched: Failed to fetch https://billing.okta.com/oauth2/default/v1/keys: Response time-out ` +
+        `(after ${INTERNAL_FAST.timeouts.jwksMs} ms.)`,
     });
     expect(after).toEqual(SUPPORT_ALLOW);
   });
 
-  it('after a key rotation a token with the new kid is allowed by a warm handler; once the old key is removed, its tokens get 401', async () => {
-    const warm = internalHandler();
-    const beforeRotation = await warm.handler(restEvent('/accounts/acct-1', staffToken()));
+  it(
+    'after a key rotation a token with the new kid is allowed by a ' + 'warm handler; once the old key is removed, its tokens get 401',
+    async () => {
+      const warm = internalHandler();
+      const beforeRotation = await warm.handler(restEvent('/accounts/acct-1', staffToken()));
 
-    const { previousKid, kid } = issuer.rotateKeys();
-    const rotated = staffToken();
-    const withNewKid = await warm.handler(restEvent('/accounts/acct-1', rotated));
-    issuer.removeKey(previousKid);
-    // The handler path refreshes its JWKS only after 600 s: a fresh handler is a cold start that fetches it now.
-    const fresh = internalHandler();
-    const refused = await rejection(fresh.handler(restEvent('/accounts/acct-1', staffToken({ signingKid: previousKid }))));
-    const stillNew = await fresh.handler(restEvent('/accounts/acct-1', rotated));
+      const { previousKid, kid } = issuer.rotateKeys();
+      const rotated = staffToken();
+      const withNewKid = await warm.handler(restEvent('/accounts/acct-1', rotated));
+      issuer.removeKey(previousKid);
+      // The handler path refreshes its JWKS only after 600 s: a fresh handler is a cold start that fetches it now.
+      const fresh = internalHandler();
+      const refused = await rejection(fresh.handler(restEvent('/accounts/acct-1', staffToken({ signingKid: previousKid }))));
+      const stillNew = await fresh.handler(restEvent('/accounts/acct-1', rotated));
 
-    expect(beforeRotation).toEqual(SUPPORT_ALLOW);
-    expect(decodeToken(rotated).header['kid']).toBe(kid);
-    expect(withNewKid).toEqual(SUPPORT_ALLOW);
-    expect(refused).toEqual(new Error(UNAUTHORIZED));
-    expect(fresh.telemetry.records[0]).toMatchObject({
-      result: 'unauthorized',
-      errorKind: 'token',
-      reason: `JWK for kid "${previousKid}" not found in the JWKS`,
-    });
-    expect(stillNew).toEqual(SUPPORT_ALLOW);
-  });
+      expect(beforeRotation).toEqual(SUPPORT_ALLOW);
+      expect(decodeToken(rotated).header['kid']).toBe(kid);
+      expect(withNewKid).toEqual(SUPPORT_ALLOW);
+      expect(refused).toEqual(new Error(UNAUTHORIZED));
+      expect(fresh.telemetry.records[0]).toMatchObject({
+        result: 'unauthorized',
+        errorKind: 'token',
+        reason: `JWK for kid "${previousKid}" not found in the JWKS`,
+      });
+      expect(stillNew).toEqual(SUPPORT_ALLOW);
+    },
+  );
 });
 
 // ------------------------------------------------------------------ DynamoDB
@@ -481,7 +487,8 @@ describe('a policy bundle that does not parse (customer mode, local engine)', ()
       ['deny', 'engine', false],
     ]);
     expect(telemetry.records[0]?.reason).toBe(
-      'the engine could not start: the policy bundle of customer does not parse: failed to parse policy with id `customer.read-own` from string: unexpected end of input',
+      'the engine could not start: the policy bundle of customer does not parse: failed ' +
+        'to parse policy with id `customer.read-own` from string: unexpected end of input',
     );
   });
 });

@@ -83,7 +83,8 @@ describe('npm run tenant -- create', () => {
     const policyStoreId = await services.table.get('acme-bank');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `created tenant acme-bank: policy store ${policyStoreId} (STRICT, deletion protection on) with the schema, ${POLICIES} policies and ${TEMPLATES} template; mapped in table billing-tenants\n`,
+      `created tenant acme-bank: policy store ${policyStoreId} (STRICT, deletion protection on) with the schema, ${POLICIES} policies ` +
+        `and ${TEMPLATES} template; mapped in table billing-tenants\n`,
     );
     expect(ownLines(run.stderr)).toEqual([
       'tenant: reading the tenant table…',
@@ -140,7 +141,8 @@ describe('npm run tenant -- create', () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
     expect(ownLines(run.stderr).at(-1)).toBe(
-      'tenant: create "umbrella": creating the policy store failed: InternalServerException: injected fault: internal server error; nothing was created',
+      'tenant: create "umbrella": creating the policy store failed: ' +
+        'InternalServerException: injected fault: internal server error; nothing was created',
     );
     expect(run.stderr).not.toContain('usage:');
     expect(before).toBeUndefined();
@@ -154,7 +156,8 @@ describe('npm run tenant -- create', () => {
 
     expect(run.code).toBe(2);
     expect(ownLines(run.stderr)).toEqual([
-      'tenant: invalid tenant id "Acme_Bank": use 2 to 63 characters, lower-case letters, digits and "-", starting with a letter or a digit (pattern ^[a-z0-9][a-z0-9-]{1,62}$)',
+      'tenant: invalid tenant id "Acme_Bank": use 2 to 63 characters, lower-case letters, digits and "-", starting with a letter or a ' +
+        'digit (pattern ^[a-z0-9][a-z0-9-]{1,62}$)',
     ]);
     expect(run.stderr).toContain(TENANT_USAGE);
     expect(services.avp.requestCount('CreatePolicyStore')).toBe(0);
@@ -230,7 +233,8 @@ describe('configuration from the environment', () => {
     const policyStoreId = await tenantTable(services.dynamo.client, 'tenants-staging').get('hooli');
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      `created tenant hooli: policy store ${policyStoreId} (STRICT, deletion protection on) with the schema, ${POLICIES} policies and ${TEMPLATES} template; mapped in table tenants-staging\n`,
+      `created tenant hooli: policy store ${policyStoreId} (STRICT, deletion protection on) with the schema, ${POLICIES} policies and ` +
+        `${TEMPLATES} template; mapped in table tenants-staging\n`,
     );
     expect(await services.table.get('hooli')).toBeUndefined();
   });

@@ -1,4 +1,5 @@
-// `create`: a complete STRICT, deletion-protected store from the multi-tenant bundle, then the mapping; idempotent, and safe when two runs race.
+// `create`: a complete STRICT, deletion-protected store from the multi-tenant bundle, then the mapping; idempotent, and safe when two runs
+// race.
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   GetPolicyCommand,
@@ -139,7 +140,8 @@ describe('create of a tenant that exists', () => {
 
     await expect(attempt).rejects.toThrow(StaleTenantMappingError);
     await expect(attempt).rejects.toThrow(
-      'tenant "initech" is mapped in table billing-tenants to policy store GoneStore000000000000, which does not exist; nothing was changed. ' +
+      'tenant "initech" is mapped in table billing-tenants to policy store GoneStore000000000000, which does not exist; nothing was ' +
+        'changed. ' +
         'Run `npm run tenant -- delete initech` to remove the mapping, then create the tenant again',
     );
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
@@ -191,7 +193,8 @@ describe('tenant ids', () => {
 
     await expect(attempt).rejects.toThrow(InvalidTenantIdError);
     await expect(attempt).rejects.toThrow(
-      `invalid tenant id ${JSON.stringify(tenantId)}: use 2 to 63 characters, lower-case letters, digits and "-", starting with a letter or a digit (pattern ^[a-z0-9][a-z0-9-]{1,62}$)`,
+      `invalid tenant id ${JSON.stringify(tenantId)}: use 2 to 63 characters, lower-case letters, digits and "-", starting with a letter ` +
+        `or a digit (pattern ^[a-z0-9][a-z0-9-]{1,62}$)`,
     );
     expect(services.avp.requestCount('CreatePolicyStore')).toBe(0);
   });

@@ -94,7 +94,8 @@ describe('delete', () => {
 
     await expect(attempt).rejects.toThrow(OffboardingError);
     await expect(attempt).rejects.toThrow(
-      `delete "globex": ${DELETE_STEPS.deleteStore} ${policyStoreId} failed: InternalServerException: injected fault: internal server error; run the command again to finish`,
+      `delete "globex": ${DELETE_STEPS.deleteStore} ${policyStoreId} failed: InternalServerException: injected fault: internal server ` +
+        `error; run the command again to finish`,
     );
     expect(await services.table.get('globex')).toBe(policyStoreId);
     for (const cleanup of cleanups.splice(0)) cleanup();

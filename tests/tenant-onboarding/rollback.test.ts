@@ -78,7 +78,8 @@ describe('a fault in a step after CreatePolicyStore', () => {
     expect(failedStep).toBe(step);
     expect(message).toMatch(
       new RegExp(
-        `^create "acme-bank": ${step} failed: .+; rolled back: policy store ${rolledBackPolicyStoreId} was deleted and no mapping was left$`,
+        `^create "acme-bank": ${step} failed: .+; rolled back: policy store ` +
+          `${rolledBackPolicyStoreId} was deleted and no mapping was left$`,
       ),
     );
     if (INJECTED[kind] !== '') expect(message).toContain(INJECTED[kind]);
@@ -121,7 +122,8 @@ describe('a fault in CreatePolicyStore itself', () => {
 
     await expect(attempt).rejects.toThrow(OnboardingError);
     await expect(attempt).rejects.toThrow(
-      'create "initech": creating the policy store failed: InternalServerException: injected fault: internal server error; nothing was created',
+      'create "initech": creating the policy store failed: InternalServerException: ' +
+        'injected fault: internal server error; nothing was created',
     );
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
     expect(await services.table.get('initech')).toBeUndefined();
@@ -163,50 +165,58 @@ describe('the tenant table', () => {
 
     expect(error).toBeInstanceOf(OnboardingError);
     expect((error as OnboardingError).message).toMatch(
-      /^create "initech": writing the mapping failed: ResourceNotFoundException: .+; rolled back: policy store \w+ was deleted and no mapping was left$/,
+      new RegExp(
+        '^create "initech": writing the mapping failed: ResourceNotFoundException: .+; ' +
+          String.raw`rolled back: policy store \w+ was deleted and no mapping was left$`,
+      ),
     );
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
     expect((await services.dynamo.client.send(new ListTablesCommand({}))).TableNames).not.toContain('tenants-doomed');
   });
 
-  it('its DynamoDB closed mid-way, just before the mapping is written: the store is deleted, and the error says the mapping cannot be checked', async () => {
-    const doomed = await startLocalDynamo();
-    await createTenantTable(doomed.client, TENANT_TABLE);
-    const client = new DynamoDBClient({
-      endpoint: doomed.endpoint,
-      region: 'eu-west-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 2,
-    });
-    cleanups.push(() => client.destroy());
-    client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'PutItemCommand') await doomed.close();
-        return next(args);
-      },
-      { step: 'initialize', name: 'closeDynamoFirst' },
-    );
-    const storesBefore = await storeIds(services.avpClient);
+  it(
+    'its DynamoDB closed mid-way, just before the mapping is written: the ' +
+      'store is deleted, and the error says the mapping cannot be checked',
+    async () => {
+      const doomed = await startLocalDynamo();
+      await createTenantTable(doomed.client, TENANT_TABLE);
+      const client = new DynamoDBClient({
+        endpoint: doomed.endpoint,
+        region: 'eu-west-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        maxAttempts: 2,
+      });
+      cleanups.push(() => client.destroy());
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'PutItemCommand') await doomed.close();
+          return next(args);
+        },
+        { step: 'initialize', name: 'closeDynamoFirst' },
+      );
+      const storesBefore = await storeIds(services.avpClient);
 
-    const error = await rejection(create('initech', tenantTable(client)));
+      const error = await rejection(create('initech', tenantTable(client)));
 
-    // The first attempt went out on a kept-alive connection the server then dropped ("socket hang up"): from the
-    // client's side it may have landed, and the table is gone, so the tool says so instead of claiming a clean slate.
-    expect(error).toBeInstanceOf(RollbackError);
-    const { policyStoreId, leftovers, message } = error as RollbackError;
-    expect(leftovers).toEqual({
-      policyStoreLeft: false,
-      mappingMayBeLeft: true,
-      failures: [expect.stringMatching(/^removing the mapping from billing-tenants: Error: connect ECONNREFUSED /)],
-    });
-    expect(message).toMatch(
-      /^create "initech": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:\d+; the rollback failed too \(.+\)\. /,
-    );
-    expect(message).toContain(
-      `A mapping of "initech" to the deleted policy store ${policyStoreId} may be left: once the endpoints answer, run \`npm run tenant -- delete initech\` if \`npm run tenant -- list\` shows the tenant.`,
-    );
-    expect(await storeIds(services.avpClient)).toEqual(storesBefore);
-  });
+      // The first attempt went out on a kept-alive connection the server then dropped ("socket hang up"): from the
+      // client's side it may have landed, and the table is gone, so the tool says so instead of claiming a clean slate.
+      expect(error).toBeInstanceOf(RollbackError);
+      const { policyStoreId, leftovers, message } = error as RollbackError;
+      expect(leftovers).toEqual({
+        policyStoreLeft: false,
+        mappingMayBeLeft: true,
+        failures: [expect.stringMatching(/^removing the mapping from billing-tenants: Error: connect ECONNREFUSED /)],
+      });
+      expect(message).toMatch(
+        /^create "initech": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:\d+; the rollback failed too \(.+\)\. /,
+      );
+      expect(message).toContain(
+        `A mapping of "initech" to the deleted policy store ${policyStoreId} may be left: ` +
+          `once the endpoints answer, run \`npm run tenant -- delete initech\` if \`npm run tenant -- list\` shows the tenant.`,
+      );
+      expect(await storeIds(services.avpClient)).toEqual(storesBefore);
+    },
+  );
 });
 
 describe('a table write whose reply is lost', () => {
@@ -240,28 +250,34 @@ describe('a table write whose reply is lost', () => {
     expect(await storeIds(services.avpClient)).toContain(result.policyStoreId);
   });
 
-  it('refused on every attempt, before anything was sent: certainly not written, a clean rollback without touching the table again', async () => {
-    const name = 'refuseEveryWrite';
-    services.dynamo.client.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'PutItemCommand')
-          throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
-        return next(args);
-      },
-      { step: 'deserialize', name },
-    );
-    cleanups.push(() => void services.dynamo.client.middlewareStack.remove(name));
-    const storesBefore = await storeIds(services.avpClient);
+  it(
+    'refused on every attempt, before anything was sent: certainly ' + 'not written, a clean rollback without touching the table again',
+    async () => {
+      const name = 'refuseEveryWrite';
+      services.dynamo.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'PutItemCommand')
+            throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+          return next(args);
+        },
+        { step: 'deserialize', name },
+      );
+      cleanups.push(() => void services.dynamo.client.middlewareStack.remove(name));
+      const storesBefore = await storeIds(services.avpClient);
 
-    const error = await rejection(create('stark'));
+      const error = await rejection(create('stark'));
 
-    expect(error).toBeInstanceOf(OnboardingError);
-    expect((error as OnboardingError).message).toMatch(
-      /^create "stark": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:1; rolled back: policy store \w+ was deleted and no mapping was left$/,
-    );
-    expect(await services.table.get('stark')).toBeUndefined();
-    expect(await storeIds(services.avpClient)).toEqual(storesBefore);
-  });
+      expect(error).toBeInstanceOf(OnboardingError);
+      expect((error as OnboardingError).message).toMatch(
+        new RegExp(
+          String.raw`^create "stark": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:1; ` +
+            String.raw`rolled back: policy store \w+ was deleted and no mapping was left$`,
+        ),
+      );
+      expect(await services.table.get('stark')).toBeUndefined();
+      expect(await storeIds(services.avpClient)).toEqual(storesBefore);
+    },
+  );
 
   it('whose retries are refused: the mapping that did land is removed with the store', async () => {
     loseFirstReply('refused');
@@ -271,7 +287,10 @@ describe('a table write whose reply is lost', () => {
 
     expect(error).toBeInstanceOf(OnboardingError);
     expect((error as OnboardingError).message).toMatch(
-      /^create "stark": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:1; rolled back: policy store \w+ was deleted and no mapping was left$/,
+      new RegExp(
+        String.raw`^create "stark": writing the mapping failed: Error: connect ECONNREFUSED 127\.0\.0\.1:1; ` +
+          String.raw`rolled back: policy store \w+ was deleted and no mapping was left$`,
+      ),
     );
     expect(await services.table.get('stark')).toBeUndefined();
     expect(await storeIds(services.avpClient)).toEqual(storesBefore);
@@ -296,10 +315,12 @@ describe('a rollback that fails too', () => {
       failures: [`deleting policy store ${policyStoreId}: InternalServerException: injected fault: internal server error`],
     });
     expect(message).toBe(
-      'create "wayne": putting the schema failed: InternalServerException: injected fault: internal server error; the rollback failed too ' +
+      'create "wayne": putting the schema failed: InternalServerException: injected fault: internal server error; the rollback failed ' +
+        'too ' +
         `(deleting policy store ${policyStoreId}: InternalServerException: injected fault: internal server error). ` +
         `Policy store ${policyStoreId} is left, mapped to no tenant: turn its deletion protection off and delete it ` +
-        `(aws verifiedpermissions update-policy-store --policy-store-id ${policyStoreId} --validation-settings mode=STRICT --deletion-protection DISABLED, ` +
+        `(aws verifiedpermissions update-policy-store --policy-store-id ${policyStoreId} --validation-settings mode=STRICT ` +
+        `--deletion-protection DISABLED, ` +
         `then aws verifiedpermissions delete-policy-store --policy-store-id ${policyStoreId}).`,
     );
     const left = (await listStores(services.avpClient)).filter((store) => !storesBefore.includes(store.policyStoreId ?? ''));

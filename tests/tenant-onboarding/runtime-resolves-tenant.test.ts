@@ -1,4 +1,5 @@
-// A tenant onboarded by `create` is decided by the generated multi-tenant handler's runtime in its own new store; after `delete` it is refused.
+// A tenant onboarded by `create` is decided by the generated multi-tenant handler's runtime in its own new store; after `delete` it is
+// refused.
 import { randomUUID } from 'node:crypto';
 import { ListPoliciesCommand, type VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';

@@ -1,4 +1,5 @@
-// The four generated modes as API Gateway drives them: each one's real handler factory, the event its API type sends, and its exact answers.
+// The four generated modes as API Gateway drives them: each one's real handler factory, the event its API type sends, and its exact
+// answers.
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 import { expect } from 'vitest';
 import {

@@ -4,7 +4,8 @@ import { encodeSegment, type SigningKey } from '../../../local/issuer/token-issu
 
 /** A compact JWS over `payloadText` exactly as given, signed by `key` with its own alg and kid (ES256 as r || s). */
 export function signPayloadText(key: SigningKey, payloadText: string, header: Readonly<Record<string, unknown>> = {}): string {
-  const signingInput = `${encodeSegment({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header })}.${Buffer.from(payloadText, 'utf8').toString('base64url')}`;
+  const headerSegment = encodeSegment({ alg: key.alg, kid: key.kid, typ: 'JWT', ...header });
+  const signingInput = `${headerSegment}.${Buffer.from(payloadText, 'utf8').toString('base64url')}`;
   const signature =
     key.kind === 'rsa'
       ? sign('sha256', Buffer.from(signingInput), key.privateKey)

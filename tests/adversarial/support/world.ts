@@ -1,4 +1,5 @@
-// The world the adversarial suites attack: an issuer whose private keys the suites hold, dynalite with a single-tenant bank and three SaaS tenants, and the local AVP endpoint with the internal store and one store per tenant.
+// The world the adversarial suites attack: an issuer whose private keys the suites hold, dynalite with a single-tenant bank and three SaaS
+// tenants, and the local AVP endpoint with the internal store and one store per tenant.
 import { setFlagsFromString } from 'node:v8';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';

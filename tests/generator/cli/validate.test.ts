@@ -74,8 +74,10 @@ describe('npm run validate --root on a broken copy', () => {
 
     expect(run.status).toBe(1);
     expect(lines(run.stdout)).toEqual([
-      '::error file=modes/customer.yaml,line=40,col=5,title=MODE_REQUIRED::`routes[0]` is missing the required field `action` (hint: Add `action:`.)',
-      '::error file=modes/customer.yaml,line=42,col=5,title=MODE_UNKNOWN_KEY::unknown key `acton` in `routes[0]`; did you mean `action`? (hint: Rename `acton` to `action`.)',
+      '::error file=modes/customer.yaml,line=40,col=5,title=MODE_REQUIRED::`routes[0]` is missing the required field `action` (hint: Add ' +
+        '`action:`.)',
+      '::error file=modes/customer.yaml,line=42,col=5,title=MODE_UNKNOWN_KEY::unknown key `acton` in `routes[0]`; did you mean `action`? ' +
+        '(hint: Rename `acton` to `action`.)',
     ]);
   });
 

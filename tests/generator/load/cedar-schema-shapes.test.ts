@@ -77,7 +77,8 @@ const MODEL_CASES: readonly ModelCase[] = [
   {
     shape: 'a common record type, used directly, in a set and inside a record',
     schema: inApp(
-      `  type Address = { city: String, zip?: String };\n  entity U { home: Address, all: Set<Address>, card: { address: Address } };\n${V_ON_U}`,
+      `  type Address = { city: String, zip?: String };\n  entity U { home: ` +
+        `Address, all: Set<Address>, card: { address: Address } };\n${V_ON_U}`,
     ),
     entityTypes: {
       'App::U': standardU(
@@ -93,7 +94,8 @@ const MODEL_CASES: readonly ModelCase[] = [
   {
     shape: 'common types defined in terms of other common types',
     schema: inApp(
-      `  type Zip = String;\n  type Address = { city: String, zip?: Zip };\n  type Addresses = Set<Address>;\n  entity U { all: Addresses };\n${V_ON_U}`,
+      `  type Zip = String;\n  type Address = { city: String, zip?: Zip };\n  ` +
+        `type Addresses = Set<Address>;\n  entity U { all: Addresses };\n${V_ON_U}`,
     ),
     entityTypes: { 'App::U': standardU({ all: required(set(ADDRESS)) }, 5) },
   },
@@ -149,7 +151,8 @@ const MODEL_CASES: readonly ModelCase[] = [
   {
     shape: 'entity tags of a primitive, an extension set and a common record type',
     schema: inApp(
-      `  type Label = { text: String };\n  entity U tags String;\n  entity D = { n: Long } tags Set<decimal>;\n  entity L tags Label;\n${V_ON_U}`,
+      `  type Label = { text: String };\n  entity U tags String;\n  entity D ` +
+        `= { n: Long } tags Set<decimal>;\n  entity L tags Label;\n${V_ON_U}`,
     ),
     entityTypes: {
       'App::D': {
@@ -196,7 +199,8 @@ const MODEL_CASES: readonly ModelCase[] = [
   {
     shape: 'action groups: an action without appliesTo, and members spelled Action::"g", "g" and App::Action::"g"',
     schema: inApp(
-      `  entity U;\n  action "read group", other;\n  action view in [Action::"read group"] appliesTo { principal: [U], resource: [U] };\n  action list in ["read group", App::Action::"other"] appliesTo { principal: U, resource: U };`,
+      `  entity U;\n  action "read group", other;\n  action view in [Action::"read group"] appliesTo { principal: [U], resource: [U] ` +
+        `};\n  action list in ["read group", App::Action::"other"] appliesTo { principal: U, resource: U };`,
     ),
     actions: {
       list: {
@@ -240,7 +244,9 @@ const MODEL_CASES: readonly ModelCase[] = [
   {
     shape: 'several principal and resource types, a record context with extension types, and a common-type context',
     schema: inApp(
-      `  type Request = { amount: decimal, note?: String };\n  entity U, G;\n  @doc("two")\n  action a, b appliesTo { principal: [U, App::G], resource: [G, U], context: { ip: ipaddr, at?: datetime } };\n  action c appliesTo { principal: [U], resource: [U], context: Request };`,
+      `  type Request = { amount: decimal, note?: String };\n  entity U, G;\n  @doc("two")\n  action a, b appliesTo { principal: [U, ` +
+        `App::G], resource: [G, U], context: { ip: ipaddr, at?: datetime } };\n  action c appliesTo { principal: [U], resource: [U], ` +
+        `context: Request };`,
     ),
     actions: {
       a: {
@@ -274,7 +280,9 @@ const MODEL_CASES: readonly ModelCase[] = [
   },
   {
     shape: 'a nested namespace name, with comments and an annotated namespace',
-    schema: `// leading comment\n@doc("app")\nnamespace Org::App {\n  entity U { owner: U }; // trailing\n  action v appliesTo { principal: [U], resource: [Org::App::U] };\n}\n`,
+    schema:
+      `// leading comment\n@doc("app")\nnamespace Org::App {\n  entity U { owner: U }; // trailing\n  action v appliesTo { ` +
+      `principal: [U], resource: [Org::App::U] };\n}\n`,
     entityTypes: {
       'Org::App::U': {
         name: 'Org::App::U',

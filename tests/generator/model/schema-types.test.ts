@@ -65,8 +65,10 @@ describe('generated/schema.ts for every documented schema shape', () => {
   it('type-checks, with extension values, enum ids, tags, quoted names and action groups typed as Cedar JSON holds them', () => {
     // arrange
     const schemaTs = renderSchemaTs();
-    const usage = `
-import { uid, type ColorId, type UserAttributes, type UserTags, type EntityTags, type ActionContext, type ReadAllContext, type EditDocContext } from './schema.js';
+    const usage =
+      `
+import { uid, type ColorId, type UserAttributes, type UserTags, type EntityTags, type ActionContext, ` +
+      `type ReadAllContext, type EditDocContext } from './schema.js';
 const red = uid.Color('red');
 const odd: ColorId = "it's \\"odd\\"";
 // @ts-expect-error: green is not one of Color's choices

@@ -102,7 +102,8 @@ describe('quota boundaries', () => {
         {
           file: 'policies/tenant/templates.cedar',
           insert:
-            '\n/// Generated template {{i}}.\n@id("tenant.generated-{{i}}")\npermit (principal == ?principal, action == Billing::Action::"ViewPayment", resource in ?resource);\n',
+            '\n/// Generated template {{i}}.\n@id("tenant.generated-{{i}}")\npermit (principal == ?principal, action == ' +
+            'Billing::Action::"ViewPayment", resource in ?resource);\n',
           times: 39,
         },
       ],

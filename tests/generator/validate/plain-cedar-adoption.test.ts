@@ -142,11 +142,17 @@ describe('adopting a plain Cedar domain by following the hints', () => {
 
     // The mode's names are checked against the schema once it loads (step 2).
     expect(result.diagnostics.filter((d) => d.file !== MODE_FILE).map(brief)).toEqual([
-      `${POLICY_FILE}:2:1 POLICY_MISSING_DOC: Add a \`/// why this policy exists\` comment above it; \`npm run fmt -- --fix\` adds the @id, not the comment.`,
-      `${POLICY_FILE}:2:1 POLICY_MISSING_ID: Run \`npm run fmt -- --fix\`: it adds an @id derived from the file and the policy scope. Or add a unique \`@id("area.what-it-allows")\` line above the policy; tests and stacks refer to it.`,
-      `${POLICY_FILE}:9:1 POLICY_MISSING_DOC: Add a \`/// why this policy exists\` comment above it; \`npm run fmt -- --fix\` adds the @id, not the comment.`,
-      `${POLICY_FILE}:9:1 POLICY_MISSING_ID: Run \`npm run fmt -- --fix\`: it adds an @id derived from the file and the policy scope. Or add a unique \`@id("area.what-it-allows")\` line above the policy; tests and stacks refer to it.`,
-      `${SCHEMA_FILE}:3:1 CEDAR_SCHEMA_NAMESPACE: Wrap the schema in \`namespace PhotoApp { ... }\`: add the line \`namespace PhotoApp {\` above line 3 and the line \`}\` after the last declaration; policies and modes then name \`PhotoApp::<EntityType>\` and \`PhotoApp::Action::"<id>"\`.`,
+      `${POLICY_FILE}:2:1 POLICY_MISSING_DOC: Add a \`/// why this policy exists\` comment above it; \`npm run fmt -- --fix\` adds the ` +
+        `@id, not the comment.`,
+      `${POLICY_FILE}:2:1 POLICY_MISSING_ID: Run \`npm run fmt -- --fix\`: it adds an @id derived from the file and the policy scope. Or ` +
+        `add a unique \`@id("area.what-it-allows")\` line above the policy; tests and stacks refer to it.`,
+      `${POLICY_FILE}:9:1 POLICY_MISSING_DOC: Add a \`/// why this policy exists\` comment above it; \`npm run fmt -- --fix\` adds the ` +
+        `@id, not the comment.`,
+      `${POLICY_FILE}:9:1 POLICY_MISSING_ID: Run \`npm run fmt -- --fix\`: it adds an @id derived from the file and the policy scope. Or ` +
+        `add a unique \`@id("area.what-it-allows")\` line above the policy; tests and stacks refer to it.`,
+      `${SCHEMA_FILE}:3:1 CEDAR_SCHEMA_NAMESPACE: Wrap the schema in \`namespace PhotoApp { ... }\`: add the line \`namespace PhotoApp ` +
+        `{\` above line 3 and the line \`}\` after the last declaration; policies and modes then name \`PhotoApp::<EntityType>\` and ` +
+        `\`PhotoApp::Action::"<id>"\`.`,
     ]);
   });
 
@@ -163,12 +169,18 @@ describe('adopting a plain Cedar domain by following the hints', () => {
     expect(rewrites.map(brief)).toEqual([
       `${MODE_FILE}:15:17 MODE_INVALID_VALUE: Write \`PhotoApp::User\` instead of \`User\`: the schema declares it in namespace PhotoApp.`,
       `${MODE_FILE}:24:13 MODE_INVALID_VALUE: Write \`view\` instead of \`Action::"view"\`: mode files name an action by its id alone.`,
-      `${MODE_FILE}:25:23 MODE_INVALID_VALUE: Write \`PhotoApp::Photo\` instead of \`Photo\`: the schema declares it in namespace PhotoApp.`,
-      `${POLICY_FILE}:3:16 CEDAR_POLICY_INVALID: Write \`PhotoApp::User\` instead of \`User\`: the schema declares it in namespace PhotoApp.`,
-      `${POLICY_FILE}:4:13 CEDAR_POLICY_INVALID: Write \`PhotoApp::Action::"view"\` instead of \`Action::"view"\`: the schema declares it in namespace PhotoApp.`,
-      `${POLICY_FILE}:5:15 CEDAR_POLICY_INVALID: Write \`PhotoApp::Album\` instead of \`Album\`: the schema declares it in namespace PhotoApp.`,
-      `${POLICY_FILE}:11:14 CEDAR_POLICY_INVALID: Write \`PhotoApp::Action::"edit"\` instead of \`Action::"edit"\`: the schema declares it in namespace PhotoApp.`,
-      `${POLICY_FILE}:11:30 CEDAR_POLICY_INVALID: Write \`PhotoApp::Action::"delete"\` instead of \`Action::"delete"\`: the schema declares it in namespace PhotoApp.`,
+      `${MODE_FILE}:25:23 MODE_INVALID_VALUE: Write \`PhotoApp::Photo\` instead of \`Photo\`: the schema declares it in namespace ` +
+        `PhotoApp.`,
+      `${POLICY_FILE}:3:16 CEDAR_POLICY_INVALID: Write \`PhotoApp::User\` instead of \`User\`: the schema declares it in namespace ` +
+        `PhotoApp.`,
+      `${POLICY_FILE}:4:13 CEDAR_POLICY_INVALID: Write \`PhotoApp::Action::"view"\` instead of \`Action::"view"\`: the schema declares ` +
+        `it in namespace PhotoApp.`,
+      `${POLICY_FILE}:5:15 CEDAR_POLICY_INVALID: Write \`PhotoApp::Album\` instead of \`Album\`: the schema declares it in namespace ` +
+        `PhotoApp.`,
+      `${POLICY_FILE}:11:14 CEDAR_POLICY_INVALID: Write \`PhotoApp::Action::"edit"\` instead of \`Action::"edit"\`: the schema declares ` +
+        `it in namespace PhotoApp.`,
+      `${POLICY_FILE}:11:30 CEDAR_POLICY_INVALID: Write \`PhotoApp::Action::"delete"\` ` +
+        `instead of \`Action::"delete"\`: the schema declares it in namespace PhotoApp.`,
     ]);
   });
 

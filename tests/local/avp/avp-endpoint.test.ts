@@ -120,19 +120,22 @@ describe('policy stores', () => {
     });
   });
 
-  it('ListPolicyStores lists a new store, and after DeletePolicyStore it is gone and GetPolicyStore raises ResourceNotFoundException', async () => {
-    const policyStoreId = await newStore();
-    const before = await client.send(new ListPolicyStoresCommand({}));
+  it(
+    'ListPolicyStores lists a new store, and after DeletePolicyStore ' + 'it is gone and GetPolicyStore raises ResourceNotFoundException',
+    async () => {
+      const policyStoreId = await newStore();
+      const before = await client.send(new ListPolicyStoresCommand({}));
 
-    await client.send(new DeletePolicyStoreCommand({ policyStoreId }));
+      await client.send(new DeletePolicyStoreCommand({ policyStoreId }));
 
-    const after = await client.send(new ListPolicyStoresCommand({}));
-    expect(before.policyStores?.map((s) => s.policyStoreId)).toContain(policyStoreId);
-    expect(after.policyStores?.map((s) => s.policyStoreId)).not.toContain(policyStoreId);
-    const read = client.send(new GetPolicyStoreCommand({ policyStoreId }));
-    await expect(read).rejects.toThrow(ResourceNotFoundException);
-    await expect(read).rejects.toThrow(`POLICY_STORE ${policyStoreId} not found`);
-  });
+      const after = await client.send(new ListPolicyStoresCommand({}));
+      expect(before.policyStores?.map((s) => s.policyStoreId)).toContain(policyStoreId);
+      expect(after.policyStores?.map((s) => s.policyStoreId)).not.toContain(policyStoreId);
+      const read = client.send(new GetPolicyStoreCommand({ policyStoreId }));
+      await expect(read).rejects.toThrow(ResourceNotFoundException);
+      await expect(read).rejects.toThrow(`POLICY_STORE ${policyStoreId} not found`);
+    },
+  );
 
   it('ListPolicyStores pages with maxResults and nextToken', async () => {
     await newStore();
@@ -237,7 +240,8 @@ describe('static policies', () => {
   it('CreatePolicy in STRICT mode refuses a policy that reads an attribute the schema lacks, with ValidationException', async () => {
     const policyStoreId = await newStoreWithSchema();
     const statement =
-      'permit (principal is Billing::CustomerUser, action == Billing::Action::"ViewAccount", resource is Billing::Account) when { resource.balance > 0 };';
+      'permit (principal is Billing::CustomerUser, action == Billing::Action::"ViewAccount", ' +
+      'resource is Billing::Account) when { resource.balance > 0 };';
 
     const creation = client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement } } }));
 
@@ -562,23 +566,26 @@ describe('IsAuthorized', () => {
     expect(answer).toMatchObject({ decision: 'ALLOW', determiningPolicies: [{ policyId: 'customer.read-own' }] });
   });
 
-  it('reports an evaluation error when a policy reads an attribute of an entity the request does not carry, and does not allow', async () => {
-    const answer = await client.send(
-      new IsAuthorizedCommand({
-        policyStoreId,
-        principal: uid('CustomerUser', 'vera'),
-        action: VIEW_ACCOUNT,
-        resource: uid('Account', 'acct-1'),
-        entities: { entityList: [customerUser('vera', 'viewer', 'c1')] },
-      }),
-    );
+  it(
+    'reports an evaluation error when a policy reads an attribute ' + 'of an entity the request does not carry, and does not allow',
+    async () => {
+      const answer = await client.send(
+        new IsAuthorizedCommand({
+          policyStoreId,
+          principal: uid('CustomerUser', 'vera'),
+          action: VIEW_ACCOUNT,
+          resource: uid('Account', 'acct-1'),
+          entities: { entityList: [customerUser('vera', 'viewer', 'c1')] },
+        }),
+      );
 
-    expect(answer).toMatchObject({
-      decision: 'DENY',
-      determiningPolicies: [],
-      errors: [{ errorDescription: 'policy customer.read-own: entity `Billing::Account::"acct-1"` does not exist' }],
-    });
-  });
+      expect(answer).toMatchObject({
+        decision: 'DENY',
+        determiningPolicies: [],
+        errors: [{ errorDescription: 'policy customer.read-own: entity `Billing::Account::"acct-1"` does not exist' }],
+      });
+    },
+  );
 
   it('raises ValidationException for a typed value of no known type', async () => {
     const answer = client.send(
@@ -593,7 +600,8 @@ describe('IsAuthorized', () => {
 
     await expect(answer).rejects.toThrow(ValidationException);
     await expect(answer).rejects.toThrow(
-      'context.contextMap.amount must hold exactly one of string, long, boolean, set, record, entityIdentifier, ipaddr, decimal, datetime, duration',
+      'context.contextMap.amount must hold exactly one of string, long, boolean, ' +
+        'set, record, entityIdentifier, ipaddr, decimal, datetime, duration',
     );
   });
 

@@ -71,7 +71,11 @@ describe('npm start --root <scratch copy of research-archive> --port 0', () => {
 
     expect(stdout).toMatch(/^ {2}lab {11}rest {6}local http:\/\/127\.0\.0\.1:\d+$/m);
     expect(stdout).toMatch(
-      /^ {16}JWKS {6}http:\/\/127\.0\.0\.1:\d+\/cognito-idp\.eu-central-1\.amazonaws\.com\/eu-central-1_LabPool01\/\.well-known\/jwks\.json$/m,
+      new RegExp(
+        String.raw`^ {16}JWKS {6}http:\/\/127\.0\.0\.1:\d+` +
+          String.raw`\/cognito-idp\.eu-central-1\.amazonaws\.com\/eu-central-1_LabPool01\/\.well-known\/jwks\.json$`,
+        'm',
+      ),
     );
     expect(stdout).toContain(`token     npm run -s token -- --root ${project.root} lab <principal>`);
     expect(stdout).toMatch(/^ {16}JWKS {6}http:\/\/127\.0\.0\.1:\d+\/login\.archive-institute\.example\/oauth2\/curators\/v1\/keys$/m);
@@ -245,7 +249,8 @@ describe('a busy port', () => {
 
       expect(finished.code).toBe(1);
       expect(finished.stderr).toContain(
-        `npm start: port ${heldPort} (gateway curation) is already in use; stop what holds it, or use --port 0 (free ports for everything)\n`,
+        `npm start: port ${heldPort} (gateway curation) is already in use; ` +
+          `stop what holds it, or use --port 0 (free ports for everything)\n`,
       );
       expect(finished.stderr).not.toMatch(/^\s+at /m);
     },

@@ -18,29 +18,32 @@ function refusal(route: () => unknown): { readonly isUsageError: boolean; readon
 }
 
 describe('routeRequest', () => {
-  it("matches the route and its path parameters, and sends the token in the mode's token header in place of any --header of that name", () => {
-    const routed = routeRequest(
-      customer,
-      { kind: 'http', method: 'GET', path: '/accounts/acct-1', rawQuery: '' },
-      [
-        ['authorization', 'stale'],
-        ['X-Trace', '1'],
-      ],
-      'jwt',
-    );
+  it(
+    'matches the route and its path parameters, and sends the token ' + "in the mode's token header in place of any --header of that name",
+    () => {
+      const routed = routeRequest(
+        customer,
+        { kind: 'http', method: 'GET', path: '/accounts/acct-1', rawQuery: '' },
+        [
+          ['authorization', 'stale'],
+          ['X-Trace', '1'],
+        ],
+        'jwt',
+      );
 
-    expect({ key: routed.route.key, pathParameters: routed.pathParameters, request: routed.request }).toEqual({
-      key: 'GET /accounts/{accountId}',
-      pathParameters: { accountId: 'acct-1' },
-      request: {
-        method: 'GET',
-        path: '/accounts/acct-1',
-        rawQuery: '',
-        headers: { 'X-Trace': '1', Authorization: 'Bearer jwt' },
-        sourceIp: EXPLAIN_SOURCE_IP,
-      },
-    });
-  });
+      expect({ key: routed.route.key, pathParameters: routed.pathParameters, request: routed.request }).toEqual({
+        key: 'GET /accounts/{accountId}',
+        pathParameters: { accountId: 'acct-1' },
+        request: {
+          method: 'GET',
+          path: '/accounts/acct-1',
+          rawQuery: '',
+          headers: { 'X-Trace': '1', Authorization: 'Bearer jwt' },
+          sourceIp: EXPLAIN_SOURCE_IP,
+        },
+      });
+    },
+  );
 
   it("routes --connect to a WebSocket mode's $connect route", () => {
     const routed = routeRequest(m2m, { kind: 'connect', rawQuery: 'accountId=acct-1' }, [], 'jwt');

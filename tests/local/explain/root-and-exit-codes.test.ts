@@ -173,7 +173,8 @@ describe('npm run explain: exit codes', () => {
       stderr: [
         'explain: GET /nowhere matches no route of mode "customer", so API Gateway would answer without its authorizer; the routes are: ' +
           'GET /accounts/{accountId}, GET /accounts/{accountId}/billing, POST /accounts/{accountId}/billing, GET /billing/{paymentId}, ' +
-          'POST /billing/{paymentId}/approve, GET /beneficiaries/{beneficiaryId}, POST /customers/{customerId}/beneficiaries, DELETE /beneficiaries/{beneficiaryId}',
+          'POST /billing/{paymentId}/approve, GET /beneficiaries/{beneficiaryId}, POST /customers/{customerId}/beneficiaries, DELETE ' +
+          '/beneficiaries/{beneficiaryId}',
       ],
     });
   });

@@ -36,7 +36,11 @@ describe('npm run explain (text)', () => {
 
     const token = finished.stdout.split('\n').find((line) => line.startsWith('token'));
     expect(token).toMatch(
-      /^token {7}minted for demo principal alice; RS256 kid \S+, iss https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_CustPool1, expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$/,
+      new RegExp(
+        String.raw`^token {7}minted for demo principal alice; RS256 kid \S+, ` +
+          String.raw`iss https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_CustPool1, ` +
+          String.raw`expires \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z$`,
+      ),
     );
   });
 });

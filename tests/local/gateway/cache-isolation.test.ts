@@ -99,7 +99,8 @@ describe('customer gateway cache isolation', () => {
     ]);
   });
 
-  it('in 200 random interleavings of 5 to 20 requests, every answer through the cache equals the fresh answer and an Allow carries its own principal', async () => {
+  it('in 200 random interleavings of 5 to 20 requests, every answer through the cache equals the fresh answer and an Allow carries its ' +
+    'own principal', async () => {
     const hitsBefore = gateway.stats.cacheHits;
     const step = fc.record({ principal: fc.constantFrom(...PRINCIPALS), probe: fc.constantFrom(...REQUESTS) });
 

@@ -322,20 +322,24 @@ describe('m2m (WebSocket $connect)', () => {
   };
   const WELCOME = { backend: 'demo', method: 'POST', path: '/$connect', principalId: 'ledgerservice01', authorizer: LEDGER_CONTEXT };
 
-  it('a token in the Authorization header opens the socket; the first message is the backend echo of the authorizer context, then messages are echoed', async () => {
-    const opened = await upgrade('m2m', '/?accountId=acct-1', { Authorization: `Bearer ${tokenFor('m2m', 'ledger')}` });
-    if (!('socket' in opened)) throw new Error(`expected an open socket, got ${JSON.stringify(opened)}`);
+  it(
+    'a token in the Authorization header opens the socket; the first message ' +
+      'is the backend echo of the authorizer context, then messages are echoed',
+    async () => {
+      const opened = await upgrade('m2m', '/?accountId=acct-1', { Authorization: `Bearer ${tokenFor('m2m', 'ledger')}` });
+      if (!('socket' in opened)) throw new Error(`expected an open socket, got ${JSON.stringify(opened)}`);
 
-    try {
-      const reply = nextMessage(opened.socket);
-      opened.socket.send('ping');
+      try {
+        const reply = nextMessage(opened.socket);
+        opened.socket.send('ping');
 
-      expect(opened.welcome).toEqual(WELCOME);
-      expect(await reply).toEqual({ echo: 'ping', connectionId: expect.stringMatching(UUID) });
-    } finally {
-      await closeSocket(opened.socket);
-    }
-  });
+        expect(opened.welcome).toEqual(WELCOME);
+        expect(await reply).toEqual({ echo: 'ping', connectionId: expect.stringMatching(UUID) });
+      } finally {
+        await closeSocket(opened.socket);
+      }
+    },
+  );
 
   it('a token in the access_token query parameter opens the socket with the same authorizer context', async () => {
     const opened = await upgrade('m2m', `/?accountId=acct-1&access_token=${tokenFor('m2m', 'ledger')}`);

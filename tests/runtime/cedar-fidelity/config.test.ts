@@ -29,7 +29,8 @@ describe('a misspelled value type in the mode', () => {
     expect(answer).toEqual({
       effect: 'Deny',
       reason:
-        'mode library cannot be used: "Decimal": unknown type "Decimal": expected String, Long, Boolean, decimal, ipaddr, datetime, duration, Set<T>, Entity<Ns::Type> or a record { name: T } (at column 1)',
+        'mode library cannot be used: "Decimal": unknown type "Decimal": expected String, Long, Boolean, decimal, ipaddr, datetime, ' +
+        'duration, Set<T>, Entity<Ns::Type> or a record { name: T } (at column 1)',
       determiningPolicies: [],
     });
     expect(client.telemetry.records[0]).toMatchObject({ errorKind: 'config' });

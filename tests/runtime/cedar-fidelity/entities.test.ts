@@ -151,7 +151,8 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(answer).toEqual({
         effect: 'Deny',
         reason:
-          'entity loading needs more than entityStore.maxDepth (1) levels: Lib::Team::"g-all" is 2 levels from the request\'s own entities; raise entityStore.maxDepth in modes/library.yaml',
+          'entity loading needs more than entityStore.maxDepth (1) levels: Lib::Team::"g-all" is 2 levels from the request\'s own ' +
+          'entities; raise entityStore.maxDepth in modes/library.yaml',
         determiningPolicies: [],
       });
     });
@@ -172,7 +173,8 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(answer).toEqual({
         effect: 'Deny',
         reason:
-          "entity loading reached entityStore.maxEntities (5): the request's entities reach at least 7; raise entityStore.maxEntities in modes/library.yaml",
+          "entity loading reached entityStore.maxEntities (5): the request's entities reach at least 7; raise entityStore.maxEntities in " +
+          'modes/library.yaml',
         determiningPolicies: [],
       });
     });

@@ -82,7 +82,8 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(answer).toEqual({
         effect: 'Deny',
         reason:
-          'context ip (request sourceIp): expected an IP address such as "10.0.0.1", "2001:db8::1" or "10.0.0.0/8", got "test-invoke-source-ip": not an IPv4 or IPv6 address (IPv4 embedded in IPv6 and zone ids are refused)',
+          'context ip (request sourceIp): expected an IP address such as "10.0.0.1", "2001:db8::1" or "10.0.0.0/8", got ' +
+          '"test-invoke-source-ip": not an IPv4 or IPv6 address (IPv4 embedded in IPv6 and zone ids are refused)',
         determiningPolicies: [],
       });
     });

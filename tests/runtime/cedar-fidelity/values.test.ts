@@ -97,7 +97,8 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(answer).toEqual({
         effect: 'Deny',
         reason:
-          'claim custom:limit: expected a decimal such as "12.50", got "lots": digits, a point and 1 to 4 digits, with an optional leading "-"',
+          'claim custom:limit: expected a decimal such as "12.50", got "lots": ' +
+          'digits, a point and 1 to 4 digits, with an optional leading "-"',
         determiningPolicies: [],
       });
     });
@@ -152,7 +153,8 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(answer).toEqual({
         effect: 'Deny',
         reason:
-          'context at (query at): expected a datetime such as "2024-10-15" or "2024-10-15T11:35:00.000Z", got "2026-03-10T12:00:00": YYYY-MM-DD, optionally followed by Thh:mm:ss, optional .SSS, and Z or an offset ±hhmm',
+          'context at (query at): expected a datetime such as "2024-10-15" or "2024-10-15T11:35:00.000Z", got "2026-03-10T12:00:00": ' +
+          'YYYY-MM-DD, optionally followed by Thh:mm:ss, optional .SSS, and Z or an offset ±hhmm',
         determiningPolicies: [],
       });
     });
@@ -165,7 +167,8 @@ describe.each(ENGINES)('with the %s engine', (engine) => {
       expect(answer).toEqual({
         effect: 'Deny',
         reason:
-          'claim custom:office: expected an IP address such as "10.0.0.1", "2001:db8::1" or "10.0.0.0/8", got "::ffff:10.1.2.3": not an IPv4 or IPv6 address (IPv4 embedded in IPv6 and zone ids are refused)',
+          'claim custom:office: expected an IP address such as "10.0.0.1", "2001:db8::1" or "10.0.0.0/8", got "::ffff:10.1.2.3": not an ' +
+          'IPv4 or IPv6 address (IPv4 embedded in IPv6 and zone ids are refused)',
         determiningPolicies: [],
       });
     });

@@ -45,7 +45,8 @@ describe('extension values become the explicit __extn form', () => {
     [
       'ipaddr',
       '::ffff:10.0.0.1',
-      'expected an IP address such as "10.0.0.1", "2001:db8::1" or "10.0.0.0/8", got "::ffff:10.0.0.1": not an IPv4 or IPv6 address (IPv4 embedded in IPv6 and zone ids are refused)',
+      'expected an IP address such as "10.0.0.1", "2001:db8::1" or "10.0.0.0/8", got "::ffff:10.0.0.1": not an IPv4 or IPv6 address ' +
+        '(IPv4 embedded in IPv6 and zone ids are refused)',
     ],
     [
       'datetime',
@@ -55,12 +56,14 @@ describe('extension values become the explicit __extn form', () => {
     [
       'datetime',
       '2024-10-15T11:35:00',
-      'expected a datetime such as "2024-10-15" or "2024-10-15T11:35:00.000Z", got "2024-10-15T11:35:00": YYYY-MM-DD, optionally followed by Thh:mm:ss, optional .SSS, and Z or an offset ±hhmm',
+      'expected a datetime such as "2024-10-15" or "2024-10-15T11:35:00.000Z", got "2024-10-15T11:35:00": YYYY-MM-DD, optionally ' +
+        'followed by Thh:mm:ss, optional .SSS, and Z or an offset ±hhmm',
     ],
     [
       'duration',
       '1h1d',
-      'expected a duration such as "1h30m" or "-2d", got "1h1d": quantities with units in the order d, h, m, s, ms, with an optional leading "-"',
+      'expected a duration such as "1h30m" or "-2d", got "1h1d": quantities ' +
+        'with units in the order d, h, m, s, ms, with an optional leading "-"',
     ],
     [
       'duration',

@@ -148,7 +148,8 @@ describe('decisions through the real SDK', () => {
 
     await expect(decision).rejects.toThrow(
       new EngineError(
-        'Verified Permissions failed (ValidationException): entity does not conform to the schema: expected entity `Billing::Account::"acct-1"` to have attribute `frozen`, but it does not',
+        'Verified Permissions failed (ValidationException): entity does not conform to the schema: expected entity ' +
+          '`Billing::Account::"acct-1"` to have attribute `frozen`, but it does not',
       ),
     );
   });

@@ -230,7 +230,8 @@ describe('template links (EngineOptions.templateLinks)', () => {
 
     await expect(decision).rejects.toThrow(EngineError);
     await expect(decision).rejects.toThrow(
-      'the template links do not parse with the bundle: unable to link template: template-linked policy id `lab.classify` conflicts with an existing policy id',
+      'the template links do not parse with the bundle: unable to link template: ' +
+        'template-linked policy id `lab.classify` conflicts with an existing policy id',
     );
   });
 });

@@ -59,7 +59,8 @@ describe('SchemaShapes.normalize', () => {
   it('refuses a stored tag Cedar would refuse, naming the tag', () => {
     expect(() => shapes().normalize(site({}, { budget: '1,5' }), 'Net::Site::"s1"')).toThrow(
       new EntityStoreError(
-        'entity Net::Site::"s1" tag "budget": expected a decimal such as "12.50", got "1,5": digits, a point and 1 to 4 digits, with an optional leading "-"',
+        'entity Net::Site::"s1" tag "budget": expected a decimal such as "12.50", ' +
+          'got "1,5": digits, a point and 1 to 4 digits, with an optional leading "-"',
       ),
     );
   });
@@ -71,7 +72,8 @@ describe('SchemaShapes.normalize', () => {
   it('refuses a stored value Cedar would refuse, naming the entity and what is wrong', () => {
     expect(() => shapes().normalize(site({ limits: { daily: 'cheap' } }), 'Net::Site::"s1"')).toThrow(
       new EntityStoreError(
-        'entity Net::Site::"s1": attribute "limits": attribute "daily": expected a decimal such as "12.50", got "cheap": digits, a point and 1 to 4 digits, with an optional leading "-"',
+        'entity Net::Site::"s1": attribute "limits": attribute "daily": expected a decimal such as "12.50", got "cheap": digits, a point ' +
+          'and 1 to 4 digits, with an optional leading "-"',
       ),
     );
   });

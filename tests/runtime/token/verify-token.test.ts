@@ -491,7 +491,11 @@ describe('the JWKS endpoint is down', () => {
 
       expect(error).toBeInstanceOf(JwksError);
       expect((error as Error).message).toMatch(
-        /^the signing keys could not be fetched: Failed to fetch https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_CustPool1\/\.well-known\/jwks\.json: Status code is 503/,
+        new RegExp(
+          '^the signing keys could not be fetched: ' +
+            String.raw`Failed to fetch https:\/\/cognito-idp\.eu-west-1\.amazonaws\.com\/eu-west-1_CustPool1\/\.well-known\/jwks\.json: ` +
+            'Status code is 503',
+        ),
       );
     } finally {
       issuer.setDown(false);

@@ -62,14 +62,20 @@ namespace Lib {
 }`;
 
 const POLICIES: Readonly<Record<string, string>> = {
-  'readers.own-docs': `permit(principal, action in Lib::Action::"readers", resource) when { resource has owner && resource.owner == principal };`,
+  'readers.own-docs':
+    `permit(principal, action in Lib::Action::"readers", resource) ` + `when { resource has owner && resource.owner == principal };`,
   'team.all': `permit(principal in Lib::Team::"g-all", action == Lib::Action::"viewAsTeam", resource);`,
   'org.acme-docs': `permit(principal, action == Lib::Action::"viewInOrg", resource in Lib::Org::"acme");`,
   'org.acme-members': `permit(principal in Lib::Org::"acme", action == Lib::Action::"viewAsMember", resource);`,
-  'sponsor.funded': `permit(principal, action == Lib::Action::"viewSponsored", resource) when { resource has sponsor && resource.sponsor has budget && resource.sponsor.budget.greaterThan(decimal("1000.0")) };`,
-  'tags.public': `permit(principal, action == Lib::Action::"viewTagged", resource) when { resource.hasTag("classification") && resource.getTag("classification") == "public" };`,
+  'sponsor.funded':
+    `permit(principal, action == Lib::Action::"viewSponsored", resource) when { resource has sponsor && resource.sponsor ` +
+    `has budget && resource.sponsor.budget.greaterThan(decimal("1000.0")) };`,
+  'tags.public':
+    `permit(principal, action == Lib::Action::"viewTagged", resource) when { resource.hasTag("classification") && ` +
+    `resource.getTag("classification") == "public" };`,
   'color.red': `permit(principal, action == Lib::Action::"pickColor", resource == Lib::Color::"red");`,
-  'clearance.three': `permit(principal, action == Lib::Action::"viewCleared", resource) when { principal has clearance && principal.clearance >= 3 };`,
+  'clearance.three':
+    `permit(principal, action == Lib::Action::"viewCleared", resource) ` + `when { principal has clearance && principal.clearance >= 3 };`,
   'buy.within-limit': `permit(principal, action == Lib::Action::"buy", resource) when {
     principal has limit && resource has price &&
     context.amount.lessThanOrEqual(principal.limit) && resource.price.lessThanOrEqual(context.amount)
@@ -80,11 +86,15 @@ const POLICIES: Readonly<Record<string, string>> = {
     context.at > resource.published && context.at < resource.published.offset(resource.window) &&
     principal.since < context.at && context.wait < principal.grace
   };`,
-  'ship.home-city': `permit(principal, action == Lib::Action::"ship", resource) when { principal has home && context.address.city == principal.home.city };`,
+  'ship.home-city':
+    `permit(principal, action == Lib::Action::"ship", resource) when { principal has home && context.address.city == ` +
+    `principal.home.city };`,
   'enter.office-hours': `permit(principal, action == Lib::Action::"enter", resource) when {
     context.ip.isInRange(ip("203.0.113.0/24")) && context.now >= datetime("2026-01-01") && context.now < datetime("2027-01-01")
   };`,
-  'enter.by-epoch': `permit(principal, action == Lib::Action::"enterByEpoch", resource) when { context.ip == "203.0.113.9" && context.nowMs >= 1767225600000 };`,
+  'enter.by-epoch':
+    `permit(principal, action == Lib::Action::"enterByEpoch", resource) when ` +
+    `{ context.ip == "203.0.113.9" && context.nowMs >= 1767225600000 };`,
 };
 
 const TEMPLATES: Readonly<Record<string, string>> = {
@@ -196,7 +206,13 @@ export function libraryMode(options: ModeOptions = {}): ModeConfig {
     templateLinks:
       options.engine === 'avp'
         ? { kind: 'none' }
-        : { kind: 'table', table: LINK_TABLE, tableEnv: 'TEMPLATE_LINK_TABLE', keyAttribute: 'uid', cacheTtlSeconds: options.linkTtlSeconds ?? 0 },
+        : {
+            kind: 'table',
+            table: LINK_TABLE,
+            tableEnv: 'TEMPLATE_LINK_TABLE',
+            keyAttribute: 'uid',
+            cacheTtlSeconds: options.linkTtlSeconds ?? 0,
+          },
     actionEntityType: 'Lib::Action',
   };
 }
