@@ -87,7 +87,7 @@ describe('toModeConfig for the Cedar request model', () => {
     expect(toModeConfig(mode(), 'App').claims.principal.attributeSource).toEqual({ kind: 'token' });
   });
 
-  it('fills the entity-loading bounds from MODE_DEFAULTS unless the mode sets them', () => {
+  it('fills the entity-loading bounds and the table variable from MODE_DEFAULTS unless the mode sets them', () => {
     // arrange
     const defaults = mode({ entityStore: { table: 'entities', keyAttribute: 'uid' } });
     const bounded = mode({ entityStore: { table: 'entities', keyAttribute: 'uid', maxDepth: 2, maxEntities: 50 } });
@@ -95,6 +95,7 @@ describe('toModeConfig for the Cedar request model', () => {
     // act / assert
     expect(toModeConfig(defaults, 'App').entityStore).toEqual({
       table: 'entities',
+      tableEnv: MODE_DEFAULTS.entityTableEnv,
       keyAttribute: 'uid',
       cacheTtlSeconds: MODE_DEFAULTS.entityCacheTtlSeconds,
       maxDepth: 6,
