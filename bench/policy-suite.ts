@@ -123,10 +123,12 @@ function main(): void {
     const ms = (value: number): string => `${value.toFixed(0)} ms`;
     process.stdout.write(
       [
-        `${results.length.toLocaleString('en-US')} cases in ${tests.suites.length} generated suites (${tests.suites.map((s) => `${s.mode} ${s.cases.length}`).join(', ')})`,
+        `${results.length.toLocaleString('en-US')} cases in ${tests.suites.length} ` +
+          `generated suites (${tests.suites.map((s) => `${s.mode} ${s.cases.length}`).join(', ')})`,
         `  load (YAML, JSON Schema, fixtures, references): ${ms(loaded - started)}`,
         `  preparse policy sets and schema:                 ${ms(preparsed - loaded)}`,
-        `  evaluate and check, preparsed:                   ${ms(evaluated - preparsed)} (${(((evaluated - preparsed) / results.length) * 1000).toFixed(0)} µs per case)`,
+        `  evaluate and check, preparsed:                   ${ms(evaluated - preparsed)} ` +
+          `(${(((evaluated - preparsed) / results.length) * 1000).toFixed(0)} µs per case)`,
         `  evaluate and check again, warm:                  ${ms(warm)} (${((warm / results.length) * 1000).toFixed(0)} µs per case)`,
         `  wall time, load to last decision:                ${ms(evaluated - started)}`,
         `  ${results.length - failed.length} passed, ${failed.length} failed`,

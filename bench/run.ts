@@ -60,9 +60,13 @@ const decision: Runner = async () => {
         `ours is ${ratio(r.miss, r.avpRoundTrip)}× its throughput`,
       ),
       '',
-      `Passing the schema costs ${r.schemaSideBySide.overheadPercent}% of the cache-miss p50 (${r.schemaSideBySide.schemaPassed.p50Us} µs against ${r.schemaSideBySide.schemaNotPassed.p50Us} µs; target ≤ 15%: ${r.schemaSideBySide.overheadPercent <= 15 ? 'met' : 'missed'}).`,
+      `Passing the schema costs ${r.schemaSideBySide.overheadPercent}% of the cache-miss p50 ` +
+        `(${r.schemaSideBySide.schemaPassed.p50Us} µs against ${r.schemaSideBySide.schemaNotPassed.p50Us} µs; ` +
+        `target ≤ 15%: ${r.schemaSideBySide.overheadPercent <= 15 ? 'met' : 'missed'}).`,
       '',
-      `Wrong decisions: ${r.wrongDecisions}${r.wrongDecisions > 0 ? ` (${JSON.stringify(r.wrongBy)}; a refused request under a fault is a Deny, never an Allow)` : ''}.`,
+      `Wrong decisions: ${r.wrongDecisions}${
+        r.wrongDecisions > 0 ? ` (${JSON.stringify(r.wrongBy)}; a refused request under a fault is a Deny, never an Allow)` : ''
+      }.`,
     ].join('\n'),
   };
 };
@@ -89,7 +93,8 @@ const cedarling: Runner = async () => {
       ),
       stats('ours, decision cache hit', r.oursHit, `${r.throughputRatios.oursHitOverCedarlingTokenCache}× Cedarling with its cache`),
       '',
-      `Ours on a miss against Cedarling with a cached token: ${r.throughputRatios.oursMissOverCedarlingTokenCache}×. Wrong decisions: ${r.wrongDecisions}.`,
+      `Ours on a miss against Cedarling with a cached token: ${r.throughputRatios.oursMissOverCedarlingTokenCache}×. ` +
+        `Wrong decisions: ${r.wrongDecisions}.`,
       '',
       ...r.notes.map((note) => `- ${note}`),
     ].join('\n'),
@@ -110,10 +115,15 @@ const scaling: Runner = async () => {
       '|---|---|---|---|---|---|---|',
       ...r.sizes.map(
         (x) =>
-          `| ${x.linkedPolicies.toLocaleString('en-US')} | ${x.preparseMs} ms | ${x.matchingLink.p50Us} µs | ${x.matchingNone.p50Us} µs | ${x.matchingNone.cpuUsPerDecision} µs | ${mb(x.memoryAfterPreparse.rssBytes)} | ${x.wrongDecisions} |`,
+          `| ${x.linkedPolicies.toLocaleString('en-US')} | ${x.preparseMs} ms | ${x.matchingLink.p50Us} µs | ` +
+          `${x.matchingNone.p50Us} µs | ${x.matchingNone.cpuUsPerDecision} µs | ` +
+          `${mb(x.memoryAfterPreparse.rssBytes)} | ${x.wrongDecisions} |`,
       ),
       '',
-      `Growth from 10 to 1,000: p50 ×${r.growth.matchingNoneP50Ratio1000Over10 ?? '?'}, CPU ×${r.growth.matchingNoneCpuRatio1000Over10 ?? '?'}; ${r.growth.cpuUsPerAddedPolicy ?? '?'} µs per added policy. ${r.growth.goal}: ${r.growth.goalMet ? 'met' : 'missed'}.`,
+      `Growth from 10 to 1,000: p50 ×${r.growth.matchingNoneP50Ratio1000Over10 ?? '?'}, ` +
+        `CPU ×${r.growth.matchingNoneCpuRatio1000Over10 ?? '?'}; ` +
+        `${r.growth.cpuUsPerAddedPolicy ?? '?'} µs per added policy. ` +
+        `${r.growth.goal}: ${r.growth.goalMet ? 'met' : 'missed'}.`,
     ].join('\n'),
   };
 };
@@ -125,7 +135,8 @@ const soak: Runner = async () => {
     name: 'soak',
     result: r,
     markdown: [
-      `## Soak: ${r.requests.toLocaleString('en-US')} requests across the modes through the local gateways, checked against a cedar-wasm oracle`,
+      `## Soak: ${r.requests.toLocaleString('en-US')} requests across the modes through the local gateways, ` +
+        `checked against a cedar-wasm oracle`,
       '',
       '| mode | requests | allowed | denied | 401 | wrong |',
       '|---|---|---|---|---|---|',
@@ -133,8 +144,11 @@ const soak: Runner = async () => {
         ([mode, t]) => `| ${mode} | ${t.requests} | ${t.allowed} | ${t.denied} | ${t.unauthorized + t.absentInput} | ${t.wrong} |`,
       ),
       '',
-      `${r.durationSeconds} s, ${r.requestsPerSecond} requests/s, client p50 ${r.latency.p50Us} µs, p99 ${r.latency.p99Us} µs; wrong decisions: ${r.wrongDecisions}; transport errors: ${r.transportErrors}.`,
-      `Heap growth after warm-up (gc ${r.heap.gcAvailable ? 'on' : 'unavailable'}): ${r.heap.growthPercent}% (${r.heap.goal}: ${r.heap.goalMet ? 'met' : 'missed'}); second half ${r.heap.secondHalfGrowthPercent}%.`,
+      `${r.durationSeconds} s, ${r.requestsPerSecond} requests/s, client p50 ${r.latency.p50Us} µs, p99 ${r.latency.p99Us} µs; ` +
+        `wrong decisions: ${r.wrongDecisions}; transport errors: ${r.transportErrors}.`,
+      `Heap growth after warm-up (gc ${r.heap.gcAvailable ? 'on' : 'unavailable'}): ${r.heap.growthPercent}% ` +
+        `(${r.heap.goal}: ${r.heap.goalMet ? 'met' : 'missed'}); ` +
+        `second half ${r.heap.secondHalfGrowthPercent}%.`,
     ].join('\n'),
   };
 };
@@ -211,9 +225,11 @@ const differential: Runner = async () => {
     name: 'differential',
     result: r,
     markdown: [
-      `## Differential: the local engine, the AVP engine (local endpoint) and cedar-wasm's isAuthorized on random lab graphs (seed ${r.seed})`,
+      `## Differential: the local engine, the AVP engine (local endpoint) and cedar-wasm's isAuthorized ` +
+        `on random lab graphs (seed ${r.seed})`,
       '',
-      `${r.cases.toLocaleString('en-US')} requests in ${r.seconds} s: ${r.allows} allowed, ${r.denies} denied (${r.withErrors} with evaluation errors), ${r.refused} refused as outside the schema.`,
+      `${r.cases.toLocaleString('en-US')} requests in ${r.seconds} s: ${r.allows} allowed, ${r.denies} denied ` +
+        `(${r.withErrors} with evaluation errors), ${r.refused} refused as outside the schema.`,
       '',
       `Disagreements: ${r.disagreements}.`,
       ...(r.firstDisagreement ? ['', '```', r.firstDisagreement, '```'] : []),

@@ -142,7 +142,8 @@ function runSizeInChild(size: number, iterations: number): SizeResult | undefine
   );
   if (child.status !== 0) {
     process.stderr.write(
-      `scaling: the child for ${size} policies failed (${child.error?.message ?? `exit ${child.status}`}); measuring in process\n${child.stderr}`,
+      `scaling: the child for ${size} policies failed (${child.error?.message ?? `exit ${child.status}`}); ` +
+        `measuring in process\n${child.stderr}`,
     );
     return undefined;
   }

@@ -255,7 +255,9 @@ export async function benchSoak(options: SoakOptions = {}): Promise<SoakResult> 
         afterWarmupBytes: afterWarmup.heapUsed,
         atEndBytes: end.heapUsed,
         growthPercent,
-        goal: `heapUsed at the end within ${HEAP_GOAL_PERCENT}% of heapUsed after the warm-up${gc ? '' : ' (measured without gc: run with node --expose-gc)'}`,
+        goal:
+          `heapUsed at the end within ${HEAP_GOAL_PERCENT}% of heapUsed ` +
+          `after the warm-up${gc ? '' : ' (measured without gc: run with node --expose-gc)'}`,
         goalMet: growthPercent < HEAP_GOAL_PERCENT,
         rssAfterWarmupBytes: afterWarmup.rss,
         rssAtEndBytes: end.rss,

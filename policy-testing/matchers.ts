@@ -1,4 +1,5 @@
-// Vitest matchers for typed requests (typed by the generated schema or another schema's types): `expect(request).toBeAllowed()` and `expect(request).toBeDeniedBy('policy-id')`.
+// Vitest matchers for typed requests (typed by the generated schema or another schema's types): `expect(request).toBeAllowed()`
+// and `expect(request).toBeDeniedBy('policy-id')`.
 import { expect } from 'vitest';
 import { formatEntityUid } from './entity-uid.js';
 import type { Outcome } from './evaluate.js';

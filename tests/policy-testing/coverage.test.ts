@@ -158,9 +158,12 @@ describe('policy coverage', () => {
   it('fails the gate, naming each policy under the minimum, when nothing is waived', () => {
     const gate = applyGate(report, configFrom('minimumDeterminingCases: 1\nwaivers: []\n').config);
     expect(gate.failures).toEqual([
-      'service.read-billing (policies/service/scopes.cedar:14) determined 0 cases; the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
-      'shared.forbid-billing-from-frozen-account (policies/shared/guardrails.cedar:5) determined 0 cases; the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
-      'shared.forbid-self-approval (policies/shared/guardrails.cedar:24) determined 0 cases; the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
+      'service.read-billing (policies/service/scopes.cedar:14) determined 0 cases; the minimum is 1. ' +
+        'Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
+      'shared.forbid-billing-from-frozen-account (policies/shared/guardrails.cedar:5) determined 0 cases; ' +
+        'the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
+      'shared.forbid-self-approval (policies/shared/guardrails.cedar:24) determined 0 cases; ' +
+        'the minimum is 1. Add a case it decides, or a waiver with a reason in tests/policies/coverage.yaml.',
     ]);
   });
 
@@ -216,7 +219,8 @@ waivers:
   - { id: service.read-biling, reason: A typo in the policy id. }
 `);
     expect(formatDiagnostics(load.diagnostics, 'text')).toBe(
-      'tests/policies/coverage.yaml:4:11: error TEST_WAIVER_UNKNOWN: no policy or template has the id `service.read-biling`; did you mean `service.read-billing`?\n' +
+      'tests/policies/coverage.yaml:4:11: error TEST_WAIVER_UNKNOWN: no policy or template has the id `service.read-biling`; ' +
+        'did you mean `service.read-billing`?\n' +
         '  hint: Remove the waiver or correct the id.\n',
     );
   });

@@ -154,7 +154,9 @@ describe('decision diff against a git revision', () => {
         '',
         '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
         '|---|---|---|---|---|---|---|',
-        '| m2m | initiator (write) | acct-1 | amount=1500000, currency="EUR" | deny → **allow** | shared.forbid-large-payment-without-approver → service.create-payment | case tests/policies/m2m/billing.test.yaml:6 initiator_CreatePayment_acct-1 |',
+        '| m2m | initiator (write) | acct-1 | amount=1500000, currency="EUR" ' +
+          '| deny → **allow** | shared.forbid-large-payment-without-approver → service.create-payment ' +
+          '| case tests/policies/m2m/billing.test.yaml:6 initiator_CreatePayment_acct-1 |',
         '',
         '### ListBilling',
         '',
@@ -166,7 +168,8 @@ describe('decision diff against a git revision', () => {
         '',
         '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
         '|---|---|---|---|---|---|---|',
-        '| m2m | recon (read) | acct-1 |  | allow → **deny** | service.read-billing → (none) | case tests/policies/m2m/billing.test.yaml:17 recon_ViewAccount_acct-1 |',
+        '| m2m | recon (read) | acct-1 |  | allow → **deny** | service.read-billing → (none) ' +
+          '| case tests/policies/m2m/billing.test.yaml:17 recon_ViewAccount_acct-1 |',
         '',
       ].join('\n'),
     );

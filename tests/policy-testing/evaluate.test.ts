@@ -13,7 +13,8 @@ const policySet = {
   mode: 'test',
   staticPolicies: {
     'read-own':
-      'permit (principal is Billing::TenantUser, action == Billing::Action::"ViewAccount", resource) when { resource.owner == principal.customer };',
+      'permit (principal is Billing::TenantUser, action == Billing::Action::"ViewAccount", resource) ' +
+      'when { resource.owner == principal.customer };',
     isolation: 'forbid (principal is Billing::TenantUser, action, resource) unless { resource.tenant == principal.tenant };',
   },
   templates: { delegated: 'permit (principal == ?principal, action == Billing::Action::"ViewAccount", resource in ?resource);' },

@@ -28,12 +28,15 @@ describe('formatting Cedar files', () => {
   it('formats to 80 columns with a 2-space indent and exactly one trailing newline', () => {
     const result = formatCedarFile({
       path: 'policies/x.cedar',
-      text: '/// Why.\n@id("x")\npermit(principal,action==Billing::Action::"ViewAccount",resource)when{principal.scopes.contains("billing/read")};',
+      text:
+        '/// Why.\n@id("x")\npermit(principal,action==Billing::Action::"ViewAccount",resource)' +
+        'when{principal.scopes.contains("billing/read")};',
     });
     expect(result).toMatchObject({
       changed: true,
       formatted:
-        '/// Why.\n@id("x")\npermit (\n  principal,\n  action == Billing::Action::"ViewAccount",\n  resource\n)\nwhen { principal.scopes.contains("billing/read") };\n',
+        '/// Why.\n@id("x")\npermit (\n  principal,\n  action == Billing::Action::"ViewAccount",\n  ' +
+        'resource\n)\nwhen { principal.scopes.contains("billing/read") };\n',
     });
   });
 

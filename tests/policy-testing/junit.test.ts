@@ -39,9 +39,14 @@ describe('JUnit report', () => {
         '    <properties>',
         '      <property name="mode" value="m2m"/>',
         '    </properties>',
-        '    <testcase name="recon (read) ViewAccount acct-1 → allow" classname="m2m.reads" file="tests/policies/m2m/reads.test.yaml" line="6" time="0.001000"/>',
-        '    <testcase name="initiator (write) ViewAccount acct-1 → allow" classname="m2m.reads" file="tests/policies/m2m/reads.test.yaml" line="10" time="0.002000">',
-        '      <failure message="decision: expected allow, got deny" type="PolicyExpectationFailure">tests/policies/m2m/reads.test.yaml:10:5 initiator_ViewAccount_acct-1&#10;expected: allow, any determining policies, no errors&#10;actual:   deny, determined by [] (none), no errors&#10;✗ decision: expected allow, got deny</failure>',
+        '    <testcase name="recon (read) ViewAccount acct-1 → allow" classname="m2m.reads" ' +
+          'file="tests/policies/m2m/reads.test.yaml" line="6" time="0.001000"/>',
+        '    <testcase name="initiator (write) ViewAccount acct-1 → allow" classname="m2m.reads" ' +
+          'file="tests/policies/m2m/reads.test.yaml" line="10" time="0.002000">',
+        '      <failure message="decision: expected allow, got deny" type="PolicyExpectationFailure">' +
+          'tests/policies/m2m/reads.test.yaml:10:5 initiator_ViewAccount_acct-1&#10;' +
+          'expected: allow, any determining policies, no errors&#10;actual:   deny, determined by [] (none), no errors&#10;' +
+          '✗ decision: expected allow, got deny</failure>',
         '      <system-out>decision=deny determining=</system-out>',
         '    </testcase>',
         '  </testsuite>',

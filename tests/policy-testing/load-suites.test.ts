@@ -117,35 +117,50 @@ describe('loading suites', () => {
   it('reports every problem as path:line:col with its code, message and hint', () => {
     expect(formatDiagnostics(tests.diagnostics, 'text')).toBe(
       [
-        'tests/policies/fixtures/broken.yaml:4:5: error TEST_ENTITY_INVALID: Billing::Account::"acct-7": entity does not conform to the schema: expected entity `Billing::Account::"acct-7"` to have attribute `tenant`, but it does not',
-        "  hint: Give the entity the attributes and parent types the schema declares; deliberately broken entities belong in a case's `entities`.",
+        'tests/policies/fixtures/broken.yaml:4:5: error TEST_ENTITY_INVALID: Billing::Account::"acct-7": ' +
+          'entity does not conform to the schema: expected entity `Billing::Account::"acct-7"` ' +
+          'to have attribute `tenant`, but it does not',
+        '  hint: Give the entity the attributes and parent types the schema declares; ' +
+          "deliberately broken entities belong in a case's `entities`.",
         'tests/policies/m2m/bad-values.test.yaml:6:5: error TEST_REQUIRED: `cases[0]` is missing the required field `expect`',
         '  hint: Add `expect:`.',
         'tests/policies/m2m/bad-values.test.yaml:9:5: error TEST_UNKNOWN_KEY: unknown key `expct` in `cases[0]`; did you mean `expect`?',
         '  hint: Rename `expct` to `expect`.',
-        'tests/policies/m2m/bad-values.test.yaml:13:25: error TEST_INVALID_VALUE: `cases[1].expect.decision` must be one of "allow", "deny", not "alow"',
+        'tests/policies/m2m/bad-values.test.yaml:13:25: error TEST_INVALID_VALUE: `cases[1].expect.decision` ' +
+          'must be one of "allow", "deny", not "alow"',
         '  hint: Use a value the file schema allows.',
-        'tests/policies/m2m/bad-yaml.test.yaml:5:1: error YAML_SYNTAX: Flow sequence in block collection must be sufficiently indented and end with a ]',
+        'tests/policies/m2m/bad-yaml.test.yaml:5:1: error YAML_SYNTAX: Flow sequence in block collection ' +
+          'must be sufficiently indented and end with a ]',
         '  hint: Fix the YAML at this position: check indentation, quoting and duplicate keys.',
         'tests/policies/m2m/matrix-default.test.yaml:6:5: error TEST_REQUIRED: `matrices[0]` is missing the required field `default`',
         '  hint: Add `default: deny`. The decision of every cell not listed in `cells`. It is always deny, and says so.',
         'tests/policies/m2m/matrix-default.test.yaml:12:14: error TEST_INVALID_VALUE: `matrices[1].default` must be "deny", not "allow"',
         '  hint: Use a value the file schema allows.',
-        'tests/policies/m2m/no-schema-line.test.yaml:1:1: warning TEST_SCHEMA_LINE: the first line should name the schema: `# yaml-language-server: $schema=<path to policy-test.schema.json>`',
+        'tests/policies/m2m/no-schema-line.test.yaml:1:1: warning TEST_SCHEMA_LINE: ' +
+          'the first line should name the schema: ' +
+          '`# yaml-language-server: $schema=<path to policy-test.schema.json>`',
         '  hint: Make the first line `# yaml-language-server: $schema=<relative path to the schema>` so editors check the file.',
-        'tests/policies/m2m/references.test.yaml:4:22: error TEST_FIXTURE_UNKNOWN: no fixture file `servces.yaml`; did you mean `services`?',
+        'tests/policies/m2m/references.test.yaml:4:22: error TEST_FIXTURE_UNKNOWN: no fixture file `servces.yaml`; ' +
+          'did you mean `services`?',
         '  hint: Use the name of a file in tests/policies/fixtures/ without `.yaml`.',
-        'tests/policies/m2m/references.test.yaml:6:16: error TEST_ENTITY_UNKNOWN: no entity of this suite has the id `initator`; did you mean `initiator`?',
+        'tests/policies/m2m/references.test.yaml:6:16: error TEST_ENTITY_UNKNOWN: no entity of this suite has the id `initator`; ' +
+          'did you mean `initiator`?',
         '  hint: Use the id of an entity in the suite\'s fixtures, or a full uid such as `Ns::User::"alice"`.',
-        'tests/policies/m2m/references.test.yaml:7:13: error TEST_ACTION_UNKNOWN: action `ViewAcount` is not in the schema; did you mean `ViewAccount`?',
+        'tests/policies/m2m/references.test.yaml:7:13: error TEST_ACTION_UNKNOWN: action `ViewAcount` is not in the schema; ' +
+          'did you mean `ViewAccount`?',
         '  hint: Use an action id the schema declares, spelled as there (its id alone, without the namespace).',
-        'tests/policies/m2m/references.test.yaml:13:46: error TEST_POLICY_UNKNOWN: no policy, template or link `service.read-biling` in mode `m2m`; did you mean `service.read-billing`?',
+        'tests/policies/m2m/references.test.yaml:13:46: error TEST_POLICY_UNKNOWN: no policy, template or link `service.read-biling` ' +
+          'in mode `m2m`; ' +
+          'did you mean `service.read-billing`?',
         "  hint: Use the @id of a policy of the suite's mode, or the id of one of its template links.",
-        'tests/policies/m2m/references.test.yaml:18:5: error TEST_CASE_DUPLICATE: case `recon_ViewAccount_acct-1` is already defined at 14:5',
+        'tests/policies/m2m/references.test.yaml:18:5: error TEST_CASE_DUPLICATE: case `recon_ViewAccount_acct-1` ' +
+          'is already defined at 14:5',
         '  hint: Add a `variant` to one of them, such as `variant: over-limit`.',
-        'tests/policies/m2m/references.test.yaml:26:5: error TEST_CASE_DUPLICATE: case `recon_ViewAccount_acct-1` is already defined at 14:5',
+        'tests/policies/m2m/references.test.yaml:26:5: error TEST_CASE_DUPLICATE: case `recon_ViewAccount_acct-1` ' +
+          'is already defined at 14:5',
         '  hint: Add a `variant` to one of them, such as `variant: over-limit`.',
-        'tests/policies/m2m/references.test.yaml:28:7: error TEST_MATRIX_CELL: cell `recon ListBilling acct-1` names the action `ListBilling`, which the matrix does not list',
+        'tests/policies/m2m/references.test.yaml:28:7: error TEST_MATRIX_CELL: cell `recon ListBilling acct-1` ' +
+          'names the action `ListBilling`, which the matrix does not list',
         '  hint: Write cells as `<principal> <action> <resource>` from the matrix lists; the action must apply to both types.',
         '',
       ].join('\n'),

@@ -109,7 +109,8 @@ describe('toBeAllowed', () => {
 
   it('fails with the decision, the determining policies and the errors', () => {
     expect(() => expect({ ...payment, resource: uid.Account('acct-2') }).toBeAllowed()).toThrowError(
-      'expected Billing::CustomerUser::"alice" CreatePayment Billing::Account::"acct-2" (mode customer) to be allowed, but it was denied by shared.forbid-billing-from-frozen-account',
+      'expected Billing::CustomerUser::"alice" CreatePayment Billing::Account::"acct-2" (mode customer) ' +
+        'to be allowed, but it was denied by shared.forbid-billing-from-frozen-account',
     );
   });
 
@@ -125,7 +126,8 @@ describe('toBeDeniedBy', () => {
 
   it('fails on a deny that no policy determined', () => {
     expect(() => expect({ ...payment, principal: uid.CustomerUser('bob') }).toBeDeniedBy('customer.pay-from-own-account')).toThrowError(
-      'expected Billing::CustomerUser::"bob" CreatePayment Billing::Account::"acct-1" (mode customer) to be denied by customer.pay-from-own-account, but it was denied by no policy',
+      'expected Billing::CustomerUser::"bob" CreatePayment Billing::Account::"acct-1" (mode customer) ' +
+        'to be denied by customer.pay-from-own-account, but it was denied by no policy',
     );
   });
 

@@ -71,7 +71,8 @@ describe('the runtime’s answer against the suite’s', () => {
       message: [
         'tests/policies/customer/billing.test.yaml:12:5 alice_CreatePayment_acct-1: the runtime of mode customer disagrees with the suite',
         '  suite (cedar-wasm): allow, determined by [customer.pay-from-own-account]',
-        '  runtime (POST /accounts/{accountId}/billing): deny, determined by []; reason: evaluation: shared.forbid-billing-from-frozen-account: no attribute',
+        '  runtime (POST /accounts/{accountId}/billing): deny, determined by []; ' +
+          'reason: evaluation: shared.forbid-billing-from-frozen-account: no attribute',
         '  first entity difference: Billing::Account::"acct-1" attribute `frozen`: the suite has false, the runtime none',
       ].join('\n'),
     });

@@ -40,7 +40,9 @@ describe('the first difference between the suite’s entities and the runtime’
       firstEntityDifference({ suite: [ALICE], runtime: [{ ...ALICE, attrs: { ...ALICE.attrs, customer: customer('cust-globex') } }] }),
       firstEntityDifference({ suite: [ALICE], runtime: [{ ...ALICE, attrs: withoutRoles }] }),
     ]).toEqual([
-      'Billing::CustomerUser::"alice" attribute `customer`: the suite has {"__entity":{"type":"Billing::Customer","id":"cust-acme"}}, the runtime {"__entity":{"type":"Billing::Customer","id":"cust-globex"}}',
+      'Billing::CustomerUser::"alice" attribute `customer`: ' +
+        'the suite has {"__entity":{"type":"Billing::Customer","id":"cust-acme"}}, ' +
+        'the runtime {"__entity":{"type":"Billing::Customer","id":"cust-globex"}}',
       'Billing::CustomerUser::"alice" attribute `roles`: the suite has ["a","b"], the runtime none',
     ]);
   });

@@ -59,7 +59,8 @@ describe('a fixture principal no token can carry', () => {
     expect(claimsOf({ ...TINA, attrs: { ...TINA.attrs, nickname: 'T' } })).toEqual({
       kind: 'principal-attribute',
       reason:
-        'Billing::TenantUser::"tina"\'s `nickname`: no claim of mode saas carries it, and the mode does not read the principal\'s stored entity',
+        'Billing::TenantUser::"tina"\'s `nickname`: no claim of mode saas carries it, ' +
+        "and the mode does not read the principal's stored entity",
     });
   });
 
@@ -83,7 +84,9 @@ describe('a fixture principal no token can carry', () => {
     expect(claimsOf({ ...TINA, parents: [...TINA.parents, uid('StaffGroup', 'support')] })).toEqual({
       kind: 'principal-parent',
       reason:
-        'Billing::TenantUser::"tina" is a member of Billing::StaffGroup::"support": the token makes it a member of Billing::Role groups and its Billing::Tenant only, and the mode does not read the principal\'s stored entity',
+        'Billing::TenantUser::"tina" is a member of Billing::StaffGroup::"support": ' +
+        'the token makes it a member of Billing::Role groups and its Billing::Tenant only, ' +
+        "and the mode does not read the principal's stored entity",
     });
   });
 

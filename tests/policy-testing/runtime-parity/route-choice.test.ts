@@ -101,7 +101,8 @@ describe('a case no route can carry', () => {
     expect(routed(TENANT_MODE, request('CreatePayment', uid('Account', 'acct-1'), { ...PAYMENT, amount: '1000001' }))).toEqual({
       kind: 'context-value',
       reason:
-        'context `amount` (header X-Payment-Amount, Long) on route POST /tenants/{tenantId}/accounts/{accountId}/billing: "1000001" is not a Long',
+        'context `amount` (header X-Payment-Amount, Long) on route POST /tenants/{tenantId}/accounts/{accountId}/billing: ' +
+        '"1000001" is not a Long',
     });
   });
 
@@ -124,7 +125,8 @@ describe('a case no route can carry', () => {
     ).toEqual({
       kind: 'context-value',
       reason:
-        'context `ip` (request sourceIp, ipaddr) on route POST /tenants/{tenantId}/accounts/{accountId}/billing: "10.0.0.0/8" is not the one address a request comes from',
+        'context `ip` (request sourceIp, ipaddr) on route POST /tenants/{tenantId}/accounts/{accountId}/billing: ' +
+        '"10.0.0.0/8" is not the one address a request comes from',
     });
   });
 });
