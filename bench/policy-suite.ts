@@ -2,7 +2,6 @@
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import { stringify } from 'yaml';
 import { formatDiagnostics } from '../generator/diagnostics/format.js';

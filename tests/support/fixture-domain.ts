@@ -4,7 +4,7 @@
 // globalSetup) and read here; outside vitest it is generated in-process.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_FILE, type ProjectSources, readProjectSources } from '../../generator/load/source-files.js';
+import { type ProjectSources, readProjectSources } from '../../generator/load/source-files.js';
 import { buildModel } from '../../generator/model/build-model.js';
 import { validateProject } from '../../generator/validate/project.js';
 import type { EngineConfig, ModeConfig, PolicyBundle, TenancyConfig } from '../../runtime/config.js';

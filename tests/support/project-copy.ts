@@ -1,6 +1,6 @@
 // Copies a fixture project's inputs (tests/fixtures/<name>/: its domain and its project.yaml), and what generated code
 // imports, into a temporary folder, for tests that change them; toolkit tests never run on the repository's own domain.
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listFileTree } from '../../common/file-tree.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPLAIN_USAGE } from '../../../local/explain/args.js';
 import { fixtureRoot } from '../../support/fixture-domain.js';
 import { copyDomain } from '../../domain/domain-project.js';
-import { copyProject, REPO_ROOT, type ProjectCopy } from '../../support/project-copy.js';
+import { copyProject, type ProjectCopy } from '../../support/project-copy.js';
 import { explain, explainJson, ownErrorLines, scratchFiles, withoutSdkNotice, type ScratchFiles } from './support/explain-cli.js';
 
 /** A second Cedar domain with its own local/demo/seed.yaml (entities, template links, principals). */
