@@ -22,6 +22,7 @@ import { describePolicySuites } from '../../policy-testing/harness/describe-poli
 import { describeRuntimeParity } from '../../policy-testing/harness/describe-runtime-parity.js';
 import { REPO_ROOT } from '../support/project-copy.js';
 import { copyDomain } from './domain-project.js';
+import { runTsx } from '../support/run-tsx.js';
 
 const DOMAIN = 'research-archive';
 const MODES = ['curation', 'lab'] as const;
@@ -30,11 +31,6 @@ const CASE_COUNT = 77;
 
 const project = copyDomain(DOMAIN);
 afterAll(() => project.remove());
-
-function runTsx(script: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 async function generatedModeConfig(mode: string): Promise<ModeConfig> {
   const module = (await import(pathToFileURL(join(project.root, `generated/${mode}/authorizer.ts`)).href)) as { MODE_CONFIG: ModeConfig };

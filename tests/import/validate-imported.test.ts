@@ -1,11 +1,9 @@
-// What the import writes is a project's source as it stands: with a mode beside it, `npm run validate` finds nothing
-// to report and `npm run fmt -- --check` finds nothing to format.
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../support/project-copy.js';
 import { startImportWorld, type ImportWorld } from './support/import-project.js';
+import { runTsx } from '../support/run-tsx.js';
 
 /** The least a mode needs: one route, its principal from an OIDC token, the imported policies decided by AVP. */
 const PHOTOS_MODE = `# yaml-language-server: $schema=../generator/schemas/mode.schema.json
@@ -98,11 +96,6 @@ beforeAll(async () => {
   if (existsSync(join(REPO_ROOT, 'project.yaml'))) copyFileSync(join(REPO_ROOT, 'project.yaml'), join(root, 'project.yaml'));
 });
 afterAll(() => world.close());
-
-function runTsx(script: string, args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 describe('an imported store in a project with one mode', () => {
   it('validates with no diagnostic at all', () => {
