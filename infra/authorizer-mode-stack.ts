@@ -159,6 +159,9 @@ export class AuthorizerModeStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: `The ${mode.api.type} API of mode ${mode.name}` });
+    // What the deploy pipeline reads back to flush the API's authorizer cache (scripts/aws/stack-outputs.ts).
+    new CfnOutput(this, 'ApiId', { value: this.api.apiId });
+    new CfnOutput(this, 'ApiStageName', { value: this.api.stageName });
     new CfnOutput(this, mode.tenancy.kind === 'single' ? 'PolicyStoreId' : 'TenantBlueprintPolicyStoreId', {
       value: this.policyStore.store.attrPolicyStoreId,
     });

@@ -80,6 +80,9 @@ export function webSocketIdentitySources(mode: ModeConfig, connect: ConnectRoute
 export class ModeApi extends Construct {
   readonly url: string;
   readonly accessLogs: logs.LogGroup;
+  /** The API's id and stage: what flushing its authorizer cache after a deploy names (scripts/aws/flush-authorizer-cache.ts). */
+  readonly apiId: string;
+  readonly stageName: string;
 
   constructor(scope: Construct, id: string, props: ModeApiProps) {
     super(scope, id);
@@ -88,20 +91,24 @@ export class ModeApi extends Construct {
       throw new Error(`mode ${props.mode.name}: backend url ${props.backend.url} is not an http(s) URL`);
     }
     this.accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH });
+    let deployed: DeployedApi;
     switch (props.mode.api.type) {
       case 'rest':
-        this.url = this.restApi(props);
+        deployed = this.restApi(props);
         break;
       case 'http':
-        this.url = this.httpApi(props);
+        deployed = this.httpApi(props);
         break;
       case 'websocket':
-        this.url = this.webSocketApi(props);
+        deployed = this.webSocketApi(props);
         break;
     }
+    this.url = deployed.url;
+    this.apiId = deployed.apiId;
+    this.stageName = deployed.stageName;
   }
 
-  private restApi({ mode, authorizer, backend, apiName, displayName }: ModeApiProps): string {
+  private restApi({ mode, authorizer, backend, apiName, displayName }: ModeApiProps): DeployedApi {
     const api = new apigw.RestApi(this, 'RestApi', {
       restApiName: apiName,
       description: `${displayName}, mode ${mode.name}: every route behind the Cedar authorizer`,
@@ -175,10 +182,10 @@ export class ModeApi extends Construct {
         requestParameters: Object.fromEntries(parameters.map((p) => [`method.request.path.${p}`, true])),
       });
     }
-    return api.url;
+    return { url: api.url, apiId: api.restApiId, stageName: api.deploymentStage.stageName };
   }
 
-  private httpApi({ mode, authorizer, backend, apiName, displayName }: ModeApiProps): string {
+  private httpApi({ mode, authorizer, backend, apiName, displayName }: ModeApiProps): DeployedApi {
     const api = new apigwv2.HttpApi(this, 'HttpApi', {
       apiName,
       description: `${displayName}, mode ${mode.name}: every route behind the Cedar authorizer`,
@@ -216,10 +223,10 @@ export class ModeApi extends Construct {
           : new integrations.HttpUrlIntegration(`Backend${routeId(route)}`, `${backend.url}${route.path}`, { method });
       api.addRoutes({ path: route.path, methods: [method], integration, authorizer: gatewayAuthorizer });
     }
-    return stage.url;
+    return { url: stage.url, apiId: api.apiId, stageName: stage.stageName };
   }
 
-  private webSocketApi({ mode, authorizer, backend, apiName, displayName }: ModeApiProps): string {
+  private webSocketApi({ mode, authorizer, backend, apiName, displayName }: ModeApiProps): DeployedApi {
     const connect = connectRouteOf(mode.routes);
     if (!connect) throw new Error(`mode ${mode.name}: a WebSocket mode needs a $connect route`);
     const integration =
@@ -245,8 +252,14 @@ export class ModeApi extends Construct {
         format: apigw.AccessLogFormat.custom(V2_ACCESS_LOG_FORMAT),
       },
     });
-    return stage.url;
+    return { url: stage.url, apiId: api.apiId, stageName: stage.stageName };
   }
+}
+
+interface DeployedApi {
+  readonly url: string;
+  readonly apiId: string;
+  readonly stageName: string;
 }
 
 /** REST access log line: who asked for what, and what the authorizer said. Never a header, so never the token. */
