@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { AuthorizerModeStack } from '../../infra/authorizer-mode-stack.js';
-import { logicalIdFor } from '../../infra/logical-id.js';
+import { policyLogicalId } from '../../infra/logical-id.js';
 import { NO_BUNDLING, logicalIdOfOnly, synthesizedApp } from './support/synthesized-app.js';
 import { TEST_PROJECT } from './support/test-project.js';
 import { fixtureMode } from '../support/fixture-domain.js';
@@ -188,12 +188,12 @@ describe('the authorizer function', () => {
 
 describe('the policy store', () => {
   it.each(Object.keys(BUNDLES) as (keyof typeof BUNDLES)[])('of %s has exactly one policy resource per @id of its bundle', (mode) => {
-    const policyIds = Object.keys(BUNDLES[mode].policies);
+    const policies = Object.entries(BUNDLES[mode].policies);
 
     const logicalIds = Object.keys(template(mode).findResources('AWS::VerifiedPermissions::Policy'));
 
-    expect(logicalIds.sort()).toEqual(policyIds.map((id) => logicalIdFor('Policy', id)).sort());
-    expect(policyIds.length).toBeGreaterThan(0);
+    expect(logicalIds.sort()).toEqual(policies.map(([id, statement]) => policyLogicalId(id, statement, 'policy')).sort());
+    expect(policies.length).toBeGreaterThan(0);
   });
 
   it('of multi-tenant is the tenant blueprint: it holds the delegated-read template and says it is never used for decisions', () => {
@@ -203,9 +203,10 @@ describe('the policy store', () => {
     t.hasResourceProperties('AWS::VerifiedPermissions::PolicyStore', {
       Description: 'Blueprint of every tenant store of mode multi-tenant; never used for decisions',
     });
-    expect(Object.keys(t.findResources('AWS::VerifiedPermissions::PolicyTemplate'))).toEqual([
-      logicalIdFor('Template', 'tenant.delegated-account-read'),
-    ]);
+    expect(Object.keys(TENANT_BUNDLE.templates)).toEqual(['tenant.delegated-account-read']);
+    expect(Object.keys(t.findResources('AWS::VerifiedPermissions::PolicyTemplate'))).toEqual(
+      Object.entries(TENANT_BUNDLE.templates).map(([id, statement]) => policyLogicalId(id, statement, 'template')),
+    );
   });
 
   it.each(['customer', 'internal', 'm2m', 'multi-tenant'])('of %s has one identity source', (mode) => {
@@ -258,12 +259,19 @@ function outputNames(mode: string): string[] {
 }
 
 describe('the outputs', () => {
-  it('of internal are the API URL, the policy store id and the entity table', () => {
-    expect(outputNames('internal')).toEqual(['ApiUrl', 'EntityTableName', 'PolicyStoreId']);
+  it('of internal are the API URL, id and stage, the policy store id and the entity table', () => {
+    expect(outputNames('internal')).toEqual(['ApiId', 'ApiStageName', 'ApiUrl', 'EntityTableName', 'PolicyStoreId']);
   });
 
-  it('of multi-tenant are the API URL, the blueprint store id and both tables', () => {
-    expect(outputNames('multi-tenant')).toEqual(['ApiUrl', 'EntityTableName', 'TenantBlueprintPolicyStoreId', 'TenantTableName']);
+  it('of multi-tenant are the API URL, id and stage, the blueprint store id and both tables', () => {
+    expect(outputNames('multi-tenant')).toEqual([
+      'ApiId',
+      'ApiStageName',
+      'ApiUrl',
+      'EntityTableName',
+      'TenantBlueprintPolicyStoreId',
+      'TenantTableName',
+    ]);
   });
 });
 

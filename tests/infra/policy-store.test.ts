@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateProject } from '../../generator/generate.js';
 import { AuthorizerModeStack } from '../../infra/authorizer-mode-stack.js';
-import { logicalIdFor } from '../../infra/logical-id.js';
+import { policyLogicalId } from '../../infra/logical-id.js';
 import { ModePolicyStore } from '../../infra/policy-store.js';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
 import { copyProject } from '../support/project-copy.js';
@@ -69,10 +69,10 @@ describe.each(MODES)('the policy store of mode $mode.name', ({ mode, bundle }) =
     });
   });
 
-  it('has exactly one policy resource per @id, named after it, holding its statement and the @id as description', () => {
+  it('has exactly one policy resource per @id, named after its deploy identity, holding its statement and the @id as description', () => {
     const expected = Object.fromEntries(
       Object.entries(bundle.policies).map(([policyId, statement]) => [
-        logicalIdFor('Policy', policyId),
+        policyLogicalId(policyId, statement, 'policy'),
         { PolicyStoreId: storeRef, Definition: { Static: { Statement: statement, Description: policyId } } },
       ]),
     );
@@ -85,7 +85,7 @@ describe.each(MODES)('the policy store of mode $mode.name', ({ mode, bundle }) =
   it('has exactly one policy template resource per template @id of the bundle', () => {
     const expected = Object.fromEntries(
       Object.entries(bundle.templates).map(([templateId, statement]) => [
-        logicalIdFor('Template', templateId),
+        policyLogicalId(templateId, statement, 'template'),
         { PolicyStoreId: storeRef, Statement: statement, Description: templateId },
       ]),
     );
@@ -107,8 +107,71 @@ describe('policy templates', () => {
       ['customer', []],
       ['internal', []],
       ['m2m', []],
-      ['multi-tenant', [logicalIdFor('Template', 'tenant.delegated-account-read')]],
+      ['multi-tenant', [templateLogicalId(TENANT_BUNDLE, 'tenant.delegated-account-read')]],
     ]);
+  });
+});
+
+/** The logical id a bundle's template gets, from its statement in that bundle. */
+function templateLogicalId(bundle: PolicyBundle, templateId: string): string {
+  const statement = bundle.templates[templateId];
+  if (statement === undefined) throw new Error(`the bundle of mode ${bundle.mode} has no template ${templateId}`);
+  return policyLogicalId(templateId, statement, 'template');
+}
+
+/** The customer bundle with one policy's statement edited; fails when the edit does not apply. */
+function withEditedPolicy(policyId: string, edit: (statement: string) => string): PolicyBundle {
+  const before = CUSTOMER_BUNDLE.policies[policyId];
+  if (before === undefined) throw new Error(`the customer bundle has no policy ${policyId}`);
+  const after = edit(before);
+  if (after === before) throw new Error(`the edit of ${policyId} changed nothing`);
+  return { ...CUSTOMER_BUNDLE, policies: { ...CUSTOMER_BUNDLE.policies, [policyId]: after } };
+}
+
+const APPROVE = 'customer.admin-approve-payment';
+const ADMIN_SCOPE = 'principal is Billing::CustomerUser in Billing::Role::"admin"';
+
+describe('a policy edit, in the synthesized mode stack', () => {
+  const before = policyResources(modeStackTemplate(CUSTOMER_MODE, CUSTOMER_BUNDLE));
+  const unchangedIds = Object.keys(before).filter((id) => !id.startsWith('PolicyCustomerAdminApprovePayment'));
+
+  it.each([
+    ['principal scope', (s: string) => s.replace(ADMIN_SCOPE, 'principal is Billing::CustomerUser')],
+    ['resource scope', (s: string) => s.replace('resource is Billing::Payment\n', 'resource\n')],
+    ['effect', (s: string) => s.replace(/^permit/m, 'forbid')],
+  ])('that changes the %s gets a new logical id: CloudFormation creates the new policy and deletes the old one', (_part, edit) => {
+    // Arrange: AVP's UpdatePolicy refuses this edit (AVP user guide, "Editing static policies":
+    // https://docs.aws.amazon.com/verifiedpermissions/latest/userguide/policies-edit.html).
+    const bundle = withEditedPolicy(APPROVE, edit);
+    const oldId = policyLogicalId(APPROVE, CUSTOMER_BUNDLE.policies[APPROVE] ?? '', 'policy');
+    const newId = policyLogicalId(APPROVE, bundle.policies[APPROVE] ?? '', 'policy');
+
+    // Act
+    const after = policyResources(modeStackTemplate(CUSTOMER_MODE, bundle));
+
+    // Assert
+    expect(newId).not.toBe(oldId);
+    expect(Object.keys(before)).toContain(oldId);
+    expect(Object.keys(after)).not.toContain(oldId);
+    expect(after[newId]).toMatchObject({ Definition: { Static: { Statement: bundle.policies[APPROVE], Description: APPROVE } } });
+    expect(Object.keys(after).sort()).toEqual([...unchangedIds, newId].sort());
+  });
+
+  it.each([
+    ['action', (s: string) => s.replace('action == Billing::Action::"ApprovePayment"', 'action in [Billing::Action::"ApprovePayment"]')],
+    ['condition', (s: string) => s.replace(/when\s*\{/, 'when { context has mfa && ')],
+  ])('that changes the %s keeps the logical id: the same resource gets the new statement, an update AVP accepts', (_part, edit) => {
+    // Arrange: AVP's UpdatePolicy accepts action and condition changes (same user guide page).
+    const bundle = withEditedPolicy(APPROVE, edit);
+    const id = policyLogicalId(APPROVE, CUSTOMER_BUNDLE.policies[APPROVE] ?? '', 'policy');
+
+    // Act
+    const after = policyResources(modeStackTemplate(CUSTOMER_MODE, bundle));
+
+    // Assert
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    expect(after[id]).toMatchObject({ Definition: { Static: { Statement: bundle.policies[APPROVE], Description: APPROVE } } });
+    expect(after[id]).not.toEqual(before[id]);
   });
 });
 
@@ -116,17 +179,17 @@ describe('policy logical ids in the mode stack', () => {
   const project = copyProject({ domain: 'billing' });
   afterAll(() => project.remove());
 
-  it('do not change when the bundle lists the policies in another order', () => {
+  it('do not change when the bundle lists the policies in another order: the template is byte-identical', () => {
     const reversed: PolicyBundle = { ...CUSTOMER_BUNDLE, policies: Object.fromEntries(Object.entries(CUSTOMER_BUNDLE.policies).reverse()) };
 
-    const before = policyResources(modeStackTemplate(CUSTOMER_MODE, CUSTOMER_BUNDLE));
-    const after = policyResources(modeStackTemplate(CUSTOMER_MODE, reversed));
+    const before = JSON.stringify(modeStackTemplate(CUSTOMER_MODE, CUSTOMER_BUNDLE).toJSON());
+    const after = JSON.stringify(modeStackTemplate(CUSTOMER_MODE, reversed).toJSON());
 
-    expect(Object.keys(after)).toEqual(Object.keys(before).reverse());
-    expect(after).toEqual(before);
+    expect(after).toBe(before);
+    expect(before).toContain(policyLogicalId(APPROVE, CUSTOMER_BUNDLE.policies[APPROVE] ?? '', 'policy'));
   });
 
-  it('do not change when policies move to other files, in another order', () => {
+  it('do not change when policies move to other files, in another order: the template is byte-identical', () => {
     // Arrange: split policies/customer/roles.cedar into two new files, each holding its policies in reverse order.
     const original = join(project.root, 'policies/customer/roles.cedar');
     const chunks = readFileSync(original, 'utf8').split(/\n\n(?=\/\/\/)/);
@@ -144,10 +207,32 @@ describe('policy logical ids in the mode stack', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(regrouped?.config.name).toBe('customer');
     if (!regrouped) return;
-    expect(policyResources(modeStackTemplate(regrouped.config, regrouped.bundle))).toEqual(
-      policyResources(modeStackTemplate(CUSTOMER_MODE, CUSTOMER_BUNDLE)),
+    expect(JSON.stringify(modeStackTemplate(regrouped.config, regrouped.bundle).toJSON())).toBe(
+      JSON.stringify(modeStackTemplate(CUSTOMER_MODE, CUSTOMER_BUNDLE).toJSON()),
     );
   });
+});
+
+describe('removal policies of the policy store', () => {
+  const template = storeTemplate(TENANT_MODE, TENANT_BUNDLE);
+  const policiesOf = (type: string): Record<string, { DeletionPolicy?: string; UpdateReplacePolicy?: string }> =>
+    template.findResources(type) as Record<string, { DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+
+  it('retain the store, which is deletion-protected: `cdk destroy` succeeds and leaves the store and its schema', () => {
+    const stores = Object.values(policiesOf('AWS::VerifiedPermissions::PolicyStore'));
+
+    expect(stores.map((store) => [store.DeletionPolicy, store.UpdateReplacePolicy])).toEqual([['Retain', 'Retain']]);
+  });
+
+  it.each(['AWS::VerifiedPermissions::Policy', 'AWS::VerifiedPermissions::PolicyTemplate', 'AWS::VerifiedPermissions::IdentitySource'])(
+    'delete each %s it no longer holds: a replaced policy must not go on deciding',
+    (type) => {
+      const resources = Object.values(policiesOf(type));
+
+      expect(resources.length).toBeGreaterThan(0);
+      for (const resource of resources) expect([resource.DeletionPolicy, resource.UpdateReplacePolicy]).toEqual([undefined, undefined]);
+    },
+  );
 });
 
 describe('ModePolicyStore validation', () => {
