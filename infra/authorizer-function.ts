@@ -10,6 +10,13 @@ const require = createRequire(import.meta.url);
 export const AUTHORIZER_RUNTIME = lambda.Runtime.NODEJS_22_X;
 export const AUTHORIZER_ESBUILD_TARGET = 'node22';
 
+/**
+ * The variable holding the version of the policy bundle the function was deployed with (runtime/cache/bundle-version.ts).
+ * A policy change changes it, so the deploy updates the function's configuration and Lambda retires every warm
+ * environment with its in-memory decision cache, even when the bundled code itself came out byte-identical.
+ */
+export const POLICY_BUNDLE_VERSION_ENV = 'POLICY_BUNDLE_VERSION';
+
 /** API Gateway waits at most 29 s for an integration, authorizers included: a longer Lambda timeout buys nothing. */
 const MAX_TIMEOUT_SECONDS = 29;
 
@@ -28,6 +35,8 @@ export interface AuthorizerFunctionProps {
   readonly logRetentionDays?: number;
   /** Mode, policy store and tables: what the runtime reads from its environment. */
   readonly environment: Readonly<Record<string, string>>;
+  /** `policyBundleVersion(bundle)` of the mode's bundle, set as POLICY_BUNDLE_VERSION_ENV. */
+  readonly policyBundleVersion: string;
   /** The namespace of the runtime's EMF metrics, from the project's application name (infra/project.ts `modeNames`). */
   readonly metricsNamespace: string;
 }
@@ -78,6 +87,7 @@ export class AuthorizerFunction extends Construct {
         // Powertools reads both: the runtime names neither (runtime/observability/telemetry.ts).
         POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
         ...props.environment,
+        [POLICY_BUNDLE_VERSION_ENV]: props.policyBundleVersion,
       },
       bundling: {
         minify: true,

@@ -2,6 +2,7 @@
 // and alarms.
 import { CfnOutput, Stack, Tags, Validations, aws_iam as iam, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { policyBundleVersion } from '../runtime/cache/bundle-version.js';
 import type { ModeConfig, PolicyBundle } from '../runtime/config.js';
 import { AuthorizerAlarms } from './authorizer-alarms.js';
 import { AuthorizerFunction } from './authorizer-function.js';
@@ -127,6 +128,7 @@ export class AuthorizerModeStack extends Stack {
       timeoutSeconds: props.lambda.timeoutSeconds,
       ...(props.lambda.logRetentionDays !== undefined ? { logRetentionDays: props.lambda.logRetentionDays } : {}),
       environment,
+      policyBundleVersion: policyBundleVersion(bundle),
       metricsNamespace: names.metricsNamespace,
     });
     for (const statement of statements) this.authorizer.role.addToPrincipalPolicy(statement);

@@ -4,6 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import type { Fetcher } from 'aws-jwt-verify/https';
 import { SYSTEM_CLOCK, type Clock } from '../common/clock.js';
+import { policyBundleVersion } from './cache/bundle-version.js';
 import { DecisionCache } from './cache/decision-cache.js';
 import type { ModeConfig, PolicyBundle } from './config.js';
 import { decideAllRoutes } from './decisions/all-routes-decision.js';
@@ -82,7 +83,9 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     engine: dependencies.wrapEngine ? dependencies.wrapEngine(parts.engine) : parts.engine,
     load: createRequestLoader({ compiled, verifier, ...parts }),
   };
-  const cacheOptions = { maxEntries: mode.cache.decisionCacheSize, ttlSeconds: mode.cache.ttlSeconds, clock };
+  // Computed once, at init: every cached decision is keyed under the bundle that made it.
+  const policyVersion = policyBundleVersion(bundle);
+  const cacheOptions = { maxEntries: mode.cache.decisionCacheSize, ttlSeconds: mode.cache.ttlSeconds, clock, policyVersion };
   // A hit returns these prebuilt objects as they are: the hit path allocates as little as it can.
   const decisions = new DecisionCache<{ readonly outcome: Outcome; readonly record: DecisionDetails }>(cacheOptions);
   const routeDecisions = new DecisionCache<RoutesOutcome>(cacheOptions);
@@ -95,7 +98,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
       let reason: DecisionDetails = {};
       try {
         const token = normalizeBearer(rawToken);
-        const cacheKey = DecisionCache.key([token, ALL_ROUTES]);
+        const cacheKey = routeDecisions.key([token, ALL_ROUTES]);
         const cached = routeDecisions.get(cacheKey);
         if (cached) outcome = { ...cached, cacheHit: true };
         else {
@@ -123,7 +126,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
         // Everything that can change the decision: the exact token, the route, its parameters and every request value
         // it reads (headers, query, source IP, request time).
         const inputs = 'requests' in compiled ? compiled.requests.cacheInputs(match, input) : [];
-        const cacheKey = DecisionCache.key([token, match.route.key, match.pathParameters, inputs]);
+        const cacheKey = decisions.key([token, match.route.key, match.pathParameters, inputs]);
         const cached = decisions.get(cacheKey);
         if (cached) ({ outcome, record } = cached);
         else {

@@ -25,6 +25,7 @@ import { AUTHORIZER_CONTEXT_HEADER, AUTHORIZER_PRINCIPAL_HEADER } from './demo-b
 import { type GatewayHandler, policyContext } from './gateway-handler.js';
 import { evaluatePolicy } from './iam-policy.js';
 import { listenOnLoopback } from './listen.js';
+import { startGatewayManagement } from './management-api.js';
 
 export type { GatewayHandler } from './gateway-handler.js';
 
@@ -34,6 +35,8 @@ export interface LocalGatewayOptions {
   readonly handler: GatewayHandler;
   readonly backendUrl: string;
   readonly port?: number;
+  /** The port of the API's control-plane listener (flushing its authorizer cache). @default 0, a free port */
+  readonly managementPort?: number;
   /** Expires cached authorizer answers, as the runtime's caches expire. @default SYSTEM_CLOCK */
   readonly clock?: Clock;
 }
@@ -46,8 +49,15 @@ export interface GatewayStats {
 export interface LocalGateway {
   readonly url: string;
   readonly mode: ModeConfig;
+  /** The API's id and stage, as the control plane names them. */
+  readonly api: ApiIdentity;
+  /**
+   * API Gateway's control plane for this API, on a listener of its own so its paths never clash with the API's routes:
+   * FlushStageAuthorizersCache (REST) and ResetAuthorizersCache (HTTP) through the real SDK (local/gateway/management-api.ts).
+   */
+  readonly managementUrl: string;
   readonly stats: GatewayStats;
-  /** Forgets cached authorizer results, as redeploying a stage would. */
+  /** Forgets cached authorizer results, as FlushStageAuthorizersCache or ResetAuthorizersCache does. */
   flushCache(): void;
   close(): Promise<void>;
 }
@@ -220,12 +230,27 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   }
 
   const port = await listenOnLoopback(server, options.port ?? 0);
+  // Exactly the cache `authorize` reads: the only place this gateway keeps authorizer answers.
+  const flushCache = () => cache.clear();
+  let management: Awaited<ReturnType<typeof startGatewayManagement>>;
+  try {
+    management = await startGatewayManagement(
+      () => [{ type: mode.api.type, apiId: api.apiId, stage: api.stage, flushAuthorizerCache: flushCache }],
+      options.managementPort ?? 0,
+    );
+  } catch (error) {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     mode,
+    api,
+    managementUrl: management.url,
     stats,
-    flushCache: () => cache.clear(),
+    flushCache,
     close: async () => {
+      await management.close();
       for (const client of webSockets?.clients ?? []) client.terminate();
       webSockets?.close();
       for (const socket of sockets) socket.destroy();

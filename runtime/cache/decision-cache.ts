@@ -7,6 +7,11 @@ export interface DecisionCacheOptions {
   readonly maxEntries: number;
   readonly ttlSeconds: number;
   readonly clock: Clock;
+  /**
+   * The policies the decisions were made under (runtime/cache/bundle-version.ts): part of every key, so a decision
+   * never outlives the bundle that made it, even in a process that swaps bundles.
+   */
+  readonly policyVersion: string;
 }
 
 export class DecisionCache<V> {
@@ -16,9 +21,11 @@ export class DecisionCache<V> {
     this.entries = new TtlLruCache(options.maxEntries, options.clock);
   }
 
-  /** The key of a decision: a digest of its inputs (the exact token among them), so no raw token is kept as a key. */
-  static key(inputs: readonly unknown[]): string {
-    return createHash('sha256').update(JSON.stringify(inputs)).digest('base64');
+  /** The key of a decision: a digest of the policy version and its inputs (the exact token among them), so no raw token is kept. */
+  key(inputs: readonly unknown[]): string {
+    return createHash('sha256')
+      .update(JSON.stringify([this.options.policyVersion, ...inputs]))
+      .digest('base64');
   }
 
   get(key: string): V | undefined {

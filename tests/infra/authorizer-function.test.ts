@@ -15,6 +15,7 @@ const PROPS: AuthorizerFunctionProps = {
   timeoutSeconds: 5,
   logRetentionDays: 90,
   environment: { AUTHORIZER_MODE: 'customer' },
+  policyBundleVersion: '0123456789abcdef',
   metricsNamespace: 'AcmeApiAuthorizer',
 };
 
@@ -39,6 +40,7 @@ describe('AuthorizerFunction', () => {
           POWERTOOLS_SERVICE_NAME: 'authorizer-customer',
           POWERTOOLS_METRICS_NAMESPACE: 'AcmeApiAuthorizer',
           AUTHORIZER_MODE: 'customer',
+          POLICY_BUNDLE_VERSION: '0123456789abcdef',
         },
       },
       LoggingConfig: { LogGroup: { Ref: logicalIdOfOnly(template, 'AWS::Logs::LogGroup') } },

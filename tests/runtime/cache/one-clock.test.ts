@@ -8,9 +8,9 @@ describe('one injected clock', () => {
   it('expires the decision cache and a TTL cache together when the clock passes both TTLs', () => {
     let now = 1_000_000;
     const clock: Clock = { now: () => now };
-    const decisions = new DecisionCache<string>({ maxEntries: 10, ttlSeconds: 60, clock });
+    const decisions = new DecisionCache<string>({ maxEntries: 10, ttlSeconds: 60, clock, policyVersion: 'v1' });
     const entities = new TtlLruCache<string, string>(10, clock);
-    const key = DecisionCache.key(['token', 'GET /docs/{id}']);
+    const key = decisions.key(['token', 'GET /docs/{id}']);
     decisions.set(key, 'allow', now / 1000 + 3600);
     entities.set('Lib::Doc::"d1"', 'entity', 60_000);
 
@@ -24,7 +24,7 @@ describe('one injected clock', () => {
 
   it("never keeps a decision past the token's own expiry, on the same clock", () => {
     let now = 1_000_000;
-    const decisions = new DecisionCache<string>({ maxEntries: 10, ttlSeconds: 300, clock: { now: () => now } });
+    const decisions = new DecisionCache<string>({ maxEntries: 10, ttlSeconds: 300, clock: { now: () => now }, policyVersion: 'v1' });
     decisions.set('k', 'allow', now / 1000 + 10);
 
     now += 10_000;
