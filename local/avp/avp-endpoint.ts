@@ -11,19 +11,31 @@ import {
   ThrottlingException,
   UnknownOperationException,
 } from './errors.js';
-import { FaultSwitch, type Fault } from './faults.js';
+import { FaultSwitch, type FaultRule } from './faults.js';
 import { isAvpOperation, OPERATION_HANDLERS, type AvpOperation } from './operations.js';
 import { PolicyStores } from './policy-stores.js';
 import { isJsonObject, type JsonObject } from './wire.js';
 
 export { createLocalAvpClient, LOCAL_REGION, type LocalAvpClientOptions } from './local-client.js';
-export { FAULT_KINDS, type Fault, type FaultKind } from './faults.js';
+export {
+  FAULT_KINDS,
+  FAULT_RULE_KINDS,
+  type Fault,
+  type FaultKind,
+  type FaultRule,
+  type FaultRuleKind,
+  type InjectedFault,
+  type RandomFault,
+  type RateLimitFault,
+} from './faults.js';
 export { AVP_OPERATIONS, type AvpOperation } from './operations.js';
 export { MAX_BATCH_REQUESTS } from './authorize.js';
 
 export interface LocalAvpEndpointOptions {
   /** @default 0: any free port */
   readonly port?: number;
+  /** The clock rate-limit faults refill their token buckets by, in milliseconds. @default Date.now */
+  readonly now?: () => number;
 }
 
 export interface SeedPolicyStoreInput {
@@ -42,12 +54,16 @@ export interface LocalAvpEndpoint {
   readonly url: string;
   /**
    * Creates a STRICT store holding the bundle's schema, templates and policies, without going through the protocol.
-   * Its policy ids are the bundle's @ids, so determining policies read exactly as the local engine's.
+   * Its policy ids are the bundle's @ids, so determining policies read exactly as the local engine's; each static
+   * policy's description is its @id too, as the deploy writes it (the AVP engine names policies from descriptions).
    * Real AVP generates its own policy ids and would refuse the dots in ours.
    */
   seedPolicyStore(input: SeedPolicyStoreInput): string;
-  /** Sets the fault every following request meets (or the next `fault.times`); `undefined` clears it. */
-  setFault(fault: Fault | undefined): void;
+  /**
+   * Sets the faults the following requests meet, replacing those set before; `undefined` (or `[]`) clears them.
+   * Given a list, each request meets the first fault that fires for its operation.
+   */
+  setFault(fault: FaultRule | readonly FaultRule[] | undefined): void;
   /** Requests received for an operation since the start or the last reset, faulted ones included. */
   requestCount(operation: AvpOperation): number;
   resetRequestCounts(): void;
@@ -61,7 +77,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
 
 export async function startLocalAvpEndpoint(options: LocalAvpEndpointOptions = {}): Promise<LocalAvpEndpoint> {
   const stores = new PolicyStores();
-  const faults = new FaultSwitch();
+  const faults = new FaultSwitch(options.now);
   const counts = new Map<string, number>();
   const pauses = new Set<{ readonly timer: NodeJS.Timeout; readonly resume: () => void }>();
   let closed = false;
@@ -83,7 +99,7 @@ export async function startLocalAvpEndpoint(options: LocalAvpEndpointOptions = {
     const target = headerValue(request, 'x-amz-target') ?? '';
     const operation = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target;
     counts.set(operation, (counts.get(operation) ?? 0) + 1);
-    const fault = faults.take();
+    const fault = faults.take(operation);
     if (fault?.kind === 'reset') {
       request.socket.destroy();
       return;
@@ -154,7 +170,7 @@ export async function startLocalAvpEndpoint(options: LocalAvpEndpointOptions = {
         stores.putSchema(store, JSON.stringify(bundle.schema));
         for (const id of Object.keys(bundle.templates).sort()) stores.addTemplate(store, { id, statement: bundle.templates[id] ?? '' });
         for (const id of Object.keys(bundle.policies).sort())
-          stores.addPolicy(store, { id, kind: 'static', statement: bundle.policies[id] ?? '' });
+          stores.addPolicy(store, { id, kind: 'static', statement: bundle.policies[id] ?? '', description: id });
         for (const link of templateLinks) {
           const slots = stores.getTemplate(store, link.templateId).scope;
           stores.addPolicy(store, {

@@ -17,6 +17,7 @@ import {
   putSchema,
   updatePolicyStore,
 } from './store-operations.js';
+import { deletePolicyTemplate, updatePolicy, updatePolicyTemplate } from './update-operations.js';
 import type { JsonObject } from './wire.js';
 
 export const AVP_OPERATIONS = [
@@ -32,10 +33,13 @@ export const AVP_OPERATIONS = [
   'CreatePolicy',
   'GetPolicy',
   'ListPolicies',
+  'UpdatePolicy',
   'DeletePolicy',
   'CreatePolicyTemplate',
   'GetPolicyTemplate',
   'ListPolicyTemplates',
+  'UpdatePolicyTemplate',
+  'DeletePolicyTemplate',
 ] as const;
 export type AvpOperation = (typeof AVP_OPERATIONS)[number];
 
@@ -55,10 +59,13 @@ export const OPERATION_HANDLERS: Readonly<Record<AvpOperation, OperationHandler>
   CreatePolicy: createPolicy,
   GetPolicy: getPolicy,
   ListPolicies: listPolicies,
+  UpdatePolicy: updatePolicy,
   DeletePolicy: deletePolicy,
   CreatePolicyTemplate: createPolicyTemplate,
   GetPolicyTemplate: getPolicyTemplate,
   ListPolicyTemplates: listPolicyTemplates,
+  UpdatePolicyTemplate: updatePolicyTemplate,
+  DeletePolicyTemplate: deletePolicyTemplate,
 };
 
 export function isAvpOperation(name: string): name is AvpOperation {

@@ -9,6 +9,7 @@ import {
   ResourceNotFoundException,
   ValidationException,
 } from './errors.js';
+import { assertFixedScopeKept, templateLinkedUpdateRefusal } from './update-rules.js';
 import { isJsonObject, type Uid } from './wire.js';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -95,6 +96,12 @@ export type NewPolicy =
       readonly principal?: Uid;
       readonly resource?: Uid;
     };
+
+/** UpdatePolicy's static definition and UpdatePolicyTemplate's members: the description stays unchanged when absent. */
+export interface StatementUpdate {
+  readonly statement: string;
+  readonly description?: string;
+}
 
 export interface NewTemplate {
   readonly id?: string;
@@ -243,11 +250,7 @@ export class PolicyStores {
       if (store.validationMode === 'STRICT' && store.schema) {
         validateStrict(store.schema.json, { templates: { [template.id]: template.statement }, templateLinks: [link] });
       }
-      const scope: PolicyScope = {
-        ...template.scope,
-        ...(input.principal ? { principal: input.principal } : {}),
-        ...(input.resource ? { resource: input.resource } : {}),
-      };
+      const scope = linkedScope(template, input);
       policy = {
         ...common,
         type: 'TEMPLATE_LINKED',
@@ -260,6 +263,70 @@ export class PolicyStores {
     store.policies.set(id, policy);
     store.preparsed = false;
     return policy;
+  }
+
+  /**
+   * UpdatePolicy: a static policy's new statement keeps its effect and scope (AVP's update rules), and in STRICT mode
+   * conforms to the schema. Nothing changes when a check fails.
+   */
+  updatePolicy(store: PolicyStore, id: string, update: StatementUpdate): StoredPolicy {
+    const policy = this.getPolicy(store, id);
+    if (policy.type !== 'STATIC') throw templateLinkedUpdateRefusal();
+    const scope = parseStaticPolicy(update.statement);
+    assertFixedScopeKept({ before: policy.statement, after: update.statement, kind: 'policy' });
+    if (store.validationMode === 'STRICT') validateStrict(requireSchema(store), { staticPolicies: { [id]: update.statement } });
+    const updated: StoredPolicy = {
+      ...policy,
+      statement: update.statement,
+      ...(update.description !== undefined ? { description: update.description } : {}),
+      scope,
+      lastUpdatedDate: later(policy.lastUpdatedDate),
+    };
+    store.policies.set(id, updated);
+    store.preparsed = false;
+    return updated;
+  }
+
+  /**
+   * UpdatePolicyTemplate, under the same rules as UpdatePolicy. Every policy linked to the template evaluates with the
+   * new statement from the next request on ("Updates to the policy template are reflected across all policies that use
+   * the template": AVP user guide, "Policy templates and template-linked policies").
+   */
+  updateTemplate(store: PolicyStore, id: string, update: StatementUpdate): StoredTemplate {
+    const template = this.getTemplate(store, id);
+    const scope = parseTemplate(update.statement);
+    assertFixedScopeKept({ before: template.statement, after: update.statement, kind: 'template' });
+    if (store.validationMode === 'STRICT') validateStrict(requireSchema(store), { templates: { [id]: update.statement } });
+    const updated: StoredTemplate = {
+      ...template,
+      statement: update.statement,
+      ...(update.description !== undefined ? { description: update.description } : {}),
+      scope,
+      lastUpdatedDate: later(template.lastUpdatedDate),
+    };
+    store.templates.set(id, updated);
+    // The links report the template's effect and actions (GetPolicy, ListPolicies): they follow the new statement.
+    for (const policy of store.policies.values()) {
+      if (policy.type === 'TEMPLATE_LINKED' && policy.templateId === id) {
+        store.policies.set(policy.id, { ...policy, scope: linkedScope(updated, policy) });
+      }
+    }
+    store.preparsed = false;
+    return updated;
+  }
+
+  /**
+   * DeletePolicyTemplate: "This operation also deletes any policies that were created from the specified policy
+   * template" (AVP API reference, DeletePolicyTemplate). An unknown template is ResourceNotFoundException: unlike
+   * DeletePolicyStore, AVP does not document this call as idempotent.
+   */
+  deleteTemplate(store: PolicyStore, id: string): void {
+    this.getTemplate(store, id);
+    for (const policy of [...store.policies.values()]) {
+      if (policy.type === 'TEMPLATE_LINKED' && policy.templateId === id) store.policies.delete(policy.id);
+    }
+    store.templates.delete(id);
+    store.preparsed = false;
   }
 
   getTemplate(store: PolicyStore, id: string): StoredTemplate {
@@ -299,6 +366,20 @@ export class PolicyStores {
     store.preparsed = true;
     return store.policySetId;
   }
+}
+
+/** Now, or 1 ms after `previous` when the clock has not moved on: an update always changes lastUpdatedDate. */
+function later(previous: Date): Date {
+  return new Date(Math.max(Date.now(), previous.getTime() + 1));
+}
+
+/** A link reports its template's effect and actions, with the linked entities in the slots. */
+function linkedScope(template: StoredTemplate, link: { readonly principal?: Uid; readonly resource?: Uid }): PolicyScope {
+  return {
+    ...template.scope,
+    ...(link.principal ? { principal: link.principal } : {}),
+    ...(link.resource ? { resource: link.resource } : {}),
+  };
 }
 
 /** AVP-like ids: 22 letters and digits. */

@@ -255,7 +255,7 @@ export function listPolicyTemplates(stores: PolicyStores, body: JsonObject): Wir
   return { policyTemplates, ...page.next };
 }
 
-function scopeMembers(policy: StoredPolicy): Pick<Wire<GetPolicyOutput>, 'principal' | 'resource' | 'actions' | 'effect'> {
+export function scopeMembers(policy: StoredPolicy): Pick<Wire<GetPolicyOutput>, 'principal' | 'resource' | 'actions' | 'effect'> {
   const { scope } = policy;
   return {
     ...(scope.principal ? { principal: { ...scope.principal } } : {}),
@@ -296,6 +296,6 @@ function oneOf<const T extends string>(body: JsonObject, key: string, allowed: r
   return match;
 }
 
-function iso(date: Date): string {
+export function iso(date: Date): string {
   return date.toISOString();
 }

@@ -700,9 +700,15 @@ describe('the wire protocol', () => {
   }
 
   it('answers an unknown x-amz-target with HTTP 400 UnknownOperationException', async () => {
-    const reply = await post({ 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'VerifiedPermissions.UpdatePolicy' }, '{}');
+    const reply = await post(
+      { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'VerifiedPermissions.CreateIdentitySource' },
+      '{}',
+    );
 
-    expect(reply).toEqual({ status: 400, body: { __type: 'UnknownOperationException', message: 'unknown operation "UpdatePolicy"' } });
+    expect(reply).toEqual({
+      status: 400,
+      body: { __type: 'UnknownOperationException', message: 'unknown operation "CreateIdentitySource"' },
+    });
   });
 
   it('answers a body of another content type with HTTP 400 SerializationException', async () => {
