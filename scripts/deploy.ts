@@ -1,16 +1,28 @@
-// `npm run deploy -- <mode> [--dry-run] [-- <cdk deploy options>]`: generate --check, the tests, then `cdk deploy` of that mode's stack.
+// `npm run deploy -- <mode> [--dry-run] [--skip-tests] [-- <cdk deploy options>]`: generate --check, the tests, `cdk deploy`
+// of that mode's stack, then the authorizer caches flushed (and, for a multi-tenant mode, every tenant store synced).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { CommandFailure, runCommand, UsageError } from '../common/cli/command-line.js';
+import { loadGeneratedModes, NoGeneratedModesError } from '../common/generated-modes.js';
 import { ProjectSettingsError, readProjectConfig } from '../generator/project-config.js';
 import { DeployStepError, DeployUsageError } from './deploy/errors.js';
-import { commandLine, DEPLOY_COMMAND, deployRequestOf, deploySteps, listModes, splitCdkArgs, stackIdFor } from './deploy/plan.js';
+import {
+  commandLine,
+  DEPLOY_COMMAND,
+  deployRequestOf,
+  deploySteps,
+  listModes,
+  type ModeTenancy,
+  splitCdkArgs,
+  stackIdFor,
+  tenancyOf,
+} from './deploy/plan.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // runCommand rather than runCli: the arguments after `--` belong to cdk, so deploy parses only its own.
 const { own, cdkArgs } = splitCdkArgs(process.argv.slice(2));
-process.exitCode = await runCommand(DEPLOY_COMMAND, own, (line) => {
+process.exitCode = await runCommand(DEPLOY_COMMAND, own, async (line) => {
   let request: ReturnType<typeof deployRequestOf>;
   try {
     request = deployRequestOf(line, cdkArgs, listModes(ROOT));
@@ -20,10 +32,13 @@ process.exitCode = await runCommand(DEPLOY_COMMAND, own, (line) => {
     throw error;
   }
   const project = readProjectSettings();
+  const tenancy = await readTenancy(request.mode);
+  const notes = [request.dryRun ? 'dry run, nothing is executed' : '', request.skipTests ? 'tests skipped' : ''].filter(Boolean);
   process.stdout.write(
-    `deploy mode ${request.mode} (stack ${stackIdFor(project, request.mode)})${request.dryRun ? ': dry run, nothing is executed' : ''}\n`,
+    `deploy mode ${request.mode} (stack ${stackIdFor(project, request.mode)}, ${tenancy}-tenant)` +
+      `${notes.length > 0 ? `: ${notes.join(', ')}` : ''}\n`,
   );
-  deploySteps(request, project).forEach((step, index) => {
+  deploySteps(request, { project, tenancy }).forEach((step, index) => {
     process.stdout.write(`${index + 1}. ${step.title}: ${commandLine(step)}\n`);
     if (request.dryRun) return;
     const { status } = spawnSync(step.command, step.args, { cwd: ROOT, stdio: 'inherit' });
@@ -38,6 +53,16 @@ function readProjectSettings(): ReturnType<typeof readProjectConfig> {
     return readProjectConfig(ROOT);
   } catch (error) {
     if (error instanceof ProjectSettingsError) throw new CommandFailure(error.message, 1, { cause: error });
+    throw error;
+  }
+}
+
+/** Single or multi-tenant, as generated/ says: what the stack deploys, so what the steps after it must reach. */
+async function readTenancy(mode: string): Promise<ModeTenancy> {
+  try {
+    return tenancyOf(await loadGeneratedModes(ROOT), mode);
+  } catch (error) {
+    if (error instanceof NoGeneratedModesError) throw new CommandFailure(error.message, 1, { cause: error });
     throw error;
   }
 }

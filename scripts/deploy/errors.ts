@@ -30,6 +30,16 @@ export class UnknownModeError extends DeployUsageError {
   }
 }
 
+/** The mode has a file in modes/ but no generated/<mode>/: its tenancy, and so its steps, are unknown. Exit code 1. */
+export class ModeNotGeneratedError extends DeployError {
+  readonly code = 'MODE_NOT_GENERATED';
+
+  constructor(readonly mode: string) {
+    super(`mode "${mode}" has a file in modes/ but no generated/${mode}/; run npm run generate, commit generated/, and deploy again`);
+    this.name = 'ModeNotGeneratedError';
+  }
+}
+
 /** A step ended with a non-zero status; later steps were not run. Exit code 1. */
 export class DeployStepError extends DeployError {
   constructor(

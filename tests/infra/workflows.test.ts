@@ -1,14 +1,21 @@
+// The GitHub workflows read as data: what runs on a pull request and on main, on which Node, with which actions and
+// permissions. GitHub's own rules cited here: "Workflow syntax for GitHub Actions" (jobs.<job_id>.needs, permissions,
+// outputs; https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax) and "Managing
+// environments for deployment" (required reviewers; https://docs.github.com/en/actions/how-tos/deploy/configure-and-manage-deployments).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { AUTHORIZER_RUNTIME } from '../../infra/authorizer-function.js';
 import { REPO_ROOT } from '../support/project-copy.js';
 
 interface Step {
+  readonly id?: string;
   readonly name?: string;
   readonly uses?: string;
   readonly run?: string;
   readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, string>;
   readonly if?: string;
 }
 
@@ -16,6 +23,7 @@ interface Job {
   readonly needs?: string | string[];
   readonly environment?: string;
   readonly permissions?: Record<string, string>;
+  readonly outputs?: Record<string, string>;
   readonly strategy?: { matrix?: Record<string, unknown> };
   readonly steps?: Step[];
 }
@@ -27,13 +35,40 @@ interface Workflow {
 }
 
 const WORKFLOWS = ['pull-request.yml', 'deploy.yml'] as const;
+type WorkflowFile = (typeof WORKFLOWS)[number];
 
-function workflow(file: (typeof WORKFLOWS)[number]): Workflow {
+/**
+ * The current major of every action the workflows use, each on the Node 24 actions runtime (Node 20 actions are
+ * deprecated on GitHub's runners). Checked against the actions' releases in late 2026: checkout v7.0.1, setup-node
+ * v7.0.0, upload-artifact v7.0.1 (there is no v8), github-script v9.0.0, configure-aws-credentials v6.2.2,
+ * action-junit-report v6.
+ */
+const CURRENT_MAJORS: Record<string, string> = {
+  'actions/checkout': 'v7',
+  'actions/setup-node': 'v7',
+  'actions/upload-artifact': 'v7',
+  'actions/github-script': 'v9',
+  'aws-actions/configure-aws-credentials': 'v6',
+  'mikepenz/action-junit-report': 'v6',
+};
+
+const DEPLOY_JOBS = ['staging', 'production'] as const;
+
+function workflow(file: WorkflowFile): Workflow {
   return parse(readFileSync(join(REPO_ROOT, '.github/workflows', file), 'utf8')) as Workflow;
 }
 
+function steps(job: Job | undefined): Step[] {
+  return job?.steps ?? [];
+}
+
 function runs(w: Workflow): string[] {
-  return Object.values(w.jobs).flatMap((job) => (job.steps ?? []).flatMap((step) => (step.run ? [step.run] : [])));
+  return Object.values(w.jobs).flatMap((job) => steps(job).flatMap((step) => (step.run ? [step.run] : [])));
+}
+
+function needsOf(job: Job | undefined): string[] {
+  const needs = job?.needs ?? [];
+  return typeof needs === 'string' ? [needs] : needs;
 }
 
 /** `npm run [--flags] <script>` → script names; `npm test` is a script too. */
@@ -44,6 +79,11 @@ function npmScripts(commands: readonly string[]): string[] {
   ]);
 }
 
+/** Every step that runs the test suite: `npm test`, or vitest itself. */
+function testSteps(job: Job | undefined): Step[] {
+  return steps(job).filter((step) => /\bnpm test\b|\bvitest\b/.test(step.run ?? ''));
+}
+
 describe('the workflows', () => {
   it.each(WORKFLOWS)('%s calls only npm scripts that package.json defines', (file) => {
     // Read at run time: scripts added by other changes (fmt:check, diff) count as soon as they land.
@@ -52,58 +92,6 @@ describe('the workflows', () => {
     const missing = npmScripts(runs(workflow(file))).filter((name) => !(name in scripts));
 
     expect(missing).toEqual([]);
-  });
-
-  it('pull-request runs validate, generate --check, the Cedar format check, the tests, synth with cdk-nag, and the decision diff', () => {
-    expect(npmScripts(runs(workflow('pull-request.yml')))).toEqual(['validate', 'generate', 'fmt:check', 'test', 'synth', 'diff']);
-    expect(runs(workflow('pull-request.yml'))).toContain('npm run generate -- --check');
-  });
-
-  it('pull-request diffs against the base branch and posts the markdown as a PR comment with github-script', () => {
-    const job = workflow('pull-request.yml').jobs['decision-diff'];
-    const steps = job?.steps ?? [];
-
-    expect(steps.map((step) => step.run ?? '').join('\n')).toContain(
-      'npm run --silent diff -- --base "origin/${BASE_REF}" > decision-diff.md',
-    );
-    expect(steps.find((step) => step.uses?.startsWith('actions/checkout@'))?.with).toEqual({ 'fetch-depth': 0 });
-    const post = steps.find((step) => step.uses?.startsWith('actions/github-script@'));
-    expect(String(post?.with?.['script'])).toContain('github.rest.issues.createComment');
-    expect(job?.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
-  });
-
-  it('pull-request runs on pull requests with a read-only token by default', () => {
-    const w = workflow('pull-request.yml');
-
-    expect(Object.keys(w.on)).toEqual(['pull_request']);
-    expect(w.permissions).toEqual({ contents: 'read' });
-  });
-
-  it('deploy runs on pushes to main, one job per mode from modes/, staging first, then production behind its environment', () => {
-    const w = workflow('deploy.yml');
-
-    expect(w.on['push']).toEqual({ branches: ['main'] });
-    expect(Object.keys(w.jobs)).toEqual(['modes', 'staging', 'production']);
-    expect(w.jobs['staging']?.environment).toBe('staging');
-    expect(w.jobs['production']?.environment).toBe('production');
-    expect(w.jobs['production']?.needs).toEqual(['modes', 'staging']);
-    for (const stage of ['staging', 'production']) {
-      expect(w.jobs[stage]?.strategy?.matrix).toEqual({ mode: '${{ fromJSON(needs.modes.outputs.modes) }}' });
-    }
-  });
-
-  it.each(['staging', 'production'])('deploy to %s assumes a role through OIDC and runs npm run deploy for its mode', (stage) => {
-    const job = workflow('deploy.yml').jobs[stage];
-    const steps = job?.steps ?? [];
-
-    expect(job?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    const credentials = steps.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
-    expect(credentials?.with).toMatchObject({
-      'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
-      'aws-region': '${{ vars.AWS_REGION }}',
-    });
-    expect(Object.keys(credentials?.with ?? {})).not.toContain('aws-access-key-id');
-    expect(steps.map((step) => step.run)).toContain('npm run deploy -- "$MODE" -- --require-approval never');
   });
 
   it('CODEOWNERS, generated from project.yaml, names owners for policies/, schema/ and the mode files', () => {
@@ -119,5 +107,190 @@ describe('the workflows', () => {
 
     expect(template).toContain('## Policy, schema or mode changes');
     expect(template).toContain('- [ ] Every new or changed policy has a `///` comment');
+  });
+});
+
+describe('Node 22 and current actions', () => {
+  it('the Lambda runtime, .nvmrc and every setup-node step agree on Node 22', () => {
+    const setups = WORKFLOWS.flatMap((file) =>
+      Object.values(workflow(file).jobs).flatMap((job) => steps(job).filter((step) => step.uses?.startsWith('actions/setup-node@'))),
+    );
+
+    expect(AUTHORIZER_RUNTIME.name).toBe('nodejs22.x');
+    expect(readFileSync(join(REPO_ROOT, '.nvmrc'), 'utf8').trim()).toBe('22');
+    expect(setups.length).toBe(6);
+    expect(setups.map((step) => step.with?.['node-version'])).toEqual(setups.map(() => 22));
+  });
+
+  it.each(WORKFLOWS)('%s pins every action to its current major version', (file) => {
+    const uses = Object.values(workflow(file).jobs).flatMap((job) => steps(job).flatMap((step) => (step.uses ? [step.uses] : [])));
+
+    const stale = uses.filter((use) => {
+      const [action = '', version] = use.split('@');
+      return CURRENT_MAJORS[action] !== version;
+    });
+
+    expect(uses.length).toBeGreaterThan(0);
+    expect(stale).toEqual([]);
+  });
+});
+
+describe('least privilege', () => {
+  it.each(WORKFLOWS)('%s grants nothing at the top and states the permissions of every job', (file) => {
+    const w = workflow(file);
+
+    expect(w.permissions).toEqual({});
+    expect(
+      Object.entries(w.jobs)
+        .filter(([, job]) => job.permissions === undefined)
+        .map(([name]) => name),
+    ).toEqual([]);
+  });
+
+  it('grants write access only where a job uses it: checks to publish JUnit, pull-requests to comment, id-token to assume a role', () => {
+    const granted = Object.fromEntries(
+      WORKFLOWS.flatMap((file) => Object.entries(workflow(file).jobs).map(([name, job]) => [`${file}/${name}`, job.permissions])),
+    );
+
+    expect(granted).toEqual({
+      'pull-request.yml/checks': { contents: 'read', checks: 'write' },
+      'pull-request.yml/decision-diff': { contents: 'read', 'pull-requests': 'write' },
+      'deploy.yml/test': { contents: 'read', checks: 'write' },
+      'deploy.yml/staging': { contents: 'read', 'id-token': 'write' },
+      'deploy.yml/plan': { contents: 'read', 'id-token': 'write' },
+      'deploy.yml/production': { contents: 'read', 'id-token': 'write' },
+    });
+  });
+});
+
+describe('the pull-request workflow', () => {
+  it('runs validate, generate --check, the Cedar format check, the tests, synth with cdk-nag, and the decision diff', () => {
+    expect(npmScripts(runs(workflow('pull-request.yml')))).toEqual(['validate', 'generate', 'fmt:check', 'test', 'synth', 'diff']);
+    expect(runs(workflow('pull-request.yml'))).toContain('npm run generate -- --check');
+  });
+
+  it('runs on pull requests only', () => {
+    expect(Object.keys(workflow('pull-request.yml').on)).toEqual(['pull_request']);
+  });
+
+  it('diffs against the base branch, keeps the full report as an artifact and posts it cut to fit one comment', () => {
+    const job = workflow('pull-request.yml').jobs['decision-diff'];
+    const all = steps(job);
+    const upload = all.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
+    const truncate = all.find((step) => step.run?.includes('scripts/ci/truncate-comment-cli.ts'));
+    const post = all.find((step) => step.uses?.startsWith('actions/github-script@'));
+
+    expect(all.map((step) => step.run ?? '').join('\n')).toContain(
+      'npm run --silent diff -- --base "origin/${BASE_REF}" > decision-diff.md',
+    );
+    expect(all.find((step) => step.uses?.startsWith('actions/checkout@'))?.with).toEqual({ 'fetch-depth': 0 });
+    expect(upload?.with).toEqual({ name: 'decision-diff', path: 'decision-diff.md' });
+    expect(truncate?.env).toEqual({ REPORT_URL: `\${{ steps.${upload?.id}.outputs.artifact-url }}` });
+    expect(truncate?.run).toBe(
+      'npx tsx scripts/ci/truncate-comment-cli.ts decision-diff.md --report-url "$REPORT_URL" > decision-diff-comment.md',
+    );
+    // The order matters: the link exists once the upload ran, and the comment posts the cut file, never the full one.
+    const at = (step: Step | undefined) => (step === undefined ? -1 : all.indexOf(step));
+    expect([at(truncate) - at(upload), at(post) - at(upload)]).toEqual([1, 2]);
+    expect(String(post?.with?.['script'])).toContain("fs.readFileSync('decision-diff-comment.md', 'utf8')");
+    expect(String(post?.with?.['script'])).not.toContain("'decision-diff.md'");
+    expect(String(post?.with?.['script'])).toContain('github.rest.issues.createComment');
+  });
+});
+
+describe.each(WORKFLOWS)('JUnit in %s', (file) => {
+  const job = file === 'pull-request.yml' ? workflow(file).jobs['checks'] : workflow(file).jobs['test'];
+
+  it('adds the JUnit reporter to npm test on the command line, after the default and JSON reporters of the test script', () => {
+    expect(testSteps(job).map((step) => step.run)).toEqual(['npm test -- --reporter=junit --outputFile.junit=reports/junit.xml']);
+  });
+
+  it('publishes the report as a check even when tests fail, from a job that may write checks', () => {
+    const publish = steps(job).find((step) => step.uses?.startsWith('mikepenz/action-junit-report@'));
+
+    expect(publish?.with).toEqual({ report_paths: 'reports/junit.xml', check_name: 'vitest' });
+    expect(publish?.if).toMatch(/^\$\{\{ !cancelled\(\)/);
+    expect(job?.permissions?.['checks']).toBe('write');
+  });
+});
+
+describe('the deploy workflow', () => {
+  const w = workflow('deploy.yml');
+
+  it('runs on pushes to main: one test job, staging and the production plan after it, production last', () => {
+    expect(w.on['push']).toEqual({ branches: ['main'] });
+    expect(Object.keys(w.jobs)).toEqual(['test', 'staging', 'plan', 'production']);
+    expect(needsOf(w.jobs['staging'])).toEqual(['test']);
+    expect(needsOf(w.jobs['plan'])).toEqual(['test']);
+    expect(needsOf(w.jobs['production'])).toEqual(['test', 'staging', 'plan']);
+  });
+
+  it('tests once per run: only the test job runs the suite, and it checks what the pull request checked', () => {
+    const testing = Object.entries(w.jobs).filter(([, job]) => testSteps(job).length > 0);
+
+    expect(testing.map(([name]) => name)).toEqual(['test']);
+    expect(w.jobs['test']?.strategy).toBeUndefined();
+    expect(npmScripts(steps(w.jobs['test']).flatMap((step) => (step.run ? [step.run] : [])))).toEqual([
+      'validate',
+      'generate',
+      'fmt:check',
+      'test',
+      'synth',
+    ]);
+  });
+
+  it('fans out over the modes the test job lists from generated/, with the multi-tenant ones named apart', () => {
+    const list = steps(w.jobs['test']).find((step) => step.id === 'matrix');
+
+    expect(list?.run).toBe('npx tsx scripts/deploy/mode-matrix.ts >> "$GITHUB_OUTPUT"');
+    expect(w.jobs['test']?.outputs).toEqual({
+      modes: '${{ steps.matrix.outputs.modes }}',
+      'multi-tenant-modes': '${{ steps.matrix.outputs.multi-tenant-modes }}',
+    });
+    for (const name of ['staging', 'plan', 'production']) {
+      expect(w.jobs[name]?.strategy?.matrix).toEqual({ mode: '${{ fromJSON(needs.test.outputs.modes) }}' });
+    }
+  });
+
+  it.each(DEPLOY_JOBS)(
+    'deploy to %s assumes the deploy role through OIDC and runs npm run deploy with --skip-tests, which flushes and syncs',
+    (stage) => {
+      const job = w.jobs[stage];
+      const credentials = steps(job).find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+
+      expect(job?.environment).toBe(stage);
+      expect(credentials?.with).toMatchObject({
+        'role-to-assume': '${{ vars.AWS_DEPLOY_ROLE_ARN }}',
+        'aws-region': '${{ vars.AWS_REGION }}',
+      });
+      expect(Object.keys(credentials?.with ?? {})).not.toContain('aws-access-key-id');
+      // Flush and tenant sync are steps of npm run deploy (scripts/deploy/plan.ts), never separate workflow steps.
+      expect(steps(job).flatMap((step) => (step.run ? [step.run] : []))).toEqual([
+        'npm ci --no-audit --no-fund',
+        'npm run deploy -- "$MODE" --skip-tests -- --require-approval never',
+      ]);
+      expect(needsOf(job)).toContain('test');
+    },
+  );
+
+  it('plans production with read-only credentials of their own environment and appends the plan to the step summary', () => {
+    const job = w.jobs['plan'];
+    const credentials = steps(job).find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    const plan = steps(job).find((step) => step.run?.includes('npm run --silent plan'));
+
+    expect(job?.environment).toBe('production-plan');
+    expect(credentials?.with).toMatchObject({ 'role-to-assume': '${{ vars.AWS_PLAN_ROLE_ARN }}', 'aws-region': '${{ vars.AWS_REGION }}' });
+    expect(plan?.run).toBe('npm run --silent plan -- "$MODE" --format markdown $TENANTS >> "$GITHUB_STEP_SUMMARY"');
+    expect(plan?.env).toEqual({
+      MODE: '${{ matrix.mode }}',
+      TENANTS: "${{ contains(fromJSON(needs.test.outputs.multi-tenant-modes), matrix.mode) && '--all-tenants' || '' }}",
+    });
+  });
+
+  it('never runs cdk, flush or tenant sync outside npm run deploy, and never deploys from the plan job', () => {
+    const direct = runs(w).filter((command) => /\bcdk deploy\b|npm run (?:--silent )?(?:flush|tenant)\b/.test(command));
+
+    expect(direct).toEqual([]);
+    expect(steps(w.jobs['plan']).some((step) => step.run?.includes('npm run deploy'))).toBe(false);
   });
 });
