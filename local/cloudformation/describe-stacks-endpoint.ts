@@ -2,8 +2,9 @@
 // lookups (scripts/aws/stack-outputs.ts) run through the real SDK in tests and against the local environment.
 //
 // CloudFormation speaks AWS's Query protocol: a form-encoded POST with `Action` and `Version`, answered in XML
-// ("DescribeStacks", AWS CloudFormation API Reference: https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html;
-// "Common Errors" for the ErrorResponse shape). Only DescribeStacks by StackName is implemented; anything else is refused
+// (AWS CloudFormation API Reference, "DescribeStacks":
+// https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DescribeStacks.html; "Common Errors" for the
+// ErrorResponse shape). Only DescribeStacks by StackName is implemented; anything else is refused
 // as CloudFormation refuses an unknown action.
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

@@ -12,7 +12,8 @@ const BASE = 'permit (principal in Lab::Role::"admin", action == Lab::Action::"r
 describe('deployIdentityOf', () => {
   it('keeps the identity when only the action or the condition changes', () => {
     const actions =
-      'permit (principal in Lab::Role::"admin", action in [Lab::Action::"read", Lab::Action::"list"], resource) when { context.level > 2 };';
+      'permit (principal in Lab::Role::"admin", action in [Lab::Action::"read", Lab::Action::"list"], resource) ' +
+      'when { context.level > 2 };';
     const condition = 'permit (principal in Lab::Role::"admin", action == Lab::Action::"read", resource) unless { context.level < 9 };';
     const key = deployIdentityOf('lab.read', BASE, 'policy').key;
     expect(deployIdentityOf('lab.read', actions, 'policy').key).toBe(key);
@@ -20,7 +21,9 @@ describe('deployIdentityOf', () => {
   });
 
   it('ignores annotations, comments and layout', () => {
-    const annotated = `/// why\n@id("lab.read")\npermit (\n  principal in Lab::Role::"admin",\n  action == Lab::Action::"read",\n  resource\n)\nwhen { context.level > 2 };`;
+    const annotated =
+      '/// why\n@id("lab.read")\npermit (\n  principal in Lab::Role::"admin",\n  action == Lab::Action::"read",\n' +
+      '  resource\n)\nwhen { context.level > 2 };';
     expect(deployIdentityOf('lab.read', annotated, 'policy')).toEqual(deployIdentityOf('lab.read', BASE, 'policy'));
   });
 
