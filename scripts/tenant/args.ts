@@ -2,14 +2,21 @@
 import type { CommandSpec, OptionSpecs, OptionValues } from '../../common/cli/command-line.js';
 import { closestMatch } from '../../common/did-you-mean.js';
 import { TenantUsageError } from './errors.js';
+import { DEFAULT_SYNC_CONCURRENCY, type SyncTarget } from './sync-options.js';
 import { assertTenantId } from './tenant-id.js';
 
-export const TENANT_COMMANDS = ['create', 'delete', 'list'] as const;
+export const TENANT_COMMANDS = ['create', 'delete', 'list', 'sync'] as const;
 export type TenantCommand = (typeof TENANT_COMMANDS)[number];
 
 export const TENANT_USAGE = `usage: npm run tenant -- create <tenantId> [options]
        npm run tenant -- delete <tenantId> [options]
        npm run tenant -- list [options]
+       npm run tenant -- sync (--tenant <tenantId> | --all) [--dry-run] [--concurrency <n>] [options]
+sync brings tenant policy stores to the mode's schema, policies and templates (template-linked policies are never touched):
+  --tenant <tenantId>          sync this tenant only
+  --all                        sync every tenant of the tenant table
+  --dry-run                    print what each store would get; write nothing
+  --concurrency <n>            tenants synced at once (default: ${DEFAULT_SYNC_CONCURRENCY}; AVP's quotas are per store)
 options:
   --mode <name>                the multi-tenant mode (default: the project's only one)
   --root <dir>                 the project root, whose generated/ is read (default: the current directory)
@@ -32,7 +39,18 @@ export interface TenantFlags {
 
 export type TenantRequest =
   | { readonly command: 'create' | 'delete'; readonly tenantId: string; readonly flags: TenantFlags }
-  | { readonly command: 'list'; readonly flags: TenantFlags };
+  | { readonly command: 'list'; readonly flags: TenantFlags }
+  | {
+      readonly command: 'sync';
+      readonly target: SyncTarget;
+      readonly dryRun: boolean;
+      readonly concurrency: number;
+      readonly flags: TenantFlags;
+    };
+
+/** The options only `sync` takes. */
+const SYNC_OPTIONS = ['tenant', 'all', 'dry-run', 'concurrency'] as const;
+const MAX_CONCURRENCY = 1000;
 
 export const TENANT_COMMAND = {
   command: 'tenant',
@@ -45,6 +63,10 @@ export const TENANT_COMMAND = {
     'endpoint-avp': { type: 'string' },
     'endpoint-dynamodb': { type: 'string' },
     json: { type: 'boolean' },
+    tenant: { type: 'string' },
+    all: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    concurrency: { type: 'string' },
   },
   // Counted in tenantRequestOf, whose messages name the command the extra argument is for.
   positionals: { min: 0, max: Number.POSITIVE_INFINITY },
@@ -76,6 +98,9 @@ export function tenantRequestOf({
       `unknown command "${command}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}: expected one of ${TENANT_COMMANDS.join(', ')}`,
     );
   }
+  if (command === 'sync') return syncRequestOf(values, rest, flags);
+  const misplaced = SYNC_OPTIONS.find((name) => values[name] !== undefined);
+  if (misplaced !== undefined) throw new TenantUsageError(`--${misplaced} is an option of sync, not of ${command}`);
   if (command === 'list') {
     if (rest.length > 0) throw new TenantUsageError(`list takes no argument; unexpected ${quoteAll(rest)}`);
     return { command, flags };
@@ -85,6 +110,27 @@ export function tenantRequestOf({
   if (extra.length > 0) throw new TenantUsageError(`${command} takes one tenant id; unexpected ${quoteAll(extra)}`);
   assertTenantId(tenantId);
   return { command, tenantId, flags };
+}
+
+function syncRequestOf(values: OptionValues<typeof TENANT_COMMAND.options>, rest: readonly string[], flags: TenantFlags): TenantRequest {
+  if (rest.length > 0) {
+    throw new TenantUsageError(`sync takes no argument; name the tenant with --tenant ${rest[0]}, or sync every tenant with --all`);
+  }
+  const tenantId = values.tenant;
+  if (tenantId !== undefined && values.all === true) throw new TenantUsageError('sync takes --tenant <tenantId> or --all, not both');
+  if (tenantId === undefined && values.all !== true) throw new TenantUsageError('sync needs --tenant <tenantId> or --all');
+  if (tenantId !== undefined) assertTenantId(tenantId);
+  const target: SyncTarget = tenantId !== undefined ? { kind: 'one', tenantId } : { kind: 'all' };
+  return { command: 'sync', target, dryRun: values['dry-run'] ?? false, concurrency: concurrencyOf(values.concurrency), flags };
+}
+
+function concurrencyOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SYNC_CONCURRENCY;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1 || value > MAX_CONCURRENCY) {
+    throw new TenantUsageError(`--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${JSON.stringify(text)}`);
+  }
+  return value;
 }
 
 function isTenantCommand(name: string): name is TenantCommand {

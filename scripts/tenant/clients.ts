@@ -2,6 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import { isLoopback, type ConnectionSettings } from './settings.js';
+import type { SyncRetryStrategy } from './sync-retry.js';
 
 export interface TenantClients {
   readonly avp: VerifiedPermissionsClient;
@@ -12,12 +13,19 @@ export interface TenantClients {
 export interface TenantClientOptions {
   /** Attempts per call, the first included. @default 3 (the SDK's default) */
   readonly maxAttempts?: number;
+  /** The Verified Permissions client's retry strategy (sync's backs off on throttling). @default the SDK's standard one */
+  readonly avpRetryStrategy?: SyncRetryStrategy;
 }
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'LOCALTENANTCLI', secretAccessKey: 'local-endpoint-checks-no-signature' };
 
 export function createTenantClients(settings: ConnectionSettings, options: TenantClientOptions = {}): TenantClients {
-  const avp = new VerifiedPermissionsClient(clientConfig(settings.avpEndpoint, settings.region, options));
+  const avp = new VerifiedPermissionsClient({
+    ...clientConfig(settings.avpEndpoint, settings.region, options),
+    ...(options.avpRetryStrategy !== undefined
+      ? { retryStrategy: options.avpRetryStrategy, maxAttempts: options.avpRetryStrategy.maxAttempts }
+      : {}),
+  });
   const dynamoDb = new DynamoDBClient(clientConfig(settings.dynamoDbEndpoint, settings.region, options));
   return {
     avp,

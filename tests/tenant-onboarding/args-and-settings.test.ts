@@ -51,9 +51,9 @@ describe('the tenant command line', () => {
   });
 
   it.each([
-    [[], 'name a command: create, delete, list'],
-    [['creat', 'acme'], 'unknown command "creat" (did you mean "create"?): expected one of create, delete, list'],
-    [['destroy'], 'unknown command "destroy": expected one of create, delete, list'],
+    [[], 'name a command: create, delete, list, sync'],
+    [['creat', 'acme'], 'unknown command "creat" (did you mean "create"?): expected one of create, delete, list, sync'],
+    [['destroy'], 'unknown command "destroy": expected one of create, delete, list, sync'],
     [['create'], 'create needs a tenant id: npm run tenant -- create <tenantId>'],
     [['delete', 'a1', 'b2'], 'delete takes one tenant id; unexpected "b2"'],
     [['list', 'acme'], 'list takes no argument; unexpected "acme"'],
