@@ -8,6 +8,7 @@ import {
   type EvaluationErrorItem,
 } from '@aws-sdk/client-verifiedpermissions';
 import { EngineError } from '../errors.js';
+import { AvpPolicyNames } from './avp-policy-names.js';
 import { toAvpEntity, toAvpRecord } from './avp-values.js';
 import { failClosed, type AuthorizationRequest, type Decision, type Engine } from './decision.js';
 
@@ -16,15 +17,38 @@ export const AVP_BATCH_LIMIT = 30;
 
 export interface AvpEngineOptions {
   readonly client: VerifiedPermissionsClient;
-  /** The whole budget of one decision, retries included. */
+  /** The whole budget of one decision, retries included; naming its determining policies waits only for what is left. */
   readonly timeoutMs: number;
+  /**
+   * Names AVP's policy ids by their @ids. Share one per process: it caches a map per policy store.
+   * @default one of its own, on `client`, with no notices
+   */
+  readonly names?: AvpPolicyNames;
 }
 
 export function createAvpEngine(options: AvpEngineOptions): Engine {
+  const names = options.names ?? new AvpPolicyNames({ client: options.client, readTimeoutMs: options.timeoutMs });
+  /** The decisions as AVP gave them, their policy ids replaced by names, within what is left of the budget. */
+  const named = async (policyStoreId: string, started: number, decisions: Decision[]): Promise<Decision[]> => {
+    const ids = [...new Set(decisions.flatMap((d) => d.determiningPolicies))];
+    const budgetMs = options.timeoutMs - (performance.now() - started);
+    const byId = new Map(ids.map((id, index) => [id, index]));
+    const resolved = await names.nameAll(policyStoreId, ids, budgetMs);
+    const errors = decisions.flatMap((d) => d.errors);
+    const namedErrors = await names.nameWithin(policyStoreId, errors, options.timeoutMs - (performance.now() - started));
+    let next = 0;
+    return decisions.map((decision) => ({
+      ...decision,
+      determiningPolicies: decision.determiningPolicies.map((id) => resolved[byId.get(id) ?? -1] ?? id).sort(),
+      errors: decision.errors.map((error) => namedErrors[next++] ?? error),
+    }));
+  };
+
   return {
     kind: 'avp',
     async isAuthorized(request: AuthorizationRequest, { policyStoreId }): Promise<Decision> {
       if (!policyStoreId) throw new EngineError('no policy store id for the avp engine');
+      const started = performance.now();
       const item = convertedForAvp(() => toAvpItem(request));
       const entityList = convertedForAvp(() => request.entities.map(toAvpEntity));
       let output;
@@ -36,12 +60,15 @@ export function createAvpEngine(options: AvpEngineOptions): Engine {
         const name = error instanceof Error ? error.name : 'Error';
         throw new EngineError(`Verified Permissions failed (${name}): ${(error as Error).message}`, { cause: error });
       }
-      return toDecision(output.decision, output.determiningPolicies, output.errors);
+      const [decision] = await named(policyStoreId, started, [toDecision(output.decision, output.determiningPolicies, output.errors)]);
+      if (!decision) throw new EngineError('Verified Permissions answered no decision');
+      return decision;
     },
 
     async isAuthorizedBatch(requests: readonly AuthorizationRequest[], { policyStoreId }): Promise<Decision[]> {
       if (!policyStoreId) throw new EngineError('no policy store id for the avp engine');
       if (requests.length === 0) return [];
+      const started = performance.now();
       // Entities are shared by the batch; duplicates (the principal, shared parents) are sent once.
       const entities = new Map<string, AuthorizationRequest['entities'][number]>();
       for (const request of requests) for (const entity of request.entities) entities.set(JSON.stringify(entity.uid), entity);
@@ -82,7 +109,7 @@ export function createAvpEngine(options: AvpEngineOptions): Engine {
           decisions.push(toDecision(result.decision, result.determiningPolicies, result.errors));
         }
       }
-      return decisions;
+      return named(policyStoreId, started, decisions);
     },
   };
 }

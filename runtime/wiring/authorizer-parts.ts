@@ -49,7 +49,7 @@ export function createParts({ mode, bundle, env, clock, dynamoDb: injected, veri
         })
       : undefined;
   return {
-    engine: createEngine(mode, bundle, verifiedPermissions),
+    engine: createEngine(mode, bundle, clock, verifiedPermissions),
     storeResolver: createStoreResolver(mode, env, clock, dynamoDb),
     entityLoader: new EntityLoader({
       store,
@@ -75,10 +75,18 @@ export function createParts({ mode, bundle, env, clock, dynamoDb: injected, veri
   };
 }
 
-function createEngine(mode: ModeConfig, bundle: PolicyBundle, verifiedPermissions: VerifiedPermissionsClient | undefined): Engine {
+function createEngine(
+  mode: ModeConfig,
+  bundle: PolicyBundle,
+  clock: Clock,
+  verifiedPermissions: VerifiedPermissionsClient | undefined,
+): Engine {
   try {
     if (mode.engine.kind === 'local') return createLocalEngine(bundle);
-    return lazyAvpEngine(mode.engine.maxRetries, mode.timeouts.engineMs, verifiedPermissions);
+    return lazyAvpEngine(
+      { modeName: mode.name, maxRetries: mode.engine.maxRetries, timeoutMs: mode.timeouts.engineMs, clock },
+      verifiedPermissions,
+    );
   } catch (error) {
     // A broken bundle must not crash the Lambda's init: every request is denied and says why.
     const reason = reasonOf(error);
@@ -93,15 +101,29 @@ function createEngine(mode: ModeConfig, bundle: PolicyBundle, verifiedPermission
  * The AVP engine and its SDK client load on first use, started at once in the background: local-engine modes never
  * pay the ~50 ms it costs to load the Verified Permissions SDK, and AVP modes load it during Lambda init.
  */
-function lazyAvpEngine(maxRetries: number, timeoutMs: number, injected: VerifiedPermissionsClient | undefined): Engine {
+function lazyAvpEngine(
+  { modeName, maxRetries, timeoutMs, clock }: { modeName: string; maxRetries: number; timeoutMs: number; clock: Clock },
+  injected: VerifiedPermissionsClient | undefined,
+): Engine {
   let loading: Promise<Engine> | undefined;
   const load = (): Promise<Engine> =>
     (loading ??= (async () => {
-      const [{ createAvpEngine }, sdk] = await Promise.all([
+      const [{ createAvpEngine }, { AvpPolicyNames }, sdk, { Logger }] = await Promise.all([
         import('../engine/avp-engine.js'),
+        import('../engine/avp-policy-names.js'),
         import('@aws-sdk/client-verifiedpermissions'),
+        import('@aws-lambda-powertools/logger'),
       ]);
-      return createAvpEngine({ client: injected ?? new sdk.VerifiedPermissionsClient({ maxAttempts: maxRetries + 1 }), timeoutMs });
+      const client = injected ?? new sdk.VerifiedPermissionsClient({ maxAttempts: maxRetries + 1 });
+      const logger = new Logger({ serviceName: `authorizer-${modeName}` });
+      // The decision line shows an id it could not name as `avp:<id>`; this line, beside it, says why.
+      const names = new AvpPolicyNames({
+        client,
+        readTimeoutMs: timeoutMs,
+        clock,
+        notify: (notice) => logger.warn('determining policies shown by their AVP ids', { policyNames: { ...notice } }),
+      });
+      return createAvpEngine({ client, timeoutMs, names });
     })());
   load().catch(() => {
     // A failed load is reported by the first request that needs the engine (a Deny), not at init.

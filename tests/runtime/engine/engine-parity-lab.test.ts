@@ -11,6 +11,7 @@ import { createLocalEngine } from '../../../runtime/engine/local-engine.js';
 import { EngineError } from '../../../runtime/errors.js';
 import { LAB_BUNDLE } from '../../differential/lab-domain.js';
 import { dataset, lab, labRequest, team, user, type ContextFacts, type LabAction } from '../../differential/lab-world.js';
+import { deployStore } from './support/deployed-store.js';
 
 const LINKS: readonly TemplateLinkRecord[] = [
   { id: 'link-bob-archive', templateId: 'lab.delegate-read', principal: lab('User', 'bob'), resource: lab('Team', 'archive') },
@@ -189,7 +190,8 @@ const local = createLocalEngine(LAB_BUNDLE);
 beforeAll(async () => {
   endpoint = await startLocalAvpEndpoint();
   client = createLocalAvpClient(endpoint.url, { maxAttempts: 1 });
-  policyStoreId = endpoint.seedPolicyStore({ bundle: LAB_BUNDLE, templateLinks: LINKS });
+  // AVP's own policy ids; the links created with their link ids as AVP names, so both engines name them alike.
+  ({ policyStoreId } = await deployStore(client, LAB_BUNDLE, { tenantId: 'lab', links: LINKS.map((link) => ({ link, named: true })) }));
   avp = createAvpEngine({ client, timeoutMs: 10_000 });
 });
 
@@ -269,6 +271,7 @@ describe('the local engine and the AVP engine give the same decision and determi
     expect(viaAvp).toEqual({
       decision: 'deny',
       determiningPolicies: [],
+      // AVP's error names the failing policy by its AVP id; the engine names it by its @id, as in determining policies.
       errors: ['policy lab.forbid-owner-outranked: entity `Lab::User::"ghost"` does not exist'],
     });
     expect(ownedLocally).toEqual({ decision: 'allow', determiningPolicies: ['lab.owner-write'], errors: [] });
