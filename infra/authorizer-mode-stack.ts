@@ -1,5 +1,5 @@
-// One mode's whole deployment: policy store, tables (entities, tenants, template links), authorizer Lambda with least-privilege grants, API
-// and alarms.
+// One mode's whole deployment: policy store (AVP modes, or a local mode that asks for one), tables (entities, tenants,
+// template links), authorizer Lambda with least-privilege grants, API and alarms.
 import { CfnOutput, Stack, Tags, Validations, aws_iam as iam, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { policyBundleVersion } from '../runtime/cache/bundle-version.js';
@@ -11,14 +11,13 @@ import { ModePolicyStore } from './policy-store.js';
 import { modeNames, type ProjectConfig } from './project.js';
 import { AuthorizerTable } from './tables.js';
 
-export const AVP_AUTHORIZE_ACTIONS = ['verifiedpermissions:IsAuthorized', 'verifiedpermissions:BatchIsAuthorized'] as const;
+/** ListPolicies: the runtime names the policy ids a decision reports by the @ids in their descriptions. */
+export const AVP_AUTHORIZE_ACTIONS = [
+  'verifiedpermissions:IsAuthorized',
+  'verifiedpermissions:BatchIsAuthorized',
+  'verifiedpermissions:ListPolicies',
+] as const;
 export const DYNAMODB_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'] as const;
-
-/**
- * A local-engine mode names no policy store (its runtime never asks one); the store's id is still exported under this
- * name. AVP modes always carry their `policyStore.env`, filled in by the generator from MODE_DEFAULTS.
- */
-const LOCAL_MODE_POLICY_STORE_ENV = 'POLICY_STORE_ID';
 
 export interface AuthorizerModeStackProps extends StackProps {
   /** The project's settings (generated/project.ts, from project.yaml): names, alarm topic and tags. */
@@ -37,15 +36,19 @@ export interface AuthorizerModeStackProps extends StackProps {
 }
 
 /**
- * Single-tenant modes get their own policy store. A multi-tenant mode's decisions use one store per tenant, which
+ * Single-tenant AVP modes get their own policy store; a local-engine mode gets one only with `engine.policyStore:
+ * deploy`, since its engine never reads a store. A multi-tenant mode's decisions use one store per tenant, which
  * onboarding creates; its stack holds the tenant table and a *blueprint* store (the same schema, policies, templates
  * and identity source a tenant store gets), which proves at every deployment that AVP accepts the tenant bundle in
  * STRICT mode, and which the authorizer is explicitly denied from using.
  */
 export class AuthorizerModeStack extends Stack {
   readonly mode: ModeConfig;
-  /** The mode's store, or the multi-tenant blueprint store. */
-  readonly policyStore: ModePolicyStore;
+  /**
+   * The mode's store, or the multi-tenant blueprint store; none for a local-engine mode unless it asks for one
+   * (`engine.policyStore: deploy`), as its engine decides from the bundle inside the Lambda.
+   */
+  readonly policyStore?: ModePolicyStore;
   readonly authorizer: AuthorizerFunction;
   readonly api: ModeApi;
   readonly alarms: AuthorizerAlarms;
@@ -66,20 +69,24 @@ export class AuthorizerModeStack extends Stack {
     const statements: iam.PolicyStatement[] = [];
     const tableArns: string[] = [];
 
-    if (mode.tenancy.kind === 'single') {
+    if (mode.tenancy.kind === 'single' && mode.engine.kind === 'avp') {
       this.policyStore = new ModePolicyStore(this, 'PolicyStore', { mode, bundle });
-      const storeEnv = (mode.engine.kind === 'avp' ? mode.engine.policyStore?.env : undefined) ?? LOCAL_MODE_POLICY_STORE_ENV;
+      const storeEnv = mode.engine.policyStore?.env;
+      if (storeEnv === undefined)
+        throw new Error(`mode ${mode.name}: a single-tenant avp mode needs engine.policyStore (the generator fills in its env)`);
       environment[storeEnv] = this.policyStore.store.attrPolicyStoreId;
-      // The local engine decides from the bundle inside the Lambda: it gets no AVP permission at all.
-      if (mode.engine.kind === 'avp') {
-        statements.push(new iam.PolicyStatement({ actions: [...AVP_AUTHORIZE_ACTIONS], resources: [this.policyStore.store.attrArn] }));
-      }
+      statements.push(new iam.PolicyStatement({ actions: [...AVP_AUTHORIZE_ACTIONS], resources: [this.policyStore.store.attrArn] }));
+    } else if (mode.tenancy.kind === 'single') {
+      // The local engine decides from the bundle inside the Lambda: no AVP permission, and no store id in its
+      // environment. A store it asks for is deployed beside it, for shadow evaluation or a later switch to avp.
+      if (mode.engine.policyStore === 'deploy') this.policyStore = new ModePolicyStore(this, 'PolicyStore', { mode, bundle });
     } else {
-      this.policyStore = new ModePolicyStore(this, 'TenantBlueprint', {
+      const blueprint = new ModePolicyStore(this, 'TenantBlueprint', {
         mode,
         bundle,
         description: `Blueprint of every tenant store of mode ${mode.name}; never used for decisions`,
       });
+      this.policyStore = blueprint;
       const lookup = mode.tenancy.policyStoreLookup;
       this.tenantTable = new AuthorizerTable(this, 'TenantTable', { tableName: lookup.table, partitionKey: lookup.keyAttribute });
       environment[lookup.tableEnv] = this.tenantTable.table.tableName;
@@ -94,7 +101,7 @@ export class AuthorizerModeStack extends Stack {
         new iam.PolicyStatement({
           effect: iam.Effect.DENY,
           actions: [...AVP_AUTHORIZE_ACTIONS],
-          resources: [this.policyStore.store.attrArn],
+          resources: [blueprint.store.attrArn],
         }),
       );
     }
@@ -137,7 +144,7 @@ export class AuthorizerModeStack extends Stack {
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:verifiedpermissions::<AWS::AccountId>:policy-store/*]`,
         reason:
           'Multi-tenant: each tenant has its own policy store, created by onboarding after this stack is deployed, so ' +
-          'no store id is known at synth time. The grant is limited to IsAuthorized/BatchIsAuthorized on policy stores ' +
+          'no store id is known at synth time. The grant is limited to IsAuthorized/BatchIsAuthorized/ListPolicies on policy stores ' +
           "of this account; the store used is the one the tenant table names for the token's tenant, and the blueprint " +
           'store is explicitly denied.',
       });
@@ -164,9 +171,11 @@ export class AuthorizerModeStack extends Stack {
     // What the deploy pipeline reads back to flush the API's authorizer cache (scripts/aws/stack-outputs.ts).
     new CfnOutput(this, 'ApiId', { value: this.api.apiId });
     new CfnOutput(this, 'ApiStageName', { value: this.api.stageName });
-    new CfnOutput(this, mode.tenancy.kind === 'single' ? 'PolicyStoreId' : 'TenantBlueprintPolicyStoreId', {
-      value: this.policyStore.store.attrPolicyStoreId,
-    });
+    if (this.policyStore) {
+      new CfnOutput(this, mode.tenancy.kind === 'single' ? 'PolicyStoreId' : 'TenantBlueprintPolicyStoreId', {
+        value: this.policyStore.store.attrPolicyStoreId,
+      });
+    }
     if (this.tenantTable) new CfnOutput(this, 'TenantTableName', { value: this.tenantTable.table.tableName });
     if (this.entityTable) new CfnOutput(this, 'EntityTableName', { value: this.entityTable.table.tableName });
     if (this.templateLinkTable) new CfnOutput(this, 'TemplateLinkTableName', { value: this.templateLinkTable.table.tableName });

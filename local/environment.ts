@@ -187,6 +187,6 @@ function handlerFor(mode: ModeConfig, bundle: PolicyBundle, dependencies: Runtim
 
 function withEngine(mode: ModeConfig, engine: EngineChoice): ModeConfig {
   if (engine === 'mode' || engine === mode.engine.kind) return mode;
-  if (engine === 'local') return { ...mode, engine: { kind: 'local' } };
+  if (engine === 'local') return { ...mode, engine: { kind: 'local', policyStore: 'none' } };
   return { ...mode, engine: { kind: 'avp', policyStore: { id: `ps-${mode.name}` }, maxRetries: 2 } };
 }

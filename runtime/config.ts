@@ -132,8 +132,14 @@ export interface ConnectRoute extends RouteBase {
 
 export type RouteConfig = HttpRoute | ConnectRoute;
 
+/**
+ * Whether the stack of a local-engine mode also deploys an AVP policy store with the mode's bundle (for shadow
+ * evaluation or a later switch to `avp`). Infrastructure only: the local engine never reads a store.
+ */
+export type LocalPolicyStore = 'none' | 'deploy';
+
 export type EngineConfig =
-  | { readonly kind: 'local' }
+  | { readonly kind: 'local'; readonly policyStore: LocalPolicyStore }
   | {
       readonly kind: 'avp';
       readonly policyStore?: { readonly id: string; readonly env?: string };

@@ -197,7 +197,8 @@ export const MODE_CONFIG = {
     "entityStoreMs": 500
   },
   "engine": {
-    "kind": "local"
+    "kind": "local",
+    "policyStore": "none"
   },
   "tenancy": {
     "kind": "single"

@@ -1,4 +1,5 @@
 // The shape of a mode YAML file, as generator/schemas/mode.schema.json describes it. Only schema-valid data gets this type.
+import type { LocalPolicyStore } from '../../runtime/config.js';
 
 export const API_TYPES = ['rest', 'http', 'websocket'] as const;
 export type ApiType = (typeof API_TYPES)[number];
@@ -60,7 +61,9 @@ export interface ModeFile {
   routes: RouteSpec[];
   cache: { ttlSeconds: number; decisionCacheSize?: number };
   timeouts: { engineMs: number; jwksMs?: number; entityStoreMs?: number };
-  engine: { kind: 'local' } | { kind: 'avp'; policyStore?: { id: string; env?: string }; maxRetries?: number };
+  engine:
+    | { kind: 'local'; policyStore?: LocalPolicyStore }
+    | { kind: 'avp'; policyStore?: { id: string; env?: string }; maxRetries?: number };
   tenancy?: {
     kind: 'single' | 'multi';
     pathParameter?: string;

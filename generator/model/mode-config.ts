@@ -30,6 +30,8 @@ export const MODE_DEFAULTS = {
   tenantTableEnv: 'TENANT_TABLE',
   templateLinkTableEnv: 'TEMPLATE_LINK_TABLE',
   policyStoreEnv: 'POLICY_STORE_ID',
+  /** A local-engine mode deploys no AVP store unless it asks for one. */
+  localPolicyStore: 'none',
   claimEncoding: 'json',
   principalStoreWins: 'token',
 } as const;
@@ -80,7 +82,7 @@ export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
     },
     engine:
       engine.kind === 'local'
-        ? { kind: 'local' }
+        ? { kind: 'local', policyStore: engine.policyStore ?? MODE_DEFAULTS.localPolicyStore }
         : {
             kind: 'avp',
             ...(engine.policyStore

@@ -27,7 +27,8 @@ export function checkModeSchema(source: YamlSource, names?: SchemaNames): Diagno
 }
 
 function explain(source: YamlSource, errors: readonly ErrorObject[], names: SchemaNames | undefined): Diagnostic[] {
-  const hintForValue = (error: ErrorObject): string | undefined => typeSpellingHint(error) ?? modeNameHintFor(error, names);
+  const hintForValue = (error: ErrorObject): string | undefined =>
+    typeSpellingHint(error) ?? localPolicyStoreHint(error) ?? modeNameHintFor(error, names);
   return explainSchemaErrors(source, errors, { codes: MODE_CODES, documentName: 'the mode', hintForValue }).map((finding) =>
     diagnostic({ file: source.file.path, ...finding }),
   );
@@ -48,4 +49,23 @@ function typeSpellingHint(error: ErrorObject): string | undefined {
   const wasMap = error.keyword === 'type' && typeof error.data === 'object' && error.data !== null && !Array.isArray(error.data);
   if (!wasMap || !VALUE_TYPE_PATHS.some((pattern) => pattern.test(error.instancePath))) return undefined;
   return 'Quote a record type, as YAML would read it as a map: `type: "{ city: String, zip?: String }"`.';
+}
+
+/**
+ * `engine.policyStore` means two things: under `kind: avp` the store the engine asks (`{ id, env }`), under
+ * `kind: local` whether the stack deploys a store at all. Someone moving a mode from one engine to the other writes
+ * the other form; the hint says which form this engine takes.
+ */
+function localPolicyStoreHint(error: ErrorObject): string | undefined {
+  if (error.instancePath !== '/engine/policyStore') return undefined;
+  if (error.keyword === 'enum') {
+    return (
+      'With `kind: local`, write `policyStore: none` (the default: the stack deploys no AVP store) or `policyStore: deploy` ' +
+      '(it deploys one the local engine never reads, e.g. for shadow evaluation). `{ id, env }` belongs to `kind: avp`.'
+    );
+  }
+  if (error.keyword === 'type') {
+    return 'With `kind: avp`, `policyStore` names the store the engine asks: `policyStore: { id: <store id>, env: POLICY_STORE_ID }`.';
+  }
+  return undefined;
 }

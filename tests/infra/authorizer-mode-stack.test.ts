@@ -1,8 +1,10 @@
 import { App } from 'aws-cdk-lib';
-import type { Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { AuthorizerModeStack } from '../../infra/authorizer-mode-stack.js';
+import type { ModeConfig } from '../../runtime/config.js';
 import { policyLogicalId } from '../../infra/logical-id.js';
+import { billingProject } from './support/billing-project.js';
 import { NO_BUNDLING, logicalIdOfOnly, synthesizedApp } from './support/synthesized-app.js';
 import { TEST_PROJECT } from './support/test-project.js';
 import { fixtureMode } from '../support/fixture-domain.js';
@@ -42,7 +44,7 @@ function logsStatement(t: Template): unknown {
   return { Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Effect: 'Allow', Resource: arnOf(logGroup?.[0] ?? 'missing') };
 }
 
-const AVP_ACTIONS = ['verifiedpermissions:IsAuthorized', 'verifiedpermissions:BatchIsAuthorized'];
+const AVP_ACTIONS = ['verifiedpermissions:IsAuthorized', 'verifiedpermissions:BatchIsAuthorized', 'verifiedpermissions:ListPolicies'];
 const DYNAMODB_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem'];
 
 describe('the app', () => {
@@ -137,7 +139,7 @@ describe('the authorizer function', () => {
     },
   );
 
-  it('of customer carries its mode, its policy store id and its entity table in the environment', () => {
+  it('of customer (local engine) carries its mode and its entity table in the environment, and no policy store id', () => {
     const t = template('customer');
 
     t.hasResourceProperties('AWS::Lambda::Function', {
@@ -146,7 +148,6 @@ describe('the authorizer function', () => {
           POWERTOOLS_SERVICE_NAME: 'authorizer-customer',
           POWERTOOLS_METRICS_NAMESPACE: 'AcmeApiAuthorizer',
           AUTHORIZER_MODE: 'customer',
-          POLICY_STORE_ID: { 'Fn::GetAtt': [logicalIdOfOnly(t, 'AWS::VerifiedPermissions::PolicyStore'), 'PolicyStoreId'] },
           ENTITY_TABLE: { Ref: tableId(t, 'billing-entities-customer') },
         },
       },
@@ -187,7 +188,7 @@ describe('the authorizer function', () => {
 });
 
 describe('the policy store', () => {
-  it.each(Object.keys(BUNDLES) as (keyof typeof BUNDLES)[])('of %s has exactly one policy resource per @id of its bundle', (mode) => {
+  it.each(['internal', 'multi-tenant'] as const)('of %s has exactly one policy resource per @id of its bundle', (mode) => {
     const policies = Object.entries(BUNDLES[mode].policies);
 
     const logicalIds = Object.keys(template(mode).findResources('AWS::VerifiedPermissions::Policy'));
@@ -209,8 +210,42 @@ describe('the policy store', () => {
     );
   });
 
-  it.each(['customer', 'internal', 'm2m', 'multi-tenant'])('of %s has one identity source', (mode) => {
+  it.each(['internal', 'multi-tenant'])('of %s has one identity source', (mode) => {
     template(mode).resourceCountIs('AWS::VerifiedPermissions::IdentitySource', 1);
+  });
+
+  it.each(['customer', 'm2m'])('of %s (local engine, policyStore none by default) is not deployed: nothing would read it', (mode) => {
+    const t = template(mode);
+
+    for (const type of ['PolicyStore', 'Policy', 'PolicyTemplate', 'IdentitySource']) {
+      t.resourceCountIs(`AWS::VerifiedPermissions::${type}`, 0);
+    }
+    expect(stacks.get(mode)?.policyStore).toBeUndefined();
+  });
+
+  it('of a local mode with policyStore: deploy is deployed with its output, and the authorizer gets no access', () => {
+    // Arrange
+    const mode: ModeConfig = { ...CUSTOMER_MODE, engine: { kind: 'local', policyStore: 'deploy' } };
+
+    // Act
+    const t = Template.fromStack(
+      new AuthorizerModeStack(new App({ context: NO_BUNDLING }), 'AcmeApiAuthorizer-customer', {
+        project: TEST_PROJECT,
+        mode,
+        bundle: CUSTOMER_BUNDLE,
+        handlerEntry: billingProject().generated('customer/authorizer.ts'),
+        lambda: { memoryMb: 512, timeoutSeconds: 5 },
+        backend: { kind: 'http', url: 'https://billing.internal.example.com' },
+      }),
+    );
+
+    // Assert
+    const storeId = logicalIdOfOnly(t, 'AWS::VerifiedPermissions::PolicyStore');
+    t.resourceCountIs('AWS::VerifiedPermissions::Policy', Object.keys(CUSTOMER_BUNDLE.policies).length);
+    t.resourceCountIs('AWS::VerifiedPermissions::IdentitySource', 1);
+    expect(t.findOutputs('PolicyStoreId')).toEqual({ PolicyStoreId: { Value: { 'Fn::GetAtt': [storeId, 'PolicyStoreId'] } } });
+    expect(JSON.stringify(statementsOf(t))).not.toContain('verifiedpermissions:');
+    expect(JSON.stringify(t.findResources('AWS::Lambda::Function'))).not.toContain(storeId);
   });
 });
 
@@ -259,6 +294,10 @@ function outputNames(mode: string): string[] {
 }
 
 describe('the outputs', () => {
+  it('of customer (local engine) are the API URL, id and stage and the entity table: no policy store id', () => {
+    expect(outputNames('customer')).toEqual(['ApiId', 'ApiStageName', 'ApiUrl', 'EntityTableName']);
+  });
+
   it('of internal are the API URL, id and stage, the policy store id and the entity table', () => {
     expect(outputNames('internal')).toEqual(['ApiId', 'ApiStageName', 'ApiUrl', 'EntityTableName', 'PolicyStoreId']);
   });

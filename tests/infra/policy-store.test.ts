@@ -28,11 +28,14 @@ const MODES: readonly { mode: ModeConfig; bundle: PolicyBundle }[] = [
   { mode: TENANT_MODE, bundle: TENANT_BUNDLE },
 ];
 
-/** The whole mode stack, as generated/<mode>/stack.ts builds it, from any bundle. */
+/**
+ * The whole mode stack, as generated/<mode>/stack.ts builds it, from any bundle. A local-engine mode (customer) asks
+ * for its policy store here (`engine.policyStore: deploy`), so its policies are deployed to AVP.
+ */
 function modeStackTemplate(mode: ModeConfig, bundle: PolicyBundle): Template {
   const stack = new AuthorizerModeStack(new App({ context: NO_BUNDLING }), `AcmeApiAuthorizer-${mode.name}`, {
     project: TEST_PROJECT,
-    mode,
+    mode: mode.engine.kind === 'local' ? { ...mode, engine: { kind: 'local', policyStore: 'deploy' } } : mode,
     bundle,
     handlerEntry: BILLING.generated(`${mode.name}/authorizer.ts`),
     lambda: { memoryMb: 512, timeoutSeconds: 5 },

@@ -122,3 +122,15 @@ describe('toModeConfig for the Cedar request model', () => {
     expect(toModeConfig(mode(), 'App').templateLinks).toEqual({ kind: 'none' });
   });
 });
+
+describe('toModeConfig for the local engine', () => {
+  it('deploys no policy store unless the mode asks for one: `none` by default, `deploy` when written', () => {
+    // arrange
+    const asked = mode({ engine: { kind: 'local', policyStore: 'deploy' } });
+
+    // act / assert
+    expect(toModeConfig(mode(), 'App').engine).toEqual({ kind: 'local', policyStore: 'none' });
+    expect(toModeConfig(asked, 'App').engine).toEqual({ kind: 'local', policyStore: 'deploy' });
+    expect(MODE_DEFAULTS.localPolicyStore).toBe('none');
+  });
+});

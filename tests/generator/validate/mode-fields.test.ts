@@ -46,4 +46,17 @@ describe('mode fields that satisfy a check', () => {
     // assert
     expect(result.diagnostics).toEqual([]);
   });
+
+  it('a local mode may ask the stack for a policy store it never reads (`engine.policyStore: deploy`)', () => {
+    // arrange
+    const edits: CaseEdit[] = [
+      { file: 'modes/customer.yaml', from: 'engine:\n  kind: local\n', to: 'engine:\n  kind: local\n  policyStore: deploy\n' },
+    ];
+
+    // act
+    const result = validateWith(edits);
+
+    // assert
+    expect(result.diagnostics).toEqual([]);
+  });
 });

@@ -57,7 +57,7 @@ export const TENANT_MODE: ModeConfig = {
   routes: ROUTES,
   cache: { ttlSeconds: 60, decisionCacheSize: 100 },
   timeouts: { engineMs: 1500, jwksMs: 1500, entityStoreMs: 500 },
-  engine: { kind: 'local' },
+  engine: { kind: 'local', policyStore: 'none' },
   tenancy: { kind: 'single' },
   entityStore: { table: 'entities', tableEnv: 'ENTITY_TABLE', keyAttribute: 'uid', cacheTtlSeconds: 5, maxDepth: 6, maxEntities: 200 },
   templateLinks: { kind: 'none' },

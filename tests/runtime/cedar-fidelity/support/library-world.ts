@@ -192,7 +192,8 @@ export function libraryMode(options: ModeOptions = {}): ModeConfig {
     cache: { ttlSeconds: options.decisionTtlSeconds ?? 0, decisionCacheSize: 1000 },
     // Generous: the suites run in parallel with others on a busy machine, and a time-out here would be a 401 or a Deny.
     timeouts: { engineMs: 10_000, jwksMs: 10_000, entityStoreMs: 10_000 },
-    engine: options.engine === 'avp' ? { kind: 'avp', policyStore: { id: POLICY_STORE }, maxRetries: 0 } : { kind: 'local' },
+    engine:
+      options.engine === 'avp' ? { kind: 'avp', policyStore: { id: POLICY_STORE }, maxRetries: 0 } : { kind: 'local', policyStore: 'none' },
     tenancy: { kind: 'single' },
     entityStore: {
       table: ENTITY_TABLE,
