@@ -341,9 +341,9 @@ export class PolicyStores {
     return policy;
   }
 
+  /** AVP documents DeletePolicy as idempotent: a policy that does not exist is answered with success. */
   deletePolicy(store: PolicyStore, id: string): void {
-    if (!store.policies.delete(id)) throw new ResourceNotFoundException('POLICY', id);
-    store.preparsed = false;
+    if (store.policies.delete(id)) store.preparsed = false;
   }
 
   /** The registry id to evaluate this store with, parsing its policies again only after a change. */

@@ -299,15 +299,22 @@ describe('static policies', () => {
     expect(afterDelete.policies?.map((p) => p.policyId)).toEqual([second.policyId]);
   });
 
-  it('DeletePolicy of a policy that is gone raises ResourceNotFoundException', async () => {
+  // "This operation is idempotent; if you specify a policy that doesn't exist, the request response returns a successful
+  // HTTP 200 status code." (AVP API Reference, DeletePolicy:
+  // https://docs.aws.amazon.com/verifiedpermissions/latest/apireference/API_DeletePolicy.html)
+  it('DeletePolicy of a policy that is gone succeeds, as AVP documents it idempotent, and the store is unchanged', async () => {
     const policyStoreId = await newStoreWithSchema();
     const { policyId } = await client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement: READ_OWN } } }));
+    const { policyId: kept } = await client.send(
+      new CreatePolicyCommand({ policyStoreId, definition: { static: { statement: READ_OWN } } }),
+    );
     await client.send(new DeletePolicyCommand({ policyStoreId, policyId }));
 
-    const again = client.send(new DeletePolicyCommand({ policyStoreId, policyId }));
+    await expect(client.send(new DeletePolicyCommand({ policyStoreId, policyId }))).resolves.toMatchObject({});
 
-    await expect(again).rejects.toThrow(ResourceNotFoundException);
-    await expect(again).rejects.toThrow(`POLICY ${policyId} not found`);
+    const { policies } = await client.send(new ListPoliciesCommand({ policyStoreId }));
+    expect(policies?.map((p) => p.policyId)).toEqual([kept]);
+    await expect(client.send(new GetPolicyCommand({ policyStoreId, policyId }))).rejects.toThrow(ResourceNotFoundException);
   });
 
   it('a policy created through the protocol decides IsAuthorized under its generated id, and stops once deleted', async () => {
