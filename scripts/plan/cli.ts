@@ -40,7 +40,8 @@ async function plan(request: PlanRequest, env: NodeJS.ProcessEnv): Promise<numbe
     process.stdout.write(renderPlan(report, request.format));
     if (failed.length > 0) {
       process.stderr.write(
-        `plan: ${failed.length} of ${report.sections.length} stores could not be planned: ${failed.map((s) => s.name).join(', ')}\n`,
+        `npm run plan: ${failed.length} of ${report.sections.length} stores could not be planned: ` +
+          `${failed.map((section) => section.name).join(', ')}\n`,
       );
       return 1;
     }

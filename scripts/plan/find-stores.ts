@@ -36,7 +36,8 @@ export async function findStores(options: FindStoresOptions): Promise<StoreToPla
       const policyStoreId = await table.get(target.tenantId);
       if (policyStoreId === undefined) {
         throw new UnknownTenantError(
-          `tenant "${target.tenantId}" is unknown: table ${table.name} has no policy store for it (npm run tenant -- list shows the tenants)`,
+          `tenant "${target.tenantId}" is unknown: table ${table.name} has no policy store for it ` +
+            '(npm run tenant -- list shows the tenants)',
         );
       }
       return [{ kind: 'found', name: `tenant ${target.tenantId}`, policyStoreId }];

@@ -108,9 +108,7 @@ function renderText(report: PlanReport): string {
       continue;
     }
     out.push(`${section.name}, policy store ${plan.policyStoreId}`);
-    out.push(
-      `  schema: ${plan.schema.action === 'put' ? (plan.schema.before === undefined ? 'put (the store has none)' : 'put (changed)') : 'unchanged'}`,
-    );
+    out.push(`  schema: ${schemaWord(plan)}`);
     for (const step of plan.steps) {
       out.push(`  ${SYMBOL[step.action]} ${step.action.padEnd(9)} ${kindLabel(step.kind)} ${nameOf(step)}`);
       if (step.action === 'replace') out.push(`      ${replaceReason(step.changed)}`);
@@ -124,10 +122,16 @@ function renderText(report: PlanReport): string {
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
 
+function schemaWord(plan: StorePlan): string {
+  if (plan.schema.action === 'unchanged') return 'unchanged';
+  return plan.schema.before === undefined ? 'put (the store has none)' : 'put (changed)';
+}
+
 function totalLine(report: PlanReport): string {
   const failed = failedSections(report).length;
   const planned = report.sections.length - failed;
-  return `Total over ${planned} ${planned === 1 ? 'store' : 'stores'}: ${summaryLine(totalCounts(report), planned)}${failed > 0 ? `; ${failed} failed` : ''}`;
+  const failures = failed > 0 ? `; ${failed} failed` : '';
+  return `Total over ${planned} ${planned === 1 ? 'store' : 'stores'}: ${summaryLine(totalCounts(report), planned)}${failures}`;
 }
 
 function renderMarkdown(report: PlanReport): string {
