@@ -145,14 +145,19 @@ function avpClient(): VerifiedPermissionsClient {
   return client;
 }
 
-/** A handler as the generated one builds it, plus the policy store id of every call its AVP client makes. */
+/**
+ * A handler as the generated one builds it, plus the policy store id of every decision its AVP client asks for
+ * (ListPolicies, which names the determining policies of a store, is not a decision).
+ */
 function build() {
   const telemetry = new MemoryTelemetry();
   const client = avpClient();
   const storesAsked: string[] = [];
   client.middlewareStack.add(
-    (next) => async (args) => {
-      if ('policyStoreId' in args.input && typeof args.input.policyStoreId === 'string') storesAsked.push(args.input.policyStoreId);
+    (next, context) => async (args) => {
+      const decides = context.commandName === 'IsAuthorizedCommand' || context.commandName === 'BatchIsAuthorizedCommand';
+      if (decides && 'policyStoreId' in args.input && typeof args.input.policyStoreId === 'string')
+        storesAsked.push(args.input.policyStoreId);
       return next(args);
     },
     { step: 'initialize', name: 'recordPolicyStoreId' },
