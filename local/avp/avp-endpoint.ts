@@ -168,7 +168,9 @@ export async function startLocalAvpEndpoint(options: LocalAvpEndpointOptions = {
       });
       try {
         stores.putSchema(store, JSON.stringify(bundle.schema));
-        for (const id of Object.keys(bundle.templates).sort()) stores.addTemplate(store, { id, statement: bundle.templates[id] ?? '' });
+        for (const id of Object.keys(bundle.templates).sort()) {
+          stores.addTemplate(store, { id, statement: bundle.templates[id] ?? '', description: id });
+        }
         for (const id of Object.keys(bundle.policies).sort())
           stores.addPolicy(store, { id, kind: 'static', statement: bundle.policies[id] ?? '', description: id });
         for (const link of templateLinks) {
