@@ -139,7 +139,7 @@ export class AuthorizerModeStack extends Stack {
       metricsNamespace: names.metricsNamespace,
     });
     for (const statement of statements) this.authorizer.role.addToPrincipalPolicy(statement);
-    if (mode.tenancy.kind === 'single' && mode.engine.kind === 'avp') {
+    if (mode.tenancy.kind === 'single' && mode.engine.kind === 'avp' && this.policyStore) {
       // The function (its POLICY_BUNDLE_VERSION changes with every policy change) updates after the store's policies:
       // no new environment asks the store before it holds them, and the old ones, whatever they cached, are retired.
       this.authorizer.function.node.addDependency(this.policyStore);

@@ -1,5 +1,6 @@
 // The render step: the model becomes a list of {path, contents}. Nothing here touches the disk.
 import type { GenerationModel, ModeModel, Provenance } from '../model/build-model.js';
+import { cdkJson } from './cdk-json.js';
 import { renderTemplate } from './handlebars.js';
 
 export interface RenderedFile {
@@ -35,14 +36,7 @@ export function renderProject(model: GenerationModel): RenderedFile[] {
     { path: CODEOWNERS, contents: renderTemplate('CODEOWNERS', { provenance: model.projectProvenance, lines: codeOwnersLines(model) }) },
     {
       path: CDK_JSON,
-      contents: renderTemplate('cdk.json', {
-        cdk: {
-          '//': `${GENERATED_NOTICE} Source hash: ${model.provenance.sourceHash}`,
-          app: 'npx tsx generated/app.ts',
-          output: 'cdk.out',
-          context: { '@aws-cdk/core:newStyleStackSynthesis': true },
-        },
-      }),
+      contents: renderTemplate('cdk.json', { cdk: cdkJson(`${GENERATED_NOTICE} Source hash: ${model.provenance.sourceHash}`) }),
     },
   ];
   for (const mode of model.modes) files.push(...renderMode(mode));

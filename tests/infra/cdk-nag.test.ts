@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack, Validations, aws_sns as sns } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { billingBuildApp, NO_BUNDLING, synthesizedApp } from './support/synthesized-app.js';
+import { billingBuildApp, SYNTH_CONTEXT, synthesizedApp } from './support/synthesized-app.js';
 
 interface ValidationReport {
   readonly pluginReports: readonly {
@@ -44,7 +44,7 @@ describe("cdk-nag's AWS Solutions checks", () => {
 
   it('are registered by buildApp: a non-compliant resource added to the app fails synth with its rule id', () => {
     // Arrange: an SNS topic that does not enforce TLS for publishers (AwsSolutions-SNS3).
-    const app = buildApp(new App({ context: NO_BUNDLING }));
+    const app = buildApp(new App({ context: SYNTH_CONTEXT }));
     new sns.Topic(new Stack(app, 'NonCompliant'), 'Topic');
 
     // Act / Assert

@@ -73,7 +73,23 @@ describe.each([
     t.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       AccessLogSetting: {
-        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ApiAccessLogs'), 'Arn'] },
+        // The log group's ARN without the `:*` suffix, as the recommended flag
+        // @aws-cdk/aws-apigateway:logGroupDestinationArnWithoutWildcard (cdk.json) builds it.
+        DestinationArn: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':log-group:',
+              { Ref: Match.stringLikeRegexp('^ApiAccessLogs') },
+            ],
+          ],
+        },
         Format: Match.serializedJson(Match.objectLike({ requestId: '$context.requestId', authorizerError: '$context.authorizer.error' })),
       },
       MethodSettings: [{ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false, MetricsEnabled: true }],

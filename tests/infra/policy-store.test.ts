@@ -9,7 +9,7 @@ import { policyLogicalId } from '../../infra/logical-id.js';
 import { ModePolicyStore } from '../../infra/policy-store.js';
 import type { ModeConfig, PolicyBundle } from '../../runtime/config.js';
 import { copyProject } from '../support/project-copy.js';
-import { NO_BUNDLING, bareStack, logicalIdOfOnly } from './support/synthesized-app.js';
+import { SYNTH_CONTEXT, bareStack, logicalIdOfOnly } from './support/synthesized-app.js';
 import { billingProject } from './support/billing-project.js';
 import { TEST_PROJECT } from './support/test-project.js';
 import { fixtureMode } from '../support/fixture-domain.js';
@@ -33,7 +33,7 @@ const MODES: readonly { mode: ModeConfig; bundle: PolicyBundle }[] = [
  * for its policy store here (`engine.policyStore: deploy`), so its policies are deployed to AVP.
  */
 function modeStackTemplate(mode: ModeConfig, bundle: PolicyBundle): Template {
-  const stack = new AuthorizerModeStack(new App({ context: NO_BUNDLING }), `AcmeApiAuthorizer-${mode.name}`, {
+  const stack = new AuthorizerModeStack(new App({ context: SYNTH_CONTEXT }), `AcmeApiAuthorizer-${mode.name}`, {
     project: TEST_PROJECT,
     mode: mode.engine.kind === 'local' ? { ...mode, engine: { kind: 'local', policyStore: 'deploy' } } : mode,
     bundle,

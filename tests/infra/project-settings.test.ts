@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateProject } from '../../generator/generate.js';
 import { writeGeneratedFiles } from '../../generator/write/write-files.js';
 import { copyProject, REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
-import { NO_BUNDLING } from './support/synthesized-app.js';
+import { SYNTH_CONTEXT } from './support/synthesized-app.js';
 
 const PROJECT_YAML = `# yaml-language-server: $schema=./generator/schemas/project.schema.json
 application:
@@ -39,7 +39,7 @@ beforeAll(async () => {
   cpSync(join(REPO_ROOT, 'package-lock.json'), join(project.root, 'package-lock.json'));
   process.chdir(project.root);
   const generatedApp = (await import(pathToFileURL(join(project.root, 'generated/app.ts')).href)) as { buildApp(app: App): App };
-  const app = generatedApp.buildApp(new App({ context: NO_BUNDLING }));
+  const app = generatedApp.buildApp(new App({ context: SYNTH_CONTEXT }));
   // cdk-nag runs at synth: the created alarm topic and its key must pass the AWS Solutions checks.
   app.synth();
   stacks = new Map(app.node.children.filter(Stack.isStack).map((stack) => [stack.stackName, stack]));

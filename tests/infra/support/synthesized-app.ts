@@ -2,6 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { recommendedFeatureFlags } from '../../../generator/render/cdk-json.js';
 import { AuthorizerModeStack } from '../../../infra/authorizer-mode-stack.js';
 import { billingProject } from './billing-project.js';
 
@@ -10,6 +11,12 @@ import { billingProject } from './billing-project.js';
  * the production construct is tested exactly as deployed, only without its asset's contents.
  */
 export const NO_BUNDLING = { 'aws:cdk:bundling-stacks': [] as string[] };
+
+/**
+ * The context `cdk synth` gives the app from the generated cdk.json (every feature flag aws-cdk-lib recommends; they
+ * change resource shapes), without bundling: what the stack tests synthesize with, so they assert what deploys.
+ */
+export const SYNTH_CONTEXT: Record<string, unknown> = { ...recommendedFeatureFlags(), ...NO_BUNDLING };
 
 export interface SynthesizedApp {
   readonly app: App;
@@ -35,7 +42,7 @@ let shared: SynthesizedApp | undefined;
 export async function synthesizedApp(): Promise<SynthesizedApp> {
   if (shared) return shared;
   const buildApp = await billingBuildApp();
-  const app = buildApp(new App({ context: NO_BUNDLING }));
+  const app = buildApp(new App({ context: SYNTH_CONTEXT }));
   app.synth();
   const stacks = new Map<string, AuthorizerModeStack>();
   for (const child of app.node.children) if (child instanceof AuthorizerModeStack) stacks.set(child.mode.name, child);
@@ -62,7 +69,7 @@ export async function synthesizedApp(): Promise<SynthesizedApp> {
 
 /** A bare stack in its own app, for testing one construct in isolation. */
 export function bareStack(id = 'Test'): Stack {
-  return new Stack(new App({ context: NO_BUNDLING }), id);
+  return new Stack(new App({ context: SYNTH_CONTEXT }), id);
 }
 
 /** The logical id of the one resource of `type` in `template`; throws when there is none or several. */
