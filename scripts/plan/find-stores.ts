@@ -2,7 +2,7 @@
 // tenant table.
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import type { GeneratedMode } from '../../common/generated-modes.js';
-import { readStackOutputs, type StackOutputKey } from '../aws/stack-outputs.js';
+import { readStackOutputs, StackOutputsError, type StackOutputKey, type StackOutputs } from '../aws/stack-outputs.js';
 import type { TenantTable } from '../tenant/tenant-table.js';
 import type { PlanTarget } from './args.js';
 import { NoStoreToPlanError, PlanUsageError, UnknownTenantError } from './errors.js';
@@ -10,7 +10,11 @@ import { NoStoreToPlanError, PlanUsageError, UnknownTenantError } from './errors
 export type StoreToPlan =
   | { readonly kind: 'found'; readonly name: string; readonly policyStoreId: string }
   /** A tenant of --all-tenants whose table item names no store: reported in its section, the others still planned. */
-  | { readonly kind: 'missing'; readonly name: string; readonly reason: string };
+  | { readonly kind: 'missing'; readonly name: string; readonly reason: string }
+  /** The mode's stack is not deployed yet: the first deploy creates the store and everything in it. */
+  | { readonly kind: 'not-deployed'; readonly name: string }
+  /** The mode deploys no store (the local engine, `engine.policyStore: none`): nothing to plan, not a failure. */
+  | { readonly kind: 'no-store'; readonly name: string; readonly reason: string };
 
 export interface FindStoresOptions {
   readonly target: PlanTarget;
@@ -28,8 +32,16 @@ export async function findStores(options: FindStoresOptions): Promise<StoreToPla
   switch (target.kind) {
     case 'store':
       return [{ kind: 'found', name: `mode ${mode.name}`, policyStoreId: target.policyStoreId }];
-    case 'stack':
+    case 'stack': {
+      const { engine } = mode.config;
+      if (engine.kind === 'local' && engine.policyStore === 'none') {
+        const reason =
+          'it uses the local engine and deploys no policy store: its policies ship in the Lambda bundle, and a deploy ' +
+          'replaces the function (pass --policy-store-id to compare a store anyway)';
+        return [{ kind: 'no-store', name: `mode ${mode.name}`, reason }];
+      }
       return [await stackStore(options, multiTenant ? 'TenantBlueprintPolicyStoreId' : 'PolicyStoreId')];
+    }
     case 'tenant': {
       if (!multiTenant) throw new PlanUsageError(`mode ${mode.name} is single-tenant; --tenant is for a multi-tenant mode`);
       const table = options.tenantTable();
@@ -56,7 +68,16 @@ export async function findStores(options: FindStoresOptions): Promise<StoreToPla
 
 async function stackStore(options: FindStoresOptions, key: StackOutputKey): Promise<StoreToPlan> {
   const { mode, stackId } = options;
-  const outputs = await readStackOutputs(options.cloudFormation(), stackId);
+  let outputs: StackOutputs;
+  try {
+    outputs = await readStackOutputs(options.cloudFormation(), stackId);
+  } catch (error) {
+    // The first deploy of a mode: its plan is every item created, which is what the deploy will do.
+    if (error instanceof StackOutputsError && error.code === 'STACK_NOT_FOUND') {
+      return { kind: 'not-deployed', name: `mode ${mode.name} (stack ${stackId} is not deployed yet)` };
+    }
+    throw error;
+  }
   const policyStoreId = outputs[key];
   if (policyStoreId !== undefined) {
     const name = key === 'TenantBlueprintPolicyStoreId' ? `mode ${mode.name} (tenant blueprint store)` : `mode ${mode.name}`;

@@ -23,6 +23,11 @@ export async function planStores(options: PlanStoresOptions): Promise<PlanReport
   const desired = { schema: bundle.schema, policies: bundle.policies, templates: bundle.templates };
   const sections = await withConcurrency(options.stores, STORES_AT_ONCE, async (store): Promise<PlanSection> => {
     if (store.kind === 'missing') return { name: store.name, outcome: { kind: 'failed', policyStoreId: undefined, reason: store.reason } };
+    if (store.kind === 'no-store') return { name: store.name, outcome: { kind: 'no-store', reason: store.reason } };
+    if (store.kind === 'not-deployed') {
+      const empty = { policyStoreId: '(created by the first deploy)', schema: undefined, items: [], linkedPolicies: new Map() };
+      return { name: store.name, outcome: { kind: 'planned', plan: planStore(empty, desired) } };
+    }
     try {
       const live = await readLiveStore(options.avp, store.policyStoreId);
       return { name: store.name, outcome: { kind: 'planned', plan: planStore(live, desired) } };

@@ -11,7 +11,9 @@ export type PlanFormat = (typeof PLAN_FORMATS)[number];
 export type SectionOutcome =
   | { readonly kind: 'planned'; readonly plan: StorePlan }
   /** The store could not be read: the section says why, the others still print. */
-  | { readonly kind: 'failed'; readonly policyStoreId: string | undefined; readonly reason: string };
+  | { readonly kind: 'failed'; readonly policyStoreId: string | undefined; readonly reason: string }
+  /** Nothing to plan, and rightly so (a local-engine mode deploys no store): the reason is the whole section. */
+  | { readonly kind: 'no-store'; readonly reason: string };
 
 export interface PlanSection {
   /** What the store is to the reader: `mode customer` or `tenant acme`. */
@@ -101,6 +103,10 @@ function renderText(report: PlanReport): string {
       out.push(`${section.name}: FAILED${outcome.policyStoreId ? ` (policy store ${outcome.policyStoreId})` : ''}: ${outcome.reason}`, '');
       continue;
     }
+    if (outcome.kind === 'no-store') {
+      out.push(`${section.name}: nothing to plan: ${outcome.reason}`, '');
+      continue;
+    }
     const { plan } = outcome;
     const counts = countPlan(plan);
     if (!hasChanges(counts)) {
@@ -141,6 +147,10 @@ function renderMarkdown(report: PlanReport): string {
     const { outcome } = section;
     if (outcome.kind === 'failed') {
       out.push(`### ${escapeMarkdown(section.name)}`, '', `> **Failed:** ${escapeMarkdown(outcome.reason)}`, '');
+      continue;
+    }
+    if (outcome.kind === 'no-store') {
+      out.push(`### ${escapeMarkdown(section.name)}`, '', `Nothing to plan: ${escapeMarkdown(outcome.reason)}`, '');
       continue;
     }
     const { plan } = outcome;
@@ -188,7 +198,9 @@ function planJson(report: PlanReport) {
     stores: report.sections.map((section) =>
       section.outcome.kind === 'planned'
         ? { name: section.name, status: 'planned', counts: countPlan(section.outcome.plan), plan: section.outcome.plan }
-        : { name: section.name, status: 'failed', policyStoreId: section.outcome.policyStoreId ?? null, reason: section.outcome.reason },
+        : section.outcome.kind === 'no-store'
+          ? { name: section.name, status: 'no-store', reason: section.outcome.reason }
+          : { name: section.name, status: 'failed', policyStoreId: section.outcome.policyStoreId ?? null, reason: section.outcome.reason },
     ),
   };
 }

@@ -1,6 +1,7 @@
 // `npm run plan` as a user runs it: a real process against the local AVP endpoint, the local CloudFormation endpoint
 // (the stack's outputs) and dynalite (the tenant table), on stores seeded from the billing fixture and then edited.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeletePolicyStoreCommand } from '@aws-sdk/client-verifiedpermissions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +56,12 @@ let customerStore: string;
 
 beforeAll(async () => {
   project = copyDomain('billing');
+  // The customer mode uses the local engine; it deploys a store only when it asks for one, as this copy does.
+  const customerMode = join(project.root, 'modes/customer.yaml');
+  writeFileSync(
+    customerMode,
+    readFileSync(customerMode, 'utf8').replace(/^engine:\n {2}kind: local\n/m, 'engine:\n  kind: local\n  policyStore: deploy\n'),
+  );
   const generate = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'generator/cli/generate.ts'), '--root', project.root], {
     encoding: 'utf8',
   });
@@ -197,6 +204,32 @@ describe('npm run plan -- <mode> (the store the stack deployed)', () => {
 
     expect(code).toBe(0);
     expect(stdout).toMatch(/^mode multi-tenant \(tenant blueprint store\), policy store \S+: no changes/);
+  });
+});
+
+describe('npm run plan -- <mode>: modes with nothing deployed yet, or no store at all', () => {
+  it("plans every item as created when the mode's stack is not deployed yet (a first deploy), exit 0", async () => {
+    const internal = fixtureMode('billing', 'internal').POLICY_BUNDLE;
+    const { code, stdout } = await plan(['internal', '--format', 'json']);
+
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as JsonReport;
+    expect(report.stores.map((store) => store.name)).toEqual(['mode internal (stack AcmeApiAuthorizer-internal is not deployed yet)']);
+    const [only] = report.stores;
+    expect(only?.plan?.schema.action).toBe('put');
+    expect(only?.plan?.steps.map((step) => `${step.action} ${step.policyId}`).sort()).toEqual(
+      [...Object.keys(internal.policies), ...Object.keys(internal.templates)].map((id) => `create ${id}`).sort(),
+    );
+  });
+
+  it('says a local-engine mode that deploys no store has nothing to plan, and exits 0 even with --fail-on-change', async () => {
+    const { code, stdout } = await plan(['m2m', '--fail-on-change']);
+
+    expect(code).toBe(0);
+    expect(stdout).toBe(
+      'mode m2m: nothing to plan: it uses the local engine and deploys no policy store: its policies ship in the Lambda ' +
+        'bundle, and a deploy replaces the function (pass --policy-store-id to compare a store anyway)\n',
+    );
   });
 });
 
