@@ -87,10 +87,19 @@ function describe(environment: LocalEnvironment, tokenArguments: string): string
         ? `POST ${issuer.baseUrl}${TOKEN_PATH} (client credentials; client secret ${environment.clientSecret})`
         : `${token}${mode.name} <principal>   or   ${token}${mode.name} --claims ` +
           `'${JSON.stringify({ [mode.claims.principal.idClaim]: '...' })}'`;
+    // API Gateway caches no WebSocket authorizer result, so only REST and HTTP modes have a cache to flush.
+    const flush =
+      mode.api.type === 'websocket'
+        ? []
+        : [
+            `  ${''.padEnd(13)} flush     npm run flush -- ${mode.name} --endpoint ${gateway.managementUrl} ` +
+              `--api-id ${gateway.api.apiId} --stage '${gateway.api.stage}'`,
+          ];
     return [
       `  ${mode.name.padEnd(13)} ${mode.api.type.padEnd(9)} ${mode.engine.kind.padEnd(5)} ${gateway.url}`,
       `  ${''.padEnd(13)} JWKS      ${jwks}`,
       `  ${''.padEnd(13)} token     ${tokenUrl}`,
+      ...flush,
     ];
   });
   const world = environment.seedFile

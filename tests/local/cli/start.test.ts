@@ -1,5 +1,6 @@
 // `npm start` and `npm run token` as a user runs them, on scratch copies of a fixture domain: real processes, the
 // printed curl commands run with real curl, tokens from `npm run -s token`, and the shutdown by SIGTERM and SIGINT.
+import { APIGatewayClient, FlushStageAuthorizersCacheCommand } from '@aws-sdk/client-api-gateway';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
@@ -90,6 +91,17 @@ describe('npm start --root <scratch copy of research-archive> --port 0', () => {
     expect(jwks.keys.map((key) => typeof key.kid)).toEqual(['string', 'string']);
   });
 
+  it("prints, per REST or HTTP mode, how to flush its gateway's authorizer cache, and that control plane answers the SDK", async () => {
+    const line = /^ {16}flush {5}npm run flush -- lab --endpoint (\S+) --api-id (\S+) --stage '([^']+)'$/m.exec(start.stdout);
+    if (line === null) throw new Error(`no flush line for mode lab in\n${start.stdout}`);
+    const [, endpoint, restApiId, stageName] = line;
+
+    // FlushStageAuthorizersCache (API Gateway API Reference): 202 Accepted with an empty body.
+    const client = new APIGatewayClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'LOCAL', secretAccessKey: 'local' } });
+    await expect(client.send(new FlushStageAuthorizersCacheCommand({ restApiId, stageName }))).resolves.toMatchObject({});
+    client.destroy();
+  });
+
   it('prints a curl command for every example of the seed, in seed order', () => {
     const seed = loadDemoData(join(project.root, 'local/demo/seed.yaml'));
     const expected = ['curation', 'lab'].flatMap((mode) => seed.examples[mode] ?? []);
@@ -152,7 +164,8 @@ describe('npm start --root <scratch copy of research-archive> --port 0', () => {
 
       expect(code).toBe(0);
       expect(start.stdout).toContain('stopped (SIGTERM): nothing is left listening');
-      expect(ports).toHaveLength(6);
+      // Two gateways and their two authorizer-cache control planes, the issuer, dynalite, the AVP endpoint, the backend.
+      expect(ports).toHaveLength(8);
       expect(await Promise.all(ports.map(closedPort))).toEqual(ports.map(() => true));
     },
     TIMEOUT_MS,
