@@ -21,6 +21,7 @@ export interface ModePolicyStoreProps {
  * The store is retained when the stack is deleted (deletion protection would make `cdk destroy` fail otherwise) and
  * when it is replaced. Its policies, templates and identity source are not: a replaced or removed policy must leave
  * the store, or the old statement would go on deciding; the repository is their source, and a redeploy restores them.
+ * AVP deletes a template's linked policies with the template, so a template replacement drops its links: fail closed.
  */
 export class ModePolicyStore extends Construct {
   readonly store: avp.CfnPolicyStore;
