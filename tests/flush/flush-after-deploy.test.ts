@@ -161,7 +161,7 @@ describe('a policy change deployed to a REST API with the AVP engine (internal: 
       const path = '/billing/pay-2';
       const before = [await send(gateway, path, token), await send(gateway, path, token)];
 
-      // The deploy: support staff may no longer view payments. The store gets the update, the function a new bundle.
+      // The deploy: support staff lose one action. The store gets the update, the function a new bundle.
       const merged = tightened(mode.bundle, 'staff.support-read', 'ViewPayment');
       await updateStorePolicy(localPolicyStoreId(gateway.mode), 'staff.support-read', merged);
       deployment.replaceEnvironment(merged);
