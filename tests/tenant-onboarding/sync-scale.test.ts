@@ -11,7 +11,7 @@ import type { TenantClients } from '../../scripts/tenant/clients.js';
 import { paceByStore } from '../../scripts/tenant/sync-pacer.js';
 import { syncTenants, type SyncSummary, type TenantOutcome } from '../../scripts/tenant/sync-tenants.js';
 import { startLocalServices, type LocalServices } from './support/local-services.js';
-import { expectedSnapshot, MODE_CONFIG, SMALL_BUNDLE, SMALL_EDITED_BUNDLE, snapshotOf, syncClients } from './support/sync-fixtures.js';
+import { expectedSnapshot, SMALL_BUNDLE, SMALL_EDITED_BUNDLE, snapshotOf, syncClients } from './support/sync-fixtures.js';
 
 // 1,000 as the issue asks; SYNC_SCALE_TENANTS=200 for a quicker local run.
 const TENANTS = Number(process.env['SYNC_SCALE_TENANTS'] ?? 1000);
