@@ -242,7 +242,7 @@ describe('configuration from the environment', () => {
 
 describe('usage', () => {
   it.each([
-    [[], 'tenant: name a command: create, delete, list'],
+    [[], 'tenant: name a command: create, delete, list, sync'],
     [['purge', 'acme-bank'], 'tenant: unknown command "purge": expected one of create, delete, list, sync'],
   ])('exits 2 on %j with the usage', async (args, line) => {
     const run = await tenant(args);

@@ -115,13 +115,14 @@ describe('a tenant onboarded by create', () => {
     }));
   });
 
-  it('is decided in its own store, by the policy whose description is the @id tenant.read-own', async () => {
+  it('is decided in its own store, and the decision names the policy by its @id, not by the id AVP gave it', async () => {
     const listed = await services.avpClient.send(new ListPoliciesCommand({ policyStoreId }));
     const readOwn = listed.policies?.find((policy) => policy.definition?.static?.description === 'tenant.read-own')?.policyId;
     const { handle } = handler();
 
     const result = await handle(viewAccount('umbrella', 'acct-u1'));
 
+    // The store's own id for the policy is an opaque 22-character AVP id; the authorizer context carries the @id.
     expect(readOwn).toMatch(/^[A-Za-z0-9]{22}$/);
     expect(result).toEqual({
       isAuthorized: true,
@@ -131,7 +132,7 @@ describe('a tenant onboarded by create', () => {
         tenantId: 'umbrella',
         roles: 'viewer',
         decision: 'allow',
-        determiningPolicies: readOwn,
+        determiningPolicies: 'tenant.read-own',
       },
     });
   });
