@@ -1,17 +1,7 @@
-// Reads what an import needs from an AVP policy store through the SDK: the schema, every static policy with its
-// statement, every template with its statement, and the template-linked policies (listed, never imported).
-// API reference: GetSchema, ListPolicies, GetPolicy, ListPolicyTemplates and GetPolicyTemplate
-// (https://docs.aws.amazon.com/verifiedpermissions/latest/apireference/).
-import {
-  GetPolicyCommand,
-  GetPolicyTemplateCommand,
-  GetSchemaCommand,
-  paginateListPolicies,
-  paginateListPolicyTemplates,
-  type EntityIdentifier,
-  type VerifiedPermissionsClient,
-} from '@aws-sdk/client-verifiedpermissions';
-import { StoreReadError } from './errors.js';
+// Reads what an import needs from an AVP policy store (scripts/aws/read-policy-store.ts): the schema, every static
+// policy with its statement, every template with its statement, and the template-linked policies (listed, never imported).
+import type { EntityIdentifier, VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
+import { readPolicyStore as readRawPolicyStore } from '../aws/read-policy-store.js';
 import { explainReadFailure } from './read-failure.js';
 
 export interface StoredStatement {
@@ -51,80 +41,25 @@ export interface ReadStoreOptions {
 }
 
 export async function readPolicyStore(options: ReadStoreOptions): Promise<StoreSnapshot> {
-  const { client, policyStoreId } = options;
-  const pageSize = options.pageSize ?? 50;
-  const concurrency = options.concurrency ?? 8;
-  const call = <T>(operation: string, run: () => Promise<T>): Promise<T> =>
-    run().catch((error: unknown) => {
-      throw explainReadFailure({ error, operation, policyStoreId, where: options.where });
-    });
-
-  const schema = await call('GetSchema', () => client.send(new GetSchemaCommand({ policyStoreId })));
-
-  const staticIds: string[] = [];
-  const links: StoredLink[] = [];
-  await call('ListPolicies', async () => {
-    for await (const page of paginateListPolicies({ client, pageSize }, { policyStoreId })) {
-      for (const item of page.policies ?? []) {
-        const linked = item.definition?.templateLinked;
-        if (item.policyType === 'TEMPLATE_LINKED' && linked?.policyTemplateId !== undefined) {
-          links.push({
-            storeId: required(item.policyId, 'ListPolicies: policyId'),
-            templateStoreId: linked.policyTemplateId,
-            principal: linked.principal,
-            resource: linked.resource,
-          });
-        } else {
-          staticIds.push(required(item.policyId, 'ListPolicies: policyId'));
-        }
-      }
-    }
+  const { where, ...read } = options;
+  const store = await readRawPolicyStore({ ...read, schema: 'required' }).catch((error: unknown) => {
+    throw explainReadFailure({ error, policyStoreId: options.policyStoreId, where });
   });
-  const templateIds: string[] = [];
-  await call('ListPolicyTemplates', async () => {
-    for await (const page of paginateListPolicyTemplates({ client, pageSize }, { policyStoreId })) {
-      for (const item of page.policyTemplates ?? [])
-        templateIds.push(required(item.policyTemplateId, 'ListPolicyTemplates: policyTemplateId'));
-    }
-  });
-
-  // ListPolicies gives a static policy's description but not its statement (PolicyItem); GetPolicy gives both.
-  const policies = await inBatches(staticIds.sort(), concurrency, async (policyId) => {
-    const policy = await call('GetPolicy', () => client.send(new GetPolicyCommand({ policyStoreId, policyId })));
-    const definition = policy.definition?.static;
-    return {
-      storeId: policyId,
-      statement: required(definition?.statement, `GetPolicy ${policyId}: definition.static.statement`),
-      description: definition?.description,
-    };
-  });
-  const templates = await inBatches(templateIds.sort(), concurrency, async (policyTemplateId) => {
-    const template = await call('GetPolicyTemplate', () => client.send(new GetPolicyTemplateCommand({ policyStoreId, policyTemplateId })));
-    return {
-      storeId: policyTemplateId,
-      statement: required(template.statement, `GetPolicyTemplate ${policyTemplateId}: statement`),
-      description: template.description,
-    };
+  const statement = ({ avpId, statement, description }: (typeof store.policies)[number]): StoredStatement => ({
+    storeId: avpId,
+    statement,
+    description,
   });
   return {
-    policyStoreId,
-    schemaJson: required(schema.schema, 'GetSchema: schema'),
-    policies,
-    templates,
-    links: links.sort((a, b) => (a.storeId < b.storeId ? -1 : a.storeId > b.storeId ? 1 : 0)),
+    policyStoreId: options.policyStoreId,
+    schemaJson: store.schema,
+    policies: store.policies.map(statement),
+    templates: store.templates.map(statement),
+    links: store.links.map((link) => ({
+      storeId: link.avpId,
+      templateStoreId: link.templateAvpId,
+      principal: link.principal,
+      resource: link.resource,
+    })),
   };
-}
-
-async function inBatches<T, R>(items: readonly T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = [];
-  for (let start = 0; start < items.length; start += size) {
-    results.push(...(await Promise.all(items.slice(start, start + size).map(run))));
-  }
-  return results;
-}
-
-function required<T>(value: T | undefined, what: string): T {
-  // The API reference marks these members as always present: a reply without one is not AVP's.
-  if (value === undefined) throw new StoreReadError(`the reply lacks ${what}`);
-  return value;
 }

@@ -4,7 +4,8 @@ import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissi
 import type { PolicyBundle } from '../../runtime/config.js';
 import { StorePlanError } from '../store-plan/errors.js';
 import { planStore } from '../store-plan/plan-store.js';
-import { readLiveStore, withConcurrency } from '../store-plan/read-store.js';
+import { withConcurrency } from '../../common/with-concurrency.js';
+import { readLiveStore } from '../store-plan/read-store.js';
 import type { PlanReport, PlanSection } from '../store-plan/render-plan.js';
 import type { StoreToPlan } from './find-stores.js';
 

@@ -6,7 +6,8 @@
 // operation, and answers a seeded random share of the writes with AccessDeniedException, which no client retries.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AvpOperation } from '../../local/avp/avp-endpoint.js';
-import { readLiveStore, withConcurrency } from '../../scripts/store-plan/read-store.js';
+import { withConcurrency } from '../../common/with-concurrency.js';
+import { readLiveStore } from '../../scripts/store-plan/read-store.js';
 import type { TenantClients } from '../../scripts/tenant/clients.js';
 import { paceByStore } from '../../scripts/tenant/sync-pacer.js';
 import { syncTenants, type SyncSummary, type TenantOutcome } from '../../scripts/tenant/sync-tenants.js';
