@@ -16,11 +16,10 @@ import {
   ListPoliciesCommand,
   UpdatePolicyCommand,
   ValidationException,
-  type VerifiedPermissionsClient,
 } from '@aws-sdk/client-verifiedpermissions';
 import { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
+import { describe, expect, it } from 'vitest';
+import { useLocalAvpEndpoint } from '../support/local-avp.js';
 import { ModePolicyStore } from '../../infra/policy-store.js';
 import type { PolicyBundle } from '../../runtime/config.js';
 import { newBillingStore } from '../local/avp/support/billing-store.js';
@@ -51,25 +50,14 @@ function editedApproval(edit: (statement: string) => string): PolicyBundle {
   return { ...BUNDLE, policies: { ...BUNDLE.policies, [APPROVE]: after } };
 }
 
-let endpoint: LocalAvpEndpoint;
-let client: VerifiedPermissionsClient;
-
-beforeAll(async () => {
-  endpoint = await startLocalAvpEndpoint();
-  client = createLocalAvpClient(endpoint.url, { maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await endpoint.close();
-});
+const localAvp = useLocalAvpEndpoint();
 
 /** A deployed stack's policies: logical id → AVP policy id, in a fresh STRICT store holding the billing schema. */
 async function deploy(statements: ReadonlyMap<string, string>): Promise<{ storeId: string; physical: Map<string, string> }> {
-  const storeId = await newBillingStore(client);
+  const storeId = await newBillingStore(localAvp.client);
   const physical = new Map<string, string>();
   for (const [logicalId, statement] of statements) {
-    const created = await client.send(new CreatePolicyCommand({ policyStoreId: storeId, definition: { static: { statement } } }));
+    const created = await localAvp.client.send(new CreatePolicyCommand({ policyStoreId: storeId, definition: { static: { statement } } }));
     physical.set(logicalId, created.policyId ?? '');
   }
   return { storeId, physical };
@@ -85,34 +73,34 @@ async function update(
   for (const [logicalId, statement] of after) {
     const policyId = deployed.physical.get(logicalId);
     if (policyId === undefined) {
-      const created = await client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement } } }));
+      const created = await localAvp.client.send(new CreatePolicyCommand({ policyStoreId, definition: { static: { statement } } }));
       deployed.physical.set(logicalId, created.policyId ?? '');
     } else if (before.get(logicalId) !== statement) {
-      await client.send(new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement } } }));
+      await localAvp.client.send(new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement } } }));
     }
   }
   for (const logicalId of before.keys()) {
     const policyId = deployed.physical.get(logicalId);
     if (after.has(logicalId) || policyId === undefined) continue;
-    await client.send(new DeletePolicyCommand({ policyStoreId, policyId }));
+    await localAvp.client.send(new DeletePolicyCommand({ policyStoreId, policyId }));
     deployed.physical.delete(logicalId);
   }
 }
 
 function calls(): Record<'CreatePolicy' | 'UpdatePolicy' | 'DeletePolicy', number> {
   return {
-    CreatePolicy: endpoint.requestCount('CreatePolicy'),
-    UpdatePolicy: endpoint.requestCount('UpdatePolicy'),
-    DeletePolicy: endpoint.requestCount('DeletePolicy'),
+    CreatePolicy: localAvp.endpoint.requestCount('CreatePolicy'),
+    UpdatePolicy: localAvp.endpoint.requestCount('UpdatePolicy'),
+    DeletePolicy: localAvp.endpoint.requestCount('DeletePolicy'),
   };
 }
 
 /** Every statement the store holds (ListPolicies gives ids only; GetPolicy gives each statement). */
 async function storedStatements(policyStoreId: string): Promise<string[]> {
-  const { policies = [] } = await client.send(new ListPoliciesCommand({ policyStoreId }));
+  const { policies = [] } = await localAvp.client.send(new ListPoliciesCommand({ policyStoreId }));
   const statements: string[] = [];
   for (const { policyId } of policies) {
-    const policy = await client.send(new GetPolicyCommand({ policyStoreId, policyId }));
+    const policy = await localAvp.client.send(new GetPolicyCommand({ policyStoreId, policyId }));
     statements.push(policy.definition?.static?.statement ?? '');
   }
   return statements.sort();
@@ -128,7 +116,7 @@ describe('a stack update that narrows a policy’s principal scope (removing `in
     const statement = narrowed.policies[APPROVE] ?? '';
 
     // Act
-    const refused = client.send(
+    const refused = localAvp.client.send(
       new UpdatePolicyCommand({
         policyStoreId: deployed.storeId,
         policyId: deployed.physical.get(approvalId) ?? '',
@@ -146,7 +134,7 @@ describe('a stack update that narrows a policy’s principal scope (removing `in
     const before = policyStatements(BUNDLE);
     const after = policyStatements(narrowed);
     const deployed = await deploy(before);
-    endpoint.resetRequestCounts();
+    localAvp.endpoint.resetRequestCounts();
 
     // Act
     await update(deployed, before, after);
@@ -171,7 +159,7 @@ describe('a stack update that changes a policy’s condition', () => {
     const after = policyStatements(edited);
     const deployed = await deploy(before);
     const physicalBefore = new Map(deployed.physical);
-    endpoint.resetRequestCounts();
+    localAvp.endpoint.resetRequestCounts();
 
     // Act
     await update(deployed, before, after);

@@ -1,6 +1,7 @@
 // readLiveStore against the local AVP endpoint through the real SDK: every page, the @ids, the template links counted.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
+import { describe, expect, it } from 'vitest';
+import { createLocalAvpClient, startLocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
+import { useLocalAvpEndpoint } from '../support/local-avp.js';
 import { StoreNotFoundError, StoreUnreachableError } from '../../scripts/store-plan/errors.js';
 import { readLiveStore } from '../../scripts/store-plan/read-store.js';
 import { fixtureMode } from '../support/fixture-domain.js';
@@ -12,18 +13,7 @@ const READ_OWN = BUNDLE.policies['tenant.read-own'] ?? '';
 /** More than one page: ListPolicies returns at most 50 items a page (AVP API reference, ListPolicies, maxResults). */
 const BULK = 60;
 
-let endpoint: LocalAvpEndpoint;
-let client: ReturnType<typeof createLocalAvpClient>;
-
-beforeAll(async () => {
-  endpoint = await startLocalAvpEndpoint();
-  client = createLocalAvpClient(endpoint.url, { maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await endpoint.close();
-});
+const localAvp = useLocalAvpEndpoint();
 
 function link(n: number) {
   return {
@@ -36,12 +26,12 @@ function link(n: number) {
 describe('readLiveStore', () => {
   it('reads every static policy across pages, each with its statement and its @id from the description', async () => {
     const extraPolicies = Array.from({ length: BULK }, (_, n) => ({ statement: READ_OWN, description: `bulk.policy-${n}` }));
-    const seeded = await seedStore(client, { bundle: BUNDLE, extraPolicies, links: [link(1), link(2), link(3)] });
-    endpoint.resetRequestCounts();
+    const seeded = await seedStore(localAvp.client, { bundle: BUNDLE, extraPolicies, links: [link(1), link(2), link(3)] });
+    localAvp.endpoint.resetRequestCounts();
 
-    const live = await readLiveStore(client, seeded.policyStoreId);
+    const live = await readLiveStore(localAvp.client, seeded.policyStoreId);
 
-    expect(endpoint.requestCount('ListPolicies')).toBe(2);
+    expect(localAvp.endpoint.requestCount('ListPolicies')).toBe(2);
     const policies = live.items.filter((item) => item.kind === 'policy');
     expect(policies).toHaveLength(Object.keys(BUNDLE.policies).length + BULK);
     expect(new Set(policies.map((item) => item.policyId))).toEqual(
@@ -56,9 +46,9 @@ describe('readLiveStore', () => {
   });
 
   it('reads the templates and counts the template-linked policies of each, listing none of them as items', async () => {
-    const seeded = await seedStore(client, { bundle: BUNDLE, links: [link(1), link(2), link(3)] });
+    const seeded = await seedStore(localAvp.client, { bundle: BUNDLE, links: [link(1), link(2), link(3)] });
 
-    const live = await readLiveStore(client, seeded.policyStoreId);
+    const live = await readLiveStore(localAvp.client, seeded.policyStoreId);
 
     const templateAvpId = seeded.avpIds.get(TEMPLATE) ?? '';
     expect(live.items.filter((item) => item.kind === 'template')).toEqual([
@@ -69,35 +59,35 @@ describe('readLiveStore', () => {
   });
 
   it('gives the schema text the store holds', async () => {
-    const seeded = await seedStore(client, { bundle: BUNDLE });
+    const seeded = await seedStore(localAvp.client, { bundle: BUNDLE });
 
-    const live = await readLiveStore(client, seeded.policyStoreId);
+    const live = await readLiveStore(localAvp.client, seeded.policyStoreId);
 
     expect(JSON.parse(live.schema ?? 'null')).toEqual(BUNDLE.schema);
   });
 
   it('reads a store without a schema as schema undefined (AVP answers ResourceNotFoundException for SCHEMA)', async () => {
-    const seeded = await seedStore(client, { bundle: { schema: {}, policies: {}, templates: {} }, withSchema: false });
+    const seeded = await seedStore(localAvp.client, { bundle: { schema: {}, policies: {}, templates: {} }, withSchema: false });
 
-    const live = await readLiveStore(client, seeded.policyStoreId);
+    const live = await readLiveStore(localAvp.client, seeded.policyStoreId);
 
     expect(live).toEqual({ policyStoreId: seeded.policyStoreId, schema: undefined, items: [], linkedPolicies: new Map() });
   });
 
   it('leaves the @id undefined for a description that is not an @id or is absent', async () => {
     const statement = 'permit (principal, action == Billing::Action::"ViewAccount", resource);';
-    const seeded = await seedStore(client, {
+    const seeded = await seedStore(localAvp.client, {
       bundle: { schema: BUNDLE.schema, policies: {}, templates: {} },
       extraPolicies: [{ statement, description: 'Made in the console by Alice' }, { statement }],
     });
 
-    const live = await readLiveStore(client, seeded.policyStoreId);
+    const live = await readLiveStore(localAvp.client, seeded.policyStoreId);
 
     expect(live.items.map((item) => item.policyId)).toEqual([undefined, undefined]);
   });
 
   it('fails with StoreNotFoundError naming a store that does not exist', async () => {
-    await expect(readLiveStore(client, 'PSnotthere0000000000000')).rejects.toThrow(
+    await expect(readLiveStore(localAvp.client, 'PSnotthere0000000000000')).rejects.toThrow(
       new StoreNotFoundError('policy store PSnotthere0000000000000 not found; check the store id and the region'),
     );
   });

@@ -7,26 +7,14 @@ import {
   ResourceNotFoundException,
   UpdatePolicyStoreCommand,
   ValidationException,
-  type VerifiedPermissionsClient,
 } from '@aws-sdk/client-verifiedpermissions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
+import { describe, expect, it } from 'vitest';
+import { useLocalAvpEndpoint } from '../support/local-avp.js';
 
-let avp: LocalAvpEndpoint;
-let client: VerifiedPermissionsClient;
-
-beforeAll(async () => {
-  avp = await startLocalAvpEndpoint();
-  client = createLocalAvpClient(avp.url, { maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await avp.close();
-});
+const localAvp = useLocalAvpEndpoint();
 
 async function protectedStore(): Promise<string> {
-  const { policyStoreId } = await client.send(
+  const { policyStoreId } = await localAvp.client.send(
     new CreatePolicyStoreCommand({ validationSettings: { mode: 'STRICT' }, deletionProtection: 'ENABLED', description: 'tenant t1' }),
   );
   if (policyStoreId === undefined) throw new Error('no policy store id');
@@ -36,26 +24,26 @@ async function protectedStore(): Promise<string> {
 describe('UpdatePolicyStore', () => {
   it('turns deletion protection off, after which DeletePolicyStore succeeds', async () => {
     const policyStoreId = await protectedStore();
-    await expect(client.send(new DeletePolicyStoreCommand({ policyStoreId }))).rejects.toThrow(InvalidStateException);
+    await expect(localAvp.client.send(new DeletePolicyStoreCommand({ policyStoreId }))).rejects.toThrow(InvalidStateException);
 
-    const updated = await client.send(
+    const updated = await localAvp.client.send(
       new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'STRICT' }, deletionProtection: 'DISABLED' }),
     );
-    await client.send(new DeletePolicyStoreCommand({ policyStoreId }));
+    await localAvp.client.send(new DeletePolicyStoreCommand({ policyStoreId }));
 
     expect(updated.policyStoreId).toBe(policyStoreId);
     expect(updated.arn).toBe(`arn:aws:verifiedpermissions::000000000000:policy-store/${policyStoreId}`);
-    await expect(client.send(new GetPolicyStoreCommand({ policyStoreId }))).rejects.toThrow(ResourceNotFoundException);
+    await expect(localAvp.client.send(new GetPolicyStoreCommand({ policyStoreId }))).rejects.toThrow(ResourceNotFoundException);
   });
 
   it('sets the validation mode and description, and keeps deletion protection when it is not named', async () => {
     const policyStoreId = await protectedStore();
 
-    await client.send(
+    await localAvp.client.send(
       new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'OFF' }, description: 'tenant t1, renamed' }),
     );
 
-    expect(await client.send(new GetPolicyStoreCommand({ policyStoreId }))).toMatchObject({
+    expect(await localAvp.client.send(new GetPolicyStoreCommand({ policyStoreId }))).toMatchObject({
       validationSettings: { mode: 'OFF' },
       description: 'tenant t1, renamed',
       deletionProtection: 'ENABLED',
@@ -65,18 +53,18 @@ describe('UpdatePolicyStore', () => {
   it('keeps the description when it is not named', async () => {
     const policyStoreId = await protectedStore();
 
-    await client.send(
+    await localAvp.client.send(
       new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'STRICT' }, deletionProtection: 'DISABLED' }),
     );
 
-    expect(await client.send(new GetPolicyStoreCommand({ policyStoreId }))).toMatchObject({
+    expect(await localAvp.client.send(new GetPolicyStoreCommand({ policyStoreId }))).toMatchObject({
       description: 'tenant t1',
       deletionProtection: 'DISABLED',
     });
   });
 
   it('refuses an unknown store with ResourceNotFoundException', async () => {
-    const update = client.send(
+    const update = localAvp.client.send(
       new UpdatePolicyStoreCommand({ policyStoreId: 'NoSuchStore0000000000', validationSettings: { mode: 'STRICT' } }),
     );
 
@@ -88,7 +76,7 @@ describe('UpdatePolicyStore', () => {
     const policyStoreId = await protectedStore();
 
     // The SDK's enum type is open; AVP itself validates the value.
-    const update = client.send(
+    const update = localAvp.client.send(
       new UpdatePolicyStoreCommand({ policyStoreId, validationSettings: { mode: 'STRICT' }, deletionProtection: 'MAYBE' as 'ENABLED' }),
     );
 

@@ -12,10 +12,9 @@ import {
   IsAuthorizedCommand,
   ListPoliciesCommand,
   ResourceNotFoundException,
-  type VerifiedPermissionsClient,
 } from '@aws-sdk/client-verifiedpermissions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../../local/avp/avp-endpoint.js';
+import { describe, expect, it } from 'vitest';
+import { useLocalAvpEndpoint } from '../../support/local-avp.js';
 import {
   account,
   createStaticPolicy,
@@ -27,18 +26,7 @@ import {
   VIEW_ACCOUNT,
 } from './support/billing-store.js';
 
-let endpoint: LocalAvpEndpoint;
-let client: VerifiedPermissionsClient;
-
-beforeAll(async () => {
-  endpoint = await startLocalAvpEndpoint();
-  client = createLocalAvpClient(endpoint.url, { maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await endpoint.close();
-});
+const localAvp = useLocalAvpEndpoint();
 
 const DELEGATED = 'permit (principal == ?principal, action == Billing::Action::"ViewAccount", resource in ?resource);';
 const OTHER = 'permit (principal in ?principal, action == Billing::Action::"ViewAccount", resource == ?resource);';
@@ -46,13 +34,18 @@ const STATIC = 'permit (principal == Billing::CustomerUser::"alice", action == B
 
 describe('DeletePolicyTemplate', () => {
   it("deletes the template and every policy linked to it, and nothing else; the links' decisions stop at once", async () => {
-    const policyStoreId = await newBillingStore(client);
-    const policyTemplateId = await createTemplate(client, policyStoreId, DELEGATED);
-    const otherTemplateId = await createTemplate(client, policyStoreId, OTHER);
-    const link = await linkTemplate(client, { policyStoreId, policyTemplateId, user: 'auditor', account: 'acct-1' });
-    await linkTemplate(client, { policyStoreId, policyTemplateId, user: 'clerk', account: 'acct-2' });
-    const otherLink = await linkTemplate(client, { policyStoreId, policyTemplateId: otherTemplateId, user: 'auditor', account: 'acct-9' });
-    const staticId = await createStaticPolicy(client, policyStoreId, STATIC);
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyTemplateId = await createTemplate(localAvp.client, policyStoreId, DELEGATED);
+    const otherTemplateId = await createTemplate(localAvp.client, policyStoreId, OTHER);
+    const link = await linkTemplate(localAvp.client, { policyStoreId, policyTemplateId, user: 'auditor', account: 'acct-1' });
+    await linkTemplate(localAvp.client, { policyStoreId, policyTemplateId, user: 'clerk', account: 'acct-2' });
+    const otherLink = await linkTemplate(localAvp.client, {
+      policyStoreId,
+      policyTemplateId: otherTemplateId,
+      user: 'auditor',
+      account: 'acct-9',
+    });
+    const staticId = await createStaticPolicy(localAvp.client, policyStoreId, STATIC);
     const auditorViews = new IsAuthorizedCommand({
       policyStoreId,
       principal: uid('TenantUser', 'auditor'),
@@ -60,13 +53,13 @@ describe('DeletePolicyTemplate', () => {
       resource: uid('Account', 'acct-1'),
       entities: { entityList: [tenantUser('auditor'), account('acct-1', false)] },
     });
-    const before = await client.send(auditorViews);
+    const before = await localAvp.client.send(auditorViews);
 
-    const reply = await client.send(new DeletePolicyTemplateCommand({ policyStoreId, policyTemplateId }));
-    const after = await client.send(auditorViews);
-    const remaining = await client.send(new ListPoliciesCommand({ policyStoreId }));
-    const readLink = client.send(new GetPolicyCommand({ policyStoreId, policyId: link }));
-    const readTemplate = client.send(new GetPolicyTemplateCommand({ policyStoreId, policyTemplateId }));
+    const reply = await localAvp.client.send(new DeletePolicyTemplateCommand({ policyStoreId, policyTemplateId }));
+    const after = await localAvp.client.send(auditorViews);
+    const remaining = await localAvp.client.send(new ListPoliciesCommand({ policyStoreId }));
+    const readLink = localAvp.client.send(new GetPolicyCommand({ policyStoreId, policyId: link }));
+    const readTemplate = localAvp.client.send(new GetPolicyTemplateCommand({ policyStoreId, policyTemplateId }));
 
     expect(reply.$metadata.httpStatusCode).toBe(200);
     expect(before).toMatchObject({ decision: 'ALLOW', determiningPolicies: [{ policyId: link }] });
@@ -77,12 +70,12 @@ describe('DeletePolicyTemplate', () => {
   });
 
   it('raises ResourceNotFoundException for a template that is not there, deleted before or never created', async () => {
-    const policyStoreId = await newBillingStore(client);
-    const policyTemplateId = await createTemplate(client, policyStoreId, DELEGATED);
-    await client.send(new DeletePolicyTemplateCommand({ policyStoreId, policyTemplateId }));
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyTemplateId = await createTemplate(localAvp.client, policyStoreId, DELEGATED);
+    await localAvp.client.send(new DeletePolicyTemplateCommand({ policyStoreId, policyTemplateId }));
 
-    const again = client.send(new DeletePolicyTemplateCommand({ policyStoreId, policyTemplateId }));
-    const unknown = client.send(new DeletePolicyTemplateCommand({ policyStoreId, policyTemplateId: 'NoSuchTemplate' }));
+    const again = localAvp.client.send(new DeletePolicyTemplateCommand({ policyStoreId, policyTemplateId }));
+    const unknown = localAvp.client.send(new DeletePolicyTemplateCommand({ policyStoreId, policyTemplateId: 'NoSuchTemplate' }));
 
     await expect(again).rejects.toThrow(ResourceNotFoundException);
     await expect(again).rejects.toThrow(`POLICY_TEMPLATE ${policyTemplateId} not found`);

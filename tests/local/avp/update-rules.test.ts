@@ -22,10 +22,9 @@ import {
   UpdatePolicyCommand,
   UpdatePolicyTemplateCommand,
   ValidationException,
-  type VerifiedPermissionsClient,
 } from '@aws-sdk/client-verifiedpermissions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../../local/avp/avp-endpoint.js';
+import { describe, expect, it } from 'vitest';
+import { useLocalAvpEndpoint } from '../../support/local-avp.js';
 import {
   account,
   createStaticPolicy,
@@ -39,18 +38,7 @@ import {
   VIEW_ACCOUNT,
 } from './support/billing-store.js';
 
-let endpoint: LocalAvpEndpoint;
-let client: VerifiedPermissionsClient;
-
-beforeAll(async () => {
-  endpoint = await startLocalAvpEndpoint();
-  client = createLocalAvpClient(endpoint.url, { maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await endpoint.close();
-});
+const localAvp = useLocalAvpEndpoint();
 
 const ALICE_VIEWS = 'permit (principal == Billing::CustomerUser::"alice", action == Billing::Action::"ViewAccount", resource);';
 
@@ -103,21 +91,21 @@ function aliceViews(policyStoreId: string, frozen: boolean) {
 
 describe('UpdatePolicy refuses what AVP cannot update in a static policy', () => {
   it.each(REFUSED_POLICY_EDITS)('refuses a change of $change with ValidationException naming it', async ({ statement, names }) => {
-    const policyStoreId = await newBillingStore(client);
-    const policyId = await createStaticPolicy(client, policyStoreId, ALICE_VIEWS);
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyId = await createStaticPolicy(localAvp.client, policyStoreId, ALICE_VIEWS);
 
-    const update = client.send(new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement } } }));
+    const update = localAvp.client.send(new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement } } }));
 
     await expect(update).rejects.toThrow(ValidationException);
     await expect(update).rejects.toThrow(names);
   });
 
   it('a refused update leaves the stored policy, its dates and its decisions unchanged', async () => {
-    const policyStoreId = await newBillingStore(client);
-    const policyId = await createStaticPolicy(client, policyStoreId, ALICE_VIEWS, 'customer.alice-views');
-    const before = await client.send(new GetPolicyCommand({ policyStoreId, policyId }));
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyId = await createStaticPolicy(localAvp.client, policyStoreId, ALICE_VIEWS, 'customer.alice-views');
+    const before = await localAvp.client.send(new GetPolicyCommand({ policyStoreId, policyId }));
 
-    const update = client.send(
+    const update = localAvp.client.send(
       new UpdatePolicyCommand({
         policyStoreId,
         policyId,
@@ -125,8 +113,8 @@ describe('UpdatePolicy refuses what AVP cannot update in a static policy', () =>
       }),
     );
     await expect(update).rejects.toThrow(ValidationException);
-    const after = await client.send(new GetPolicyCommand({ policyStoreId, policyId }));
-    const decision = await client.send(aliceViews(policyStoreId, false));
+    const after = await localAvp.client.send(new GetPolicyCommand({ policyStoreId, policyId }));
+    const decision = await localAvp.client.send(aliceViews(policyStoreId, false));
 
     expect(after.definition).toEqual({ static: { statement: ALICE_VIEWS, description: 'customer.alice-views' } });
     expect(after.effect).toBe('Permit');
@@ -135,30 +123,30 @@ describe('UpdatePolicy refuses what AVP cannot update in a static policy', () =>
   });
 
   it('refuses a statement that does not conform to the schema of a STRICT store, and keeps the old one', async () => {
-    const policyStoreId = await newBillingStore(client);
-    const policyId = await createStaticPolicy(client, policyStoreId, ALICE_VIEWS);
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyId = await createStaticPolicy(localAvp.client, policyStoreId, ALICE_VIEWS);
     const statement = `${ALICE_VIEWS.slice(0, -1)} when { resource.vault == 1 };`;
 
-    const update = client.send(new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement } } }));
+    const update = localAvp.client.send(new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement } } }));
 
     await expect(update).rejects.toThrow(ValidationException);
     await expect(update).rejects.toThrow('the policy does not conform to the schema');
-    const after = await client.send(new GetPolicyCommand({ policyStoreId, policyId }));
+    const after = await localAvp.client.send(new GetPolicyCommand({ policyStoreId, policyId }));
     expect(after.definition?.static?.statement).toBe(ALICE_VIEWS);
   });
 });
 
 describe('UpdatePolicy accepts action and condition changes', () => {
   it('a new condition takes effect on the next IsAuthorized, and lastUpdatedDate moves on', async () => {
-    const policyStoreId = await newBillingStore(client);
-    const policyId = await createStaticPolicy(client, policyStoreId, ALICE_VIEWS);
-    const created = await client.send(new GetPolicyCommand({ policyStoreId, policyId }));
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyId = await createStaticPolicy(localAvp.client, policyStoreId, ALICE_VIEWS);
+    const created = await localAvp.client.send(new GetPolicyCommand({ policyStoreId, policyId }));
     const statement = `${ALICE_VIEWS.slice(0, -1)} when { resource.frozen == false };`;
-    const frozenBefore = await client.send(aliceViews(policyStoreId, true));
+    const frozenBefore = await localAvp.client.send(aliceViews(policyStoreId, true));
 
-    const updated = await client.send(new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement } } }));
-    const frozenAfter = await client.send(aliceViews(policyStoreId, true));
-    const openAfter = await client.send(aliceViews(policyStoreId, false));
+    const updated = await localAvp.client.send(new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement } } }));
+    const frozenAfter = await localAvp.client.send(aliceViews(policyStoreId, true));
+    const openAfter = await localAvp.client.send(aliceViews(policyStoreId, false));
 
     expect(frozenBefore.decision).toBe('ALLOW');
     expect(frozenAfter.decision).toBe('DENY');
@@ -175,21 +163,21 @@ describe('UpdatePolicy accepts action and condition changes', () => {
   });
 
   it('a new action list is stored and reported, and the new description is what ListPolicies returns', async () => {
-    const policyStoreId = await newBillingStore(client);
-    const policyId = await createStaticPolicy(client, policyStoreId, ALICE_VIEWS, 'customer.alice-views#0a1b2c3d');
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyId = await createStaticPolicy(localAvp.client, policyStoreId, ALICE_VIEWS, 'customer.alice-views#0a1b2c3d');
     const statement =
       'permit (principal == Billing::CustomerUser::"alice", ' +
       'action in [Billing::Action::"ViewAccount", Billing::Action::"ListBilling"], resource);';
 
-    const updated = await client.send(
+    const updated = await localAvp.client.send(
       new UpdatePolicyCommand({
         policyStoreId,
         policyId,
         definition: { static: { statement, description: 'customer.alice-views#9f8e7d6c' } },
       }),
     );
-    const read = await client.send(new GetPolicyCommand({ policyStoreId, policyId }));
-    const listed = await client.send(new ListPoliciesCommand({ policyStoreId }));
+    const read = await localAvp.client.send(new GetPolicyCommand({ policyStoreId, policyId }));
+    const listed = await localAvp.client.send(new ListPoliciesCommand({ policyStoreId }));
 
     expect(updated.actions).toEqual([VIEW_ACCOUNT, LIST_BILLING]);
     expect(read.definition).toEqual({ static: { statement, description: 'customer.alice-views#9f8e7d6c' } });
@@ -199,12 +187,12 @@ describe('UpdatePolicy accepts action and condition changes', () => {
   });
 
   it('keeps the description when the update gives none', async () => {
-    const policyStoreId = await newBillingStore(client);
-    const policyId = await createStaticPolicy(client, policyStoreId, ALICE_VIEWS, 'customer.alice-views');
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyId = await createStaticPolicy(localAvp.client, policyStoreId, ALICE_VIEWS, 'customer.alice-views');
     const statement = `${ALICE_VIEWS.slice(0, -1)} unless { resource.currency == "USD" };`;
 
-    await client.send(new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement } } }));
-    const read = await client.send(new GetPolicyCommand({ policyStoreId, policyId }));
+    await localAvp.client.send(new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement } } }));
+    const read = await localAvp.client.send(new GetPolicyCommand({ policyStoreId, policyId }));
 
     expect(read.definition).toEqual({ static: { statement, description: 'customer.alice-views' } });
   });
@@ -214,25 +202,27 @@ describe('UpdatePolicy refuses to turn a policy static ↔ template-linked', () 
   const DELEGATED = 'permit (principal == ?principal, action == Billing::Action::"ViewAccount", resource in ?resource);';
 
   it('refuses a static definition for a template-linked policy, which stays template-linked', async () => {
-    const policyStoreId = await newBillingStore(client);
-    const policyTemplateId = await createTemplate(client, policyStoreId, DELEGATED);
-    const policyId = await linkTemplate(client, { policyStoreId, policyTemplateId, user: 'auditor', account: 'acct-1' });
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyTemplateId = await createTemplate(localAvp.client, policyStoreId, DELEGATED);
+    const policyId = await linkTemplate(localAvp.client, { policyStoreId, policyTemplateId, user: 'auditor', account: 'acct-1' });
 
-    const update = client.send(new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement: ALICE_VIEWS } } }));
+    const update = localAvp.client.send(
+      new UpdatePolicyCommand({ policyStoreId, policyId, definition: { static: { statement: ALICE_VIEWS } } }),
+    );
 
     await expect(update).rejects.toThrow(ValidationException);
     await expect(update).rejects.toThrow("You can't update a template-linked policy directly, nor change it into a static policy");
-    const read = await client.send(new GetPolicyCommand({ policyStoreId, policyId }));
+    const read = await localAvp.client.send(new GetPolicyCommand({ policyStoreId, policyId }));
     expect(read.policyType).toBe('TEMPLATE_LINKED');
   });
 
   it('refuses a templateLinked definition for a static policy (a member UpdatePolicyDefinition does not have)', async () => {
-    const policyStoreId = await newBillingStore(client);
-    const policyTemplateId = await createTemplate(client, policyStoreId, DELEGATED);
-    const policyId = await createStaticPolicy(client, policyStoreId, ALICE_VIEWS);
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyTemplateId = await createTemplate(localAvp.client, policyStoreId, DELEGATED);
+    const policyId = await createStaticPolicy(localAvp.client, policyStoreId, ALICE_VIEWS);
 
     // The SDK's UpdatePolicyDefinition has only `static`: the request is sent as another client could send it.
-    const reply = await fetch(endpoint.url, {
+    const reply = await fetch(localAvp.endpoint.url, {
       method: 'POST',
       headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'VerifiedPermissions.UpdatePolicy' },
       body: JSON.stringify({
@@ -288,34 +278,34 @@ describe('UpdatePolicyTemplate', () => {
   }
 
   it.each(REFUSED_TEMPLATE_EDITS)('refuses a change of $change, and the template keeps its statement', async ({ statement, names }) => {
-    const policyStoreId = await newBillingStore(client);
-    const policyTemplateId = await createTemplate(client, policyStoreId, DELEGATED_READ);
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyTemplateId = await createTemplate(localAvp.client, policyStoreId, DELEGATED_READ);
 
-    const update = client.send(new UpdatePolicyTemplateCommand({ policyStoreId, policyTemplateId, statement }));
+    const update = localAvp.client.send(new UpdatePolicyTemplateCommand({ policyStoreId, policyTemplateId, statement }));
 
     await expect(update).rejects.toThrow(ValidationException);
     await expect(update).rejects.toThrow(names);
-    const read = await client.send(new GetPolicyTemplateCommand({ policyStoreId, policyTemplateId }));
+    const read = await localAvp.client.send(new GetPolicyTemplateCommand({ policyStoreId, policyTemplateId }));
     expect(read.statement).toBe(DELEGATED_READ);
   });
 
   it('accepts an action and condition change, and every linked policy decides by it from the next request on', async () => {
-    const policyStoreId = await newBillingStore(client);
-    const policyTemplateId = await createTemplate(client, policyStoreId, DELEGATED_READ);
-    const linkId = await linkTemplate(client, { policyStoreId, policyTemplateId, user: 'auditor', account: 'acct-1' });
+    const policyStoreId = await newBillingStore(localAvp.client);
+    const policyTemplateId = await createTemplate(localAvp.client, policyStoreId, DELEGATED_READ);
+    const linkId = await linkTemplate(localAvp.client, { policyStoreId, policyTemplateId, user: 'auditor', account: 'acct-1' });
     const statement =
       'permit (principal == ?principal, action == Billing::Action::"ViewAccount", resource in ?resource) ' +
       'when { resource.frozen == false };';
-    const viewBefore = await client.send(auditorDoes(policyStoreId, VIEW_ACCOUNT));
-    const listBefore = await client.send(auditorDoes(policyStoreId, LIST_BILLING));
+    const viewBefore = await localAvp.client.send(auditorDoes(policyStoreId, VIEW_ACCOUNT));
+    const listBefore = await localAvp.client.send(auditorDoes(policyStoreId, LIST_BILLING));
 
-    const updated = await client.send(
+    const updated = await localAvp.client.send(
       new UpdatePolicyTemplateCommand({ policyStoreId, policyTemplateId, statement, description: 'delegated read, open accounts' }),
     );
-    const viewAfter = await client.send(auditorDoes(policyStoreId, VIEW_ACCOUNT));
-    const listAfter = await client.send(auditorDoes(policyStoreId, LIST_BILLING));
-    const template = await client.send(new GetPolicyTemplateCommand({ policyStoreId, policyTemplateId }));
-    const link = await client.send(new GetPolicyCommand({ policyStoreId, policyId: linkId }));
+    const viewAfter = await localAvp.client.send(auditorDoes(policyStoreId, VIEW_ACCOUNT));
+    const listAfter = await localAvp.client.send(auditorDoes(policyStoreId, LIST_BILLING));
+    const template = await localAvp.client.send(new GetPolicyTemplateCommand({ policyStoreId, policyTemplateId }));
+    const link = await localAvp.client.send(new GetPolicyCommand({ policyStoreId, policyId: linkId }));
 
     expect([viewBefore.decision, listBefore.decision]).toEqual(['ALLOW', 'ALLOW']);
     expect([viewAfter.decision, listAfter.decision]).toEqual(['DENY', 'DENY']);

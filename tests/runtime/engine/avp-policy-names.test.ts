@@ -4,10 +4,10 @@
 // latest/apireference/API_ListPolicies.html) returns a static policy's description in `definition.static.description`,
 // and pages of at most 50 items; CreatePolicy's optional `name` must be prefixed with `name/` (API reference,
 // "CreatePolicy", https://docs.aws.amazon.com/verifiedpermissions/latest/apireference/API_CreatePolicy.html).
-import { CreatePolicyCommand, type VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
+import { CreatePolicyCommand } from '@aws-sdk/client-verifiedpermissions';
 import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../../local/avp/avp-endpoint.js';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useLocalAvpEndpoint } from '../../support/local-avp.js';
 import { createAvpEngine } from '../../../runtime/engine/avp-engine.js';
 import { AvpPolicyNames, POLICY_NAMES_RETRY_MS, POLICY_NAMES_TTL_MS, type NamingNotice } from '../../../runtime/engine/avp-policy-names.js';
 import type { AuthorizationRequest, Engine } from '../../../runtime/engine/decision.js';
@@ -55,38 +55,27 @@ class TestClock {
   }
 }
 
-let endpoint: LocalAvpEndpoint;
-let client: VerifiedPermissionsClient;
-
-beforeAll(async () => {
-  endpoint = await startLocalAvpEndpoint();
-  client = createLocalAvpClient(endpoint.url, { maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await endpoint.close();
-});
+const localAvp = useLocalAvpEndpoint();
 
 beforeEach(() => {
-  endpoint.setFault(undefined);
-  endpoint.resetRequestCounts();
+  localAvp.endpoint.setFault(undefined);
+  localAvp.endpoint.resetRequestCounts();
 });
 
 function engineWithNames(options: { clock?: TestClock; notices?: NamingNotice[] } = {}): { engine: Engine; names: AvpPolicyNames } {
   const names = new AvpPolicyNames({
-    client,
+    client: localAvp.client,
     readTimeoutMs: BUDGET_MS,
     ...(options.clock ? { clock: options.clock } : {}),
     notify: (notice) => options.notices?.push(notice),
   });
-  return { engine: createAvpEngine({ client, timeoutMs: BUDGET_MS, names }), names };
+  return { engine: createAvpEngine({ client: localAvp.client, timeoutMs: BUDGET_MS, names }), names };
 }
 
 describe('a single store, deployed with AVP-generated policy ids', () => {
   let store: DeployedStore;
   beforeAll(async () => {
-    store = await deployStore(client, CUSTOMER);
+    store = await deployStore(localAvp.client, CUSTOMER);
   });
 
   it('holds policies whose AVP ids are not their @ids', () => {
@@ -108,8 +97,8 @@ describe('a single store, deployed with AVP-generated policy ids', () => {
 
     for (let i = 0; i < 5; i++) await engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId: store.policyStoreId });
 
-    expect(endpoint.requestCount('ListPolicies')).toBe(1);
-    expect(endpoint.requestCount('IsAuthorized')).toBe(5);
+    expect(localAvp.endpoint.requestCount('ListPolicies')).toBe(1);
+    expect(localAvp.endpoint.requestCount('IsAuthorized')).toBe(5);
   });
 
   it('reads no names for a decision no policy determined', async () => {
@@ -118,7 +107,7 @@ describe('a single store, deployed with AVP-generated policy ids', () => {
     const decision = await engine.isAuthorized(ask('ViewAccount', ACCT_2), { policyStoreId: store.policyStoreId });
 
     expect(decision).toEqual({ decision: 'deny', determiningPolicies: [], errors: [] });
-    expect(endpoint.requestCount('ListPolicies')).toBe(0);
+    expect(localAvp.endpoint.requestCount('ListPolicies')).toBe(0);
   });
 
   it('reads the store again once its map has outlived the TTL, by the injected clock', async () => {
@@ -128,11 +117,11 @@ describe('a single store, deployed with AVP-generated policy ids', () => {
 
     clock.advance(POLICY_NAMES_TTL_MS - 1);
     await engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId: store.policyStoreId });
-    const beforeExpiry = endpoint.requestCount('ListPolicies');
+    const beforeExpiry = localAvp.endpoint.requestCount('ListPolicies');
     clock.advance(1);
     await engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId: store.policyStoreId });
 
-    expect([beforeExpiry, endpoint.requestCount('ListPolicies')]).toEqual([1, 2]);
+    expect([beforeExpiry, localAvp.endpoint.requestCount('ListPolicies')]).toEqual([1, 2]);
   });
 });
 
@@ -141,8 +130,8 @@ describe('tenant stores, one map each', () => {
   let globex: DeployedStore;
   beforeAll(async () => {
     [acme, globex] = [
-      await deployStore(client, CUSTOMER, { tenantId: 'acme' }),
-      await deployStore(client, CUSTOMER, { tenantId: 'globex' }),
+      await deployStore(localAvp.client, CUSTOMER, { tenantId: 'acme' }),
+      await deployStore(localAvp.client, CUSTOMER, { tenantId: 'globex' }),
     ];
   });
 
@@ -154,7 +143,7 @@ describe('tenant stores, one map each', () => {
 
     expect(acme.avpIdOf.get('customer.read-own')).not.toBe(globex.avpIdOf.get('customer.read-own'));
     expect([viaAcme.determiningPolicies, viaGlobex.determiningPolicies]).toEqual([['customer.read-own'], ['customer.read-own']]);
-    expect(endpoint.requestCount('ListPolicies')).toBe(2);
+    expect(localAvp.endpoint.requestCount('ListPolicies')).toBe(2);
   });
 
   it("never names one tenant's policy id with another tenant's map", async () => {
@@ -174,11 +163,11 @@ describe('tenant stores, one map each', () => {
 
 describe('a policy created after the map was read', () => {
   it('is named after one refresh of the map, and a second decision needs no other', async () => {
-    const store = await deployStore(client, CUSTOMER, { tenantId: 'late' });
-    endpoint.resetRequestCounts();
+    const store = await deployStore(localAvp.client, CUSTOMER, { tenantId: 'late' });
+    localAvp.endpoint.resetRequestCounts();
     const { engine } = engineWithNames();
     await engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId: store.policyStoreId });
-    await client.send(
+    await localAvp.client.send(
       new CreatePolicyCommand({
         policyStoreId: store.policyStoreId,
         definition: {
@@ -198,14 +187,14 @@ describe('a policy created after the map was read', () => {
 
     expect(first.determiningPolicies).toEqual(['customer.read-own', 'late.viewers-list-billing']);
     expect(second).toEqual(first);
-    expect(endpoint.requestCount('ListPolicies')).toBe(2);
+    expect(localAvp.endpoint.requestCount('ListPolicies')).toBe(2);
   });
 });
 
 describe('when ListPolicies fails', () => {
   let store: DeployedStore;
   beforeAll(async () => {
-    store = await deployStore(client, CUSTOMER, { tenantId: 'faulty' });
+    store = await deployStore(localAvp.client, CUSTOMER, { tenantId: 'faulty' });
   });
 
   it('keeps the decision, shows the AVP id marked, says why, and names it once the store can be read again', async () => {
@@ -213,10 +202,10 @@ describe('when ListPolicies fails', () => {
     const notices: NamingNotice[] = [];
     const { engine } = engineWithNames({ clock, notices });
     const avpId = store.avpIdOf.get('customer.read-own') ?? '';
-    endpoint.setFault({ kind: 'server-error', operations: ['ListPolicies'] });
+    localAvp.endpoint.setFault({ kind: 'server-error', operations: ['ListPolicies'] });
 
     const during = await engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId: store.policyStoreId });
-    endpoint.setFault(undefined);
+    localAvp.endpoint.setFault(undefined);
     const beforeRetry = await engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId: store.policyStoreId });
     clock.advance(POLICY_NAMES_RETRY_MS);
     const after = await engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId: store.policyStoreId });
@@ -229,7 +218,7 @@ describe('when ListPolicies fails', () => {
       policyIds: [avpId],
       reason: 'the policy names could not be read: ListPolicies failed (InternalServerException): injected fault: internal server error',
     });
-    expect(endpoint.requestCount('ListPolicies')).toBe(2);
+    expect(localAvp.endpoint.requestCount('ListPolicies')).toBe(2);
   });
 
   it('keeps the names already read when only the refresh for a new id fails', async () => {
@@ -237,7 +226,7 @@ describe('when ListPolicies fails', () => {
     const { names } = engineWithNames({ notices });
     const known = store.avpIdOf.get('customer.read-own') ?? '';
     await names.nameAll(store.policyStoreId, [known], BUDGET_MS);
-    endpoint.setFault({ kind: 'throttle', operations: ['ListPolicies'] });
+    localAvp.endpoint.setFault({ kind: 'throttle', operations: ['ListPolicies'] });
 
     const named = await names.nameAll(store.policyStoreId, [known, 'NotYetListedPolicyId00'], BUDGET_MS);
 
@@ -251,7 +240,7 @@ describe('when ListPolicies fails', () => {
     const notices: NamingNotice[] = [];
     const { names } = engineWithNames({ notices });
     const avpId = store.avpIdOf.get('customer.read-own') ?? '';
-    endpoint.setFault({ kind: 'latency', ms: 400, operations: ['ListPolicies'] });
+    localAvp.endpoint.setFault({ kind: 'latency', ms: 400, operations: ['ListPolicies'] });
 
     const hurried = await names.nameAll(store.policyStoreId, [avpId], 20);
     const patient = await names.nameAll(store.policyStoreId, [avpId], BUDGET_MS);
@@ -259,17 +248,17 @@ describe('when ListPolicies fails', () => {
     expect(hurried).toEqual([`avp:${avpId}`]);
     expect(notices[0]?.reason).toBe('the policy names were still being read when the decision was due');
     expect(patient).toEqual(['customer.read-own']);
-    expect(endpoint.requestCount('ListPolicies')).toBe(1);
+    expect(localAvp.endpoint.requestCount('ListPolicies')).toBe(1);
   });
 });
 
 describe('names beyond the static policies of the deploy', () => {
   it('reads every page of a store of more than 50 policies', async () => {
-    const store = await deployStore(client, CUSTOMER, { tenantId: 'big' });
+    const store = await deployStore(localAvp.client, CUSTOMER, { tenantId: 'big' });
     const statement = (n: number) =>
       `@id("bulk.${n}")\npermit (principal == Billing::CustomerUser::"u${n}", action == Billing::Action::"ViewAccount", resource);`;
     for (let n = 0; n < 60; n++) {
-      await client.send(
+      await localAvp.client.send(
         new CreatePolicyCommand({
           policyStoreId: store.policyStoreId,
           definition: { static: { statement: statement(n), description: `bulk.${n}` } },
@@ -277,7 +266,7 @@ describe('names beyond the static policies of the deploy', () => {
       );
     }
     const { engine } = engineWithNames();
-    endpoint.resetRequestCounts();
+    localAvp.endpoint.resetRequestCounts();
     const u59: EntityJson = { ...VERA, uid: uid('CustomerUser', 'u59'), parents: [] };
 
     const decision = await engine.isAuthorized(
@@ -288,12 +277,12 @@ describe('names beyond the static policies of the deploy', () => {
     );
 
     expect(decision.determiningPolicies).toEqual(['bulk.59']);
-    expect(endpoint.requestCount('ListPolicies')).toBe(2);
+    expect(localAvp.endpoint.requestCount('ListPolicies')).toBe(2);
   });
 
   it('marks a static policy with no description, which no deploy of this repository made', async () => {
-    const store = await deployStore(client, CUSTOMER, { tenantId: 'console' });
-    const created = await client.send(
+    const store = await deployStore(localAvp.client, CUSTOMER, { tenantId: 'console' });
+    const created = await localAvp.client.send(
       new CreatePolicyCommand({
         policyStoreId: store.policyStoreId,
         definition: { static: { statement: 'permit (principal == Billing::CustomerUser::"vera", action, resource);' } },
@@ -320,7 +309,7 @@ describe('names beyond the static policies of the deploy', () => {
       resource: lab('Team', 'archive'),
     };
     const ops = { id: 'unnamed', templateId: 'lab.grant-write', principal: lab('Team', 'ops'), resource: lab('Dataset', 'd-archive') };
-    const store = await deployStore(client, LAB_BUNDLE, {
+    const store = await deployStore(localAvp.client, LAB_BUNDLE, {
       tenantId: 'lab',
       links: [
         { link: bob, named: true },

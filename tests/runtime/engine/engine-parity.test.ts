@@ -1,8 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
-import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import { policyToJson, type CedarValueJson, type EntityJson, type TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalAvpClient, startLocalAvpEndpoint, type LocalAvpEndpoint } from '../../../local/avp/avp-endpoint.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useLocalAvpEndpoint } from '../../support/local-avp.js';
 import type { PolicyBundle } from '../../../runtime/config.js';
 import { createAvpEngine } from '../../../runtime/engine/avp-engine.js';
 import type { AuthorizationRequest, Decision } from '../../../runtime/engine/decision.js';
@@ -385,18 +384,7 @@ describe('the parity corpus', () => {
 });
 
 // ------------------------------------------------------------------ the two engines
-let endpoint: LocalAvpEndpoint;
-let client: VerifiedPermissionsClient;
-
-beforeAll(async () => {
-  endpoint = await startLocalAvpEndpoint();
-  client = createLocalAvpClient(endpoint.url, { maxAttempts: 1 });
-});
-
-afterAll(async () => {
-  client.destroy();
-  await endpoint.close();
-});
+const localAvp = useLocalAvpEndpoint();
 
 describe.each(MODES)('mode %s: the local engine and the AVP engine give the same decision and determining policies', (mode) => {
   const { bundle, cases } = corpusOf(mode);
@@ -406,11 +394,11 @@ describe.each(MODES)('mode %s: the local engine and the AVP engine give the same
   // Deployed as tenant onboarding deploys: AVP's own policy ids, the @ids in the descriptions. The determining
   // policies compared below are names the AVP engine mapped back from those ids.
   beforeAll(async () => {
-    ({ policyStoreId } = await deployStore(client, bundle, { tenantId: `parity-${mode}` }));
+    ({ policyStoreId } = await deployStore(localAvp.client, bundle, { tenantId: `parity-${mode}` }));
   });
 
   it.each(cases)('$name: $expected.decision', async ({ request: req, expected }) => {
-    const avp = createAvpEngine({ client, timeoutMs: 10_000 });
+    const avp = createAvpEngine({ client: localAvp.client, timeoutMs: 10_000 });
 
     const viaLocal = await local.isAuthorized(req, {});
     const viaAvp = await avp.isAuthorized(req, { policyStoreId });
@@ -422,7 +410,7 @@ describe.each(MODES)('mode %s: the local engine and the AVP engine give the same
   it.each(corpusOf(mode).refused.map((c) => ({ ...c })))(
     '$name: refused by both engines, with the same reason',
     async ({ request: req, reason }) => {
-      const avp = createAvpEngine({ client, timeoutMs: 10_000 });
+      const avp = createAvpEngine({ client: localAvp.client, timeoutMs: 10_000 });
 
       const viaLocal = local.isAuthorized(req, {});
       const viaAvp = avp.isAuthorized(req, { policyStoreId });
