@@ -1,7 +1,5 @@
 // `npm run flush` as a pipeline runs it: a real process against the local gateway's control plane and the local
 // CloudFormation endpoint, its output and exit codes (0 flushed or nothing to flush, 1 failure, 2 usage).
-import { spawn, spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalCloudFormation, type LocalCloudFormation } from '../../local/cloudformation/describe-stacks-endpoint.js';
 import { demoPrincipal } from '../../local/demo-world/demo-data.js';
@@ -11,9 +9,8 @@ import { CACHE_HEADER } from '../../local/gateway/local-gateway.js';
 import { MemoryTelemetry } from '../../runtime/index.js';
 import { copyDomain } from '../domain/domain-project.js';
 import { fixtureRoot } from '../support/fixture-domain.js';
-import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
-
-const CLI = join(REPO_ROOT, 'scripts/flush/cli.ts');
+import type { ProjectCopy } from '../support/project-copy.js';
+import { envWithoutAws, type FinishedRun, runTsx, runTsxAsync } from '../support/run-tsx.js';
 
 let project: ProjectCopy;
 let env: LocalEnvironment;
@@ -22,9 +19,7 @@ let cloudFormation: LocalCloudFormation;
 beforeAll(async () => {
   // The billing fixture over a scratch project, generated: the CLI reads the mode's API type from generated/.
   project = copyDomain('billing');
-  const generate = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'generator/cli/generate.ts'), '--root', project.root], {
-    encoding: 'utf8',
-  });
+  const generate = runTsx('generator/cli/generate.ts', ['--root', project.root]);
   if (generate.status !== 0) throw new Error(`generate failed:\n${generate.stdout}${generate.stderr}`);
   env = await startLocalEnvironment({ root: fixtureRoot('billing'), modes: ['customer', 'm2m'], telemetry: new MemoryTelemetry() });
   // The customer stack as a deploy leaves it (project acme-api: stack ids AcmeApiAuthorizer-<mode>).
@@ -39,31 +34,14 @@ afterAll(async () => {
   project?.remove();
 });
 
-interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  /** stderr without the AWS SDK's Node version notice, which does not come from the CLI. */
-  readonly stderr: string;
-}
-
-function flush(args: readonly string[]): Promise<Finished> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      cwd: project.root,
-      env: clean,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const own = stderr.split('\n').filter((line) => line.startsWith('flush: ') || line.startsWith('usage: '));
-      resolve({ code, stdout, stderr: own.join('\n') });
-    });
-  });
+/**
+ * The CLI run from the project, with no AWS settings from the environment; `stderr` keeps only the CLI's own lines
+ * (not the AWS SDK's Node version notice). Asynchronous: the endpoints it talks to live in this process.
+ */
+async function flush(args: readonly string[]): Promise<FinishedRun> {
+  const run = await runTsxAsync('scripts/flush/cli.ts', args, { cwd: project.root, env: envWithoutAws() });
+  const own = run.stderr.split('\n').filter((line) => line.startsWith('flush: ') || line.startsWith('usage: '));
+  return { ...run, stderr: own.join('\n') };
 }
 
 /** A customer request whose answer is in the gateway cache; returns a resend that says hit or miss. */

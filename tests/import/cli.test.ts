@@ -1,10 +1,10 @@
 // `npm run import` as a user runs it: its own process, the SDK's default credential chain, exit codes 0, 1 and 2.
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_REGION } from '../../local/avp/avp-endpoint.js';
 import { withoutSdkNotice } from '../local/explain/support/explain-cli.js';
 import { REPO_ROOT } from '../support/project-copy.js';
+import { type FinishedRun, runTsxAsync } from '../support/run-tsx.js';
 import { readProject, startImportWorld, type ImportWorld } from './support/import-project.js';
 import { runImportCommand } from './support/run-import.js';
 
@@ -14,39 +14,22 @@ beforeAll(async () => {
 });
 afterAll(() => world.close());
 
-interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function importCli(args: readonly string[]): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/import/cli.ts'), ...args], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: 'LOCALAVPACCESSKEY',
-        AWS_SECRET_ACCESS_KEY: 'local-avp-secret',
-        // No region, profile or config file from the machine running the tests.
-        AWS_REGION: '',
-        AWS_DEFAULT_REGION: '',
-        AWS_PROFILE: '',
-        AWS_CONFIG_FILE: join(REPO_ROOT, '.no-aws-config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(REPO_ROOT, '.no-aws-credentials'),
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr: withoutSdkNotice(stderr) }));
+/** The CLI with the SDK's default credential chain reading fixed keys, and `stderr` without the SDK's Node version notice. */
+async function importCli(args: readonly string[]): Promise<FinishedRun> {
+  const run = await runTsxAsync('scripts/import/cli.ts', args, {
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'LOCALAVPACCESSKEY',
+      AWS_SECRET_ACCESS_KEY: 'local-avp-secret',
+      // No region, profile or config file from the machine running the tests.
+      AWS_REGION: '',
+      AWS_DEFAULT_REGION: '',
+      AWS_PROFILE: '',
+      AWS_CONFIG_FILE: join(REPO_ROOT, '.no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(REPO_ROOT, '.no-aws-credentials'),
+    },
   });
+  return { ...run, stderr: withoutSdkNotice(run.stderr) };
 }
 
 describe('npm run import', () => {

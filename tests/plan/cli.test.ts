@@ -1,6 +1,5 @@
 // `npm run plan` as a user runs it: a real process against the local AVP endpoint, the local CloudFormation endpoint
 // (the stack's outputs) and dynalite (the tenant table), on stores seeded from the billing fixture and then edited.
-import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeletePolicyStoreCommand } from '@aws-sdk/client-verifiedpermissions';
@@ -10,11 +9,11 @@ import { CHANGES_EXIT_CODE } from '../../scripts/plan/args.js';
 import type { StorePlan } from '../../scripts/store-plan/plan-types.js';
 import { copyDomain } from '../domain/domain-project.js';
 import { fixtureMode } from '../support/fixture-domain.js';
-import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
+import type { ProjectCopy } from '../support/project-copy.js';
+import { envWithoutAws, type FinishedRun, runTsx, runTsxAsync } from '../support/run-tsx.js';
 import { seedStore } from '../store-plan/support/seed-store.js';
 import { startLocalServices, TENANT_TABLE, type LocalServices } from '../tenant-onboarding/support/local-services.js';
 
-const CLI = join(REPO_ROOT, 'scripts/plan/cli.ts');
 const CUSTOMER = fixtureMode('billing', 'customer').POLICY_BUNDLE;
 const TENANTS = fixtureMode('billing', 'multi-tenant').POLICY_BUNDLE;
 /** The fixture's project.yaml names the application acme-api: stacks are `AcmeApiAuthorizer-<mode>`. */
@@ -62,9 +61,7 @@ beforeAll(async () => {
     customerMode,
     readFileSync(customerMode, 'utf8').replace(/^engine:\n {2}kind: local\n/m, 'engine:\n  kind: local\n  policyStore: deploy\n'),
   );
-  const generate = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'generator/cli/generate.ts'), '--root', project.root], {
-    encoding: 'utf8',
-  });
+  const generate = runTsx('generator/cli/generate.ts', ['--root', project.root]);
   if (generate.status !== 0) throw new Error(`generate failed:\n${generate.stdout}${generate.stderr}`);
   services = await startLocalServices();
   customerStore = (await seedStore(services.avpClient, editedCustomerStore())).policyStoreId;
@@ -82,15 +79,8 @@ afterAll(async () => {
   project.remove();
 });
 
-interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** The CLI with the local endpoints and no AWS settings from the environment. Asynchronous: the endpoints live in this process. */
-function plan(args: readonly string[], options: { readonly avpUrl?: string } = {}): Promise<Finished> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_')));
+function plan(args: readonly string[], options: { readonly avpUrl?: string } = {}): Promise<FinishedRun> {
   const endpoints = [
     '--endpoint-avp',
     options.avpUrl ?? services.avp.url,
@@ -103,15 +93,7 @@ function plan(args: readonly string[], options: { readonly avpUrl?: string } = {
     '--root',
     project.root,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, ...endpoints], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runTsxAsync('scripts/plan/cli.ts', [...args, ...endpoints], { env: envWithoutAws() });
 }
 
 /** stderr without the AWS SDK's Node version notice. */

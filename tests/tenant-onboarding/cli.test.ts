@@ -1,5 +1,4 @@
 // `npm run tenant` as a user runs it: a real process against the local AVP endpoint and dynalite, its output and exit codes.
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,18 +8,12 @@ import { createTenantTable, startLocalServices, storeIds, tenantTable, type Loca
 import { copyDomain } from '../domain/domain-project.js';
 import { fixtureMode } from '../support/fixture-domain.js';
 import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
+import { type FinishedRun, runTsx, runTsxAsync } from '../support/run-tsx.js';
 
 const { POLICY_BUNDLE } = fixtureMode('billing', 'multi-tenant');
 
-const CLI = join(REPO_ROOT, 'scripts/tenant/cli.ts');
 const POLICIES = Object.keys(POLICY_BUNDLE.policies).length;
 const TEMPLATES = Object.keys(POLICY_BUNDLE.templates).length;
-
-interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 let services: LocalServices;
 /** The billing fixture over a scratch project, generated: the CLI onboards tenants for the modes it finds in generated/. */
@@ -28,9 +21,7 @@ let project: ProjectCopy;
 
 beforeAll(async () => {
   project = copyDomain('billing');
-  const generate = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'generator/cli/generate.ts'), '--root', project.root], {
-    encoding: 'utf8',
-  });
+  const generate = runTsx('generator/cli/generate.ts', ['--root', project.root]);
   if (generate.status !== 0) throw new Error(`generate failed:\n${generate.stdout}${generate.stderr}`);
   services = await startLocalServices();
 }, 120_000);
@@ -54,20 +45,11 @@ function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 function tenant(
   args: readonly string[],
   options: { readonly env?: NodeJS.ProcessEnv; readonly local?: boolean; readonly cwd?: string } = {},
-): Promise<Finished> {
+): Promise<FinishedRun> {
   const endpoints = options.local === false ? [] : ['--endpoint-avp', services.avp.url, '--endpoint-dynamodb', services.dynamo.endpoint];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, ...endpoints], {
-      cwd: options.cwd ?? project.root,
-      env: options.env ?? cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runTsxAsync('scripts/tenant/cli.ts', [...args, ...endpoints], {
+    cwd: options.cwd ?? project.root,
+    env: options.env ?? cleanEnv(),
   });
 }
 

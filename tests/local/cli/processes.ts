@@ -2,26 +2,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { REPO_ROOT } from '../../support/project-copy.js';
+import { type FinishedRun, runAsync } from '../../support/run-tsx.js';
 
 const READY_LINE = 'Ctrl-C (or SIGTERM) stops everything.';
 
-export interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs a command from the repository root to its end and collects what it printed. */
-export function run(command: string, args: readonly string[]): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export function run(command: string, args: readonly string[]): Promise<FinishedRun> {
+  return runAsync(command, args);
 }
 
 export interface StartedProcess {

@@ -1,16 +1,9 @@
 // Runs `npm run explain` as a user does: a real process, its stdout, stderr and exit code.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixtureRoot } from '../../../support/fixture-domain.js';
-import { REPO_ROOT } from '../../../support/project-copy.js';
-
-export interface Finished {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { type FinishedRun, runTsxAsync } from '../../../support/run-tsx.js';
 
 /** The `--format json` object, as the tests read it. */
 export interface ExplainJson {
@@ -30,29 +23,18 @@ export interface ExplainJson {
 const CLI = 'local/cli/explain.ts';
 
 /** Resolves when the process has exited: a server left listening would keep it alive and time the test out. */
-export function explain(args: readonly string[], options: { readonly cwd?: string } = {}): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, CLI), ...args], {
-      // The toolkit's tests explain requests of the billing fixture, never of the repository's own domain.
-      cwd: options.cwd ?? fixtureRoot('billing'),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export function explain(args: readonly string[], options: { readonly cwd?: string } = {}): Promise<FinishedRun> {
+  // The toolkit's tests explain requests of the billing fixture, never of the repository's own domain.
+  return runTsxAsync(CLI, args, { cwd: options.cwd ?? fixtureRoot('billing') });
 }
 
-const runs = new Map<string, Promise<Finished>>();
+const runs = new Map<string, Promise<FinishedRun>>();
 
 /**
  * One run per distinct command line in a test file: several tests that each assert one fact of the same request
  * share its run (a run costs a process start and a project build).
  */
-export function explainOnce(args: readonly string[]): Promise<Finished> {
+export function explainOnce(args: readonly string[]): Promise<FinishedRun> {
   const key = JSON.stringify(args);
   const run = runs.get(key) ?? explain(args);
   runs.set(key, run);
