@@ -11,6 +11,7 @@ import { resolveSettings } from '../tenant/settings.js';
 import { TenantTable } from '../tenant/tenant-table.js';
 import { CHANGES_EXIT_CODE, PLAN_COMMAND, planRequestOf, type PlanRequest } from './args.js';
 import { createPlanClients, resolveConnection } from './connection.js';
+import { paceByStore } from '../aws/avp-store-pacer.js';
 import { PlanUsageError } from './errors.js';
 import { findStores } from './find-stores.js';
 import { planStores } from './plan-stores.js';
@@ -19,6 +20,8 @@ async function plan(request: PlanRequest, env: NodeJS.ProcessEnv): Promise<numbe
   const mode = selectMode(await loadGeneratedModes(request.root), request.mode);
   const connection = resolveConnection(request.connection, env);
   const clients = createPlanClients(connection);
+  // Reading a store is a burst of GetPolicy calls: spaced per store and operation, it stays within AVP's quotas.
+  paceByStore(clients.avp);
   try {
     const stores = await findStores({
       target: request.target,

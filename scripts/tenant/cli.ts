@@ -9,7 +9,7 @@ import { deleteTenant, type DeleteTenantResult } from './delete-tenant.js';
 import { TenantUsageError } from './errors.js';
 import { listTenants } from './list-tenants.js';
 import { createProgress } from './progress.js';
-import { paceByStore } from './sync-pacer.js';
+import { paceByStore } from '../aws/avp-store-pacer.js';
 import { describeSyncSummary } from './sync-report.js';
 import { SyncRetryStrategy } from './sync-retry.js';
 import { syncTenants, type SyncSummary } from './sync-tenants.js';

@@ -9,7 +9,7 @@ import type { AvpOperation } from '../../local/avp/avp-endpoint.js';
 import { withConcurrency } from '../../common/with-concurrency.js';
 import { readLiveStore } from '../../scripts/store-plan/read-store.js';
 import type { TenantClients } from '../../scripts/tenant/clients.js';
-import { paceByStore } from '../../scripts/tenant/sync-pacer.js';
+import { paceByStore } from '../../scripts/aws/avp-store-pacer.js';
 import { syncTenants, type SyncSummary, type TenantOutcome } from '../../scripts/tenant/sync-tenants.js';
 import { startLocalServices, type LocalServices } from './support/local-services.js';
 import { expectedSnapshot, SMALL_BUNDLE, SMALL_EDITED_BUNDLE, snapshotOf, syncClients } from './support/sync-fixtures.js';

@@ -1,9 +1,9 @@
-// Keeps `tenant sync` within AVP's per-store request quotas: calls of one operation to one store are spaced out.
+// Keeps the deploy tools (tenant sync, plan) within AVP's per-store request quotas: calls of one operation to one store are spaced out.
 //
 // AVP's quotas for CreatePolicy, UpdatePolicy, DeletePolicy, GetPolicy, ListPolicies, the template operations and
 // PutSchema are 10 requests per second per policy store, per operation ("Quotas for Amazon Verified Permissions",
 // section "Quotas for operations per second": https://docs.aws.amazon.com/verifiedpermissions/latest/userguide/quotas.html).
-// Spacing each (store, operation) pair by 100 ms keeps a sync under them by construction, retries included: throttling
+// Spacing each (store, operation) pair by 100 ms keeps a sync or a plan under them by construction, retries included: throttling
 // then only comes from other traffic on the same store, and the retry strategy (sync-retry.ts) absorbs it.
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 
