@@ -14,6 +14,17 @@ export interface IncomingRequest {
   readonly sourceIp: string;
 }
 
+/** A request as it came off the wire: every header line in arrival order, repeats and case variants kept. */
+export interface WireRequest extends Omit<IncomingRequest, 'headers'> {
+  readonly headerLines: readonly (readonly [name: string, value: string])[];
+}
+
+export type GatewayRequest = IncomingRequest | WireRequest;
+
+function headerLinesOf(request: GatewayRequest): readonly (readonly [string, string])[] {
+  return 'headerLines' in request ? request.headerLines : Object.entries(request.headers);
+}
+
 export interface ApiIdentity {
   readonly apiId: string;
   readonly stage: string;
@@ -23,39 +34,81 @@ export function methodArn(api: ApiIdentity, method: string, path: string): strin
   return `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${api.apiId}/${api.stage}/${method}/${path.replace(/^\//, '')}`;
 }
 
-function queryRecord(rawQuery: string): Record<string, string> | null {
-  const params = new URLSearchParams(rawQuery);
-  const record: Record<string, string> = {};
-  for (const [key, value] of params) record[key] = value;
-  return Object.keys(record).length > 0 ? record : null;
+/**
+ * REST (payload 1.0) maps: `headers` / `queryStringParameters` hold one value per name, the last one received, and
+ * `multiValueHeaders` / `multiValueQueryStringParameters` hold every value in order ("Lambda proxy integrations in API
+ * Gateway", Support for multi-value headers and query string parameters,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-lambda-proxy-integrations.html). Header names are
+ * case-insensitive, so `X-Amount` and `x-amount` are one header with two values, under the first spelling received.
+ */
+function singleAndMulti(lines: Iterable<readonly [string, string]>, foldCase: boolean) {
+  const spelling = new Map<string, string>();
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [name, value] of lines) {
+    const id = foldCase ? name.toLowerCase() : name;
+    const key = spelling.get(id) ?? name;
+    spelling.set(id, key);
+    single[key] = value;
+    multi[key] = [...(multi[key] ?? []), value];
+  }
+  return { single, multi };
 }
 
-function multiValue(record: Record<string, string> | null): Record<string, string[]> | null {
-  return record ? Object.fromEntries(Object.entries(record).map(([k, v]) => [k, [v]])) : null;
+function restHeaderMaps(request: GatewayRequest) {
+  const { single, multi } = singleAndMulti(headerLinesOf(request), true);
+  return { headers: single, multiValueHeaders: multi };
 }
 
-export function restTokenEvent(api: ApiIdentity, request: IncomingRequest, token: string): APIGatewayTokenAuthorizerEvent {
+function restQueryMaps(rawQuery: string) {
+  const { single, multi } = singleAndMulti(new URLSearchParams(rawQuery), false);
+  const empty = Object.keys(single).length === 0;
+  return { queryStringParameters: empty ? null : single, multiValueQueryStringParameters: empty ? null : multi };
+}
+
+/**
+ * HTTP payload 2.0 has no multi-value maps: header names are lower-case, and duplicate headers and query values are
+ * combined with commas ("Create AWS Lambda proxy integrations for HTTP APIs in API Gateway", Payload format differences,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
+ */
+function commaJoined(lines: Iterable<readonly [string, string]>, lowerCase: boolean): Record<string, string> {
+  const joined: Record<string, string> = {};
+  for (const [name, value] of lines) {
+    const key = lowerCase ? name.toLowerCase() : name;
+    const before = joined[key];
+    joined[key] = before === undefined ? value : `${before},${value}`;
+  }
+  return joined;
+}
+
+/** The token header's value as a REST API reads it: the single-value `headers` map, by case-insensitive name. */
+export function restHeaderValue(request: GatewayRequest, name: string): string | undefined {
+  const { headers } = restHeaderMaps(request);
+  const lower = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === lower) return value;
+  return undefined;
+}
+
+export function restTokenEvent(api: ApiIdentity, request: GatewayRequest, token: string): APIGatewayTokenAuthorizerEvent {
   return { type: 'TOKEN', authorizationToken: token, methodArn: methodArn(api, request.method, request.path) };
 }
 
 export function restRequestEvent(
   api: ApiIdentity,
-  request: IncomingRequest,
+  request: GatewayRequest,
   resource: string,
   pathParameters: Record<string, string>,
 ): APIGatewayRequestAuthorizerEvent {
-  const query = queryRecord(request.rawQuery);
+  const headerMaps = restHeaderMaps(request);
   return {
     type: 'REQUEST',
     methodArn: methodArn(api, request.method, request.path),
     resource,
     path: request.path,
     httpMethod: request.method,
-    headers: { ...request.headers },
-    multiValueHeaders: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, [v]])),
+    ...headerMaps,
     pathParameters,
-    queryStringParameters: query,
-    multiValueQueryStringParameters: multiValue(query),
+    ...restQueryMaps(request.rawQuery),
     stageVariables: null,
     requestContext: {
       accountId: LOCAL_ACCOUNT,
@@ -69,21 +122,22 @@ export function restRequestEvent(
       requestTimeEpoch: Date.now(),
       resourceId: 'local',
       resourcePath: resource,
-      identity: localIdentity(request),
+      identity: localIdentity(request.sourceIp, headerMaps.headers),
     },
   };
 }
 
 export function httpRequestEvent(
   api: ApiIdentity,
-  request: IncomingRequest,
+  request: GatewayRequest,
   routeKey: string,
   pathParameters: Record<string, string>,
   identitySource: string[],
 ): APIGatewayRequestAuthorizerEventV2 {
   const now = Date.now();
-  const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k.toLowerCase(), v]));
-  const query = queryRecord(request.rawQuery);
+  const headers = commaJoined(headerLinesOf(request), true);
+  const joinedQuery = commaJoined(new URLSearchParams(request.rawQuery), false);
+  const query = Object.keys(joinedQuery).length > 0 ? joinedQuery : undefined;
   return {
     version: '2.0',
     type: 'REQUEST',
@@ -117,8 +171,9 @@ export function httpRequestEvent(
   };
 }
 
-export function webSocketConnectEvent(api: ApiIdentity, request: IncomingRequest, connectionId: string): APIGatewayRequestAuthorizerEvent {
-  const query = queryRecord(request.rawQuery);
+export function webSocketConnectEvent(api: ApiIdentity, request: GatewayRequest, connectionId: string): APIGatewayRequestAuthorizerEvent {
+  // WebSocket $connect events carry the REST-style single- and multi-value maps.
+  const headerMaps = restHeaderMaps(request);
   return {
     type: 'REQUEST',
     methodArn: `arn:aws:execute-api:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${api.apiId}/${api.stage}/$connect`,
@@ -127,10 +182,8 @@ export function webSocketConnectEvent(api: ApiIdentity, request: IncomingRequest
     path: '/',
     httpMethod: 'GET',
     pathParameters: null,
-    headers: { ...request.headers },
-    multiValueHeaders: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: query,
-    multiValueQueryStringParameters: multiValue(query),
+    ...headerMaps,
+    ...restQueryMaps(request.rawQuery),
     stageVariables: null,
     requestContext: {
       // aws-lambda types the $connect authorizer event as the REST one, whose request context requires these too.
@@ -149,7 +202,7 @@ export function webSocketConnectEvent(api: ApiIdentity, request: IncomingRequest
       stage: api.stage,
       connectedAt: Date.now(),
       requestTimeEpoch: Date.now(),
-      identity: localIdentity(request),
+      identity: localIdentity(request.sourceIp, headerMaps.headers),
       requestId: randomUUID(),
       domainName: 'localhost',
       connectionId,
@@ -158,10 +211,11 @@ export function webSocketConnectEvent(api: ApiIdentity, request: IncomingRequest
   };
 }
 
-function localIdentity(request: IncomingRequest) {
+function localIdentity(sourceIp: string, headers: Record<string, string>) {
+  const userAgent = Object.entries(headers).find(([name]) => name.toLowerCase() === 'user-agent')?.[1];
   return {
-    sourceIp: request.sourceIp,
-    userAgent: request.headers['user-agent'] ?? request.headers['User-Agent'] ?? null,
+    sourceIp,
+    userAgent: userAgent ?? null,
     accessKey: null,
     accountId: null,
     apiKey: null,

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import type { APIGatewayAuthorizerResult, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Clock } from '../../common/clock.js';
 import type { ModeConfig } from '../../runtime/config.js';
@@ -11,19 +11,20 @@ import type { AuthorizerContext } from '../../runtime/response/responses.js';
 import { connectIdentityInput, routeRequestInputs } from '../../runtime/routes/request-inputs.js';
 import { TtlLruCache } from '../../runtime/cache/ttl-lru.js';
 import { connectRouteOf, RouteTable } from '../../runtime/routes/route-table.js';
-import { headerValue } from '../../runtime/token/extract-token.js';
 import {
   httpRequestEvent,
   methodArn,
+  restHeaderValue,
   restRequestEvent,
   restTokenEvent,
   webSocketConnectEvent,
   type ApiIdentity,
-  type IncomingRequest,
+  type WireRequest,
 } from './authorizer-events.js';
 import { AUTHORIZER_CONTEXT_HEADER, AUTHORIZER_PRINCIPAL_HEADER } from './demo-backend.js';
 import { type GatewayHandler, policyContext } from './gateway-handler.js';
 import { evaluatePolicy } from './iam-policy.js';
+import { cacheKeyOf, httpIdentityValues, type IdentitySource, presentValues, restIdentityValues } from './identity-sources.js';
 import { listenOnLoopback } from './listen.js';
 import { startGatewayManagement } from './management-api.js';
 
@@ -109,7 +110,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   }
 
   async function handleHttp(incoming: IncomingMessage, response: ServerResponse): Promise<void> {
-    const request = toIncomingRequest(incoming);
+    const request = toWireRequest(incoming);
     const match = routes.match(request.method, request.path);
     if (!match) {
       // API Gateway answers unknown routes itself, without calling the authorizer.
@@ -119,45 +120,45 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         mode.api.type === 'rest' ? GATEWAY_BODIES.missingToken : GATEWAY_BODIES.notFound,
       );
     }
-    const token = headerValue(request.headers, mode.api.tokenHeader);
-    // The route's identity sources, as infra/mode-api.ts declares them: the token, then every header or query value
-    // the decision reads. An absent one is a 401 before any authorizer runs.
+    // The cache key is read from the very event the authorizer gets, by API Gateway's identity-source rules
+    // (identity-sources.ts), so a cached answer is only ever reused for an event carrying the same values. An absent
+    // or empty identity source is a 401 before any authorizer runs. The sources are infra/mode-api.ts's: the token,
+    // then (REQUEST authorizers) method, path and every header or query value the decision reads.
     const { handler } = options;
-    const tokenOnly = handler.kind === 'token';
-    const inputs = tokenOnly
-      ? []
-      : routeRequestInputs(match.route).map((input) =>
-          input.in === 'header'
-            ? headerValue(request.headers, input.name)
-            : (new URLSearchParams(request.rawQuery).get(input.name) ?? undefined),
-        );
-    if (token === undefined || token === '' || inputs.some((value) => value === undefined || value === '')) {
-      return send(response, 401, GATEWAY_BODIES.unauthorized);
-    }
+    const sources: IdentitySource[] = [
+      { in: 'header', name: mode.api.tokenHeader },
+      { in: 'context', name: 'httpMethod' },
+      { in: 'context', name: 'path' },
+      ...routeRequestInputs(match.route),
+    ];
+    const unauthorized = () => send(response, 401, GATEWAY_BODIES.unauthorized);
 
     let outcome: { answer: CachedAnswer; hit: boolean };
     try {
       switch (handler.kind) {
         case 'http': {
-          const identitySource = [token, request.method, request.path, ...inputs.map(String)];
-          outcome = await authorize(JSON.stringify(identitySource), async () => ({
-            kind: 'simple',
-            result: await handler.handle(httpRequestEvent(api, request, match.route.key, { ...match.pathParameters }, identitySource)),
-          }));
+          const event = httpRequestEvent(api, request, match.route.key, { ...match.pathParameters }, []);
+          const values = presentValues(httpIdentityValues(event, sources));
+          if (!values) return unauthorized();
+          event.identitySource = values;
+          outcome = await authorize(cacheKeyOf(values), async () => ({ kind: 'simple', result: await handler.handle(event) }));
           break;
         }
-        case 'token':
-          outcome = await authorize(JSON.stringify([token]), async () => ({
-            kind: 'policy',
-            result: await handler.handle(restTokenEvent(api, request, token)),
-          }));
-          break;
-        case 'request': {
-          const event = restRequestEvent(api, request, match.route.path, { ...match.pathParameters });
-          outcome = await authorize(JSON.stringify([token, request.method, request.path, ...inputs]), async () => ({
+        case 'token': {
+          const token = restHeaderValue(request, mode.api.tokenHeader);
+          if (token === undefined || token === '') return unauthorized();
+          const event = restTokenEvent(api, request, token);
+          outcome = await authorize(cacheKeyOf([event.authorizationToken]), async () => ({
             kind: 'policy',
             result: await handler.handle(event),
           }));
+          break;
+        }
+        case 'request': {
+          const event = restRequestEvent(api, request, match.route.path, { ...match.pathParameters });
+          const values = presentValues(restIdentityValues(event, sources));
+          if (!values) return unauthorized();
+          outcome = await authorize(cacheKeyOf(values), async () => ({ kind: 'policy', result: await handler.handle(event) }));
           break;
         }
         case 'websocket':
@@ -204,16 +205,18 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   }
 
   async function handleConnect(incoming: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-    const request = toIncomingRequest(incoming);
-    // As infra/mode-api.ts's webSocketIdentitySources: an absent identity source is a 401 before any authorizer runs.
-    if (!hasWebSocketIdentitySource(mode, request)) return refuseUpgrade(socket, 401, GATEWAY_BODIES.unauthorized);
+    const request = toWireRequest(incoming);
+    const connectionId = randomUUID();
+    const event = webSocketConnectEvent(api, request, connectionId);
+    // As infra/mode-api.ts's webSocketIdentitySources, read from the event: an absent identity source is a 401 before
+    // any authorizer runs. WebSocket authorizers are never cached here (the modes' WebSocket TTL is 0).
+    if (!hasWebSocketIdentitySource(mode, event)) return refuseUpgrade(socket, 401, GATEWAY_BODIES.unauthorized);
     const { handler } = options;
     if (handler.kind !== 'websocket') return refuseUpgrade(socket, 500, GATEWAY_BODIES.authorizerError);
-    const connectionId = randomUUID();
     let result: APIGatewayAuthorizerResult;
     stats.authorizerCalls++;
     try {
-      result = await handler.handle(webSocketConnectEvent(api, request, connectionId));
+      result = await handler.handle(event);
     } catch (error) {
       if (error instanceof Error && error.message === 'Unauthorized') return refuseUpgrade(socket, 401, GATEWAY_BODIES.unauthorized);
       return refuseUpgrade(socket, 500, GATEWAY_BODIES.authorizerError);
@@ -260,27 +263,26 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 }
 
 /** `$connect`'s identity source is its resource's query parameter when it has one, else the token header. */
-function hasWebSocketIdentitySource(mode: ModeConfig, request: IncomingRequest): boolean {
+function hasWebSocketIdentitySource(mode: ModeConfig, event: APIGatewayRequestAuthorizerEvent): boolean {
   const connect = connectRouteOf(mode.routes);
   if (!connect) return false;
-  const input = connectIdentityInput(mode, connect);
-  const value = input.in === 'query' ? new URLSearchParams(request.rawQuery).get(input.name) : headerValue(request.headers, input.name);
-  return value !== null && value !== undefined && value !== '';
+  return presentValues(restIdentityValues(event, [connectIdentityInput(mode, connect)])) !== undefined;
 }
 
-function toIncomingRequest(incoming: IncomingMessage): IncomingRequest {
+/** Every header line as received, repeats and case variants included: the event builders decide how API Gateway folds them. */
+function toWireRequest(incoming: IncomingMessage): WireRequest {
   const url = new URL(incoming.url ?? '/', 'http://localhost');
-  const headers: Record<string, string> = {};
+  const headerLines: (readonly [string, string])[] = [];
   for (let i = 0; i < incoming.rawHeaders.length; i += 2) {
     const name = incoming.rawHeaders[i];
     const value = incoming.rawHeaders[i + 1];
-    if (name !== undefined && value !== undefined) headers[name] = value;
+    if (name !== undefined && value !== undefined) headerLines.push([name, value]);
   }
   return {
     method: (incoming.method ?? 'GET').toUpperCase(),
     path: url.pathname,
     rawQuery: url.search.replace(/^\?/, ''),
-    headers,
+    headerLines,
     sourceIp: incoming.socket.remoteAddress ?? '127.0.0.1',
   };
 }
@@ -303,7 +305,7 @@ function refuseUpgrade(socket: Socket, status: number, body: object): void {
 function forward(
   backendUrl: string,
   incoming: IncomingMessage,
-  request: IncomingRequest,
+  request: WireRequest,
   authorizer: { principalId: string; context: AuthorizerContext },
   response: ServerResponse,
   extraHeaders: Record<string, string>,
