@@ -16,12 +16,11 @@ import {
 } from './authorizer.js';
 import { iamPolicy, type AuthorizerContext } from './response/responses.js';
 import { httpRoutes, parseMethodArn } from './routes/route-table.js';
-import { headerValue, queryValue } from './token/extract-token.js';
+import { joinedValueMap, readHeader, readQuery, restValueMap } from './request/single-value.js';
+import { rawTokenOf } from './token/extract-token.js';
 
 /** API Gateway's convention: throwing exactly this makes it answer 401. */
 export const UNAUTHORIZED = 'Unauthorized';
-
-type Headers = Record<string, string | undefined>;
 
 export function restRequestAuthorizer(
   options: AuthorizerOptions,
@@ -31,11 +30,12 @@ export function restRequestAuthorizer(
     const methodArn = typeof event?.methodArn === 'string' ? event.methodArn : '';
     const input = safeInput(() => {
       const arn = parseMethodArn(methodArn);
+      const headers = restValueMap(event.headers, event.multiValueHeaders);
       return {
-        rawToken: headerValue(asRecord(event.headers), authorizer.mode.api.tokenHeader),
+        rawToken: rawTokenOf(readHeader(headers, authorizer.mode.api.tokenHeader, 'scalar')),
         ...(arn ? { method: arn.method, path: arn.path } : {}),
-        headers: asRecord(event.headers),
-        query: asRecord(event.queryStringParameters),
+        headers,
+        query: restValueMap(event.queryStringParameters, event.multiValueQueryStringParameters),
         requestContext: requestFacts(event.requestContext?.identity?.sourceIp, event.requestContext?.requestTimeEpoch),
       };
     });
@@ -50,6 +50,7 @@ export function restTokenAuthorizer(
   // API Gateway caches a TOKEN authorizer's answer on the token alone. With caching on, the answer must cover every
   // route that token may call, listed one by one (validation guarantees such a mode's routes have fixed resources).
   const cachedOnTokenAlone = authorizer.mode.cache.ttlSeconds > 0;
+  // A TOKEN event carries one `authorizationToken` string and no headers or query: nothing in it can arrive twice.
   return async (event) => {
     const methodArn = typeof event?.methodArn === 'string' ? event.methodArn : '';
     const rawToken = typeof event?.authorizationToken === 'string' ? event.authorizationToken : undefined;
@@ -95,11 +96,13 @@ export function webSocketAuthorizer(
   return async (event) => {
     const methodArn = typeof event?.methodArn === 'string' ? event.methodArn : '';
     const input = safeInput(() => {
-      const headers = asRecord(event.headers);
-      const query = asRecord(event.queryStringParameters);
-      const fromQuery = tokenQueryParameter !== undefined ? queryValue(query, tokenQueryParameter) : undefined;
+      // WebSocket REQUEST events carry the same single- and multi-value maps as REST ones.
+      const headers = restValueMap(event.headers, event.multiValueHeaders);
+      const query = restValueMap(event.queryStringParameters, event.multiValueQueryStringParameters);
+      const fromHeader = readHeader(headers, tokenHeader, 'scalar');
+      const fromQuery = tokenQueryParameter !== undefined ? readQuery(query, tokenQueryParameter, 'scalar') : undefined;
       return {
-        rawToken: headerValue(headers, tokenHeader) ?? fromQuery,
+        rawToken: rawTokenOf(fromHeader.kind === 'absent' && fromQuery !== undefined ? fromQuery : fromHeader),
         connect: event.requestContext?.routeKey === '$connect' || event.requestContext?.eventType === 'CONNECT',
         headers,
         query,
@@ -116,13 +119,14 @@ export function httpAuthorizer(
   const authorizer = createAuthorizer(options);
   return async (event) => {
     const input = safeInput(() => {
-      const headers = asRecord(event.headers);
+      // Payload 2.0 has no multi-value maps: API Gateway joins repeats with commas.
+      const headers = joinedValueMap(event.headers);
       const http = event.requestContext?.http;
       return {
-        rawToken: headerValue(headers, authorizer.mode.api.tokenHeader),
+        rawToken: rawTokenOf(readHeader(headers, authorizer.mode.api.tokenHeader, 'scalar')),
         ...(http ? { method: http.method, path: stripStage(event.rawPath ?? http.path, event.requestContext.stage) } : {}),
         headers,
-        query: asRecord(event.queryStringParameters),
+        query: joinedValueMap(event.queryStringParameters),
         requestContext: requestFacts(http?.sourceIp, event.requestContext?.timeEpoch),
       };
     });
@@ -163,13 +167,6 @@ function requestFacts(sourceIp: unknown, epochMs: unknown): RequestFacts {
     ...(typeof sourceIp === 'string' && sourceIp !== '' ? { sourceIp } : {}),
     ...(typeof epochMs === 'number' && Number.isSafeInteger(epochMs) ? { requestTimeEpochMs: epochMs } : {}),
   };
-}
-
-function asRecord(value: unknown): Headers {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
-  const record: Headers = {};
-  for (const [key, item] of Object.entries(value)) if (typeof item === 'string') record[key] = item;
-  return record;
 }
 
 /** HTTP APIs put a named stage in front of the path (`/prod/accounts/...`); `$default` adds nothing. */

@@ -4,6 +4,7 @@ import type { HandlerShape } from '../../generator/model/build-model.js';
 import type { ApiIdentity, IncomingRequest } from '../../local/gateway/authorizer-events.js';
 import { createHandlerInvoker, type GatewayVerdict } from '../../local/gateway/handler-invoker.js';
 import type { AuthorizerOptions } from '../../runtime/authorizer.js';
+import type { ValueMap } from '../../runtime/request/single-value.js';
 import type { RoutedRequest } from './route-choice.js';
 
 export type HandlerFactory = HandlerShape['factory'];
@@ -41,8 +42,9 @@ export function createParityHandler(factory: HandlerFactory, options: Authorizer
   };
 }
 
-function defined(record: Readonly<Record<string, string | undefined>>): Record<string, string> {
+/** A case's headers or query values are single strings; the runtime's multi-copy forms never come from a case. */
+function defined(record: ValueMap): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(record).flatMap(([name, value]): [string, string][] => (value !== undefined ? [[name, value]] : [])),
+    Object.entries(record).flatMap(([name, value]): [string, string][] => (typeof value === 'string' ? [[name, value]] : [])),
   );
 }

@@ -1,14 +1,17 @@
 // A request as every API type can describe it: what each Lambda handler builds from API Gateway's event.
+import type { ValueMap } from '../request/single-value.js';
+import type { RawToken } from '../token/extract-token.js';
 
 export interface AuthorizationInput {
-  readonly rawToken: string | undefined;
+  readonly rawToken: RawToken;
   /** `GET`, `POST`...; absent for WebSocket $connect. */
   readonly method?: string;
   /** The concrete path, `/accounts/acct-1`; absent for WebSocket $connect. */
   readonly path?: string;
   readonly connect?: boolean;
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Every copy of every header and query value, so the one reader can refuse a repeat (runtime/request/single-value.ts). */
+  readonly headers: ValueMap;
+  readonly query: ValueMap;
   /** What the event's request context says; a TOKEN authorizer's event has none. */
   readonly requestContext?: RequestFacts;
 }

@@ -7,13 +7,13 @@ import { parseValueType, type ParsedValueType } from '../claims/value-type.js';
 import type { ContextValueConfig, RouteConfig } from '../config.js';
 import { ClaimError, RouteError } from '../errors.js';
 import type { Claims } from '../token/verify-token.js';
-import { headerValue, queryValue } from '../token/extract-token.js';
+import { readHeader, readQuery, singleOrThrow, type ValueMap, type ValueShape } from '../request/single-value.js';
 import type { RouteMatch } from './route-table.js';
 
 /** What the mapping reads from a request beyond the token: the authorizer input narrowed to it. */
 export interface RequestValues {
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly query: Readonly<Record<string, string | undefined>>;
+  readonly headers: ValueMap;
+  readonly query: ValueMap;
   readonly requestContext?: { readonly sourceIp?: string; readonly requestTimeEpochMs?: number };
 }
 
@@ -42,7 +42,7 @@ export class RequestMapping {
         : resource.pathParameter !== undefined
           ? match.pathParameters[resource.pathParameter]
           : resource.queryParameter !== undefined
-            ? queryValue(request.query, resource.queryParameter)
+            ? singleOrThrow(readQuery(request.query, resource.queryParameter, 'scalar'))
             : undefined;
     if (id === undefined || id === '') throw new RouteError(`route ${match.route.key} has no resource id in the request`);
     return { type: resource.type, id };
@@ -72,11 +72,16 @@ export class RequestMapping {
     return context;
   }
 
-  /** Every request value the route's decision reads (not claims: the token is in the key already), in a fixed order. */
+  /**
+   * Every request value the route's decision reads (not claims: the token is in the key already), in a fixed order.
+   * Throws AmbiguousInputError when one arrived more than once, so an ambiguous request is never keyed nor cached.
+   */
   cacheInputs(match: RouteMatch, request: RequestValues): readonly (string | number | null)[] {
-    const inputs = match.route.context.flatMap((value) => (value.source === 'claim' ? [] : [requestValue(value, request) ?? null]));
+    const inputs: (string | number | null)[] = [];
+    for (const { config, type } of this.compiled.get(match.route) ?? [])
+      if (config.source !== 'claim') inputs.push(requestValue(config, type, request) ?? null);
     const { queryParameter } = match.route.resource;
-    inputs.push(queryParameter !== undefined ? (queryValue(request.query, queryParameter) ?? null) : null);
+    inputs.push(queryParameter !== undefined ? (singleOrThrow(readQuery(request.query, queryParameter, 'scalar')) ?? null) : null);
     return inputs;
   }
 }
@@ -95,20 +100,32 @@ function requestContextValue(
   type: ParsedValueType,
   request: RequestValues,
 ): CedarValueJson | undefined {
-  const raw = requestValue(config, request);
+  const raw = requestValue(config, type, request);
   if (raw === undefined) return undefined;
   return config.source === 'request' ? requestContextToCedar(config.key, raw, type) : textToCedar(String(raw), type);
 }
 
-function requestValue(config: Exclude<ContextValueConfig, { source: 'claim' }>, request: RequestValues): string | number | undefined {
+function requestValue(
+  config: Exclude<ContextValueConfig, { source: 'claim' }>,
+  type: ParsedValueType,
+  request: RequestValues,
+): string | number | undefined {
   switch (config.source) {
     case 'header':
-      return headerValue(request.headers, config.key);
+      return singleOrThrow(readHeader(request.headers, config.key, shapeOf(type)));
     case 'query':
-      return queryValue(request.query, config.key);
+      return singleOrThrow(readQuery(request.query, config.key, shapeOf(type)));
     case 'request':
       return config.key === 'sourceIp' ? request.requestContext?.sourceIp : request.requestContext?.requestTimeEpochMs;
   }
+}
+
+/**
+ * A Set, or a Record or nested list read as JSON text, may hold commas of its own; every other type is one scalar,
+ * where a comma in payload 2.0 text may be API Gateway joining two copies.
+ */
+function shapeOf(type: ParsedValueType): ValueShape {
+  return type.kind === 'Set' || type.kind === 'Record' ? 'list' : 'scalar';
 }
 
 /**

@@ -1,0 +1,59 @@
+// The one reader of request values: which shapes of an event count as one copy and which as more than one.
+// Event shapes: "Input to an API Gateway Lambda authorizer"
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html) for REST and
+// WebSocket multi-value maps; "Create AWS Lambda proxy integrations for HTTP APIs in API Gateway", payload format
+// differences (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html)
+// for payload 2.0 joining duplicate headers and query strings with commas.
+import { describe, expect, it } from 'vitest';
+import { joinedValueMap, readHeader, readQuery, restValueMap, singleOrThrow } from '../../runtime/request/single-value.js';
+import { normalizeBearer } from '../../runtime/token/extract-token.js';
+
+describe('reading one request value', () => {
+  it('reads a header whose name differs in case from the configured one, when it is the only spelling', () => {
+    expect(readHeader({ 'x-payment-amount': '100' }, 'X-Payment-Amount', 'scalar')).toEqual({ kind: 'one', value: '100' });
+  });
+
+  it('finds two spellings of one header name ambiguous, whichever comes first', () => {
+    expect(readHeader({ 'x-a': '1', 'X-A': '2' }, 'X-A', 'scalar').kind).toBe('ambiguous');
+    expect(readHeader({ 'X-A': '2', 'x-a': '1' }, 'x-a', 'scalar').kind).toBe('ambiguous');
+  });
+
+  it('keeps query names case-sensitive, as API Gateway does: accountid is another parameter than accountId', () => {
+    expect(readQuery({ accountId: 'acct-1', accountid: 'acct-2' }, 'accountId', 'scalar')).toEqual({ kind: 'one', value: 'acct-1' });
+  });
+
+  it('finds two copies in a multi-value map ambiguous, even when they are equal', () => {
+    const map = restValueMap({ accountId: 'acct-1' }, { accountId: ['acct-1', 'acct-1'] });
+    expect(readQuery(map, 'accountId', 'scalar').kind).toBe('ambiguous');
+  });
+
+  it('counts a single-value entry missing from its multi-value copies as one more copy', () => {
+    const map = restValueMap({ 'X-A': '2' }, { 'X-A': ['1'] });
+    expect(readHeader(map, 'X-A', 'scalar').kind).toBe('ambiguous');
+  });
+
+  it('reads one copy when the single-value and multi-value maps agree, and when the multi-value map is null', () => {
+    expect(readHeader(restValueMap({ 'X-A': '1' }, { 'X-A': ['1'] }), 'X-A', 'scalar')).toEqual({ kind: 'one', value: '1' });
+    expect(readHeader(restValueMap({ 'X-A': '1' }, null), 'X-A', 'scalar')).toEqual({ kind: 'one', value: '1' });
+  });
+
+  it('finds a comma in payload 2.0 text ambiguous for a scalar, and one value for a list (Set or JSON text)', () => {
+    const map = joinedValueMap({ 'x-tags': 'a,b', 'x-amount': '100' });
+    expect(readHeader(map, 'x-tags', 'scalar').kind).toBe('ambiguous');
+    expect(readHeader(map, 'x-tags', 'list')).toEqual({ kind: 'one', value: 'a,b' });
+    expect(readHeader(map, 'x-amount', 'scalar')).toEqual({ kind: 'one', value: '100' });
+  });
+
+  it('throws an ambiguous-input Deny from singleOrThrow, and returns undefined for an absent value', () => {
+    expect(() => singleOrThrow(readHeader({ a: '1', A: '2' }, 'a', 'scalar'))).toThrow(
+      expect.objectContaining({ kind: 'ambiguous-input', outcome: 'deny' }),
+    );
+    expect(singleOrThrow(readHeader({}, 'a', 'scalar'))).toBeUndefined();
+  });
+
+  it('refuses an ambiguous token as a 401 with kind ambiguous-input', () => {
+    expect(() => normalizeBearer({ ambiguous: 'header Authorization arrived 2 times' })).toThrow(
+      expect.objectContaining({ kind: 'ambiguous-input', outcome: 'unauthorized' }),
+    );
+  });
+});
