@@ -182,6 +182,13 @@ export const DIAGNOSTIC_CODES = {
     summary: 'Two routes of one mode share a method and path.',
     hint: 'Keep one route per method and path (paths differing only in parameter names are the same path).',
   },
+  ROUTE_OVERLAP: {
+    severity: 'warning',
+    summary: 'Two route templates of one mode can match the same request; API Gateway sends it to the more specific one.',
+    hint:
+      'Check that the winner is the route you mean: a literal segment beats a {parameter}, {proxy+} comes last, ' +
+      'and an exact method beats ANY, whatever the order in the file.',
+  },
   ROUTE_CONTEXT_UNKNOWN: {
     severity: 'error',
     summary: "A route supplies a context attribute its action's context does not declare.",

@@ -3,6 +3,7 @@ import { diagnostic, START_OF_FILE, type Diagnostic, type SourcePosition } from 
 import type { DiagnosticCode } from '../diagnostics/codes.js';
 import type { PolicySource } from '../load/cedar-policies.js';
 import type { SchemaModel } from '../load/cedar-schema.js';
+import { routeOverlap } from '../../runtime/routes/route-table.js';
 import { formatValueType, parseValueType, ValueTypeSpellingError, type ParsedValueType } from '../../runtime/claims/value-type.js';
 import type { ContextSource, ModeFile, RequestContextField, RouteSpec } from '../load/mode-file.js';
 import type { YamlPath, YamlSource } from '../load/yaml-source.js';
@@ -55,6 +56,7 @@ export function checkMode(loaded: LoadedMode, { schema, policies, policyFiles }:
   checkFileConventions(context);
   checkApi(context);
   checkRoutes(context);
+  checkRouteOverlaps(context);
   checkCache(context);
   checkTenancyAndEngine(context);
   checkPolicyPaths(context, policies, policyFiles);
@@ -102,6 +104,32 @@ function pathParameters(path: string): string[] {
 
 function routeLabel(route: RouteSpec): string {
   return route.routeKey ?? `${route.method ?? '?'} ${route.path ?? '?'}`;
+}
+
+/**
+ * ROUTE_OVERLAP, at the later of two routes that can match one request: API Gateway picks the more specific one
+ * whatever the file's order ("Create routes for HTTP APIs", Routing API requests,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html), and so does the
+ * authorizer (runtime/routes/route-table.ts); the warning says which one wins, so a shadowed route is not a surprise.
+ */
+function checkRouteOverlaps({ loaded, report }: CheckContext): void {
+  const { routes } = loaded.mode;
+  routes.forEach((later, j) => {
+    if (later.method === undefined || later.path === undefined) return;
+    for (let i = 0; i < j; i++) {
+      const earlier = routes[i];
+      if (earlier?.method === undefined || earlier.path === undefined) continue;
+      const wins = routeOverlap({ method: earlier.method, path: earlier.path }, { method: later.method, path: later.path });
+      if (wins === undefined) continue;
+      const [winner, loser] = wins === 'first' ? [earlier, later] : [later, earlier];
+      report(
+        ['routes', j],
+        'ROUTE_OVERLAP',
+        `${routeLabel(later)} and route ${i + 1} (${routeLabel(earlier)}) can match the same request; ` +
+          `API Gateway and the authorizer pick ${routeLabel(winner)} over ${routeLabel(loser)}`,
+      );
+    }
+  });
 }
 
 function checkRoutes(context: CheckContext): void {

@@ -18,6 +18,7 @@ import {
 import { startLocalIssuer, type LocalIssuer } from '../../../../local/issuer/token-issuer.js';
 import type { ContextValueConfig, ModeConfig, PolicyBundle, RouteConfig } from '../../../../runtime/config.js';
 import { entityKey } from '../../../../runtime/entities/entity-store.js';
+import { RouteTable } from '../../../../runtime/routes/route-table.js';
 import {
   httpAuthorizer,
   MemoryTelemetry,
@@ -364,11 +365,13 @@ export function httpClient(world: LibraryWorld, mode: ModeConfig) {
   const handler = httpAuthorizer({ mode, bundle: libraryBundle(), dependencies: dependencies(world, { telemetry }) });
   return {
     async call(path: string, token: string, callOptions: CallOptions = {}): Promise<{ isAuthorized: boolean; reason: string | undefined }> {
+      // API Gateway names the matched route template in routeKey and sends its path parameters.
+      const match = new RouteTable(mode.routes).match('GET', path);
       const event = httpRequestEvent(
         API,
         { ...incoming(path, token, callOptions), headers: { authorization: `Bearer ${token}` } },
-        `GET ${path}`,
-        {},
+        match ? match.route.key : `GET ${path}`,
+        { ...match?.pathParameters },
         [],
       );
       if (callOptions.requestTimeEpochMs !== undefined) event.requestContext.timeEpoch = callOptions.requestTimeEpochMs;
