@@ -8,10 +8,18 @@ import { AuthorizerError } from '../errors.js';
  * - `{ commaJoined }`: payload 2.0 text, where API Gateway joins repeated headers and query values with commas
  *   ("Payload format differences", https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
  */
-export type ValueCopies = string | readonly string[] | CommaJoined;
+export type ValueCopies = string | readonly string[] | CommaJoined | OnlyInMultiValue;
 
 export interface CommaJoined {
   readonly commaJoined: string;
+}
+
+/**
+ * A REST or WebSocket name the multi-value map has and the single-value map lacks. API Gateway fills both maps for every
+ * name, so such an event is not one it sends: which copy a backend would read is unknown, and the value is ambiguous.
+ */
+export interface OnlyInMultiValue {
+  readonly onlyInMultiValue: readonly string[];
 }
 
 export type ValueMap = Readonly<Record<string, ValueCopies | undefined>>;
@@ -65,6 +73,9 @@ export function singleOrThrow(value: SingleValue): string | undefined {
 function readCopies(copies: ValueCopies | undefined, what: string, shape: ValueShape): SingleValue {
   if (copies === undefined) return { kind: 'absent' };
   if (typeof copies === 'string') return { kind: 'one', value: copies };
+  if (isOnlyInMultiValue(copies)) {
+    return { kind: 'ambiguous', why: `${what} is in the multi-value map only: the event's two maps disagree` };
+  }
   if (isCommaJoined(copies)) {
     if (shape === 'scalar' && copies.commaJoined.includes(','))
       return { kind: 'ambiguous', why: `${what} holds a comma, which payload 2.0 uses to join repeated copies` };
@@ -76,15 +87,20 @@ function readCopies(copies: ValueCopies | undefined, what: string, shape: ValueS
   return { kind: 'one', value: first };
 }
 
-function isCommaJoined(copies: readonly string[] | CommaJoined): copies is CommaJoined {
-  return !Array.isArray(copies);
+function isCommaJoined(copies: readonly string[] | CommaJoined | OnlyInMultiValue): copies is CommaJoined {
+  return !Array.isArray(copies) && 'commaJoined' in copies;
+}
+
+function isOnlyInMultiValue(copies: readonly string[] | CommaJoined | OnlyInMultiValue): copies is OnlyInMultiValue {
+  return !Array.isArray(copies) && 'onlyInMultiValue' in copies;
 }
 
 /**
  * A REST or WebSocket event's single-value and multi-value maps as one ValueMap. The multi-value map lists every copy
  * ("Input to an API Gateway Lambda authorizer",
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html);
- * a single-value entry that is not among its name's copies is one more copy, so the two maps can never disagree silently.
+ * a single-value entry that is not among its name's copies is one more copy, and a name only the multi-value map has is
+ * ambiguous, so the two maps can never disagree silently.
  */
 export function restValueMap(single: unknown, multi: unknown): ValueMap {
   const singles = stringRecord(single);
@@ -93,7 +109,8 @@ export function restValueMap(single: unknown, multi: unknown): ValueMap {
   for (const [name, value] of Object.entries(singles)) map[name] = value;
   for (const [name, copies] of Object.entries(multis)) {
     const one = singles[name];
-    map[name] = one === undefined || copies.includes(one) ? copies : [...copies, one];
+    if (one === undefined) map[name] = copies.length === 0 ? copies : { onlyInMultiValue: copies };
+    else map[name] = copies.includes(one) ? copies : [...copies, one];
   }
   return map;
 }

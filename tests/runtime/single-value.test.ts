@@ -32,6 +32,15 @@ describe('reading one request value', () => {
     expect(readHeader(map, 'X-A', 'scalar').kind).toBe('ambiguous');
   });
 
+  it('finds a name that only the multi-value map has ambiguous: API Gateway fills both maps, so the event is not one it sends', () => {
+    const map = restValueMap({ Host: 'api.example' }, { Authorization: ['Bearer abc'] });
+    expect(readHeader(map, 'Authorization', 'scalar')).toEqual({
+      kind: 'ambiguous',
+      why: "header Authorization is in the multi-value map only: the event's two maps disagree",
+    });
+    expect(readHeader(map, 'Host', 'scalar')).toEqual({ kind: 'one', value: 'api.example' });
+  });
+
   it('reads one copy when the single-value and multi-value maps agree, and when the multi-value map is null', () => {
     expect(readHeader(restValueMap({ 'X-A': '1' }, { 'X-A': ['1'] }), 'X-A', 'scalar')).toEqual({ kind: 'one', value: '1' });
     expect(readHeader(restValueMap({ 'X-A': '1' }, null), 'X-A', 'scalar')).toEqual({ kind: 'one', value: '1' });
