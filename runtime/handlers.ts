@@ -34,6 +34,10 @@ export function restRequestAuthorizer(
       return {
         rawToken: rawTokenOf(readHeader(headers, authorizer.mode.api.tokenHeader, 'scalar')),
         ...(arn ? { method: arn.method, path: arn.path } : {}),
+        // The route API Gateway chose: the authorizer denies when its own match differs (runtime/decisions/route-identity.ts).
+        ...(typeof event.resource === 'string' && typeof event.httpMethod === 'string'
+          ? { routeIdentity: { kind: 'resource', resource: event.resource, httpMethod: event.httpMethod } as const }
+          : {}),
         headers,
         query: restValueMap(event.queryStringParameters, event.multiValueQueryStringParameters),
         requestContext: requestFacts(event.requestContext?.identity?.sourceIp, event.requestContext?.requestTimeEpoch),
@@ -125,6 +129,11 @@ export function httpAuthorizer(
       return {
         rawToken: rawTokenOf(readHeader(headers, authorizer.mode.api.tokenHeader, 'scalar')),
         ...(http ? { method: http.method, path: stripStage(event.rawPath ?? http.path, event.requestContext.stage) } : {}),
+        // routeKey + pathParameters are API Gateway's own routing answer; rawPath also carries a custom domain's mapping key.
+        // Only an event of API Gateway's shape names a route: both routeKeys equal, and rawPath a string.
+        ...(typeof event.routeKey === 'string' && event.requestContext?.routeKey === event.routeKey && typeof event.rawPath === 'string'
+          ? { routeIdentity: { kind: 'route-key', routeKey: event.routeKey, pathParameters: stringRecord(event.pathParameters) } as const }
+          : {}),
         headers,
         query: joinedValueMap(event.queryStringParameters),
         requestContext: requestFacts(http?.sourceIp, event.requestContext?.timeEpoch),
@@ -174,4 +183,10 @@ function stripStage(path: string, stage: string | undefined): string {
   if (!stage || stage === '$default') return path;
   const prefix = `/${stage}`;
   return path === prefix ? '/' : path.startsWith(`${prefix}/`) ? path.slice(prefix.length) : path;
+}
+
+/** `pathParameters` as API Gateway sends them: string values only; anything else (null, a malformed event) is left out. */
+function stringRecord(value: unknown): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }

@@ -1,4 +1,5 @@
 // A request as every API type can describe it: what each Lambda handler builds from API Gateway's event.
+import type { RouteIdentity } from '../decisions/route-identity.js';
 import type { ValueMap } from '../request/single-value.js';
 import type { RawToken } from '../token/extract-token.js';
 
@@ -9,6 +10,8 @@ export interface AuthorizationInput {
   /** The concrete path, `/accounts/acct-1`; absent for WebSocket $connect. */
   readonly path?: string;
   readonly connect?: boolean;
+  /** The route API Gateway chose, where the event names it; a REST TOKEN event (only `methodArn`) has none. */
+  readonly routeIdentity?: RouteIdentity;
   /** Every copy of every header and query value, so the one reader can refuse a repeat (runtime/request/single-value.ts). */
   readonly headers: ValueMap;
   readonly query: ValueMap;
