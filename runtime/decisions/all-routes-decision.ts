@@ -3,6 +3,7 @@ import type { TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import type { RouteConfig } from '../config.js';
 import type { RoutesOutcome } from '../response/outcome.js';
 import { responseContext } from '../response/outcome.js';
+import { listValue } from '../response/responses.js';
 import type { RouteDecider } from './route-decision.js';
 
 export interface AllRoutesDecision {
@@ -34,7 +35,7 @@ export async function decideAllRoutes({ mode, engine, load }: RouteDecider, toke
       principalId: principal.uid.id,
       context: {
         ...responseContext(principal, { decision: allowedRoutes.length > 0 ? 'allow' : 'deny', determiningPolicies: [], errors: [] }),
-        allowedRoutes: allowedRoutes.join(','),
+        allowedRoutes: listValue(allowedRoutes),
       },
       allowedRoutes,
       cacheHit: false,

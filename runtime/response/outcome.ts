@@ -3,7 +3,7 @@ import type { Principal } from '../claims/principal-entity.js';
 import type { Decision } from '../engine/decision.js';
 import { outcomeOf } from '../errors.js';
 import type { DecisionDetails } from '../observability/decision-line.js';
-import type { AuthorizerContext } from './responses.js';
+import { listValue, type AuthorizerContext } from './responses.js';
 
 export interface Outcome {
   readonly result: 'allow' | 'deny' | 'unauthorized';
@@ -41,14 +41,14 @@ export function failureOf(error: unknown): {
   };
 }
 
-/** The context API Gateway passes to the backend: who the principal is and what was decided. */
+/** The context API Gateway passes to the backend: who the principal is and what was decided; lists JSON-encoded. */
 export function responseContext(principal: Principal, decision: Decision): AuthorizerContext {
   return {
     principalId: principal.uid.id,
     principalType: principal.uid.type,
     ...(principal.tenantId !== undefined ? { tenantId: principal.tenantId } : {}),
-    roles: principal.groups.join(','),
+    roles: listValue(principal.groups),
     decision: decision.decision,
-    determiningPolicies: decision.determiningPolicies.join(','),
+    determiningPolicies: listValue(decision.determiningPolicies),
   };
 }

@@ -5,6 +5,14 @@ import type { APIGatewayAuthorizerResult } from 'aws-lambda';
 export type AuthorizerContext = Record<string, string | number | boolean>;
 
 /**
+ * A list as one context value: a JSON array in a string. API Gateway refuses an array value, and a comma join is
+ * ambiguous (`['a', 'b,c']` and `['a,b', 'c']` both read `a,b,c`); `JSON.parse` in the backend gives the list back.
+ */
+export function listValue(values: readonly string[]): string {
+  return JSON.stringify(values);
+}
+
+/**
  * Allows or denies exactly the evaluated method ARN. Never a wildcard Allow: API Gateway caches this policy, and a
  * wildcard would let the cached answer for one route authorize another.
  */

@@ -78,32 +78,32 @@ const CUSTOMER_ADMIN_ONLY: Target = { method: 'POST', path: '/billing/pay-1/appr
 const TENANT_ADMIN_ONLY: Target = { method: 'POST', path: '/tenants/acme-bank/billing/pay-a1/approve' };
 const FRAUD_ONLY: Target = { method: 'POST', path: '/accounts/acct-1/freeze' };
 
-const customerUser = (roles: string, determiningPolicies = ''): PolicyContext => ({
+const customerUser = (roles: readonly string[], determiningPolicies: readonly string[] = []): PolicyContext => ({
   principalId: 'user-1',
   principalType: 'Billing::CustomerUser',
   roles,
   determiningPolicies,
 });
-const staffUser = (roles: string, determiningPolicies = ''): PolicyContext => ({
+const staffUser = (roles: readonly string[], determiningPolicies: readonly string[] = []): PolicyContext => ({
   principalId: 'sam',
   principalType: 'Billing::StaffUser',
   roles,
   determiningPolicies,
 });
-const service = (determiningPolicies = ''): PolicyContext => ({
+const service = (determiningPolicies: readonly string[] = []): PolicyContext => ({
   principalId: 'ledgerservice01',
   principalType: 'Billing::Service',
-  roles: '',
+  roles: [],
   determiningPolicies,
 });
-const tenantUser = (roles: string, determiningPolicies = ''): PolicyContext => ({
+const tenantUser = (roles: readonly string[], determiningPolicies: readonly string[] = []): PolicyContext => ({
   principalId: 'tina',
   principalType: 'Billing::TenantUser',
   tenantId: 'acme-bank',
   roles,
   determiningPolicies,
 });
-const asRoles = (groups: unknown): string => (Array.isArray(groups) ? groups.join(',') : '');
+const asRoles = (groups: unknown): string[] => (Array.isArray(groups) ? groups.map(String) : []);
 
 /** The same issuer and app clients, issuing the other token use. */
 function withTokenUse(mode: ModeConfig, tokenUse: 'id' | 'access'): ModeConfig {
@@ -122,7 +122,7 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
         attributes: { customer: 'cust-1', email: 'ana@example.com' },
       }),
     target: { method: 'GET', path: '/accounts/acct-1' },
-    allowedBy: customerUser('viewer', 'customer.read-own'),
+    allowedBy: customerUser(['viewer'], ['customer.read-own']),
     wrongAudience: { aud: 'otherclient01' },
     otherTokenUse: () => world.issuer.mint(withTokenUse(MODES.customer.mode, 'access'), SCENARIOS.customer.claims()),
     privilege: {
@@ -130,7 +130,7 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
       granted: ['admin'],
       withheld: ['viewer'],
       target: CUSTOMER_ADMIN_ONLY,
-      allowedBy: customerUser('admin', 'customer.admin-approve-payment'),
+      allowedBy: customerUser(['admin'], ['customer.admin-approve-payment']),
       deniedBy: (groups) => customerUser(asRoles(groups)),
     },
     duplicateIdentity: {
@@ -138,7 +138,7 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
       first: 'cust-2',
       last: 'cust-1',
       target: { method: 'GET', path: '/accounts/acct-2' },
-      expected: deny(customerUser('viewer')),
+      expected: deny(customerUser(['viewer'])),
     },
     requiredClaim: { claim: 'custom:customer_id', expected: denyFor('claims') },
   },
@@ -149,7 +149,7 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
       amr: ['pwd', 'mfa'],
     }),
     target: { method: 'GET', path: '/billing/pay-1' },
-    allowedBy: staffUser('support', 'staff.support-read'),
+    allowedBy: staffUser(['support'], ['staff.support-read']),
     wrongAudience: { aud: 'api://other-api' },
     // Okta's id token is for the OIDC client: its audience is the client id, not the API.
     otherTokenUse: () =>
@@ -165,7 +165,7 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
       granted: ['fraud'],
       withheld: ['support'],
       target: FRAUD_ONLY,
-      allowedBy: staffUser('fraud', 'staff.fraud-freeze-account'),
+      allowedBy: staffUser(['fraud'], ['staff.fraud-freeze-account']),
       deniedBy: (groups) => staffUser(asRoles(groups)),
     },
     duplicateIdentity: {
@@ -185,7 +185,7 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
         attributes: { clientId: 'ledgerservice01', scopes: ['billing/events.read'] },
       }),
     target: { method: 'GET', path: '/', query: { accountId: 'acct-1' } },
-    allowedBy: service('service.subscribe-payment-events'),
+    allowedBy: service(['service.subscribe-payment-events']),
     wrongAudience: { client_id: 'rogueservice99' },
     otherTokenUse: () => world.issuer.mint(withTokenUse(MODES.m2m.mode, 'id'), { sub: 'ledgerservice01', scope: 'billing/events.read' }),
     privilege: {
@@ -193,7 +193,7 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
       granted: 'billing/events.read',
       withheld: 'billing/read',
       target: { method: 'GET', path: '/', query: { accountId: 'acct-1' } },
-      allowedBy: service('service.subscribe-payment-events'),
+      allowedBy: service(['service.subscribe-payment-events']),
       deniedBy: () => service(),
     },
     duplicateIdentity: {
@@ -215,7 +215,7 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
         attributes: { customer: 'cust-a1' },
       }),
     target: { method: 'GET', path: '/tenants/acme-bank/accounts/acct-a1' },
-    allowedBy: tenantUser('viewer', 'tenant.read-own'),
+    allowedBy: tenantUser(['viewer'], ['tenant.read-own']),
     wrongAudience: { client_id: 'otherclient01' },
     otherTokenUse: () => world.issuer.mint(withTokenUse(MODES['multi-tenant'].mode, 'id'), SCENARIOS['multi-tenant'].claims()),
     privilege: {
@@ -223,7 +223,7 @@ const SCENARIOS: Readonly<Record<ModeName, Scenario>> = {
       granted: ['admin'],
       withheld: ['viewer'],
       target: TENANT_ADMIN_ONLY,
-      allowedBy: tenantUser('admin', 'tenant.admin-approve-payment'),
+      allowedBy: tenantUser(['admin'], ['tenant.admin-approve-payment']),
       deniedBy: (groups) => tenantUser(asRoles(groups)),
     },
     duplicateIdentity: {
@@ -602,7 +602,7 @@ describe('group names carrying Cedar syntax or Unicode confusables', () => {
   it('the genuine admin is allowed to add a beneficiary to their own customer (control for the second customer target)', async () => {
     const s = SCENARIOS.customer;
 
-    await expectAttack(s, mint(s, { 'cognito:groups': ['admin'] }), allow(customerUser('admin', 'customer.admin-add-beneficiary')), {
+    await expectAttack(s, mint(s, { 'cognito:groups': ['admin'] }), allow(customerUser(['admin'], ['customer.admin-add-beneficiary'])), {
       method: 'POST',
       path: '/customers/cust-1/beneficiaries',
     });

@@ -173,7 +173,7 @@ describe('a repeated identical request', () => {
     const first = await handler(httpEvent(route, token));
     const second = await handler(httpEvent(route, token));
 
-    expect(first).toMatchObject({ isAuthorized: true, context: { decision: 'allow', determiningPolicies: policy } });
+    expect(first).toMatchObject({ isAuthorized: true, context: { decision: 'allow', determiningPolicies: JSON.stringify([policy]) } });
     expect(second).toEqual(first);
     expect(hits()).toEqual([
       ['allow', false],
@@ -223,9 +223,9 @@ describe('what makes a request a cache miss', () => {
         principalId: 'alice',
         principalType: 'Billing::TenantUser',
         tenantId: 'acme-bank',
-        roles: 'payer',
+        roles: '["payer"]',
         decision: 'deny',
-        determiningPolicies: '',
+        determiningPolicies: '[]',
       },
     });
     expect(hits()).toEqual([
@@ -243,7 +243,7 @@ describe('what makes a request a cache miss', () => {
 
     expect(large).toMatchObject({
       isAuthorized: false,
-      context: { decision: 'deny', determiningPolicies: 'shared.forbid-large-payment-without-approver' },
+      context: { decision: 'deny', determiningPolicies: '["shared.forbid-large-payment-without-approver"]' },
     });
     expect(hits()).toEqual([
       ['allow', false],

@@ -211,9 +211,9 @@ function iamAnswer(effect: 'Allow' | 'Deny', principalId: string, context: Recor
 const SUPPORT_ALLOW = iamAnswer('Allow', 'sam@billing.example', {
   principalId: 'sam@billing.example',
   principalType: 'Billing::StaffUser',
-  roles: 'support',
+  roles: '["support"]',
   decision: 'allow',
-  determiningPolicies: 'staff.support-read',
+  determiningPolicies: '["staff.support-read"]',
 });
 
 const failedWith = (kind: string) => iamAnswer('Deny', 'anonymous', { decision: 'deny', reason: kind });
@@ -456,8 +456,8 @@ describe('DynamoDB down (dynalite closed), then back', () => {
       reason: `tenant lookup in ${TENANT_TABLE} failed: connect ECONNREFUSED 127.0.0.1:${port}`,
     });
     expect(customerAfter.policyDocument.Statement[0]?.Effect).toBe('Allow');
-    expect(customerAfter.context).toMatchObject({ decision: 'allow', determiningPolicies: 'customer.read-own' });
-    expect(tenantAfter).toMatchObject({ isAuthorized: true, context: { decision: 'allow', determiningPolicies: 'tenant.read-own' } });
+    expect(customerAfter.context).toMatchObject({ decision: 'allow', determiningPolicies: '["customer.read-own"]' });
+    expect(tenantAfter).toMatchObject({ isAuthorized: true, context: { decision: 'allow', determiningPolicies: '["tenant.read-own"]' } });
   });
 });
 

@@ -336,8 +336,15 @@ function iamAnswer(
   };
 }
 
-function allowContext(principalId: string, principalType: string, roles: string, determiningPolicies: string) {
-  return { principalId, principalType, roles, decision: 'allow', determiningPolicies };
+/** Lists reach the backend JSON-encoded (runtime/response/responses.ts `listValue`). */
+function allowContext(principalId: string, principalType: string, roles: readonly string[], determiningPolicies: readonly string[]) {
+  return {
+    principalId,
+    principalType,
+    roles: JSON.stringify(roles),
+    decision: 'allow',
+    determiningPolicies: JSON.stringify(determiningPolicies),
+  };
 }
 
 async function unauthorizedError(answer: Promise<unknown>): Promise<unknown> {
@@ -374,7 +381,7 @@ describe('REST request authorizer (customer mode)', () => {
         'Allow',
         'arn:aws:execute-api:eu-west-1:123456789012:api-id/prod/GET/accounts/acct-1',
         'user-1',
-        allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.read-own'),
+        allowContext('user-1', 'Billing::CustomerUser', ['payer'], ['customer.read-own']),
       ),
     );
     expectStringContext(result);
@@ -389,9 +396,9 @@ describe('REST request authorizer (customer mode)', () => {
       iamAnswer('Deny', methodArn(viewAccount('acct-2')), 'user-1', {
         principalId: 'user-1',
         principalType: 'Billing::CustomerUser',
-        roles: 'payer',
+        roles: '["payer"]',
         decision: 'deny',
-        determiningPolicies: '',
+        determiningPolicies: '[]',
       }),
     );
   });
@@ -407,7 +414,7 @@ describe('REST request authorizer (customer mode)', () => {
         'Allow',
         methodArn(createPayment('acct-1')),
         'user-1',
-        allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.pay-from-own-account'),
+        allowContext('user-1', 'Billing::CustomerUser', ['payer'], ['customer.pay-from-own-account']),
       ),
     );
   });
@@ -421,7 +428,7 @@ describe('REST request authorizer (customer mode)', () => {
     expect(result.policyDocument.Statement).toEqual([
       { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [methodArn(createPayment('acct-1'))] },
     ]);
-    expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: 'shared.forbid-large-payment-without-approver' });
+    expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: '["shared.forbid-large-payment-without-approver"]' });
   });
 
   it('denies a payment from a frozen account, naming the guardrail', async () => {
@@ -431,7 +438,7 @@ describe('REST request authorizer (customer mode)', () => {
     const result = await handler(restRequestEvent(createPayment('acct-frozen'), { token: customerToken(), headers }));
 
     expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
-    expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: 'shared.forbid-billing-from-frozen-account' });
+    expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: '["shared.forbid-billing-from-frozen-account"]' });
   });
 
   it('denies a payment whose amount header is not an integer', async () => {
@@ -449,7 +456,7 @@ describe('REST request authorizer (customer mode)', () => {
     const result = await handler(restRequestEvent(approvePayment('pay-self'), { token: customerToken({ groups: ['admin'] }) }));
 
     expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
-    expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: 'shared.forbid-self-approval' });
+    expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: '["shared.forbid-self-approval"]' });
   });
 
   it("allows an admin to approve someone else's payment", async () => {
@@ -462,7 +469,7 @@ describe('REST request authorizer (customer mode)', () => {
         'Allow',
         methodArn(approvePayment('pay-1')),
         'user-1',
-        allowContext('user-1', 'Billing::CustomerUser', 'admin', 'customer.admin-approve-payment'),
+        allowContext('user-1', 'Billing::CustomerUser', ['admin'], ['customer.admin-approve-payment']),
       ),
     );
   });
@@ -474,7 +481,7 @@ describe('REST request authorizer (customer mode)', () => {
     const result = await handler(restRequestEvent(approvePayment('pay-1'), { token }));
 
     expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
-    expect(result.context).toMatchObject({ roles: 'admin" || true || "', decision: 'deny', determiningPolicies: '' });
+    expect(result.context).toMatchObject({ roles: JSON.stringify(['admin" || true || "']), decision: 'deny', determiningPolicies: '[]' });
   });
 
   it('denies an unknown route', async () => {
@@ -502,7 +509,7 @@ describe('REST request authorizer (customer mode)', () => {
 
     expect(result).toEqual(
       iamAnswer('Deny', `${ARN_PREFIX}/prod/GET/accounts/*`, 'user-1', {
-        ...allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.read-own'),
+        ...allowContext('user-1', 'Billing::CustomerUser', ['payer'], ['customer.read-own']),
         decision: 'deny',
         reason: 'method-arn',
       }),
@@ -731,7 +738,7 @@ describe('REST token authorizer (customer mode, uncached)', () => {
         'Allow',
         methodArn(viewAccount('acct-1')),
         'user-1',
-        allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.read-own'),
+        allowContext('user-1', 'Billing::CustomerUser', ['payer'], ['customer.read-own']),
       ),
     );
   });
@@ -777,7 +784,10 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
 
     const result = await handler(httpEvent(viewAccount('acct-1'), { token: customerToken() }));
 
-    expect(result).toEqual({ isAuthorized: true, context: allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.read-own') });
+    expect(result).toEqual({
+      isAuthorized: true,
+      context: allowContext('user-1', 'Billing::CustomerUser', ['payer'], ['customer.read-own']),
+    });
   });
 
   it('strips a named stage from rawPath before matching the route', async () => {
@@ -785,7 +795,10 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
 
     const result = await handler(httpEvent(viewAccount('acct-1'), { token: customerToken(), stage: 'prod' }));
 
-    expect(result).toEqual({ isAuthorized: true, context: allowContext('user-1', 'Billing::CustomerUser', 'payer', 'customer.read-own') });
+    expect(result).toEqual({
+      isAuthorized: true,
+      context: allowContext('user-1', 'Billing::CustomerUser', ['payer'], ['customer.read-own']),
+    });
   });
 
   it("denies another customer's account", async () => {
@@ -798,9 +811,9 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
       context: {
         principalId: 'user-1',
         principalType: 'Billing::CustomerUser',
-        roles: 'payer',
+        roles: '["payer"]',
         decision: 'deny',
-        determiningPolicies: '',
+        determiningPolicies: '[]',
       },
     });
   });
@@ -906,7 +919,7 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
         'Allow',
         connectArn,
         'ledgerservice01',
-        allowContext('ledgerservice01', 'Billing::Service', '', 'service.subscribe-payment-events'),
+        allowContext('ledgerservice01', 'Billing::Service', [], ['service.subscribe-payment-events']),
       ),
     );
     expectStringContext(result);
@@ -929,9 +942,9 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
       iamAnswer('Deny', connectArn, 'reconservice03', {
         principalId: 'reconservice03',
         principalType: 'Billing::Service',
-        roles: '',
+        roles: '[]',
         decision: 'deny',
-        determiningPolicies: '',
+        determiningPolicies: '[]',
       }),
     );
   });

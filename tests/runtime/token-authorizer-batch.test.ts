@@ -94,7 +94,7 @@ describe.each([
     expect(result.policyDocument.Statement).toEqual([
       { Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [`${BASE}/GET/house-account`, `${BASE}/GET/house-account/billing`] },
     ]);
-    expect(result.context?.['allowedRoutes']).toBe('GET /house-account,GET /house-account/billing');
+    expect(result.context?.['allowedRoutes']).toBe(JSON.stringify(['GET /house-account', 'GET /house-account/billing']));
   });
 
   it('denies when the token may call none of the routes', async () => {

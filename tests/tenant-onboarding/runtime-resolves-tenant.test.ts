@@ -130,9 +130,9 @@ describe('a tenant onboarded by create', () => {
         principalId: 'uma',
         principalType: 'Billing::TenantUser',
         tenantId: 'umbrella',
-        roles: 'viewer',
+        roles: '["viewer"]',
         decision: 'allow',
-        determiningPolicies: 'tenant.read-own',
+        determiningPolicies: '["tenant.read-own"]',
       },
     });
   });

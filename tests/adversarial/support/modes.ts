@@ -160,8 +160,8 @@ export interface PolicyContext {
   readonly principalId: string;
   readonly principalType: string;
   readonly tenantId?: string;
-  readonly roles: string;
-  readonly determiningPolicies: string;
+  readonly roles: readonly string[];
+  readonly determiningPolicies: readonly string[];
 }
 
 export type Expected =
@@ -201,9 +201,9 @@ export async function expectAnswer(m: ModeUnderTest, target: Target, answer: Pro
           principalId: expected.by.principalId,
           principalType: expected.by.principalType,
           ...(expected.by.tenantId !== undefined ? { tenantId: expected.by.tenantId } : {}),
-          roles: expected.by.roles,
+          roles: JSON.stringify(expected.by.roles),
           decision: expected.outcome,
-          determiningPolicies: expected.by.determiningPolicies,
+          determiningPolicies: JSON.stringify(expected.by.determiningPolicies),
         }
       : { decision: 'deny', reason: expected.reason };
   if (m.mode.api.type === 'http') {

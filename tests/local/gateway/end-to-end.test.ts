@@ -123,9 +123,9 @@ const HTTP_MODES: readonly HttpModeCase[] = [
       authorizer: {
         principalId: 'alice',
         principalType: 'Billing::CustomerUser',
-        roles: 'payer',
+        roles: '["payer"]',
         decision: 'allow',
-        determiningPolicies: 'customer.read-own',
+        determiningPolicies: '["customer.read-own"]',
       },
     },
     denied: { principal: 'alice', method: 'GET', path: '/accounts/acct-2' },
@@ -150,9 +150,9 @@ const HTTP_MODES: readonly HttpModeCase[] = [
       authorizer: {
         principalId: 'sam',
         principalType: 'Billing::StaffUser',
-        roles: 'support',
+        roles: '["support"]',
         decision: 'allow',
-        determiningPolicies: 'staff.support-read',
+        determiningPolicies: '["staff.support-read"]',
       },
     },
     denied: { principal: 'rob', method: 'POST', path: '/billing/pay-1/refund' },
@@ -178,9 +178,9 @@ const HTTP_MODES: readonly HttpModeCase[] = [
         principalId: 'tina',
         principalType: 'Billing::TenantUser',
         tenantId: 'acme-bank',
-        roles: 'payer',
+        roles: '["payer"]',
         decision: 'allow',
-        determiningPolicies: 'tenant.read-own',
+        determiningPolicies: '["tenant.read-own"]',
       },
     },
     denied: { principal: 'tina', method: 'GET', path: '/tenants/globex/accounts/acct-g1' },
@@ -316,9 +316,9 @@ describe('m2m (WebSocket $connect)', () => {
   const LEDGER_CONTEXT = {
     principalId: 'ledgerservice01',
     principalType: 'Billing::Service',
-    roles: '',
+    roles: '[]',
     decision: 'allow',
-    determiningPolicies: 'service.subscribe-payment-events',
+    determiningPolicies: '["service.subscribe-payment-events"]',
   };
   const WELCOME = { backend: 'demo', method: 'POST', path: '/$connect', principalId: 'ledgerservice01', authorizer: LEDGER_CONTEXT };
 

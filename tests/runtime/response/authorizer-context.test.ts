@@ -1,0 +1,272 @@
+// The context every handler returns reaches the backend unambiguously: lists JSON-encoded, every value a scalar.
+//
+// API Gateway takes only strings, numbers and booleans as context values: "Output from an API Gateway Lambda
+// authorizer", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-output.html
+// ("you cannot set a JSON object or array as a valid value of any key in the context map"); a value that breaks this
+// turns the request into a 500. HTTP APIs read the same map as `$context.authorizer.lambda.<key>`: "Control access to
+// HTTP APIs with AWS Lambda authorizers", https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
+import { randomUUID } from 'node:crypto';
+import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/local-dynamodb.js';
+import { startLocalIssuer, type LocalIssuer } from '../../../local/issuer/token-issuer.js';
+import type { ConnectRoute, ModeConfig } from '../../../runtime/config.js';
+import {
+  httpAuthorizer,
+  MemoryTelemetry,
+  restRequestAuthorizer,
+  restTokenAuthorizer,
+  webSocketAuthorizer,
+  type RuntimeDependencies,
+} from '../../../runtime/index.js';
+import { fixtureMode } from '../../support/fixture-domain.js';
+
+const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: BUNDLE } = fixtureMode('billing', 'customer');
+const { MODE_CONFIG: M2M } = fixtureMode('billing', 'm2m');
+
+/** The customer mode behind a WebSocket API: `$connect` asks ViewAccount on acct-1, so the groups decide as on REST. */
+const CONNECT: ConnectRoute = {
+  kind: 'connect',
+  key: '$connect',
+  routeKey: '$connect',
+  action: 'ViewAccount',
+  resource: { type: 'Billing::Account', id: 'acct-1' },
+  context: [],
+};
+const WEBSOCKET: ModeConfig = { ...CUSTOMER, api: M2M.api, routes: [CONNECT] };
+/** A TOKEN authorizer whose answer is cached on the token: the context also lists the routes the token may call. */
+const TOKEN_CACHED: ModeConfig = {
+  ...CUSTOMER,
+  api: { ...CUSTOMER.api, authorizer: 'token' },
+  cache: { ...CUSTOMER.cache, ttlSeconds: 300 },
+  routes: [
+    {
+      kind: 'http',
+      key: 'GET /house-account',
+      method: 'GET',
+      path: '/house-account',
+      action: 'ViewAccount',
+      resource: { type: 'Billing::Account', id: 'acct-1' },
+      context: [],
+    },
+  ],
+};
+
+const ARN_PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:api-id';
+const DOMAIN = 'api-id.execute-api.eu-west-1.amazonaws.com';
+const GROUPS = ['payer', 'support,admin'] as const;
+const ref = (type: string, id: string) => ({ __entity: { type, id } });
+const TENANT = ref('Billing::Tenant', 'bank-a');
+const ENTITIES: readonly EntityJson[] = [
+  { uid: { type: 'Billing::Customer', id: 'cust-1' }, attrs: { tenant: TENANT, country: 'FR' }, parents: [] },
+  {
+    uid: { type: 'Billing::Account', id: 'acct-1' },
+    attrs: { owner: ref('Billing::Customer', 'cust-1'), tenant: TENANT, currency: 'EUR', frozen: false },
+    parents: [{ type: 'Billing::Customer', id: 'cust-1' }],
+  },
+];
+
+let issuer: LocalIssuer;
+let dynamo: LocalDynamo;
+
+beforeAll(async () => {
+  [issuer, dynamo] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo()]);
+  await createTables(dynamo.client, [{ name: 'billing-entities', keyAttribute: 'uid' }]);
+  await putEntities(dynamo.client, 'billing-entities', ENTITIES);
+});
+
+afterAll(async () => {
+  await Promise.all([issuer.close(), dynamo.close()]);
+});
+
+const options = (mode: ModeConfig) => ({ mode, bundle: BUNDLE, dependencies: dependencies() });
+
+function dependencies(): RuntimeDependencies {
+  return { jwksFetcher: issuer.fetcher, telemetry: new MemoryTelemetry(), dynamoDb: dynamo.client, env: {} };
+}
+
+function token(groups: readonly string[] = GROUPS): string {
+  const claims = issuer.claimsFor(CUSTOMER, {
+    id: 'user-1',
+    groups: [...groups],
+    attributes: { customer: 'cust-1', email: 'a@example.com' },
+  });
+  return issuer.mint(CUSTOMER, claims);
+}
+
+function restEvent(authorization: string | undefined, path = '/accounts/acct-1'): APIGatewayRequestAuthorizerEvent {
+  const headers: Record<string, string> = { Host: DOMAIN, ...(authorization !== undefined ? { Authorization: authorization } : {}) };
+  return {
+    type: 'REQUEST',
+    methodArn: `${ARN_PREFIX}/prod/GET${path}`,
+    resource: '/accounts/{accountId}',
+    path,
+    httpMethod: 'GET',
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    pathParameters: { accountId: path.split('/')[2] ?? '' },
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    stageVariables: null,
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api-id',
+      authorizer: undefined,
+      httpMethod: 'GET',
+      identity: { sourceIp: '198.51.100.7' } as APIGatewayRequestAuthorizerEvent['requestContext']['identity'],
+      path: `/prod${path}`,
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'res123',
+      resourcePath: '/accounts/{accountId}',
+      stage: 'prod',
+    },
+  };
+}
+
+function httpEvent(authorization: string | undefined): APIGatewayRequestAuthorizerEventV2 {
+  const routeKey = 'GET /accounts/{accountId}';
+  return {
+    version: '2.0',
+    type: 'REQUEST',
+    routeArn: `${ARN_PREFIX}/$default/GET/accounts/acct-1`,
+    identitySource: authorization !== undefined ? [authorization] : [],
+    routeKey,
+    rawPath: '/accounts/acct-1',
+    rawQueryString: '',
+    cookies: [],
+    headers: { host: DOMAIN, ...(authorization !== undefined ? { authorization } : {}) },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'api-id',
+      domainName: DOMAIN,
+      domainPrefix: 'api-id',
+      http: { method: 'GET', path: '/accounts/acct-1', protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: 'test' },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: '09/Apr/2026:12:34:56 +0000',
+      timeEpoch: Date.now(),
+    },
+    pathParameters: { accountId: 'acct-1' },
+  };
+}
+
+function connectEvent(authorization: string | undefined): APIGatewayRequestAuthorizerEvent {
+  const headers: Record<string, string> = { Host: DOMAIN, ...(authorization !== undefined ? { Authorization: authorization } : {}) };
+  const event = {
+    type: 'REQUEST',
+    methodArn: `${ARN_PREFIX}/prod/$connect`,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    stageVariables: {},
+    requestContext: {
+      routeKey: '$connect',
+      eventType: 'CONNECT',
+      stage: 'prod',
+      requestTimeEpoch: Date.now(),
+      identity: { sourceIp: '198.51.100.7' },
+      requestId: randomUUID(),
+      connectionId: 'Abc123=',
+      apiId: 'api-id',
+    },
+  };
+  // The aws-lambda type describes REST events; a WebSocket event is the same shape minus the REST-only fields.
+  return event as unknown as APIGatewayRequestAuthorizerEvent;
+}
+
+/** What a backend does with a list value: parse it. Never a split on commas. */
+function listOf(context: Readonly<Record<string, unknown>> | undefined | null, key: string): unknown {
+  const value = context?.[key];
+  return typeof value === 'string' ? JSON.parse(value) : value;
+}
+
+describe('a group containing a comma', () => {
+  it('round-trips through a REST REQUEST authorizer IAM policy context exactly', async () => {
+    const answer = await restRequestAuthorizer(options(CUSTOMER))(restEvent(`Bearer ${token()}`));
+
+    expect(answer.policyDocument.Statement[0]?.Effect).toBe('Allow');
+    expect(answer.context?.['roles']).toBe('["payer","support,admin"]');
+    expect(listOf(answer.context, 'roles')).toEqual(GROUPS);
+    expect(listOf(answer.context, 'determiningPolicies')).toEqual(['customer.read-own']);
+  });
+
+  it('round-trips through an HTTP API simple response context exactly', async () => {
+    const answer = await httpAuthorizer(options({ ...CUSTOMER, api: { ...CUSTOMER.api, type: 'http' } }))(httpEvent(`Bearer ${token()}`));
+
+    expect(answer.isAuthorized).toBe(true);
+    expect(answer.context?.['roles']).toBe('["payer","support,admin"]');
+    expect(listOf(answer.context, 'roles')).toEqual(GROUPS);
+  });
+
+  it('round-trips through a WebSocket $connect authorizer IAM policy context exactly', async () => {
+    const answer = await webSocketAuthorizer(options(WEBSOCKET))(connectEvent(`Bearer ${token()}`));
+
+    expect(answer.policyDocument.Statement[0]?.Effect).toBe('Allow');
+    expect(answer.context?.['roles']).toBe('["payer","support,admin"]');
+    expect(listOf(answer.context, 'roles')).toEqual(GROUPS);
+  });
+
+  it('stays apart from two groups that a comma join would make the same', async () => {
+    const answer = await restRequestAuthorizer(options(CUSTOMER))(restEvent(`Bearer ${token(['payer,support', 'admin'])}`));
+
+    // Groups are sorted, so the list is stable across tokens that name the same groups in another order.
+    expect(listOf(answer.context, 'roles')).toEqual(['admin', 'payer,support']);
+    expect(answer.context?.['roles']).not.toBe('["payer","support,admin"]');
+  });
+
+  it('round-trips through a cached TOKEN authorizer context, with the allowed routes JSON-encoded too', async () => {
+    const answer = await restTokenAuthorizer(options(TOKEN_CACHED))({
+      type: 'TOKEN',
+      methodArn: `${ARN_PREFIX}/prod/GET/house-account`,
+      authorizationToken: `Bearer ${token()}`,
+    });
+
+    expect(listOf(answer.context, 'roles')).toEqual(GROUPS);
+    expect(listOf(answer.context, 'allowedRoutes')).toEqual(['GET /house-account']);
+    expect(listOf(answer.context, 'determiningPolicies')).toEqual([]);
+  });
+});
+
+describe('every context value', () => {
+  const scalar = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
+
+  /** Allow, policy Deny, method-arn Deny, 401 as a simple response, and error Denies, on every API type. */
+  const answers = async (): Promise<[string, Record<string, unknown> | null | undefined][]> => {
+    const rest = restRequestAuthorizer(options(CUSTOMER));
+    const http = httpAuthorizer(options({ ...CUSTOMER, api: { ...CUSTOMER.api, type: 'http' } }));
+    const ws = webSocketAuthorizer(options(WEBSOCKET));
+    const cached = restTokenAuthorizer(options(TOKEN_CACHED));
+    return [
+      ['REST allow', (await rest(restEvent(`Bearer ${token()}`))).context],
+      ['REST policy deny', (await rest(restEvent(`Bearer ${token([])}`))).context],
+      ['REST no route', (await rest(restEvent(`Bearer ${token()}`, '/nowhere/x'))).context],
+      ['REST wildcard ARN', (await rest(restEvent(`Bearer ${token()}`, '/accounts/*'))).context],
+      ['HTTP allow', (await http(httpEvent(`Bearer ${token()}`))).context],
+      ['HTTP no token', (await http(httpEvent(undefined))).context],
+      ['HTTP bad token', (await http(httpEvent('Bearer not.a.jwt'))).context],
+      ['WebSocket allow', (await ws(connectEvent(`Bearer ${token()}`))).context],
+      ['WebSocket deny', (await ws(connectEvent(`Bearer ${token([])}`))).context],
+      [
+        'TOKEN cached',
+        (await cached({ type: 'TOKEN', methodArn: `${ARN_PREFIX}/prod/GET/house-account`, authorizationToken: `Bearer ${token()}` }))
+          .context,
+      ],
+    ];
+  };
+
+  it('is a string, number or boolean for every key of every answer, never an object, array, null or undefined', async () => {
+    const seen = await answers();
+
+    const offending = seen.flatMap(([name, context]) =>
+      Object.entries(context ?? {}).flatMap(([key, value]) => (scalar(value) ? [] : [`${name}: ${key} = ${JSON.stringify(value)}`])),
+    );
+    expect(offending).toEqual([]);
+    // Every answer carried a context, so the check above looked at something.
+    expect(seen.filter(([, context]) => context === undefined || context === null || Object.keys(context).length === 0)).toEqual([]);
+  });
+});
