@@ -35,6 +35,9 @@ const PARTNER: ModeConfig = {
   name: 'partner',
   api: { ...CUSTOMER.api, authorizer: 'token' },
   cache: { ttlSeconds: 300, decisionCacheSize: 100 },
+  // The first request fetches the JWKS; this file is about which routes are listed, not about the JWKS budget
+  // (tests/runtime/faults.test.ts is), so a loaded machine must not turn its first answer into a 401.
+  timeouts: { ...CUSTOMER.timeouts, jwksMs: 10_000 },
   routes: [
     fixed('GET', '/house-account', 'ViewAccount', 'acct-1'),
     fixed('GET', '/house-account/billing', 'ListBilling', 'acct-1'),
