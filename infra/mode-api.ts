@@ -168,7 +168,7 @@ export class ModeApi extends Construct {
       const integration =
         backend.kind === 'lambda'
           ? new apigw.LambdaIntegration(lambda.Function.fromFunctionArn(this, `Backend${routeId(route)}`, backend.functionArn))
-          : new apigw.HttpIntegration(`${backend.url}${route.path}`, {
+          : new apigw.HttpIntegration(`${backend.url}${integrationPath(route.path)}`, {
               httpMethod: route.method,
               proxy: true,
               options: {
@@ -220,7 +220,7 @@ export class ModeApi extends Construct {
               `Backend${routeId(route)}`,
               lambda.Function.fromFunctionArn(this, `Backend${routeId(route)}`, backend.functionArn),
             )
-          : new integrations.HttpUrlIntegration(`Backend${routeId(route)}`, `${backend.url}${route.path}`, { method });
+          : new integrations.HttpUrlIntegration(`Backend${routeId(route)}`, `${backend.url}${integrationPath(route.path)}`, { method });
       api.addRoutes({ path: route.path, methods: [method], integration, authorizer: gatewayAuthorizer });
     }
     return { url: stage.url, apiId: api.apiId, stageName: stage.stageName };
@@ -307,8 +307,18 @@ function httpMethodOf(mode: ModeConfig, method: string): apigwv2.HttpMethod {
   return known;
 }
 
+/**
+ * A path template's parameter names as API Gateway names them: a greedy `{proxy+}` is the request parameter
+ * `method.request.path.proxy` ("Set up a proxy integration with a proxy resource",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-set-up-simple-proxy.html).
+ */
 function pathParameters(path: string): string[] {
-  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] ?? '');
+  return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => match[1] ?? '');
+}
+
+/** The backend path of an HTTP integration: a greedy `{proxy+}` is written `{proxy}` there, holding the rest of the path. */
+function integrationPath(path: string): string {
+  return path.replace(/\{([^}+]+)\+\}/g, '{$1}');
 }
 
 function routeId(route: RouteConfig): string {

@@ -182,6 +182,16 @@ export const DIAGNOSTIC_CODES = {
     summary: 'Two routes of one mode share a method and path.',
     hint: 'Keep one route per method and path (paths differing only in parameter names are the same path).',
   },
+  ROUTE_GREEDY_NOT_LAST: {
+    severity: 'error',
+    summary: 'A greedy path parameter ({name+}) is not the last segment of its path; API Gateway allows it only at the end.',
+    hint: 'Move the {name+} segment to the end of the path, or make it a plain {name}.',
+  },
+  ROUTE_VARIABLE_SIBLING: {
+    severity: 'error',
+    summary: 'Two REST routes put different variable segments ({id}, {name}, {proxy+}) under one parent; a REST API allows one.',
+    hint: 'Use one variable name at this position in every path of the mode (REST APIs refuse sibling variable resources).',
+  },
   ROUTE_OVERLAP: {
     severity: 'warning',
     summary: 'Two route templates of one mode can match the same request; API Gateway sends it to the more specific one.',

@@ -4,7 +4,8 @@ import type { LocalPolicyStore } from '../../runtime/config.js';
 export const API_TYPES = ['rest', 'http', 'websocket'] as const;
 export type ApiType = (typeof API_TYPES)[number];
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** The methods API Gateway routes (REST PutMethod, HTTP API route keys); `ANY` matches every method without a route of its own. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ANY';
 
 export type IdentitySource =
   | { kind: 'cognito'; userPoolId: string; clientIds: string[]; tokenUse: 'id' | 'access'; userPoolIdEnv?: string }

@@ -29,9 +29,42 @@ export function checkModeSchema(source: YamlSource, names?: SchemaNames): Diagno
 function explain(source: YamlSource, errors: readonly ErrorObject[], names: SchemaNames | undefined): Diagnostic[] {
   const hintForValue = (error: ErrorObject): string | undefined =>
     typeSpellingHint(error) ?? localPolicyStoreHint(error) ?? modeNameHintFor(error, names);
-  return explainSchemaErrors(source, errors, { codes: MODE_CODES, documentName: 'the mode', hintForValue }).map((finding) =>
+  const greedy = errors.flatMap((error) => greedyNotLast(source, error));
+  const others = errors.filter((error) => greedyNotLast(source, error).length === 0);
+  const findings = explainSchemaErrors(source, others, { codes: MODE_CODES, documentName: 'the mode', hintForValue }).map((finding) =>
     diagnostic({ file: source.file.path, ...finding }),
   );
+  return [...greedy, ...findings];
+}
+
+/** A route path whose segments are each well formed, but with a greedy `{name+}` before the last one. */
+const ROUTE_PATH = /^\/routes\/\d+\/path$/;
+const SEGMENT = /^([A-Za-z0-9._~-]+|\{[A-Za-z][A-Za-z0-9_]*\+?\})$/;
+
+/**
+ * The path pattern refuses a greedy segment anywhere but last, as API Gateway does ("Create routes for HTTP APIs",
+ * Working with path variables: "The greedy path variable must be at the end of the resource path",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html). ajv would only say the
+ * pattern failed; this names the segment and the fix, under its own code.
+ */
+function greedyNotLast(source: YamlSource, error: ErrorObject): Diagnostic[] {
+  if (error.keyword !== 'pattern' || !ROUTE_PATH.test(error.instancePath) || typeof error.data !== 'string') return [];
+  const segments = error.data.replace(/^\//, '').split('/');
+  if (!error.data.startsWith('/') || !segments.every((segment) => SEGMENT.test(segment))) return [];
+  const greedy = segments.slice(0, -1).find((segment) => segment.endsWith('+}'));
+  if (greedy === undefined) return [];
+  const index = Number(error.instancePath.split('/')[2]);
+  return [
+    diagnostic({
+      file: source.file.path,
+      at: source.positionOf(['routes', index, 'path'], 'value'),
+      code: 'ROUTE_GREEDY_NOT_LAST',
+      message: `the greedy segment ${greedy} in ${error.data} is not the last one; API Gateway takes a greedy parameter only at the end`,
+      hint:
+        `End the path with ${greedy} (it takes the rest of the path, slashes included), ` +
+        `or write {${greedy.slice(1, -2)}} for one segment.`,
+    }),
+  ];
 }
 
 const MODE_CODES = { required: 'MODE_REQUIRED', unknownKey: 'MODE_UNKNOWN_KEY', invalidValue: 'MODE_INVALID_VALUE' } as const;

@@ -57,6 +57,7 @@ export function checkMode(loaded: LoadedMode, { schema, policies, policyFiles }:
   checkApi(context);
   checkRoutes(context);
   checkRouteOverlaps(context);
+  checkRestVariableSiblings(context);
   checkCache(context);
   checkTenancyAndEngine(context);
   checkPolicyPaths(context, policies, policyFiles);
@@ -98,8 +99,14 @@ function checkApi({ loaded, report }: CheckContext): void {
   }
 }
 
+/** A path template's parameter names; a greedy `{proxy+}` is named `proxy`, as API Gateway names it in `pathParameters`. */
 function pathParameters(path: string): string[] {
-  return [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1] ?? '');
+  return [...path.matchAll(/\{([^}+]+)\+?\}/g)].map((match) => match[1] ?? '');
+}
+
+/** Parameter names do not make two paths differ, but a greedy segment does: `/files/{id}` is not `/files/{proxy+}`. */
+function routeShape(path: string): string {
+  return path.replace(/\{[^}+]+\+\}/g, '{+}').replace(/\{[^}+]+\}/g, '{}');
 }
 
 function routeLabel(route: RouteSpec): string {
@@ -129,6 +136,41 @@ function checkRouteOverlaps({ loaded, report }: CheckContext): void {
           `API Gateway and the authorizer pick ${routeLabel(winner)} over ${routeLabel(loser)}`,
       );
     }
+  });
+}
+
+/**
+ * ROUTE_VARIABLE_SIBLING: a REST API is a tree of resources, and one resource may have only one child whose path part
+ * is a variable (`{id}`, `{proxy+}`); API Gateway refuses a second at deploy time ("A sibling ({id}) of this resource
+ * already has a variable path part -- only one is allowed"). HTTP APIs have no resource tree and route both.
+ */
+function checkRestVariableSiblings({ loaded, report }: CheckContext): void {
+  if (loaded.mode.api.type !== 'rest') return;
+  const firstChild = new Map<string, { part: string; index: number }>();
+  const seen = new Set<string>();
+  loaded.mode.routes.forEach((route, index) => {
+    if (route.path === undefined) return;
+    // A repeat of an earlier route is ROUTE_DUPLICATE's finding; removing it removes this one too.
+    const key = `${route.method ?? ''} ${routeShape(route.path)}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const parts = route.path.replace(/^\//, '').split('/');
+    parts.forEach((part, depth) => {
+      if (!part.startsWith('{')) return;
+      const parent = `/${parts.slice(0, depth).join('/')}`;
+      const first = firstChild.get(parent);
+      if (first === undefined) {
+        firstChild.set(parent, { part, index });
+      } else if (first.part !== part) {
+        report(
+          ['routes', index, 'path'],
+          'ROUTE_VARIABLE_SIBLING',
+          `${part} in ${route.path} and ${first.part} in route ${first.index + 1} are two variable children of ${parent}; ` +
+            'a REST API allows one',
+          { hint: `Write ${first.part} here too, so both paths share one resource under ${parent}.` },
+        );
+      }
+    });
   });
 }
 
@@ -170,7 +212,7 @@ function checkRoutes(context: CheckContext): void {
       }
     }
 
-    const key = route.routeKey ?? `${route.method ?? ''} ${(route.path ?? '').replace(/\{[^}]+\}/g, '{}')}`;
+    const key = route.routeKey ?? `${route.method ?? ''} ${routeShape(route.path ?? '')}`;
     const first = seen.get(key);
     if (first !== undefined) {
       report(at, 'ROUTE_DUPLICATE', `${routeLabel(route)} repeats route ${first + 1} (${routeLabel(routes[first] ?? route)})`);
@@ -274,6 +316,9 @@ function checkCache({ loaded, report }: CheckContext): void {
       }
     });
   }
+  // A token-keyed answer lists each route's method ARN, which holds the request's own verb and concrete path: a route
+  // on `ANY` or with a path parameter would need a wildcard there, which the authorizer never allows.
+  const templated = routes.find((route) => route.method === 'ANY' || (route.path ?? '').includes('{'));
   const idRoute = routes.find((route) => route.resource.pathParameter !== undefined || route.resource.queryParameter !== undefined);
   if (api.authorizer === 'token' && cache.ttlSeconds > 0 && idRoute) {
     report(
@@ -281,6 +326,14 @@ function checkCache({ loaded, report }: CheckContext): void {
       'CACHE_TOKEN_UNSAFE',
       `a token authorizer caches on the token alone for ${cache.ttlSeconds} s, so the decision for one ${idRoute.resource.type} id would ` +
         `answer for every other id (route ${routeLabel(idRoute)})`,
+    );
+  } else if (api.authorizer === 'token' && cache.ttlSeconds > 0 && templated) {
+    report(
+      ['cache', 'ttlSeconds'],
+      'CACHE_TOKEN_UNSAFE',
+      `a token authorizer caches on the token alone for ${cache.ttlSeconds} s, so its answer must name every route's exact ` +
+        `method ARN; route ${routeLabel(templated)} has none without a wildcard`,
+      { hint: 'Set `cache.ttlSeconds: 0`, or use a `request` authorizer, whose cache key holds the method and path.' },
     );
   }
 }

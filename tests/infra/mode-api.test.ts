@@ -1,5 +1,5 @@
 import { aws_lambda as lambda } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ModeApi } from '../../infra/mode-api.js';
 import type { ModeConfig, RouteConfig } from '../../runtime/config.js';
@@ -255,5 +255,83 @@ describe('ModeApi validation', () => {
     expect(() => build({ ...INTERNAL_MODE, api: { ...INTERNAL_MODE.api, type: 'websocket' }, routes: [route] })).toThrow(
       new Error('mode internal: a WebSocket mode needs a $connect route'),
     );
+  });
+});
+
+/** A route of the mode's first action on its first route's resource type, at `method path`, resource from `parameter`. */
+function proxyRoute(mode: ModeConfig, method: string, path: string, parameter: string): RouteConfig {
+  const [first] = httpRoutes(mode.routes);
+  if (!first) throw new Error(`${mode.name} has routes`);
+  return { ...first, key: `${method} ${path}`, method, path, resource: { type: first.resource.type, pathParameter: parameter } };
+}
+
+describe('ANY and greedy {proxy+} routes', () => {
+  function synthesize(mode: ModeConfig): Template {
+    const stack = bareStack();
+    const authorizer = lambda.Function.fromFunctionArn(stack, 'Authorizer', 'arn:aws:lambda:eu-west-1:123456789012:function:authorizer');
+    new ModeApi(stack, 'Api', {
+      mode,
+      apiName: `acme-api-${mode.name}`,
+      displayName: 'Acme API',
+      authorizer,
+      backend: { kind: 'http', url: 'https://files.internal.example.com' },
+    });
+    return Template.fromStack(stack);
+  }
+
+  // "Set up a proxy integration with a proxy resource": a {proxy+} resource with the ANY method, and "HTTP integrations
+  // for REST APIs in API Gateway": the backend URI names the greedy parameter as {proxy}, on the ANY method.
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-set-up-simple-proxy.html
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/setup-http-integrations.html
+  it('REST: puts an ANY method on a {proxy+} resource, maps method.request.path.proxy to the backend {proxy}', () => {
+    // GIVEN a REST mode whose one route is ANY /files/{proxy+}
+    const mode = { ...CUSTOMER_MODE, routes: [proxyRoute(CUSTOMER_MODE, 'ANY', '/files/{proxy+}', 'proxy')] };
+
+    // WHEN
+    const t = synthesize(mode);
+
+    // THEN
+    t.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: '{proxy+}' });
+    t.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'ANY',
+      AuthorizationType: 'CUSTOM',
+      RequestParameters: { 'method.request.path.proxy': true },
+      Integration: {
+        Type: 'HTTP_PROXY',
+        IntegrationHttpMethod: 'ANY',
+        Uri: 'https://files.internal.example.com/files/{proxy}',
+        RequestParameters: { 'integration.request.path.proxy': 'method.request.path.proxy' },
+      },
+    });
+  });
+
+  // "Create routes for HTTP APIs in API Gateway" (Working with routes for HTTP APIs): ANY matches every method without
+  // a route of its own, and a greedy path variable {proxy+} must end the path.
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
+  it('HTTP: routes ANY /files/{proxy+} behind the authorizer, to the backend path with {proxy}', () => {
+    // GIVEN an HTTP API mode whose one route is ANY /files/{proxy+}
+    const mode = { ...TENANT_MODE, routes: [proxyRoute(TENANT_MODE, 'ANY', '/files/{proxy+}', 'proxy')] };
+
+    // WHEN
+    const t = synthesize(mode);
+
+    // THEN
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /files/{proxy+}', AuthorizationType: 'CUSTOM' });
+    t.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'HTTP_PROXY',
+      IntegrationMethod: 'ANY',
+      IntegrationUri: 'https://files.internal.example.com/files/{proxy}',
+    });
+  });
+
+  it.each(['HEAD', 'OPTIONS'])('HTTP: routes the method %s as API Gateway names it', (method) => {
+    // GIVEN
+    const mode = { ...TENANT_MODE, routes: [proxyRoute(TENANT_MODE, method, '/files/{fileId}', 'fileId')] };
+
+    // WHEN
+    const t = synthesize(mode);
+
+    // THEN
+    t.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${method} /files/{fileId}` });
   });
 });
