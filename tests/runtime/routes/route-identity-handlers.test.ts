@@ -146,6 +146,50 @@ describe('a REST REQUEST authorizer', () => {
   });
 });
 
+/** `ANY /files/{proxy+}` (the resource is the rest of the path) beside a literal `GET /files/shared` on acct-2. */
+const PROXY_MODE: ModeConfig = {
+  ...CUSTOMER,
+  routes: [
+    { ...SHARED, key: 'GET /files/shared', path: '/files/shared' },
+    {
+      kind: 'http',
+      key: 'ANY /files/{proxy+}',
+      method: 'ANY',
+      path: '/files/{proxy+}',
+      action: 'ViewAccount',
+      resource: { type: 'Billing::Account', pathParameter: 'proxy' },
+      context: [],
+    },
+  ],
+};
+
+/** A REST event for `method path`, routed by API Gateway to `resource`: methodArn and httpMethod carry the request verb. */
+function restEventFor(method: string, path: string, resource: string, pathParameters: Record<string, string>) {
+  const event = restEvent(path, resource, pathParameters);
+  return { ...event, methodArn: `${ARN_PREFIX}/prod/${method}${path}`, httpMethod: method };
+}
+
+describe('a REST REQUEST authorizer with ANY /files/{proxy+}', () => {
+  // "Input to an API Gateway Lambda authorizer": an ANY method's methodArn names the request's own verb.
+  it('allows DELETE on an owned account through the ANY route, whose resource is the {proxy+} template', async () => {
+    const handler = restRequestAuthorizer({ mode: PROXY_MODE, bundle: BUNDLE, dependencies: dependencies(new MemoryTelemetry()) });
+
+    const answer = await handler(restEventFor('DELETE', '/files/acct-1', '/files/{proxy+}', { proxy: 'acct-1' }));
+
+    expect(answer.policyDocument.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: [`${ARN_PREFIX}/prod/DELETE/files/acct-1`] });
+  });
+
+  it('denies with route-mismatch when the event names the {proxy+} route but its path matches the literal route', async () => {
+    const telemetry = new MemoryTelemetry();
+    const handler = restRequestAuthorizer({ mode: PROXY_MODE, bundle: BUNDLE, dependencies: dependencies(telemetry) });
+
+    const answer = await handler(restEventFor('GET', '/files/shared', '/files/{proxy+}', { proxy: 'shared' }));
+
+    expect(answer.policyDocument.Statement[0]?.Effect).toBe('Deny');
+    expect(telemetry.records.map((r) => [r.result, r.errorKind])).toEqual([['deny', 'route-mismatch']]);
+  });
+});
+
 /**
  * An HTTP API payload 2.0 event. Behind a custom domain whose API mapping key is `v1`, `rawPath` keeps the `/v1` prefix
  * while `routeKey` and `pathParameters` are API Gateway's routing answer ("Map API stages to a custom domain name for
