@@ -46,14 +46,23 @@ export interface AuthorizerOptions {
   readonly dependencies?: RuntimeDependencies;
 }
 
+/**
+ * Why the answer's form cannot carry an Allow, known before deciding (a REST/WebSocket `methodArn` holding a `*`). An
+ * Allow becomes this Deny before the decision line is written, so the log and the metrics say what was answered.
+ */
+export interface AllowRefusal {
+  readonly kind: string;
+  readonly reason: string;
+}
+
 export interface Authorizer {
   readonly mode: ModeConfig;
-  authorize(input: AuthorizationInput): Promise<Outcome>;
+  authorize(input: AuthorizationInput, refuseAllow?: AllowRefusal): Promise<Outcome>;
   /**
    * Evaluates, in one batch, every route whose resource is fixed. Only the token matters: it is what a cached TOKEN
    * authorizer's answer is keyed on, so the answer must list exactly the routes this token may call.
    */
-  authorizeAllRoutes(rawToken: string | undefined): Promise<RoutesOutcome>;
+  authorizeAllRoutes(rawToken: string | undefined, refuseAllow?: AllowRefusal): Promise<RoutesOutcome>;
 }
 
 const ALL_ROUTES = '*all-routes*';
@@ -92,7 +101,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
 
   return {
     mode,
-    async authorizeAllRoutes(rawToken) {
+    async authorizeAllRoutes(rawToken, refuseAllow) {
       const started = performance.now();
       let outcome: RoutesOutcome;
       let reason: DecisionDetails = {};
@@ -111,12 +120,17 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
         outcome = { ...failure.outcome, allowedRoutes: [] };
         reason = failure.details;
       }
+      if (refuseAllow && outcome.result === 'evaluated' && outcome.allowedRoutes.length > 0) {
+        const context = { ...outcome.context, decision: 'deny', reason: refuseAllow.kind };
+        outcome = { ...outcome, result: 'deny', allowedRoutes: [], context };
+        reason = { ...reason, errorKind: refuseAllow.kind, reason: refuseAllow.reason };
+      }
       const result = outcome.result === 'evaluated' ? (outcome.allowedRoutes.length > 0 ? 'allow' : 'deny') : outcome.result;
       const details = { principal: outcome.principalId, action: ALL_ROUTES, ...reason };
       recordDecision(line, { started, result, cacheHit: outcome.cacheHit, details });
       return outcome;
     },
-    async authorize(input) {
+    async authorize(input, refuseAllow) {
       const started = performance.now();
       let record: DecisionDetails = {};
       let outcome: Outcome;
@@ -138,6 +152,10 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
         const failure = failureOf(error);
         outcome = failure.outcome;
         record = { ...record, ...failure.details };
+      }
+      if (refuseAllow && outcome.result === 'allow') {
+        outcome = { ...outcome, result: 'deny', context: { ...outcome.context, decision: 'deny', reason: refuseAllow.kind } };
+        record = { ...record, errorKind: refuseAllow.kind, reason: refuseAllow.reason };
       }
       recordDecision(line, { started, result: outcome.result, cacheHit: outcome.cacheHit, details: record });
       return outcome;

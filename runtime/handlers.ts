@@ -8,6 +8,7 @@ import type {
 } from 'aws-lambda';
 import {
   createAuthorizer,
+  type AllowRefusal,
   type AuthorizationInput,
   type Authorizer,
   type AuthorizerOptions,
@@ -72,9 +73,9 @@ async function everyRouteAnswer(
   rawToken: string | undefined,
   methodArn: string,
 ): Promise<APIGatewayAuthorizerResult> {
-  const outcome = await authorizer.authorizeAllRoutes(rawToken);
-  if (outcome.result === 'unauthorized') throw new Error(UNAUTHORIZED);
   const arn = parseMethodArn(methodArn);
+  const outcome = await authorizer.authorizeAllRoutes(rawToken, !arn || arn.base.includes('*') ? WILDCARD_ARN : undefined);
+  if (outcome.result === 'unauthorized') throw new Error(UNAUTHORIZED);
   const routes = new Map(httpRoutes(authorizer.mode.routes).map((route) => [route.key, route]));
   const allowed = arn
     ? outcome.allowedRoutes.flatMap((key) => {
@@ -107,7 +108,12 @@ export function webSocketAuthorizer(
       const fromQuery = tokenQueryParameter !== undefined ? readQuery(query, tokenQueryParameter, 'scalar') : undefined;
       return {
         rawToken: rawTokenOf(fromHeader.kind === 'absent' && fromQuery !== undefined ? fromQuery : fromHeader),
-        connect: event.requestContext?.routeKey === '$connect' || event.requestContext?.eventType === 'CONNECT',
+        // API Gateway calls a WebSocket authorizer for $connect only, and names it in routeKey: any other route key is
+        // not a connection this authorizer may allow, whatever eventType says (and an eventType other than CONNECT
+        // contradicts the route key).
+        connect:
+          event.requestContext?.routeKey === '$connect' &&
+          (event.requestContext.eventType === undefined || event.requestContext.eventType === 'CONNECT'),
         headers,
         query,
         requestContext: requestFacts(event.requestContext?.identity?.sourceIp, event.requestContext?.requestTimeEpoch),
@@ -145,16 +151,21 @@ export function httpAuthorizer(
   };
 }
 
+/**
+ * An Allow on a methodArn holding a `*` (a resource id spelled `*`), or on none, would be a wildcard. The authorizer
+ * turns it into a Deny before logging, rather than let iamPolicy throw, which would fail the invocation.
+ */
+const WILDCARD_ARN: AllowRefusal = {
+  kind: 'method-arn',
+  reason: 'the methodArn holds a * or is missing: an Allow on it would be a wildcard, so the answer is a Deny',
+};
+
 async function policyAnswer(authorizer: Authorizer, input: AuthorizationInput, methodArn: string): Promise<APIGatewayAuthorizerResult> {
-  const outcome: Outcome = await authorizer.authorize(input);
-  if (outcome.result === 'unauthorized') throw new Error(UNAUTHORIZED);
-  // A `*` in the ARN (a resource id spelled `*`) would make the Allow a wildcard: deny it here rather than let
-  // iamPolicy throw, which would fail the invocation instead of answering.
   const usableArn = methodArn !== '' && !methodArn.includes('*');
-  if (outcome.result === 'allow' && usableArn)
-    return iamPolicy({ principalId: outcome.principalId, effect: 'Allow', methodArn, context: outcome.context });
-  const context = outcome.result === 'allow' ? { ...outcome.context, decision: 'deny', reason: 'method-arn' } : outcome.context;
-  return iamPolicy({ principalId: outcome.principalId, effect: 'Deny', methodArn, context });
+  const outcome: Outcome = await authorizer.authorize(input, usableArn ? undefined : WILDCARD_ARN);
+  if (outcome.result === 'unauthorized') throw new Error(UNAUTHORIZED);
+  const effect = outcome.result === 'allow' ? 'Allow' : 'Deny';
+  return iamPolicy({ principalId: outcome.principalId, effect, methodArn, context: outcome.context });
 }
 
 /** A malformed event must not throw: it becomes an input with nothing in it, which is denied. */
