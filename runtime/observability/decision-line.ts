@@ -9,6 +9,33 @@ export interface DecisionLine {
   readonly modeName: string;
 }
 
+/**
+ * A token, or a piece of one long enough to read or replay: a JWS's JSON segments start `eyJ` in base64url. Reasons
+ * quote request values (a header that is not a Long, a path no route matches, an id not in the store), and a client
+ * may have put a token there; the decision line keeps the reason and drops the token-shaped text.
+ */
+const TOKEN_SHAPED = /eyJ[A-Za-z0-9_-]{8,}(?:\.[A-Za-z0-9_-]*)*/g;
+export const REDACTED_TOKEN = '[token-shaped text removed]';
+
+/** `text` with every token-shaped run replaced. */
+export function withoutTokens(text: string): string {
+  return text.replace(TOKEN_SHAPED, REDACTED_TOKEN);
+}
+
+const mayHoldToken = (text: string | undefined): boolean => text?.includes('eyJ') === true;
+
+/** The details as they are when nothing looks like a token (the common case allocates nothing). */
+function redacted(details: DecisionDetails): DecisionDetails {
+  const { reason, resource, principal } = details;
+  if (!mayHoldToken(reason) && !mayHoldToken(resource) && !mayHoldToken(principal)) return details;
+  return {
+    ...details,
+    ...(reason !== undefined ? { reason: withoutTokens(reason) } : {}),
+    ...(resource !== undefined ? { resource: withoutTokens(resource) } : {}),
+    ...(principal !== undefined ? { principal: withoutTokens(principal) } : {}),
+  };
+}
+
 export function recordDecision(
   { telemetry, modeName }: DecisionLine,
   line: {
@@ -23,7 +50,7 @@ export function recordDecision(
       mode: modeName,
       result: line.result,
       determiningPolicies: [],
-      ...line.details,
+      ...redacted(line.details),
       latencyMs: performance.now() - line.started,
       cacheHit: line.cacheHit,
     });
