@@ -105,7 +105,7 @@ function isOnlyInMultiValue(copies: readonly string[] | CommaJoined | OnlyInMult
 export function restValueMap(single: unknown, multi: unknown): ValueMap {
   const singles = stringRecord(single);
   const multis = listRecord(multi);
-  const map: Record<string, ValueCopies> = {};
+  const map = ownRecord<ValueCopies>();
   for (const [name, value] of Object.entries(singles)) map[name] = value;
   for (const [name, copies] of Object.entries(multis)) {
     const one = singles[name];
@@ -117,23 +117,31 @@ export function restValueMap(single: unknown, multi: unknown): ValueMap {
 
 /** A payload 2.0 event's `headers` or `queryStringParameters`: every value may be copies joined with commas. */
 export function joinedValueMap(single: unknown): ValueMap {
-  const map: Record<string, ValueCopies> = {};
+  const map = ownRecord<ValueCopies>();
   for (const [name, value] of Object.entries(stringRecord(single))) map[name] = { commaJoined: value };
   return map;
 }
 
 function stringRecord(value: unknown): Record<string, string> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
-  const record: Record<string, string> = {};
+  const record = ownRecord<string>();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return record;
   for (const [key, item] of Object.entries(value)) if (typeof item === 'string') record[key] = item;
   return record;
 }
 
 function listRecord(value: unknown): Record<string, readonly string[]> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return {};
-  const record: Record<string, readonly string[]> = {};
+  const record = ownRecord<readonly string[]>();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return record;
   for (const [key, items] of Object.entries(value)) {
     if (Array.isArray(items)) record[key] = items.filter((item): item is string => typeof item === 'string');
   }
   return record;
+}
+
+/**
+ * A map with no prototype. Event keys are the client's header and query names, and a Lambda event parsed from JSON
+ * may name `toString`, `valueOf` or `__proto__`: on a plain object those read inherited members or set the prototype.
+ */
+function ownRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }

@@ -66,3 +66,37 @@ describe('reading one request value', () => {
     );
   });
 });
+
+describe('names spelled like Object.prototype members (toString, valueOf, constructor, __proto__)', () => {
+  // A Lambda event is parsed from JSON, so a client's `toString:` header or `?constructor=` pair arrives as an own key.
+  // Found while building the event-boundary fuzzer's `prototype-keys` noise (tests/runtime/event-boundary.property.test.ts):
+  // an inherited member was taken for the single-value copy, so a function reached the decision as a header's text, and
+  // a `__proto__` name set the map's prototype instead of adding a name.
+  const parsed = (json: string): unknown => JSON.parse(json);
+
+  it('reads a name whose multi-value list is empty and whose single value is absent as absent, not as Object.prototype.valueOf', () => {
+    const map = restValueMap(parsed('{}'), parsed('{"valueOf":[]}'));
+
+    expect(readHeader(map, 'valueOf', 'scalar')).toEqual({ kind: 'absent' });
+  });
+
+  it('finds a name only the multi-value map has ambiguous, with the reason that the maps disagree', () => {
+    const map = restValueMap(parsed('{}'), parsed('{"toString":["t"]}'));
+
+    expect(readQuery(map, 'toString', 'scalar')).toEqual({
+      kind: 'ambiguous',
+      why: "query parameter toString is in the multi-value map only: the event's two maps disagree",
+    });
+  });
+
+  it('reads one copy of a header named constructor or __proto__ when both maps agree', () => {
+    const map = restValueMap(parsed('{"constructor":"c","__proto__":"p"}'), parsed('{"constructor":["c"],"__proto__":["p"]}'));
+
+    expect(readHeader(map, 'constructor', 'scalar')).toEqual({ kind: 'one', value: 'c' });
+    expect(readHeader(map, '__proto__', 'scalar')).toEqual({ kind: 'one', value: 'p' });
+  });
+
+  it('reads a payload 2.0 header named __proto__ as one value', () => {
+    expect(readHeader(joinedValueMap(parsed('{"__proto__":"p"}')), '__proto__', 'list')).toEqual({ kind: 'one', value: 'p' });
+  });
+});
