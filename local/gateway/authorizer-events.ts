@@ -43,8 +43,9 @@ export function methodArn(api: ApiIdentity, method: string, path: string): strin
  */
 function singleAndMulti(lines: Iterable<readonly [string, string]>, foldCase: boolean) {
   const spelling = new Map<string, string>();
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  // No prototype: a client may name a header or query parameter `toString` or `__proto__`.
+  const single: Record<string, string> = Object.create(null);
+  const multi: Record<string, string[]> = Object.create(null);
   for (const [name, value] of lines) {
     const id = foldCase ? name.toLowerCase() : name;
     const key = spelling.get(id) ?? name;
@@ -72,7 +73,7 @@ function restQueryMaps(rawQuery: string) {
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
  */
 function commaJoined(lines: Iterable<readonly [string, string]>, lowerCase: boolean): Record<string, string> {
-  const joined: Record<string, string> = {};
+  const joined: Record<string, string> = Object.create(null);
   for (const [name, value] of lines) {
     const key = lowerCase ? name.toLowerCase() : name;
     const before = joined[key];
