@@ -126,6 +126,9 @@ const BANK_ENTITIES: readonly EntityJson[] = [
   },
 ];
 
+/** Every entity the world stores, for suites whose oracle evaluates Cedar on its own (tests/runtime/support/fuzz-oracle.ts). */
+export const WORLD_ENTITIES: readonly EntityJson[] = [...BANK_ENTITIES, ...TENANTS.flatMap(tenantEntities)];
+
 export interface World {
   readonly issuer: LocalIssuer;
   readonly dynamo: LocalDynamo;
@@ -146,7 +149,7 @@ export async function startWorld(): Promise<World> {
     { name: ENTITY_TABLE, keyAttribute: 'uid' },
     { name: TENANT_TABLE, keyAttribute: 'tenantId' },
   ]);
-  await putEntities(dynamo.client, ENTITY_TABLE, [...BANK_ENTITIES, ...TENANTS.flatMap(tenantEntities)]);
+  await putEntities(dynamo.client, ENTITY_TABLE, WORLD_ENTITIES);
   for (const tenant of TENANTS) {
     await dynamo.client.send(
       new PutItemCommand({ TableName: TENANT_TABLE, Item: { tenantId: { S: tenant }, policyStoreId: { S: storeOf(tenant) } } }),
