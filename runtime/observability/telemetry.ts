@@ -13,7 +13,11 @@ export interface DecisionRecord {
   readonly cacheHit: boolean;
   /** Why a request was denied or refused, when it was not the policies' own answer. */
   readonly reason?: string;
-  /** The error kind (token, jwks, claims, route, entity-store, tenant, engine, event, internal). */
+  /**
+   * The error kind: an AuthorizerError's kind (runtime/errors.ts: token, jwks, claims, route, route-mismatch,
+   * ambiguous-input, entity-store, entity-limit, template-links, config, tenant, engine, event), or `internal`,
+   * `evaluation` (an Allow that came with an evaluation error) or `method-arn` (an Allow the answer cannot carry).
+   */
   readonly errorKind?: string;
 }
 
