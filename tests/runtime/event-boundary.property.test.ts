@@ -1,7 +1,8 @@
 // A fuzzer at the event boundary: API Gateway events of all three API types, with real-world noise, go to the real
 // handlers of the billing fixture's modes; every answer is compared with an independent oracle of what API Gateway
 // routes and what Cedar decides (tests/runtime/support/fuzz-oracle.ts). Tokens are signed by the local issuer, JWKS
-// served on 127.0.0.1, entities in dynalite, the HTTP mode's policy stores in the local AVP endpoint.
+// served on 127.0.0.1, entities in dynalite, the HTTP mode's policy stores in the local AVP endpoint. The REST and HTTP
+// modes also carry `ANY` and greedy `{proxy+}` routes beside exact-method and literal routes that win over them.
 //
 // More events: FUZZ_EVENTS=100000 npx vitest run tests/runtime/event-boundary.property.test.ts (spread over the API types
 // as below); another seed: FUZZ_SEED=123. A failure prints the seed, the drawn request and the event it became.
@@ -12,9 +13,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stripSignature, tamperPayload, type Claims } from '../../local/issuer/token-issuer.js';
 import type { HttpRoute, ModeConfig, PolicyBundle } from '../../runtime/config.js';
 import { httpAuthorizer, MemoryTelemetry, restRequestAuthorizer, UNAUTHORIZED, webSocketAuthorizer } from '../../runtime/index.js';
-import { startWorld, TENANTS, WORLD_ENTITIES, type World } from '../adversarial/support/world.js';
+import { ENTITY_TABLE, startWorld, TENANTS, WORLD_ENTITIES, type World } from '../adversarial/support/world.js';
+import { putEntities } from '../../local/dynamodb/local-dynamodb.js';
 import { fixtureMode } from '../support/fixture-domain.js';
-import { connectEvent, httpEvent, restEvent, type BuiltEvent, type GatewayRoute, type TokenText } from './support/fuzz-gateway.js';
+import {
+  connectEvent,
+  gatewayRoute,
+  httpEvent,
+  restEvent,
+  type BuiltEvent,
+  type GatewayRoute,
+  type TokenText,
+} from './support/fuzz-gateway.js';
 import { CedarOracle, expectedAnswer, type Expected, type OracleMode, type OraclePrincipal, type Result } from './support/fuzz-oracle.js';
 import {
   fuzzRequest,
@@ -51,9 +61,73 @@ const SHARED: HttpRoute = {
   resource: { type: 'Billing::Account', id: 'acct-1' },
   context: [],
 };
-const REST_MODE: ModeConfig = { ...customer.MODE_CONFIG, routes: [...customer.MODE_CONFIG.routes, SHARED] };
+
+function route(method: string, path: string, fields: Pick<HttpRoute, 'action' | 'resource' | 'context'>): HttpRoute {
+  return {
+    kind: 'http',
+    key: `${method} ${path}`,
+    method,
+    path,
+    action: fields.action,
+    resource: fields.resource,
+    context: fields.context,
+  };
+}
+
+function declared(mode: ModeConfig, key: string): HttpRoute {
+  const found = mode.routes.find((r): r is HttpRoute => r.kind === 'http' && r.key === key);
+  if (!found) throw new Error(`the fixture mode ${mode.name} has no route ${key}`);
+  return found;
+}
+
+/**
+ * `ANY` and greedy `{proxy+}` routes under `prefix`, as README "What a route accepts" allows them
+ * (tests/local/gateway/any-and-proxy-routes.test.ts runs the same shapes end to end):
+ * - `ANY …/ledger/{accountId}` (ViewAccount) beside `POST …/ledger/{accountId}`, the mode's CreatePayment route on the
+ *   same template: a POST goes to the exact method, so a viewer's POST is a refused payment, not an allowed view;
+ * - `ANY …/files/{proxy+}` (ViewAccount on the account the whole rest of the path names, `/` included) beside a literal
+ *   `GET …/files/shared` on the slashed account, listed after it: a runtime that let the greedy route win would look up
+ *   an account `shared` that does not exist.
+ */
+function anyAndProxyRoutes(mode: ModeConfig, prefix: string, slashedAccount: string): ModeConfig {
+  const pay = declared(mode, `POST ${prefix}/accounts/{accountId}/billing`);
+  const view = { action: 'ViewAccount', context: [] };
+  return {
+    ...mode,
+    routes: [
+      ...mode.routes,
+      route('ANY', `${prefix}/ledger/{accountId}`, { ...view, resource: { type: 'Billing::Account', pathParameter: 'accountId' } }),
+      route('POST', `${prefix}/ledger/{accountId}`, pay),
+      route('ANY', `${prefix}/files/{proxy+}`, { ...view, resource: { type: 'Billing::Account', pathParameter: 'proxy' } }),
+      route('GET', `${prefix}/files/shared`, { ...view, resource: { type: 'Billing::Account', id: slashedAccount } }),
+    ],
+  };
+}
+
+const REST_MODE: ModeConfig = anyAndProxyRoutes(
+  { ...customer.MODE_CONFIG, routes: [...customer.MODE_CONFIG.routes, SHARED] },
+  '',
+  'eu/acct-7',
+);
+const HTTP_MODE: ModeConfig = anyAndProxyRoutes(multiTenant.MODE_CONFIG, '/tenants/{tenantId}', 'eu/acct-a7');
 
 const ref = (type: string, id: string) => ({ __entity: { type: `Billing::${type}`, id } });
+
+/** Accounts whose ids hold a `/`, so only a greedy parameter can name them: cust-1's of the bank, cust-a1's of acme-bank. */
+const SLASHED_ACCOUNTS: readonly EntityJson[] = [
+  slashedAccount('eu/acct-7', 'cust-1', 'bank-a'),
+  slashedAccount('eu/acct-a7', 'cust-a1', 'acme-bank'),
+];
+
+function slashedAccount(id: string, owner: string, tenant: string): EntityJson {
+  return {
+    uid: { type: 'Billing::Account', id },
+    attrs: { owner: ref('Customer', owner), tenant: ref('Tenant', tenant), currency: 'EUR', frozen: false },
+    parents: [{ type: 'Billing::Customer', id: owner }],
+  };
+}
+/** What the world stores for this suite: the oracle reads the same list. */
+const ENTITIES: readonly EntityJson[] = [...WORLD_ENTITIES, ...SLASHED_ACCOUNTS];
 const roles = (groups: readonly string[]) => groups.map((id) => ({ type: 'Billing::Role', id }));
 
 interface Minted {
@@ -140,6 +214,8 @@ const TARGETS: Readonly<Record<ApiType, Target>> = {
         paymentId: ['pay-1', 'pay-2', 'pay-missing'],
         beneficiaryId: ['ben-1', 'ben-missing'],
         customerId: ['cust-1', 'cust-2'],
+        // The rest of a path after /files/: an owned account with a `/` in its id, deeper paths, and the empty tail.
+        proxy: ['acct-1', 'eu/acct-7', 'eu/acct-7', 'acct-2', 'acct-1/extra', 'shared', '2026/q1/report', ''],
       },
       principals: 7,
       tokenHeader: REST_MODE.api.tokenHeader,
@@ -166,14 +242,14 @@ const TARGETS: Readonly<Record<ApiType, Target>> = {
     event: restEvent,
   },
   http: {
-    mode: multiTenant.MODE_CONFIG,
+    mode: HTTP_MODE,
     bundle: multiTenant.POLICY_BUNDLE,
     policyDirs: ['tenant', 'shared'],
     tenants: TENANTS,
     space: {
       api: 'http',
       templates: [
-        ...templatesOf(multiTenant.MODE_CONFIG),
+        ...templatesOf(HTTP_MODE),
         { path: '/tenants/{tenantId}', methods: ['GET'] },
         { path: '/tenants/{tenantId}/accounts', methods: ['GET', 'POST'] },
       ],
@@ -182,9 +258,10 @@ const TARGETS: Readonly<Record<ApiType, Target>> = {
         tenantId: [...Array(5).fill('acme-bank'), ...TENANTS, 'unknown-bank'],
         accountId: [...Array(5).fill('acct-a1'), 'acct-a2', 'acct-a9', 'acct-g1', 'acct-missing'],
         paymentId: ['pay-a1', 'pay-a2', 'pay-g1'],
+        proxy: ['acct-a1', 'eu/acct-a7', 'eu/acct-a7', 'acct-g1', 'acct-a1/extra', 'shared', ''],
       },
       principals: 5,
-      tokenHeader: multiTenant.MODE_CONFIG.api.tokenHeader,
+      tokenHeader: HTTP_MODE.api.tokenHeader,
       headerValues: { 'X-Payment-Amount': AMOUNTS, 'X-Payment-Currency': ['EUR', 'USD', 'EUR,USD', ''] },
       queryValues: {},
     },
@@ -196,8 +273,7 @@ const TARGETS: Readonly<Record<ApiType, Target>> = {
       tenantUser('ghost', ['payer'], 'unknown-bank', 'cust-a1'),
     ],
     handler: (telemetry) => {
-      const { MODE_CONFIG: mode, POLICY_BUNDLE: bundle } = multiTenant;
-      const handle = httpAuthorizer({ mode, bundle, dependencies: world.dependencies(telemetry) });
+      const handle = httpAuthorizer({ mode: HTTP_MODE, bundle: multiTenant.POLICY_BUNDLE, dependencies: world.dependencies(telemetry) });
       return (event) => handle(event as APIGatewayRequestAuthorizerEventV2);
     },
     event: httpEvent,
@@ -318,10 +394,38 @@ interface Tally {
   byResult: Record<string, number>;
   /** The oracle's step that decided: token, route, ambiguous-input, claims, tenant, resource, context or cedar. */
   byStep: Record<string, number>;
+  /** Per route API Gateway sends the event to (`unrouted` when none): events, and how many the handler allowed. */
+  byRoute: Record<string, { events: number; allow: number }>;
+  /** What reached the ANY and greedy routes: see countShapes. */
+  shapes: Shapes;
   ambiguous: number;
   hostile: number;
   wrongAllows: number;
   wrongDenies: number;
+}
+
+interface Shapes {
+  /** Methods that reached an `ANY` route, by method. */
+  anyMethods: Record<string, number>;
+  /** Requests a greedy route took with a tail of two or more segments, or with a `%2F` inside a segment. */
+  multiSegmentTail: number;
+  encodedSlashTail: number;
+  /** Requests for `/files/` itself, which no route takes. */
+  emptyTail: number;
+}
+
+function countShapes(shapes: Shapes, request: FuzzRequest, routed: ReturnType<typeof gatewayRoute>): void {
+  const filesAt = request.segments.indexOf('files');
+  if (!routed) {
+    if (filesAt >= 0 && request.segments.length === filesAt + 2 && request.segments[filesAt + 1] === '') shapes.emptyTail++;
+    return;
+  }
+  const { method, path } = routed.route;
+  if (method === 'ANY') shapes.anyMethods[request.method] = (shapes.anyMethods[request.method] ?? 0) + 1;
+  if (!path.endsWith('{proxy+}')) return;
+  const tail = request.segments.slice(filesAt + 1);
+  if (tail.length > 1) shapes.multiSegmentTail++;
+  if (tail.some((segment) => /%2f/i.test(segment))) shapes.encodedSlashTail++;
 }
 
 let world: World;
@@ -330,6 +434,7 @@ const started = performance.now();
 
 beforeAll(async () => {
   world = await startWorld();
+  await putEntities(world.dynamo.client, ENTITY_TABLE, SLASHED_ACCOUNTS);
 });
 
 afterAll(async () => {
@@ -354,7 +459,7 @@ async function fuzz(api: ApiType): Promise<Tally> {
   const target = TARGETS[api];
   const principals = target.principals();
   const text = mintTokens(target.mode, principals);
-  const entities: readonly EntityJson[] = WORLD_ENTITIES;
+  const entities = ENTITIES;
   const oracle: OracleMode = {
     mode: target.mode,
     principals: principals.map((p) => p.oracle),
@@ -366,7 +471,17 @@ async function fuzz(api: ApiType): Promise<Tally> {
   // One warm handler for the whole run, as a Lambda container serves request after request: its caches are fuzzed too.
   const telemetry = new MemoryTelemetry();
   const handler = target.handler(telemetry);
-  const tally: Tally = { events: 0, byResult: {}, byStep: {}, ambiguous: 0, hostile: 0, wrongAllows: 0, wrongDenies: 0 };
+  const tally: Tally = {
+    events: 0,
+    byResult: {},
+    byStep: {},
+    byRoute: {},
+    shapes: { anyMethods: {}, multiSegmentTail: 0, encodedSlashTail: 0, emptyTail: 0 },
+    ambiguous: 0,
+    hostile: 0,
+    wrongAllows: 0,
+    wrongDenies: 0,
+  };
   tallies[api] = tally;
 
   await fc.assert(
@@ -381,6 +496,11 @@ async function fuzz(api: ApiType): Promise<Tally> {
       if (hostile) tally.hostile++;
       if (expected.why === 'ambiguous-input') tally.ambiguous++;
       tally.byStep[expected.why] = (tally.byStep[expected.why] ?? 0) + 1;
+      const routed = api === 'websocket' ? '$connect' : gatewayRoute(routes, request.method, request.segments);
+      const routeKey = typeof routed === 'string' ? routed : routed ? `${routed.route.method} ${routed.route.path}` : 'unrouted';
+      const perRoute = tally.byRoute[routeKey] ?? { events: 0, allow: 0 };
+      tally.byRoute[routeKey] = { events: perRoute.events + 1, allow: perRoute.allow + (got.result === 'allow' ? 1 : 0) };
+      if (typeof routed !== 'string') countShapes(tally.shapes, request, routed);
       if (got.result === 'allow' && expected.result !== 'allow') {
         tally.wrongAllows++;
         throw new Error(describeFailure(request, built, expected, got, 'WRONG ALLOW'));
@@ -412,6 +532,17 @@ describe('the event boundary, fuzzed against an oracle of API Gateway routing an
       expect(tally.byResult['unauthorized'] ?? 0).toBeGreaterThan(RUNS[api] * 0.05);
       expect(tally.ambiguous).toBeGreaterThan(RUNS[api] * 0.02);
       expect(tally.hostile).toBeGreaterThan(RUNS[api] * 0.02);
+      // The ANY and greedy routes and the literal one that wins over the greedy one each allow some requests; the exact
+      // POST beside ANY (a payment: few drawn requests carry a valid amount) is reached.
+      const added = TARGETS[api].mode.routes.flatMap((r) => (r.kind === 'http' && /\/(ledger|files)\//.test(r.path) ? [r] : []));
+      const counted = (r: HttpRoute) => (r.method === 'POST' ? tally.byRoute[r.key]?.events : tally.byRoute[r.key]?.allow) ?? 0;
+      const silent = added.filter((r) => counted(r) === 0);
+      const { anyMethods, multiSegmentTail, encodedSlashTail, emptyTail } = tally.shapes;
+      if (api !== 'websocket') {
+        expect(Object.keys(anyMethods).sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PROPFIND', 'PURGE', 'PUT']);
+        expect(Math.min(multiSegmentTail, encodedSlashTail, emptyTail)).toBeGreaterThan(0);
+      }
+      expect({ added: added.length, silent: silent.map((r) => r.key) }).toEqual({ added: api === 'websocket' ? 0 : 4, silent: [] });
     },
     120_000,
   );

@@ -69,9 +69,8 @@ function specificity(template: readonly TemplateSegment[]): number[] {
  * the most specific match wins, segment by segment a literal before a `{parameter}`, a greedy `{proxy+}` last, and a
  * route with the request's own method before `ANY`. REST resources follow the same order ("Set up a proxy integration
  * with a proxy resource", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-set-up-simple-proxy.html).
- *
- * Extension point: ANY and `{proxy+}` routes are matched and ranked here already; when the fixture modes gain them, add
- * them to the fuzzed mode's routes and their templates to its request space, and this oracle needs no change.
+ * The fuzzed REST and HTTP modes carry `ANY` and `{proxy+}` routes (tests/runtime/event-boundary.property.test.ts); a
+ * greedy parameter takes one or more segments, each decoded, joined with `/`, so `/files/` itself has no route.
  */
 export function gatewayRoute(routes: readonly GatewayRoute[], method: string, segments: readonly string[]): RoutedRequest | undefined {
   const candidates = routes.flatMap((route) => {
@@ -176,6 +175,11 @@ export interface BuiltEvent {
 export function restEvent(request: FuzzRequest, routes: readonly GatewayRoute[], text: TokenText): BuiltEvent {
   const api: ApiIdentity = { apiId: 'api-id', stage: 'prod' };
   const routed = gatewayRoute(routes, request.method, request.segments);
+  // `resource` is the template (`/files/{proxy+}`), `pathParameters.proxy` the rest of the path, and `httpMethod` and
+  // the methodArn carry the request's own verb, also through an `ANY` method ("Input to an API Gateway Lambda
+  // authorizer", https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-lambda-authorizer-input.html;
+  // "Set up a proxy integration with a proxy resource",
+  // https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-set-up-simple-proxy.html).
   // Unrouted: API Gateway would not call the authorizer; the event names the raw path, as a forged one would.
   const resource = routed?.route.path ?? pathOf(request);
   const base = restRequestEvent(api, wire(request, text), resource, { ...(routed?.pathParameters ?? {}) });
@@ -238,6 +242,8 @@ export function restEvent(request: FuzzRequest, routes: readonly GatewayRoute[],
 export function httpEvent(request: FuzzRequest, routes: readonly GatewayRoute[], text: TokenText): BuiltEvent {
   const api: ApiIdentity = { apiId: 'api-id', stage: '$default' };
   const routed = gatewayRoute(routes, request.method, request.segments);
+  // The route's own key, so `ANY /tenants/{tenantId}/files/{proxy+}` whatever the method ("Working with routes for HTTP
+  // APIs", https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html).
   const routeKey = routed ? `${routed.route.method} ${routed.route.path}` : '$default';
   const authorization = headerLinesOf(request, text)
     .filter((l) => l.token)

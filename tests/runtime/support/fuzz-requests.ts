@@ -103,9 +103,9 @@ export interface FuzzRequest {
 /** What the fuzzer draws paths and ids from, per API type: the mode's templates, ids of the world, and unknown ones. */
 export interface RequestSpace {
   readonly api: ApiType;
-  /** Path templates (`/accounts/{accountId}`) with the methods the mode declares on them; unknown templates too. */
+  /** Path templates (`/accounts/{accountId}`) with the methods the mode declares on them (`ANY` too); unknown templates too. */
   readonly templates: readonly { readonly path: string; readonly methods: readonly string[] }[];
-  /** Values a `{parameter}` takes, by parameter name. */
+  /** Values a `{parameter}` takes, by parameter name; a greedy `{proxy+}` takes `proxy`'s, slashes included. */
   readonly ids: Readonly<Record<string, readonly string[]>>;
   readonly principals: number;
   readonly tokenHeader: string;
@@ -116,6 +116,25 @@ export interface RequestSpace {
 }
 
 const OTHER_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
+
+/**
+ * What a client sends to an `ANY` route: every method API Gateway routes, and methods outside that list (WebDAV's
+ * PROPFIND, a cache's PURGE), which an `ANY` route takes as well.
+ */
+const ANY_METHODS = [...OTHER_METHODS, 'PROPFIND', 'PURGE'] as const;
+
+/**
+ * A method for a template: one of its exact methods, or any method a client may send when it has an `ANY` route. Beside
+ * `ANY`, an exact method is drawn half the time, so the route that wins over `ANY` is reached as often as `ANY` itself.
+ */
+function requestMethod(declared: readonly string[]): fc.Arbitrary<string> {
+  const exact = declared.filter((method) => method !== 'ANY');
+  const draws = [
+    ...(exact.length > 0 ? [fc.constantFrom(...exact)] : []),
+    ...(declared.includes('ANY') ? [fc.constantFrom(...ANY_METHODS)] : []),
+  ];
+  return fc.oneof(...draws);
+}
 
 /** `aUtHoRiZaTiOn`, `AUTHORIZATION`...: a header name in the casings clients and proxies really send. */
 function casing(name: string): fc.Arbitrary<string> {
@@ -137,16 +156,33 @@ function encoded(value: string): fc.Arbitrary<string> {
   return fc.constantFrom(value, encodeURIComponent(value), value.replaceAll('-', '%2D'), every(true), every(false));
 }
 
+/**
+ * A greedy `{proxy+}` tail: its value's `/`-separated parts as segments, each percent-encoded, or the whole value as one
+ * segment whose slashes are sent encoded (`eu%2Facct-7`). The empty value leaves the path ending in `/` (`/files/`).
+ */
+function greedyTail(value: string): fc.Arbitrary<string[]> {
+  const parts = value.split('/');
+  const split = fc.tuple(...parts.map(encoded));
+  if (parts.length === 1) return split;
+  const whole = fc.constantFrom(encodeURIComponent(value), encodeURIComponent(value).replaceAll('%2F', '%2f'));
+  return fc.oneof(
+    split,
+    whole.map((segment) => [segment]),
+  );
+}
+
 function segmentsOf(template: string, ids: RequestSpace['ids']): fc.Arbitrary<string[]> {
   const parts = template.replace(/^\//, '').split('/');
-  return fc.tuple(
-    ...parts.map((part) => {
-      const parameter = /^\{(.+)\}$/.exec(part)?.[1];
-      if (parameter === undefined) return fc.constant(part);
-      const pool = ids[parameter] ?? ['x'];
-      return fc.constantFrom(...pool).chain(encoded);
-    }),
-  );
+  return fc
+    .tuple(
+      ...parts.map((part): fc.Arbitrary<string[]> => {
+        const [, parameter, greedy] = /^\{(.+?)(\+)?\}$/.exec(part) ?? [];
+        if (parameter === undefined) return fc.constant([part]);
+        const pool = ids[parameter] ?? ['x'];
+        return fc.constantFrom(...pool).chain((value) => (greedy ? greedyTail(value) : encoded(value).map((segment) => [segment])));
+      }),
+    )
+    .map((groups) => groups.flat());
 }
 
 function tokenCase(principals: number): fc.Arbitrary<TokenCase> {
@@ -271,7 +307,7 @@ export function fuzzRequest(space: RequestSpace): fc.Arbitrary<FuzzRequest> {
   const template = fc.constantFrom(...space.templates);
   const target = template.chain((t) =>
     fc.tuple(
-      fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...t.methods) }, { weight: 1, arbitrary: fc.constantFrom(...OTHER_METHODS) }),
+      fc.oneof({ weight: 6, arbitrary: requestMethod(t.methods) }, { weight: 1, arbitrary: fc.constantFrom(...OTHER_METHODS) }),
       segmentsOf(t.path, space.ids),
     ),
   );
