@@ -1,15 +1,8 @@
 // The handlers per API type, end to end: real tokens from the local issuer, entities in dynalite, cedar-wasm deciding.
-import { randomUUID } from 'node:crypto';
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
-import type {
-  APIGatewayAuthorizerResult,
-  APIGatewayRequestAuthorizerEvent,
-  APIGatewayRequestAuthorizerEventV2,
-  APIGatewayTokenAuthorizerEvent,
-} from 'aws-lambda';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/local-dynamodb.js';
-import { createUnsignedToken, decodeToken, startLocalIssuer, tamperPayload, type LocalIssuer } from '../../local/issuer/token-issuer.js';
+import { createUnsignedToken, decodeToken, tamperPayload } from '../../local/issuer/token-issuer.js';
 import type { ModeConfig } from '../../runtime/config.js';
 import {
   httpAuthorizer,
@@ -18,54 +11,48 @@ import {
   restTokenAuthorizer,
   UNAUTHORIZED,
   webSocketAuthorizer,
-  type RuntimeDependencies,
 } from '../../runtime/index.js';
-import { fixtureMode } from '../support/fixture-domain.js';
-
-const { MODE_CONFIG: M2M, POLICY_BUNDLE: M2M_BUNDLE } = fixtureMode('billing', 'm2m');
-
-const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: CUSTOMER_BUNDLE } = fixtureMode('billing', 'customer');
-
-const ACCOUNT_ID = '123456789012';
-const API_ID = 'api-id';
-const DOMAIN = `${API_ID}.execute-api.eu-west-1.amazonaws.com`;
-const ARN_PREFIX = `arn:aws:execute-api:eu-west-1:${ACCOUNT_ID}:${API_ID}`;
+import {
+  account,
+  approvePayment,
+  ARN_PREFIX,
+  BANK,
+  connectEvent,
+  createPayment,
+  CUSTOMER,
+  CUSTOMER_BUNDLE,
+  customer,
+  httpEvent,
+  type Line,
+  M2M,
+  M2M_BUNDLE,
+  methodArn,
+  ref,
+  refusal,
+  restRequestEvent,
+  restTokenEvent,
+  startHandlerWorld,
+  viewAccount,
+  type HandlerWorld,
+  type RouteRequest,
+} from './support/handler-events.js';
 
 // ------------------------------------------------------------------ fixtures
-
-const ref = (type: string, id: string) => ({ __entity: { type, id } });
-const TENANT = ref('Billing::Tenant', 'bank-a');
 
 /**
  * cust-1 owns acct-1, acct-frozen and an account whose id is `*` (an IAM wildcard in a methodArn); cust-2 owns acct-2.
  * pay-1 was created by user-2, pay-self by user-1.
  */
 const ENTITIES: readonly EntityJson[] = [
-  {
-    uid: { type: 'Billing::Customer', id: 'cust-1' },
-    attrs: { tenant: TENANT, country: 'FR' },
-    parents: [{ type: 'Billing::Tenant', id: 'bank-a' }],
-  },
-  {
-    uid: { type: 'Billing::Customer', id: 'cust-2' },
-    attrs: { tenant: TENANT, country: 'DE' },
-    parents: [{ type: 'Billing::Tenant', id: 'bank-a' }],
-  },
-  account('acct-1', 'cust-1', false),
-  account('acct-2', 'cust-2', false),
-  account('acct-frozen', 'cust-1', true),
-  account('*', 'cust-1', false),
+  customer('cust-1', { country: 'FR' }),
+  customer('cust-2', { country: 'DE' }),
+  account('acct-1', 'cust-1'),
+  account('acct-2', 'cust-2'),
+  account('acct-frozen', 'cust-1', { frozen: true }),
+  account('*', 'cust-1'),
   payment('pay-1', 'acct-1', 'user-2'),
   payment('pay-self', 'acct-1', 'user-1'),
 ];
-
-function account(id: string, owner: string, frozen: boolean): EntityJson {
-  return {
-    uid: { type: 'Billing::Account', id },
-    attrs: { owner: ref('Billing::Customer', owner), tenant: TENANT, currency: 'EUR', frozen },
-    parents: [{ type: 'Billing::Customer', id: owner }],
-  };
-}
 
 function payment(id: string, accountId: string, createdBy: string): EntityJson {
   return {
@@ -73,7 +60,7 @@ function payment(id: string, accountId: string, createdBy: string): EntityJson {
     attrs: {
       account: ref('Billing::Account', accountId),
       owner: ref('Billing::Customer', 'cust-1'),
-      tenant: TENANT,
+      tenant: BANK,
       amount: 25_000,
       currency: 'EUR',
       status: 'held',
@@ -83,242 +70,27 @@ function payment(id: string, accountId: string, createdBy: string): EntityJson {
   };
 }
 
-let issuer: LocalIssuer;
-let dynamo: LocalDynamo;
+let world: HandlerWorld;
 
 beforeAll(async () => {
-  [issuer, dynamo] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo()]);
-  await createTables(dynamo.client, [{ name: 'billing-entities', keyAttribute: 'uid' }]);
-  await putEntities(dynamo.client, 'billing-entities', ENTITIES);
+  world = await startHandlerWorld(ENTITIES);
 });
 
 afterAll(async () => {
-  await Promise.all([issuer.close(), dynamo.close()]);
+  await world?.close();
 });
 
-function dependencies(telemetry: MemoryTelemetry): RuntimeDependencies {
-  return { jwksFetcher: issuer.fetcher, telemetry, dynamoDb: dynamo.client, env: {} };
-}
-
-function customerToken(options: { sub?: string; customer?: string; groups?: string[]; expiresInSeconds?: number } = {}): string {
-  const claims = issuer.claimsFor(CUSTOMER, {
-    id: options.sub ?? 'user-1',
-    groups: options.groups ?? ['payer'],
-    attributes: { customer: options.customer ?? 'cust-1', email: 'ana@example.com' },
-  });
-  return issuer.mint(CUSTOMER, claims, options.expiresInSeconds !== undefined ? { expiresInSeconds: options.expiresInSeconds } : {});
-}
-
-function serviceToken(scopes: readonly string[], clientId = 'ledgerservice01'): string {
-  return issuer.mint(M2M, issuer.claimsFor(M2M, { id: clientId, attributes: { scopes } }));
-}
-
-// ------------------------------------------------------------------ events, as API Gateway builds them
-
-interface RouteRequest {
-  readonly method: string;
-  /** The concrete path, `/accounts/acct-1`. */
-  readonly path: string;
-  /** The API resource, `/accounts/{accountId}`. */
-  readonly resource: string;
-  readonly pathParameters: Readonly<Record<string, string>>;
-}
-
-const viewAccount = (accountId: string): RouteRequest => ({
-  method: 'GET',
-  path: `/accounts/${accountId}`,
-  resource: '/accounts/{accountId}',
-  pathParameters: { accountId },
-});
-
-const createPayment = (accountId: string): RouteRequest => ({
-  method: 'POST',
-  path: `/accounts/${accountId}/billing`,
-  resource: '/accounts/{accountId}/billing',
-  pathParameters: { accountId },
-});
-
-const approvePayment = (paymentId: string): RouteRequest => ({
-  method: 'POST',
-  path: `/billing/${paymentId}/approve`,
-  resource: '/billing/{paymentId}/approve',
-  pathParameters: { paymentId },
-});
-
-const methodArn = (route: RouteRequest, stage = 'prod') => `${ARN_PREFIX}/${stage}/${route.method}${route.path}`;
-
-const identity = {
-  accessKey: null,
-  accountId: null,
-  apiKey: null,
-  apiKeyId: null,
-  caller: null,
-  clientCert: null,
-  cognitoAuthenticationProvider: null,
-  cognitoAuthenticationType: null,
-  cognitoIdentityId: null,
-  cognitoIdentityPoolId: null,
-  principalOrgId: null,
-  sourceIp: '198.51.100.7',
-  user: null,
-  userAgent: 'billing-web/1.0',
-  userArn: null,
-};
-
-function multiValue(record: Readonly<Record<string, string>>): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(record).map(([name, value]) => [name, [value]]));
-}
-
-/** A REST API REQUEST authorizer event: headers keep the client's spelling. */
-function restRequestEvent(
-  route: RouteRequest,
-  options: { token?: string; headers?: Record<string, string> } = {},
-): APIGatewayRequestAuthorizerEvent {
-  const headers: Record<string, string> = {
-    Host: DOMAIN,
-    'User-Agent': 'billing-web/1.0',
-    'X-Forwarded-Proto': 'https',
-    ...(options.token !== undefined ? { Authorization: `Bearer ${options.token}` } : {}),
-    ...options.headers,
-  };
-  return {
-    type: 'REQUEST',
-    methodArn: methodArn(route),
-    resource: route.resource,
-    path: route.path,
-    httpMethod: route.method,
-    headers,
-    multiValueHeaders: multiValue(headers),
-    pathParameters: { ...route.pathParameters },
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    requestContext: {
-      accountId: ACCOUNT_ID,
-      apiId: API_ID,
-      authorizer: undefined,
-      domainName: DOMAIN,
-      domainPrefix: API_ID,
-      extendedRequestId: randomUUID(),
-      httpMethod: route.method,
-      identity,
-      path: `/prod${route.path}`,
-      protocol: 'HTTP/1.1',
-      requestId: randomUUID(),
-      requestTime: '09/Apr/2026:12:34:56 +0000',
-      requestTimeEpoch: Date.now(),
-      resourceId: 'res123',
-      resourcePath: route.resource,
-      stage: 'prod',
-    },
-  };
-}
-
-function restTokenEvent(route: RouteRequest, token: string): APIGatewayTokenAuthorizerEvent {
-  return { type: 'TOKEN', methodArn: methodArn(route), authorizationToken: `Bearer ${token}` };
-}
-
-/** An HTTP API (payload 2.0) REQUEST authorizer event: headers are lower case, a named stage prefixes rawPath. */
-function httpEvent(route: RouteRequest, options: { token?: string; stage?: string } = {}): APIGatewayRequestAuthorizerEventV2 {
-  const stage = options.stage ?? '$default';
-  const rawPath = stage === '$default' ? route.path : `/${stage}${route.path}`;
-  const authorization = options.token !== undefined ? `Bearer ${options.token}` : undefined;
-  const routeKey = `${route.method} ${route.resource}`;
-  return {
-    version: '2.0',
-    type: 'REQUEST',
-    routeArn: methodArn(route, stage),
-    identitySource: authorization !== undefined ? [authorization] : [],
-    routeKey,
-    rawPath,
-    rawQueryString: '',
-    cookies: [],
-    headers: { host: DOMAIN, 'user-agent': 'billing-web/1.0', ...(authorization !== undefined ? { authorization } : {}) },
-    requestContext: {
-      accountId: ACCOUNT_ID,
-      apiId: API_ID,
-      domainName: DOMAIN,
-      domainPrefix: API_ID,
-      http: { method: route.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: 'billing-web/1.0' },
-      requestId: randomUUID(),
-      routeKey,
-      stage,
-      time: '09/Apr/2026:12:34:56 +0000',
-      timeEpoch: Date.now(),
-    },
-    pathParameters: { ...route.pathParameters },
-    stageVariables: {},
-  };
-}
-
-/** What API Gateway sends a WebSocket REQUEST authorizer: no resource, path or httpMethod, and a slim requestContext. */
-interface WebSocketAuthorizerEvent {
-  readonly type: 'REQUEST';
-  readonly methodArn: string;
-  readonly headers: Record<string, string>;
-  readonly multiValueHeaders: Record<string, string[]>;
-  readonly queryStringParameters: Record<string, string> | null;
-  readonly multiValueQueryStringParameters: Record<string, string[]> | null;
-  readonly stageVariables: Record<string, string>;
-  readonly requestContext: {
-    readonly routeKey: string;
-    readonly eventType: 'CONNECT' | 'MESSAGE' | 'DISCONNECT';
-    readonly extendedRequestId: string;
-    readonly requestTime: string;
-    readonly messageDirection: 'IN';
-    readonly stage: string;
-    readonly connectedAt: number;
-    readonly requestTimeEpoch: number;
-    readonly identity: { readonly sourceIp: string; readonly userAgent: string };
-    readonly requestId: string;
-    readonly domainName: string;
-    readonly connectionId: string;
-    readonly apiId: string;
-  };
-}
-
+/** A `$connect` event (or another route key) carrying the token in the Authorization header or the access_token query. */
 function webSocketEvent(
   options: { token?: string; tokenIn?: 'header' | 'query'; accountId?: string; routeKey?: string } = {},
 ): APIGatewayRequestAuthorizerEvent {
-  const routeKey = options.routeKey ?? '$connect';
   const inQuery = options.tokenIn === 'query';
-  const headers: Record<string, string> = {
-    Host: DOMAIN,
-    'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
-    'Sec-WebSocket-Version': '13',
-    ...(options.token !== undefined && !inQuery ? { Authorization: `Bearer ${options.token}` } : {}),
-  };
-  const query: Record<string, string> = {
-    ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
-    ...(options.token !== undefined && inQuery ? { access_token: options.token } : {}),
-  };
-  const hasQuery = Object.keys(query).length > 0;
-  const event: WebSocketAuthorizerEvent = {
-    type: 'REQUEST',
-    methodArn: `${ARN_PREFIX}/prod/${routeKey}`,
-    headers,
-    multiValueHeaders: multiValue(headers),
-    queryStringParameters: hasQuery ? query : null,
-    multiValueQueryStringParameters: hasQuery ? multiValue(query) : null,
-    stageVariables: {},
-    requestContext: {
-      routeKey,
-      eventType: routeKey === '$connect' ? 'CONNECT' : 'MESSAGE',
-      extendedRequestId: randomUUID(),
-      requestTime: '09/Apr/2026:12:34:56 +0000',
-      messageDirection: 'IN',
-      stage: 'prod',
-      connectedAt: Date.now(),
-      requestTimeEpoch: Date.now(),
-      identity: { sourceIp: '198.51.100.7', userAgent: 'ledger/2.3' },
-      requestId: randomUUID(),
-      domainName: DOMAIN,
-      connectionId: 'Abc123=',
-      apiId: API_ID,
-    },
-  };
-  // The aws-lambda type describes REST events; a WebSocket event is the same shape minus the REST-only fields.
-  return event as APIGatewayRequestAuthorizerEvent;
+  const headers: Line[] = options.token !== undefined && !inQuery ? [['Authorization', `Bearer ${options.token}`]] : [];
+  const query: Line[] = [
+    ...(options.accountId !== undefined ? [['accountId', options.accountId] as const] : []),
+    ...(options.token !== undefined && inQuery ? [['access_token', options.token] as const] : []),
+  ];
+  return connectEvent({ headers, query, ...(options.routeKey !== undefined ? { routeKey: options.routeKey } : {}) });
 }
 
 // ------------------------------------------------------------------ assertions
@@ -347,15 +119,6 @@ function allowContext(principalId: string, principalType: string, roles: readonl
   };
 }
 
-async function unauthorizedError(answer: Promise<unknown>): Promise<unknown> {
-  try {
-    await answer;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('the handler answered instead of refusing');
-}
-
 /** Every value API Gateway receives in the context must be a string, number or boolean; ours are all strings. */
 function expectStringContext(result: APIGatewayAuthorizerResult): void {
   for (const value of Object.values(result.context ?? {})) expect(typeof value).toBe('string');
@@ -366,13 +129,13 @@ function expectStringContext(result: APIGatewayAuthorizerResult): void {
 describe('REST request authorizer (customer mode)', () => {
   function build() {
     const telemetry = new MemoryTelemetry();
-    const handler = restRequestAuthorizer({ mode: CUSTOMER, bundle: CUSTOMER_BUNDLE, dependencies: dependencies(telemetry) });
+    const handler = restRequestAuthorizer({ mode: CUSTOMER, bundle: CUSTOMER_BUNDLE, dependencies: world.dependencies(telemetry) });
     return { handler, telemetry };
   }
 
   it('allows a payer to view their own account: Allow on exactly the methodArn, with a string context', async () => {
     const { handler } = build();
-    const event = restRequestEvent(viewAccount('acct-1'), { token: customerToken() });
+    const event = restRequestEvent(viewAccount('acct-1'), { token: world.customerToken() });
 
     const result = await handler(event);
 
@@ -390,7 +153,7 @@ describe('REST request authorizer (customer mode)', () => {
   it("denies viewing another customer's account", async () => {
     const { handler } = build();
 
-    const result = await handler(restRequestEvent(viewAccount('acct-2'), { token: customerToken() }));
+    const result = await handler(restRequestEvent(viewAccount('acct-2'), { token: world.customerToken() }));
 
     expect(result).toEqual(
       iamAnswer('Deny', methodArn(viewAccount('acct-2')), 'user-1', {
@@ -407,7 +170,7 @@ describe('REST request authorizer (customer mode)', () => {
     const { handler } = build();
     const headers = { 'X-Payment-Amount': '10000', 'X-Payment-Currency': 'EUR' };
 
-    const result = await handler(restRequestEvent(createPayment('acct-1'), { token: customerToken(), headers }));
+    const result = await handler(restRequestEvent(createPayment('acct-1'), { token: world.customerToken(), headers }));
 
     expect(result).toEqual(
       iamAnswer(
@@ -423,7 +186,7 @@ describe('REST request authorizer (customer mode)', () => {
     const { handler } = build();
     const headers = { 'X-Payment-Amount': '1000001', 'X-Payment-Currency': 'EUR' };
 
-    const result = await handler(restRequestEvent(createPayment('acct-1'), { token: customerToken(), headers }));
+    const result = await handler(restRequestEvent(createPayment('acct-1'), { token: world.customerToken(), headers }));
 
     expect(result.policyDocument.Statement).toEqual([
       { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: [methodArn(createPayment('acct-1'))] },
@@ -435,7 +198,7 @@ describe('REST request authorizer (customer mode)', () => {
     const { handler } = build();
     const headers = { 'X-Payment-Amount': '100', 'X-Payment-Currency': 'EUR' };
 
-    const result = await handler(restRequestEvent(createPayment('acct-frozen'), { token: customerToken(), headers }));
+    const result = await handler(restRequestEvent(createPayment('acct-frozen'), { token: world.customerToken(), headers }));
 
     expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
     expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: '["shared.forbid-billing-from-frozen-account"]' });
@@ -445,7 +208,7 @@ describe('REST request authorizer (customer mode)', () => {
     const { handler } = build();
     const headers = { 'X-Payment-Amount': '100.50', 'X-Payment-Currency': 'EUR' };
 
-    const result = await handler(restRequestEvent(createPayment('acct-1'), { token: customerToken(), headers }));
+    const result = await handler(restRequestEvent(createPayment('acct-1'), { token: world.customerToken(), headers }));
 
     expect(result).toEqual(iamAnswer('Deny', methodArn(createPayment('acct-1')), 'anonymous', { decision: 'deny', reason: 'route' }));
   });
@@ -453,7 +216,7 @@ describe('REST request authorizer (customer mode)', () => {
   it('denies an admin approving a payment they created themselves', async () => {
     const { handler } = build();
 
-    const result = await handler(restRequestEvent(approvePayment('pay-self'), { token: customerToken({ groups: ['admin'] }) }));
+    const result = await handler(restRequestEvent(approvePayment('pay-self'), { token: world.customerToken({ groups: ['admin'] }) }));
 
     expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny' });
     expect(result.context).toMatchObject({ decision: 'deny', determiningPolicies: '["shared.forbid-self-approval"]' });
@@ -462,7 +225,7 @@ describe('REST request authorizer (customer mode)', () => {
   it("allows an admin to approve someone else's payment", async () => {
     const { handler } = build();
 
-    const result = await handler(restRequestEvent(approvePayment('pay-1'), { token: customerToken({ groups: ['admin'] }) }));
+    const result = await handler(restRequestEvent(approvePayment('pay-1'), { token: world.customerToken({ groups: ['admin'] }) }));
 
     expect(result).toEqual(
       iamAnswer(
@@ -476,7 +239,7 @@ describe('REST request authorizer (customer mode)', () => {
 
   it('denies a user whose group name carries Cedar syntax', async () => {
     const { handler } = build();
-    const token = customerToken({ groups: ['admin" || true || "'] });
+    const token = world.customerToken({ groups: ['admin" || true || "'] });
 
     const result = await handler(restRequestEvent(approvePayment('pay-1'), { token }));
 
@@ -488,7 +251,7 @@ describe('REST request authorizer (customer mode)', () => {
     const { handler } = build();
     const route: RouteRequest = { method: 'GET', path: '/admin/users', resource: '/admin/users', pathParameters: {} };
 
-    const result = await handler(restRequestEvent(route, { token: customerToken() }));
+    const result = await handler(restRequestEvent(route, { token: world.customerToken() }));
 
     expect(result).toEqual(iamAnswer('Deny', methodArn(route), 'anonymous', { decision: 'deny', reason: 'route' }));
   });
@@ -497,7 +260,7 @@ describe('REST request authorizer (customer mode)', () => {
     const { handler } = build();
     const route: RouteRequest = { ...viewAccount('acct-1'), method: 'DELETE' };
 
-    const result = await handler(restRequestEvent(route, { token: customerToken() }));
+    const result = await handler(restRequestEvent(route, { token: world.customerToken() }));
 
     expect(result).toEqual(iamAnswer('Deny', methodArn(route), 'anonymous', { decision: 'deny', reason: 'route' }));
   });
@@ -505,7 +268,7 @@ describe('REST request authorizer (customer mode)', () => {
   it('denies, instead of failing the invocation, an allowed request whose methodArn holds a * (an account id spelled *)', async () => {
     const { handler } = build();
 
-    const result = await handler(restRequestEvent(viewAccount('*'), { token: customerToken() }));
+    const result = await handler(restRequestEvent(viewAccount('*'), { token: world.customerToken() }));
 
     expect(result).toEqual(
       iamAnswer('Deny', `${ARN_PREFIX}/prod/GET/accounts/*`, 'user-1', {
@@ -519,7 +282,7 @@ describe('REST request authorizer (customer mode)', () => {
   it('denies an account that is not in the entity store', async () => {
     const { handler } = build();
 
-    const result = await handler(restRequestEvent(viewAccount('acct-unknown'), { token: customerToken() }));
+    const result = await handler(restRequestEvent(viewAccount('acct-unknown'), { token: world.customerToken() }));
 
     expect(result).toEqual(
       iamAnswer('Deny', methodArn(viewAccount('acct-unknown')), 'anonymous', { decision: 'deny', reason: 'entity-store' }),
@@ -530,19 +293,22 @@ describe('REST request authorizer (customer mode)', () => {
     const cases: readonly { name: string; headers: () => Record<string, string> }[] = [
       { name: 'no Authorization header', headers: () => ({}) },
       { name: 'an empty bearer', headers: () => ({ Authorization: 'Bearer ' }) },
-      { name: 'a token that expired 1 s ago', headers: () => ({ Authorization: `Bearer ${customerToken({ expiresInSeconds: -1 })}` }) },
+      {
+        name: 'a token that expired 1 s ago',
+        headers: () => ({ Authorization: `Bearer ${world.customerToken({ expiresInSeconds: -1 })}` }),
+      },
       {
         name: 'a tampered payload',
-        headers: () => ({ Authorization: `Bearer ${tamperPayload(customerToken(), { 'custom:customer_id': 'cust-2' })}` }),
+        headers: () => ({ Authorization: `Bearer ${tamperPayload(world.customerToken(), { 'custom:customer_id': 'cust-2' })}` }),
       },
-      { name: 'alg none', headers: () => ({ Authorization: `Bearer ${createUnsignedToken(decodeToken(customerToken()).payload)}` }) },
+      { name: 'alg none', headers: () => ({ Authorization: `Bearer ${createUnsignedToken(decodeToken(world.customerToken()).payload)}` }) },
       {
         name: 'a Cognito access token where an id token is required',
-        headers: () => ({ Authorization: `Bearer ${issuer.mint(withAccessTokens(CUSTOMER), { sub: 'user-1' })}` }),
+        headers: () => ({ Authorization: `Bearer ${world.issuer.mint(withAccessTokens(CUSTOMER), { sub: 'user-1' })}` }),
       },
       {
         name: 'a 1 MB token',
-        headers: () => ({ Authorization: `Bearer ${issuer.mint(CUSTOMER, { sub: 'user-1', padding: 'A'.repeat(1024 * 1024) })}` }),
+        headers: () => ({ Authorization: `Bearer ${world.issuer.mint(CUSTOMER, { sub: 'user-1', padding: 'A'.repeat(1024 * 1024) })}` }),
       },
       { name: 'a token that is not a JWT', headers: () => ({ Authorization: 'Bearer not-a-jwt' }) },
     ];
@@ -550,7 +316,7 @@ describe('REST request authorizer (customer mode)', () => {
     it.each(cases)('$name', async ({ headers }) => {
       const { handler } = build();
 
-      const error = await unauthorizedError(handler(restRequestEvent(viewAccount('acct-1'), { headers: headers() })));
+      const error = await refusal(handler(restRequestEvent(viewAccount('acct-1'), { headers: headers() })));
 
       expect(error).toBeInstanceOf(Error);
       expect((error as Error).message).toBe(UNAUTHORIZED);
@@ -558,15 +324,15 @@ describe('REST request authorizer (customer mode)', () => {
 
     it('the JWKS being down on a cold start', async () => {
       const { handler, telemetry } = build();
-      const token = customerToken();
-      issuer.setDown(true);
+      const token = world.customerToken();
+      world.issuer.setDown(true);
       try {
-        const error = await unauthorizedError(handler(restRequestEvent(viewAccount('acct-1'), { token })));
+        const error = await refusal(handler(restRequestEvent(viewAccount('acct-1'), { token })));
 
         expect((error as Error).message).toBe(UNAUTHORIZED);
         expect(telemetry.records.map((r) => r.errorKind)).toEqual(['jwks']);
       } finally {
-        issuer.setDown(false);
+        world.issuer.setDown(false);
       }
     });
   });
@@ -574,7 +340,7 @@ describe('REST request authorizer (customer mode)', () => {
   describe('the decision cache', () => {
     it("a decision cached for one account never authorizes another account the user doesn't own", async () => {
       const { handler, telemetry } = build();
-      const token = customerToken();
+      const token = world.customerToken();
 
       const own = await handler(restRequestEvent(viewAccount('acct-1'), { token }));
       const other = await handler(restRequestEvent(viewAccount('acct-2'), { token }));
@@ -592,7 +358,7 @@ describe('REST request authorizer (customer mode)', () => {
 
     it('a decision cached for one route never authorizes another route on the same account', async () => {
       const { handler } = build();
-      const token = customerToken({ groups: ['viewer'] });
+      const token = world.customerToken({ groups: ['viewer'] });
       const headers = { 'X-Payment-Amount': '100', 'X-Payment-Currency': 'EUR' };
 
       const view = await handler(restRequestEvent(viewAccount('acct-1'), { token }));
@@ -604,7 +370,7 @@ describe('REST request authorizer (customer mode)', () => {
 
     it('a decision cached for one amount never authorizes a larger one', async () => {
       const { handler } = build();
-      const token = customerToken();
+      const token = world.customerToken();
 
       const small = await handler(
         restRequestEvent(createPayment('acct-1'), { token, headers: { 'X-Payment-Amount': '100', 'X-Payment-Currency': 'EUR' } }),
@@ -621,10 +387,10 @@ describe('REST request authorizer (customer mode)', () => {
   it('never writes the raw token, nor its payload or signature, to the decision log', async () => {
     const { handler, telemetry } = build();
     const tokens = [
-      customerToken(),
-      customerToken({ customer: 'cust-2' }),
-      customerToken({ expiresInSeconds: -1 }),
-      tamperPayload(customerToken(), { sub: 'user-9' }),
+      world.customerToken(),
+      world.customerToken({ customer: 'cust-2' }),
+      world.customerToken({ expiresInSeconds: -1 }),
+      tamperPayload(world.customerToken(), { sub: 'user-9' }),
     ];
 
     for (const token of tokens) await handler(restRequestEvent(viewAccount('acct-1'), { token })).catch(() => undefined);
@@ -648,15 +414,15 @@ describe('REST request authorizer (customer mode)', () => {
       { name: 'undefined', event: () => undefined },
       { name: 'an empty object', event: () => ({}) },
       { name: 'a string', event: () => 'GET /accounts/acct-1' },
-      { name: 'an array', event: () => [restRequestEvent(viewAccount('acct-1'), { token: customerToken() })] },
+      { name: 'an array', event: () => [restRequestEvent(viewAccount('acct-1'), { token: world.customerToken() })] },
       {
         name: 'headers that are a string',
-        event: () => ({ type: 'REQUEST', methodArn: arn, headers: `Authorization: Bearer ${customerToken()}` }),
+        event: () => ({ type: 'REQUEST', methodArn: arn, headers: `Authorization: Bearer ${world.customerToken()}` }),
       },
       { name: 'headers that are null', event: () => ({ type: 'REQUEST', methodArn: arn, headers: null }) },
       {
         name: 'an Authorization header that is a list',
-        event: () => ({ type: 'REQUEST', methodArn: arn, headers: { Authorization: [`Bearer ${customerToken()}`] } }),
+        event: () => ({ type: 'REQUEST', methodArn: arn, headers: { Authorization: [`Bearer ${world.customerToken()}`] } }),
       },
       {
         name: 'an Authorization header that is a number',
@@ -665,7 +431,7 @@ describe('REST request authorizer (customer mode)', () => {
     ];
 
     it.each(unauthorizedCases)('$name throws exactly Unauthorized', async ({ event }) => {
-      const error = await unauthorizedError(handlerAcceptingAnything()(event()));
+      const error = await refusal(handlerAcceptingAnything()(event()));
 
       expect(error).toBeInstanceOf(Error);
       expect((error as Error).message).toBe(UNAUTHORIZED);
@@ -674,23 +440,23 @@ describe('REST request authorizer (customer mode)', () => {
     const denyCases: readonly { name: string; event: () => unknown; resource: string }[] = [
       {
         name: 'a valid token with no methodArn',
-        event: () => ({ type: 'REQUEST', headers: { Authorization: `Bearer ${customerToken()}` } }),
+        event: () => ({ type: 'REQUEST', headers: { Authorization: `Bearer ${world.customerToken()}` } }),
         resource: '*',
       },
       {
         name: 'a valid token with a numeric methodArn',
-        event: () => ({ type: 'REQUEST', methodArn: 42, headers: { Authorization: `Bearer ${customerToken()}` } }),
+        event: () => ({ type: 'REQUEST', methodArn: 42, headers: { Authorization: `Bearer ${world.customerToken()}` } }),
         resource: '*',
       },
       {
         name: 'a valid token with a methodArn that is not an execute-api ARN',
-        event: () => ({ ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }), methodArn: 'not-an-arn' }),
+        event: () => ({ ...restRequestEvent(viewAccount('acct-1'), { token: world.customerToken() }), methodArn: 'not-an-arn' }),
         resource: 'not-an-arn',
       },
       {
         name: 'a valid token with a wildcard method in the methodArn',
         event: () => ({
-          ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }),
+          ...restRequestEvent(viewAccount('acct-1'), { token: world.customerToken() }),
           methodArn: `${ARN_PREFIX}/prod/*/accounts/acct-1`,
         }),
         resource: `${ARN_PREFIX}/prod/*/accounts/acct-1`,
@@ -698,7 +464,7 @@ describe('REST request authorizer (customer mode)', () => {
       {
         name: 'a valid token with a path that climbs out of the account',
         event: () => ({
-          ...restRequestEvent(viewAccount('acct-1'), { token: customerToken() }),
+          ...restRequestEvent(viewAccount('acct-1'), { token: world.customerToken() }),
           methodArn: `${ARN_PREFIX}/prod/GET/accounts/acct-1/../acct-2`,
         }),
         resource: `${ARN_PREFIX}/prod/GET/accounts/acct-1/../acct-2`,
@@ -727,11 +493,11 @@ describe('REST token authorizer (customer mode, uncached)', () => {
   // evaluates the one route of each call.
   const UNCACHED: ModeConfig = { ...CUSTOMER, api: { ...CUSTOMER.api, authorizer: 'token' }, cache: { ...CUSTOMER.cache, ttlSeconds: 0 } };
   function build() {
-    return restTokenAuthorizer({ mode: UNCACHED, bundle: CUSTOMER_BUNDLE, dependencies: dependencies(new MemoryTelemetry()) });
+    return restTokenAuthorizer({ mode: UNCACHED, bundle: CUSTOMER_BUNDLE, dependencies: world.dependencies(new MemoryTelemetry()) });
   }
 
   it('allows a payer to view their own account from the authorizationToken', async () => {
-    const result = await build()(restTokenEvent(viewAccount('acct-1'), customerToken()));
+    const result = await build()(restTokenEvent(viewAccount('acct-1'), world.customerToken()));
 
     expect(result).toEqual(
       iamAnswer(
@@ -744,13 +510,13 @@ describe('REST token authorizer (customer mode, uncached)', () => {
   });
 
   it("denies another customer's account", async () => {
-    const result = await build()(restTokenEvent(viewAccount('acct-2'), customerToken()));
+    const result = await build()(restTokenEvent(viewAccount('acct-2'), world.customerToken()));
 
     expect(result.policyDocument.Statement[0]).toMatchObject({ Effect: 'Deny', Resource: [methodArn(viewAccount('acct-2'))] });
   });
 
   it('throws exactly Unauthorized for an expired token', async () => {
-    const error = await unauthorizedError(build()(restTokenEvent(viewAccount('acct-1'), customerToken({ expiresInSeconds: -1 }))));
+    const error = await refusal(build()(restTokenEvent(viewAccount('acct-1'), world.customerToken({ expiresInSeconds: -1 }))));
 
     expect((error as Error).message).toBe(UNAUTHORIZED);
   });
@@ -765,7 +531,7 @@ describe('REST token authorizer (customer mode, uncached)', () => {
   ])('throws exactly Unauthorized for a malformed event: $name', async ({ event }) => {
     const handler = build() as (event: unknown) => Promise<APIGatewayAuthorizerResult>;
 
-    const error = await unauthorizedError(handler(event));
+    const error = await refusal(handler(event));
 
     expect((error as Error).message).toBe(UNAUTHORIZED);
   });
@@ -776,13 +542,13 @@ describe('REST token authorizer (customer mode, uncached)', () => {
 describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
   function build() {
     const telemetry = new MemoryTelemetry();
-    return { handler: httpAuthorizer({ mode: CUSTOMER, bundle: CUSTOMER_BUNDLE, dependencies: dependencies(telemetry) }), telemetry };
+    return { handler: httpAuthorizer({ mode: CUSTOMER, bundle: CUSTOMER_BUNDLE, dependencies: world.dependencies(telemetry) }), telemetry };
   }
 
   it('allows a payer to view their own account', async () => {
     const { handler } = build();
 
-    const result = await handler(httpEvent(viewAccount('acct-1'), { token: customerToken() }));
+    const result = await handler(httpEvent(viewAccount('acct-1'), { token: world.customerToken() }));
 
     expect(result).toEqual({
       isAuthorized: true,
@@ -793,7 +559,7 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
   it('strips a named stage from rawPath before matching the route', async () => {
     const { handler } = build();
 
-    const result = await handler(httpEvent(viewAccount('acct-1'), { token: customerToken(), stage: 'prod' }));
+    const result = await handler(httpEvent(viewAccount('acct-1'), { token: world.customerToken(), stage: 'prod' }));
 
     expect(result).toEqual({
       isAuthorized: true,
@@ -804,7 +570,7 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
   it("denies another customer's account", async () => {
     const { handler } = build();
 
-    const result = await handler(httpEvent(viewAccount('acct-2'), { token: customerToken() }));
+    const result = await handler(httpEvent(viewAccount('acct-2'), { token: world.customerToken() }));
 
     expect(result).toEqual({
       isAuthorized: false,
@@ -820,8 +586,8 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
 
   it.each([
     { name: 'a missing token', token: () => undefined },
-    { name: 'a token that expired 1 s ago', token: () => customerToken({ expiresInSeconds: -1 }) },
-    { name: 'a tampered token', token: () => tamperPayload(customerToken(), { 'cognito:groups': ['admin'] }) },
+    { name: 'a token that expired 1 s ago', token: () => world.customerToken({ expiresInSeconds: -1 }) },
+    { name: 'a tampered token', token: () => tamperPayload(world.customerToken(), { 'cognito:groups': ['admin'] }) },
   ])('answers isAuthorized false, not an error, for $name', async ({ token }) => {
     const { handler } = build();
     const value = token();
@@ -835,14 +601,14 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
     const { handler } = build();
     const route: RouteRequest = { method: 'GET', path: '/admin/users', resource: '/admin/users', pathParameters: {} };
 
-    const result = await handler(httpEvent(route, { token: customerToken() }));
+    const result = await handler(httpEvent(route, { token: world.customerToken() }));
 
     expect(result).toEqual({ isAuthorized: false, context: { decision: 'deny', reason: 'route' } });
   });
 
   it("a decision cached for one account never authorizes another account the user doesn't own", async () => {
     const { handler, telemetry } = build();
-    const token = customerToken();
+    const token = world.customerToken();
 
     const own = await handler(httpEvent(viewAccount('acct-1'), { token }));
     const other = await handler(httpEvent(viewAccount('acct-2'), { token }));
@@ -857,7 +623,7 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
 
   it('never writes the raw token to the decision log', async () => {
     const { handler, telemetry } = build();
-    const token = customerToken();
+    const token = world.customerToken();
 
     await handler(httpEvent(viewAccount('acct-1'), { token }));
     await handler(httpEvent(viewAccount('acct-1'), { token }));
@@ -874,17 +640,17 @@ describe('HTTP API authorizer, payload 2.0 (customer mode)', () => {
       { name: 'an empty object', event: () => ({}), reason: 'token' },
       {
         name: 'headers that are a list',
-        event: () => ({ ...httpEvent(viewAccount('acct-1')), headers: [`authorization: Bearer ${customerToken()}`] }),
+        event: () => ({ ...httpEvent(viewAccount('acct-1')), headers: [`authorization: Bearer ${world.customerToken()}`] }),
         reason: 'token',
       },
       {
         name: 'a valid token and no requestContext',
-        event: () => ({ ...httpEvent(viewAccount('acct-1'), { token: customerToken() }), requestContext: null }),
+        event: () => ({ ...httpEvent(viewAccount('acct-1'), { token: world.customerToken() }), requestContext: null }),
         reason: 'route',
       },
       {
         name: 'a valid token and a numeric rawPath',
-        event: () => ({ ...httpEvent(viewAccount('acct-1'), { token: customerToken() }), rawPath: 42 }),
+        event: () => ({ ...httpEvent(viewAccount('acct-1'), { token: world.customerToken() }), rawPath: 42 }),
         reason: 'internal',
       },
     ];
@@ -906,13 +672,13 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
 
   function build() {
     const telemetry = new MemoryTelemetry();
-    return { handler: webSocketAuthorizer({ mode: M2M, bundle: M2M_BUNDLE, dependencies: dependencies(telemetry) }), telemetry };
+    return { handler: webSocketAuthorizer({ mode: M2M, bundle: M2M_BUNDLE, dependencies: world.dependencies(telemetry) }), telemetry };
   }
 
   it('allows a service with billing/events.read to subscribe to an account, token in the Authorization header', async () => {
     const { handler } = build();
 
-    const result = await handler(webSocketEvent({ token: serviceToken(['billing/events.read']), accountId: 'acct-1' }));
+    const result = await handler(webSocketEvent({ token: world.serviceToken(['billing/events.read']), accountId: 'acct-1' }));
 
     expect(result).toEqual(
       iamAnswer(
@@ -928,7 +694,9 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
   it('allows the token in the access_token query parameter, as browsers cannot set WebSocket headers', async () => {
     const { handler } = build();
 
-    const result = await handler(webSocketEvent({ token: serviceToken(['billing/events.read']), tokenIn: 'query', accountId: 'acct-1' }));
+    const result = await handler(
+      webSocketEvent({ token: world.serviceToken(['billing/events.read']), tokenIn: 'query', accountId: 'acct-1' }),
+    );
 
     expect(result.policyDocument.Statement).toEqual([{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: [connectArn] }]);
   });
@@ -936,7 +704,7 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
   it('denies a service whose only mode scope is billing/read', async () => {
     const { handler } = build();
 
-    const result = await handler(webSocketEvent({ token: serviceToken(['billing/read'], 'reconservice03'), accountId: 'acct-1' }));
+    const result = await handler(webSocketEvent({ token: world.serviceToken(['billing/read'], 'reconservice03'), accountId: 'acct-1' }));
 
     expect(result).toEqual(
       iamAnswer('Deny', connectArn, 'reconservice03', {
@@ -952,7 +720,7 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
   it('denies an account that is not in the entity store', async () => {
     const { handler } = build();
 
-    const result = await handler(webSocketEvent({ token: serviceToken(['billing/events.read']), accountId: 'acct-unknown' }));
+    const result = await handler(webSocketEvent({ token: world.serviceToken(['billing/events.read']), accountId: 'acct-unknown' }));
 
     expect(result).toEqual(iamAnswer('Deny', connectArn, 'anonymous', { decision: 'deny', reason: 'entity-store' }));
   });
@@ -960,7 +728,7 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
   it('denies a connection that names no account', async () => {
     const { handler } = build();
 
-    const result = await handler(webSocketEvent({ token: serviceToken(['billing/events.read']) }));
+    const result = await handler(webSocketEvent({ token: world.serviceToken(['billing/events.read']) }));
 
     expect(result).toEqual(iamAnswer('Deny', connectArn, 'anonymous', { decision: 'deny', reason: 'route' }));
   });
@@ -969,7 +737,7 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
     const { handler } = build();
 
     const result = await handler(
-      webSocketEvent({ token: serviceToken(['billing/events.read']), accountId: 'acct-1', routeKey: 'sendMessage' }),
+      webSocketEvent({ token: world.serviceToken(['billing/events.read']), accountId: 'acct-1', routeKey: 'sendMessage' }),
     );
 
     expect(result).toEqual(iamAnswer('Deny', `${ARN_PREFIX}/prod/sendMessage`, 'anonymous', { decision: 'deny', reason: 'route' }));
@@ -977,24 +745,22 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
 
   it.each([
     { name: 'no token', token: () => undefined },
-    { name: 'a token carrying none of the mode scopes', token: () => serviceToken(['billing/admin']) },
-    { name: 'a token of an unknown client', token: () => serviceToken(['billing/events.read'], 'rogueservice99') },
-    { name: "a customer user's id token", token: () => customerToken() },
-    { name: 'a token that expired 1 s ago', token: () => issuer.mint(M2M, {}, { expiresInSeconds: -1 }) },
+    { name: 'a token carrying none of the mode scopes', token: () => world.serviceToken(['billing/admin']) },
+    { name: 'a token of an unknown client', token: () => world.serviceToken(['billing/events.read'], 'rogueservice99') },
+    { name: "a customer user's id token", token: () => world.customerToken() },
+    { name: 'a token that expired 1 s ago', token: () => world.issuer.mint(M2M, {}, { expiresInSeconds: -1 }) },
   ])('throws exactly Unauthorized for $name', async ({ token }) => {
     const { handler } = build();
     const value = token();
 
-    const error = await unauthorizedError(
-      handler(webSocketEvent({ accountId: 'acct-1', ...(value !== undefined ? { token: value } : {}) })),
-    );
+    const error = await refusal(handler(webSocketEvent({ accountId: 'acct-1', ...(value !== undefined ? { token: value } : {}) })));
 
     expect((error as Error).message).toBe(UNAUTHORIZED);
   });
 
   it('caches nothing when the mode TTL is 0, and never logs a token sent in the query string', async () => {
     const { handler, telemetry } = build();
-    const token = serviceToken(['billing/events.read']);
+    const token = world.serviceToken(['billing/events.read']);
 
     await handler(webSocketEvent({ token, tokenIn: 'query', accountId: 'acct-1' }));
     await handler(webSocketEvent({ token, tokenIn: 'query', accountId: 'acct-1' }));
@@ -1016,14 +782,14 @@ describe('WebSocket $connect authorizer (m2m mode)', () => {
   ])('throws exactly Unauthorized for a malformed event: $name', async ({ event }) => {
     const handler = build().handler as (event: unknown) => Promise<APIGatewayAuthorizerResult>;
 
-    const error = await unauthorizedError(handler(event));
+    const error = await refusal(handler(event));
 
     expect((error as Error).message).toBe(UNAUTHORIZED);
   });
 
   it('denies a malformed event that carries a valid token but no requestContext', async () => {
     const handler = build().handler as (event: unknown) => Promise<APIGatewayAuthorizerResult>;
-    const event = { ...webSocketEvent({ token: serviceToken(['billing/events.read']), accountId: 'acct-1' }), requestContext: null };
+    const event = { ...webSocketEvent({ token: world.serviceToken(['billing/events.read']), accountId: 'acct-1' }), requestContext: null };
 
     const result = await handler(event);
 

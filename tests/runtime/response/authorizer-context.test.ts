@@ -5,25 +5,25 @@
 // ("you cannot set a JSON object or array as a valid value of any key in the context map"); a value that breaks this
 // turns the request into a 500. HTTP APIs read the same map as `$context.authorizer.lambda.<key>`: "Control access to
 // HTTP APIs with AWS Lambda authorizers", https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-lambda-authorizer.html
-import { randomUUID } from 'node:crypto';
 import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/local-dynamodb.js';
-import { startLocalIssuer, type LocalIssuer } from '../../../local/issuer/token-issuer.js';
 import type { ConnectRoute, ModeConfig } from '../../../runtime/config.js';
+import { httpAuthorizer, restRequestAuthorizer, restTokenAuthorizer, webSocketAuthorizer } from '../../../runtime/index.js';
 import {
-  httpAuthorizer,
-  MemoryTelemetry,
-  restRequestAuthorizer,
-  restTokenAuthorizer,
-  webSocketAuthorizer,
-  type RuntimeDependencies,
-} from '../../../runtime/index.js';
-import { fixtureMode } from '../../support/fixture-domain.js';
-
-const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: BUNDLE } = fixtureMode('billing', 'customer');
-const { MODE_CONFIG: M2M } = fixtureMode('billing', 'm2m');
+  account,
+  ARN_PREFIX,
+  connectEvent as webSocketConnectEvent,
+  customer,
+  CUSTOMER,
+  CUSTOMER_BUNDLE as BUNDLE,
+  httpEvent as payload2Event,
+  M2M,
+  restRequestEvent,
+  startHandlerWorld,
+  viewAccount,
+  type HandlerWorld,
+} from '../support/handler-events.js';
 
 /** The customer mode behind a WebSocket API: `$connect` asks ViewAccount on acct-1, so the groups decide as on REST. */
 const CONNECT: ConnectRoute = {
@@ -53,130 +53,35 @@ const TOKEN_CACHED: ModeConfig = {
   ],
 };
 
-const ARN_PREFIX = 'arn:aws:execute-api:eu-west-1:123456789012:api-id';
-const DOMAIN = 'api-id.execute-api.eu-west-1.amazonaws.com';
 const GROUPS = ['payer', 'support,admin'] as const;
-const ref = (type: string, id: string) => ({ __entity: { type, id } });
-const TENANT = ref('Billing::Tenant', 'bank-a');
-const ENTITIES: readonly EntityJson[] = [
-  { uid: { type: 'Billing::Customer', id: 'cust-1' }, attrs: { tenant: TENANT, country: 'FR' }, parents: [] },
-  {
-    uid: { type: 'Billing::Account', id: 'acct-1' },
-    attrs: { owner: ref('Billing::Customer', 'cust-1'), tenant: TENANT, currency: 'EUR', frozen: false },
-    parents: [{ type: 'Billing::Customer', id: 'cust-1' }],
-  },
-];
+const ENTITIES: readonly EntityJson[] = [customer('cust-1', { inBank: false }), account('acct-1', 'cust-1')];
 
-let issuer: LocalIssuer;
-let dynamo: LocalDynamo;
+let world: HandlerWorld;
 
 beforeAll(async () => {
-  [issuer, dynamo] = await Promise.all([startLocalIssuer({ env: {} }), startLocalDynamo()]);
-  await createTables(dynamo.client, [{ name: 'billing-entities', keyAttribute: 'uid' }]);
-  await putEntities(dynamo.client, 'billing-entities', ENTITIES);
+  world = await startHandlerWorld(ENTITIES);
 });
 
 afterAll(async () => {
-  await Promise.all([issuer.close(), dynamo.close()]);
+  await world?.close();
 });
 
-const options = (mode: ModeConfig) => ({ mode, bundle: BUNDLE, dependencies: dependencies() });
+const options = (mode: ModeConfig) => ({ mode, bundle: BUNDLE, dependencies: world.dependencies() });
 
-function dependencies(): RuntimeDependencies {
-  return { jwksFetcher: issuer.fetcher, telemetry: new MemoryTelemetry(), dynamoDb: dynamo.client, env: {} };
-}
+const token = (groups: readonly string[] = GROUPS) => world.customerToken({ groups });
 
-function token(groups: readonly string[] = GROUPS): string {
-  const claims = issuer.claimsFor(CUSTOMER, {
-    id: 'user-1',
-    groups: [...groups],
-    attributes: { customer: 'cust-1', email: 'a@example.com' },
-  });
-  return issuer.mint(CUSTOMER, claims);
-}
-
+/** GET /accounts/{accountId} with this Authorization header (or none): `path` may name another account. */
 function restEvent(authorization: string | undefined, path = '/accounts/acct-1'): APIGatewayRequestAuthorizerEvent {
-  const headers: Record<string, string> = { Host: DOMAIN, ...(authorization !== undefined ? { Authorization: authorization } : {}) };
-  return {
-    type: 'REQUEST',
-    methodArn: `${ARN_PREFIX}/prod/GET${path}`,
-    resource: '/accounts/{accountId}',
-    path,
-    httpMethod: 'GET',
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    pathParameters: { accountId: path.split('/')[2] ?? '' },
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api-id',
-      authorizer: undefined,
-      httpMethod: 'GET',
-      identity: { sourceIp: '198.51.100.7' } as APIGatewayRequestAuthorizerEvent['requestContext']['identity'],
-      path: `/prod${path}`,
-      protocol: 'HTTP/1.1',
-      requestId: randomUUID(),
-      requestTimeEpoch: Date.now(),
-      resourceId: 'res123',
-      resourcePath: '/accounts/{accountId}',
-      stage: 'prod',
-    },
-  };
+  const route = { ...viewAccount(path.split('/')[2] ?? ''), path };
+  return restRequestEvent(route, { headers: authorization !== undefined ? { Authorization: authorization } : {} });
 }
 
 function httpEvent(authorization: string | undefined): APIGatewayRequestAuthorizerEventV2 {
-  const routeKey = 'GET /accounts/{accountId}';
-  return {
-    version: '2.0',
-    type: 'REQUEST',
-    routeArn: `${ARN_PREFIX}/$default/GET/accounts/acct-1`,
-    identitySource: authorization !== undefined ? [authorization] : [],
-    routeKey,
-    rawPath: '/accounts/acct-1',
-    rawQueryString: '',
-    cookies: [],
-    headers: { host: DOMAIN, ...(authorization !== undefined ? { authorization } : {}) },
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'api-id',
-      domainName: DOMAIN,
-      domainPrefix: 'api-id',
-      http: { method: 'GET', path: '/accounts/acct-1', protocol: 'HTTP/1.1', sourceIp: '198.51.100.7', userAgent: 'test' },
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: '09/Apr/2026:12:34:56 +0000',
-      timeEpoch: Date.now(),
-    },
-    pathParameters: { accountId: 'acct-1' },
-  };
+  return payload2Event(viewAccount('acct-1'), { headers: authorization !== undefined ? { authorization } : {} });
 }
 
 function connectEvent(authorization: string | undefined): APIGatewayRequestAuthorizerEvent {
-  const headers: Record<string, string> = { Host: DOMAIN, ...(authorization !== undefined ? { Authorization: authorization } : {}) };
-  const event = {
-    type: 'REQUEST',
-    methodArn: `${ARN_PREFIX}/prod/$connect`,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: {},
-    requestContext: {
-      routeKey: '$connect',
-      eventType: 'CONNECT',
-      stage: 'prod',
-      requestTimeEpoch: Date.now(),
-      identity: { sourceIp: '198.51.100.7' },
-      requestId: randomUUID(),
-      connectionId: 'Abc123=',
-      apiId: 'api-id',
-    },
-  };
-  // The aws-lambda type describes REST events; a WebSocket event is the same shape minus the REST-only fields.
-  return event as unknown as APIGatewayRequestAuthorizerEvent;
+  return webSocketConnectEvent({ headers: authorization !== undefined ? [['Authorization', authorization]] : [] });
 }
 
 /** What a backend does with a list value: parse it. Never a split on commas. */
