@@ -7,9 +7,10 @@ export type AuthorizerContext = Record<string, string | number | boolean>;
 /**
  * A list as one context value: a JSON array in a string. API Gateway refuses an array value, and a comma join is
  * ambiguous (`['a', 'b,c']` and `['a,b', 'c']` both read `a,b,c`); `JSON.parse` in the backend gives the list back.
+ * Sorted, so the same set of roles is always the same string to a backend that compares it.
  */
 export function listValue(values: readonly string[]): string {
-  return JSON.stringify(values);
+  return JSON.stringify([...values].sort());
 }
 
 /**

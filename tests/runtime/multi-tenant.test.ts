@@ -242,14 +242,15 @@ function httpEvent(route: RouteRequest, token: string, headers: Readonly<Record<
   };
 }
 
-function decided(user: User, decision: 'allow' | 'deny', determiningPolicies: string) {
+/** The context the backend gets; `determiningPolicy` '' for a default deny. Lists are JSON arrays in a string. */
+function decided(user: User, decision: 'allow' | 'deny', determiningPolicy: string) {
   return {
     principalId: user.id,
     principalType: 'Billing::TenantUser',
     tenantId: user.tenant,
-    roles: (user.groups ?? []).join(','),
+    roles: JSON.stringify([...(user.groups ?? [])].sort()),
     decision,
-    determiningPolicies,
+    determiningPolicies: JSON.stringify(determiningPolicy === '' ? [] : [determiningPolicy]),
   };
 }
 
