@@ -3,7 +3,8 @@
 //
 // AWS behaviour followed here:
 // - "Set up a proxy integration with a proxy resource": a `{proxy+}` resource takes the rest of the path, one or more
-//   segments, and `ANY` takes every method; https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-set-up-simple-proxy.html
+//   segments, and `ANY` takes every method;
+//   https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-set-up-simple-proxy.html
 // - "Create routes for HTTP APIs in API Gateway" (Working with routes for HTTP APIs): a route `ANY /files/{proxy+}`
 //   keeps that route key whatever the method; https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-routes.html
 // - "Input to an API Gateway Lambda authorizer": the REST `methodArn` is `.../{stage}/{httpVerb}/{resource path}` of the
