@@ -11,6 +11,7 @@ import { decideAllRoutes } from './decisions/all-routes-decision.js';
 import { decideRoute, type RouteDecider } from './decisions/route-decision.js';
 import type { Engine } from './engine/decision.js';
 import { createRequestLoader } from './entities/request-loader.js';
+import { cacheMetricsReporter } from './observability/cache-metrics.js';
 import { recordDecision, type DecisionDetails } from './observability/decision-line.js';
 import { powertoolsTelemetry, type Telemetry } from './observability/telemetry.js';
 import { failureOf, type Outcome, type RoutesOutcome } from './response/outcome.js';
@@ -96,8 +97,16 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
   const policyVersion = policyBundleVersion(bundle);
   const cacheOptions = { maxEntries: mode.cache.decisionCacheSize, ttlSeconds: mode.cache.ttlSeconds, clock, policyVersion };
   // A hit returns these prebuilt objects as they are: the hit path allocates as little as it can.
-  const decisions = new DecisionCache<{ readonly outcome: Outcome; readonly record: DecisionDetails }>(cacheOptions);
-  const routeDecisions = new DecisionCache<RoutesOutcome>(cacheOptions);
+  const decisions = new DecisionCache<{ readonly outcome: Outcome; readonly record: DecisionDetails }>({
+    ...cacheOptions,
+    name: 'Decisions',
+  });
+  const routeDecisions = new DecisionCache<RoutesOutcome>({ ...cacheOptions, name: 'AllRoutesDecisions' });
+  const reportCacheSizes = cacheMetricsReporter({
+    telemetry: line.telemetry,
+    caches: [decisions, routeDecisions, ...parts.caches],
+    clock,
+  });
 
   return {
     mode,
@@ -128,6 +137,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
       const result = outcome.result === 'evaluated' ? (outcome.allowedRoutes.length > 0 ? 'allow' : 'deny') : outcome.result;
       const details = { principal: outcome.principalId, action: ALL_ROUTES, ...reason };
       recordDecision(line, { started, result, cacheHit: outcome.cacheHit, details });
+      reportCacheSizes();
       return outcome;
     },
     async authorize(input, refuseAllow) {
@@ -158,6 +168,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
         record = { ...record, errorKind: refuseAllow.kind, reason: refuseAllow.reason };
       }
       recordDecision(line, { started, result: outcome.result, cacheHit: outcome.cacheHit, details: record });
+      reportCacheSizes();
       return outcome;
     },
   };

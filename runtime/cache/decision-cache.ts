@@ -1,10 +1,16 @@
 // Remembers decisions, keyed by a hash of everything that can change them, never past the mode's TTL nor the token's expiry.
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../common/clock.js';
-import { TtlLruCache } from './ttl-lru.js';
+import { DECISION_CACHE_BYTES } from './memory-budgets.js';
+import { estimateBytes, stringBytes } from './size-estimate.js';
+import { type CacheSize, type SizedCache, TtlLruCache } from './ttl-lru.js';
 
 export interface DecisionCacheOptions {
+  /** The name its size metrics carry (`Cache.<name>.Entries`, `Cache.<name>.Bytes`). @default 'Decisions' */
+  readonly name?: string;
   readonly maxEntries: number;
+  /** @default DECISION_CACHE_BYTES */
+  readonly maxBytes?: number;
   readonly ttlSeconds: number;
   readonly clock: Clock;
   /**
@@ -14,11 +20,21 @@ export interface DecisionCacheOptions {
   readonly policyVersion: string;
 }
 
-export class DecisionCache<V> {
+export class DecisionCache<V> implements SizedCache {
+  readonly name: string;
   private readonly entries: TtlLruCache<string, V>;
 
   constructor(private readonly options: DecisionCacheOptions) {
-    this.entries = new TtlLruCache(options.maxEntries, options.clock);
+    this.name = options.name ?? 'Decisions';
+    // A key is a base64 SHA-256 digest; a value is the outcome and its decision line, walked by the estimator.
+    this.entries = new TtlLruCache(options.maxEntries, options.clock, {
+      maxBytes: options.maxBytes ?? DECISION_CACHE_BYTES,
+      sizeOf: (key, value) => stringBytes(key) + estimateBytes(value),
+    });
+  }
+
+  size(): CacheSize {
+    return this.entries.stats();
   }
 
   /** The key of a decision: a digest of the policy version and its inputs (the exact token among them), so no raw token is kept. */

@@ -2,7 +2,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Clock } from '../../common/clock.js';
-import { TtlLruCache } from '../cache/ttl-lru.js';
+import { ENTITY_CACHE_BYTES } from '../cache/memory-budgets.js';
+import { estimateBytes, stringBytes } from '../cache/size-estimate.js';
+import { type CacheSize, type SizedCache, TtlLruCache } from '../cache/ttl-lru.js';
 import { EntityStoreError } from '../errors.js';
 import { batchGetByKey } from './batch-get.js';
 
@@ -32,18 +34,28 @@ export interface DynamoEntityStoreOptions {
   readonly timeoutMs: number;
   /** @default 10000 */
   readonly maxCachedEntities?: number;
+  /** @default ENTITY_CACHE_BYTES */
+  readonly maxCachedBytes?: number;
   /** Brings a read entity into the form the engines take (see SchemaShapes.normalize); done once, before caching. */
   readonly normalize?: (entity: EntityJson, key: string) => EntityJson;
   /** Expires the cache. @default SYSTEM_CLOCK */
   readonly clock?: Clock;
 }
 
-export class DynamoEntityStore implements EntityStore {
+export class DynamoEntityStore implements EntityStore, SizedCache {
+  readonly name = 'Entities';
   /** `null` remembers that an entity is absent, so a token's unstored group is not read again on every request. */
   private readonly cache: TtlLruCache<string, EntityJson | null>;
 
   constructor(private readonly options: DynamoEntityStoreOptions) {
-    this.cache = new TtlLruCache(options.maxCachedEntities ?? 10_000, options.clock);
+    this.cache = new TtlLruCache(options.maxCachedEntities ?? 10_000, options.clock, {
+      maxBytes: options.maxCachedBytes ?? ENTITY_CACHE_BYTES,
+      sizeOf: (key, entity) => stringBytes(key) + estimateBytes(entity),
+    });
+  }
+
+  size(): CacheSize {
+    return this.cache.stats();
   }
 
   async load(uids: readonly TypeAndId[]): Promise<EntityJson[]> {

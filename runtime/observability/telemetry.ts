@@ -21,8 +21,17 @@ export interface DecisionRecord {
   readonly errorKind?: string;
 }
 
+/** How full one cache is, under the name its metrics carry. */
+export interface CacheSizeRecord {
+  readonly name: string;
+  readonly entries: number;
+  readonly bytes: number;
+}
+
 export interface Telemetry {
   record(decision: DecisionRecord): void;
+  /** The size of each cache, sent now and then (runtime/observability/cache-metrics.ts), never per decision. */
+  recordCacheSizes(sizes: readonly CacheSizeRecord[]): void;
 }
 
 export function powertoolsTelemetry(mode: string): Telemetry {
@@ -39,14 +48,26 @@ export function powertoolsTelemetry(mode: string): Telemetry {
       if (decision.errorKind) metrics.addMetric(`Error.${decision.errorKind}`, MetricUnit.Count, 1);
       metrics.publishStoredMetrics();
     },
+    recordCacheSizes(sizes) {
+      for (const { name, entries, bytes } of sizes) {
+        metrics.addMetric(`Cache.${name}.Entries`, MetricUnit.Count, entries);
+        metrics.addMetric(`Cache.${name}.Bytes`, MetricUnit.Bytes, bytes);
+      }
+      metrics.publishStoredMetrics();
+    },
   };
 }
 
 /** Keeps decisions in memory: for tests and benchmarks that must not write to stdout. */
 export class MemoryTelemetry implements Telemetry {
   readonly records: DecisionRecord[] = [];
+  readonly cacheSizes: (readonly CacheSizeRecord[])[] = [];
 
   record(decision: DecisionRecord): void {
     this.records.push(decision);
+  }
+
+  recordCacheSizes(sizes: readonly CacheSizeRecord[]): void {
+    this.cacheSizes.push(sizes);
   }
 }

@@ -3,7 +3,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Clock } from '../../common/clock.js';
-import { TtlLruCache } from '../cache/ttl-lru.js';
+import { TEMPLATE_LINK_CACHE_BYTES } from '../cache/memory-budgets.js';
+import { estimateBytes, stringBytes } from '../cache/size-estimate.js';
+import { type CacheSize, type SizedCache, TtlLruCache } from '../cache/ttl-lru.js';
 import type { TemplateLinkRecord } from '../engine/decision.js';
 import { entityKey } from '../entities/entity-store.js';
 import { batchGetByKey } from '../entities/batch-get.js';
@@ -22,16 +24,26 @@ export interface DynamoTemplateLinkStoreOptions {
   readonly timeoutMs: number;
   /** @default 10000 */
   readonly maxCachedPrincipals?: number;
+  /** @default TEMPLATE_LINK_CACHE_BYTES */
+  readonly maxCachedBytes?: number;
   /** Expires the cache. @default SYSTEM_CLOCK */
   readonly clock?: Clock;
 }
 
-export class DynamoTemplateLinkStore implements TemplateLinkStore {
+export class DynamoTemplateLinkStore implements TemplateLinkStore, SizedCache {
+  readonly name = 'TemplateLinks';
   /** Per principal, its links; an empty list remembers that it has none. */
   private readonly cache: TtlLruCache<string, readonly TemplateLinkRecord[]>;
 
   constructor(private readonly options: DynamoTemplateLinkStoreOptions) {
-    this.cache = new TtlLruCache(options.maxCachedPrincipals ?? 10_000, options.clock);
+    this.cache = new TtlLruCache(options.maxCachedPrincipals ?? 10_000, options.clock, {
+      maxBytes: options.maxCachedBytes ?? TEMPLATE_LINK_CACHE_BYTES,
+      sizeOf: (key, links) => stringBytes(key) + estimateBytes(links),
+    });
+  }
+
+  size(): CacheSize {
+    return this.cache.stats();
   }
 
   async linksFor(principals: readonly TypeAndId[]): Promise<TemplateLinkRecord[]> {

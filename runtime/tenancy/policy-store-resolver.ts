@@ -1,7 +1,9 @@
 // Finds the policy store to ask: a static id, or per tenant through a DynamoDB table, cached with a TTL and a bound.
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Clock } from '../../common/clock.js';
-import { TtlLruCache } from '../cache/ttl-lru.js';
+import { TENANT_CACHE_BYTES } from '../cache/memory-budgets.js';
+import { stringBytes } from '../cache/size-estimate.js';
+import { type CacheSize, type SizedCache, TtlLruCache } from '../cache/ttl-lru.js';
 import type { TenancyConfig } from '../config.js';
 import { reasonOf, TenantError } from '../errors.js';
 
@@ -21,15 +23,26 @@ export interface TenantPolicyStoreOptions {
   readonly timeoutMs: number;
   /** Expires the cache. @default SYSTEM_CLOCK */
   readonly clock?: Clock;
+  /** @default TENANT_CACHE_BYTES */
+  readonly maxCachedBytes?: number;
 }
 
 const UNKNOWN = Symbol('unknown tenant');
 
-export class TenantPolicyStoreResolver implements PolicyStoreResolver {
+export class TenantPolicyStoreResolver implements PolicyStoreResolver, SizedCache {
+  readonly name = 'Tenants';
   private readonly cache: TtlLruCache<string, string | typeof UNKNOWN>;
 
   constructor(private readonly options: TenantPolicyStoreOptions) {
-    this.cache = new TtlLruCache(options.lookup.maxEntries, options.clock);
+    this.cache = new TtlLruCache(options.lookup.maxEntries, options.clock, {
+      maxBytes: options.maxCachedBytes ?? TENANT_CACHE_BYTES,
+      // The UNKNOWN mark is one shared symbol: an unknown tenant costs its id alone.
+      sizeOf: (tenantId, storeId) => stringBytes(tenantId) + (storeId === UNKNOWN ? 0 : stringBytes(storeId)),
+    });
+  }
+
+  size(): CacheSize {
+    return this.cache.stats();
   }
 
   async resolve(tenantId: string | undefined): Promise<string> {

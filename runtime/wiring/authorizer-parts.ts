@@ -3,6 +3,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import type { Clock } from '../../common/clock.js';
+import type { SizedCache } from '../cache/ttl-lru.js';
 import type { ModeConfig, PolicyBundle } from '../config.js';
 import type { Engine } from '../engine/decision.js';
 import { createLocalEngine } from '../engine/local-engine.js';
@@ -29,6 +30,8 @@ export interface AuthorizerParts {
   readonly entityLoader: EntityLoader;
   /** Present in local-engine modes that read template links from a table. */
   readonly linkStore?: TemplateLinkStore;
+  /** The caches these parts hold (entities, template links, tenants), for their size metrics. */
+  readonly caches: readonly SizedCache[];
 }
 
 export function createParts({ mode, bundle, env, clock, dynamoDb: injected, verifiedPermissions }: PartsOptions): AuthorizerParts {
@@ -48,9 +51,22 @@ export function createParts({ mode, bundle, env, clock, dynamoDb: injected, veri
           clock,
         })
       : undefined;
+  const storeResolver = createStoreResolver(mode, env, clock, dynamoDb);
+  const linkStore =
+    linkTable && dynamoDb
+      ? new DynamoTemplateLinkStore({
+          client: dynamoDb,
+          table: tableName(linkTable, env),
+          keyAttribute: linkTable.keyAttribute,
+          cacheTtlMs: linkTable.cacheTtlSeconds * 1000,
+          timeoutMs: mode.timeouts.entityStoreMs,
+          clock,
+        })
+      : undefined;
+  const caches = [store, linkStore, storeResolver instanceof TenantPolicyStoreResolver ? storeResolver : undefined];
   return {
     engine: createEngine(mode, bundle, clock, verifiedPermissions),
-    storeResolver: createStoreResolver(mode, env, clock, dynamoDb),
+    storeResolver,
     entityLoader: new EntityLoader({
       store,
       shapes,
@@ -60,18 +76,8 @@ export function createParts({ mode, bundle, env, clock, dynamoDb: injected, veri
       principalSource: mode.claims.principal.attributeSource,
       modeName: mode.name,
     }),
-    ...(linkTable && dynamoDb
-      ? {
-          linkStore: new DynamoTemplateLinkStore({
-            client: dynamoDb,
-            table: tableName(linkTable, env),
-            keyAttribute: linkTable.keyAttribute,
-            cacheTtlMs: linkTable.cacheTtlSeconds * 1000,
-            timeoutMs: mode.timeouts.entityStoreMs,
-            clock,
-          }),
-        }
-      : {}),
+    ...(linkStore ? { linkStore } : {}),
+    caches: caches.filter((cache) => cache !== undefined),
   };
 }
 
