@@ -13,6 +13,8 @@ export interface ExpiringJwksCacheOptions {
   readonly retryAfterFailureMs: number;
   /** @default SYSTEM_CLOCK */
   readonly clock?: Clock;
+  /** Told the kids of every key set fetched, so a cache of verified tokens can drop those of a removed key. */
+  readonly onKeys?: (jwksUri: string, kids: ReadonlySet<string>) => void;
 }
 
 /**
@@ -35,7 +37,20 @@ export class ExpiringJwksCache extends SimpleJwksCache {
     const jwks = await super.getJwks(jwksUri);
     this.fetchedAt.set(jwksUri, this.clock.now());
     this.refreshFailedAt.delete(jwksUri);
+    const kids = new Set<string>();
+    for (const key of jwks.keys) if (typeof key.kid === 'string') kids.add(key.kid);
+    this.expiring.onKeys?.(jwksUri, kids);
     return jwks;
+  }
+
+  /**
+   * Epoch ms at which the oldest key set held is due for a refresh; -Infinity before any fetch. A verifier reads one
+   * JWKS, so this is the refresh time of the set that verified its tokens.
+   */
+  keysFreshUntil(): number {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const fetchedAt of this.fetchedAt.values()) oldest = Math.min(oldest, fetchedAt);
+    return this.fetchedAt.size === 0 ? Number.NEGATIVE_INFINITY : oldest + this.expiring.maxAgeMs;
   }
 
   override async getJwk(jwksUri: string, decomposedJwt: DecomposedJwt): Promise<JwkWithKid> {

@@ -3,10 +3,12 @@ import { CognitoJwtVerifier, JwtVerifier } from 'aws-jwt-verify';
 import { FetchError, JwksNotAvailableInCacheError, WaitPeriodNotYetEndedJwkError } from 'aws-jwt-verify/error';
 import { SimpleFetcher, type Fetcher } from 'aws-jwt-verify/https';
 import { SimplePenaltyBox } from 'aws-jwt-verify/jwk';
-import type { Clock } from '../../common/clock.js';
+import { SYSTEM_CLOCK, type Clock } from '../../common/clock.js';
+import type { SizedCache } from '../cache/ttl-lru.js';
 import type { IdentitySourceConfig } from '../config.js';
 import { JwksError, TokenError } from '../errors.js';
 import { ExpiringJwksCache } from './expiring-jwks-cache.js';
+import { tokenTime, VerifiedTokenCache } from './verified-token-cache.js';
 
 export type Claims = Readonly<Record<string, unknown>>;
 
@@ -20,6 +22,11 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifiedToken>;
 }
 
+/** The verifier the runtime builds: it also keeps the tokens it verified, and says how full that cache is. */
+export interface CachingTokenVerifier extends TokenVerifier {
+  readonly cache: SizedCache;
+}
+
 export interface TokenVerifierOptions {
   /**
    * Fetches the JWKS. Production keeps the library's HTTPS fetcher; local development and tests inject one that
@@ -31,8 +38,10 @@ export interface TokenVerifierOptions {
   readonly unknownKidWaitSeconds?: number;
   /** A cached JWKS older than this is refreshed before use, so removed keys stop verifying. @default 600 */
   readonly jwksMaxAgeSeconds?: number;
-  /** Expires cached key sets. @default SYSTEM_CLOCK */
+  /** Expires cached key sets and verified tokens, and is what `exp` and `nbf` are checked against. @default SYSTEM_CLOCK */
   readonly clock?: Clock;
+  /** `off` verifies every token in full (the differential test compares both). @default 'on' */
+  readonly tokenCache?: 'on' | 'off';
   /** Where `userPoolIdEnv` and `issuerEnv` are looked up. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -40,7 +49,9 @@ export interface TokenVerifierOptions {
 /** Only these algorithms are accepted, whatever the JWKS offers. */
 export const ALLOWED_ALGORITHMS = ['RS256', 'ES256'] as const;
 
-export function createTokenVerifier(source: IdentitySourceConfig, options: TokenVerifierOptions): TokenVerifier {
+export function createTokenVerifier(source: IdentitySourceConfig, options: TokenVerifierOptions): CachingTokenVerifier {
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const tokens = new VerifiedTokenCache({ clock, ...(options.tokenCache === 'off' ? { maxEntries: 0 } : {}) });
   // One JWKS cache per verifier, created once at module scope by the handler: keys are fetched once per issuer.
   const jwksCache = new ExpiringJwksCache({
     fetcher: options.fetcher
@@ -49,12 +60,19 @@ export function createTokenVerifier(source: IdentitySourceConfig, options: Token
     penaltyBox: new SimplePenaltyBox({ waitSeconds: options.unknownKidWaitSeconds ?? 10 }),
     maxAgeMs: (options.jwksMaxAgeSeconds ?? 600) * 1000,
     retryAfterFailureMs: 30_000,
-    ...(options.clock ? { clock: options.clock } : {}),
+    clock,
+    // A key the issuer removed takes the tokens it verified with it, at the refresh that notices.
+    onKeys: (_jwksUri, kids) => tokens.keepOnlyKeys(kids),
   });
   const verify = buildVerifier(withEnvironmentOverrides(source, options.env ?? process.env), jwksCache);
   return {
+    cache: tokens,
     async verify(token) {
-      assertAllowedAlgorithm(token);
+      const key = tokens.key(token);
+      const known = tokens.get(key);
+      if (known.kind === 'hit') return known.verified;
+      if (known.kind === 'refused') throw new TokenError(known.why);
+      const kid = assertAllowedHeader(token);
       let payload: Record<string, unknown>;
       try {
         payload = (await verify(token)) as Record<string, unknown>;
@@ -63,7 +81,14 @@ export function createTokenVerifier(source: IdentitySourceConfig, options: Token
       }
       const exp = payload['exp'];
       if (typeof exp !== 'number') throw new TokenError('the token has no numeric `exp` claim');
-      return { claims: payload, expiresAt: exp };
+      const nbf = payload['nbf'];
+      // aws-jwt-verify read the system clock; the runtime's one clock must agree, or a cached token would outlive
+      // a token verified afresh at the same instant.
+      const time = tokenTime(exp, typeof nbf === 'number' ? nbf : undefined, clock.now());
+      if (time.kind === 'refused') throw new TokenError(time.why);
+      const verified: VerifiedToken = Object.freeze({ claims: Object.freeze(payload), expiresAt: exp });
+      tokens.set(key, { verified, kid, keysFreshUntil: jwksCache.keysFreshUntil() });
+      return verified;
     },
   };
 }
@@ -114,7 +139,8 @@ export function withEnvironmentOverrides(
   return userPoolId ? { ...source, userPoolId } : source;
 }
 
-function assertAllowedAlgorithm(token: string): void {
+/** Refuses an algorithm outside ALLOWED_ALGORITHMS before any key is looked up; returns the header's `kid`. */
+function assertAllowedHeader(token: string): string {
   const [encodedHeader] = token.split('.');
   let header: unknown;
   try {
@@ -126,6 +152,9 @@ function assertAllowedAlgorithm(token: string): void {
   if (typeof alg !== 'string' || !(ALLOWED_ALGORITHMS as readonly string[]).includes(alg)) {
     throw new TokenError(`the token's algorithm ${JSON.stringify(alg)} is not one of ${ALLOWED_ALGORITHMS.join(', ')}`);
   }
+  // aws-jwt-verify refuses a token without a string kid before this value is used: "" never reaches the cache.
+  const kid = (header as { kid?: unknown }).kid;
+  return typeof kid === 'string' ? kid : '';
 }
 
 function translate(error: unknown): Error {

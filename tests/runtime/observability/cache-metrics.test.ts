@@ -76,10 +76,11 @@ describe('cache size metrics', () => {
 
     expect(telemetry.cacheSizes).toHaveLength(2);
     const first = new Map(telemetry.cacheSizes[0]?.map(({ name, entries, bytes }) => [name, { entries, bytes }]));
-    expect([...first.keys()].sort()).toEqual(['AllRoutesDecisions', 'Decisions', 'Entities']);
+    expect([...first.keys()].sort()).toEqual(['AllRoutesDecisions', 'Decisions', 'Entities', 'Tokens']);
+    expect(first.get('Tokens')?.entries).toBe(1);
     expect(first.get('AllRoutesDecisions')?.entries).toBe(1);
     expect(first.get('Decisions')).toEqual({ entries: 0, bytes: 0 });
-    expect(first.get('AllRoutesDecisions')?.bytes).toBeGreaterThan(500);
+    expect(first.get('Tokens')?.bytes).toBeGreaterThan(500);
   });
 
   it('Powertools emits each size as an EMF metric: Cache.<name>.Entries (Count) and Cache.<name>.Bytes (Bytes)', () => {
