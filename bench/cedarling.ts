@@ -4,15 +4,18 @@
 // aws-jwt-verify against the issuer's JWKS, Cedarling with its own JWT service against the same JWKS, found through
 // the issuer's discovery document. Cedarling fetches those with `fetch`, so this process replaces `globalThis.fetch`
 // while Cedarling runs and answers the issuer's https URLs from the local issuer. Our side runs the customer mode's
-// policies; Cedarling runs bench/cedarling/billing-customer-read-own.cedar, our `customer.read-own` in its token model (the
-// mapping is explained there). Resources are the same local/demo/seed.yaml entities on both sides.
+// policies (10); Cedarling runs bench/cedarling/billing-customer.cedar, the same 10 policies restated in its token model
+// (the mapping is explained there). Resources are the same local/demo/seed.yaml entities on both sides.
 //
-// Two request types alternate: alice reading her own customer's account (allow) and another customer's account
-// (deny), so a side that skipped evaluation would be caught by the wrong-decision count.
+// Two workloads, every path measured in turns in one run (bench/lib/interleave.ts):
+// - caches off: alice reading her own customer's account (allow) and another customer's account (deny), alternating,
+//   so a side that skipped evaluation would be caught by the wrong-decision count;
+// - token caches on: the same token calling many distinct accounts in a cycle longer than our decision cache, so our
+//   decision cache always misses and only a cache of the verified token can help, as Cedarling's does.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { CedarValueJson, EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
+import { type CedarValueJson, type EntityJson, policySetTextToParts } from '@cedar-policy/cedar-wasm/nodejs';
 import type { Cedarling } from '@janssenproject/cedarling_wasm';
 import { demoPrincipal } from '../local/demo-world/demo-data.js';
 import { mintDemoToken } from '../local/demo-world/demo-tokens.js';
@@ -21,7 +24,8 @@ import { loopbackPath } from '../local/issuer/loopback-fetcher.js';
 import { startLocalIssuer, type LocalIssuer } from '../local/issuer/token-issuer.js';
 import type { ModeConfig } from '../runtime/config.js';
 import { createAuthorizer } from '../runtime/index.js';
-import { measure, round, type LatencyStats } from './lib/measure.js';
+import { interleave } from './lib/interleave.js';
+import { round, type LatencyStats } from './lib/measure.js';
 import { WORKLOAD_NAMESPACE as NS, userRequestAuthorizerMode, workloadDemo } from './lib/fixture-workload.js';
 import { quietTelemetry } from './lib/quiet-telemetry.js';
 
@@ -32,7 +36,10 @@ export interface CedarlingComparison {
   readonly cedarlingVersion: string;
   readonly iterations: number;
   readonly requests: readonly { readonly label: string; readonly expected: Decision }[];
-  /** Cedarling as shipped: a validated token is cached (5 s, 100 tokens), so repeats skip the signature check. */
+  /**
+   * Cedarling as shipped: a validated token is cached (5 s, 100 tokens), so repeats skip the signature check. Measured
+   * on the many-resources workload (`manyResources`), where its cache helps exactly as on any other.
+   */
   readonly cedarlingTokenCache: LatencyStats;
   /** Cedarling with `CEDARLING_TOKEN_CACHE_MAX_TTL: 0`: every call validates the token. */
   readonly cedarlingNoTokenCache: LatencyStats;
@@ -40,6 +47,20 @@ export interface CedarlingComparison {
   readonly oursMiss: LatencyStats;
   /** Our createAuthorizer with its decision cache: the answer for this exact token and request is reused. */
   readonly oursHit: LatencyStats;
+  /**
+   * Our createAuthorizer as the mode ships it (decision cache on), on the many-resources workload: every call is a
+   * decision-cache miss with a token it has seen before, the path a verified-token cache serves.
+   */
+  readonly oursTokenCache: LatencyStats;
+  readonly manyResources: {
+    /** Distinct accounts, called in a cycle: more than the mode's decision cache holds, so it never hits. */
+    readonly resources: number;
+    readonly decisionCacheSize: number;
+    /** Our decision-cache hits while measuring `oursTokenCache`: 0 when the workload does what it says. */
+    readonly oursDecisionCacheHits: number;
+  };
+  /** Policies each side evaluates: the same bundle, restated. */
+  readonly policies: { readonly ours: number; readonly cedarling: number };
   /** Our decisions per second divided by Cedarling's, pairing paths that do comparable work. */
   readonly throughputRatios: {
     /** Both validate the token on every call. */
@@ -48,6 +69,8 @@ export interface CedarlingComparison {
     readonly oursHitOverCedarlingTokenCache: number;
     /** Our full validation against Cedarling's cached token. */
     readonly oursMissOverCedarlingTokenCache: number;
+    /** One token, many resources: our decision-cache miss with a known token against Cedarling's token cache. */
+    readonly oursTokenCacheOverCedarlingTokenCache: number;
   };
   readonly wrongDecisions: number;
   readonly wrongBy: Readonly<Record<string, number>>;
@@ -71,8 +94,9 @@ const REQUESTS: readonly BenchRequest[] = [
 /** The trusted issuer's name: Cedarling names the token `customerpool_id_token` and the namespace `CustomerPool`. */
 const ISSUER_NAME = 'CustomerPool';
 const TOKEN_MAPPING = `${ISSUER_NAME}::Id_token`;
-const POLICY_ID = 'cedarling.customer.read-own';
-const POLICY_FILE = fileURLToPath(new URL('./cedarling/billing-customer-read-own.cedar', import.meta.url));
+const POLICY_FILE = fileURLToPath(new URL('./cedarling/billing-customer.cedar', import.meta.url));
+/** Distinct accounts of the many-resources workload, at least: twice the mode's decision cache when that is larger. */
+const MANY_RESOURCES = 2_000;
 const SCHEMA_FILE = fileURLToPath(new URL('./cedarling/billing-customer.cedarschema', import.meta.url));
 const PACKAGE = '@janssenproject/cedarling_wasm';
 
@@ -96,35 +120,109 @@ export async function benchCedarling(iterations = 5_000): Promise<CedarlingBench
       if (!request) throw new Error(`no request ${i}`);
       return request;
     };
+    const decisionCacheSize = CUSTOMER.cache.decisionCacheSize;
+    const many = manyAccounts(demo.entities, Math.max(MANY_RESOURCES, 2 * decisionCacheSize));
+    const entities = [...demo.entities, ...many.map((account) => account.entity)];
 
-    // ---------------------------------------------------------------- Cedarling
     let cedarling: Awaited<ReturnType<typeof startCedarling>>;
     try {
       cedarling = await startCedarling(issuer);
     } catch (error) {
       return { available: false, reason: describe(error) };
     }
-    const requestText = new Map(
-      REQUESTS.map((request) => [request.accountId, cedarlingRequest(token, resourceEntity(demo.entities, request.accountId))]),
+    const pairText = new Map(
+      REQUESTS.map((request) => [request.accountId, cedarlingRequest(token, resourceEntity(entities, request.accountId))]),
     );
-    const cedarlingRun = (instance: Cedarling, section: string) => async (i: number) => {
-      const request = pick(i);
-      let decision: Decision;
+    const manyText = many.map((account) => cedarlingRequest(token, account.entity));
+    const cedarlingDecide = async (instance: Cedarling, text: string): Promise<Decision> => {
       try {
-        const result = await instance.authorize_multi_issuer(requestText.get(request.accountId) ?? '');
-        decision = result.decision ? 'allow' : 'deny';
+        const result = await instance.authorize_multi_issuer(text);
+        const decision: Decision = result.decision ? 'allow' : 'deny';
         result.free();
+        return decision;
       } catch {
         // Cedarling throws when no token validates: for an authorizer that is a refusal.
-        decision = 'deny';
+        return 'deny';
       }
-      check(section, request.expected, decision);
     };
-    let cedarlingTokenCache: LatencyStats;
-    let cedarlingNoTokenCache: LatencyStats;
+
+    const entityStore = CUSTOMER.entityStore;
+    if (!entityStore) throw new Error(`the ${CUSTOMER.name} mode has no entity store`);
+    await createTables(dynamo.client, [{ name: entityStore.table, keyAttribute: entityStore.keyAttribute }]);
+    await putEntities(dynamo.client, entityStore.table, entities);
+    // Entities stay cached for the whole run, as in bench/authorizer-decision.ts: a miss times verify + mapping +
+    // Cedar, not DynamoDB. Cedarling gets its resource in the request, so neither side reads a store here.
+    const base: ModeConfig = { ...CUSTOMER, entityStore: { ...entityStore, cacheTtlSeconds: 300 } };
+    const dependencies = { jwksFetcher: issuer.fetcher, dynamoDb: dynamo.client, telemetry: quietTelemetry, env: {} };
+    const inputFor = (accountId: string) => ({
+      rawToken: `Bearer ${token}`,
+      method: 'GET',
+      path: `/accounts/${accountId}`,
+      headers: {},
+      query: {},
+    });
+    const pairInputs = new Map(REQUESTS.map((request) => [request.accountId, inputFor(request.accountId)]));
+    const manyInputs = many.map((account) => inputFor(account.accountId));
+    const missing = createAuthorizer({
+      mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } },
+      bundle: CUSTOMER_BUNDLE,
+      dependencies,
+    });
+    const hitting = createAuthorizer({ mode: base, bundle: CUSTOMER_BUNDLE, dependencies });
+    const shipped = createAuthorizer({ mode: base, bundle: CUSTOMER_BUNDLE, dependencies });
+    // Each authorizer has its own entity cache: every account is read once by the one that meets them all, so its cache
+    // is warm before any timing (the cycle below then starts where its decision cache no longer holds anything).
+    for (const input of manyInputs) await shipped.authorize(input);
+
+    // The many-resources workload walks its accounts in one cycle per path, whatever index the sampler passes, so a
+    // path never meets an account again before the whole cycle (longer than the decision cache) has passed.
+    const cycle = () => {
+      let next = 0;
+      return () => {
+        const account = many[next % many.length];
+        next++;
+        if (!account) throw new Error('the many-resources workload is empty');
+        return account;
+      };
+    };
+    const cedarlingMany = cycle();
+    const oursMany = cycle();
+    let oursDecisionCacheHits = 0;
+    let measuring = false;
+    const paths = {
+      cedarlingNoTokenCache: async (i: number) => {
+        const request = pick(i);
+        check(
+          'cedarling no token cache',
+          request.expected,
+          await cedarlingDecide(cedarling.uncached, pairText.get(request.accountId) ?? ''),
+        );
+      },
+      oursMiss: async (i: number) => {
+        const request = pick(i);
+        check('ours miss', request.expected, (await missing.authorize(pairInputs.get(request.accountId) ?? inputFor('none'))).result);
+      },
+      cedarlingTokenCache: async () => {
+        const account = cedarlingMany();
+        check('cedarling token cache', account.expected, await cedarlingDecide(cedarling.cached, manyText[account.index] ?? ''));
+      },
+      oursTokenCache: async () => {
+        const account = oursMany();
+        const outcome = await shipped.authorize(manyInputs[account.index] ?? inputFor('none'));
+        if (outcome.cacheHit && measuring) oursDecisionCacheHits++;
+        check('ours token cache', account.expected, outcome.result);
+      },
+      oursHit: async (i: number) => {
+        const request = pick(i);
+        check('ours hit', request.expected, (await hitting.authorize(pairInputs.get(request.accountId) ?? inputFor('none'))).result);
+      },
+    };
+    let stats: Record<keyof typeof paths, LatencyStats>;
     try {
-      cedarlingTokenCache = await measure(cedarlingRun(cedarling.cached, 'cedarling token cache'), { iterations });
-      cedarlingNoTokenCache = await measure(cedarlingRun(cedarling.uncached, 'cedarling no token cache'), { iterations });
+      const warmup = Math.min(1000, Math.floor(iterations / 10));
+      for (let i = 0; i < warmup; i++) for (const path of Object.values(paths)) await path(i);
+      measuring = true;
+      stats = await interleave(paths, { iterations, warmup: 0 });
     } catch (error) {
       return { available: false, reason: `Cedarling started but failed while deciding: ${describe(error)}` };
     } finally {
@@ -132,58 +230,38 @@ export async function benchCedarling(iterations = 5_000): Promise<CedarlingBench
       cedarling.uncached.free();
     }
 
-    // ---------------------------------------------------------------- ours
-    const entityStore = CUSTOMER.entityStore;
-    if (!entityStore) throw new Error(`the ${CUSTOMER.name} mode has no entity store`);
-    await createTables(dynamo.client, [{ name: entityStore.table, keyAttribute: entityStore.keyAttribute }]);
-    await putEntities(dynamo.client, entityStore.table, demo.entities);
-    // Entities stay cached for the whole run, as in bench/authorizer-decision.ts: a miss times verify + mapping +
-    // Cedar, not DynamoDB. Cedarling gets its resource in the request, so neither side reads a store here.
-    const base: ModeConfig = { ...CUSTOMER, entityStore: { ...entityStore, cacheTtlSeconds: 300 } };
-    const dependencies = { jwksFetcher: issuer.fetcher, dynamoDb: dynamo.client, telemetry: quietTelemetry, env: {} };
-    const inputs = new Map(
-      REQUESTS.map((request) => [
-        request.accountId,
-        { rawToken: `Bearer ${token}`, method: 'GET', path: `/accounts/${request.accountId}`, headers: {}, query: {} },
-      ]),
-    );
-    const oursRun = (authorizer: ReturnType<typeof createAuthorizer>, section: string) => async (i: number) => {
-      const request = pick(i);
-      const input = inputs.get(request.accountId);
-      if (!input) throw new Error(`no input for ${request.accountId}`);
-      check(section, request.expected, (await authorizer.authorize(input)).result);
-    };
-    const missing = createAuthorizer({
-      mode: { ...base, cache: { ttlSeconds: 300, decisionCacheSize: 0 } },
-      bundle: CUSTOMER_BUNDLE,
-      dependencies,
-    });
-    const hitting = createAuthorizer({ mode: base, bundle: CUSTOMER_BUNDLE, dependencies });
-    const oursMiss = await measure(oursRun(missing, 'ours miss'), { iterations });
-    const oursHit = await measure(oursRun(hitting, 'ours hit'), { iterations });
-
     const ratio = (ours: LatencyStats, theirs: LatencyStats) => round(ours.perSecond / Math.max(1, theirs.perSecond), 2);
     return {
       available: true,
       cedarlingVersion: cedarling.version,
       iterations,
       requests: REQUESTS.map(({ label, expected }) => ({ label, expected })),
-      cedarlingTokenCache,
-      cedarlingNoTokenCache,
-      oursMiss,
-      oursHit,
+      cedarlingTokenCache: stats.cedarlingTokenCache,
+      cedarlingNoTokenCache: stats.cedarlingNoTokenCache,
+      oursMiss: stats.oursMiss,
+      oursHit: stats.oursHit,
+      oursTokenCache: stats.oursTokenCache,
+      manyResources: { resources: many.length, decisionCacheSize, oursDecisionCacheHits },
+      policies: { ours: Object.keys(CUSTOMER_BUNDLE.policies).length, cedarling: cedarling.policies },
       throughputRatios: {
-        oursMissOverCedarlingNoTokenCache: ratio(oursMiss, cedarlingNoTokenCache),
-        oursHitOverCedarlingTokenCache: ratio(oursHit, cedarlingTokenCache),
-        oursMissOverCedarlingTokenCache: ratio(oursMiss, cedarlingTokenCache),
+        oursMissOverCedarlingNoTokenCache: ratio(stats.oursMiss, stats.cedarlingNoTokenCache),
+        oursHitOverCedarlingTokenCache: ratio(stats.oursHit, stats.cedarlingTokenCache),
+        oursMissOverCedarlingTokenCache: ratio(stats.oursMiss, stats.cedarlingTokenCache),
+        oursTokenCacheOverCedarlingTokenCache: ratio(stats.oursTokenCache, stats.cedarlingTokenCache),
       },
       wrongDecisions: wrong,
       wrongBy,
       notes: [
-        'Cedarling evaluates one policy (our customer.read-own restated); ours evaluates all 8 policies of the customer mode.',
+        `Both sides evaluate the customer bundle: ours ${Object.keys(CUSTOMER_BUNDLE.policies).length} policies, ` +
+          `Cedarling the same ${cedarling.policies} restated over token tags (bench/cedarling/billing-customer.cedar).`,
+        `Token caches: one token calling ${many.length.toLocaleString('en-US')} distinct accounts in a cycle; our decision ` +
+          `cache holds ${decisionCacheSize}, so it never hits (${oursDecisionCacheHits} hits counted while measuring). ` +
+          'Whatever our runtime does for a known token on a decision-cache miss is what that row measures.',
+        'Every path is measured in turns, block by block, in one run: ratios are read within the run, never across runs.',
         "Cedarling does not check the id token audience by default; ours checks it against the mode's client ids.",
         'Cedarling runs with CEDARLING_LOG_TYPE off and JWT status (revocation list) validation disabled; our telemetry is quiet.',
         'Cedarling takes each request as a JSON string (its only token path); that serialization is inside its figures.',
+        'Cedarling gets the resource entity in the request; ours reads it from its entity store, through a warm cache.',
       ],
     };
   } finally {
@@ -192,8 +270,35 @@ export async function benchCedarling(iterations = 5_000): Promise<CedarlingBench
   }
 }
 
+interface ManyAccount {
+  readonly index: number;
+  readonly accountId: string;
+  readonly entity: EntityJson;
+  readonly expected: Decision;
+}
+
+/**
+ * Accounts made like the seed's acct-1 (alice's customer) and acct-2 (another customer's), alternating, so the
+ * many-resources workload is half allow, half deny.
+ */
+function manyAccounts(seed: readonly EntityJson[], count: number): ManyAccount[] {
+  const own = resourceEntity(seed, 'acct-1');
+  const other = resourceEntity(seed, 'acct-2');
+  return Array.from({ length: count }, (_, index) => {
+    const accountId = `acct-many-${index}`;
+    const like = index % 2 === 0 ? own : other;
+    return {
+      index,
+      accountId,
+      entity: { ...like, uid: { type: `${NS}::Account`, id: accountId } },
+      expected: index % 2 === 0 ? 'allow' : 'deny',
+    };
+  });
+}
+
 interface StartedCedarling {
   readonly version: string;
+  readonly policies: number;
   readonly cached: Cedarling;
   readonly uncached: Cedarling;
 }
@@ -204,18 +309,14 @@ async function startCedarling(issuer: LocalIssuer): Promise<StartedCedarling> {
   const version = (require(`${PACKAGE}/package.json`) as { version: string }).version;
   wasm.initSync({ module: readFileSync(require.resolve(`${PACKAGE}/cedarling_wasm_bg.wasm`)) });
   const { discoveryUri } = issuer.endpointsFor(userRequestAuthorizerMode().MODE_CONFIG);
+  const policies = cedarlingPolicies(readFileSync(POLICY_FILE, 'utf8'));
   const policyStore = {
     cedar_version: 'v4.0.0',
     policy_stores: {
       'bench-customer': {
         name: 'bench-customer',
-        description: 'customer.read-own in the multi-issuer token model',
-        policies: {
-          [POLICY_ID]: {
-            description: 'customer.read-own',
-            policy_content: { encoding: 'none', content_type: 'cedar', body: readFileSync(POLICY_FILE, 'utf8') },
-          },
-        },
+        description: 'the customer bundle in the multi-issuer token model',
+        policies,
         schema: { encoding: 'none', content_type: 'cedar', body: readFileSync(SCHEMA_FILE, 'utf8') },
         trusted_issuers: {
           'customer-user-pool': {
@@ -245,16 +346,30 @@ async function startCedarling(issuer: LocalIssuer): Promise<StartedCedarling> {
     if (failed.length > 0)
       throw new Error(`Cedarling could not load trusted issuer(s) ${failed.join(', ')} (discovery or JWKS fetch failed)`);
   }
-  return { version, cached, uncached };
+  return { version, policies: Object.keys(policies).length, cached, uncached };
+}
+
+/** Cedarling's store takes one entry per policy: the file split into its policies, each under its `@id`. */
+function cedarlingPolicies(text: string): Record<string, { description: string; policy_content: Record<string, string> }> {
+  const parts = policySetTextToParts(text);
+  if (parts.type === 'failure') throw new Error(`${POLICY_FILE} does not parse: ${parts.errors.map((e) => e.message).join('; ')}`);
+  const entries = parts.policies.map((body) => {
+    const id = /@id\("([^"]+)"\)/.exec(body)?.[1];
+    if (!id) throw new Error(`a policy of ${POLICY_FILE} has no @id`);
+    return [id, { description: id, policy_content: { encoding: 'none', content_type: 'cedar', body } }] as const;
+  });
+  return Object.fromEntries(entries);
 }
 
 /** The multi-issuer request for reading `resource`: the token with its mapping, the action, the resource entity. */
 function cedarlingRequest(token: string, resource: EntityJson): string {
   const uid = '__entity' in resource.uid ? resource.uid.__entity : resource.uid;
+  // A Customer resource carries its own id (bench/cedarling/billing-customer.cedarschema): a policy cannot read an id.
+  const own = uid.type === `${NS}::Customer` ? { customerId: uid.id } : {};
   return JSON.stringify({
     tokens: [{ mapping: TOKEN_MAPPING, payload: token }],
     action: `${NS}::Action::"ViewAccount"`,
-    resource: { cedar_entity_mapping: { entity_type: uid.type, id: uid.id }, ...flattenReferences(resource.attrs) },
+    resource: { cedar_entity_mapping: { entity_type: uid.type, id: uid.id }, ...flattenReferences(resource.attrs), ...own },
   });
 }
 
