@@ -1,8 +1,9 @@
-// Decides test requests with cedar-wasm: the policy set and the schema are preparsed once, then each request is one call.
+// Decides test requests with cedar-wasm on the slice of the policy set that may apply, as the local engine decides.
 import { createHash } from 'node:crypto';
 import {
   preparsePolicySet,
   preparseSchema,
+  schemaToJson,
   statefulIsAuthorized,
   type Context,
   type EntityJson,
@@ -10,6 +11,8 @@ import {
   type TypeAndId,
 } from '@cedar-policy/cedar-wasm/nodejs';
 import { failClosed } from '../runtime/engine/decision.js';
+import { readActionHierarchy, type ActionHierarchy } from '../runtime/engine/slicing/action-hierarchy.js';
+import { PolicySlicer } from '../runtime/engine/slicing/policy-slicer.js';
 import { PolicySetError } from './errors.js';
 import type { ModePolicySet } from './policy-catalog.js';
 
@@ -58,7 +61,12 @@ export interface Evaluator {
 
 // cedar-wasm keeps preparsed sets and schemas in one registry per process; numbered ids keep evaluators apart.
 let nextPolicySetNumber = 0;
-const preparsedSchemas = new Map<string, string>();
+const preparsedSchemas = new Map<string, PreparsedSchema>();
+
+interface PreparsedSchema {
+  readonly name: string;
+  readonly actions: ActionHierarchy;
+}
 
 export function createEvaluator({ policySet, links = [], schemaText }: EvaluatorOptions): Evaluator {
   const policySetId = `policy-testing/${policySet.mode}#${nextPolicySetNumber++}`;
@@ -75,7 +83,17 @@ export function createEvaluator({ policySet, links = [], schemaText }: Evaluator
   if (parsed.type === 'failure') {
     throw new PolicySetError(`the policies of mode ${policySet.mode} do not preparse: ${parsed.errors.map((e) => e.message).join('; ')}`);
   }
-  const schemaName = preparsedSchemaName(schemaText);
+  // The whole set was preparsed above to refuse, with Cedar's message, policies or links that do not parse; requests
+  // are decided on slices (runtime/engine/slicing/policy-slicer.ts), so its registry entry is emptied.
+  preparsePolicySet(policySetId, {});
+  const schema = preparsedSchema(schemaText);
+  const slicer = new PolicySlicer({
+    baseId: policySetId,
+    staticPolicies: policySet.staticPolicies,
+    templates: policySet.templates,
+    actions: schema.actions,
+  });
+  const linkRecords = [...links];
   const templateByLink = new Map(links.map((link) => [link.id, link.templateId]));
 
   return {
@@ -87,8 +105,8 @@ export function createEvaluator({ policySet, links = [], schemaText }: Evaluator
         resource: request.resource,
         context: request.context,
         entities: [...entities],
-        preparsedPolicySetId: policySetId,
-        ...(schemaCheck === 'request' ? { preparsedSchemaName: schemaName, validateRequest: true } : {}),
+        preparsedPolicySetId: slicer.policySetId({ ...request, entities }, linkRecords),
+        ...(schemaCheck === 'request' ? { preparsedSchemaName: schema.name, validateRequest: true } : {}),
       });
       if (answer.type === 'failure') {
         return {
@@ -101,7 +119,8 @@ export function createEvaluator({ policySet, links = [], schemaText }: Evaluator
       }
       const { decision, diagnostics } = answer.response;
       const cedarDetermining = [...diagnostics.reason].sort();
-      const errors = diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`);
+      // Sorted: Cedar lists errors in its policy set's order, which differs between a slice and the whole set.
+      const errors = diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`).sort();
       const effective = failClosed({ decision, determiningPolicies: cedarDetermining, errors });
       return {
         decision: effective.decision,
@@ -114,8 +133,8 @@ export function createEvaluator({ policySet, links = [], schemaText }: Evaluator
   };
 }
 
-/** Preparses each distinct schema text once per process. */
-function preparsedSchemaName(schemaText: string): string {
+/** Preparses each distinct schema text once per process, and reads its action groups for the slicer. */
+function preparsedSchema(schemaText: string): PreparsedSchema {
   const hash = createHash('sha256').update(schemaText).digest('hex').slice(0, 16);
   const known = preparsedSchemas.get(hash);
   if (known) return known;
@@ -123,6 +142,10 @@ function preparsedSchemaName(schemaText: string): string {
   const parsed = preparseSchema(name, schemaText);
   if (parsed.type === 'failure')
     throw new PolicySetError(`the Cedar schema does not preparse: ${parsed.errors.map((e) => e.message).join('; ')}`);
-  preparsedSchemas.set(hash, name);
-  return name;
+  const json = schemaToJson(schemaText);
+  const actions: ActionHierarchy =
+    json.type === 'success' ? readActionHierarchy(json.json) : { kind: 'unknown', why: 'the schema does not convert to JSON' };
+  const schema = { name, actions };
+  preparsedSchemas.set(hash, schema);
+  return schema;
 }

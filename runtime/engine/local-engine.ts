@@ -2,8 +2,16 @@
 import { preparsePolicySet, preparseSchema, statefulIsAuthorized, type SchemaJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { PolicyBundle } from '../config.js';
 import { EngineError } from '../errors.js';
-import { failClosed, type AuthorizationRequest, type Decision, type Engine, type EngineOptions } from './decision.js';
-import { LinkedPolicySets } from './linked-policy-sets.js';
+import {
+  failClosed,
+  type AuthorizationRequest,
+  type Decision,
+  type Engine,
+  type EngineOptions,
+  type TemplateLinkRecord,
+} from './decision.js';
+import { readActionHierarchy } from './slicing/action-hierarchy.js';
+import { PolicySlicer } from './slicing/policy-slicer.js';
 
 export interface LocalEngineOptions {
   /**
@@ -15,6 +23,8 @@ export interface LocalEngineOptions {
 }
 
 let nextEngineNumber = 0;
+/** One frozen empty list, so the slicer indexes "no links" once. */
+const NO_LINKS: readonly TemplateLinkRecord[] = Object.freeze([]);
 let benchDefaultWithSchema = true;
 
 /**
@@ -31,7 +41,14 @@ export function withoutSchemaForBench<T>(build: () => T): T {
   }
 }
 
-export function createLocalEngine(bundle: PolicyBundle, options: LocalEngineOptions = {}): Engine {
+/** The local engine, with its slice cache's size for metrics. */
+export interface LocalEngine extends Engine {
+  readonly kind: 'local';
+  /** The preparsed slices held (`size`) and their estimated bytes (`bytes`, policy text); both are bounded. */
+  readonly slices: { readonly size: number; readonly bytes: number };
+}
+
+export function createLocalEngine(bundle: PolicyBundle, options: LocalEngineOptions = {}): LocalEngine {
   // cedar-wasm keeps preparsed sets and schemas in a process-wide registry; a unique id keeps two engines apart.
   const registryId = `${bundle.mode}#${nextEngineNumber++}`;
   const parsed = preparsePolicySet(registryId, {
@@ -50,19 +67,26 @@ export function createLocalEngine(bundle: PolicyBundle, options: LocalEngineOpti
       throw new EngineError(`the schema of ${bundle.mode} does not parse: ${schema.errors.map((e) => e.message).join('; ')}`);
     }
   }
-  const linked = new LinkedPolicySets({ baseId: registryId, staticPolicies: bundle.policies, templates: bundle.templates });
-  // The common case, no links, stays on the set preparsed above: no hashing, no lookup.
-  const policySetIdFor = ({ templateLinks }: EngineOptions): string =>
-    templateLinks === undefined || templateLinks.length === 0 ? registryId : linked.policySetId(templateLinks);
+  // The whole set was preparsed above only to refuse a bundle that does not parse, with Cedar's message; requests are
+  // decided on slices (slicing/policy-slicer.ts), so its registry entry is emptied.
+  preparsePolicySet(registryId, {});
+  const slicer = new PolicySlicer({
+    baseId: registryId,
+    staticPolicies: bundle.policies,
+    templates: bundle.templates,
+    actions: readActionHierarchy(bundle.schema),
+  });
+  const policySetIdFor = (request: AuthorizationRequest, { templateLinks }: EngineOptions): string =>
+    slicer.policySetId(request, templateLinks ?? NO_LINKS);
 
   return {
     kind: 'local',
+    slices: slicer,
     async isAuthorized(request: AuthorizationRequest, engineOptions: EngineOptions): Promise<Decision> {
-      return decideLocally({ policySetId: policySetIdFor(engineOptions), schemaName }, request);
+      return decideLocally({ policySetId: policySetIdFor(request, engineOptions), schemaName }, request);
     },
     async isAuthorizedBatch(requests: readonly AuthorizationRequest[], engineOptions: EngineOptions): Promise<Decision[]> {
-      const policySetId = policySetIdFor(engineOptions);
-      return requests.map((request) => decideLocally({ policySetId, schemaName }, request));
+      return requests.map((request) => decideLocally({ policySetId: policySetIdFor(request, engineOptions), schemaName }, request));
     },
   };
 }
@@ -103,7 +127,8 @@ export function decideLocally({ policySetId, schemaName }: PreparsedIds, request
   return failClosed({
     decision,
     determiningPolicies: [...diagnostics.reason].sort(),
-    errors: diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`),
+    // Sorted: Cedar lists errors in its policy set's order, which differs between a slice and the whole set.
+    errors: diagnostics.errors.map((e) => `${e.policyId}: ${e.error.message}`).sort(),
   });
 }
 

@@ -1,10 +1,8 @@
-import { preparseSchema } from '@cedar-policy/cedar-wasm/nodejs';
 import { describe, expect, it } from 'vitest';
 import type { TemplateLinkRecord } from '../../../runtime/engine/decision.js';
-import { LinkedPolicySets } from '../../../runtime/engine/linked-policy-sets.js';
-import { createLocalEngine, decideLocally, withoutSchemaForBench } from '../../../runtime/engine/local-engine.js';
+import { createLocalEngine, withoutSchemaForBench } from '../../../runtime/engine/local-engine.js';
 import { EngineError } from '../../../runtime/errors.js';
-import { LAB_BUNDLE, LAB_SCHEMA } from '../../differential/lab-domain.js';
+import { LAB_BUNDLE } from '../../differential/lab-domain.js';
 import { dataset, ext, lab, labRequest, ref, team, user } from '../../differential/lab-world.js';
 
 const engine = createLocalEngine(LAB_BUNDLE);
@@ -236,49 +234,35 @@ describe('template links (EngineOptions.templateLinks)', () => {
   });
 });
 
-describe('LinkedPolicySets, the LRU of preparsed link sets', () => {
-  const sets = () =>
-    new LinkedPolicySets({
-      baseId: `lru-test-${Math.random()}`,
-      staticPolicies: LAB_BUNDLE.policies,
-      templates: LAB_BUNDLE.templates,
-      capacity: 2,
-    });
-  const link = (principal: string): TemplateLinkRecord => ({
-    id: `link-${principal}`,
-    templateId: 'lab.delegate-read',
-    principal: lab('User', principal),
-    resource: lab('Team', 'archive'),
+describe('the local engine decides on slices, bounded and reported as metrics', () => {
+  it('holds one slice per distinct set of policies that may apply, and reports their count and bytes', async () => {
+    const fresh = createLocalEngine(LAB_BUNDLE);
+    const request = labRequest('alice', 'read', lab('Dataset', 'd-research'), [ALICE, D_RESEARCH, ...TEAMS]);
+
+    await fresh.isAuthorized(request, {});
+    await fresh.isAuthorized(request, {});
+    const afterOne = { size: fresh.slices.size, bytes: fresh.slices.bytes };
+
+    expect({ size: afterOne.size, hasBytes: afterOne.bytes > 0 }).toEqual({ size: 1, hasBytes: true });
   });
 
-  it('treats the same links in another order as one set, parsed once', () => {
-    const lru = sets();
+  it('treats the same links in another order as one slice', async () => {
+    const BOB = user('bob');
+    const D_ARCHIVE = dataset('d-archive', { teams: ['archive'], owner: 'bob' });
+    const ARCHIVE = team('archive');
+    const delegation: TemplateLinkRecord = {
+      id: 'link-bob-archive',
+      templateId: 'lab.delegate-read',
+      principal: lab('User', 'bob'),
+      resource: lab('Team', 'archive'),
+    };
+    const fresh = createLocalEngine(LAB_BUNDLE);
+    const request = labRequest('bob', 'read', lab('Dataset', 'd-archive'), [BOB, D_ARCHIVE, ARCHIVE]);
+    const other: TemplateLinkRecord = { ...delegation, id: 'link-other', principal: lab('User', 'carol') };
 
-    const first = lru.policySetId([link('a'), link('b')]);
-    const second = lru.policySetId([link('b'), link('a')]);
+    await fresh.isAuthorized(request, { templateLinks: [delegation, other] });
+    await fresh.isAuthorized(request, { templateLinks: [other, delegation] });
 
-    expect(second).toBe(first);
-    expect(lru.size).toBe(1);
-  });
-
-  it('holds at most its capacity, and an evicted set parsed again into a reused id still decides by its own links', () => {
-    const lru = sets();
-    const idA = lru.policySetId([link('a')]);
-    lru.policySetId([link('b')]);
-    lru.policySetId([link('c')]);
-
-    const idAAgain = lru.policySetId([link('a')]);
-    const request = labRequest('a', 'read', lab('Dataset', 'd-archive'), [
-      user('a'),
-      dataset('d-archive', { teams: ['archive'] }),
-      team('archive'),
-    ]);
-    const schemaName = 'lru-test-schema';
-    preparseSchema(schemaName, LAB_SCHEMA);
-    const decision = decideLocally({ policySetId: idAAgain, schemaName }, request);
-
-    expect(lru.size).toBe(2);
-    expect(idAAgain).not.toBe(idA);
-    expect(decision).toEqual({ decision: 'allow', determiningPolicies: ['link-a'], errors: [] });
+    expect(fresh.slices.size).toBe(1);
   });
 });
