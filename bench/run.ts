@@ -143,7 +143,7 @@ const scaling: Runner = async () => {
     name: 'scaling',
     result: r,
     markdown: [
-      `## Scaling with the number of template-linked policies (\`${r.template}\`)`,
+      `## Scaling with the number of template-linked policies (\`${r.template}\`), decided on slices`,
       '',
       '| linked policies | preparse | p50, a link allows | p50, nothing allows | CPU per decision | rss after preparse | wrong |',
       '|---|---|---|---|---|---|---|',
@@ -154,10 +154,30 @@ const scaling: Runner = async () => {
           `${mb(x.memoryAfterPreparse.rssBytes)} | ${x.wrongDecisions} |`,
       ),
       '',
-      `Growth from 10 to 1,000: p50 ×${r.growth.matchingNoneP50Ratio1000Over10 ?? '?'}, ` +
-        `CPU ×${r.growth.matchingNoneCpuRatio1000Over10 ?? '?'}; ` +
-        `${r.growth.cpuUsPerAddedPolicy ?? '?'} µs per added policy. ` +
+      `Growth of p50 from 10 links: ×${r.growth.matchingLinkP50Ratio1000Over10 ?? '?'} (a link allows) and ` +
+        `×${r.growth.matchingNoneP50Ratio1000Over10 ?? '?'} (nothing allows) at 1,000; ` +
+        `×${r.growth.matchingLinkP50Ratio10000Over10 ?? '?'} and ×${r.growth.matchingNoneP50Ratio10000Over10 ?? '?'} at 10,000. ` +
         `${r.growth.goal}: ${r.growth.goalMet ? 'met' : 'missed'}.`,
+      '',
+      '## Scaling with the number of static policies, spread over 50 actions',
+      '',
+      '| shape | static policies | setup | p50, one policy allows | p50, nothing allows | slices held | wrong |',
+      '|---|---|---|---|---|---|---|',
+      ...r.static.flatMap((shape) =>
+        shape.sizes.map(
+          (x) =>
+            `| ${shape.shape} | ${x.staticPolicies.toLocaleString('en-US')} | ${x.preparseMs} ms | ${x.matchingPolicy.p50Us} µs | ` +
+            `${x.matchingNone.p50Us} µs | ${x.slices.size} (${x.slices.bytes} B) | ${x.wrongDecisions} |`,
+        ),
+      ),
+      '',
+      ...r.static.map(
+        (shape) =>
+          `${shape.shape}: p50 ×${shape.growth.matchingPolicyP50Ratio1000Over10 ?? '?'} / ` +
+          `×${shape.growth.matchingNoneP50Ratio1000Over10 ?? '?'} at 1,000, ` +
+          `×${shape.growth.matchingPolicyP50Ratio10000Over10 ?? '?'} / ` +
+          `×${shape.growth.matchingNoneP50Ratio10000Over10 ?? '?'} at 10,000: goal ${shape.growth.goalMet ? 'met' : 'missed'}.`,
+      ),
     ].join('\n'),
   };
 };

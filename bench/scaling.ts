@@ -1,28 +1,42 @@
-// Decision latency and memory as a tenant's policy set grows: 10 to 10,000 template-linked policies.
+// Decision latency and memory as a tenant's policy set grows: 10 to 10,000 template-linked policies, and 10 to 10,000
+// static policies spread over 50 actions.
 //
-// Each size links the multi-tenant template `tenant.delegated-account-read` N times (a delegate user per account, as
-// a bank grants read access to an accountant), next to the mode's static policies, and preparses the whole set once.
-// Then it times `statefulIsAuthorized` for a request one link allows and for one no policy allows. Each size runs in
-// its own `node --expose-gc` process, so memory deltas are that size's alone (cedar-wasm's linear memory only grows).
+// Each links size links the multi-tenant template `tenant.delegated-account-read` N times (a delegate user per account,
+// as a bank grants read access to an accountant), next to the mode's static policies. Each static size adds N static
+// policies, policy i naming action i mod 50, in one of two shapes (`StaticShape`). Every decision goes through the
+// engine's policy slicer (runtime/engine/slicing/policy-slicer.ts), as the local engine decides: choose the request's
+// slice, then `statefulIsAuthorized` on it; the time includes choosing the slice. Each size runs in its own
+// `node --expose-gc` process, so memory deltas are that size's alone (cedar-wasm's linear memory only grows).
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import {
-  preparsePolicySet,
-  statefulIsAuthorized,
-  type EntityJson,
-  type TemplateLink,
-  type TypeAndId,
-} from '@cedar-policy/cedar-wasm/nodejs';
+import { preparsePolicySet, statefulIsAuthorized, type EntityJson, type TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 import { measure, round, type LatencyStats } from './lib/measure.js';
 import { runCli } from '../common/cli/command-line.js';
 import { WORKLOAD_NAMESPACE as NS, workloadMode } from './lib/fixture-workload.js';
 import type { PolicyBundle } from '../runtime/config.js';
+import type { TemplateLinkRecord } from '../runtime/engine/decision.js';
+import { readActionHierarchy } from '../runtime/engine/slicing/action-hierarchy.js';
+import { PolicySlicer } from '../runtime/engine/slicing/policy-slicer.js';
 
 export const TEMPLATE_ID = 'tenant.delegated-account-read';
 export const DEFAULT_SIZES = [10, 100, 1_000, 10_000] as const;
-/** The goal: p50 at 1,000 linked policies at most this many times p50 at 10. */
-export const GROWTH_GOAL = 3;
+export const DEFAULT_STATIC_SIZES = [10, 1_000, 10_000] as const;
+/** The actions the static policies are spread over. */
+export const STATIC_ACTIONS = 50;
+/** The goal (issue 16): p50 at 1,000 policies at most this many times p50 at 10 … */
+export const GROWTH_GOAL = 1.5;
+/** … and at 10,000 at most this many times. */
+export const GROWTH_GOAL_10000 = 2;
+
+/**
+ * `principal-and-action`: policy i is `permit (principal == user-i, action == act-(i mod 50), resource)`, a grant per
+ * user, as a team that writes one static policy per delegation would. `action-only`: policy i is
+ * `permit (principal, action == act-(i mod 50), resource) when { principal.userId == "user-i" }`: its scope names only
+ * the action, so an action's slice holds N / 50 policies and grows with N (slicing's bound, shown on purpose).
+ */
+export const STATIC_SHAPES = ['principal-and-action', 'action-only'] as const;
+export type StaticShape = (typeof STATIC_SHAPES)[number];
 
 export interface MemoryDelta {
   readonly rssBytes: number;
@@ -42,6 +56,7 @@ export interface DecisionStats extends LatencyStats {
 export interface SizeResult {
   readonly linkedPolicies: number;
   readonly staticPolicies: number;
+  /** Indexing the policies and links, then choosing and preparsing the first request's slice: what a cold decision pays. */
   readonly preparseMs: number;
   /** A delegate reading the account its link names: allowed by that link alone. */
   readonly matchingLink: DecisionStats;
@@ -51,6 +66,36 @@ export interface SizeResult {
   /** Whether global.gc ran before each memory reading (`node --expose-gc`). */
   readonly gcAvailable: boolean;
   readonly wrongDecisions: number;
+  /** Slices the slicer held at the end, and their estimated bytes (policy text). */
+  readonly slices: { readonly size: number; readonly bytes: number };
+}
+
+export interface StaticSizeResult {
+  readonly staticPolicies: number;
+  readonly shape: StaticShape;
+  readonly actions: number;
+  readonly preparseMs: number;
+  /** user-i doing action i mod 50: allowed by policy i alone. */
+  readonly matchingPolicy: DecisionStats;
+  /** A user no policy names, on action 0: no policy allows it. */
+  readonly matchingNone: DecisionStats;
+  readonly memoryAfterPreparse: MemoryDelta;
+  readonly gcAvailable: boolean;
+  readonly wrongDecisions: number;
+  readonly slices: { readonly size: number; readonly bytes: number };
+}
+
+export interface StaticScalingResult {
+  readonly shape: StaticShape;
+  readonly sizes: readonly StaticSizeResult[];
+  readonly growth: {
+    readonly matchingPolicyP50Ratio1000Over10?: number;
+    readonly matchingNoneP50Ratio1000Over10?: number;
+    readonly matchingPolicyP50Ratio10000Over10?: number;
+    readonly matchingNoneP50Ratio10000Over10?: number;
+    readonly goal: string;
+    readonly goalMet?: boolean;
+  };
 }
 
 export interface ScalingResult {
@@ -60,6 +105,8 @@ export interface ScalingResult {
     /** p50 at 1,000 linked policies divided by p50 at 10, per request. */
     readonly matchingLinkP50Ratio1000Over10?: number;
     readonly matchingNoneP50Ratio1000Over10?: number;
+    readonly matchingLinkP50Ratio10000Over10?: number;
+    readonly matchingNoneP50Ratio10000Over10?: number;
     /** The same ratios on CPU time per decision. */
     readonly matchingLinkCpuRatio1000Over10?: number;
     readonly matchingNoneCpuRatio1000Over10?: number;
@@ -68,6 +115,8 @@ export interface ScalingResult {
     readonly goal: string;
     readonly goalMet?: boolean;
   };
+  /** Static policies spread over 50 actions, one entry per shape. */
+  readonly static: readonly StaticScalingResult[];
   /** Each size in its own process; `in process` when isolation was turned off or a child failed to run. */
   readonly isolation: 'process per size' | 'in process';
   readonly loadAverage1m: number;
@@ -76,6 +125,7 @@ export interface ScalingResult {
 
 export interface ScalingOptions {
   readonly sizes?: readonly number[];
+  readonly staticSizes?: readonly number[];
   readonly iterations?: number;
   /** Run each size in a child `node --expose-gc` process. @default true */
   readonly isolate?: boolean;
@@ -83,21 +133,41 @@ export interface ScalingOptions {
 
 export async function benchScaling(options: ScalingOptions = {}): Promise<ScalingResult> {
   const sizes = options.sizes ?? DEFAULT_SIZES;
+  const staticSizes = options.staticSizes ?? DEFAULT_STATIC_SIZES;
   const iterations = options.iterations ?? 5_000;
   const isolate = options.isolate ?? true;
   const results: SizeResult[] = [];
   let isolation: ScalingResult['isolation'] = isolate ? 'process per size' : 'in process';
-  for (const size of sizes) {
-    const child = isolate ? runSizeInChild(size, iterations) : undefined;
+  const inChild = <T>(args: readonly string[]): T | undefined => {
+    const child = isolate ? runInChild<T>([...args, '--iterations', String(iterations)]) : undefined;
     if (isolate && !child) isolation = 'in process';
-    results.push(child ?? (await benchSize(size, iterations)));
+    return child;
+  };
+  for (const size of sizes) {
+    results.push(inChild<SizeResult>(['--policies', String(size)]) ?? (await benchSize(size, iterations)));
+  }
+  const statics: StaticScalingResult[] = [];
+  for (const shape of STATIC_SHAPES) {
+    const rows: StaticSizeResult[] = [];
+    for (const size of staticSizes) {
+      rows.push(
+        inChild<StaticSizeResult>(['--static', String(size), '--shape', shape]) ?? (await benchStaticSize(size, shape, iterations)),
+      );
+    }
+    statics.push({ shape, sizes: rows, growth: staticGrowth(rows) });
   }
   const at = (n: number) => results.find((r) => r.linkedPolicies === n);
   const small = at(10);
+  const ratioAt = (n: number, value: (r: SizeResult) => number) => {
+    const large = at(n);
+    return small && large ? round(value(large) / Math.max(0.1, value(small)), 2) : undefined;
+  };
+  const ratio = (value: (r: SizeResult) => number) => ratioAt(1_000, value);
   const large = at(1_000);
-  const ratio = (value: (r: SizeResult) => number) => (small && large ? round(value(large) / Math.max(0.1, value(small)), 2) : undefined);
   const matchingLinkRatio = ratio((r) => r.matchingLink.p50Us);
   const matchingNoneRatio = ratio((r) => r.matchingNone.p50Us);
+  const matchingLinkRatio10000 = ratioAt(10_000, (r) => r.matchingLink.p50Us);
+  const matchingNoneRatio10000 = ratioAt(10_000, (r) => r.matchingNone.p50Us);
   const matchingLinkCpuRatio = ratio((r) => r.matchingLink.cpuUsPerDecision);
   const matchingNoneCpuRatio = ratio((r) => r.matchingNone.cpuUsPerDecision);
   const perPolicy =
@@ -107,109 +177,207 @@ export async function benchScaling(options: ScalingOptions = {}): Promise<Scalin
           2,
         )
       : undefined;
-  const wrongDecisions = results.reduce((sum, r) => sum + r.wrongDecisions, 0);
+  const wrongDecisions =
+    results.reduce((sum, r) => sum + r.wrongDecisions, 0) +
+    statics.reduce((sum, shape) => sum + shape.sizes.reduce((inner, r) => inner + r.wrongDecisions, 0), 0);
+  const within = (limit: number, ...ratios: (number | undefined)[]) =>
+    ratios.every((r) => r !== undefined) ? ratios.every((r) => (r ?? Number.POSITIVE_INFINITY) <= limit) : undefined;
+  const met1000 = within(GROWTH_GOAL, matchingLinkRatio, matchingNoneRatio);
+  const met10000 = within(GROWTH_GOAL_10000, matchingLinkRatio10000, matchingNoneRatio10000);
   return {
     template: TEMPLATE_ID,
     sizes: results,
     growth: {
       ...(matchingLinkRatio !== undefined ? { matchingLinkP50Ratio1000Over10: matchingLinkRatio } : {}),
       ...(matchingNoneRatio !== undefined ? { matchingNoneP50Ratio1000Over10: matchingNoneRatio } : {}),
+      ...(matchingLinkRatio10000 !== undefined ? { matchingLinkP50Ratio10000Over10: matchingLinkRatio10000 } : {}),
+      ...(matchingNoneRatio10000 !== undefined ? { matchingNoneP50Ratio10000Over10: matchingNoneRatio10000 } : {}),
       ...(matchingLinkCpuRatio !== undefined ? { matchingLinkCpuRatio1000Over10: matchingLinkCpuRatio } : {}),
       ...(matchingNoneCpuRatio !== undefined ? { matchingNoneCpuRatio1000Over10: matchingNoneCpuRatio } : {}),
       ...(perPolicy !== undefined ? { cpuUsPerAddedPolicy: perPolicy } : {}),
-      goal: `p50 at 1,000 linked policies ≤ ${GROWTH_GOAL}× p50 at 10`,
-      ...(matchingLinkRatio !== undefined && matchingNoneRatio !== undefined
-        ? { goalMet: Math.max(matchingLinkRatio, matchingNoneRatio) <= GROWTH_GOAL }
-        : {}),
+      goal: GOAL_TEXT,
+      ...(met1000 !== undefined ? { goalMet: met1000 && met10000 !== false } : {}),
     },
+    static: statics,
     isolation,
     loadAverage1m: round(loadavg()[0] ?? 0, 2),
     wrongDecisions,
   };
 }
 
+const GOAL_TEXT = `p50 at 1,000 policies ≤ ${GROWTH_GOAL}× p50 at 10, and at 10,000 ≤ ${GROWTH_GOAL_10000}×`;
+
+function staticGrowth(rows: readonly StaticSizeResult[]): StaticScalingResult['growth'] {
+  const small = rows.find((r) => r.staticPolicies === 10);
+  const ratio = (n: number, value: (r: StaticSizeResult) => number) => {
+    const large = rows.find((r) => r.staticPolicies === n);
+    return small && large ? round(value(large) / Math.max(0.1, value(small)), 2) : undefined;
+  };
+  const growth = {
+    matchingPolicyP50Ratio1000Over10: ratio(1_000, (r) => r.matchingPolicy.p50Us),
+    matchingNoneP50Ratio1000Over10: ratio(1_000, (r) => r.matchingNone.p50Us),
+    matchingPolicyP50Ratio10000Over10: ratio(10_000, (r) => r.matchingPolicy.p50Us),
+    matchingNoneP50Ratio10000Over10: ratio(10_000, (r) => r.matchingNone.p50Us),
+  };
+  const known = Object.values(growth).every((r) => r !== undefined);
+  return {
+    ...Object.fromEntries(Object.entries(growth).filter(([, value]) => value !== undefined)),
+    goal: GOAL_TEXT,
+    ...(known
+      ? {
+          goalMet:
+            Math.max(growth.matchingPolicyP50Ratio1000Over10 ?? 0, growth.matchingNoneP50Ratio1000Over10 ?? 0) <= GROWTH_GOAL &&
+            Math.max(growth.matchingPolicyP50Ratio10000Over10 ?? 0, growth.matchingNoneP50Ratio10000Over10 ?? 0) <= GROWTH_GOAL_10000,
+        }
+      : {}),
+  };
+}
+
 /** One size in a fresh `node --expose-gc --import tsx` process; undefined when that cannot run. */
-function runSizeInChild(size: number, iterations: number): SizeResult | undefined {
+function runInChild<T>(args: readonly string[]): T | undefined {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const child = spawnSync(
-    process.execPath,
-    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--policies', String(size), '--iterations', String(iterations)],
-    {
-      cwd: root,
-      encoding: 'utf8',
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  );
+  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
   if (child.status !== 0) {
     process.stderr.write(
-      `scaling: the child for ${size} policies failed (${child.error?.message ?? `exit ${child.status}`}); ` +
+      `scaling: the child for ${args.join(' ')} failed (${child.error?.message ?? `exit ${child.status}`}); ` +
         `measuring in process\n${child.stderr}`,
     );
     return undefined;
   }
   const line = child.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as SizeResult;
+  return JSON.parse(line) as T;
 }
 
-/** Preparses the static policies plus `size` links, then times an allowed and a denied request. */
-export async function benchSize(size: number, iterations: number): Promise<SizeResult> {
-  const template = delegationBundle().templates[TEMPLATE_ID];
-  if (template === undefined) throw new Error(`bench: the billing fixture has no template ${TEMPLATE_ID}`);
-  const templateLinks: TemplateLink[] = Array.from({ length: size }, (_, i) => ({
-    templateId: TEMPLATE_ID,
-    newId: `delegate-${i}`,
-    values: { '?principal': delegate(i), '?resource': account(i) },
-  }));
+let slicerNumber = 0;
 
+/** A slicer over the bundle's static policies plus `extra`, as the local engine builds one. */
+function slicerOf(bundle: PolicyBundle, staticPolicies: Readonly<Record<string, string>>): PolicySlicer {
+  return new PolicySlicer({
+    baseId: `scaling#${slicerNumber++}`,
+    staticPolicies,
+    templates: bundle.templates,
+    actions: readActionHierarchy(bundle.schema),
+  });
+}
+
+interface Timed {
+  readonly preparseMs: number;
+  readonly memoryAfterPreparse: MemoryDelta;
+  readonly gcAvailable: boolean;
+}
+
+/** Runs `setup` (index, then the first slice) between two memory readings, after warming the engine up. */
+function timedSetup(setup: () => void): Timed {
   const gc = typeof globalThis.gc === 'function' ? globalThis.gc : undefined;
   // cedar-wasm's first preparse and decision grow its linear memory and tier up its code: paid here, before the
-  // baseline, so the delta below is what this many links cost and not what the engine costs to start.
+  // baseline, so the delta below is what this many policies cost and not what the engine costs to start.
   warmUpEngine();
   gc?.();
   gc?.();
   const before = process.memoryUsage();
   const started = performance.now();
-  const policySetId = `scaling-${size}`;
-  const parsed = preparsePolicySet(policySetId, {
-    staticPolicies: { ...delegationBundle().policies },
-    templates: { [TEMPLATE_ID]: template },
-    templateLinks,
-  });
+  setup();
   const preparseMs = performance.now() - started;
-  if (parsed.type === 'failure')
-    throw new Error(`the ${size}-link policy set does not parse: ${parsed.errors.map((e) => e.message).join('; ')}`);
-  // The links' inputs are garbage now; only what cedar-wasm keeps should count.
-  templateLinks.length = 0;
   gc?.();
   gc?.();
   const after = process.memoryUsage();
-
-  let wrong = 0;
-  const decide = (request: Request) => {
-    const answer = statefulIsAuthorized({ ...request.call, preparsedPolicySetId: policySetId });
-    const decision = answer.type === 'success' ? answer.response.decision : 'failure';
-    if (decision !== request.expected) wrong++;
-  };
-  // The middle link: a set that happened to be scanned in order would not look fast by luck.
-  const allowed = delegateRequest(Math.floor(size / 2));
-  const denied = outsiderRequest();
-  const matchingLink = await timeDecisions(() => decide(allowed), iterations);
-  const matchingNone = await timeDecisions(() => decide(denied), iterations);
-
   return {
-    linkedPolicies: size,
-    staticPolicies: Object.keys(delegationBundle().policies).length,
     preparseMs: round(preparseMs),
-    matchingLink,
-    matchingNone,
     memoryAfterPreparse: {
       rssBytes: after.rss - before.rss,
       heapUsedBytes: after.heapUsed - before.heapUsed,
       arrayBuffersBytes: after.arrayBuffers - before.arrayBuffers,
     },
     gcAvailable: gc !== undefined,
-    wrongDecisions: wrong,
   };
+}
+
+/** The bundle's static policies plus `size` links, sliced per request; times an allowed and a denied request. */
+export async function benchSize(size: number, iterations: number): Promise<SizeResult> {
+  const bundle = delegationBundle();
+  if (bundle.templates[TEMPLATE_ID] === undefined) throw new Error(`bench: the billing fixture has no template ${TEMPLATE_ID}`);
+  const links: TemplateLinkRecord[] = Array.from({ length: size }, (_, i) => ({
+    id: `delegate-${i}`,
+    templateId: TEMPLATE_ID,
+    principal: delegate(i),
+    resource: account(i),
+  }));
+  // The middle link: a set that happened to be scanned in order would not look fast by luck.
+  const allowed = delegateRequest(Math.floor(size / 2));
+  const denied = outsiderRequest();
+  let slicer: PolicySlicer | undefined;
+  const setup = timedSetup(() => {
+    slicer = slicerOf(bundle, bundle.policies);
+    slicer.policySetId({ ...allowed.call }, links);
+  });
+  const sliced = slicer ?? slicerOf(bundle, bundle.policies);
+  const counter = { wrong: 0 };
+  const matchingLink = await timeDecisions(() => decide(sliced, links, allowed, counter), iterations);
+  const matchingNone = await timeDecisions(() => decide(sliced, links, denied, counter), iterations);
+
+  return {
+    linkedPolicies: size,
+    staticPolicies: Object.keys(bundle.policies).length,
+    preparseMs: setup.preparseMs,
+    matchingLink,
+    matchingNone,
+    memoryAfterPreparse: setup.memoryAfterPreparse,
+    gcAvailable: setup.gcAvailable,
+    wrongDecisions: counter.wrong,
+    slices: { size: sliced.size, bytes: sliced.bytes },
+  };
+}
+
+/** The bundle's static policies plus `size` more over 50 actions, in `shape`; times an allowed and a denied request. */
+export async function benchStaticSize(size: number, shape: StaticShape, iterations: number): Promise<StaticSizeResult> {
+  const bundle = delegationBundle();
+  const act = (i: number): TypeAndId => ({ type: `${NS}::Action`, id: `act-${i % STATIC_ACTIONS}` });
+  const actText = (i: number) => `${NS}::Action::"act-${i % STATIC_ACTIONS}"`;
+  const user = (i: number): TypeAndId => ({ type: `${NS}::TenantUser`, id: `user-${i}` });
+  const policies: Record<string, string> = { ...bundle.policies };
+  for (let i = 0; i < size; i++) {
+    policies[`grant-${i}`] =
+      shape === 'principal-and-action'
+        ? `permit (principal == ${NS}::TenantUser::"user-${i}", action == ${actText(i)}, resource);`
+        : `permit (principal, action == ${actText(i)}, resource) when { principal.userId == "user-${i}" };`;
+  }
+  const middle = Math.floor(size / 2);
+  const allowed = readAccount(user(middle), 'viewer', account(0), 'allow', act(middle));
+  const denied = readAccount({ type: `${NS}::TenantUser`, id: 'outsider' }, 'viewer', account(0), 'deny', act(0));
+  let slicer: PolicySlicer | undefined;
+  const setup = timedSetup(() => {
+    slicer = slicerOf(bundle, policies);
+    slicer.policySetId({ ...allowed.call }, NO_LINKS);
+  });
+  const sliced = slicer ?? slicerOf(bundle, policies);
+  const counter = { wrong: 0 };
+  const matchingPolicy = await timeDecisions(() => decide(sliced, NO_LINKS, allowed, counter), iterations);
+  const matchingNone = await timeDecisions(() => decide(sliced, NO_LINKS, denied, counter), iterations);
+  return {
+    staticPolicies: size,
+    shape,
+    actions: STATIC_ACTIONS,
+    preparseMs: setup.preparseMs,
+    matchingPolicy,
+    matchingNone,
+    memoryAfterPreparse: setup.memoryAfterPreparse,
+    gcAvailable: setup.gcAvailable,
+    wrongDecisions: counter.wrong,
+    slices: { size: sliced.size, bytes: sliced.bytes },
+  };
+}
+
+const NO_LINKS: readonly TemplateLinkRecord[] = [];
+
+/** Choose the request's slice, then decide on it: what the local engine does per request. */
+function decide(slicer: PolicySlicer, links: readonly TemplateLinkRecord[], request: Request, counter: { wrong: number }): void {
+  const answer = statefulIsAuthorized({ ...request.call, preparsedPolicySetId: slicer.policySetId(request.call, links) });
+  const decision = answer.type === 'success' ? answer.response.decision : 'failure';
+  if (decision !== request.expected) counter.wrong++;
 }
 
 /** Decisions the time budget allows, at most `iterations`: 10,000 links cost milliseconds per decision. */
@@ -257,7 +425,13 @@ const account = (i: number): TypeAndId => ({ type: `${NS}::Account`, id: `acct-$
  * What the runtime hands the engine for a multi-tenant user: the principal with its role and tenant parents, and
  * the resource with its owner. `userCustomer` is not the account's owner, so only a delegation link can allow.
  */
-function readAccount(principal: TypeAndId, role: string, resource: TypeAndId, expected: 'allow' | 'deny'): Request {
+function readAccount(
+  principal: TypeAndId,
+  role: string,
+  resource: TypeAndId,
+  expected: 'allow' | 'deny',
+  action: TypeAndId = { type: `${NS}::Action`, id: 'ViewAccount' },
+): Request {
   const customer = { type: `${NS}::Customer`, id: 'cust-owner' };
   const userCustomer = { type: `${NS}::Customer`, id: 'cust-accountant' };
   const roleUid = { type: `${NS}::Role`, id: role };
@@ -265,7 +439,7 @@ function readAccount(principal: TypeAndId, role: string, resource: TypeAndId, ex
     expected,
     call: {
       principal,
-      action: { type: `${NS}::Action`, id: 'ViewAccount' },
+      action,
       resource,
       context: {},
       entities: [
@@ -293,18 +467,22 @@ const outsiderRequest = () => readAccount({ type: `${NS}::TenantUser`, id: 'outs
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const spec = {
     command: 'scaling',
-    usage: 'usage: npx tsx bench/scaling.ts [--policies <linked policies>] [--iterations <count>]',
-    options: { policies: { type: 'string' }, iterations: { type: 'string' } },
+    usage:
+      'usage: npx tsx bench/scaling.ts [--policies <linked policies> | --static <static policies> --shape <shape>] ' +
+      '[--iterations <count>]',
+    options: { policies: { type: 'string' }, static: { type: 'string' }, shape: { type: 'string' }, iterations: { type: 'string' } },
   } as const;
   runCli(spec, async ({ values }) => {
     const iterations = values.iterations !== undefined ? Number(values.iterations) : undefined;
-    const result =
+    const shape = STATIC_SHAPES.find((known) => known === values.shape) ?? 'principal-and-action';
+    const one =
       values.policies !== undefined
         ? await benchSize(Number(values.policies), iterations ?? 5_000)
-        : await benchScaling(iterations !== undefined ? { iterations } : {});
-    process.stdout.write(
-      `${JSON.stringify(result, values.policies !== undefined ? undefined : null, values.policies !== undefined ? undefined : 2)}\n`,
-    );
+        : values.static !== undefined
+          ? await benchStaticSize(Number(values.static), shape, iterations ?? 5_000)
+          : undefined;
+    const result = one ?? (await benchScaling(iterations !== undefined ? { iterations } : {}));
+    process.stdout.write(`${one ? JSON.stringify(one) : JSON.stringify(result, null, 2)}\n`);
     return 0;
   });
 }
