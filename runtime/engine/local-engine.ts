@@ -44,7 +44,7 @@ export function withoutSchemaForBench<T>(build: () => T): T {
 /** The local engine, with its slice cache's size for metrics. */
 export interface LocalEngine extends Engine {
   readonly kind: 'local';
-  /** The preparsed slices held (`size`) and their estimated bytes (`bytes`, policy text); both are bounded. */
+  /** The preparsed slices held (`size`) and their estimated bytes (`bytes`: policy text and keys); both are bounded. */
   readonly slices: { readonly size: number; readonly bytes: number };
 }
 

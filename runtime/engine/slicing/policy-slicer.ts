@@ -71,7 +71,11 @@ export class PolicySlicer {
     this.cache = new SliceCache(options.baseId, options.bounds);
   }
 
-  /** The registry id of the preparsed slice for this request with these links, preparsing it on first use. */
+  /**
+   * The registry id of the preparsed slice for this request with these links, preparsing it on first use. A link list
+   * is indexed once per list object, so a caller must not change a list it has passed (the runtime's are fresh per
+   * request, a suite's and a bench's are fixed).
+   */
   policySetId(request: SliceRequest, links: readonly TemplateLinkRecord[]): string {
     const parts = this.sliceOf(request, links);
     let bytes = 0;
@@ -91,7 +95,7 @@ export class PolicySlicer {
     return this.cache.size;
   }
 
-  /** The estimated bytes those slices hold: a metric. */
+  /** The estimated bytes those slices hold (policy text and keys): a metric. */
   get bytes(): number {
     return this.cache.bytes;
   }

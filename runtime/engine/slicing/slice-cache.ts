@@ -33,8 +33,11 @@ export class SliceCache {
     private readonly bounds: SliceCacheBounds = { entries: SLICE_CACHE_ENTRIES, bytes: SLICE_CACHE_BYTES },
   ) {}
 
-  /** The registry id of the slice with this key; `build` preparses it into the id it is given on a miss. */
-  idFor(key: string, bytes: number, build: (id: string) => void): string {
+  /**
+   * The registry id of the slice with this key; `build` preparses it into the id it is given on a miss. `textBytes`
+   * estimates what the slice costs in cedar-wasm; the key, held here, is counted on top of it.
+   */
+  idFor(key: string, textBytes: number, build: (id: string) => void): string {
     const cached = this.entries.get(key);
     if (cached !== undefined) {
       this.entries.delete(key);
@@ -48,6 +51,7 @@ export class SliceCache {
       this.freeIds.push(id);
       throw error;
     }
+    const bytes = textBytes + key.length;
     this.entries.set(key, { id, bytes });
     this.totalBytes += bytes;
     this.evictBeyondBounds();
@@ -59,7 +63,7 @@ export class SliceCache {
     return this.entries.size;
   }
 
-  /** The estimated bytes they hold (their policy text). */
+  /** The estimated bytes they hold: their policy text and their keys. */
   get bytes(): number {
     return this.totalBytes;
   }

@@ -143,15 +143,15 @@ describe('PolicySlicer: the bounded cache of preparsed slices', () => {
     expect({ size: tiny.size, overBoundOnlyByTheNewest: tiny.bytes > 10 }).toEqual({ size: 1, overBoundOnlyByTheNewest: true });
   });
 
-  it('reports bytes as the policy text its slices hold', () => {
+  it('reports bytes as the policy text its slices hold plus their keys', () => {
     const fresh = slicer();
 
     fresh.policySetId(request(uid('User', 'u1'), 'write'), []);
 
-    const expected = ['all-group', 'anything', 'users-only', 'write-or-delete']
-      .map((id) => STATIC[id as keyof typeof STATIC].length)
-      .reduce((a, b) => a + b, 0);
-    expect({ size: fresh.size, bytes: fresh.bytes }).toEqual({ size: 1, bytes: expected });
+    const ids = ['all-group', 'anything', 'users-only', 'write-or-delete'] as const;
+    const text = ids.map((id) => STATIC[id].length).reduce((a, b) => a + b, 0);
+    const key = ids.map((id) => JSON.stringify(['s', id])).join('\n').length;
+    expect({ size: fresh.size, bytes: fresh.bytes }).toEqual({ size: 1, bytes: text + key });
   });
 });
 
