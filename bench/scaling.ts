@@ -233,23 +233,29 @@ function staticGrowth(rows: readonly StaticSizeResult[]): StaticScalingResult['g
   };
 }
 
-/** One size in a fresh `node --expose-gc --import tsx` process; undefined when that cannot run. */
+/** Attempts per child: see `runInChild`. */
+const CHILD_ATTEMPTS = 3;
+
+/**
+ * One size in a fresh `node --expose-gc --import tsx` process; undefined when that cannot run. A child is tried up to
+ * `CHILD_ATTEMPTS` times: on Node 20.20, V8 intermittently aborts (SIGTRAP, "unreachable code" in the deoptimizer)
+ * while the slicer indexes 10,000 static policies, and measuring in process after that would abort the whole bench.
+ */
 function runInChild<T>(args: readonly string[]): T | undefined {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  if (child.status !== 0) {
+  for (let attempt = 1; attempt <= CHILD_ATTEMPTS; attempt++) {
+    const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    if (child.status === 0) return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as T;
     process.stderr.write(
-      `scaling: the child for ${args.join(' ')} failed (${child.error?.message ?? `exit ${child.status}`}); ` +
-        `measuring in process\n${child.stderr}`,
+      `scaling: the child for ${args.join(' ')} failed (${child.error?.message ?? `exit ${child.status ?? child.signal}`}), ` +
+        `attempt ${attempt} of ${CHILD_ATTEMPTS}\n${child.stderr.slice(0, 2_000)}\n`,
     );
-    return undefined;
   }
-  const line = child.stdout.trim().split('\n').pop() ?? '';
-  return JSON.parse(line) as T;
+  return undefined;
 }
 
 let slicerNumber = 0;
