@@ -106,7 +106,7 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
   const routeDecisions = new DecisionCache<RoutesOutcome>({ ...cacheOptions, name: 'AllRoutesDecisions' });
   const reportCacheSizes = cacheMetricsReporter({
     telemetry: line.telemetry,
-    caches: [decisions, routeDecisions, verifier.cache, ...parts.caches],
+    caches: [decisions, routeDecisions, verifier.cache, ...parts.caches, parts.engine.cache],
     clock,
   });
 

@@ -35,6 +35,7 @@ export function recordEngineCalls(): EngineRecorder {
     calls,
     wrap: (engine) => ({
       kind: engine.kind,
+      cache: engine.cache,
       async isAuthorized(request, options) {
         try {
           const decision = await engine.isAuthorized(request, options);

@@ -46,6 +46,7 @@ export function createAvpEngine(options: AvpEngineOptions): Engine {
 
   return {
     kind: 'avp',
+    cache: { name: 'AvpPolicyNames', size: () => names.size() },
     async isAuthorized(request: AuthorizationRequest, { policyStoreId }): Promise<Decision> {
       if (!policyStoreId) throw new EngineError('no policy store id for the avp engine');
       const started = performance.now();

@@ -1,7 +1,7 @@
 // Names the AVP policy ids a decision reports by their @ids: one map per policy store, cached, bounded, never blocking.
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import { SYSTEM_CLOCK, type Clock } from '../../common/clock.js';
-import { TtlLruCache } from '../cache/ttl-lru.js';
+import { type CacheSize, TtlLruCache } from '../cache/ttl-lru.js';
 import { reasonOf } from '../errors.js';
 import { readPolicyNames, type PolicyName } from './policy-name-map.js';
 
@@ -55,6 +55,11 @@ export class AvpPolicyNames {
 
   constructor(private readonly options: AvpPolicyNamesOptions) {
     this.cache = new TtlLruCache(options.maxStores ?? POLICY_NAMES_MAX_STORES, options.clock ?? SYSTEM_CLOCK);
+  }
+
+  /** The stores whose names are held, and their estimated bytes. */
+  size(): CacheSize {
+    return this.cache.stats();
   }
 
   /**

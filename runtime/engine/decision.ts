@@ -1,4 +1,5 @@
 // The one request and decision shape both engines speak.
+import type { SizedCache } from '../cache/ttl-lru.js';
 import type { CedarValueJson, EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
 
 export interface AuthorizationRequest {
@@ -34,6 +35,8 @@ export interface EngineOptions {
 
 export interface Engine {
   readonly kind: 'local' | 'avp';
+  /** What the engine keeps between requests (preparsed slices, AVP policy names), reported as a cache size metric. */
+  readonly cache: SizedCache;
   isAuthorized(request: AuthorizationRequest, options: EngineOptions): Promise<Decision>;
   /** One decision per request, in order. The requests share one principal (one token's routes). */
   isAuthorizedBatch(requests: readonly AuthorizationRequest[], options: EngineOptions): Promise<Decision[]>;

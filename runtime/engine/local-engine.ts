@@ -82,6 +82,7 @@ export function createLocalEngine(bundle: PolicyBundle, options: LocalEngineOpti
   return {
     kind: 'local',
     slices: slicer,
+    cache: { name: 'PolicySlices', size: () => ({ entries: slicer.size, bytes: slicer.bytes }) },
     async isAuthorized(request: AuthorizationRequest, engineOptions: EngineOptions): Promise<Decision> {
       return decideLocally({ policySetId: policySetIdFor(request, engineOptions), schemaName }, request);
     },

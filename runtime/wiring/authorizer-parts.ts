@@ -81,6 +81,8 @@ export function createParts({ mode, bundle, env, clock, dynamoDb: injected, veri
   };
 }
 
+const EMPTY_CACHE = { entries: 0, bytes: 0 } as const;
+
 function createEngine(
   mode: ModeConfig,
   bundle: PolicyBundle,
@@ -99,7 +101,7 @@ function createEngine(
     const refuse = async (): Promise<never> => {
       throw new EngineError(`the engine could not start: ${reason}`);
     };
-    return { kind: mode.engine.kind, isAuthorized: refuse, isAuthorizedBatch: refuse };
+    return { kind: mode.engine.kind, cache: { name: 'Engine', size: () => EMPTY_CACHE }, isAuthorized: refuse, isAuthorizedBatch: refuse };
   }
 }
 
@@ -112,6 +114,7 @@ function lazyAvpEngine(
   injected: VerifiedPermissionsClient | undefined,
 ): Engine {
   let loading: Promise<Engine> | undefined;
+  let loaded: Engine | undefined;
   const load = (): Promise<Engine> =>
     (loading ??= (async () => {
       const [{ createAvpEngine }, { AvpPolicyNames }, sdk, { Logger }] = await Promise.all([
@@ -129,7 +132,8 @@ function lazyAvpEngine(
         clock,
         notify: (notice) => logger.warn('determining policies shown by their AVP ids', { policyNames: { ...notice } }),
       });
-      return createAvpEngine({ client, timeoutMs, names });
+      loaded = createAvpEngine({ client, timeoutMs, names });
+      return loaded;
     })());
   load().catch(() => {
     // A failed load is reported by the first request that needs the engine (a Deny), not at init.
@@ -137,6 +141,8 @@ function lazyAvpEngine(
   });
   return {
     kind: 'avp',
+    // Nothing is held until the engine has loaded; then its own cache (the AVP policy names) reports.
+    cache: { name: 'AvpPolicyNames', size: () => loaded?.cache.size() ?? EMPTY_CACHE },
     isAuthorized: async (request, options) => (await load()).isAuthorized(request, options),
     isAuthorizedBatch: async (requests, options) => (await load()).isAuthorizedBatch(requests, options),
   };

@@ -101,6 +101,20 @@ describe('a single store, deployed with AVP-generated policy ids', () => {
     expect(localAvp.endpoint.requestCount('IsAuthorized')).toBe(5);
   });
 
+  it('reports its size as the engine cache AvpPolicyNames: nothing before a read, one store after', async () => {
+    const { engine } = engineWithNames();
+    const before = engine.cache.size();
+
+    await engine.isAuthorized(VIEW_OWN_ACCOUNT, { policyStoreId: store.policyStoreId });
+
+    expect({ name: engine.cache.name, before, entries: engine.cache.size().entries }).toEqual({
+      name: 'AvpPolicyNames',
+      before: { entries: 0, bytes: 0 },
+      entries: 1,
+    });
+    expect(engine.cache.size().bytes).toBeGreaterThan(0);
+  });
+
   it('reads no names for a decision no policy determined', async () => {
     const { engine } = engineWithNames();
 

@@ -76,7 +76,10 @@ describe('cache size metrics', () => {
 
     expect(telemetry.cacheSizes).toHaveLength(2);
     const first = new Map(telemetry.cacheSizes[0]?.map(({ name, entries, bytes }) => [name, { entries, bytes }]));
-    expect([...first.keys()].sort()).toEqual(['AllRoutesDecisions', 'Decisions', 'Entities', 'Tokens']);
+    expect([...first.keys()].sort()).toEqual(['AllRoutesDecisions', 'Decisions', 'Entities', 'PolicySlices', 'Tokens']);
+    // The local engine's preparsed slices: one per action the batch asked for (the one route's action).
+    expect(first.get('PolicySlices')?.entries).toBe(1);
+    expect(first.get('PolicySlices')?.bytes).toBeGreaterThan(0);
     expect(first.get('Tokens')?.entries).toBe(1);
     expect(first.get('AllRoutesDecisions')?.entries).toBe(1);
     expect(first.get('Decisions')).toEqual({ entries: 0, bytes: 0 });
