@@ -270,7 +270,8 @@ async function main(values: { readonly mode?: string; readonly runs?: string }):
       `cold start of the ${modeName} authorizer: esbuild, minified CJS, target ${AUTHORIZER_ESBUILD_TARGET}, @aws-sdk/* external\n`,
     );
     process.stdout.write(
-      `bundle: index.js ${kb(bundle.jsBytes)} (target ≤ ${kb(BUNDLE_TARGET_BYTES)}: ${verdict(bundle.jsBytes <= BUNDLE_TARGET_BYTES)}); ` +
+      `bundle: index.js ${kb(bundle.jsBytes)} ` +
+        `(target ≤ ${kb(BUNDLE_TARGET_BYTES)}: ${verdict(bundle.jsBytes <= BUNDLE_TARGET_BYTES)}); ` +
         `cedar_wasm_bg.wasm ${kb(bundle.wasmBytes)} beside it\n`,
     );
 
