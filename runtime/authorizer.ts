@@ -1,7 +1,5 @@
 // The request path, independent of API type, wired from its parts: token → claims → entities → policy store → engine
 // → outcome, with the decision caches in front and one decision line per request.
-// First, before any import that loads cedar-wasm: how its module is compiled (runtime/wasm-compilation.ts).
-import './wasm-compilation.js';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { VerifiedPermissionsClient } from '@aws-sdk/client-verifiedpermissions';
 import type { Fetcher } from 'aws-jwt-verify/https';
