@@ -13,7 +13,8 @@ const SPEC = {
   usage: `usage: npm run diff -- --base <git-ref> [--json] [--fail-on allow|deny|any] [--root <dir>]
   --base     the revision to compare the working tree with (read with git show; nothing is checked out)
   --json     print the diff as JSON instead of markdown
-  --fail-on  exit 1 when a decision newly allows (allow), newly denies (deny), or changes at all (any)`,
+  --fail-on  exit 1 when a decision newly allows (allow), newly denies (deny), or changes at all (any),
+             and when no request was evaluated (an empty request space checks nothing)`,
   options: { base: { type: 'string' }, json: { type: 'boolean' }, 'fail-on': { type: 'string' }, root: { type: 'string' } },
 } as const;
 
@@ -29,6 +30,14 @@ runCli(SPEC, ({ values }) => {
     throw error;
   }
   process.stdout.write(values.json ? diffJson(diff) : diffMarkdown(diff));
+  // Unexplored is not unchanged: with no request to compare, "0 decisions changed" proves nothing, so a check fails.
+  if (failOn !== undefined && diff.requests === 0) {
+    process.stderr.write(
+      `--fail-on ${failOn}: the request space is empty (0 requests evaluated), so no decision was compared; ` +
+        'add policy suites under tests/policies/, or check that they load (npm run test:policies)\n',
+    );
+    return 1;
+  }
   const failed =
     (failOn === 'allow' && diff.denyToAllow > 0) ||
     (failOn === 'deny' && diff.allowToDeny > 0) ||

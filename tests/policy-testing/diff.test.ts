@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffDecisions, type DecisionDiff } from '../../policy-testing/diff.js';
@@ -203,5 +203,43 @@ describe('decision diff against a git revision', () => {
       changes: 3,
       stderr: '--fail-on allow: a request is newly allowed\n',
     });
+  });
+});
+
+describe('an empty request space', () => {
+  let project: ProjectCopy;
+  const diffCli = (...extra: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'policy-testing/cli/diff.ts', '--root', project.root, '--base', 'HEAD', ...extra], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+
+  beforeAll(() => {
+    // GIVEN a repository with policies but no policy suite at all, and a working tree that changes a policy
+    project = suiteProject({});
+    rmSync(join(project.root, 'tests/policies'), { recursive: true, force: true });
+    git(project.root, 'init', '-q');
+    git(project.root, 'add', '-A');
+    git(project.root, 'commit', '-q', '-m', 'base');
+    edit(project.root, 'policies/shared/guardrails.cedar', 'context.amount > 1000000', 'context.amount > 2000000');
+  });
+  afterAll(() => project.remove());
+
+  it('fails --fail-on any with exit 1, saying no request was evaluated, instead of a green "0 decisions changed"', () => {
+    const run = diffCli('--json', '--fail-on', 'any');
+
+    expect({ status: run.status, requests: (JSON.parse(run.stdout) as { requests: number }).requests, stderr: run.stderr }).toEqual({
+      status: 1,
+      requests: 0,
+      stderr:
+        '--fail-on any: the request space is empty (0 requests evaluated), so no decision was compared; ' +
+        'add policy suites under tests/policies/, or check that they load (npm run test:policies)\n',
+    });
+  });
+
+  it('still reports and exits 0 without --fail-on: the report says 0 requests', () => {
+    const run = diffCli('--json');
+
+    expect({ status: run.status, requests: (JSON.parse(run.stdout) as { requests: number }).requests }).toEqual({ status: 0, requests: 0 });
   });
 });
