@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalAvpEndpoint, createLocalAvpClient, type LocalAvpEndpoint } from '../../local/avp/avp-endpoint.js';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../local/dynamodb/local-dynamodb.js';
 import { startLocalIssuer, type LocalIssuer } from '../../local/issuer/token-issuer.js';
-import type { ModeConfig, RouteConfig } from '../../runtime/config.js';
+import type { ModeConfig } from '../../runtime/config.js';
 import { MemoryTelemetry, restTokenAuthorizer, UNAUTHORIZED } from '../../runtime/index.js';
 import { fixtureMode } from '../support/fixture-domain.js';
+import { fixedRoute } from './support/handler-events.js';
 
 const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE: CUSTOMER_BUNDLE } = fixtureMode('billing', 'customer');
 
@@ -19,16 +20,6 @@ const account = (id: string, owner: string): EntityJson => ({
   parents: [{ type: 'Billing::Customer', id: owner }],
 });
 
-const fixed = (method: string, path: string, action: string, id: string): RouteConfig => ({
-  kind: 'http',
-  key: `${method} ${path}`,
-  method,
-  path,
-  action,
-  resource: { type: 'Billing::Account', id },
-  context: [],
-});
-
 /** A partner API whose routes all name fixed accounts: the case a token-keyed cache can serve safely. */
 const PARTNER: ModeConfig = {
   ...CUSTOMER,
@@ -39,9 +30,9 @@ const PARTNER: ModeConfig = {
   // (tests/runtime/faults.test.ts is), so a loaded machine must not turn its first answer into a 401.
   timeouts: { ...CUSTOMER.timeouts, jwksMs: 10_000 },
   routes: [
-    fixed('GET', '/house-account', 'ViewAccount', 'acct-1'),
-    fixed('GET', '/house-account/billing', 'ListBilling', 'acct-1'),
-    fixed('GET', '/settlement-account', 'ViewAccount', 'acct-2'),
+    fixedRoute('GET', '/house-account', 'ViewAccount', 'acct-1'),
+    fixedRoute('GET', '/house-account/billing', 'ListBilling', 'acct-1'),
+    fixedRoute('GET', '/settlement-account', 'ViewAccount', 'acct-2'),
   ],
 };
 

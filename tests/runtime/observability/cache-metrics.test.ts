@@ -1,6 +1,5 @@
 // Each cache reports its size (entries and estimated bytes) as a metric: through the authorizer's telemetry, and as
 // Powertools EMF metrics named Cache.<name>.Entries and Cache.<name>.Bytes.
-import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/local-dynamodb.js';
 import { startLocalIssuer, type LocalIssuer } from '../../../local/issuer/token-issuer.js';
@@ -9,6 +8,7 @@ import { MemoryTelemetry, restTokenAuthorizer } from '../../../runtime/index.js'
 import { CACHE_METRICS_INTERVAL_MS } from '../../../runtime/observability/cache-metrics.js';
 import { powertoolsTelemetry } from '../../../runtime/observability/telemetry.js';
 import { fixtureMode } from '../../support/fixture-domain.js';
+import { account, fixedRoute } from '../support/handler-events.js';
 
 const { MODE_CONFIG: CUSTOMER, POLICY_BUNDLE } = fixtureMode('billing', 'customer');
 const BASE = 'arn:aws:execute-api:eu-west-1:123456789012:api-id/prod';
@@ -17,28 +17,9 @@ const PARTNER: ModeConfig = {
   ...CUSTOMER,
   name: 'partner',
   api: { ...CUSTOMER.api, authorizer: 'token' },
-  routes: [
-    {
-      kind: 'http',
-      key: 'GET /house-account',
-      method: 'GET',
-      path: '/house-account',
-      action: 'ViewAccount',
-      resource: { type: 'Billing::Account', id: 'acct-1' },
-      context: [],
-    },
-  ],
+  routes: [fixedRoute('GET', '/house-account', 'ViewAccount', 'acct-1')],
 };
-const ACCOUNT: EntityJson = {
-  uid: { type: 'Billing::Account', id: 'acct-1' },
-  attrs: {
-    owner: { __entity: { type: 'Billing::Customer', id: 'cust-1' } },
-    tenant: { __entity: { type: 'Billing::Tenant', id: 'bank-a' } },
-    currency: 'EUR',
-    frozen: false,
-  },
-  parents: [{ type: 'Billing::Customer', id: 'cust-1' }],
-};
+const ACCOUNT = account('acct-1', 'cust-1');
 
 let issuer: LocalIssuer;
 let dynamo: LocalDynamo;

@@ -17,6 +17,7 @@ import {
   customer,
   CUSTOMER,
   CUSTOMER_BUNDLE as BUNDLE,
+  fixedRoute,
   httpEvent as payload2Event,
   M2M,
   restRequestEvent,
@@ -40,17 +41,7 @@ const TOKEN_CACHED: ModeConfig = {
   ...CUSTOMER,
   api: { ...CUSTOMER.api, authorizer: 'token' },
   cache: { ...CUSTOMER.cache, ttlSeconds: 300 },
-  routes: [
-    {
-      kind: 'http',
-      key: 'GET /house-account',
-      method: 'GET',
-      path: '/house-account',
-      action: 'ViewAccount',
-      resource: { type: 'Billing::Account', id: 'acct-1' },
-      context: [],
-    },
-  ],
+  routes: [fixedRoute('GET', '/house-account', 'ViewAccount', 'acct-1')],
 };
 
 const GROUPS = ['payer', 'support,admin'] as const;

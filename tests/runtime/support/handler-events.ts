@@ -14,6 +14,7 @@ import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2, APIGatewayTokenAuthorizerEvent } from 'aws-lambda';
 import { createTables, putEntities, startLocalDynamo, type LocalDynamo } from '../../../local/dynamodb/local-dynamodb.js';
 import { startLocalIssuer, type LocalIssuer } from '../../../local/issuer/token-issuer.js';
+import type { HttpRoute } from '../../../runtime/config.js';
 import { MemoryTelemetry, type RuntimeDependencies, type Telemetry } from '../../../runtime/index.js';
 import { fixtureMode } from '../../support/fixture-domain.js';
 
@@ -45,6 +46,19 @@ export function account(id: string, owner: string, options: { frozen?: boolean }
     uid: { type: 'Billing::Account', id },
     attrs: { owner: ref('Billing::Customer', owner), tenant: BANK, currency: 'EUR', frozen: options.frozen ?? false },
     parents: [{ type: 'Billing::Customer', id: owner }],
+  };
+}
+
+/** A route whose resource is always the same account: the kind a token-keyed (TOKEN authorizer) cache may serve. */
+export function fixedRoute(method: string, path: string, action: string, accountId: string): HttpRoute {
+  return {
+    kind: 'http',
+    key: `${method} ${path}`,
+    method,
+    path,
+    action,
+    resource: { type: 'Billing::Account', id: accountId },
+    context: [],
   };
 }
 
