@@ -5,7 +5,7 @@ import { PolicySetError } from './errors.js';
 import { readRevisionSources, resolveRevision, type Revision } from './git-sources.js';
 import { loadPolicyTests } from './load-tests.js';
 import { loadPolicyCatalog, policySetOf, type PolicyCatalog } from './policy-catalog.js';
-import { buildRequestSpace, canonical, type SpaceRequest } from './request-space.js';
+import { buildRequestSpace, canonical, describeOrigin, type SpaceRequest } from './request-space.js';
 import { formatEntityUid } from './entity-uid.js';
 
 export interface DiffOptions {
@@ -147,7 +147,7 @@ function toChange(item: SpaceRequest, before: SideDecision, after: SideDecision)
     resource: item.resourceName,
     resourceUid: formatEntityUid(item.request.resource),
     context: item.request.context,
-    origins: [item.origin],
+    origins: [describeOrigin(item.origin)],
     before,
     after,
   };

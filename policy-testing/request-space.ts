@@ -19,8 +19,34 @@ export interface SpaceRequest {
   readonly schemaCheck: SchemaCheck;
   readonly principalName: string;
   readonly resourceName: string;
-  /** `case <file>:<line> <id>`, or `fixtures` for a request of the cross product. */
-  readonly origin: string;
+  readonly origin: RequestOrigin;
+}
+
+/**
+ * Where a request of the space comes from: a test case, the suites' fixture cross product, or derived from a changed
+ * policy's scope or condition (so a change no fixture exercises still shows its flips).
+ */
+export type RequestOrigin =
+  | { readonly kind: 'case'; readonly file: string; readonly line: number; readonly id: string }
+  | { readonly kind: 'fixtures' }
+  | {
+      readonly kind: 'derived';
+      /** The changed policy the request was derived from. */
+      readonly policyId: string;
+      /** What was derived from it, e.g. `context.currency == "CHF"` or `a User in Group::"writers" who is not the reporter`. */
+      readonly detail: string;
+    };
+
+/** `case tests/policies/x.test.yaml:12 pay-small`, `fixtures`, or `from shared.forbid-chf: context.currency == "CHF"`. */
+export function describeOrigin(origin: RequestOrigin): string {
+  switch (origin.kind) {
+    case 'case':
+      return `case ${origin.file}:${origin.line} ${origin.id}`;
+    case 'fixtures':
+      return 'fixtures';
+    case 'derived':
+      return `from ${origin.policyId}: ${origin.detail}`;
+  }
 }
 
 export function buildRequestSpace(tests: PolicyTests): SpaceRequest[] {
@@ -43,7 +69,7 @@ export function buildRequestSpace(tests: PolicyTests): SpaceRequest[] {
         schemaCheck: testCase.schemaCheck,
         principalName: displayName(testCase.request.principal, pool),
         resourceName: displayName(testCase.request.resource, pool),
-        origin: `case ${testCase.suite}:${testCase.position.line} ${testCase.id}`,
+        origin: { kind: 'case', file: testCase.suite, line: testCase.position.line, id: testCase.id },
       });
     }
   }
@@ -72,7 +98,7 @@ export function buildRequestSpace(tests: PolicyTests): SpaceRequest[] {
               schemaCheck: 'request',
               principalName: displayName(principal.uid, pool),
               resourceName: displayName(resource.uid, pool),
-              origin: 'fixtures',
+              origin: { kind: 'fixtures' },
             });
           }
         }
