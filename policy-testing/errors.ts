@@ -36,3 +36,8 @@ export class ParityModeError extends PolicyTestingError {
 export class ParitySeedError extends PolicyTestingError {
   override readonly name = 'ParitySeedError';
 }
+
+/** A Cedar CLI run-tests file (or folder of them) that cannot be imported: each problem names the file and JSON path. */
+export class CedarCliInputError extends PolicyTestingError {
+  override readonly name = 'CedarCliInputError';
+}
