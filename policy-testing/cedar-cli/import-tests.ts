@@ -1,7 +1,7 @@
 // Turns Cedar CLI run-tests into a YAML policy suite of one mode: each test a case with its own entities, its reasons
 // as `determiningIncludes` (the CLI's subset check); tests the suite format cannot state are refused, each with its place.
 import type { EntityJson, TypeAndId } from '@cedar-policy/cedar-wasm/nodejs';
-import { stringify } from 'yaml';
+import { Document, isMap, isScalar, visit } from 'yaml';
 import type { SchemaModel } from '../../generator/load/cedar-schema.js';
 import { formatEntityUid, parseEntityUid } from '../entity-uid.js';
 import type { FileProblem, ReadTest, ReadTestFile } from './read-test-files.js';
@@ -55,7 +55,7 @@ export function importTests({ file, mode, schema, schemaLinePath }: ImportOption
     cases.push(caseOf(test, action, count, schema));
   });
   const suite = {
-    description: `Imported from the Cedar CLI run-tests file ${file.path} (npm run suites -- import --cedar).`,
+    description: `Imported from ${file.path}, a Cedar CLI run-tests file.`,
     mode,
     ...(file.withSchema ? {} : { schemaCheck: 'none' }),
     ...(file.links.length > 0
@@ -70,7 +70,7 @@ export function importTests({ file, mode, schema, schemaLinePath }: ImportOption
       : {}),
     cases,
   };
-  const yaml = `# yaml-language-server: $schema=${schemaLinePath}\n${stringify(suite, { lineWidth: 120 })}`;
+  const yaml = `# yaml-language-server: $schema=${schemaLinePath}\n${readableYaml(suite)}`;
   return { yaml, cases: cases.length, refused, problems };
 }
 
@@ -107,4 +107,24 @@ function yamlEntity(entity: EntityJson): object {
 
 function typeAndId(uid: EntityJson['uid']): TypeAndId {
   return '__entity' in uid ? uid.__entity : uid;
+}
+
+/**
+ * YAML as the hand-written suites read: entity references, lists of plain values and expectations on one line
+ * (`{ __entity: { type: T, id: x } }`, `[a, b]`, `{ decision: allow }`), everything else in blocks.
+ */
+function readableYaml(suite: object): string {
+  const doc = new Document(suite);
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && pair.key.value === 'expect' && isMap(pair.value)) pair.value.flow = true;
+    },
+    Map(_, map) {
+      if (map.items.some((item) => isScalar(item.key) && (item.key.value === '__entity' || item.key.value === '__extn'))) map.flow = true;
+    },
+    Seq(_, seq) {
+      if (seq.items.every((item) => isScalar(item))) seq.flow = true;
+    },
+  });
+  return doc.toString({ lineWidth: 120, flowCollectionPadding: false });
 }
