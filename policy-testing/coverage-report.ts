@@ -1,5 +1,5 @@
 // Renders the policy coverage for people (an aligned table) and for machines (JSON).
-import { plural, type CoverageReport, type GateResult } from './coverage.js';
+import { plural, type CoverageReport, type GateResult, type PolicyCoverage } from './coverage.js';
 import { UNREACHABLE_KINDS } from './runtime-parity/unreachable.js';
 
 export function coverageText(report: CoverageReport, gate: GateResult): string {
@@ -10,6 +10,7 @@ export function coverageText(report: CoverageReport, gate: GateResult): string {
   const rows = report.policies.map((policy) => [
     policy.id + (policy.kind === 'template' ? ' (template)' : ''),
     String(policy.determiningCases),
+    ...counts(policy),
     policy.modes.join(', ') || '-',
     policy.determiningCases >= gate.minimumDeterminingCases ? 'ok' : waivedIds.has(policy.id) ? 'waived' : 'BELOW MINIMUM',
   ]);
@@ -17,7 +18,7 @@ export function coverageText(report: CoverageReport, gate: GateResult): string {
     `Policy coverage: ${plural(report.cases, 'case')} in ${plural(report.suites, 'suite')} (${byMode})` +
       `${report.failedCases > 0 ? `, ${report.failedCases} FAILED` : ''}`,
     '',
-    ...table(['Policy @id', 'Determining cases', 'Modes', 'Status'], rows),
+    ...table(['Policy @id', 'Determining cases', 'Allow', 'Deny', 'Overridden', 'Modes', 'Status'], rows),
     '',
     `Actions never exercised: ${listOrNone(report.actionsNeverExercised)}`,
     `Entity types never exercised: ${listOrNone(report.entityTypesNeverExercised)}`,
@@ -34,6 +35,10 @@ export function coverageText(report: CoverageReport, gate: GateResult): string {
 
 export function coverageJson(report: CoverageReport, gate: GateResult): string {
   return `${JSON.stringify({ ...report, gate }, null, 2)}\n`;
+}
+
+function counts(policy: PolicyCoverage): string[] {
+  return [String(policy.allowCases), String(policy.denyCases), String(policy.overriddenCases)];
 }
 
 function reachabilityLine({ runtimeReachability: reach }: CoverageReport): string {

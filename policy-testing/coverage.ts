@@ -3,6 +3,7 @@ import type { EntityJson } from '@cedar-policy/cedar-wasm/nodejs';
 import type { CoverageConfig } from './coverage-config.js';
 import type { PolicyTests } from './load-tests.js';
 import type { CaseResult } from './run-suites.js';
+import { overriddenPermits } from './overridden-permits.js';
 import { runtimeReachability, type RuntimeReachability } from './runtime-parity/reachability.js';
 
 export interface PolicyCoverage {
@@ -10,10 +11,24 @@ export interface PolicyCoverage {
   readonly kind: 'policy' | 'template';
   /** Where the policy is declared, `policies/customer/roles.cedar:5`. */
   readonly location: string;
-  /** Cases whose decision this policy (or, for a template, one of its links) determined. */
+  /** Cases whose decision this policy (or, for a template, one of its links) determined: `allowCases + denyCases`. */
   readonly determiningCases: number;
+  /** Cases it determined that ended in Allow (a permit that held, with no forbid holding). */
+  readonly allowCases: number;
+  /** Cases it determined that ended in Deny (a forbid that held). */
+  readonly denyCases: number;
+  /** Cases where it is a permit that held, but a forbid that also held denied the request (overridden-permits.ts). */
+  readonly overriddenCases: number;
   /** The modes of those cases, sorted. */
   readonly modes: readonly string[];
+}
+
+interface PolicyCounts {
+  allow: number;
+  deny: number;
+  overridden: number;
+  /** The modes of the cases it determined. */
+  readonly modes: Set<string>;
 }
 
 export interface RouteGap {
@@ -54,36 +69,53 @@ export function computeCoverage(tests: PolicyTests, results: readonly CaseResult
   const templateOfLink = new Map(
     tests.suites.flatMap((suite) => suite.links.map((link) => [`${suite.file}#${link.id}`, link.templateId] as const)),
   );
-  const counts = new Map<string, { cases: number; modes: Set<string> }>();
+  const counts = new Map<string, PolicyCounts>();
+  const countOf = (id: string): PolicyCounts => {
+    const known = counts.get(id);
+    if (known) return known;
+    const fresh = { allow: 0, deny: 0, overridden: 0, modes: new Set<string>() };
+    counts.set(id, fresh);
+    return fresh;
+  };
+  const overridden = overriddenPermits(tests, results);
   const exercisedActions = new Set<string>();
   const exercisedTypes = new Set<string>();
   const decisions = new Map<string, Set<string>>();
   const casesByMode: Record<string, number> = {};
 
-  for (const { testCase, outcome } of results) {
+  for (const result of results) {
+    const { testCase, outcome } = result;
     const { request, mode } = testCase;
+    const policyIds = (ids: readonly string[]): Set<string> =>
+      new Set(ids.map((id) => templateOfLink.get(`${testCase.suite}#${id}`) ?? id));
     casesByMode[mode] = (casesByMode[mode] ?? 0) + 1;
     exercisedActions.add(request.action.id);
     for (const type of [request.principal.type, request.resource.type, ...testCase.entities.map(entityType)]) exercisedTypes.add(type);
     const key = `${mode} ${request.action.id}`;
     decisions.set(key, (decisions.get(key) ?? new Set()).add(outcome.decision));
-    for (const id of new Set(outcome.determining.map((id) => templateOfLink.get(`${testCase.suite}#${id}`) ?? id))) {
-      const count = counts.get(id) ?? { cases: 0, modes: new Set<string>() };
-      count.cases++;
+    for (const id of policyIds(outcome.determining)) {
+      const count = countOf(id);
+      count[outcome.decision]++;
       count.modes.add(mode);
-      counts.set(id, count);
     }
+    for (const id of policyIds(overridden.get(result) ?? [])) countOf(id).overridden++;
   }
 
   const policies = tests.catalog.policies
     .filter((policy): policy is typeof policy & { id: string } => policy.id !== undefined)
-    .map((policy) => ({
-      id: policy.id,
-      kind: policy.kind,
-      location: `${policy.file.path}:${policy.idPosition.line}`,
-      determiningCases: counts.get(policy.id)?.cases ?? 0,
-      modes: [...(counts.get(policy.id)?.modes ?? [])].sort(),
-    }))
+    .map((policy): PolicyCoverage => {
+      const count = counts.get(policy.id);
+      return {
+        id: policy.id,
+        kind: policy.kind,
+        location: `${policy.file.path}:${policy.idPosition.line}`,
+        determiningCases: (count?.allow ?? 0) + (count?.deny ?? 0),
+        allowCases: count?.allow ?? 0,
+        denyCases: count?.deny ?? 0,
+        overriddenCases: count?.overridden ?? 0,
+        modes: [...(count?.modes ?? [])].sort(),
+      };
+    })
     .sort((a, b) => compare(a.id, b.id));
 
   const routeGaps = [...tests.catalog.modes.values()].flatMap((mode) =>
@@ -136,8 +168,8 @@ export function applyGate(report: CoverageReport, config: CoverageConfig): GateR
   return { pass: failures.length === 0, minimumDeterminingCases: minimum, failures, warnings, waived };
 }
 
-export function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+export function plural(count: number, noun: string, nouns = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : nouns}`;
 }
 
 function entityType(entity: EntityJson): string {

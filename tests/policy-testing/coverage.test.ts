@@ -3,8 +3,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyGate, computeCoverage, type CoverageReport } from '../../policy-testing/coverage.js';
-import { loadCoverageConfig } from '../../policy-testing/coverage-config.js';
-import { coverageText } from '../../policy-testing/coverage-report.js';
+import { DEFAULT_COVERAGE_CONFIG, loadCoverageConfig } from '../../policy-testing/coverage-config.js';
+import { coverageJson, coverageText } from '../../policy-testing/coverage-report.js';
 import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { loadPolicyTests, type PolicyTests } from '../../policy-testing/load-tests.js';
 import { runSuites } from '../../policy-testing/run-suites.js';
@@ -89,6 +89,16 @@ cases:
 `,
 };
 
+/** The modes and policy folders an m2m-only copy leaves out. */
+const NOT_M2M = [
+  'modes/customer.yaml',
+  'modes/internal.yaml',
+  'modes/multi-tenant.yaml',
+  'policies/customer',
+  'policies/staff',
+  'policies/tenant',
+];
+
 describe('policy coverage', () => {
   let project: ProjectCopy;
   let tests: PolicyTests;
@@ -101,16 +111,7 @@ describe('policy coverage', () => {
 
   beforeAll(() => {
     project = suiteProject(FILES);
-    for (const path of [
-      'modes/customer.yaml',
-      'modes/internal.yaml',
-      'modes/multi-tenant.yaml',
-      'policies/customer',
-      'policies/staff',
-      'policies/tenant',
-    ]) {
-      rmSync(join(project.root, path), { recursive: true });
-    }
+    for (const path of NOT_M2M) rmSync(join(project.root, path), { recursive: true });
     tests = loadPolicyTests({ root: project.root });
     report = computeCoverage(tests, runSuites(tests));
   });
@@ -242,14 +243,14 @@ waivers:
     expect(coverageText(report, gate).split('\n').slice(0, 11)).toEqual([
       'Policy coverage: 4 cases in 1 suite (m2m 4)',
       '',
-      '| Policy @id                                   | Determining cases | Modes | Status        |',
-      '|----------------------------------------------|-------------------|-------|---------------|',
-      '| service.create-payment                       | 1                 | m2m   | ok            |',
-      '| service.read-billing                         | 0                 | -     | BELOW MINIMUM |',
-      '| service.subscribe-payment-events             | 1                 | m2m   | ok            |',
-      '| shared.forbid-billing-from-frozen-account    | 0                 | -     | BELOW MINIMUM |',
-      '| shared.forbid-large-payment-without-approver | 1                 | m2m   | ok            |',
-      '| shared.forbid-self-approval                  | 0                 | -     | BELOW MINIMUM |',
+      '| Policy @id                                   | Determining cases | Allow | Deny | Overridden | Modes | Status        |',
+      '|----------------------------------------------|-------------------|-------|------|------------|-------|---------------|',
+      '| service.create-payment                       | 1                 | 1     | 0    | 1          | m2m   | ok            |',
+      '| service.read-billing                         | 0                 | 0     | 0    | 0          | -     | BELOW MINIMUM |',
+      '| service.subscribe-payment-events             | 1                 | 1     | 0    | 0          | m2m   | ok            |',
+      '| shared.forbid-billing-from-frozen-account    | 0                 | 0     | 0    | 0          | -     | BELOW MINIMUM |',
+      '| shared.forbid-large-payment-without-approver | 1                 | 0     | 1    | 0          | m2m   | ok            |',
+      '| shared.forbid-self-approval                  | 0                 | 0     | 0    | 0          | -     | BELOW MINIMUM |',
       '',
     ]);
   });
@@ -288,6 +289,120 @@ waivers:
       pass: false,
       failing: ['service.read-billing', 'shared.forbid-billing-from-frozen-account', 'shared.forbid-self-approval'],
       written: true,
+    });
+  });
+});
+
+// Six m2m cases whose counts are worked out by hand from the pinned guardrails and the service scopes:
+//   A initiator (billing/write) CreatePayment acct-1 100        allow: service.create-payment
+//   B initiator CreatePayment acct-1 2,000,000                  deny: forbid-large; service.create-payment held, overridden
+//   C initiator CreatePayment acct-frozen 2,000,000             deny: forbid-large and forbid-frozen; create-payment overridden
+//   D recon (billing/read) CreatePayment acct-frozen 100        deny: forbid-frozen; no permit held, so nothing is overridden
+//   E recon ViewAccount acct-1                                  allow: service.read-billing
+//   F ledger SubscribePaymentEvents acct-frozen                 allow: service.subscribe-payment-events (no forbid applies)
+const COUNTED_SUITE = `${SUITE_LINE}description: Cases whose counts are known.
+mode: m2m
+fixtures: [services]
+cases:
+  - principal: initiator
+    action: CreatePayment
+    resource: acct-1
+    variant: a
+    context: { amount: 100, currency: EUR }
+    expect: { decision: allow }
+  - principal: initiator
+    action: CreatePayment
+    resource: acct-1
+    variant: b
+    context: { amount: 2000000, currency: EUR }
+    expect: { decision: deny }
+  - principal: initiator
+    action: CreatePayment
+    resource: acct-frozen
+    variant: c
+    context: { amount: 2000000, currency: EUR }
+    expect: { decision: deny }
+  - principal: recon
+    action: CreatePayment
+    resource: acct-frozen
+    variant: d
+    context: { amount: 100, currency: EUR }
+    expect: { decision: deny }
+  - principal: recon
+    action: ViewAccount
+    resource: acct-1
+    expect: { decision: allow }
+  - principal: ledger
+    action: SubscribePaymentEvents
+    resource: acct-frozen
+    expect: { decision: allow }
+`;
+
+const COUNTED_FIXTURE = `${FIXTURE_LINE}description: Three services, an open account and a frozen one.
+entities:
+  - uid: Billing::Service::"initiator"
+    attrs: { clientId: init01, scopes: [billing/write] }
+  - uid: Billing::Service::"recon"
+    attrs: { clientId: recon01, scopes: [billing/read] }
+  - uid: Billing::Service::"ledger"
+    attrs: { clientId: ledger01, scopes: [billing/events.read] }
+  - uid: Billing::Account::"acct-1"
+    attrs:
+      owner: { __entity: { type: Billing::Customer, id: cust-acme } }
+      tenant: { __entity: { type: Billing::Tenant, id: t-north } }
+      currency: EUR
+      frozen: false
+  - uid: Billing::Account::"acct-frozen"
+    attrs:
+      owner: { __entity: { type: Billing::Customer, id: cust-acme } }
+      tenant: { __entity: { type: Billing::Tenant, id: t-north } }
+      currency: EUR
+      frozen: true
+`;
+
+describe('policy coverage counts by outcome', () => {
+  let project: ProjectCopy;
+  let report: CoverageReport;
+
+  beforeAll(() => {
+    project = suiteProject({
+      'policies/shared/guardrails.cedar': PINNED_GUARDRAILS,
+      'tests/policies/fixtures/services.yaml': COUNTED_FIXTURE,
+      'tests/policies/m2m/counted.test.yaml': COUNTED_SUITE,
+    });
+    for (const path of NOT_M2M) rmSync(join(project.root, path), { recursive: true });
+    const tests = loadPolicyTests({ root: project.root });
+    report = computeCoverage(tests, runSuites(tests));
+  });
+  afterAll(() => project.remove());
+
+  it('counts per policy the Allows it determined, the Denies it determined, and the cases a forbid overrode it in', () => {
+    expect(report.policies.map((p) => [p.id, { allow: p.allowCases, deny: p.denyCases, overridden: p.overriddenCases }])).toEqual([
+      ['service.create-payment', { allow: 1, deny: 0, overridden: 2 }],
+      ['service.read-billing', { allow: 1, deny: 0, overridden: 0 }],
+      ['service.subscribe-payment-events', { allow: 1, deny: 0, overridden: 0 }],
+      ['shared.forbid-billing-from-frozen-account', { allow: 0, deny: 2, overridden: 0 }],
+      ['shared.forbid-large-payment-without-approver', { allow: 0, deny: 2, overridden: 0 }],
+      ['shared.forbid-self-approval', { allow: 0, deny: 0, overridden: 0 }],
+    ]);
+  });
+
+  it('keeps determiningCases as the sum of the Allows and Denies a policy determined', () => {
+    expect(report.policies.every((p) => p.determiningCases === p.allowCases + p.denyCases)).toBe(true);
+    expect(report.failedCases).toBe(0);
+  });
+
+  it('writes the three counts into the JSON next to the existing fields', () => {
+    const json = JSON.parse(coverageJson(report, applyGate(report, DEFAULT_COVERAGE_CONFIG))) as { policies: Record<string, unknown>[] };
+    expect(json.policies[0]).toEqual({
+      id: 'service.create-payment',
+      kind: 'policy',
+      location: 'policies/service/scopes.cedar:26',
+      determiningCases: 1,
+      allowCases: 1,
+      denyCases: 0,
+      overriddenCases: 2,
+      modes: ['m2m'],
     });
   });
 });
