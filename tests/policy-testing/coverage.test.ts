@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyGate, computeCoverage, type CoverageReport } from '../../policy-testing/coverage.js';
 import { DEFAULT_COVERAGE_CONFIG, loadCoverageConfig } from '../../policy-testing/coverage-config.js';
-import { coverageJson, coverageText } from '../../policy-testing/coverage-report.js';
+import { coverageJson, coverageMarkdown, coverageText } from '../../policy-testing/coverage-report.js';
 import { formatDiagnostics } from '../../generator/diagnostics/format.js';
 import { loadPolicyTests, type PolicyTests } from '../../policy-testing/load-tests.js';
 import { runSuites } from '../../policy-testing/run-suites.js';
@@ -253,6 +253,26 @@ waivers:
       '| shared.forbid-self-approval                  | 0                 | 0     | 0    | 0          | -     | BELOW MINIMUM |',
       '',
     ]);
+  });
+
+  it('prints a markdown section for a pull-request comment, with a warning sign on each policy no case exercises', () => {
+    expect(coverageMarkdown(report, applyGate(report, configFrom(undefined).config))).toBe(
+      [
+        '### Policy coverage',
+        '',
+        '4 cases in 1 suite (m2m 4); coverage gate (each policy determining at least 1 case): FAILED.',
+        '',
+        '| Policy | Allow | Deny | Overridden |  |',
+        '|---|--:|--:|--:|---|',
+        '| `service.create-payment` | 1 | 0 | 1 |  |',
+        '| `service.read-billing` | 0 | 0 | 0 | ⚠ no case exercises it |',
+        '| `service.subscribe-payment-events` | 1 | 0 | 0 |  |',
+        '| `shared.forbid-billing-from-frozen-account` | 0 | 0 | 0 | ⚠ no case exercises it |',
+        '| `shared.forbid-large-payment-without-approver` | 0 | 1 | 0 |  |',
+        '| `shared.forbid-self-approval` | 0 | 0 | 0 | ⚠ no case exercises it |',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('counts the cases their mode cannot carry through its runtime, by reason', () => {
