@@ -18,7 +18,8 @@ const USAGE = `usage: npm run coverage -- [--root <dir>] [--changed-from <git-re
   --format markdown prints a section for a pull-request comment; --json is --format json;
   writes the JSON to --out (default ${DEFAULT_COVERAGE_PATH});
   without tests/policies/coverage.yaml, every policy must determine one case and nothing is waived;
-  prints the report even when cases fail, and exits 1 when a suite does not load, a case fails or the coverage gate fails`;
+  prints the report even when cases fail, and exits 1 when a suite does not load, a case fails or the coverage gate fails;
+  exits 2 for a bad option or a git error (such as an unknown ref), as npm run diff does`;
 
 const SPEC = {
   command: 'npm run coverage --',
@@ -64,7 +65,7 @@ function baseAt(root: string, ref: string): BaseCatalog {
     return readBaseCatalog(root, ref);
   } catch (error) {
     if (!(error instanceof GitRevisionError)) throw error;
-    throw new CommandFailure(`${error.message}; --changed-from needs a revision of this repository, such as origin/main`, 1, {
+    throw new CommandFailure(`${error.message}; --changed-from needs a revision of this repository, such as origin/main`, 2, {
       cause: error,
     });
   }

@@ -209,11 +209,11 @@ describe('coverage of the policies changed since a git revision', () => {
     );
   });
 
-  it('fails with exit 1 and no stack trace when the revision does not exist', () => {
+  it('fails with exit 2, as npm run diff does, and no stack trace when the revision does not exist', () => {
     const run = coverageCli(project.root, '--changed-from', 'no-such-ref', '--format', 'markdown');
 
     expect({ status: run.status, stdout: run.stdout, stderr: run.stderr.split('\n')[0]?.replace(/ in \S+:.*$/, ' …') }).toEqual({
-      status: 1,
+      status: 2,
       stdout: '',
       stderr: 'npm run coverage: git rev-parse --verify --short no-such-ref^{commit} failed …',
     });
