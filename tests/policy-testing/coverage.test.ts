@@ -426,3 +426,46 @@ describe('policy coverage counts by outcome', () => {
     });
   });
 });
+
+describe('policy coverage counts of a template, through its links', () => {
+  let project: ProjectCopy;
+  let report: CoverageReport;
+
+  beforeAll(() => {
+    // The billing fixture's delegated-access suite, alone, with the fixtures it names. Worked out by hand:
+    //   ada ViewPayment pay-2 (in acct-1)  allow by link ada-reads-acct-1                  template Allow 1
+    //   ada ListBilling acct-9             denied by tenant.isolation; ada-reads-acct-9 held  template Overridden 1
+    //   ada ViewPayment pay-9 (in acct-9)  denied by tenant.isolation; ada-reads-acct-9 held  template Overridden 2
+    //   tom ViewAccount acct-3             allow by tenant.read-own and tom-reads-acct-3      template Allow 2
+    //   three more ada cases               deny, nothing held
+    const source = join(REPO_ROOT, 'tests/fixtures/billing/tests/policies');
+    const fixtures = ['tenants-and-customers', 'roles', 'tenant-users', 'accounts', 'billing', 'delegations'];
+    project = suiteProject(
+      Object.fromEntries(
+        ['multi-tenant/delegated-access.test.yaml', ...fixtures.map((name) => `fixtures/${name}.yaml`)].map((path) => [
+          `tests/policies/${path}`,
+          readFileSync(join(source, path), 'utf8'),
+        ]),
+      ),
+    );
+    const tests = loadPolicyTests({ root: project.root });
+    report = computeCoverage(tests, runSuites(tests));
+  });
+  afterAll(() => project.remove());
+
+  it('counts a case once for the template, whichever of its links held, and counts overridden links', () => {
+    const counts = (id: string) => {
+      const policy = report.policies.find((p) => p.id === id);
+      return policy && { kind: policy.kind, allow: policy.allowCases, deny: policy.denyCases, overridden: policy.overriddenCases };
+    };
+    expect({
+      failed: report.failedCases,
+      template: counts('tenant.delegated-account-read'),
+      isolation: counts('tenant.isolation'),
+    }).toEqual({
+      failed: 0,
+      template: { kind: 'template', allow: 2, deny: 0, overridden: 2 },
+      isolation: { kind: 'policy', allow: 0, deny: 2, overridden: 0 },
+    });
+  });
+});
