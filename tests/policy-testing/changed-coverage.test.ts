@@ -45,7 +45,7 @@ when { principal.scopes.contains("billing/read") };
 `;
 
 const FORBID_CHF = `
-/// Payments in Swiss francs are suspended.
+/// Transfers in Swiss francs are suspended.
 @id("shared.forbid-chf")
 forbid (principal, action == Billing::Action::"CreatePayment", resource)
 when { context.currency == "CHF" };
