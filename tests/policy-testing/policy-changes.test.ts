@@ -44,7 +44,8 @@ describe('which policies a change touches', () => {
   it('does not count comments, layout or other annotations as a change: they cannot change a decision', () => {
     const before = catalog({ 'policies/shared/p.cedar': LIMIT });
     const after = catalog({
-      'policies/shared/p.cedar': `@id("limit")\n@reviewed("yes")\nforbid (principal, action, resource)\n  // large amounts\n  when { context.amount > 100 };\n`,
+      'policies/shared/p.cedar':
+        '@id("limit")\n@reviewed("yes")\nforbid (principal, action, resource)\n' + '  // large amounts\n  when { context.amount > 100 };\n',
     });
     expect(comparePolicyCatalogs(before, after)).toEqual([]);
   });
