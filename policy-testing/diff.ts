@@ -5,8 +5,11 @@ import { PolicySetError } from './errors.js';
 import { readRevisionSources, resolveRevision, type Revision } from './git-sources.js';
 import { loadPolicyTests } from './load-tests.js';
 import { loadPolicyCatalog, policySetOf, type PolicyCatalog } from './policy-catalog.js';
-import { buildRequestSpace, canonical, describeOrigin, type SpaceRequest } from './request-space.js';
+import { buildRequestSpace, canonical, describeOrigin, type RequestOrigin, type SpaceRequest } from './request-space.js';
 import { formatEntityUid } from './entity-uid.js';
+import { comparePolicyCatalogs } from './policy-changes.js';
+import { findUnexplored, withDeterminingCounts, type ChangedPolicy, type Unexplored } from './diff-findings.js';
+import { countEvaluated, DeterminingTally, RedeterminedGroups, type EvaluatedCounts, type RedeterminedGroup } from './diff-tally.js';
 
 export interface DiffOptions {
   readonly root: string;
@@ -30,22 +33,36 @@ export interface DecisionChange {
   readonly resource: string;
   readonly resourceUid: string;
   readonly context: Context;
-  /** Where the request came from: test cases (`case <file>:<line> <id>`) first, then `fixtures` for the cross product. */
+  /**
+   * Where the request came from: test cases (`case <file>:<line> <id>`) first, then `fixtures` for the cross product,
+   * then requests derived from a changed policy (`from <id>: <what>`).
+   */
   readonly origins: readonly string[];
+  /** `derived` when only derived requests asked it: the report lists those apart from the suites' requests. */
+  readonly listedWith: 'suites' | 'derived';
   readonly before: SideDecision;
   readonly after: SideDecision;
 }
 
 export interface DecisionDiff {
   readonly base: Revision;
+  /** Every request evaluated on both sides. */
   readonly requests: number;
   readonly modes: readonly string[];
+  /** The requests evaluated per mode and per origin kind (case, fixtures, derived). */
+  readonly evaluated: EvaluatedCounts;
+  /** Every policy and template the change adds, removes, modifies or moves between modes, with the requests it determines. */
+  readonly policyChanges: readonly ChangedPolicy[];
   readonly changes: readonly DecisionChange[];
   readonly allowToDeny: number;
   readonly denyToAllow: number;
   /** Requests that kept their decision but now rest on other policies. */
   readonly determiningChanged: number;
-  /** What the reader should know: modes or templates missing on one side, files that do not load. */
+  /** Those requests, collapsed by policy pair. */
+  readonly redetermined: readonly RedeterminedGroup[];
+  /** What the space misses: empty, a working-tree file that did not load, a changed policy's mode with no request. */
+  readonly unexplored: readonly Unexplored[];
+  /** What the reader should know: modes or templates missing on one side, base files that do not load. */
   readonly notes: readonly string[];
 }
 
@@ -54,41 +71,43 @@ export function diffDecisions({ root, base, suitesDir }: DiffOptions): DecisionD
   const head = loadPolicyTests({ root, ...(suitesDir ? { suitesDir } : {}) });
   const baseSources = readRevisionSources(root, base);
   const baseCatalog = loadPolicyCatalog(baseSources);
-  const notes: string[] = [
-    ...head.diagnostics
-      .filter((d) => d.severity === 'error')
-      .map((d) => `working tree: ${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`),
-    ...baseCatalog.diagnostics.map((d) => `${base}: ${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`),
-  ];
+  // The working tree's load errors are unexplored parts of the space (diff.unexplored); the base's are notes.
+  const notes: string[] = baseCatalog.diagnostics.map((d) => `${base}: ${d.file}:${d.line}:${d.column}: ${d.code}: ${d.message}`);
+  const policyChanges = comparePolicyCatalogs(baseCatalog, head.catalog);
   const before = new SideEvaluators(baseCatalog, baseSources.schemaFiles[0]?.text, base, notes);
   const after = new SideEvaluators(head.catalog, head.schema?.file.text, 'working tree', notes);
 
   const space = buildRequestSpace(head);
   // Suites that share fixtures ask some requests more than once, with other entities or links that change nothing
   // here; the report shows each distinct request and outcome once, with every place it came from.
-  const byRow = new Map<string, DecisionChange>();
-  let determiningChanged = 0;
+  const byRow = new Map<string, { item: SpaceRequest; before: SideDecision; after: SideDecision; origins: RequestOrigin[] }>();
+  const redetermined = new RedeterminedGroups();
   for (const item of space) {
     const was = before.evaluate(item);
     const now = after.evaluate(item);
     if (was.decision === now.decision) {
-      if (was.determining.join() !== now.determining.join()) determiningChanged++;
+      if (was.determining.join() !== now.determining.join()) redetermined.add(item, was.decision, was.determining, now.determining);
       continue;
     }
-    const change = toChange(item, was, now);
-    const row = canonical({ ...change, origins: [] });
+    const row = canonical({ ...toChange(item, was, now, []), origins: [] });
     const known = byRow.get(row);
-    byRow.set(row, known ? { ...known, origins: [...new Set([...known.origins, ...change.origins])].sort(compareOrigins) } : change);
+    byRow.set(row, { item, before: was, after: now, origins: [...(known?.origins ?? []), item.origin] });
   }
-  const changes = [...byRow.values()].sort(compareChanges);
+  const changes = [...byRow.values()].map((row) => toChange(row.item, row.before, row.after, row.origins)).sort(compareChanges);
+  const evaluated = countEvaluated(space);
+  const groups = redetermined.list();
   return {
     base: revision,
     requests: space.length,
     modes: [...new Set(space.map((item) => item.mode))].sort(),
+    evaluated,
+    policyChanges: withDeterminingCounts(policyChanges, before.tally, after.tally),
     changes,
     allowToDeny: changes.filter((change) => change.before.decision === 'allow').length,
     denyToAllow: changes.filter((change) => change.before.decision === 'deny').length,
-    determiningChanged,
+    determiningChanged: groups.reduce((sum, group) => sum + group.count, 0),
+    redetermined: groups,
+    unexplored: findUnexplored({ evaluated, diagnostics: head.diagnostics, policyChanges }),
     notes: [...new Set(notes)],
   };
 }
@@ -96,6 +115,8 @@ export function diffDecisions({ root, base, suitesDir }: DiffOptions): DecisionD
 /** The evaluators of one side, one per mode and set of template links, made on first use. */
 class SideEvaluators {
   private readonly cache = new Map<string, Evaluator | undefined>();
+  /** The requests each policy and template determines on this side, over every request evaluated. */
+  readonly tally = new DeterminingTally();
 
   constructor(
     private readonly catalog: PolicyCatalog,
@@ -108,6 +129,13 @@ class SideEvaluators {
     const evaluator = this.evaluatorFor(item.mode, item.suite.links);
     if (!evaluator) return { decision: 'deny', determining: [], errors: [`${this.side} cannot evaluate mode ${item.mode}`] };
     const outcome: Outcome = evaluator.evaluate(item.request, item.entities, item.schemaCheck);
+    // A template determines a request through any of its links.
+    this.tally.add(
+      outcome.determining.flatMap((id) => {
+        const template = evaluator.templateOf(id);
+        return template === undefined ? [id] : [id, template];
+      }),
+    );
     return { decision: outcome.decision, determining: outcome.determining, errors: outcome.errors };
   }
 
@@ -138,7 +166,8 @@ class SideEvaluators {
   }
 }
 
-function toChange(item: SpaceRequest, before: SideDecision, after: SideDecision): DecisionChange {
+function toChange(item: SpaceRequest, before: SideDecision, after: SideDecision, origins: readonly RequestOrigin[]): DecisionChange {
+  const sorted = [...new Map(origins.map((origin) => [describeOrigin(origin), origin]))].sort(compareOrigins);
   return {
     mode: item.mode,
     action: item.request.action.id,
@@ -147,7 +176,8 @@ function toChange(item: SpaceRequest, before: SideDecision, after: SideDecision)
     resource: item.resourceName,
     resourceUid: formatEntityUid(item.request.resource),
     context: item.request.context,
-    origins: [describeOrigin(item.origin)],
+    origins: sorted.map(([text]) => text),
+    listedWith: origins.length > 0 && origins.every((origin) => origin.kind === 'derived') ? 'derived' : 'suites',
     before,
     after,
   };
@@ -171,8 +201,9 @@ function compareChanges(a: DecisionChange, b: DecisionChange): number {
   return 0;
 }
 
-/** Test cases before the cross product, then by text. */
-function compareOrigins(a: string, b: string): number {
-  const rank = (origin: string): number => (origin === 'fixtures' ? 1 : 0);
-  return rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0);
+const ORIGIN_RANK: Record<RequestOrigin['kind'], number> = { case: 0, fixtures: 1, derived: 2 };
+
+/** Test cases before the cross product, derived requests last, then by text. */
+function compareOrigins([a, x]: [string, RequestOrigin], [b, y]: [string, RequestOrigin]): number {
+  return ORIGIN_RANK[x.kind] - ORIGIN_RANK[y.kind] || (a < b ? -1 : a > b ? 1 : 0);
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffDecisions, type DecisionDiff } from '../../policy-testing/diff.js';
 import { diffMarkdown } from '../../policy-testing/diff-report.js';
+import { DETERMINES_NOTE } from '../../policy-testing/diff-report-policies.js';
 import { GitRevisionError } from '../../policy-testing/errors.js';
 import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
 import { SERVICES_FIXTURE, SUITE_LINE, suiteProject } from './suite-project.js';
@@ -127,6 +128,9 @@ describe('decision diff against a git revision', () => {
   it('evaluates the cases and the fixtures cross product, and counts decisions kept on other policies', () => {
     expect({
       requests: diff.requests,
+      // 3 cases; the cross product of 2 services x 4 actions on acct-1 (CreatePayment with each of its 2 contexts) is
+      // 10 requests, of which 3 are the cases themselves.
+      evaluated: diff.evaluated,
       modes: diff.modes,
       allowToDeny: diff.allowToDeny,
       denyToAllow: diff.denyToAllow,
@@ -134,6 +138,7 @@ describe('decision diff against a git revision', () => {
       notes: diff.notes,
     }).toEqual({
       requests: 10,
+      evaluated: { all: { case: 3, fixtures: 7, derived: 0, total: 10 }, byMode: { m2m: { case: 3, fixtures: 7, derived: 0, total: 10 } } },
       modes: ['m2m'],
       allowToDeny: 2,
       denyToAllow: 1,
@@ -142,15 +147,38 @@ describe('decision diff against a git revision', () => {
     });
   });
 
-  it('prints a markdown summary and one table per action', () => {
-    expect(diffMarkdown(diff)).toBe(
+  it('prints the summary line first, then the requests evaluated, changed policies, flips, other policies and notes', () => {
+    const markdown = diffMarkdown(diff);
+    const details = markdown.slice(markdown.indexOf('<details>'), markdown.indexOf('</details>') + '</details>'.length);
+
+    expect(markdown.replace(details, '<details>…</details>')).toBe(
       [
         `## Policy decision diff: \`HEAD\` (${diff.base.commit}) → working tree`,
         '',
-        '**3 decisions changed: 2 allow→deny, 1 deny→allow** over 10 requests in 1 mode (m2m).',
-        '1 request kept the same decision with other determining policies.',
+        '**3 decisions changed: 2 allow→deny, 1 deny→allow** over 10 requests in 1 mode (m2m); 2 policies changed, ' +
+          '1 request kept its decision on other policies, **3 parts of the space unexplored** (see Notes).',
         '',
-        '### CreatePayment',
+        'Requests evaluated:',
+        '',
+        '| Mode | Test cases | Fixture cross product | Derived from changed policies | Total |',
+        '|---|---:|---:|---:|---:|',
+        '| m2m | 3 | 7 | 0 | 10 |',
+        '',
+        '### Changed policies',
+        '',
+        '| Policy | Change | Location | Modes | Requests determined (before → after) |',
+        '|---|---|---|---|---|',
+        '| `service.read-billing` | modified | policies/service/scopes.cedar:14 | m2m | 2 → 0 |',
+        '| `shared.forbid-large-payment-without-approver` | modified | policies/shared/guardrails.cedar:16 ' +
+          '| customer, internal, m2m, multi-tenant | 2 → 0 |',
+        '',
+        DETERMINES_NOTE,
+        '',
+        '<details>…</details>',
+        '',
+        '### Flipped decisions',
+        '',
+        '#### CreatePayment',
         '',
         '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
         '|---|---|---|---|---|---|---|',
@@ -158,19 +186,79 @@ describe('decision diff against a git revision', () => {
           '| deny → **allow** | shared.forbid-large-payment-without-approver → service.create-payment ' +
           '| case tests/policies/m2m/billing.test.yaml:6 initiator_CreatePayment_acct-1 |',
         '',
-        '### ListBilling',
+        '#### ListBilling',
         '',
         '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
         '|---|---|---|---|---|---|---|',
         '| m2m | recon (read) | acct-1 |  | allow → **deny** | service.read-billing → (none) | fixtures |',
         '',
-        '### ViewAccount',
+        '#### ViewAccount',
         '',
         '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
         '|---|---|---|---|---|---|---|',
         '| m2m | recon (read) | acct-1 |  | allow → **deny** | service.read-billing → (none) ' +
           '| case tests/policies/m2m/billing.test.yaml:17 recon_ViewAccount_acct-1 |',
         '',
+        '### Same decision with other policies',
+        '',
+        '| Determining policies (before → after) | Decision | Requests | Example request |',
+        '|---|---|---:|---|',
+        '| shared.forbid-large-payment-without-approver → (none) | deny | 1 ' +
+          '| m2m: recon (read) CreatePayment acct-1 (amount=1500000, currency="EUR") — fixtures |',
+        '',
+        '### Notes',
+        '',
+        ...['customer', 'internal', 'multi-tenant'].map(
+          (mode) =>
+            `- ⚠ unexplored: mode ${mode} has 0 requests, yet it holds the changed shared.forbid-large-payment-without-approver ` +
+            `(policies/shared/guardrails.cedar:16); add a suite with "mode: ${mode}" under tests/policies/`,
+        ),
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('folds the line diff of each changed policy into one <details> block of ```diff fences', () => {
+    const markdown = diffMarkdown(diff);
+
+    expect(markdown.slice(markdown.indexOf('<details>'), markdown.indexOf('</details>') + '</details>'.length)).toBe(
+      [
+        '<details><summary>Text diffs (2)</summary>',
+        '',
+        '`service.read-billing` · modified · policies/service/scopes.cedar:14',
+        '',
+        '```diff',
+        ' @id("service.read-billing")',
+        ' permit (',
+        '   principal is Billing::Service,',
+        '   action in',
+        '     [Billing::Action::"ViewAccount",',
+        '      Billing::Action::"ListBilling",',
+        '      Billing::Action::"ViewPayment"],',
+        '   resource',
+        ' )',
+        '-when { principal.scopes.contains("billing/read") };',
+        '+when { principal.scopes.contains("billing/read.all") };',
+        '```',
+        '',
+        '`shared.forbid-large-payment-without-approver` · modified · policies/shared/guardrails.cedar:16',
+        '',
+        '```diff',
+        ' @id("shared.forbid-large-payment-without-approver")',
+        ' forbid (',
+        '   principal,',
+        '   action == Billing::Action::"CreatePayment",',
+        '   resource',
+        ' )',
+        ' when',
+        ' {',
+        '-  context.amount > 1000000 &&',
+        '+  context.amount > 2000000 &&',
+        '   !(context has approverId && context.approverId != "")',
+        ' };',
+        '```',
+        '',
+        '</details>',
       ].join('\n'),
     );
   });
@@ -201,7 +289,15 @@ describe('decision diff against a git revision', () => {
       status: 1,
       summary: '3 decisions changed: 2 allow→deny, 1 deny→allow',
       changes: 3,
-      stderr: '--fail-on allow: a request is newly allowed\n',
+      // The guardrail is in every mode, and only m2m has a suite: the other three are unexplored, which fails any --fail-on.
+      stderr: [
+        ...['customer', 'internal', 'multi-tenant'].map(
+          (mode) =>
+            `--fail-on allow: mode ${mode} has 0 requests, yet it holds the changed shared.forbid-large-payment-without-approver ` +
+            `(policies/shared/guardrails.cedar:16); add a suite with "mode: ${mode}" under tests/policies/\n`,
+        ),
+        '--fail-on allow: 1 request newly allowed\n',
+      ].join(''),
     });
   });
 });
