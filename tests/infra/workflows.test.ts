@@ -2,7 +2,9 @@
 // permissions. GitHub's own rules cited here: "Workflow syntax for GitHub Actions" (jobs.<job_id>.needs, permissions,
 // outputs; https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax) and "Managing
 // environments for deployment" (required reviewers; https://docs.github.com/en/actions/how-tos/deploy/configure-and-manage-deployments).
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -181,7 +183,8 @@ describe('the pull-request workflow', () => {
     const post = all.find((step) => step.uses?.startsWith('actions/github-script@'));
 
     expect(all.map((step) => step.run ?? '').join('\n')).toContain(
-      'npm run --silent diff -- --base "origin/${BASE_REF}" > decision-diff.md',
+      'npm run --silent diff -- --base "origin/${BASE_REF}" --fail-on unexercised \\\n' +
+        '  > decision-diff.md 2> decision-diff-errors.txt || status=$?',
     );
     expect(all.find((step) => step.uses?.startsWith('actions/checkout@'))?.with).toEqual({ 'fetch-depth': 0 });
     expect(upload?.with).toEqual({ name: 'decision-diff', path: 'decision-diff.md' });
@@ -195,6 +198,71 @@ describe('the pull-request workflow', () => {
     expect(String(post?.with?.['script'])).toContain("fs.readFileSync('decision-diff-comment.md', 'utf8')");
     expect(String(post?.with?.['script'])).not.toContain("'decision-diff.md'");
     expect(String(post?.with?.['script'])).toContain('github.rest.issues.createComment');
+  });
+
+  it('fails the job on --fail-on unexercised only after the report is in the summary, the artifact and the comment', () => {
+    const all = steps(workflow('pull-request.yml').jobs['decision-diff']);
+    const diff = all.find((step) => step.run?.includes('npm run --silent diff'));
+    const last = all.at(-1);
+
+    // The diff step keeps going on a failed check: it records the exit code instead of stopping the job there.
+    expect(diff?.id).toBe('diff');
+    expect(diff?.run?.split('\n')).toEqual([
+      'status=0',
+      'npm run --silent diff -- --base "origin/${BASE_REF}" --fail-on unexercised \\',
+      '  > decision-diff.md 2> decision-diff-errors.txt || status=$?',
+      'cat decision-diff.md >> "$GITHUB_STEP_SUMMARY"',
+      'echo "status=${status}" >> "$GITHUB_OUTPUT"',
+      '',
+    ]);
+    // Every later step runs (none asks for failure()), and the last one fails the job with the diff's own exit code.
+    expect(all.slice(all.indexOf(diff as Step) + 1, -1).every((step) => step.if === undefined || !step.if.includes('failure()'))).toBe(
+      true,
+    );
+    expect({ if: last?.if, env: last?.env, exits: last?.run?.trim().split('\n').at(-1) }).toEqual({
+      if: "steps.diff.outputs.status != '0'",
+      env: { STATUS: '${{ steps.diff.outputs.status }}' },
+      exits: 'exit "${STATUS}"',
+    });
+    expect(last?.run).toContain('cat decision-diff-errors.txt');
+  });
+
+  it('keeps the report, the job summary and the exit code when the diff exits 1, under the bash options GitHub uses', () => {
+    // GIVEN the diff step's script, and an npm that prints a report and fails the check the way the diff CLI does
+    const script = steps(workflow('pull-request.yml').jobs['decision-diff']).find((step) => step.id === 'diff')?.run ?? '';
+    const dir = mkdtempSync(join(tmpdir(), 'decision-diff-step-'));
+    try {
+      writeFileSync(join(dir, 'npm'), '#!/bin/sh\necho "## Policy decision diff"\necho "--fail-on unexercised: x" >&2\nexit 1\n');
+      chmodSync(join(dir, 'npm'), 0o755);
+      // WHEN it runs as a `run` step with `shell: bash` does: bash --noprofile --norc -eo pipefail (workflow syntax,
+      // jobs.<job_id>.steps[*].shell)
+      const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          PATH: `${dir}:${process.env['PATH'] ?? ''}`,
+          BASE_REF: 'main',
+          GITHUB_OUTPUT: join(dir, 'output'),
+          GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+        },
+      });
+      // THEN the step passes, with the report in the file and the summary, and the exit code kept for the last step
+      expect({
+        status: run.status,
+        report: readFileSync(join(dir, 'decision-diff.md'), 'utf8'),
+        summary: readFileSync(join(dir, 'summary'), 'utf8'),
+        errors: readFileSync(join(dir, 'decision-diff-errors.txt'), 'utf8'),
+        output: readFileSync(join(dir, 'output'), 'utf8'),
+      }).toEqual({
+        status: 0,
+        report: '## Policy decision diff\n',
+        summary: '## Policy decision diff\n',
+        errors: '--fail-on unexercised: x\n',
+        output: 'status=1\n',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
