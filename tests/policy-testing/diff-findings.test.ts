@@ -1,6 +1,6 @@
 // The decision diff names every changed policy with the requests it determines, flags the ones no request reaches
 // (unexercised), and fails `--fail-on` on what it could not explore: a suite that does not load.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
@@ -10,6 +10,7 @@ import { diffMarkdown } from '../../policy-testing/diff-report.js';
 import { loadPolicyTests } from '../../policy-testing/load-tests.js';
 import { policySetOf } from '../../policy-testing/policy-catalog.js';
 import { buildRequestSpace } from '../../policy-testing/request-space.js';
+import { commitAll } from '../support/git-project.js';
 import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
 import { SERVICES_FIXTURE, SUITE_LINE, suiteProject, writeFiles } from './suite-project.js';
 
@@ -53,20 +54,6 @@ permit (
 )
 when { principal.scopes.contains("billing/read") };
 `;
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=Policy Tests', '-c', 'user.email=policy-tests@example.com', '-c', 'commit.gpgsign=false', ...args],
-    { cwd: root, encoding: 'utf8' },
-  );
-}
-
-function commitAll(root: string): void {
-  git(root, 'init', '-q');
-  git(root, 'add', '-A');
-  git(root, 'commit', '-q', '-m', 'base');
-}
 
 function edit(root: string, path: string, from: string, to: string): void {
   const text = readFileSync(join(root, path), 'utf8');

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import { diffDecisions, type DecisionDiff } from '../../policy-testing/diff.js';
 import { diffMarkdown } from '../../policy-testing/diff-report.js';
 import { DETERMINES_NOTE } from '../../policy-testing/diff-report-policies.js';
 import { GitRevisionError } from '../../policy-testing/errors.js';
+import { commitAll, git } from '../support/git-project.js';
 import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
 import { SERVICES_FIXTURE, SUITE_LINE, suiteProject } from './suite-project.js';
 
@@ -30,17 +31,6 @@ cases:
     expect: { decision: allow }
 `;
 
-function git(root: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=Policy Tests', '-c', 'user.email=policy-tests@example.com', '-c', 'commit.gpgsign=false', ...args],
-    {
-      cwd: root,
-      encoding: 'utf8',
-    },
-  );
-}
-
 function catchError(action: () => unknown): Error | undefined {
   try {
     action();
@@ -63,9 +53,7 @@ describe('decision diff against a git revision', () => {
   beforeAll(() => {
     // GIVEN a repository whose last commit holds the policies and a small m2m suite
     project = suiteProject({ 'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE, 'tests/policies/m2m/billing.test.yaml': SUITE });
-    git(project.root, 'init', '-q');
-    git(project.root, 'add', '-A');
-    git(project.root, 'commit', '-q', '-m', 'base');
+    commitAll(project.root);
     // AND a working tree that raises the four-eyes limit and renames the read scope
     edit(project.root, 'policies/shared/guardrails.cedar', 'context.amount > 1000000', 'context.amount > 2000000');
     edit(
@@ -314,9 +302,7 @@ describe('an empty request space', () => {
     // GIVEN a repository with policies but no policy suite at all, and a working tree that changes a policy
     project = suiteProject({});
     rmSync(join(project.root, 'tests/policies'), { recursive: true, force: true });
-    git(project.root, 'init', '-q');
-    git(project.root, 'add', '-A');
-    git(project.root, 'commit', '-q', '-m', 'base');
+    commitAll(project.root);
     edit(project.root, 'policies/shared/guardrails.cedar', 'context.amount > 1000000', 'context.amount > 2000000');
   });
   afterAll(() => project.remove());

@@ -1,11 +1,16 @@
 // GitHub refuses a comment body over 65,536 characters ("Body is too long (maximum is 65536 characters)"; REST API
 // "Create an issue comment", https://docs.github.com/en/rest/issues/comments). The decision diff is cut to fit.
-import { describe, expect, it } from 'vitest';
-import { runTsx } from '../../support/run-tsx.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffDecisions } from '../../../policy-testing/diff.js';
+import { diffMarkdown } from '../../../policy-testing/diff-report.js';
 import { DEFAULT_BUDGET_BYTES, GITHUB_COMMENT_LIMIT, truncateComment, truncationNote } from '../../../scripts/ci/truncate-comment.js';
+import { suiteProject } from '../../policy-testing/suite-project.js';
+import { commitAll } from '../../support/git-project.js';
+import { listFiles, type ProjectCopy, REPO_ROOT } from '../../support/project-copy.js';
+import { runTsx } from '../../support/run-tsx.js';
 
 const URL = 'https://github.com/acme/api/actions/runs/1/artifacts/2';
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
@@ -141,5 +146,82 @@ describe('tsx scripts/ci/truncate-comment-cli.ts', () => {
 
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('truncate-comment: --report-url is required: the link to the full report\nusage: ');
+  });
+});
+
+/** The fence a line opens or closes, if any (``` or ~~~, three or more). */
+const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})/;
+
+/** Whether every code fence and <details> block the text opens, it also closes, in order. */
+function balanced(markdown: string): { fencesClosed: boolean; details: number } {
+  let fence: string | null = null;
+  let details = 0;
+  for (const line of markdown.split('\n')) {
+    const mark = FENCE_LINE.exec(line)?.[1];
+    if (fence !== null) {
+      if (mark !== undefined && mark[0] === fence[0] && mark.length >= fence.length && line.trim() === mark) fence = null;
+    } else if (mark !== undefined) {
+      fence = mark;
+    } else {
+      details += (line.match(/<details\b/g) ?? []).length - (line.match(/<\/details>/g) ?? []).length;
+    }
+  }
+  return { fencesClosed: fence === null, details };
+}
+
+describe('a real decision diff of a pull request with many changes', () => {
+  let project: ProjectCopy;
+  let report: string;
+
+  beforeAll(() => {
+    // GIVEN the billing fixture project with all of its suites, committed
+    const domain = join(REPO_ROOT, 'tests/fixtures/billing');
+    const suites = listFiles(join(domain, 'tests/policies')).map((path) => [relative(domain, path), readFileSync(path, 'utf8')]);
+    project = suiteProject(Object.fromEntries(suites));
+    commitAll(project.root);
+    // AND a working tree that drops the guardrails, turns every `when` into `unless` and permits everything
+    rmSync(join(project.root, 'policies/shared/guardrails.cedar'));
+    for (const path of listFiles(join(project.root, 'policies'))) {
+      writeFileSync(path, readFileSync(path, 'utf8').replace(/when \{/g, 'unless {'));
+    }
+    writeFileSync(
+      join(project.root, 'policies/shared/open.cedar'),
+      '@id("shared.allow-everything")\npermit (principal, action, resource);\n',
+    );
+    // WHEN its decision diff is rendered as markdown
+    report = diffMarkdown(diffDecisions({ root: project.root, base: 'HEAD' }));
+  });
+  afterAll(() => project.remove());
+
+  it('is too long for one comment before it is cut', () => {
+    expect(Buffer.byteLength(report, 'utf8')).toBeGreaterThan(2 * DEFAULT_BUDGET_BYTES);
+  });
+
+  it('cuts to a valid comment: under the limit, summary first, every fence and <details> closed, a link to the rest', () => {
+    const comment = truncateComment(report, { fullReportUrl: URL });
+
+    expect({
+      kind: comment.kind,
+      fits: bytes(`<!-- cedar-decision-diff -->\n${comment.body}`) <= GITHUB_COMMENT_LIMIT,
+      summary: comment.body.split('\n')[2],
+      balanced: balanced(comment.body),
+      link: comment.body.endsWith(`[Download the full report](${URL}) (a workflow artifact), or read it in the job summary.\n`),
+    }).toEqual({
+      kind: 'truncated',
+      fits: true,
+      summary: report.split('\n')[2],
+      balanced: { fencesClosed: true, details: 0 },
+      link: true,
+    });
+    // The uncut report was balanced too: the cut, not the report, is what the closers repair.
+    expect(balanced(report)).toEqual({ fencesClosed: true, details: 0 });
+    expect(report.split('\n')[2]).toMatch(/^\*\*\d+ decisions changed: /);
+  });
+
+  it('keeps the whole Changed policies section, text diffs included, before it cuts into the flipped decisions', () => {
+    const comment = truncateComment(report, { fullReportUrl: URL });
+    const flipped = report.indexOf('### Flipped decisions');
+
+    expect(comment.body.startsWith(report.slice(0, flipped))).toBe(true);
   });
 });

@@ -1,0 +1,17 @@
+// Git for tests that compare a working tree with a commit: a fixed identity and no signing, whatever the machine's config.
+import { execFileSync } from 'node:child_process';
+
+export function git(root: string, ...args: string[]): string {
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=Policy Tests', '-c', 'user.email=policy-tests@example.com', '-c', 'commit.gpgsign=false', ...args],
+    { cwd: root, encoding: 'utf8' },
+  );
+}
+
+/** Makes `root` a repository whose one commit, `base`, holds every file it has now. */
+export function commitAll(root: string): void {
+  git(root, 'init', '-q');
+  git(root, 'add', '-A');
+  git(root, 'commit', '-q', '-m', 'base');
+}
