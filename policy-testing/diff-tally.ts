@@ -38,7 +38,7 @@ export interface RedeterminedGroup {
   readonly example: RequestExample;
 }
 
-export function countEvaluated(space: readonly SpaceRequest[]): EvaluatedCounts {
+export function countEvaluated(space: readonly Pick<SpaceRequest, 'mode' | 'origin'>[]): EvaluatedCounts {
   const byMode = new Map<string, Record<RequestOrigin['kind'], number>>();
   const all: Record<RequestOrigin['kind'], number> = { case: 0, fixtures: 0, derived: 0 };
   for (const item of space) {
