@@ -7,7 +7,7 @@ import type { DiffLine } from './policy-changes.js';
 /** What "determines" and "unexercised" mean, said once under the table. */
 export const DETERMINES_NOTE =
   'A policy determines a request when the decision names it: a permit of an allow, a forbid of a deny ' +
-  '(a template through any of its links), counted over every request evaluated. ' +
+  '(a template through any of its links), counted over every request evaluated; a side without the policy counts 0. ' +
   'A changed policy that determines no request on either side is **unexercised**: no request of the space reaches it.';
 
 export function changedPoliciesSection(changes: readonly ChangedPolicy[]): string[] {
