@@ -10,6 +10,7 @@ import { formatEntityUid } from './entity-uid.js';
 import { comparePolicyCatalogs } from './policy-changes.js';
 import { findUnexplored, withDeterminingCounts, type ChangedPolicy, type Unexplored } from './diff-findings.js';
 import { countEvaluated, DeterminingTally, RedeterminedGroups, type EvaluatedCounts, type RedeterminedGroup } from './diff-tally.js';
+import { DEFAULT_CAP_PER_POLICY, deriveRequests } from './widening/derive-requests.js';
 
 export interface DiffOptions {
   readonly root: string;
@@ -77,7 +78,11 @@ export function diffDecisions({ root, base, suitesDir }: DiffOptions): DecisionD
   const before = new SideEvaluators(baseCatalog, baseSources.schemaFiles[0]?.text, base, notes);
   const after = new SideEvaluators(head.catalog, head.schema?.file.text, 'working tree', notes);
 
-  const space = buildRequestSpace(head);
+  const fixtureSpace = buildRequestSpace(head);
+  // Requests derived from the changed policies' scopes and conditions reach what no fixture does (see widening/).
+  const widened = deriveRequests({ changes: policyChanges, tests: head, space: fixtureSpace, capPerPolicy: DEFAULT_CAP_PER_POLICY });
+  notes.push(...widened.notes);
+  const space = [...fixtureSpace, ...widened.requests];
   // Suites that share fixtures ask some requests more than once, with other entities or links that change nothing
   // here; the report shows each distinct request and outcome once, with every place it came from.
   const byRow = new Map<string, { item: SpaceRequest; before: SideDecision; after: SideDecision; origins: RequestOrigin[] }>();

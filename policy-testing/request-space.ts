@@ -125,7 +125,8 @@ function contextsByAction(tests: PolicyTests): Map<string, Context[]> {
   );
 }
 
-function requestKey(request: Omit<SpaceRequest, 'key'>): string {
+/** The identity of a request of the space: equal keys are evaluated once. */
+export function requestKey(request: Omit<SpaceRequest, 'key'>): string {
   const { principal, action, resource, context } = request.request;
   return createHash('sha256')
     .update(

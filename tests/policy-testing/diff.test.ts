@@ -67,9 +67,11 @@ describe('decision diff against a git revision', () => {
   });
   afterAll(() => project.remove());
 
-  it('finds exactly the decisions the two edits flip', () => {
+  it("finds exactly the decisions the two edits flip among the suites' requests", () => {
+    // Requests derived from the changed policies are pinned in the markdown below and in tests/policy-testing/widening/.
+    const fromSuites = diff.changes.filter((change) => change.origins.some((origin) => !origin.startsWith('from ')));
     expect(
-      diff.changes.map((change) => [
+      fromSuites.map((change) => [
         change.action,
         change.mode,
         change.principal,
@@ -113,7 +115,7 @@ describe('decision diff against a git revision', () => {
     ]);
   });
 
-  it('evaluates the cases and the fixtures cross product, and counts decisions kept on other policies', () => {
+  it('evaluates the cases, the fixtures cross product and the derived requests, and counts decisions kept on other policies', () => {
     expect({
       requests: diff.requests,
       // 3 cases; the cross product of 2 services x 4 actions on acct-1 (CreatePayment with each of its 2 contexts) is
@@ -125,12 +127,15 @@ describe('decision diff against a git revision', () => {
       determiningChanged: diff.determiningChanged,
       notes: diff.notes,
     }).toEqual({
-      requests: 10,
-      evaluated: { all: { case: 3, fixtures: 7, derived: 0, total: 10 }, byMode: { m2m: { case: 3, fixtures: 7, derived: 0, total: 10 } } },
+      requests: 38,
+      evaluated: {
+        all: { case: 3, fixtures: 7, derived: 28, total: 38 },
+        byMode: { m2m: { case: 3, fixtures: 7, derived: 28, total: 38 } },
+      },
       modes: ['m2m'],
-      allowToDeny: 2,
-      denyToAllow: 1,
-      determiningChanged: 1,
+      allowToDeny: 4,
+      denyToAllow: 7,
+      determiningChanged: 5,
       notes: [],
     });
   });
@@ -143,22 +148,22 @@ describe('decision diff against a git revision', () => {
       [
         `## Policy decision diff: \`HEAD\` (${diff.base.commit}) → working tree`,
         '',
-        '**3 decisions changed: 2 allow→deny, 1 deny→allow** over 10 requests in 1 mode (m2m); 2 policies changed, ' +
-          '1 request kept its decision on other policies, **3 parts of the space unexplored** (see Notes).',
+        '**11 decisions changed: 4 allow→deny, 7 deny→allow** over 38 requests in 1 mode (m2m); 2 policies changed, ' +
+          '5 requests kept their decision on other policies, **3 parts of the space unexplored** (see Notes).',
         '',
         'Requests evaluated:',
         '',
         '| Mode | Test cases | Fixture cross product | Derived from changed policies | Total |',
         '|---|---:|---:|---:|---:|',
-        '| m2m | 3 | 7 | 0 | 10 |',
+        '| m2m | 3 | 7 | 28 | 38 |',
         '',
         '### Changed policies',
         '',
         '| Policy | Change | Location | Modes | Requests determined (before → after) |',
         '|---|---|---|---|---|',
-        '| `service.read-billing` | modified | policies/service/scopes.cedar:14 | m2m | 2 → 0 |',
-        '| `shared.forbid-large-payment-without-approver` | modified | policies/shared/guardrails.cedar:16 ' +
-          '| customer, internal, m2m, multi-tenant | 2 → 0 |',
+        '| `service.read-billing` | modified | policies/service/scopes.cedar:14 | m2m | 6 → 4 |',
+        '| `shared.forbid-large-payment-without-approver` | modified | policies/shared/guardrails.cedar:16 | customer, internal, ' +
+          'm2m, multi-tenant | 12 → 2 |',
         '',
         DETERMINES_NOTE,
         '',
@@ -170,8 +175,8 @@ describe('decision diff against a git revision', () => {
         '',
         '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
         '|---|---|---|---|---|---|---|',
-        '| m2m | initiator (write) | acct-1 | amount=1500000, currency="EUR" ' +
-          '| deny → **allow** | shared.forbid-large-payment-without-approver → service.create-payment ' +
+        '| m2m | initiator (write) | acct-1 | amount=1500000, currency="EUR" | deny → **allow** ' +
+          '| shared.forbid-large-payment-without-approver → service.create-payment ' +
           '| case tests/policies/m2m/billing.test.yaml:6 initiator_CreatePayment_acct-1 |',
         '',
         '#### ListBilling',
@@ -187,11 +192,48 @@ describe('decision diff against a git revision', () => {
         '| m2m | recon (read) | acct-1 |  | allow → **deny** | service.read-billing → (none) ' +
           '| case tests/policies/m2m/billing.test.yaml:17 recon_ViewAccount_acct-1 |',
         '',
+        '### Flipped decisions on derived requests',
+        '',
+        '#### CreatePayment',
+        '',
+        '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
+        '|---|---|---|---|---|---|---|',
+        '| m2m | initiator (write) | acct-1 | amount=1000001, currency="EUR" | deny → **allow** ' +
+          '| shared.forbid-large-payment-without-approver → service.create-payment ' +
+          '| from shared.forbid-large-payment-without-approver: context.amount == 1000001 (bound context.amount > 1000000, +1) |',
+        '| m2m | initiator (write) | acct-1 | amount=1500000, currency="EUR", approverId="" | deny → **allow** ' +
+          '| shared.forbid-large-payment-without-approver → service.create-payment ' +
+          '| from shared.forbid-large-payment-without-approver: context has approverId |',
+        '| m2m | initiator (write) | acct-1 | amount=1999999, currency="EUR" | deny → **allow** ' +
+          '| shared.forbid-large-payment-without-approver → service.create-payment ' +
+          '| from shared.forbid-large-payment-without-approver: context.amount == 1999999 (bound context.amount > 2000000, -1) |',
+        '| m2m | initiator (write) | acct-1 | amount=2000000, currency="EUR" | deny → **allow** ' +
+          '| shared.forbid-large-payment-without-approver → service.create-payment ' +
+          '| from shared.forbid-large-payment-without-approver: context.amount == 2000000 (bound context.amount > 2000000) |',
+        '',
+        '#### ListBilling',
+        '',
+        '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
+        '|---|---|---|---|---|---|---|',
+        '| m2m | initiator (write) [principal.scopes contains "billing/read"] | acct-1 |  | allow → **deny** ' +
+          '| service.read-billing → (none) | from service.read-billing: principal.scopes contains "billing/read" |',
+        '| m2m | initiator (write) [principal.scopes contains "billing/read.all"] | acct-1 |  | deny → **allow** ' +
+          '| (none) → service.read-billing | from service.read-billing: principal.scopes contains "billing/read.all" |',
+        '',
+        '#### ViewAccount',
+        '',
+        '| Mode | Principal | Resource | Context | Before → After | Determining policies (before → after) | Request from |',
+        '|---|---|---|---|---|---|---|',
+        '| m2m | initiator (write) [principal.scopes contains "billing/read"] | acct-1 |  | allow → **deny** ' +
+          '| service.read-billing → (none) | from service.read-billing: principal.scopes contains "billing/read" |',
+        '| m2m | initiator (write) [principal.scopes contains "billing/read.all"] | acct-1 |  | deny → **allow** ' +
+          '| (none) → service.read-billing | from service.read-billing: principal.scopes contains "billing/read.all" |',
+        '',
         '### Same decision with other policies',
         '',
         '| Determining policies (before → after) | Decision | Requests | Example request |',
         '|---|---|---:|---|',
-        '| shared.forbid-large-payment-without-approver → (none) | deny | 1 ' +
+        '| shared.forbid-large-payment-without-approver → (none) | deny | 5 ' +
           '| m2m: recon (read) CreatePayment acct-1 (amount=1500000, currency="EUR") — fixtures |',
         '',
         '### Notes',
@@ -275,8 +317,8 @@ describe('decision diff against a git revision', () => {
     const printed = JSON.parse(run.stdout) as { summary: string; changes: unknown[] };
     expect({ status: run.status, summary: printed.summary, changes: printed.changes.length, stderr: run.stderr }).toEqual({
       status: 1,
-      summary: '3 decisions changed: 2 allow→deny, 1 deny→allow',
-      changes: 3,
+      summary: '11 decisions changed: 4 allow→deny, 7 deny→allow',
+      changes: 11,
       // The guardrail is in every mode, and only m2m has a suite: the other three are unexplored, which fails any --fail-on.
       stderr: [
         ...['customer', 'internal', 'multi-tenant'].map(
@@ -284,7 +326,7 @@ describe('decision diff against a git revision', () => {
             `--fail-on allow: mode ${mode} has 0 requests, yet it holds the changed shared.forbid-large-payment-without-approver ` +
             `(policies/shared/guardrails.cedar:16); add a suite with "mode: ${mode}" under tests/policies/\n`,
         ),
-        '--fail-on allow: 1 request newly allowed\n',
+        '--fail-on allow: 7 requests newly allowed\n',
       ].join(''),
     });
   });
