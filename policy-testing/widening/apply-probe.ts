@@ -19,12 +19,22 @@ export interface ProbeContext {
   readonly otherGroups: readonly TypeAndId[];
 }
 
+/**
+ * A derived request, built on demand: most candidates of a large space fall beyond the cap, and building one (its
+ * reachable entities and its key) costs far more than deciding that it exists.
+ */
+export type Candidate = () => SpaceRequest;
+
 /** The requests the probe makes of the seed (none when the schema refuses the change or the action has no such slot). */
-export function applyProbe(probe: Probe, seed: SpaceRequest, context: ProbeContext): SpaceRequest[] {
+export function applyProbe(probe: Probe, seed: SpaceRequest, context: ProbeContext): Candidate[] {
   return probe.kind === 'attribute' ? attributeVariant(probe, seed, context) : uidVariants(probe, seed, context);
 }
 
-function attributeVariant(probe: Extract<Probe, { kind: 'attribute' }>, seed: SpaceRequest, { policyId, schema }: ProbeContext) {
+function attributeVariant(
+  probe: Extract<Probe, { kind: 'attribute' }>,
+  seed: SpaceRequest,
+  { policyId, schema }: ProbeContext,
+): Candidate[] {
   const pool = poolOf(seed);
   const origin = { kind: 'derived', policyId, detail: probe.detail } as const;
   const { variable, attr } = probe.target;
@@ -43,10 +53,11 @@ function attributeVariant(probe: Extract<Probe, { kind: 'attribute' }>, seed: Sp
   if (!attrs) return [];
   const variant: EntityJson = { ...entity, attrs };
   const name = `${variable === 'principal' ? seed.principalName : seed.resourceName} [${probe.detail}]`;
-  return [derived(seed, seed.request, [variant, ...pool], { [variable]: name }, origin)];
+  const replaced = pool.map((item) => (item === entity ? variant : item));
+  return [derived(seed, seed.request, replaced, { [variable]: name }, origin)];
 }
 
-function uidVariants(probe: Extract<Probe, { kind: 'uid' }>, seed: SpaceRequest, context: ProbeContext): SpaceRequest[] {
+function uidVariants(probe: Extract<Probe, { kind: 'uid' }>, seed: SpaceRequest, context: ProbeContext): Candidate[] {
   const { schema, policyId } = context;
   const action = schema.actions.get(seed.request.action.id);
   if (!action) return [];
@@ -54,7 +65,7 @@ function uidVariants(probe: Extract<Probe, { kind: 'uid' }>, seed: SpaceRequest,
   const allowed = types.filter((type) => probe.types === 'any' || probe.types.includes(type));
   const pool = poolOf(seed);
   const named = formatUid(probe.uid);
-  const requests: SpaceRequest[] = [];
+  const requests: Candidate[] = [];
   const place = (entity: EntityJson, name: string, detail: string): void => {
     const request = { ...seed.request, [probe.variable]: uidOf(entity) };
     requests.push(derived(seed, request, [entity, ...pool], { [probe.variable]: name }, { kind: 'derived', policyId, detail }));
@@ -87,11 +98,23 @@ function uidVariants(probe: Extract<Probe, { kind: 'uid' }>, seed: SpaceRequest,
   return requests;
 }
 
-/** The request's own entities first (a case may replace fixtures), then the suite's. */
+/**
+ * The suite's entities in suite order, a case's own entity in place of the fixture it replaces and after them the
+ * case's others: the same order whichever request a variant comes from, so equal derived requests have equal keys.
+ */
 function poolOf(seed: SpaceRequest): EntityJson[] {
-  const own = new Set(seed.entities.map((entity) => formatEntityUid(uidOf(entity))));
-  return [...seed.entities, ...seed.suite.entities.map((entity) => entity.json).filter((json) => !own.has(formatEntityUid(uidOf(json))))];
+  const cached = pools.get(seed);
+  if (cached) return cached;
+  const own = new Map(seed.entities.map((entity) => [formatEntityUid(uidOf(entity)), entity]));
+  const suite = seed.suite.entities.map((entity) => own.get(formatEntityUid(entity.uid)) ?? entity.json);
+  const inSuite = new Set(seed.suite.entities.map((entity) => formatEntityUid(entity.uid)));
+  const pool = [...suite, ...seed.entities.filter((entity) => !inSuite.has(formatEntityUid(uidOf(entity))))];
+  pools.set(seed, pool);
+  return pool;
 }
+
+/** Every probe of every changed policy reads the same seeds' pools. */
+const pools = new WeakMap<SpaceRequest, EntityJson[]>();
 
 /** The groups above `uid` in the pool's hierarchy (a member of writers is also in what writers is in). */
 function ancestors(uid: TypeAndId, pool: readonly EntityJson[]): TypeAndId[] {
@@ -116,24 +139,26 @@ function derived(
   pool: readonly EntityJson[],
   names: { readonly principal?: string; readonly resource?: string },
   origin: SpaceRequest['origin'],
-): SpaceRequest {
-  // The first entity of a uid wins, so a variant put before the pool replaces the fixture it was cloned from.
-  const seen = new Set<string>();
-  const distinct = pool.filter((entity) => {
-    const key = formatEntityUid(uidOf(entity));
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  const item = {
-    mode: seed.mode,
-    suite: seed.suite,
-    request,
-    entities: reachableEntities(request, distinct),
-    schemaCheck: 'request' as const,
-    principalName: names.principal ?? seed.principalName,
-    resourceName: names.resource ?? seed.resourceName,
-    origin,
+): Candidate {
+  return () => {
+    // The first entity of a uid wins, so a synthetic entity put before the pool replaces a fixture of the same uid.
+    const seen = new Set<string>();
+    const distinct = pool.filter((entity) => {
+      const key = formatEntityUid(uidOf(entity));
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const item = {
+      mode: seed.mode,
+      suite: seed.suite,
+      request,
+      entities: reachableEntities(request, distinct),
+      schemaCheck: 'request' as const,
+      principalName: names.principal ?? seed.principalName,
+      resourceName: names.resource ?? seed.resourceName,
+      origin,
+    };
+    return { ...item, key: requestKey(item) };
   };
-  return { ...item, key: requestKey(item) };
 }

@@ -106,6 +106,8 @@ export function applyChange(options: {
     case 'set':
       return withValue(change.value);
     case 'present':
+      // Already present: the record is a request of the space as it is.
+      if (current !== undefined) return record;
       return withValue(change.value === 'default' ? defaultValue(attribute.type, schema, pool) : change.value);
     case 'absent':
       return attribute.required ? undefined : others;

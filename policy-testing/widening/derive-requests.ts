@@ -7,7 +7,7 @@ import type { LoadedSuite } from '../load-suites.js';
 import type { PolicyTests } from '../load-tests.js';
 import { modesOf, type PolicyChange, type PolicySide } from '../policy-changes.js';
 import type { SpaceRequest } from '../request-space.js';
-import { applyProbe } from './apply-probe.js';
+import { applyProbe, type Candidate } from './apply-probe.js';
 import { actionsInScope } from './policy-actions.js';
 import { type PolicyFacts, readPolicyFacts } from './policy-facts.js';
 import { type Probe, probesOf } from './probes.js';
@@ -39,7 +39,7 @@ export function deriveRequests({ changes, tests, space, capPerPolicy }: DeriveOp
   const notes: string[] = [];
   for (const change of changes) {
     const suites = tests.suites.filter((suite) => modesOf(change).includes(suite.mode));
-    const candidates: SpaceRequest[][] = [];
+    const candidates: Candidate[][] = [];
     for (const suite of suites) {
       const sides = sidesOf(change).map((side) => factsOf(side, suite, change.id));
       const readable = sides.filter((facts): facts is PolicyFacts[] => facts !== undefined);
@@ -50,8 +50,8 @@ export function deriveRequests({ changes, tests, space, capPerPolicy }: DeriveOp
     requests.push(...taken.requests);
     if (taken.left > 0) {
       notes.push(
-        `${change.id}: ${taken.requests.length + taken.left} requests derived from its conditions, ` +
-          `${taken.requests.length} evaluated (the cap per policy); ${taken.left} left out`,
+        `${change.id}: ${taken.requests.length} requests derived from its conditions were evaluated (the cap per policy); ` +
+          `${taken.left} more candidates (before deduplication) were left out`,
       );
     }
     notes.push(...unreadNotes(change, suites));
@@ -94,10 +94,10 @@ interface SuiteInputs {
 }
 
 /** One list of requests per probe, each over the suite's fixture requests of the policy's actions, in space order. */
-function suiteCandidates({ change, suite, sides, schema, space }: SuiteInputs): SpaceRequest[][] {
+function suiteCandidates({ change, suite, sides, schema, space }: SuiteInputs): Candidate[][] {
   const actions = new Set(sides.flat().flatMap((facts) => actionsInScope(facts.actions, schema)));
-  const seeds = space.filter((item) => item.suite === suite && actions.has(item.request.action.id));
-  const lists: SpaceRequest[][] = [];
+  const seeds = space.filter((item) => item.suite === suite && actions.has(item.request.action.id) && isValidSeed(item));
+  const lists: Candidate[][] = [];
   sides.forEach((facts, index) => {
     const others = sides.filter((_, other) => other !== index).flat();
     for (const probe of probesOf(facts.flatMap((item) => item.facts))) {
@@ -106,6 +106,18 @@ function suiteCandidates({ change, suite, sides, schema, space }: SuiteInputs): 
     }
   });
   return lists;
+}
+
+/**
+ * Derived requests are checked against the schema, so they grow only from requests that pass it: a case that turns
+ * the check off, or expects an error (an adversarial entity or context), would make every variant a refusal on both
+ * sides. The fixture cross product is built from schema-checked fixtures.
+ */
+function isValidSeed(item: SpaceRequest): boolean {
+  if (item.schemaCheck !== 'request') return false;
+  if (item.origin.kind !== 'case') return true;
+  const { id } = item.origin;
+  return item.suite.cases.some((testCase) => testCase.id === id && testCase.expect.errors.length === 0);
 }
 
 /** The groups the other side puts the same slot `in`, which a synthetic member of this side's group must not be in. */
@@ -118,19 +130,27 @@ function otherGroups(probe: Probe, others: readonly PolicyFacts[]): TypeAndId[] 
   );
 }
 
-/** One request of each probe in turn, so a cap keeps some of every probe; requests already known are skipped and not counted. */
-function roundRobin(lists: readonly SpaceRequest[][], known: Set<string>, cap: number): { requests: SpaceRequest[]; left: number } {
+/**
+ * One request of each probe in turn, so a cap keeps some of every probe; requests already known are skipped and not
+ * counted. Beyond the cap candidates are counted, not built, so `left` may include some a build would find known.
+ */
+function roundRobin(lists: readonly Candidate[][], known: Set<string>, cap: number): { requests: SpaceRequest[]; left: number } {
   const requests: SpaceRequest[] = [];
   const seen = new Set<string>();
   let left = 0;
   const longest = Math.max(0, ...lists.map((list) => list.length));
   for (let index = 0; index < longest; index++) {
     for (const list of lists) {
-      const item = list[index];
-      if (!item || known.has(item.key) || seen.has(item.key)) continue;
+      const candidate = list[index];
+      if (!candidate) continue;
+      if (requests.length >= cap) {
+        left++;
+        continue;
+      }
+      const item = candidate();
+      if (known.has(item.key) || seen.has(item.key)) continue;
       seen.add(item.key);
-      if (requests.length < cap) requests.push(item);
-      else left++;
+      requests.push(item);
     }
   }
   for (const item of requests) known.add(item.key);

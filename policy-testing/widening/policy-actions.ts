@@ -3,9 +3,12 @@
 import type { SchemaModel } from '../../generator/load/cedar-schema.js';
 import type { ActionScope } from './policy-facts.js';
 
-/** The ids of the actions the scope covers, in schema order; `in` a group covers its members at any depth. */
+/**
+ * The ids of the actions the scope covers that a request can name, in schema order; `in` a group covers its members at
+ * any depth. A group without `appliesTo` is left out: no request names it.
+ */
 export function actionsInScope(scope: ActionScope, schema: SchemaModel): string[] {
-  const all = [...schema.actions.values()];
+  const all = [...schema.actions.values()].filter((action) => action.principalTypes.length > 0);
   if (scope.kind === 'all') return all.map((action) => action.id);
   const named = new Set(scope.uids.map((uid) => uid.id));
   return all.filter((action) => ancestorsOf(action.id, schema).some((id) => named.has(id))).map((action) => action.id);
