@@ -1,5 +1,5 @@
 // Issue 17's first miss: a new forbid on a currency no suite uses showed "0 decisions changed". Widened from the
-// change itself, the diff shows the payments it blocks, each labelled with the condition it came from.
+// change itself, the diff shows each payment it blocks, labelled with the condition it came from.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffDecisions, type DecisionDiff } from '../../../policy-testing/diff.js';
 import { loadPolicyTests } from '../../../policy-testing/load-tests.js';
@@ -13,7 +13,7 @@ import { SERVICES_FIXTURE, SUITE_LINE, suiteProject } from '../suite-project.js'
 import { commitAll, edit } from './git-project.js';
 
 /** Every case pays in EUR: nothing in the suites names CHF. */
-const SUITE = `${SUITE_LINE}description: Payments in euros.
+const SUITE = `${SUITE_LINE}description: Billing in euros only.
 mode: m2m
 fixtures: [services]
 cases:
