@@ -7,9 +7,11 @@ import { isAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffDecisions, type DecisionDiff } from '../../policy-testing/diff.js';
 import { diffMarkdown } from '../../policy-testing/diff-report.js';
-import { loadPolicyTests } from '../../policy-testing/load-tests.js';
 import { policySetOf } from '../../policy-testing/policy-catalog.js';
-import { buildRequestSpace } from '../../policy-testing/request-space.js';
+import { loadPolicyTests, type PolicyTests } from '../../policy-testing/load-tests.js';
+import { comparePolicyCatalogs } from '../../policy-testing/policy-changes.js';
+import { buildRequestSpace, type SpaceRequest } from '../../policy-testing/request-space.js';
+import { DEFAULT_CAP_PER_POLICY, deriveRequests } from '../../policy-testing/widening/derive-requests.js';
 import { commitAll } from '../support/git-project.js';
 import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
 import { SERVICES_FIXTURE, SUITE_LINE, suiteProject, writeFiles } from './suite-project.js';
@@ -35,15 +37,18 @@ cases:
     expect: { decision: allow }
 `;
 
-/** A forbid on a currency no suite uses: the "CHF" miss of issue 17. */
-const FORBID_CHF = `/// Swiss francs are not offered yet.
+/**
+ * A forbid no request reaches, even with the space widened from the change: widening tries one condition at a time
+ * (CHF with the suites' amounts, or a negative amount in EUR), and only both together satisfy it.
+ */
+const FORBID_CHF = `/// Refunds (negative amounts) in Swiss francs are not offered yet.
 @id("service.forbid-chf")
 forbid (
   principal,
   action == Billing::Action::"CreatePayment",
   resource
 )
-when { context.currency == "CHF" };
+when { context.currency == "CHF" && context.amount < 0 };
 
 /// Reconciliation also reads through a second, equivalent grant.
 @id("service.read-billing-again")
@@ -69,15 +74,15 @@ function diffCli(root: string, ...extra: string[]) {
 }
 
 /**
- * The requests of the project's m2m space whose decision names `policyId`, counted with cedar-wasm's plain
- * `isAuthorized` on the whole policy set: independent of the diff's evaluators, slicing and tallies.
+ * The requests of the diff's space (the suites' requests and those derived from the change) whose decision names
+ * `policyId` on one side, counted with cedar-wasm's plain `isAuthorized` on that side's whole m2m policy set:
+ * independent of the diff's evaluators, slicing and tallies.
  */
-function determinedBy(root: string, policyId: string): number {
-  const tests = loadPolicyTests({ root });
-  const policySet = policySetOf(tests.catalog, 'm2m');
-  const schemaText = tests.schema?.file.text;
+function determinedBy(space: readonly SpaceRequest[], side: PolicyTests, policyId: string): number {
+  const policySet = policySetOf(side.catalog, 'm2m');
+  const schemaText = side.schema?.file.text;
   if (!policySet || schemaText === undefined) throw new Error('the project has no m2m mode or no schema');
-  return buildRequestSpace(tests).filter((item) => {
+  return space.filter((item) => {
     const answer = isAuthorized({
       ...item.request,
       entities: [...item.entities],
@@ -90,6 +95,13 @@ function determinedBy(root: string, policyId: string): number {
   }).length;
 }
 
+/** The space the diff evaluates: every suite request, then the requests derived from the changed policies. */
+function diffSpace(base: PolicyTests, head: PolicyTests): SpaceRequest[] {
+  const suites = buildRequestSpace(head);
+  const changes = comparePolicyCatalogs(base.catalog, head.catalog);
+  return [...suites, ...deriveRequests({ changes, tests: head, space: suites, capPerPolicy: DEFAULT_CAP_PER_POLICY }).requests];
+}
+
 describe('a pull request that adds a policy no request reaches, and modifies one that requests do reach', () => {
   let project: ProjectCopy;
   let diff: DecisionDiff;
@@ -99,7 +111,7 @@ describe('a pull request that adds a policy no request reaches, and modifies one
     // GIVEN a repository whose last commit holds the policies and a small m2m suite (every request uses EUR)
     project = suiteProject({ 'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE, 'tests/policies/m2m/billing.test.yaml': SUITE });
     commitAll(project.root);
-    const before = determinedBy(project.root, 'service.create-payment');
+    const base = loadPolicyTests({ root: project.root });
     // AND a working tree that adds a CHF forbid and a second read grant, and lets the read scope create them
     writeFiles(project.root, { 'policies/service/limits.cedar': FORBID_CHF });
     edit(
@@ -108,7 +120,12 @@ describe('a pull request that adds a policy no request reaches, and modifies one
       'when { principal.scopes.contains("billing/write") };',
       'when { principal.scopes.contains("billing/write") || principal.scopes.contains("billing/read") };',
     );
-    independent = { before, after: determinedBy(project.root, 'service.create-payment') };
+    const head = loadPolicyTests({ root: project.root });
+    const space = diffSpace(base, head);
+    independent = {
+      before: determinedBy(space, base, 'service.create-payment'),
+      after: determinedBy(space, head, 'service.create-payment'),
+    };
     // WHEN the working tree is compared with HEAD
     diff = diffDecisions({ root: project.root, base: 'HEAD' });
   });
@@ -128,7 +145,7 @@ describe('a pull request that adds a policy no request reaches, and modifies one
         id: 'service.create-payment',
         kind: 'modified',
         location: 'policies/service/scopes.cedar:26',
-        determines: { before: 1, after: 2 },
+        determines: { before: 6, after: 10 },
         unexercised: false,
       },
       {
@@ -142,16 +159,17 @@ describe('a pull request that adds a policy no request reaches, and modifies one
         id: 'service.read-billing-again',
         kind: 'added',
         location: 'policies/service/limits.cedar:11',
-        determines: { before: 0, after: 2 },
+        determines: { before: 0, after: 4 },
         unexercised: false,
       },
     ]);
   });
 
   it('counts what a modified policy determines over every request evaluated, as cedar-wasm counts it on its own', () => {
-    // The 100 EUR payment of initiator (before and after) and of recon (after): the 1,500,000 ones are forbidden.
+    // Over the suites' requests: the 100 EUR payment of initiator (before and after) and of recon (after), the
+    // 1,500,000 ones being forbidden; the rest are requests derived from the read scope the change names.
     expect(diff.policyChanges.find((change) => change.id === 'service.create-payment')?.determines).toEqual(independent);
-    expect(independent).toEqual({ before: 1, after: 2 });
+    expect(independent).toEqual({ before: 6, after: 10 });
   });
 
   it('shows the modified policy as a line diff in a ```diff block inside <details>', () => {
@@ -184,8 +202,8 @@ describe('a pull request that adds a policy no request reaches, and modifies one
       '| `service.forbid-chf` | added policy | policies/service/limits.cedar:2 | m2m | 0 → 0 ⚠ **unexercised** |\n',
     );
     expect(markdown.split('\n')[2]).toBe(
-      '**1 decision changed: 0 allow→deny, 1 deny→allow** over 10 requests in 1 mode (m2m); ' +
-        '3 policies changed (**1 unexercised**), 2 requests kept their decision on other policies.',
+      '**4 decisions changed: 0 allow→deny, 4 deny→allow** over 36 requests in 1 mode (m2m); ' +
+        '3 policies changed (**1 unexercised**), 4 requests kept their decision on other policies.',
     );
   });
 
@@ -195,7 +213,8 @@ describe('a pull request that adds a policy no request reaches, and modifies one
         decision: 'allow',
         before: ['service.read-billing'],
         after: ['service.read-billing', 'service.read-billing-again'],
-        count: 2,
+        // recon's ViewAccount and ListBilling, and the same two for the derived principal granted the read scope.
+        count: 4,
         example: {
           mode: 'm2m',
           action: 'ViewAccount',
@@ -212,7 +231,7 @@ describe('a pull request that adds a policy no request reaches, and modifies one
         '',
         '| Determining policies (before → after) | Decision | Requests | Example request |',
         '|---|---|---:|---|',
-        '| service.read-billing → service.read-billing, service.read-billing-again | allow | 2 ' +
+        '| service.read-billing → service.read-billing, service.read-billing-again | allow | 4 ' +
           '| m2m: recon (read) ViewAccount acct-1 — case tests/policies/m2m/billing.test.yaml:17 recon_ViewAccount_acct-1 |',
       ].join('\n'),
     );
@@ -221,7 +240,7 @@ describe('a pull request that adds a policy no request reaches, and modifies one
   it('fails --fail-on unexercised with exit 1 and a message naming the policy, and still prints the whole report', () => {
     const run = diffCli(project.root, '--fail-on', 'unexercised');
 
-    expect({ status: run.status, stderr: run.stderr, summary: run.stdout.split('\n')[2]?.startsWith('**1 decision changed') }).toEqual({
+    expect({ status: run.status, stderr: run.stderr, summary: run.stdout.split('\n')[2]?.startsWith('**4 decisions changed') }).toEqual({
       status: 1,
       stderr:
         '--fail-on unexercised: 1 changed policy determines no request on either side (unexercised): ' +
@@ -236,7 +255,7 @@ describe('a pull request that adds a policy no request reaches, and modifies one
     expect({ status: run.status, stderr: run.stderr.split('\n') }).toEqual({
       status: 1,
       stderr: [
-        '--fail-on deny,unexercised,allow: 1 request newly allowed',
+        '--fail-on deny,unexercised,allow: 4 requests newly allowed',
         '--fail-on deny,unexercised,allow: 1 changed policy determines no request on either side (unexercised): ' +
           'service.forbid-chf (policies/service/limits.cedar:2); add a policy test case that reaches each one',
         '',
@@ -257,14 +276,17 @@ describe('a pull request that adds a policy no request reaches, and modifies one
     }).toEqual({
       status: 0,
       // 3 cases; the cross product of 2 services x 4 actions on acct-1 (CreatePayment with each of its 2 contexts) is
-      // 10 requests, of which 3 are the cases themselves.
-      evaluated: { all: { case: 3, fixtures: 7, derived: 0, total: 10 }, byMode: { m2m: { case: 3, fixtures: 7, derived: 0, total: 10 } } },
+      // 10 requests, of which 3 are the cases themselves; 26 more are derived from the three changed policies.
+      evaluated: {
+        all: { case: 3, fixtures: 7, derived: 26, total: 36 },
+        byMode: { m2m: { case: 3, fixtures: 7, derived: 26, total: 36 } },
+      },
       policies: [
         ['service.create-payment', 8],
         ['service.forbid-chf', 0],
         ['service.read-billing-again', 0],
       ],
-      groups: [2],
+      groups: [4],
       unexplored: [],
     });
   });
