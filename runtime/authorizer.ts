@@ -13,6 +13,7 @@ import type { Engine } from './engine/decision.js';
 import { createRequestLoader } from './entities/request-loader.js';
 import { cacheMetricsReporter } from './observability/cache-metrics.js';
 import { recordDecision, type DecisionDetails } from './observability/decision-line.js';
+import { recordingEngine } from './observability/decision-record.js';
 import { powertoolsTelemetry, type Telemetry } from './observability/telemetry.js';
 import { failureOf, type Outcome, type RoutesOutcome } from './response/outcome.js';
 import type { AuthorizationInput } from './routes/authorization-input.js';
@@ -88,13 +89,17 @@ export function createAuthorizer({ mode, bundle, dependencies = {} }: Authorizer
     ...(dependencies.verifiedPermissions ? { verifiedPermissions: dependencies.verifiedPermissions } : {}),
   });
   const compiled = compileMode(mode);
+  // Computed once, at init: every cached decision is keyed under the bundle that made it, and every record names it.
+  const policyVersion = policyBundleVersion(bundle);
+  const engine = dependencies.wrapEngine ? dependencies.wrapEngine(parts.engine) : parts.engine;
   const decider: RouteDecider = {
     mode,
-    engine: dependencies.wrapEngine ? dependencies.wrapEngine(parts.engine) : parts.engine,
+    // Wrapped only when the mode asks for records: with them off, the request path is exactly what it was.
+    engine: mode.decisionRecords
+      ? recordingEngine(engine, { mode, bundleVersion: policyVersion, telemetry: line.telemetry, clock })
+      : engine,
     load: createRequestLoader({ compiled, verifier, ...parts }),
   };
-  // Computed once, at init: every cached decision is keyed under the bundle that made it.
-  const policyVersion = policyBundleVersion(bundle);
   const cacheOptions = { maxEntries: mode.cache.decisionCacheSize, ttlSeconds: mode.cache.ttlSeconds, clock, policyVersion };
   // A hit returns these prebuilt objects as they are: the hit path allocates as little as it can.
   const decisions = new DecisionCache<{ readonly outcome: Outcome; readonly record: DecisionDetails }>({

@@ -212,6 +212,17 @@ export interface ModeConfig {
   readonly templateLinks: TemplateLinkSource;
   /** The entity type of actions, such as `Ns::Action`. */
   readonly actionEntityType: string;
+  /**
+   * Present only when the mode enables decision records: a mode that does not set them generates the same config,
+   * byte for byte, as before they existed. Absent means off.
+   */
+  readonly decisionRecords?: DecisionRecordsConfig;
+}
+
+/** Replayable decision records (runtime/observability/decision-record.ts), written per evaluated decision. */
+export interface DecisionRecordsConfig {
+  /** Claims whose values a record replaces with a marker, wherever the mode put them (principal attribute, context). */
+  readonly redactClaims: readonly string[];
 }
 
 /** What the local engine and AVP's CloudFormation resources consume: policies keyed by @id, plus the schema. */

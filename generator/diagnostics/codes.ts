@@ -264,6 +264,11 @@ export const DIAGNOSTIC_CODES = {
     summary: "A local-engine mode's bundle holds a policy template, but the mode declares no `templateLinks` source.",
     hint: "Add `templateLinks` (the DynamoDB table of links), or leave the template out of this mode's `policies`.",
   },
+  DECISION_RECORDS_UNKNOWN_CLAIM: {
+    severity: 'error',
+    summary: '`decisionRecords.redactClaims` names a claim the mode maps to no principal attribute and no route context value.',
+    hint: 'Name a claim from `claims.attributes[].claim` or a route context `claim:`; a claim the mode never reads is never recorded.',
+  },
   TEMPLATE_LINKS_ENGINE: {
     severity: 'error',
     summary: 'An avp mode declares `templateLinks`; AVP keeps template-linked policies in the policy store.',

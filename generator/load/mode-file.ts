@@ -87,6 +87,7 @@ export interface ModeFile {
     maxEntities?: number;
   };
   templateLinks?: { table: string; tableEnv?: string; keyAttribute: string; cacheTtlSeconds?: number };
+  decisionRecords?: { enabled: boolean; redactClaims?: string[] };
   policies: string[];
   lambda: { memoryMb: number; timeoutSeconds: number; logRetentionDays?: number };
   backend: { kind: 'http'; url: string } | { kind: 'lambda'; functionArn: string };

@@ -120,6 +120,9 @@ export function toModeConfig(mode: ModeFile, namespace: string): ModeConfig {
       : {}),
     templateLinks: toTemplateLinkSource(templateLinks),
     actionEntityType: `${namespace}::Action`,
+    ...(mode.decisionRecords?.enabled === true
+      ? { decisionRecords: { redactClaims: [...(mode.decisionRecords.redactClaims ?? [])].sort() } }
+      : {}),
   };
 }
 

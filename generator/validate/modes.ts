@@ -61,6 +61,7 @@ export function checkMode(loaded: LoadedMode, { schema, policies, policyFiles }:
   checkCache(context);
   checkTenancyAndEngine(context);
   checkPolicyPaths(context, policies, policyFiles);
+  checkDecisionRecords(context);
   if (schema) {
     checkClaims(context, schema);
     checkRouteActions(context, schema);
@@ -336,6 +337,27 @@ function checkCache({ loaded, report }: CheckContext): void {
       { hint: 'Set `cache.ttlSeconds: 0`, or use a `request` authorizer, whose cache key holds the method and path.' },
     );
   }
+}
+
+/** A redacted claim must be one the mode reads: a name that matches nothing would leave the value it meant in every record. */
+function checkDecisionRecords({ loaded, report }: CheckContext): void {
+  const { decisionRecords, claims, routes } = loaded.mode;
+  const mapped = new Set([
+    ...(claims.attributes ?? []).map((attribute) => attribute.claim),
+    ...routes.flatMap((route) =>
+      Object.values(route.context ?? {}).flatMap((source) => (source.claim !== undefined ? [source.claim] : [])),
+    ),
+  ]);
+  (decisionRecords?.redactClaims ?? []).forEach((claim, index) => {
+    if (mapped.has(claim)) return;
+    const close = closestMatch(claim, [...mapped]);
+    report(
+      ['decisionRecords', 'redactClaims', index],
+      'DECISION_RECORDS_UNKNOWN_CLAIM',
+      `redactClaims names \`${claim}\`, which no claim attribute or route context of this mode reads`,
+      close !== undefined ? { hint: `Did you mean \`${close}\`?` } : {},
+    );
+  });
 }
 
 function checkTenancyAndEngine({ loaded, report }: CheckContext): void {

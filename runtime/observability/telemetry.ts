@@ -1,6 +1,7 @@
 // One structured log line and a few EMF metrics per decision, through Powertools. Never the raw token.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ReplayableRecord } from './decision-record.js';
 
 export interface DecisionRecord {
   readonly mode: string;
@@ -32,6 +33,8 @@ export interface Telemetry {
   record(decision: DecisionRecord): void;
   /** The size of each cache, sent now and then (runtime/observability/cache-metrics.ts), never per decision. */
   recordCacheSizes(sizes: readonly CacheSizeRecord[]): void;
+  /** A replayable decision record (runtime/observability/decision-record.ts): only modes with records on write them. */
+  recordReplayable(record: ReplayableRecord): void;
 }
 
 export function powertoolsTelemetry(mode: string): Telemetry {
@@ -48,6 +51,10 @@ export function powertoolsTelemetry(mode: string): Telemetry {
       if (decision.errorKind) metrics.addMetric(`Error.${decision.errorKind}`, MetricUnit.Count, 1);
       metrics.publishStoredMetrics();
     },
+    // Its own line, message and key: a log query or `npm run replay` tells it from the decision line by `record.type`.
+    recordReplayable(record) {
+      logger.info('decision record', { record });
+    },
     recordCacheSizes(sizes) {
       for (const { name, entries, bytes } of sizes) {
         metrics.addMetric(`Cache.${name}.Entries`, MetricUnit.Count, entries);
@@ -62,6 +69,7 @@ export function powertoolsTelemetry(mode: string): Telemetry {
 export class MemoryTelemetry implements Telemetry {
   readonly records: DecisionRecord[] = [];
   readonly cacheSizes: (readonly CacheSizeRecord[])[] = [];
+  readonly replayable: ReplayableRecord[] = [];
 
   record(decision: DecisionRecord): void {
     this.records.push(decision);
@@ -69,5 +77,9 @@ export class MemoryTelemetry implements Telemetry {
 
   recordCacheSizes(sizes: readonly CacheSizeRecord[]): void {
     this.cacheSizes.push(sizes);
+  }
+
+  recordReplayable(record: ReplayableRecord): void {
+    this.replayable.push(record);
   }
 }

@@ -134,3 +134,23 @@ describe('toModeConfig for the local engine', () => {
     expect(MODE_DEFAULTS.localPolicyStore).toBe('none');
   });
 });
+
+describe('toModeConfig for decision records', () => {
+  it('leaves decision records out of the config when the mode does not enable them, so its generated code is unchanged', () => {
+    // act
+    const absent = toModeConfig(mode(), 'App');
+    const disabled = toModeConfig(mode({ decisionRecords: { enabled: false, redactClaims: ['email'] } }), 'App');
+
+    // assert
+    expect('decisionRecords' in absent).toBe(false);
+    expect('decisionRecords' in disabled).toBe(false);
+  });
+
+  it('carries enabled records with their redacted claims, sorted, into the config', () => {
+    // act
+    const config = toModeConfig(mode({ decisionRecords: { enabled: true, redactClaims: ['phone', 'email'] } }), 'App');
+
+    // assert
+    expect(config.decisionRecords).toEqual({ redactClaims: ['email', 'phone'] });
+  });
+});
