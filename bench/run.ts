@@ -2,14 +2,14 @@
 // `npm run bench -- --baseline` also writes bench/baseline.{json,md}, the committed reference.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, UsageError } from '../common/cli/command-line.js';
 import { closestMatch } from '../common/did-you-mean.js';
 import { benchAuthorizerDecision, type DecisionBenchResult } from './authorizer-decision.js';
 import { benchGatewayLoad, type GatewayLoadResult } from './gateway-load.js';
-import type { LatencyStats } from './lib/measure.js';
+import { round, type LatencyStats } from './lib/measure.js';
 import { benchPipeline, type PipelineStep } from './pipeline.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -207,6 +207,34 @@ const soak: Runner = async () => {
   };
 };
 
+const replay: Runner = async () => {
+  const { benchReplay } = await import('./replay.js');
+  const r = await benchReplay(quick ? { records: 100_000, soakRequests: 1000 } : {});
+  const mb = (bytes: number) => `${round(bytes / 2 ** 20, 1)} MiB`;
+  const row = (label: string, x: typeof r.small) =>
+    `| ${label} | ${x.records.toLocaleString('en-US')} | ${mb(x.fileBytes)} | ${x.evaluations.toLocaleString('en-US')} | ` +
+    `${x.seconds} s | ${x.recordsPerSecond.toLocaleString('en-US')} | ${x.cpuSeconds} s | ` +
+    `${x.recordsPerCpuSecond.toLocaleString('en-US')} | ${mb(x.heapPeakBytes)} | ${x.flipped} | ${x.notReplayed} |`;
+  return {
+    name: 'replay',
+    result: r,
+    markdown: [
+      `## Replay: soak decision records (${r.seedRecords} seeds × ${r.variants} principal ids), re-decided with the same policies`,
+      '',
+      '| run | records | log size | cedar-wasm decisions | wall time | records/s | CPU time | records per CPU second | ' +
+        'heap peak | flipped | not replayed |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+      row('small', r.small),
+      row('large (10×)', r.large),
+      row('every record distinct', r.allDistinct),
+      '',
+      `Heap peak, large over small: ${r.heapPeakRatio}× (gc ${r.gcAvailable ? 'on' : 'unavailable'}). ` +
+        `The target is ≥ 20,000 records/s; the load average was ${round(loadavg()[0] ?? 0, 1)} at the end ` +
+        '(CPU time is the figure a shared machine does not distort).',
+    ].join('\n'),
+  };
+};
+
 const gateway: Runner = async () => {
   const r: GatewayLoadResult[] = await benchGatewayLoad({ durationSeconds: quick ? 2 : 10 });
   return {
@@ -299,7 +327,7 @@ const differential: Runner = async () => {
   };
 };
 
-const RUNNERS: Record<string, Runner> = { decision, cedarling, scaling, coldStart, pipeline, gateway, soak, differential };
+const RUNNERS: Record<string, Runner> = { decision, cedarling, scaling, coldStart, pipeline, gateway, soak, differential, replay };
 
 const SPEC = {
   command: 'bench',

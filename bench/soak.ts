@@ -21,6 +21,7 @@ import { mintDemoToken } from '../local/demo-world/demo-tokens.js';
 import { startLocalEnvironment, type RunningMode } from '../local/environment.js';
 import { CACHE_HEADER } from '../local/gateway/local-gateway.js';
 import type { ClaimsConfig, ModeConfig, RouteConfig, ValueType } from '../runtime/config.js';
+import type { Telemetry } from '../runtime/observability/telemetry.js';
 import { routeRequestInputs, type RequestInput } from '../runtime/routes/request-inputs.js';
 import { round, summarize, type LatencyStats } from './lib/measure.js';
 import { quietTelemetry } from './lib/quiet-telemetry.js';
@@ -38,6 +39,10 @@ export interface SoakOptions {
   readonly caching?: 'as-configured' | 'off';
   /** Seed of the request mix, so a failing run can be replayed. @default 1 */
   readonly seed?: number;
+  /** Where the authorizers' decision lines (and decision records) go. @default quietTelemetry, which drops them */
+  readonly telemetry?: Telemetry;
+  /** Adjusts each mode after `caching` has (the replay test turns decision records on this way). @default none */
+  readonly adjustMode?: (mode: ModeConfig) => ModeConfig;
 }
 
 export interface WrongDecision {
@@ -141,10 +146,12 @@ export async function benchSoak(options: SoakOptions = {}): Promise<SoakResult> 
   const caching = options.caching ?? 'as-configured';
   const gc = typeof globalThis.gc === 'function' ? globalThis.gc : undefined;
 
+  const cachingOf = (mode: ModeConfig): ModeConfig => (caching === 'off' ? { ...mode, cache: { ...mode.cache, ttlSeconds: 0 } } : mode);
+  const adjust = options.adjustMode ?? ((mode: ModeConfig) => mode);
   const environment = await startLocalEnvironment({
     root: workloadRoot(),
-    telemetry: quietTelemetry,
-    ...(caching === 'off' ? { adjustMode: (mode: ModeConfig) => ({ ...mode, cache: { ...mode.cache, ttlSeconds: 0 } }) } : {}),
+    telemetry: options.telemetry ?? quietTelemetry,
+    adjustMode: (mode) => adjust(cachingOf(mode)),
   });
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   try {

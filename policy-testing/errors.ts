@@ -41,3 +41,8 @@ export class ParitySeedError extends PolicyTestingError {
 export class CedarCliInputError extends PolicyTestingError {
   override readonly name = 'CedarCliInputError';
 }
+
+/** Replay: the --log path is missing, or names a folder with no files. */
+export class ReplayInputError extends PolicyTestingError {
+  override readonly name = 'ReplayInputError';
+}
