@@ -10,22 +10,31 @@ export class DecisionLru<V> {
     return this.entries.size;
   }
 
-  /** The value for `key`, computed by `make` on a miss; a hit moves it to the most recent end. */
-  getOrCompute(key: string, make: () => V): V {
+  /** The value for `key`, or undefined; a hit moves it to the most recent end. */
+  get(key: string): V | undefined {
     const known = this.entries.get(key);
-    if (known !== undefined) {
-      this.hits++;
-      this.entries.delete(key);
-      this.entries.set(key, known);
-      return known;
-    }
+    if (known === undefined) return undefined;
+    this.hits++;
+    this.entries.delete(key);
+    this.entries.set(key, known);
+    return known;
+  }
+
+  set(key: string, value: V): void {
     this.misses++;
-    const value = make();
     this.entries.set(key, value);
     if (this.entries.size > this.maxEntries) {
       const oldest = this.entries.keys().next();
       if (oldest.done !== true) this.entries.delete(oldest.value);
     }
+  }
+
+  /** The value for `key`, computed by `make` on a miss; a hit moves it to the most recent end. */
+  getOrCompute(key: string, make: () => V): V {
+    const known = this.get(key);
+    if (known !== undefined) return known;
+    const value = make();
+    this.set(key, value);
     return value;
   }
 }

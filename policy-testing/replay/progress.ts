@@ -8,7 +8,13 @@ export interface ProgressBar {
 
 const WIDTH = 30;
 
-export function progressBar(stream: NodeJS.WriteStream): ProgressBar {
+/** What the bar needs of stderr; `isTTY` is true only on a terminal. */
+export interface ProgressStream {
+  readonly isTTY?: boolean;
+  write(text: string): unknown;
+}
+
+export function progressBar(stream: ProgressStream): ProgressBar {
   if (!stream.isTTY) return { update: () => undefined, done: () => undefined };
   let drawn = false;
   return {

@@ -1,12 +1,12 @@
 // Streams the lines of a decision-record log, a file or every file under a folder, one line at a time: a million
 // records never sit in memory together.
 import { createReadStream, statSync, readdirSync, type Stats } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ReplayInputError } from '../errors.js';
 
 export interface LogLine {
-  /** The file as the user named it (a folder's files relative to where replay runs). */
+  /** The file, as LogInput names it. */
   readonly file: string;
   /** 1-based. */
   readonly line: number;
@@ -15,20 +15,14 @@ export interface LogLine {
   readonly bytes: number;
 }
 
-export interface LogFile {
-  /** Where it is read from. */
-  readonly path: string;
-  /** How reports name it: as given, or relative to the working folder for a folder's files. */
-  readonly name: string;
-}
-
 export interface LogInput {
-  readonly files: readonly LogFile[];
+  /** The file as given, or a folder's files as the folder was given joined with their path inside it; sorted. */
+  readonly files: readonly string[];
   readonly totalBytes: number;
 }
 
 /** The files under `path`, sorted, hidden ones left out; a missing path is a ReplayInputError naming it. */
-export function listLogFiles(path: string, cwd: string = process.cwd()): LogInput {
+export function listLogFiles(path: string): LogInput {
   let stats: Stats;
   try {
     stats = statSync(path);
@@ -38,7 +32,7 @@ export function listLogFiles(path: string, cwd: string = process.cwd()): LogInpu
   const files = stats.isDirectory() ? filesUnder(path) : [path];
   if (files.length === 0) throw new ReplayInputError(`--log ${path}: the folder holds no files`);
   return {
-    files: files.map((file) => ({ path: file, name: stats.isDirectory() ? relative(cwd, file) || file : file })),
+    files,
     totalBytes: files.reduce((sum, file) => sum + statSync(file).size, 0),
   };
 }
@@ -56,12 +50,12 @@ function filesUnder(dir: string): string[] {
 
 export async function* readLogLines(input: LogInput): AsyncGenerator<LogLine> {
   for (const file of input.files) {
-    const lines = createInterface({ input: createReadStream(file.path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+    const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
     let line = 0;
     for await (const text of lines) {
       line++;
       // Characters, not bytes: close enough for a progress bar, and free.
-      yield { file: file.name, line, text, bytes: text.length + 1 };
+      yield { file, line, text, bytes: text.length + 1 };
     }
   }
 }

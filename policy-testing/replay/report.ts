@@ -76,7 +76,8 @@ export function replayJson(report: ReplayReport): string {
 /** `3 decisions flipped: 1 allow→deny, 2 deny→allow`. */
 export function replaySummary({ totals }: ReplayReport): string {
   const flipped = totals.allowToDeny + totals.denyToAllow;
-  return `${count(flipped)} decision${flipped === 1 ? '' : 's'} flipped: ${count(totals.allowToDeny)} allow→deny, ${count(totals.denyToAllow)} deny→allow`;
+  const directions = `${count(totals.allowToDeny)} allow→deny, ${count(totals.denyToAllow)} deny→allow`;
+  return `${count(flipped)} decision${flipped === 1 ? '' : 's'} flipped: ${directions}`;
 }
 
 function appendReasons(lines: string[], title: string, reasons: readonly NamedCount[]): void {

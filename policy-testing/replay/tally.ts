@@ -10,6 +10,14 @@ export interface Verdict {
   readonly errors: readonly string[];
 }
 
+/** What a record asked, as the tally reports it. */
+export type RecordRequest = Pick<ReplayableRecord, 'mode' | 'action' | 'principal' | 'resource' | 'context'>;
+
+/** One record's replay: both sides' verdicts, or why it could not be replayed. */
+export type RecordOutcome =
+  | { readonly kind: 'compared'; readonly request: RecordRequest; readonly before: Verdict; readonly after: Verdict }
+  | { readonly kind: 'unreplayable'; readonly reason: string };
+
 export interface FlippedRequest {
   readonly mode: string;
   readonly action: string;
@@ -148,7 +156,12 @@ export class ReplayTally {
     this.unreplayable.add(reason, place);
   }
 
-  compared(record: ReplayableRecord, before: Verdict, after: Verdict, place: string): void {
+  outcome(outcome: RecordOutcome, place: string): void {
+    if (outcome.kind === 'compared') this.compared(outcome.request, outcome.before, outcome.after, place);
+    else this.notReplayed(outcome.reason, place);
+  }
+
+  compared(record: RecordRequest, before: Verdict, after: Verdict, place: string): void {
     this.records++;
     this.replayed++;
     const action = this.actionCount(record.mode, record.action.id);
