@@ -30,7 +30,9 @@ export function readRecordLine(line: string): RecordLine {
   if (!isObject(candidate) || candidate['type'] !== DECISION_RECORD_TYPE) return { kind: 'other' };
   if (candidate['version'] !== DECISION_RECORD_VERSION) return { kind: 'unknown-version', version: candidate['version'] };
   const missing = missingField(candidate);
-  return missing === undefined ? { kind: 'record', record: candidate as unknown as ReplayableRecord } : { kind: 'bad', reason: missing };
+  if (missing !== undefined) return { kind: 'bad', reason: missing };
+  // Every field replay reads was checked just above; the record's own type says what each one holds.
+  return { kind: 'record', record: candidate as unknown as ReplayableRecord };
 }
 
 /** The first field that is absent or of the wrong shape, said as a reason; undefined when the record is whole. */

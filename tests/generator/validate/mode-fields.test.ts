@@ -1,6 +1,7 @@
 // Mode fields that make a finding disappear: the corpus holds what is refused, these are what is accepted.
 import { afterEach, describe, expect, it } from 'vitest';
 import { readProjectSources } from '../../../generator/load/source-files.js';
+import { toModeConfig } from '../../../generator/model/mode-config.js';
 import { validateProject } from '../../../generator/validate/project.js';
 import { materializeCase, removeCase, type CaseEdit } from './corpus/cases.js';
 
@@ -28,6 +29,21 @@ describe('mode fields that satisfy a check', () => {
 
     // assert
     expect(result.diagnostics).toEqual([]);
+  });
+
+  it('decision records validate when every redacted claim is one the mode reads (an attribute claim, a context claim)', () => {
+    // arrange
+    const edits: CaseEdit[] = [
+      { file: 'modes/customer.yaml', insert: 'decisionRecords:\n  enabled: true\n  redactClaims: [email, custom:approver_id]\n' },
+    ];
+
+    // act
+    const result = validateWith(edits);
+
+    // assert
+    expect(result.diagnostics).toEqual([]);
+    const customer = result.project?.modes.find((loaded) => loaded.mode.name === 'customer');
+    expect(customer && toModeConfig(customer.mode, 'Billing').decisionRecords).toEqual({ redactClaims: ['custom:approver_id', 'email'] });
   });
 
   it('a local mode bundling templates validates once it declares a template-link table', () => {
