@@ -3,7 +3,7 @@
 // outputs; https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax) and "Managing
 // environments for deployment" (required reviewers; https://docs.github.com/en/actions/how-tos/deploy/configure-and-manage-deployments).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ interface Step {
 }
 
 interface Job {
+  readonly if?: string;
   readonly needs?: string | string[];
   readonly environment?: string;
   readonly permissions?: Record<string, string>;
@@ -120,7 +121,7 @@ describe('Node 22 and current actions', () => {
 
     expect(AUTHORIZER_RUNTIME.name).toBe('nodejs22.x');
     expect(readFileSync(join(REPO_ROOT, '.nvmrc'), 'utf8').trim()).toBe('22');
-    expect(setups.length).toBe(6);
+    expect(setups.length).toBe(7);
     expect(setups.map((step) => step.with?.['node-version'])).toEqual(setups.map(() => 22));
   });
 
@@ -157,6 +158,7 @@ describe('least privilege', () => {
     expect(granted).toEqual({
       'pull-request.yml/checks': { contents: 'read', checks: 'write' },
       'pull-request.yml/decision-diff': { contents: 'read', 'pull-requests': 'write' },
+      'pull-request.yml/decision-replay': { contents: 'read', 'id-token': 'write' },
       'deploy.yml/test': { contents: 'read', checks: 'write' },
       'deploy.yml/staging': { contents: 'read', 'id-token': 'write' },
       'deploy.yml/plan': { contents: 'read', 'id-token': 'write' },
@@ -166,8 +168,17 @@ describe('least privilege', () => {
 });
 
 describe('the pull-request workflow', () => {
-  it('runs validate, generate --check, the Cedar format check, the tests, synth with cdk-nag, and the decision diff', () => {
-    expect(npmScripts(runs(workflow('pull-request.yml')))).toEqual(['validate', 'generate', 'fmt:check', 'test', 'synth', 'diff']);
+  it('runs validate, generate --check, the Cedar format check, tests, synth with cdk-nag, the decision diff, coverage, replay', () => {
+    expect(npmScripts(runs(workflow('pull-request.yml')))).toEqual([
+      'validate',
+      'generate',
+      'fmt:check',
+      'test',
+      'synth',
+      'diff',
+      'coverage',
+      'replay',
+    ]);
     expect(runs(workflow('pull-request.yml'))).toContain('npm run generate -- --check');
   });
 
@@ -263,6 +274,76 @@ describe('the pull-request workflow', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** Runs a workflow step's script as a `run` step with `shell: bash` does, with `npm` replaced by a script. */
+function runStep(script: string, npm: string, env: Record<string, string>) {
+  const dir = mkdtempSync(join(tmpdir(), 'workflow-step-'));
+  writeFileSync(join(dir, 'npm'), `#!/bin/sh\n${npm}`);
+  chmodSync(join(dir, 'npm'), 0o755);
+  writeFileSync(join(dir, 'decision-diff.md'), '## Policy decision diff\n');
+  // bash --noprofile --norc -eo pipefail: workflow syntax, jobs.<job_id>.steps[*].shell
+  const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: `${dir}:${process.env['PATH'] ?? ''}`, GITHUB_STEP_SUMMARY: join(dir, 'summary'), ...env },
+  });
+  const read = (name: string): string => (existsSync(join(dir, name)) ? readFileSync(join(dir, name), 'utf8') : '');
+  const result = { status: run.status, report: read('decision-diff.md'), summary: read('summary') };
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
+describe('coverage of the changed policies in the pull-request comment', () => {
+  const all = steps(workflow('pull-request.yml').jobs['decision-diff']);
+  const coverage = all.find((step) => step.run?.includes('npm run --silent coverage'));
+
+  it('runs coverage --changed-from the base branch as markdown, before the report is uploaded and cut for the comment', () => {
+    const upload = all.findIndex((step) => step.uses?.startsWith('actions/upload-artifact@'));
+    expect(coverage?.run).toContain('npm run --silent coverage -- --changed-from "origin/${BASE_REF}" --format markdown');
+    expect(all.indexOf(coverage as Step)).toBeGreaterThan(all.findIndex((step) => step.id === 'diff'));
+    expect(all.indexOf(coverage as Step)).toBeLessThan(upload);
+  });
+
+  it('appends the section to the report when a case fails (exit 1: the checks job reports that), and fails on exit 2', () => {
+    const section = 'echo "### Policy coverage of the changed policies"';
+    expect(runStep(coverage?.run ?? '', `${section}\nexit 1\n`, { BASE_REF: 'main' })).toEqual({
+      status: 0,
+      report: '## Policy decision diff\n\n### Policy coverage of the changed policies\n',
+      summary: '### Policy coverage of the changed policies\n',
+    });
+    expect(runStep(coverage?.run ?? '', 'echo "git error" >&2\nexit 2\n', { BASE_REF: 'main' })).toEqual({
+      status: 2,
+      report: '## Policy decision diff\n',
+      summary: '',
+    });
+  });
+});
+
+describe('decision replay of a stored sample', () => {
+  const job = workflow('pull-request.yml').jobs['decision-replay'];
+  const all = steps(job);
+  const replay = all.find((step) => step.run?.includes('npm run --silent replay'));
+
+  it('runs only where the repository names the sample bucket, and reads it through a role it assumes', () => {
+    expect(job?.if).toBe("vars.REPLAY_SAMPLE_BUCKET != ''");
+    const credentials = all.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(credentials?.with?.['role-to-assume']).toBe('${{ vars.REPLAY_SAMPLE_ROLE_ARN }}');
+    expect(all.indexOf(credentials as Step)).toBeLessThan(all.indexOf(replay as Step));
+  });
+
+  it("replays against the base branch's policies, fails on a newly allowed request, and keeps the report either way", () => {
+    expect(replay?.run).toContain('npm run --silent replay -- --log replay-sample --base "origin/${BASE_REF}" --fail-on allow');
+    const upload = all.find((step) => step.uses?.startsWith('actions/upload-artifact@'));
+    expect({ if: upload?.if, with: upload?.with }).toEqual({
+      if: '${{ !cancelled() }}',
+      with: { name: 'decision-replay', path: 'decision-replay.md' },
+    });
+    expect(runStep(replay?.run ?? '', 'echo "## Decision replay"\nexit 1\n', { BASE_REF: 'main' })).toMatchObject({
+      status: 1,
+      summary: '## Decision replay\n',
+    });
   });
 });
 
