@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { edit, git } from '../support/git-project.js';
 import { changedCoverage, readBaseCatalog, type ChangedCoverage } from '../../policy-testing/changed-coverage.js';
 import { computeCoverage } from '../../policy-testing/coverage.js';
 import { loadPolicyTests } from '../../policy-testing/load-tests.js';
@@ -50,20 +51,6 @@ const FORBID_CHF = `
 forbid (principal, action == Billing::Action::"CreatePayment", resource)
 when { context.currency == "CHF" };
 `;
-
-function git(root: string, ...args: string[]): string {
-  return execFileSync(
-    'git',
-    ['-c', 'user.name=Policy Tests', '-c', 'user.email=policy-tests@example.com', '-c', 'commit.gpgsign=false', ...args],
-    { cwd: root, encoding: 'utf8' },
-  );
-}
-
-function edit(root: string, path: string, from: string, to: string): void {
-  const text = readFileSync(join(root, path), 'utf8');
-  if (!text.includes(from)) throw new Error(`${path} does not contain ${from}`);
-  writeFileSync(join(root, path), text.replace(from, to));
-}
 
 function coverageCli(root: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'policy-testing/cli/coverage.ts', '--root', root, ...args], {

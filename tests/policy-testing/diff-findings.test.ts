@@ -1,10 +1,9 @@
 // The decision diff names every changed policy with the requests it determines, flags the ones no request reaches
 // (unexercised), and fails `--fail-on` on what it could not explore: a suite that does not load.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { isAuthorized } from '@cedar-policy/cedar-wasm/nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitAll, edit } from '../support/git-project.js';
 import { diffDecisions, type DecisionDiff } from '../../policy-testing/diff.js';
 import { diffMarkdown } from '../../policy-testing/diff-report.js';
 import { policySetOf } from '../../policy-testing/policy-catalog.js';
@@ -12,30 +11,8 @@ import { loadPolicyTests, type PolicyTests } from '../../policy-testing/load-tes
 import { comparePolicyCatalogs } from '../../policy-testing/policy-changes.js';
 import { buildRequestSpace, type SpaceRequest } from '../../policy-testing/request-space.js';
 import { DEFAULT_CAP_PER_POLICY, deriveRequests } from '../../policy-testing/widening/derive-requests.js';
-import { commitAll } from '../support/git-project.js';
 import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
-import { SERVICES_FIXTURE, SUITE_LINE, suiteProject, writeFiles } from './suite-project.js';
-
-const SUITE = `${SUITE_LINE}description: Payment initiation and reconciliation.
-mode: m2m
-fixtures: [services]
-cases:
-  - principal: initiator
-    action: CreatePayment
-    resource: acct-1
-    context: { amount: 1500000, currency: EUR }
-    expect: { decision: deny }
-  - principal: initiator
-    action: CreatePayment
-    resource: acct-1
-    variant: small
-    context: { amount: 100, currency: EUR }
-    expect: { decision: allow }
-  - principal: recon
-    action: ViewAccount
-    resource: acct-1
-    expect: { decision: allow }
-`;
+import { M2M_PAYMENT_SUITE, SERVICES_FIXTURE, SUITE_LINE, suiteProject, writeFiles } from './suite-project.js';
 
 /**
  * A forbid no request reaches, even with the space widened from the change: widening tries one condition at a time
@@ -59,12 +36,6 @@ permit (
 )
 when { principal.scopes.contains("billing/read") };
 `;
-
-function edit(root: string, path: string, from: string, to: string): void {
-  const text = readFileSync(join(root, path), 'utf8');
-  if (!text.includes(from)) throw new Error(`${path} does not contain ${from}`);
-  writeFileSync(join(root, path), text.replace(from, to));
-}
 
 function diffCli(root: string, ...extra: string[]) {
   return spawnSync(process.execPath, ['--import', 'tsx', 'policy-testing/cli/diff.ts', '--root', root, '--base', 'HEAD', ...extra], {
@@ -109,7 +80,10 @@ describe('a pull request that adds a policy no request reaches, and modifies one
 
   beforeAll(() => {
     // GIVEN a repository whose last commit holds the policies and a small m2m suite (every request uses EUR)
-    project = suiteProject({ 'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE, 'tests/policies/m2m/billing.test.yaml': SUITE });
+    project = suiteProject({
+      'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE,
+      'tests/policies/m2m/billing.test.yaml': M2M_PAYMENT_SUITE,
+    });
     commitAll(project.root);
     const base = loadPolicyTests({ root: project.root });
     // AND a working tree that adds a CHF forbid and a second read grant, and lets the read scope create them
@@ -309,7 +283,10 @@ describe('a suite file that does not load', () => {
 
   beforeAll(() => {
     // GIVEN a committed project with an m2m suite, and a working tree that adds a suite whose YAML does not parse
-    project = suiteProject({ 'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE, 'tests/policies/m2m/billing.test.yaml': SUITE });
+    project = suiteProject({
+      'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE,
+      'tests/policies/m2m/billing.test.yaml': M2M_PAYMENT_SUITE,
+    });
     commitAll(project.root);
     writeFiles(project.root, {
       'tests/policies/m2m/broken.test.yaml': `${SUITE_LINE}mode: m2m\nfixtures: [services]\ncases:\n  - principal: [recon\n`,

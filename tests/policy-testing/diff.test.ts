@@ -1,35 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitAll, edit, git } from '../support/git-project.js';
 import { diffDecisions, type DecisionDiff } from '../../policy-testing/diff.js';
 import { diffMarkdown } from '../../policy-testing/diff-report.js';
 import { DETERMINES_NOTE } from '../../policy-testing/diff-report-policies.js';
 import { GitRevisionError } from '../../policy-testing/errors.js';
-import { commitAll, git } from '../support/git-project.js';
 import { REPO_ROOT, type ProjectCopy } from '../support/project-copy.js';
-import { SERVICES_FIXTURE, SUITE_LINE, suiteProject } from './suite-project.js';
-
-const SUITE = `${SUITE_LINE}description: Payment initiation and reconciliation.
-mode: m2m
-fixtures: [services]
-cases:
-  - principal: initiator
-    action: CreatePayment
-    resource: acct-1
-    context: { amount: 1500000, currency: EUR }
-    expect: { decision: deny }
-  - principal: initiator
-    action: CreatePayment
-    resource: acct-1
-    variant: small
-    context: { amount: 100, currency: EUR }
-    expect: { decision: allow }
-  - principal: recon
-    action: ViewAccount
-    resource: acct-1
-    expect: { decision: allow }
-`;
+import { M2M_PAYMENT_SUITE, SERVICES_FIXTURE, suiteProject } from './suite-project.js';
 
 function catchError(action: () => unknown): Error | undefined {
   try {
@@ -40,19 +19,16 @@ function catchError(action: () => unknown): Error | undefined {
   }
 }
 
-function edit(root: string, path: string, from: string, to: string): void {
-  const text = readFileSync(join(root, path), 'utf8');
-  if (!text.includes(from)) throw new Error(`${path} does not contain ${from}`);
-  writeFileSync(join(root, path), text.replace(from, to));
-}
-
 describe('decision diff against a git revision', () => {
   let project: ProjectCopy;
   let diff: DecisionDiff;
 
   beforeAll(() => {
     // GIVEN a repository whose last commit holds the policies and a small m2m suite
-    project = suiteProject({ 'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE, 'tests/policies/m2m/billing.test.yaml': SUITE });
+    project = suiteProject({
+      'tests/policies/fixtures/services.yaml': SERVICES_FIXTURE,
+      'tests/policies/m2m/billing.test.yaml': M2M_PAYMENT_SUITE,
+    });
     commitAll(project.root);
     // AND a working tree that raises the four-eyes limit and renames the read scope
     edit(project.root, 'policies/shared/guardrails.cedar', 'context.amount > 1000000', 'context.amount > 2000000');

@@ -38,3 +38,25 @@ entities:
       currency: EUR
       frozen: false
 `;
+
+/** A small m2m suite over SERVICES_FIXTURE: a large payment denied, a small one allowed, and a read. */
+export const M2M_PAYMENT_SUITE = `${SUITE_LINE}description: Payment initiation and reconciliation.
+mode: m2m
+fixtures: [services]
+cases:
+  - principal: initiator
+    action: CreatePayment
+    resource: acct-1
+    context: { amount: 1500000, currency: EUR }
+    expect: { decision: deny }
+  - principal: initiator
+    action: CreatePayment
+    resource: acct-1
+    variant: small
+    context: { amount: 100, currency: EUR }
+    expect: { decision: allow }
+  - principal: recon
+    action: ViewAccount
+    resource: acct-1
+    expect: { decision: allow }
+`;

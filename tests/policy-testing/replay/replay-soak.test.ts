@@ -1,11 +1,12 @@
 // End to end: a soak through the local gateways of the billing fixture with decision records on, its records
 // replayed with the same policies (nothing flips, every record replays), then with a forbid added (exactly the
 // records an independent reading of the records predicts flip), and against the base revision with git.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { git } from '../../support/git-project.js';
 import { benchSoak } from '../../../bench/soak.js';
 import { replayRecords, type ReplayReport } from '../../../policy-testing/replay/replay.js';
 import type { ReplayableRecord } from '../../../runtime/observability/decision-record.js';
@@ -60,11 +61,6 @@ const replay = (root: string, against: Parameters<typeof replayRecords>[0]['agai
 /** What the forbid must flip, read from the records alone: each allowed payment in GBP. */
 function expectedGbpFlips(): ReplayableRecord[] {
   return records.filter((r) => r.action.id === 'CreatePayment' && r.context['currency'] === 'GBP' && r.decision === 'allow');
-}
-
-function git(root: string, ...args: string[]): string {
-  const identity = ['-c', 'user.name=Replay Tests', '-c', 'user.email=replay-tests@example.com', '-c', 'commit.gpgsign=false'];
-  return execFileSync('git', [...identity, ...args], { cwd: root, encoding: 'utf8' });
 }
 
 describe('replaying soak records with the policies that made them', () => {

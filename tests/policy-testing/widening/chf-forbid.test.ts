@@ -10,7 +10,7 @@ import { readRevisionSources } from '../../../policy-testing/git-sources.js';
 import { deriveRequests } from '../../../policy-testing/widening/derive-requests.js';
 import type { ProjectCopy } from '../../support/project-copy.js';
 import { SERVICES_FIXTURE, SUITE_LINE, suiteProject } from '../suite-project.js';
-import { commitAll, edit } from './git-project.js';
+import { commitAll, edit } from '../../support/git-project.js';
 
 /** Every case pays in EUR: nothing in the suites names CHF. */
 const SUITE = `${SUITE_LINE}description: Billing in euros only.

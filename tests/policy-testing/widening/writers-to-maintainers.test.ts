@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffDecisions, type DecisionDiff } from '../../../policy-testing/diff.js';
 import type { ProjectCopy } from '../../support/project-copy.js';
-import { commitAll, copyFixtureProject, edit } from './git-project.js';
+import { commitAll, edit } from '../../support/git-project.js';
+import { copyFixtureProject } from './fixture-project.js';
 
 const WRITERS = 'Tracker::Group::"writers"';
 const MAINTAINERS = 'Tracker::Group::"maintainers"';
