@@ -45,7 +45,9 @@ async function waitUntilExpired(token: string): Promise<void> {
 describe("an Allow cached by API Gateway outlives the token's exp by up to the TTL", () => {
   it('a token that expires after its Allow was cached is still served that Allow, and denied (401) once the cache is flushed', async () => {
     expect(gateway.mode.cache.ttlSeconds).toBeGreaterThan(5);
-    const token = mintDemoToken(env.issuer, gateway.mode, demoPrincipal(env.demo, 'customer', 'alice'), { expiresInSeconds: 1 });
+    // exp is counted from the current whole second, so 1 s could leave a token valid for a millisecond, expired before
+    // the priming request on a busy machine; 3 s leaves it valid for at least 2 s, far within the 300 s TTL.
+    const token = mintDemoToken(env.issuer, gateway.mode, demoPrincipal(env.demo, 'customer', 'alice'), { expiresInSeconds: 3 });
     const primed = await readAccount(token);
     await waitUntilExpired(token);
 
