@@ -45,6 +45,12 @@ describe.each(FIXTURE_DOMAINS)('the export of the %s fixture domain', (domain) =
   });
 });
 
+/** `npm run suites -- import --cedar <file> --mode curation` on the research-archive fixture, as a child process. */
+function importIntoCuration(file: string) {
+  const args = ['policy-testing/cli/suites.ts', 'import', '--cedar', file, '--mode', 'curation', '--root', fixtureRoot('research-archive')];
+  return spawnSync(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8' });
+}
+
 describe('the run-tests format check', () => {
   const valid = {
     name: 'reads',
@@ -81,22 +87,7 @@ describe('npm run suites -- import with bad input', () => {
   it('exits 2 with the file, the JSON path and a hint for each problem, and no stack trace', () => {
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify([{ request: { principal: 'x', action: 'Ns::Action::"a"', resource: 'Ns::R::"r"', context: {} } }]));
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'policy-testing/cli/suites.ts',
-        'import',
-        '--cedar',
-        file,
-        '--mode',
-        'curation',
-        '--root',
-        fixtureRoot('research-archive'),
-      ],
-      { encoding: 'utf8' },
-    );
+    const run = importIntoCuration(file);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`${file}: $[0]: \`entities\` is missing`);
     expect(run.stderr).toContain(`${file}: $[0].request.principal: "x" is not an entity uid`);
@@ -107,22 +98,7 @@ describe('npm run suites -- import with bad input', () => {
   it('exits 2 on a file that is not JSON, naming it', () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, '[{');
-    const run = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'policy-testing/cli/suites.ts',
-        'import',
-        '--cedar',
-        file,
-        '--mode',
-        'curation',
-        '--root',
-        fixtureRoot('research-archive'),
-      ],
-      { encoding: 'utf8' },
-    );
+    const run = importIntoCuration(file);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(`${file}: $: not JSON`);
   });
